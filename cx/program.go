@@ -1,0 +1,463 @@
+package cx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// Options configure a [Program]. The zero value, and a nil *Options, use
+// the defaults.
+type Options struct {
+	// Now returns the current time; default time.Now. Times are kept in
+	// UTC, truncated to the microsecond.
+	Now func() time.Time
+	// NewID returns a fresh ID for initiatives and responses recorded
+	// without one; default uuid.New.
+	NewID func() uuid.UUID
+}
+
+// Program is a culture-change program over one organization: its units,
+// the desired culture, the surveys that measure it, the initiatives that
+// build it, and the responses and observations that show whether it is
+// working. Every recorder validates its whole input before anything is
+// stored and returns a [*ValidationError] listing every problem.
+//
+// A Program is safe for concurrent use. Definitions that depend on the
+// state of the store (such as the hierarchy) are serialized within one
+// Program; several Programs writing definitions to one store at the same
+// time are not coordinated.
+type Program struct {
+	store Store
+	now   func() time.Time
+	newID func() uuid.UUID
+	mu    sync.Mutex
+}
+
+// New returns a Program over store. It fails with a [*ValidationError] if
+// store is nil.
+func New(store Store, opts *Options) (*Program, error) {
+	if store == nil {
+		return nil, invalid("store", "required: pass memstore.New() for an in-memory program")
+	}
+	p := &Program{store: store, now: time.Now, newID: uuid.New}
+	if opts != nil {
+		if opts.Now != nil {
+			p.now = opts.Now
+		}
+		if opts.NewID != nil {
+			p.newID = opts.NewID
+		}
+	}
+	return p, nil
+}
+
+// Store returns the store the program keeps its data in.
+func (p *Program) Store() Store { return p.store }
+
+// Now returns the program clock's current time, normalized.
+func (p *Program) Now() time.Time { return survey.NormalizeTime(p.now()) }
+
+// DefineUnits adds units to the org hierarchy. The hierarchy that results
+// (the stored units plus these) must be one valid tree; otherwise nothing
+// is stored and a [*ValidationError] lists every problem.
+func (p *Program) DefineUnits(ctx context.Context, units ...Unit) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	stored, err := p.store.ListUnits(ctx)
+	if err != nil {
+		return err
+	}
+	if len(units) == 0 {
+		return invalid("units", "no units given")
+	}
+	h, err := NewHierarchy(append(slices.Clone(stored), units...))
+	if err != nil {
+		return err
+	}
+	isNew := make(map[string]bool, len(units))
+	for _, u := range units {
+		isNew[u.ID] = true
+	}
+	for _, u := range h.Units() {
+		if isNew[u.ID] {
+			if err := p.store.CreateUnit(ctx, u); err != nil {
+				return fmt.Errorf("cx: storing unit %s: %w", u.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Hierarchy returns the stored org hierarchy.
+func (p *Program) Hierarchy(ctx context.Context) (*Hierarchy, error) {
+	units, err := p.store.ListUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(units) == 0 {
+		return nil, fmt.Errorf("cx: no org units defined: %w", ErrNotFound)
+	}
+	return NewHierarchy(units)
+}
+
+// DefineFramework stores a framework of the desired culture, such as
+// culture.CXBehaviors(). Behavior IDs must be unique across frameworks.
+func (p *Program) DefineFramework(ctx context.Context, f culture.Framework) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f = f.Clone()
+	if err := f.Validate(); err != nil {
+		return asValidation(err, "framework")
+	}
+	existing, err := p.store.ListFrameworks(ctx)
+	if err != nil {
+		return err
+	}
+	var ps problems
+	for _, g := range existing {
+		if g.ID == f.ID {
+			return fmt.Errorf("cx: framework %s: %w", f.ID, ErrAlreadyExists)
+		}
+		for i, b := range f.Behaviors {
+			if _, dup := g.Behavior(b.ID); dup {
+				ps.add("framework.behaviors["+strconv.Itoa(i)+"].id", fmt.Sprintf("behavior %s is already defined in framework %s", b.ID, g.ID))
+			}
+		}
+	}
+	if err := ps.err(); err != nil {
+		return err
+	}
+	return p.store.CreateFramework(ctx, f)
+}
+
+// Behaviors returns every behavior of the stored frameworks, by ID.
+func (p *Program) Behaviors(ctx context.Context) (map[string]culture.Behavior, error) {
+	fs, err := p.store.ListFrameworks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]culture.Behavior{}
+	for _, f := range fs {
+		for _, b := range f.Behaviors {
+			out[b.ID] = b
+		}
+	}
+	return out, nil
+}
+
+// DefineIndicator stores a behavior indicator. Its behavior must belong to
+// a stored framework and its items to a stored survey.
+func (p *Program) DefineIndicator(ctx context.Context, in culture.Indicator) error {
+	in = in.Clone()
+	if len(in.Source.Items) == 0 {
+		in.Source.Items = nil
+	}
+	var ps problems
+	if err := in.Validate(); err != nil {
+		if ve, ok := asValidation(err, "indicator").(*ValidationError); ok {
+			ps = append(ps, ve.Problems...)
+		}
+	}
+	behaviors, err := p.Behaviors(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := behaviors[in.Behavior]; !ok && in.Behavior != "" {
+		ps.add("indicator.behavior", fmt.Sprintf("unknown behavior %q: define its framework first", in.Behavior))
+	}
+	if len(in.Source.Items) > 0 {
+		surveys, err := p.store.ListSurveys(ctx)
+		if err != nil {
+			return err
+		}
+		for i, id := range in.Source.Items {
+			if !anySurveyHas(surveys, id) {
+				ps.add("indicator.source.items["+strconv.Itoa(i)+"]", fmt.Sprintf("unknown item %q: no stored survey has it", id))
+			}
+		}
+	}
+	if err := ps.err(); err != nil {
+		return err
+	}
+	return p.store.CreateIndicator(ctx, in)
+}
+
+func anySurveyHas(surveys []survey.Survey, item string) bool {
+	for _, s := range surveys {
+		if _, ok := s.Item(item); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// DefineSurvey stores a survey instrument, such as survey.CulturePulse().
+func (p *Program) DefineSurvey(ctx context.Context, s survey.Survey) error {
+	s = s.Clone()
+	if err := s.Validate(); err != nil {
+		return asValidation(err, "survey")
+	}
+	return p.store.CreateSurvey(ctx, s)
+}
+
+// OpenWave stores a wave of a stored survey. Units named in Invited must
+// exist. Times are normalized to UTC microseconds.
+func (p *Program) OpenWave(ctx context.Context, w survey.Wave) error {
+	w = w.Clone()
+	w.Opens, w.Closes = survey.NormalizeTime(w.Opens), survey.NormalizeTime(w.Closes)
+	if len(w.Invited) == 0 {
+		w.Invited = nil
+	}
+	var ps problems
+	if err := w.Validate(); err != nil {
+		ps = append(ps, asValidation(err, "wave").(*ValidationError).Problems...)
+	}
+	if _, err := p.store.GetSurvey(ctx, w.Survey); errors.Is(err, ErrNotFound) {
+		ps.add("wave.survey", fmt.Sprintf("unknown survey %q", w.Survey))
+	} else if err != nil {
+		return err
+	}
+	if len(w.Invited) > 0 {
+		h, err := p.Hierarchy(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range sortedKeys(w.Invited) {
+			if !h.Has(u) {
+				ps.add("wave.invited."+u, fmt.Sprintf("unknown unit %q", u))
+			}
+		}
+	}
+	if err := ps.err(); err != nil {
+		return err
+	}
+	return p.store.CreateWave(ctx, w)
+}
+
+// LaunchInitiative validates and stores a new initiative and returns it as
+// stored. A nil ID gets a fresh one; Created is set to now; a NinetyDay
+// initiative without an end ends 90 days after its start; the status
+// defaults to Planned. An initiative recorded after the fact may carry its
+// History (which must follow the lifecycle, with no transition in the
+// future). Its units and behaviors must be defined.
+func (p *Program) LaunchInitiative(ctx context.Context, in culture.Initiative) (culture.Initiative, error) {
+	in = in.Clone()
+	if in.ID == uuid.Nil {
+		in.ID = p.newID()
+	}
+	now := p.Now()
+	in.Created = now
+	in.Start, in.End = survey.NormalizeTime(in.Start), survey.NormalizeTime(in.End)
+	for i := range in.History {
+		in.History[i].At = survey.NormalizeTime(in.History[i].At)
+	}
+	normalizeInitiative(&in)
+	in.ApplyDefaults()
+	var ps problems
+	if err := in.Validate(); err != nil {
+		ps = append(ps, asValidation(err, "initiative").(*ValidationError).Problems...)
+	}
+	for i, t := range in.History {
+		if t.At.After(now) {
+			ps.add("initiative.history["+strconv.Itoa(i)+"].at", "in the future")
+		}
+	}
+	if err := p.checkRefs(ctx, &ps, in); err != nil {
+		return culture.Initiative{}, err
+	}
+	if err := ps.err(); err != nil {
+		return culture.Initiative{}, err
+	}
+	if err := p.store.CreateInitiative(ctx, in); err != nil {
+		return culture.Initiative{}, err
+	}
+	return in, nil
+}
+
+func normalizeInitiative(in *culture.Initiative) {
+	if len(in.Behaviors) == 0 {
+		in.Behaviors = nil
+	}
+	if len(in.Outcomes) == 0 {
+		in.Outcomes = nil
+	}
+	if len(in.Participants) == 0 {
+		in.Participants = nil
+	}
+	if len(in.History) == 0 {
+		in.History = nil
+	}
+	if len(in.Units) == 0 {
+		in.Units = nil
+	}
+}
+
+// checkRefs checks that the units and behaviors of in are defined.
+func (p *Program) checkRefs(ctx context.Context, ps *problems, in culture.Initiative) error {
+	units, err := p.store.ListUnits(ctx)
+	if err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(units))
+	for _, u := range units {
+		known[u.ID] = true
+	}
+	for i, u := range in.Units {
+		if !known[u] {
+			ps.add("initiative.units["+strconv.Itoa(i)+"]", fmt.Sprintf("unknown unit %q", u))
+		}
+	}
+	behaviors, err := p.Behaviors(ctx)
+	if err != nil {
+		return err
+	}
+	for i, b := range in.Behaviors {
+		if _, ok := behaviors[b]; !ok {
+			ps.add("initiative.behaviors["+strconv.Itoa(i)+"]", fmt.Sprintf("unknown behavior %q", b))
+		}
+	}
+	return nil
+}
+
+// AdvanceInitiative moves an initiative along its lifecycle (Planned →
+// Active → Completed or Stopped) at the program clock's current time and
+// returns it as stored. A change the lifecycle does not allow is a
+// [*ValidationError] naming the status; an unknown ID is [ErrNotFound].
+func (p *Program) AdvanceInitiative(ctx context.Context, id uuid.UUID, to culture.Status, note string) (culture.Initiative, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	in, err := p.store.GetInitiative(ctx, id)
+	if err != nil {
+		return culture.Initiative{}, err
+	}
+	if err := in.Transition(to, p.Now(), note); err != nil {
+		return culture.Initiative{}, asValidation(err, "initiative")
+	}
+	if err := p.store.UpdateInitiative(ctx, in); err != nil {
+		return culture.Initiative{}, err
+	}
+	return in, nil
+}
+
+// RecordResponses validates a batch of responses and stores it, all or
+// nothing, returning how many were added. Responses without an ID get a
+// fresh one (give IDs to make re-imports idempotent). Every problem in the
+// batch is listed in one [*ValidationError]; nothing is stored then.
+func (p *Program) RecordResponses(ctx context.Context, rs []survey.Response) (int, error) {
+	if len(rs) == 0 {
+		return 0, nil
+	}
+	batch := make([]survey.Response, len(rs))
+	for i, r := range rs {
+		r = r.Normalize()
+		if r.ID == uuid.Nil {
+			r.ID = p.newID()
+		}
+		batch[i] = r
+	}
+	cat, err := p.catalog(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := survey.ValidateResponses(cat, batch); err != nil {
+		return 0, asValidation(err, "")
+	}
+	return p.store.CreateResponses(ctx, batch)
+}
+
+// catalog loads the surveys, waves and units responses are checked against.
+func (p *Program) catalog(ctx context.Context) (*catalog, error) {
+	c := &catalog{surveys: map[string]survey.Survey{}, waves: map[string]survey.Wave{}, units: map[string]bool{}}
+	ss, err := p.store.ListSurveys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ss {
+		c.surveys[s.ID] = s
+	}
+	ws, err := p.store.ListWaves(ctx, survey.WaveFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range ws {
+		c.waves[w.ID] = w
+	}
+	us, err := p.store.ListUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range us {
+		c.units[u.ID] = true
+	}
+	return c, nil
+}
+
+type catalog struct {
+	surveys map[string]survey.Survey
+	waves   map[string]survey.Wave
+	units   map[string]bool
+}
+
+func (c *catalog) Survey(id string) (survey.Survey, bool) { s, ok := c.surveys[id]; return s, ok }
+func (c *catalog) Wave(id string) (survey.Wave, bool)     { w, ok := c.waves[id]; return w, ok }
+func (c *catalog) HasUnit(id string) bool                 { return c.units[id] }
+
+// RecordObservations validates a batch of operational metric observations
+// and stores it, all or nothing, returning how many were added. Re-recording
+// an identical observation adds nothing.
+func (p *Program) RecordObservations(ctx context.Context, obs []Observation) (int, error) {
+	if len(obs) == 0 {
+		return 0, nil
+	}
+	h, err := p.Hierarchy(ctx)
+	if err != nil {
+		return 0, err
+	}
+	batch := make([]Observation, len(obs))
+	var ps problems
+	type key struct {
+		metric, unit string
+		t            time.Time
+	}
+	seen := make(map[key]int, len(obs))
+	for i, o := range obs {
+		o.Time = survey.NormalizeTime(o.Time)
+		batch[i] = o
+		f := "observations[" + strconv.Itoa(i) + "]"
+		if !survey.ValidID(o.Metric) {
+			ps.add(f+".metric", fmt.Sprintf("malformed metric key %q", o.Metric))
+		}
+		if !h.Has(o.Unit) {
+			ps.add(f+".unit", fmt.Sprintf("unknown unit %q", o.Unit))
+		}
+		if o.Time.IsZero() {
+			ps.add(f+".time", "required")
+		}
+		if math.IsNaN(o.Value) || math.IsInf(o.Value, 0) {
+			ps.add(f+".value", "must be a finite number")
+		}
+		if o.N < 0 {
+			ps.add(f+".n", "must not be negative")
+		}
+		k := key{o.Metric, o.Unit, o.Time}
+		if j, dup := seen[k]; dup && batch[j] != o {
+			ps.add(f, "same metric, unit and time as observations["+strconv.Itoa(j)+"] with a different value")
+		}
+		seen[k] = i
+	}
+	if err := ps.err(); err != nil {
+		return 0, err
+	}
+	return p.store.CreateObservations(ctx, batch)
+}

@@ -1,0 +1,186 @@
+package survey
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Response is one person's answers in one wave.
+type Response struct {
+	ID     uuid.UUID `json:"id"`
+	Survey string    `json:"survey"`
+	Wave   string    `json:"wave"`
+	// Unit is the org unit the respondent belongs to (or, for a customer
+	// survey, the unit that served them).
+	Unit string `json:"unit"`
+	// Respondent is a keyed pseudonym of the person, never their identity;
+	// it links one person's responses across waves.
+	Respondent string    `json:"respondent,omitempty"`
+	Submitted  time.Time `json:"submitted"`
+	// Answers maps item IDs to the answer given, as the scale point
+	// chosen (before reverse keying). A skipped item has no entry.
+	Answers map[string]int `json:"answers"`
+	Comment string         `json:"comment,omitempty"`
+	// Segments are attributes of the respondent used to break results
+	// down (such as "tenure": "0-2y"), subject to the privacy rules.
+	Segments map[string]string `json:"segments,omitempty"`
+}
+
+// Clone returns a deep copy of r.
+func (r Response) Clone() Response {
+	if r.Answers != nil {
+		r.Answers = maps.Clone(r.Answers)
+	}
+	if r.Segments != nil {
+		r.Segments = maps.Clone(r.Segments)
+	}
+	return r
+}
+
+// Equal reports whether r and o hold the same data. Nil and empty maps are
+// equal; times are compared with time.Time.Equal.
+func (r Response) Equal(o Response) bool {
+	return r.ID == o.ID && r.Survey == o.Survey && r.Wave == o.Wave && r.Unit == o.Unit &&
+		r.Respondent == o.Respondent && r.Submitted.Equal(o.Submitted) && r.Comment == o.Comment &&
+		maps.Equal(r.Answers, o.Answers) && maps.Equal(r.Segments, o.Segments)
+}
+
+// Normalize returns r as stores keep it: the submitted time in UTC
+// truncated to the microsecond, empty maps nil.
+func (r Response) Normalize() Response {
+	r = r.Clone()
+	r.Submitted = NormalizeTime(r.Submitted)
+	if len(r.Answers) == 0 {
+		r.Answers = nil
+	}
+	if len(r.Segments) == 0 {
+		r.Segments = nil
+	}
+	return r
+}
+
+// NormalizeTime returns t in UTC truncated to the microsecond, the
+// resolution every store keeps.
+func NormalizeTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// Catalog answers the lookups that response validation needs.
+type Catalog interface {
+	// Survey returns the survey with the given ID.
+	Survey(id string) (Survey, bool)
+	// Wave returns the wave with the given ID.
+	Wave(id string) (Wave, bool)
+	// HasUnit reports whether an org unit with the given ID exists.
+	HasUnit(id string) bool
+}
+
+// ValidateResponses checks a batch of responses against c and returns one
+// [*ValidationError] listing every problem, each naming the response (by
+// position and ID) and the field or item: a missing or duplicate ID,
+// an unknown survey, wave or unit, a wave of another survey, a time
+// outside the wave's window, an unknown item, a value outside the item's
+// scale, a missing required item, a response with no answers.
+func ValidateResponses(c Catalog, rs []Response) error {
+	var ps problems
+	seen := make(map[uuid.UUID]int, len(rs))
+	for i, r := range rs {
+		validateResponse(&ps, c, i, r, seen)
+	}
+	return ps.err()
+}
+
+func validateResponse(ps *problems, c Catalog, i int, r Response, seen map[uuid.UUID]int) {
+	f := "responses[" + strconv.Itoa(i) + "]"
+	if r.ID == uuid.Nil {
+		ps.add(f+".id", "required")
+	} else {
+		f = "responses[" + strconv.Itoa(i) + " " + r.ID.String() + "]"
+		if j, dup := seen[r.ID]; dup {
+			ps.add(f+".id", "same response ID as responses["+strconv.Itoa(j)+"] in this batch")
+		} else {
+			seen[r.ID] = i
+		}
+	}
+	s, okSurvey := c.Survey(r.Survey)
+	if !okSurvey {
+		ps.add(f+".survey", fmt.Sprintf("unknown survey %q", r.Survey))
+	}
+	w, okWave := c.Wave(r.Wave)
+	switch {
+	case !okWave:
+		ps.add(f+".wave", fmt.Sprintf("unknown wave %q", r.Wave))
+	case okSurvey && w.Survey != r.Survey:
+		ps.add(f+".wave", fmt.Sprintf("wave %q belongs to survey %q, not %q", r.Wave, w.Survey, r.Survey))
+	}
+	if !c.HasUnit(r.Unit) {
+		ps.add(f+".unit", fmt.Sprintf("unknown unit %q", r.Unit))
+	}
+	switch {
+	case r.Submitted.IsZero():
+		ps.add(f+".submitted", "required")
+	case okWave && !w.Open(r.Submitted):
+		ps.add(f+".submitted", fmt.Sprintf("%s is outside wave %q (%s to %s)", r.Submitted.UTC().Format(time.RFC3339),
+			w.ID, w.Opens.UTC().Format(time.RFC3339), w.Closes.UTC().Format(time.RFC3339)))
+	}
+	if len(r.Answers) == 0 {
+		ps.add(f+".answers", "no answers")
+	}
+	if okSurvey {
+		for _, id := range sortedKeys(r.Answers) {
+			v := r.Answers[id]
+			it, ok := s.Item(id)
+			switch {
+			case !ok:
+				ps.add(f+".answers."+id, fmt.Sprintf("unknown item %q in survey %q", id, s.ID))
+			case !it.Scale.Contains(v):
+				ps.add(f+".answers."+id, fmt.Sprintf("value %d outside scale %s", v, it.Scale))
+			}
+		}
+		for _, it := range s.Items {
+			if _, ok := r.Answers[it.ID]; it.Required && !ok {
+				ps.add(f+".answers."+it.ID, "required item not answered")
+			}
+		}
+	}
+	for _, k := range sortedKeys(r.Segments) {
+		if !ValidID(k) {
+			ps.add(f+".segments", fmt.Sprintf("malformed segment name %q", k))
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// ResponseFilter selects responses in [ResponseStore.ListResponses]. Zero
+// fields select everything.
+type ResponseFilter struct {
+	Survey string
+	Wave   string
+	// Units keeps responses from these units.
+	Units []string
+	// Since and Until bound the submitted time: Since <= t < Until.
+	Since, Until time.Time
+	// Limit caps the number returned (0: no cap); Offset skips the first
+	// matches.
+	Limit, Offset int
+}
+
+// Match reports whether r passes the filter (ignoring Limit and Offset).
+func (f ResponseFilter) Match(r Response) bool {
+	if (f.Survey != "" && r.Survey != f.Survey) || (f.Wave != "" && r.Wave != f.Wave) {
+		return false
+	}
+	if len(f.Units) > 0 && !slices.Contains(f.Units, r.Unit) {
+		return false
+	}
+	if !f.Since.IsZero() && r.Submitted.Before(f.Since) {
+		return false
+	}
+	return f.Until.IsZero() || r.Submitted.Before(f.Until)
+}

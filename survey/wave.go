@@ -1,0 +1,65 @@
+package survey
+
+import (
+	"fmt"
+	"maps"
+	"time"
+)
+
+// Wave is one fielding of a survey: when it opens and closes and how many
+// people were invited in each unit.
+type Wave struct {
+	ID     string    `json:"id"`
+	Survey string    `json:"survey"`
+	Name   string    `json:"name,omitempty"`
+	Opens  time.Time `json:"opens"`
+	Closes time.Time `json:"closes"`
+	// Invited is the number of people invited per unit ID, where known;
+	// response rates are computed from it.
+	Invited map[string]int `json:"invited,omitempty"`
+}
+
+// Open reports whether t falls in the wave's window [Opens, Closes].
+func (w Wave) Open(t time.Time) bool { return !t.Before(w.Opens) && !t.After(w.Closes) }
+
+// Clone returns a deep copy of w.
+func (w Wave) Clone() Wave {
+	if w.Invited != nil {
+		w.Invited = maps.Clone(w.Invited)
+	}
+	return w
+}
+
+// Validate reports every problem with w. Whether the survey and the units
+// exist is checked by the program, not here.
+func (w Wave) Validate() error {
+	var ps problems
+	if !ValidID(w.ID) {
+		ps.add("id", fmt.Sprintf("malformed wave ID %q", w.ID))
+	}
+	if !ValidID(w.Survey) {
+		ps.add("survey", fmt.Sprintf("malformed survey ID %q", w.Survey))
+	}
+	switch {
+	case w.Opens.IsZero():
+		ps.add("opens", "required")
+	case w.Closes.IsZero():
+		ps.add("closes", "required")
+	case !w.Closes.After(w.Opens):
+		ps.add("closes", "must be after opens")
+	}
+	for _, u := range sortedKeys(w.Invited) {
+		if !ValidID(u) {
+			ps.add("invited", fmt.Sprintf("malformed unit ID %q", u))
+		} else if n := w.Invited[u]; n < 0 {
+			ps.add("invited."+u, fmt.Sprintf("negative count %d", n))
+		}
+	}
+	return ps.err()
+}
+
+// WaveFilter selects waves in [WaveStore.ListWaves]; zero fields select
+// everything.
+type WaveFilter struct {
+	Survey string
+}
