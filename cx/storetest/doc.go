@@ -1,0 +1,66 @@
+// Package storetest is the conformance suite of [cx.Store]: every store
+// implementation runs it, and passes it, to be usable by a [cx.Program].
+//
+// # Wiring a store in
+//
+// A backend calls [Run] from one test, with a function that returns a
+// fresh, empty and isolated store:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) cx.Store {
+//			s, err := sqlstore.Open(t.Context(), openTestDB(t))
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			t.Cleanup(func() { s.Close() })
+//			return s
+//		})
+//	}
+//
+// Run it under the race detector (go test -race): the suite uses the store
+// from several goroutines at once. newStore is called once per subtest,
+// and once per command sequence of the model-based test (a few hundred
+// times in all, fewer under -short); each call must return a store that
+// shares nothing with the others, such as a new in-memory database, a new
+// temporary file or a new PostgreSQL schema. Resources registered with
+// t.Cleanup are released when the subtest ends.
+//
+// # What it checks
+//
+// Every subtest names the rule it checks and a failure message quotes it.
+// For each entity (units, frameworks, indicators, initiatives, surveys,
+// waves, responses, observations) the suite checks, against the doc
+// comments of the store interfaces:
+//
+//   - round trips: what Get and List return is exactly what was stored:
+//     every field, nil slices and maps nil, times the same instant in UTC;
+//   - errors: Get, Update and Delete of a missing entity fail with an error
+//     that satisfies errors.Is(err, cx.ErrNotFound); Create of a stored
+//     one with cx.ErrAlreadyExists, leaving the stored value as it was; a
+//     failed Update creates nothing;
+//   - lists: the documented order (by ID; initiatives by Start then ID;
+//     waves by Opens then ID; responses by Submitted then ID; observations
+//     by metric, unit and time), every filter field, Limit and Offset, and
+//     CountResponses, which ignores them;
+//   - batches: CreateResponses and CreateObservations are all or nothing
+//     and idempotent: re-inserting identical values adds nothing and
+//     returns added=0; a different value under a stored key, or two
+//     different values under one key in a batch, fail the whole batch with
+//     cx.ErrAlreadyExists (and added=0) and store nothing of it;
+//   - ownership: mutating a value after passing it to Create or Update, or
+//     a value returned by Get or List, does not change what is stored;
+//   - concurrency: creates, reads, updates, deletes and overlapping batches
+//     from several goroutines leave the store consistent; identical
+//     batches inserted concurrently add each response once;
+//   - a model-based test (gopter commands): random sequences of creates,
+//     gets, updates, deletes, lists and batches over a tiny key space, so
+//     that keys collide, checked step by step against a plain map model;
+//     a failing sequence is shrunk to a short one.
+//
+// Generated values come from a seeded random source; a failure prints the
+// seed, and setting CXCULTURE_GOPTER_SEED to it replays the run.
+//
+// Values given to the store are valid and normalized as a [cx.Program]
+// hands them over (times in UTC truncated to the microsecond, empty slices
+// and maps nil); the suite does not test how a store treats other input.
+package storetest
