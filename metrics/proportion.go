@@ -54,10 +54,19 @@ func (p Proportion) Wilson(level float64) Interval {
 	c := z * z / (2 * n)
 	h := z * math.Sqrt(est*(1-est)/n+c/(2*n))
 	d := 1 + 2*c
-	return Interval{
+	iv := Interval{
 		Lower: math.Max(0, (est+c-h)/d),
 		Upper: math.Min(1, (est+c+h)/d),
 	}
+	// The formula gives exactly 0 and 1 at the boundaries; do not let
+	// rounding exclude p̂.
+	if p.Successes == 0 {
+		iv.Lower = 0
+	}
+	if p.Successes == p.N {
+		iv.Upper = 1
+	}
+	return iv
 }
 
 // String formats the proportion as "Successes/N".
