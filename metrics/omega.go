@@ -42,10 +42,10 @@ type Omega struct {
 //
 // With one factor ω_t is psych::omega(x, nfactors = 1)$omega.tot; psych
 // stops its optimizer earlier, so the two agree to about 1e-5. Input errors
-// are those of CronbachAlpha. Total and Loadings are NaN when R is
-// undefined (fewer than two respondents, an item without variance), when
-// the iteration does not converge, or when a communality exceeds 1 (a
-// Heywood case).
+// are those of CronbachAlpha. Total and Loadings are NaN when the model is
+// not identified (two items), when R is undefined (fewer than two
+// respondents, an item without variance), when the iteration does not
+// converge, or when a communality exceeds 1 (a Heywood case).
 func OmegaTotal(rows [][]float64, opts *OmegaOptions) (Omega, error) {
 	if len(rows) == 0 {
 		return Omega{}, errorf(ErrInvalid, "OmegaTotal: no rows, so fewer than two items")
@@ -85,6 +85,9 @@ func (s *ScaleStats) Omega(opts *OmegaOptions) (Omega, error) {
 	out := Omega{Total: math.NaN(), Loadings: make([]float64, k), N: int(n)}
 	for i := range out.Loadings {
 		out.Loadings[i] = math.NaN()
+	}
+	if k < 3 {
+		return out, nil // one factor is not identified by two items
 	}
 	c := s.Cov(o.Listwise)
 	r := mat.NewSymDense(k, nil)
