@@ -81,7 +81,9 @@ func (p *Program) DefineUnits(ctx context.Context, units ...Unit) error {
 	if len(units) == 0 {
 		return invalid("units", "no units given")
 	}
-	h, err := NewHierarchy(append(slices.Clone(stored), units...))
+	// The new units come first so that problems name them by their
+	// position in units.
+	h, err := NewHierarchy(append(slices.Clone(units), stored...))
 	if err != nil {
 		return err
 	}
@@ -229,12 +231,12 @@ func (p *Program) OpenWave(ctx context.Context, w survey.Wave) error {
 		return err
 	}
 	if len(w.Invited) > 0 {
-		h, err := p.Hierarchy(ctx)
+		known, err := p.unitSet(ctx)
 		if err != nil {
 			return err
 		}
 		for _, u := range sortedKeys(w.Invited) {
-			if !h.Has(u) {
+			if !known[u] {
 				ps.add("wave.invited."+u, fmt.Sprintf("unknown unit %q", u))
 			}
 		}
@@ -303,15 +305,25 @@ func normalizeInitiative(in *culture.Initiative) {
 	}
 }
 
-// checkRefs checks that the units and behaviors of in are defined.
-func (p *Program) checkRefs(ctx context.Context, ps *problems, in culture.Initiative) error {
+// unitSet returns the IDs of the stored units. An empty set is not an
+// error: references to units are then reported as unknown.
+func (p *Program) unitSet(ctx context.Context) (map[string]bool, error) {
 	units, err := p.store.ListUnits(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	known := make(map[string]bool, len(units))
 	for _, u := range units {
 		known[u.ID] = true
+	}
+	return known, nil
+}
+
+// checkRefs checks that the units and behaviors of in are defined.
+func (p *Program) checkRefs(ctx context.Context, ps *problems, in culture.Initiative) error {
+	known, err := p.unitSet(ctx)
+	if err != nil {
+		return err
 	}
 	for i, u := range in.Units {
 		if !known[u] {
@@ -420,7 +432,7 @@ func (p *Program) RecordObservations(ctx context.Context, obs []Observation) (in
 	if len(obs) == 0 {
 		return 0, nil
 	}
-	h, err := p.Hierarchy(ctx)
+	known, err := p.unitSet(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -438,7 +450,7 @@ func (p *Program) RecordObservations(ctx context.Context, obs []Observation) (in
 		if !survey.ValidID(o.Metric) {
 			ps.add(f+".metric", fmt.Sprintf("malformed metric key %q", o.Metric))
 		}
-		if !h.Has(o.Unit) {
+		if !known[o.Unit] {
 			ps.add(f+".unit", fmt.Sprintf("unknown unit %q", o.Unit))
 		}
 		if o.Time.IsZero() {

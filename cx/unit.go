@@ -106,7 +106,7 @@ func NewHierarchy(units []Unit) (*Hierarchy, error) {
 	}
 	for _, id := range ids {
 		if _, reached := h.depth[id]; !reached && h.units[id].Parent != "" && h.units[id].Parent != id {
-			if _, known := h.units[h.units[id].Parent]; known && len(roots) <= 1 && h.onCycle(id) {
+			if _, known := h.units[h.units[id].Parent]; known && h.onCycle(id) {
 				ps.add("units["+id+"].parent", "cycle: "+h.cycleFrom(id))
 			}
 		}
