@@ -126,7 +126,7 @@ func (s *ScaleStats) Alpha(opts *AlphaOptions) (Alpha, error) {
 	}
 	fk := float64(k)
 	a := Alpha{
-		Raw:            fk / (fk - 1) * (1 - trace/total),
+		Raw:            alphaFrom(fk, trace, total),
 		N:              int(n),
 		AlphaIfDeleted: make([]float64, k),
 		ItemRest:       make([]float64, k),
@@ -138,21 +138,43 @@ func (s *ScaleStats) Alpha(opts *AlphaOptions) (Alpha, error) {
 			sumR += c[i*k+j] / math.Sqrt(c[i*k+i]*c[j*k+j])
 		}
 	}
-	a.Standardized = fk / (fk - 1) * (1 - fk/sumR)
+	a.Standardized = alphaFrom(fk, fk, sumR)
 
 	for i := range k {
 		cii := c[i*k+i]
+		restTrace := trace - cii
 		restTotal := total - 2*rowSum[i] + cii
+		if negligible(restTotal, restTrace) {
+			restTotal = 0
+		}
 		a.ItemRest[i] = (rowSum[i] - cii) / math.Sqrt(cii*restTotal)
+		if math.IsInf(a.ItemRest[i], 0) {
+			a.ItemRest[i] = math.NaN()
+		}
 		if k == 2 {
 			a.AlphaIfDeleted[i] = math.NaN()
 			continue
 		}
-		km := fk - 1
-		a.AlphaIfDeleted[i] = km / (km - 1) * (1 - (trace-cii)/restTotal)
+		a.AlphaIfDeleted[i] = alphaFrom(fk-1, restTrace, restTotal)
 	}
 	a.Feldt = feldt(a.Raw, float64(n), fk, o.Level)
 	return a, nil
+}
+
+// alphaFrom returns k/(k-1) · (1 - trace/total), NaN when the total
+// variance is zero or negligible against the trace (the total score is
+// constant, up to rounding).
+func alphaFrom(k, trace, total float64) float64 {
+	if negligible(total, trace) {
+		return math.NaN()
+	}
+	return k / (k - 1) * (1 - trace/total)
+}
+
+// negligible reports whether the variance v of a sum of items is zero up to
+// the rounding of its terms, whose variances sum to trace.
+func negligible(v, trace float64) bool {
+	return math.Abs(v) <= 1e-10*math.Abs(trace)
 }
 
 // feldt returns the Feldt (1965) confidence interval of alpha from n
