@@ -30,14 +30,19 @@ var now = time.Date(2026, time.March, 2, 10, 30, 0, 0, time.UTC)
 // and IDs cxgen.IDOf(1), IDOf(2), ...
 func newProgram(t *testing.T) (*cx.Program, cx.Store) {
 	t.Helper()
+	p, store, err := makeProgram()
+	require.NoError(t, err)
+	return p, store
+}
+
+func makeProgram() (*cx.Program, cx.Store, error) {
 	store := memstore.New()
 	n := 0
 	p, err := cx.New(store, &cx.Options{
 		Now:   func() time.Time { return now },
 		NewID: func() uuid.UUID { n++; return cxgen.IDOf(n) },
 	})
-	require.NoError(t, err)
-	return p, store
+	return p, store, err
 }
 
 var (
@@ -498,8 +503,11 @@ func TestObservationFilterMatch(t *testing.T) {
 }
 
 // world defines a generated world in a fresh program.
-func world(ctx context.Context, t *testing.T, w cxgen.World) (*cx.Program, cx.Store, error) {
-	p, s := newProgram(t)
+func world(ctx context.Context, w cxgen.World) (*cx.Program, cx.Store, error) {
+	p, s, err := makeProgram()
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := p.DefineUnits(ctx, w.Units...); err != nil {
 		return nil, nil, fmt.Errorf("DefineUnits: %w", err)
 	}
@@ -520,7 +528,7 @@ func TestProgramProperties(t *testing.T) {
 	ctx := t.Context()
 	props := cxgen.NewProperties(t, 150)
 	props.Property("a generated valid batch is recorded whole, exactly as given, and re-recording it adds nothing", prop.ForAll(func(b cxgen.Batch) string {
-		p, s, err := world(ctx, t, b.World)
+		p, s, err := world(ctx, b.World)
 		if err != nil {
 			return err.Error()
 		}
@@ -540,7 +548,7 @@ func TestProgramProperties(t *testing.T) {
 		return ""
 	}, cxgen.Responses(8)))
 	props.Property("a batch with one bad response is refused with a ValidationError naming it, and nothing of it is stored", prop.ForAll(func(b cxgen.Batch, seed int64) string {
-		p, s, err := world(ctx, t, b.World)
+		p, s, err := world(ctx, b.World)
 		if err != nil {
 			return err.Error()
 		}
@@ -579,7 +587,10 @@ func TestProgramProperties(t *testing.T) {
 		return ""
 	}, cxgen.Responses(8), cxgen.From(func(r *rand.Rand) int64 { return r.Int63() }).WithLabel("seed")))
 	props.Property("a generated org tree defined in one call is stored whole and comes back as the same hierarchy", prop.ForAll(func(units []cx.Unit) string {
-		p, s := newProgram(t)
+		p, s, err := makeProgram()
+		if err != nil {
+			return err.Error()
+		}
 		if err := p.DefineUnits(ctx, units...); err != nil {
 			return err.Error()
 		}

@@ -63,4 +63,7 @@
 // Values given to the store are valid and normalized as a [cx.Program]
 // hands them over (times in UTC truncated to the microsecond, empty slices
 // and maps nil); the suite does not test how a store treats other input.
+// Stores keep no references between entities: the program checks them, so
+// the suite stores waves of surveys and responses of units that are not
+// stored, and expects deleting a survey to leave its waves.
 package storetest
