@@ -4,11 +4,18 @@
 // # Wiring a store in
 //
 // A backend calls [Run] from one test, with a function that returns a
-// fresh, empty and isolated store:
+// fresh, empty and isolated store. The in-memory store needs one line:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(*testing.T) cx.Store { return memstore.New() })
+//	}
+//
+// A store over a database opens a new one each time and closes it when the
+// subtest ends (mystore standing for the backend's package):
 //
 //	func TestConformance(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) cx.Store {
-//			s, err := sqlstore.Open(t.Context(), openTestDB(t))
+//			s, err := mystore.Open(filepath.Join(t.TempDir(), "cx.db"))
 //			if err != nil {
 //				t.Fatal(err)
 //			}
@@ -23,7 +30,10 @@
 // times in all, fewer under -short); each call must return a store that
 // shares nothing with the others, such as a new in-memory database, a new
 // temporary file or a new PostgreSQL schema. Resources registered with
-// t.Cleanup are released when the subtest ends.
+// t.Cleanup are released when the subtest ends; the model-based test also
+// calls Close, if the store has one (io.Closer), as soon as each command
+// sequence ends, so a Close registered with t.Cleanup as well must be
+// harmless the second time.
 //
 // # What it checks
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand"
 	"slices"
@@ -657,6 +658,16 @@ func storeCommands(t *testing.T, newStore func(*testing.T) cx.Store) *commands.P
 
 	return &commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(commands.State) commands.SystemUnderTest { return newStore(t) },
+		// A sequence's store is released as soon as the sequence ends, so
+		// that a long run (or the shrinking of a failure) does not hold
+		// hundreds of open stores until the subtest ends.
+		DestroySystemUnderTestFunc: func(sut commands.SystemUnderTest) {
+			if c, ok := sut.(io.Closer); ok {
+				if err := c.Close(); err != nil {
+					t.Errorf("storetest: closing a store of the model-based test: %v", err)
+				}
+			}
+		},
 		InitialStateGen: cxgen.From(func(*rand.Rand) *model {
 			return &model{tables: slices.Clone(tables)}
 		}),
