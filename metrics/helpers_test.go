@@ -58,30 +58,6 @@ func reverse(rows [][]float64, lo, hi float64, cols ...int) [][]float64 {
 	return out
 }
 
-// column returns column j of rows.
-func column(rows [][]float64, j int) []float64 {
-	out := make([]float64, len(rows))
-	for i, r := range rows {
-		out[i] = r[j]
-	}
-	return out
-}
-
-// complete returns the rows without a NaN.
-func complete(rows [][]float64) [][]float64 {
-	var out [][]float64
-next:
-	for _, r := range rows {
-		for _, v := range r {
-			if math.IsNaN(v) {
-				continue next
-			}
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
 // mustPanic reports whether f panics with a message starting with
 // "metrics: ".
 func mustPanic(t testing.TB, what string, f func()) {
