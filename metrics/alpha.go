@@ -39,7 +39,7 @@ type Alpha struct {
 	N int
 
 	// AlphaIfDeleted is Raw of the k-1 items left after deleting each
-	// item; all NaN when k == 2.
+	// item; all NaN when k == 2, since alpha of one item is undefined.
 	AlphaIfDeleted []float64
 
 	// ItemRest is the correlation of each item with the sum of the other

@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"testing"
@@ -226,4 +227,34 @@ func TestScaleStatsCov(t *testing.T) {
 	checkSlice(t, "listwise", s.Cov(true)[:5], []float64{
 		1.8714907282710038, 0.63674505335128972, 0.48137884595462549, 0.12457267170827722, 0.46128146690148142,
 	}, tolR)
+}
+
+func TestScaleStatsJSON(t *testing.T) {
+	s := metrics.NewScaleStats(5)
+	for _, r := range reverse(bfiA, 1, 6, 0) {
+		require.NoError(t, s.Add(r))
+	}
+	data, err := json.Marshal(s)
+	require.NoError(t, err)
+	var back metrics.ScaleStats
+	require.NoError(t, json.Unmarshal(data, &back))
+	require.True(t, back.Equal(s), "the JSON round trip must be exact")
+	a, _ := s.Alpha(nil)
+	b, _ := back.Alpha(nil)
+	require.Equal(t, a, b)
+
+	bad := []string{
+		`{"k": 0}`,
+		`{"k": 2, "item_n": [1]}`,
+		`{"k": 1, "n": -1, "item_n": [0], "item_sum": [0], "item_sum_sq": [0], "complete_sum": [0], "complete_cross": [0]}`,
+		`[1, 2]`,
+	}
+	for _, in := range bad {
+		var x metrics.ScaleStats
+		require.ErrorIs(t, json.Unmarshal([]byte(in), &x), metrics.ErrInvalid, in)
+	}
+	var one metrics.ScaleStats
+	require.NoError(t, json.Unmarshal([]byte(`{"k": 1, "n": 2, "item_n": [2], "item_sum": [7], "item_sum_sq": [25], "pair_n": [], "complete_n": 2, "complete_sum": [7], "complete_cross": [25]}`), &one))
+	require.Equal(t, 1, one.K())
+	require.Equal(t, int64(2), one.N())
 }

@@ -14,7 +14,8 @@
 //   - Sufficient statistics: [Tally] (answers per scale point) and
 //     [ScaleStats] (sums and cross-products of a multi-item scale). Both
 //     merge associatively and commutatively, so they can be computed per
-//     unit, per wave, in SQL or in parallel, and rolled up.
+//     unit, per wave, in SQL or in parallel, and rolled up; both encode to
+//     JSON.
 //   - Estimates with uncertainty: [Proportion] with [Proportion.Wilson],
 //     [NPS] with its standard error and interval, [Tally.MeanCI], [MeanCI],
 //     [NewcombeDiff], [WelchCI], [LinearTrend].
@@ -24,8 +25,9 @@
 //   - Tests: [TwoProportionZ], [CompareNPS], [WelchT], [MannWhitney], all
 //     returning a [Test]; [Spearman] rank correlation.
 //   - Multiple comparisons: [AdjustBH], [AdjustHolm], [AdjustBonferroni].
-//   - Reliability: [CronbachAlpha] with the Feldt interval, alpha if
-//     deleted and item-rest correlations; [OmegaTotal].
+//   - Reliability: [CronbachAlpha] and [ScaleStats.Alpha] with the Feldt
+//     interval, alpha if deleted and item-rest correlations; [OmegaTotal]
+//     and [ScaleStats.Omega].
 //   - Statistical process control: [XmR] and [PChart] with the eight
 //     Nelson rules ([Rule], [Signal], [Chart]).
 //   - Driver analysis: [RelativeWeights] (Johnson 2000) and [ShapleyR2]

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 )
@@ -22,8 +23,9 @@ import (
 // associative only up to rounding.
 //
 // The zero ScaleStats is not usable; create one with [NewScaleStats]. A
-// ScaleStats is not safe for concurrent mutation: give each goroutine its
-// own and merge them.
+// ScaleStats encodes to and decodes from JSON exactly, so a store can keep
+// the statistics of each wave and merge them later. A ScaleStats is not
+// safe for concurrent mutation: give each goroutine its own and merge them.
 type ScaleStats struct {
 	k int
 	n int64 // rows with at least one answer
@@ -241,3 +243,77 @@ func covFromSums(n int64, sx, sy, sxy float64) float64 {
 	f := float64(n)
 	return (f*sxy - sx*sy) / (f * (f - 1))
 }
+
+// scaleStatsJSON is the JSON form of ScaleStats. Pairs are packed in the
+// order (0,1), (0,2), …, (0,k-1), (1,2), …; complete-row cross-products
+// in the order (0,0), (0,1), …, (0,k-1), (1,1), ….
+type scaleStatsJSON struct {
+	K             int       `json:"k"`
+	N             int64     `json:"n"`
+	ItemN         []int64   `json:"item_n"`
+	ItemSum       []float64 `json:"item_sum"`
+	ItemSumSq     []float64 `json:"item_sum_sq"`
+	PairN         []int64   `json:"pair_n"`
+	PairSumX      []float64 `json:"pair_sum_x"`
+	PairSumY      []float64 `json:"pair_sum_y"`
+	PairSumXX     []float64 `json:"pair_sum_xx"`
+	PairSumYY     []float64 `json:"pair_sum_yy"`
+	PairSumXY     []float64 `json:"pair_sum_xy"`
+	CompleteN     int64     `json:"complete_n"`
+	CompleteSum   []float64 `json:"complete_sum"`
+	CompleteCross []float64 `json:"complete_cross"`
+}
+
+// MarshalJSON encodes the statistics, so that they can be stored and
+// merged later; float64 sums round-trip exactly.
+func (s *ScaleStats) MarshalJSON() ([]byte, error) {
+	return json.Marshal(scaleStatsJSON{
+		K: s.k, N: s.n,
+		ItemN: s.itemN, ItemSum: s.itemS, ItemSumSq: s.itemSS,
+		PairN: s.pairN, PairSumX: s.pairSx, PairSumY: s.pairSy,
+		PairSumXX: s.pairSxx, PairSumYY: s.pairSyy, PairSumXY: s.pairSxy,
+		CompleteN: s.compN, CompleteSum: s.compS, CompleteCross: s.compSP,
+	})
+}
+
+// UnmarshalJSON decodes statistics encoded by [ScaleStats.MarshalJSON]
+// into s, replacing its contents. It returns an error wrapping
+// [ErrInvalid] when the lengths do not match k or a count is negative; s
+// is then unchanged.
+func (s *ScaleStats) UnmarshalJSON(data []byte) error {
+	var j scaleStatsJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return errorf(ErrInvalid, "ScaleStats: %v", err)
+	}
+	if j.K < 1 {
+		return errorf(ErrInvalid, "ScaleStats: k = %d < 1", j.K)
+	}
+	k, p, t := j.K, j.K*(j.K-1)/2, j.K*(j.K+1)/2
+	lengths := []struct {
+		name      string
+		got, want int
+	}{
+		{"item_n", len(j.ItemN), k}, {"item_sum", len(j.ItemSum), k}, {"item_sum_sq", len(j.ItemSumSq), k},
+		{"pair_n", len(j.PairN), p}, {"pair_sum_x", len(j.PairSumX), p}, {"pair_sum_y", len(j.PairSumY), p},
+		{"pair_sum_xx", len(j.PairSumXX), p}, {"pair_sum_yy", len(j.PairSumYY), p}, {"pair_sum_xy", len(j.PairSumXY), p},
+		{"complete_sum", len(j.CompleteSum), k}, {"complete_cross", len(j.CompleteCross), t},
+	}
+	for _, l := range lengths {
+		if l.got != l.want {
+			return errorf(ErrInvalid, "ScaleStats: %s has %d values, want %d for k = %d", l.name, l.got, l.want, k)
+		}
+	}
+	if j.N < 0 || j.CompleteN < 0 || slices.ContainsFunc(j.ItemN, negative) || slices.ContainsFunc(j.PairN, negative) {
+		return errorf(ErrInvalid, "ScaleStats: negative count")
+	}
+	*s = ScaleStats{
+		k: k, n: j.N,
+		itemN: j.ItemN, itemS: j.ItemSum, itemSS: j.ItemSumSq,
+		pairN: j.PairN, pairSx: j.PairSumX, pairSy: j.PairSumY,
+		pairSxx: j.PairSumXX, pairSyy: j.PairSumYY, pairSxy: j.PairSumXY,
+		compN: j.CompleteN, compS: j.CompleteSum, compSP: j.CompleteCross,
+	}
+	return nil
+}
+
+func negative(n int64) bool { return n < 0 }
