@@ -258,3 +258,13 @@ func TestScaleStatsJSON(t *testing.T) {
 	require.Equal(t, 1, one.K())
 	require.Equal(t, int64(2), one.N())
 }
+
+func TestScaleStatsClone(t *testing.T) {
+	s := metrics.NewScaleStats(3)
+	require.NoError(t, s.Add([]float64{1, 2, 3}))
+	c := s.Clone()
+	require.True(t, c.Equal(s))
+	require.NoError(t, c.Add([]float64{2, 2, 2}))
+	require.False(t, c.Equal(s), "a clone must not share storage")
+	require.Equal(t, int64(1), s.N())
+}

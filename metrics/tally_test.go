@@ -98,6 +98,7 @@ func TestTallyAddAndMerge(t *testing.T) {
 	require.True(t, errors.Is(b.Merge(metrics.Tally{Min: 1, Max: 5, Counts: []int64{1, 2}}), metrics.ErrInvalid))
 
 	mustPanic(t, "NewTally(5, 1)", func() { metrics.NewTally(5, 1) })
+	require.Equal(t, "[1, 5] [2 0 8 0 2]", b.String())
 }
 
 func TestTallyReversedAndShare(t *testing.T) {
