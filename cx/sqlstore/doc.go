@@ -1,0 +1,2 @@
+// Package sqlstore keeps a program's data in SQLite or PostgreSQL.
+package sqlstore
