@@ -1,0 +1,260 @@
+package sqlstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/leanovate/gopter/prop"
+
+	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/internal/cxgen"
+	"github.com/cxculture/cxculture/cx/memstore"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// tallyScenario is a history of a store: a world, batches of responses,
+// deletions, a survey created only after its responses, a survey changed
+// after them; then tallies are asked for.
+type tallyScenario struct {
+	World   cxgen.World
+	Batches [][]survey.Response
+	Deletes []uuid.UUID
+	// Late is the ID of a survey created after its responses, or "".
+	Late string
+	// Update replaces a stored survey after the responses, if not nil.
+	Update *survey.Survey
+	// Filters are the wave filters tallies are asked with.
+	Filters [][]string
+}
+
+func (sc tallyScenario) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d units; surveys:", len(sc.World.Units))
+	for _, s := range sc.World.Surveys {
+		fmt.Fprintf(&b, " %s[", s.ID)
+		for _, it := range s.Items {
+			fmt.Fprintf(&b, " %s:%s:%s", it.ID, it.Scale.ID, it.Construct)
+		}
+		b.WriteString(" ]")
+	}
+	n := 0
+	for _, bt := range sc.Batches {
+		n += len(bt)
+	}
+	fmt.Fprintf(&b, "; %d responses in %d batches, %d deleted; late %q; update %v; filters %v", n, len(sc.Batches), len(sc.Deletes), sc.Late, sc.Update != nil, sc.Filters)
+	return b.String()
+}
+
+// pct is a scale wide enough to take two characters per answer.
+var pct = survey.Scale{ID: "pct", Min: 0, Max: 100, FavorableMin: 80, FavorableMax: 100}
+
+func genTallyScenario(r *rand.Rand) tallyScenario {
+	var sc tallyScenario
+	sc.World = cxgen.WorldFrom(r)
+	for i := range sc.World.Surveys {
+		s := &sc.World.Surveys[i]
+		for j := range s.Items {
+			if r.Intn(8) == 0 {
+				s.Items[j].Scale = pct
+			}
+		}
+	}
+	units := cxgen.UnitIDs(sc.World.Units)
+	var all []survey.Response
+	for range r.Intn(60) {
+		w := sc.World.Waves[r.Intn(len(sc.World.Waves))]
+		s, _ := sc.World.Survey(w.Survey)
+		resp := cxgen.ResponseFrom(r, s, w, units)
+		if r.Intn(40) == 0 {
+			resp.Answers["unknown_item"] = 1 // does not fit: tallies fail
+		}
+		all = append(all, resp)
+	}
+	for len(all) > 0 {
+		n := 1 + r.Intn(len(all))
+		batch := all[:n]
+		if n > 1 && r.Intn(4) == 0 {
+			batch = append(batch, batch[0]) // an identical duplicate
+		}
+		sc.Batches = append(sc.Batches, batch)
+		for _, x := range batch {
+			if r.Intn(8) == 0 {
+				sc.Deletes = append(sc.Deletes, x.ID)
+			}
+		}
+		all = all[n:]
+	}
+	if r.Intn(3) == 0 {
+		sc.Late = sc.World.Surveys[r.Intn(len(sc.World.Surveys))].ID
+	}
+	if r.Intn(3) == 0 {
+		s := sc.World.Surveys[r.Intn(len(sc.World.Surveys))].Clone()
+		switch r.Intn(4) {
+		case 0: // reorder the items
+			slices.Reverse(s.Items)
+		case 1: // drop an item: responses that answered it no longer fit
+			s.Items = s.Items[:len(s.Items)-1]
+			if len(s.Items) == 0 {
+				s.Items = []survey.Item{{ID: "q_new", Text: "New", Scale: survey.Likert5, Kind: survey.Belief, Version: 1}}
+			}
+		case 2: // regroup: every item on one construct
+			for i := range s.Items {
+				s.Items[i].Construct = culture.Agility
+			}
+		case 3: // widen the scales
+			for i := range s.Items {
+				s.Items[i].Scale = survey.Scale{ID: "wide", Min: -5, Max: 120, FavorableMin: 100, FavorableMax: 120}
+			}
+		}
+		sc.Update = &s
+	}
+	sc.Filters = [][]string{nil}
+	for _, w := range sc.World.Waves {
+		if r.Intn(2) == 0 {
+			sc.Filters = append(sc.Filters, []string{w.ID, "no_such_wave"})
+		}
+	}
+	return sc
+}
+
+// play runs the scenario on s and returns, per survey and filter, the
+// tallies or the error category.
+func play(ctx context.Context, s cx.Store, sc tallyScenario) (map[string]any, error) {
+	for _, u := range sc.World.Units {
+		if err := s.CreateUnit(ctx, u); err != nil {
+			return nil, err
+		}
+	}
+	for _, w := range sc.World.Waves {
+		if err := s.CreateWave(ctx, w); err != nil {
+			return nil, err
+		}
+	}
+	for _, sv := range sc.World.Surveys {
+		if sv.ID != sc.Late {
+			if err := s.CreateSurvey(ctx, sv); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, b := range sc.Batches {
+		if _, err := s.CreateResponses(ctx, b); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range sc.Deletes {
+		if err := s.DeleteResponse(ctx, id); err != nil && !errors.Is(err, cx.ErrNotFound) {
+			return nil, err
+		}
+	}
+	if sc.Late != "" {
+		sv, _ := sc.World.Survey(sc.Late)
+		if err := s.CreateSurvey(ctx, sv); err != nil {
+			return nil, err
+		}
+	}
+	if sc.Update != nil {
+		if err := s.UpdateSurvey(ctx, *sc.Update); err != nil {
+			return nil, err
+		}
+	}
+	out := map[string]any{}
+	ids := []string{"no_such_survey"}
+	for _, sv := range sc.World.Surveys {
+		ids = append(ids, sv.ID)
+	}
+	for _, id := range ids {
+		for _, f := range sc.Filters {
+			key := fmt.Sprintf("%s %v", id, f)
+			t, err := cx.TallyResponses(ctx, s, cx.TallyFilter{Survey: id, Waves: f})
+			switch {
+			case errors.Is(err, cx.ErrNotFound):
+				out[key] = "ErrNotFound"
+			case errors.Is(err, cx.ErrInvalid):
+				out[key] = "ErrInvalid"
+			case err != nil:
+				return nil, fmt.Errorf("%s: %w", key, err)
+			default:
+				out[key] = t
+			}
+		}
+	}
+	return out, nil
+}
+
+// describeDiff says where two results of play differ.
+func describeDiff(want, got map[string]any) string {
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range want {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		w, g := want[k], got[k]
+		if reflect.DeepEqual(w, g) {
+			continue
+		}
+		wt, ok1 := w.(*cx.Tallies)
+		gt, ok2 := g.(*cx.Tallies)
+		if !ok1 || !ok2 {
+			return fmt.Sprintf("%s: want %v, got %v", k, w, g)
+		}
+		for c, v := range wt.Answers {
+			if !reflect.DeepEqual(v, gt.Answers[c]) {
+				return fmt.Sprintf("%s: answers %v: want %v, got %v", k, c, v, gt.Answers[c])
+			}
+		}
+		for c, v := range gt.Answers {
+			if _, ok := wt.Answers[c]; !ok {
+				return fmt.Sprintf("%s: answers %v: want none, got %v", k, c, v)
+			}
+		}
+		if !reflect.DeepEqual(wt.Respondents, gt.Respondents) {
+			return fmt.Sprintf("%s: respondents: want %v, got %v", k, wt.Respondents, gt.Respondents)
+		}
+		if !reflect.DeepEqual(wt.Comments, gt.Comments) {
+			return fmt.Sprintf("%s: comments: want %v, got %v", k, wt.Comments, gt.Comments)
+		}
+		return fmt.Sprintf("%s: patterns: want %v, got %v", k, wt.Patterns, gt.Patterns)
+	}
+	return ""
+}
+
+// TestTallyMatchesMemory checks that the tallies SQLite and PostgreSQL keep
+// are exactly those computed in memory from the same responses, after
+// batches with duplicates, deletions, surveys created after their
+// responses or changed after them, with and without wave filters,
+// including responses that do not fit their survey (every store then
+// fails with cx.ErrInvalid).
+func TestTallyMatchesMemory(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			if b.name == "Postgres" {
+				postgresDSN(t)
+			}
+			ctx := t.Context()
+			props := cxgen.NewProperties(t, 60)
+			props.Property("tallies in the database equal tallies in memory", prop.ForAll(func(sc tallyScenario) string {
+				want, err := play(ctx, memstore.New(), sc)
+				if err != nil {
+					return "memstore: " + err.Error()
+				}
+				got, err := play(ctx, b.open(t), sc)
+				if err != nil {
+					return b.name + ": " + err.Error()
+				}
+				return describeDiff(want, got)
+			}, cxgen.From(genTallyScenario).WithLabel("scenario")))
+			props.Run()
+		})
+	}
+}
