@@ -1,0 +1,28 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+)
+
+// NewAtVersion returns a store over db whose schema is brought to version
+// v only, as an older version of this package would have left it.
+func NewAtVersion(ctx context.Context, db *sql.DB, d Dialect, v int) (*Store, error) {
+	s := &Store{db: db, dialect: d, layouts: map[int64]*layout{}}
+	return s, s.migrateTo(ctx, v)
+}
+
+// SchemaVersion returns the schema version of the store's database.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) { return s.schemaVersion(ctx) }
+
+// LatestVersion returns the newest schema version this package knows.
+func LatestVersion(d Dialect) int {
+	ms, err := migrations(d)
+	if err != nil {
+		panic(err)
+	}
+	return len(ms)
+}
+
+// Category exposes the classification of driver errors.
+var Category = category
