@@ -56,62 +56,101 @@ const (
 	maxParamsPerInsert = 30000
 )
 
-// insertRows inserts rows (len(cols) values each, flattened in args) with
-// multi-row INSERT statements: "verb INTO table (cols) VALUES (...), ...
-// suffix". Full statements are prepared once and reused.
-func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, verb, table string, cols []string, suffix string, args []any) error {
-	ncols := len(cols)
-	nrows := len(args) / ncols
-	per := min(maxRowsPerInsert, maxParamsPerInsert/ncols)
-	text := func(n int) string {
-		var sb strings.Builder
-		sb.WriteString(verb)
-		sb.WriteString(" INTO ")
-		sb.WriteString(table)
-		sb.WriteString(" (")
-		sb.WriteString(strings.Join(cols, ", "))
-		sb.WriteString(") VALUES ")
-		k := 0
-		for r := range n {
-			if r > 0 {
+// inserter writes rows with multi-row INSERT statements: "verb INTO
+// table (cols) VALUES (...), ... suffix", as many rows per statement as
+// the limits allow; the statement of a full set of rows is prepared once.
+type inserter struct {
+	s       *Store
+	tx      *sql.Tx
+	verb    string
+	table   string
+	cols    []string
+	suffix  string
+	per     int
+	full    *sql.Stmt
+	pending []any
+}
+
+func (s *Store) newInserter(tx *sql.Tx, verb, table string, cols []string, suffix string) *inserter {
+	per := min(maxRowsPerInsert, maxParamsPerInsert/len(cols))
+	return &inserter{s: s, tx: tx, verb: verb, table: table, cols: cols, suffix: suffix, per: per,
+		pending: make([]any, 0, per*len(cols))}
+}
+
+func (in *inserter) text(n int) string {
+	var sb strings.Builder
+	sb.WriteString(in.verb)
+	sb.WriteString(" INTO ")
+	sb.WriteString(in.table)
+	sb.WriteString(" (")
+	sb.WriteString(strings.Join(in.cols, ", "))
+	sb.WriteString(") VALUES ")
+	k := 0
+	for r := range n {
+		if r > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		for c := range in.cols {
+			if c > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteByte('(')
-			for c := range ncols {
-				if c > 0 {
-					sb.WriteString(", ")
-				}
-				k++
-				sb.WriteString(placeholder(s.dialect, k))
-			}
-			sb.WriteByte(')')
+			k++
+			sb.WriteString(placeholder(in.s.dialect, k))
 		}
-		sb.WriteString(suffix)
-		return sb.String()
+		sb.WriteByte(')')
 	}
-	opName := "insert into " + table
-	full := nrows / per
-	if full > 1 {
-		stmt, err := tx.PrepareContext(ctx, text(per))
-		if err != nil {
-			return wrap(err, opName, "")
-		}
-		defer stmt.Close()
-		for i := range full {
-			if _, err := stmt.ExecContext(ctx, args[i*per*ncols:(i+1)*per*ncols]...); err != nil {
-				return wrap(err, opName, "")
-			}
-		}
-		args = args[full*per*ncols:]
-	}
+	sb.WriteString(in.suffix)
+	return sb.String()
+}
+
+// add queues rows (len(cols) values each) and writes every full set.
+func (in *inserter) add(ctx context.Context, args ...any) error {
+	width := in.per * len(in.cols)
 	for len(args) > 0 {
-		n := min(per, len(args)/ncols)
-		if _, err := tx.ExecContext(ctx, text(n), args[:n*ncols]...); err != nil {
-			return wrap(err, opName, "")
+		k := min(len(args), width-len(in.pending))
+		in.pending = append(in.pending, args[:k]...)
+		args = args[k:]
+		if len(in.pending) < width {
+			break
 		}
-		args = args[n*ncols:]
+		if in.full == nil {
+			stmt, err := in.tx.PrepareContext(ctx, in.text(in.per))
+			if err != nil {
+				return wrap(err, "insert into "+in.table, "")
+			}
+			in.full = stmt
+		}
+		if _, err := in.full.ExecContext(ctx, in.pending...); err != nil {
+			return wrap(err, "insert into "+in.table, "")
+		}
+		in.pending = in.pending[:0]
 	}
 	return nil
+}
+
+// flush writes the queued rows and releases the prepared statement.
+func (in *inserter) flush(ctx context.Context) error {
+	if in.full != nil {
+		defer in.full.Close()
+		in.full = nil
+	}
+	if len(in.pending) == 0 {
+		return nil
+	}
+	_, err := in.tx.ExecContext(ctx, in.text(len(in.pending)/len(in.cols)), in.pending...)
+	in.pending = in.pending[:0]
+	return wrap(err, "insert into "+in.table, "")
+}
+
+// insertRows inserts rows (len(cols) values each, flattened in args).
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, verb, table string, cols []string, suffix string, args []any) error {
+	in := s.newInserter(tx, verb, table, cols, suffix)
+	if err := in.add(ctx, args...); err != nil {
+		_ = in.flush(ctx)
+		return err
+	}
+	return in.flush(ctx)
 }
 
 // chunks calls fn on successive parts of vs of at most n elements.

@@ -55,7 +55,17 @@ type litem struct {
 type lgroup struct {
 	key   string // item IDs joined with commas, as cx.PatternKey.Items
 	items []int
+	// base holds the mixed-radix weights of the items ((points+1) per
+	// item, 0 meaning skipped) and size the number of patterns, when at
+	// most maxDensePatterns: the group's patterns are then counted in an
+	// array indexed by the pattern's number. size is 0 otherwise.
+	base []int
+	size int
 }
+
+// maxDensePatterns bounds the patterns of a group counted in an array;
+// larger pattern spaces are counted in a map.
+const maxDensePatterns = 1 << 16
 
 // Limits of an encodable survey: two characters hold 62*62 points, and the
 // counts of one unit and wave stay small.
@@ -126,6 +136,15 @@ func (d descriptor) layout(id int64, desc string) (*layout, error) {
 				return nil, fmt.Errorf("reliability group %q names unknown item %q", lg.key, id)
 			}
 			lg.items = append(lg.items, i)
+		}
+		lg.base = make([]int, len(lg.items))
+		lg.size = 1
+		for j := len(lg.items) - 1; j >= 0 && lg.size > 0; j-- {
+			lg.base[j] = lg.size
+			lg.size *= l.items[lg.items[j]].points + 1
+			if lg.size > maxDensePatterns {
+				lg.size = 0
+			}
 		}
 		l.groups = append(l.groups, lg)
 	}
@@ -202,6 +221,38 @@ func (l *layout) decode(code string) (map[string]int, error) {
 		out[l.items[i].id] = l.items[i].min + d
 	}
 	return out, nil
+}
+
+// patternIndex returns the number of the pattern of group g in code, for
+// a group counted in an array.
+func (l *layout) patternIndex(code string, g *lgroup) int {
+	n := 0
+	for j, i := range g.items {
+		it := &l.items[i]
+		if it.width == 1 {
+			if c := code[it.pos]; c != '.' {
+				n += (int(c) - 'A' + 1) * g.base[j]
+			}
+		} else if d, _ := l.digit(code, i); d >= 0 {
+			n += (d + 1) * g.base[j]
+		}
+	}
+	return n
+}
+
+// patternOf returns the cx.PatternKey.Pattern of the pattern numbered n of
+// group g.
+func (l *layout) patternOf(g *lgroup, n int) string {
+	b := make([]byte, len(g.items))
+	for j, i := range g.items {
+		d := n / g.base[j] % (l.items[i].points + 1)
+		if d == 0 {
+			b[j] = '.'
+		} else {
+			b[j] = byte('A' + d - 1)
+		}
+	}
+	return string(b)
 }
 
 // pattern returns the cx.PatternKey.Pattern of group g in code, as

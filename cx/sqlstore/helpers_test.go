@@ -73,7 +73,7 @@ func openPostgres(t testing.TB) *sqlstore.Store {
 	}
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxIdleTime(200 * time.Millisecond)
-	s, err := sqlstore.New(context.Background(), db, &sqlstore.Options{Dialect: sqlstore.Postgres, CloseDB: true})
+	s, err := sqlstore.New(context.Background(), db, postgres.Options())
 	if err != nil {
 		_ = db.Close()
 		t.Fatalf("sqlstore.New: %v", err)

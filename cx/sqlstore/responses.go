@@ -32,8 +32,18 @@ type responseRow struct {
 	answers                        sql.NullString
 }
 
-func (r *responseRow) args() []any {
-	return []any{r.id, r.survey, r.wave, r.unit, r.respondent, r.submitted, r.comment, r.segments, r.enc, r.code, r.answers}
+// appendArgs appends the row's values in the order of responseCols, as
+// the plain values drivers take without conversion.
+func (r *responseRow) appendArgs(args []any) []any {
+	return append(args, r.id, r.survey, r.wave, r.unit, r.respondent, r.submitted, r.comment,
+		nullable(r.segments), r.enc, nullable(r.code), nullable(r.answers))
+}
+
+func nullable(s sql.NullString) any {
+	if !s.Valid {
+		return nil
+	}
+	return s.String
 }
 
 // encodeResponse returns the row of r: its answers as a code of l when l
@@ -165,7 +175,19 @@ func (s *Store) CreateResponses(ctx context.Context, rs []survey.Response) (int,
 func (s *Store) insertResponses(ctx context.Context, rs []survey.Response, fast bool) (int, error) {
 	o := fmt.Sprintf("create %d responses", len(rs))
 	added := 0
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	// With a bulk-load protocol, the transaction runs on a connection of
+	// its own, which the copy reaches through sql.Conn.Raw.
+	var conn *sql.Conn
+	var b beginner = s.db
+	if s.copy != nil {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			return 0, wrap(err, o, "")
+		}
+		defer c.Close()
+		conn, b = c, c
+	}
+	err := s.inTx(ctx, b, nil, func(tx *sql.Tx) error {
 		if err := lock(ctx, tx, lockResponses); err != nil {
 			return err
 		}
@@ -198,20 +220,6 @@ func (s *Store) insertResponses(ctx context.Context, rs []survey.Response, fast 
 		if len(rs) == 0 {
 			return nil
 		}
-		args := make([]any, 0, len(rs)*len(responseColList))
-		d := newDelta()
-		for _, r := range rs {
-			l := layouts[r.Survey]
-			row, err := encodeResponse(r, l)
-			if err != nil {
-				return invalid(op("create", "response", r.ID), "answers", err.Error())
-			}
-			args = append(args, row.args()...)
-			if row.enc == rawEncoding {
-				l = nil
-			}
-			d.add(l, r.Survey, r.Wave, r.Unit, row.code.String, r.Comment != "", +1)
-		}
 		verb := "INSERT"
 		if fast && s.dialect == SQLite {
 			// On a conflict, end the transaction at once: SQLite then
@@ -219,7 +227,8 @@ func (s *Store) insertResponses(ctx context.Context, rs []survey.Response, fast 
 			// half-way, which makes large INSERTs several times faster.
 			verb = "INSERT OR ROLLBACK"
 		}
-		if err := s.insertRows(ctx, tx, verb, "cx_responses", responseColList, "", args); err != nil {
+		d, err := s.insertEncoded(ctx, tx, conn, verb, rs, layouts)
+		if err != nil {
 			return err
 		}
 		if err := s.apply(ctx, tx, d); err != nil {
@@ -232,6 +241,96 @@ func (s *Store) insertResponses(ctx context.Context, rs []survey.Response, fast 
 		return 0, wrap(err, o, "")
 	}
 	return added, nil
+}
+
+// insertEncoded encodes rs and inserts them, and returns the change to
+// the tallies they make. One goroutine encodes the responses and counts
+// their tallies while the database inserts the rows encoded before: with
+// the store's CopyFunc on conn when both are set, with multi-row INSERTs
+// in tx otherwise.
+func (s *Store) insertEncoded(ctx context.Context, tx *sql.Tx, conn *sql.Conn, verb string, rs []survey.Response, layouts map[string]*layout) (*delta, error) {
+	const chunk = 1000
+	type part struct {
+		args []any
+		err  error
+	}
+	parts := make(chan part, 4)
+	stop := make(chan struct{})
+	d := newDelta()
+	go func() {
+		defer close(parts)
+		rows := make([]responseRow, chunk)
+		for lo := 0; lo < len(rs); lo += chunk {
+			batch := rs[lo:min(lo+chunk, len(rs))]
+			args := make([]any, 0, len(batch)*len(responseColList))
+			for i, r := range batch {
+				l := layouts[r.Survey]
+				row, err := encodeResponse(r, l)
+				if err != nil {
+					parts <- part{err: invalid(op("create", "response", r.ID), "answers", err.Error())}
+					return
+				}
+				rows[i] = row
+				args = row.appendArgs(args)
+			}
+			select {
+			case parts <- part{args: args}:
+			case <-stop:
+				return
+			}
+			for i, r := range batch {
+				l := layouts[r.Survey]
+				if rows[i].enc == rawEncoding {
+					l = nil
+				}
+				d.add(l, r.Survey, r.Wave, r.Unit, rows[i].code.String, r.Comment != "", +1)
+			}
+		}
+	}()
+	var err error
+	if conn != nil && s.copy != nil {
+		var cur []any
+		ncols := len(responseColList)
+		next := func() ([]any, error) {
+			for len(cur) == 0 {
+				p, ok := <-parts
+				if !ok {
+					return nil, nil
+				}
+				if p.err != nil {
+					return nil, p.err
+				}
+				cur = p.args
+			}
+			row := cur[:ncols:ncols]
+			cur = cur[ncols:]
+			return row, nil
+		}
+		err = conn.Raw(func(dc any) error { return s.copy(ctx, dc, "cx_responses", responseColList, next) })
+		err = wrap(err, "copy into cx_responses", "")
+	} else {
+		in := s.newInserter(tx, verb, "cx_responses", responseColList, "")
+		for p := range parts {
+			if err = p.err; err == nil {
+				err = in.add(ctx, p.args...)
+			}
+			if err != nil {
+				break
+			}
+		}
+		if ferr := in.flush(ctx); err == nil {
+			err = ferr
+		}
+	}
+	if err != nil {
+		close(stop)
+		for range parts { // let the encoder end
+		}
+		return nil, err
+	}
+	for range parts { // a copy may end before reading the end of parts
+	}
+	return d, nil
 }
 
 // leaveOutStored returns rs without the responses stored identically; a

@@ -45,7 +45,20 @@ type Options struct {
 	// CloseDB makes [Store.Close] close the *sql.DB as well. The openers
 	// of packages cx/sqlstore/sqlite and cx/sqlstore/postgres set it.
 	CloseDB bool
+	// Copy, when set, writes batches of responses with the database's
+	// bulk-load protocol instead of multi-row INSERTs. Package
+	// cx/sqlstore/postgres sets it to PostgreSQL's COPY through pgx.
+	Copy CopyFunc
 }
+
+// CopyFunc writes rows into table through a bulk-load protocol (such as
+// PostgreSQL's COPY FROM) on conn, the driver connection that
+// sql.Conn.Raw exposes, inside the transaction open on it. next returns
+// the values of each row in the order of cols, then a nil row at the end;
+// an error from next must end the copy with that error. A violated unique
+// key must fail with the driver's error, which the store classifies (see
+// [ErrSchemaNewer] for the other errors of this package).
+type CopyFunc func(ctx context.Context, conn any, table string, cols []string, next func() (row []any, err error)) error
 
 // Store is a [cx.Store] and a [cx.TallyStore] kept in a SQL database. It
 // is safe for concurrent use, also by several processes sharing the
@@ -56,6 +69,7 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	closeDB bool
+	copy    CopyFunc
 
 	mu      sync.RWMutex
 	layouts map[int64]*layout // encodings read from the database; immutable
@@ -83,7 +97,7 @@ func New(ctx context.Context, db *sql.DB, opts *Options) (*Store, error) {
 	if opts != nil {
 		o = *opts
 	}
-	s := &Store{db: db, dialect: o.Dialect, closeDB: o.CloseDB, layouts: map[int64]*layout{}}
+	s := &Store{db: db, dialect: o.Dialect, closeDB: o.CloseDB, copy: o.Copy, layouts: map[int64]*layout{}}
 	switch o.Dialect {
 	case Detect:
 		d, err := detect(ctx, db)

@@ -29,22 +29,28 @@ type groupDelta struct {
 	counts                []int64 // nil for responses kept as JSON
 }
 
-type patternKey struct {
+type waveKey struct {
 	survey string
 	enc    int64
 	wave   string
-	items  string
 }
 
 // delta is a change to the tallies: responses counted in (+1) or out (-1).
 type delta struct {
-	groups   map[groupKey]*groupDelta
-	patterns map[patternKey]map[string]int64
+	groups map[groupKey]*groupDelta
+	// patterns holds, per survey, encoding and wave, the pattern counts
+	// of each reliability group of the encoding, in its order.
+	patterns map[waveKey]*wavePatterns
 	buf      []byte
 }
 
+type wavePatterns struct {
+	l      *layout
+	counts []*patternCounts
+}
+
 func newDelta() *delta {
-	return &delta{groups: map[groupKey]*groupDelta{}, patterns: map[patternKey]map[string]int64{}}
+	return &delta{groups: map[groupKey]*groupDelta{}, patterns: map[waveKey]*wavePatterns{}}
 }
 
 // add counts one response with sign +1 or -1: under encoding l with the
@@ -72,19 +78,35 @@ func (d *delta) add(l *layout, surveyID, wave, unit, code string, hasComment boo
 		return
 	}
 	for i := range l.items {
-		if v, _ := l.digit(code, i); v >= 0 {
-			g.counts[l.items[i].off+v] += sign
+		it := &l.items[i]
+		if it.width == 1 {
+			if c := code[it.pos]; c != '.' {
+				g.counts[it.off+int(c)-'A'] += sign
+			}
+		} else if v, _ := l.digit(code, i); v >= 0 {
+			g.counts[it.off+v] += sign
 		}
 	}
-	for gi := range l.groups {
-		pk := patternKey{surveyID, enc, wave, l.groups[gi].key}
-		m := d.patterns[pk]
-		if m == nil {
-			m = map[string]int64{}
-			d.patterns[pk] = m
+	if len(l.groups) == 0 {
+		return
+	}
+	wk := waveKey{surveyID, enc, wave}
+	wp := d.patterns[wk]
+	if wp == nil {
+		wp = &wavePatterns{l: l, counts: make([]*patternCounts, len(l.groups))}
+		for gi := range l.groups {
+			wp.counts[gi] = newPatternCounts(&l.groups[gi])
 		}
-		d.buf = l.pattern(code, &l.groups[gi], d.buf)
-		m[string(d.buf)] += sign
+		d.patterns[wk] = wp
+	}
+	for gi := range l.groups {
+		grp := &l.groups[gi]
+		if grp.size > 0 {
+			wp.counts[gi].dense[l.patternIndex(code, grp)] += sign
+		} else {
+			d.buf = l.pattern(code, grp, d.buf)
+			wp.counts[gi].sparse[string(d.buf)] += sign
+		}
 	}
 }
 
@@ -92,11 +114,6 @@ func (d *delta) add(l *layout, surveyID, wave, unit, code string, hasComment boo
 // responses lock. Rows whose counts fall to zero are removed.
 func (s *Store) apply(ctx context.Context, tx *sql.Tx, d *delta) error {
 	const opName = "update tallies"
-	type waveKey struct {
-		survey string
-		enc    int64
-		wave   string
-	}
 	byWave := map[waveKey][]string{}
 	for k := range d.groups {
 		wk := waveKey{k.survey, k.enc, k.wave}
@@ -176,44 +193,40 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, d *delta) error {
 		}
 	}
 
-	pks := slices.SortedFunc(maps.Keys(d.patterns), func(a, b patternKey) int {
-		return cmp.Or(cmp.Compare(a.survey, b.survey), cmp.Compare(a.enc, b.enc), cmp.Compare(a.wave, b.wave), cmp.Compare(a.items, b.items))
+	pwks := slices.SortedFunc(maps.Keys(d.patterns), func(a, b waveKey) int {
+		return cmp.Or(cmp.Compare(a.survey, b.survey), cmp.Compare(a.enc, b.enc), cmp.Compare(a.wave, b.wave))
 	})
-	for _, pk := range pks {
-		var blob []byte
-		err := tx.QueryRowContext(ctx, "SELECT counts FROM cx_tally_patterns WHERE survey = $1 AND enc = $2 AND wave = $3 AND items = $4",
-			pk.survey, pk.enc, pk.wave, pk.items).Scan(&blob)
-		m := map[string]int64{}
-		switch {
-		case err == sql.ErrNoRows:
-		case err != nil:
-			return wrap(err, opName, "")
-		default:
-			if m, err = decodePatterns(blob); err != nil {
-				return wrap(fmt.Errorf("survey %q, wave %q, items %s: %w", pk.survey, pk.wave, pk.items, err), opName, "")
-			}
-		}
-		for p, c := range d.patterns[pk] {
-			n := m[p] + c
+	for _, wk := range pwks {
+		wp := d.patterns[wk]
+		for gi := range wp.l.groups {
+			grp := &wp.l.groups[gi]
+			var blob []byte
+			err := tx.QueryRowContext(ctx, "SELECT counts FROM cx_tally_patterns WHERE survey = $1 AND enc = $2 AND wave = $3 AND items = $4",
+				wk.survey, wk.enc, wk.wave, grp.key).Scan(&blob)
+			counts := newPatternCounts(grp)
 			switch {
-			case n < 0:
-				return wrap(fmt.Errorf("survey %q, wave %q, items %s: the pattern tallies would fall below zero; they do not match the stored responses", pk.survey, pk.wave, pk.items), opName, "")
-			case n == 0:
-				delete(m, p)
+			case err == sql.ErrNoRows:
+			case err != nil:
+				return wrap(err, opName, "")
 			default:
-				m[p] = n
+				if counts, err = decodePatternCounts(blob, grp); err != nil {
+					return wrap(fmt.Errorf("survey %q, wave %q, items %s: %w", wk.survey, wk.wave, grp.key, err), opName, "")
+				}
 			}
-		}
-		if len(m) == 0 {
-			_, err = tx.ExecContext(ctx, "DELETE FROM cx_tally_patterns WHERE survey = $1 AND enc = $2 AND wave = $3 AND items = $4",
-				pk.survey, pk.enc, pk.wave, pk.items)
-		} else {
-			_, err = tx.ExecContext(ctx, "INSERT INTO cx_tally_patterns (survey, enc, wave, items, counts) VALUES ($1, $2, $3, $4, $5)"+
-				" ON CONFLICT (survey, enc, wave, items) DO UPDATE SET counts = excluded.counts",
-				pk.survey, pk.enc, pk.wave, pk.items, encodePatterns(m))
-		}
-		if err != nil {
-			return wrap(err, opName, "")
+			if counts.add(wp.counts[gi]) {
+				return wrap(fmt.Errorf("survey %q, wave %q, items %s: the pattern tallies would fall below zero; they do not match the stored responses", wk.survey, wk.wave, grp.key), opName, "")
+			}
+			if counts.empty() {
+				_, err = tx.ExecContext(ctx, "DELETE FROM cx_tally_patterns WHERE survey = $1 AND enc = $2 AND wave = $3 AND items = $4",
+					wk.survey, wk.enc, wk.wave, grp.key)
+			} else {
+				_, err = tx.ExecContext(ctx, "INSERT INTO cx_tally_patterns (survey, enc, wave, items, counts) VALUES ($1, $2, $3, $4, $5)"+
+					" ON CONFLICT (survey, enc, wave, items) DO UPDATE SET counts = excluded.counts",
+					wk.survey, wk.enc, wk.wave, grp.key, counts.encode())
+			}
+			if err != nil {
+				return wrap(err, opName, "")
+			}
 		}
 	}
 	return nil
@@ -347,14 +360,18 @@ func (s *Store) readTallies(ctx context.Context, tx *sql.Tx, l *layout, out *cx.
 		if err := prows.Scan(&k.Wave, &k.Items, &blob); err != nil {
 			return wrap(err, opName, "")
 		}
-		m, err := decodePatterns(blob)
+		gi := slices.IndexFunc(l.groups, func(g lgroup) bool { return g.key == k.Items })
+		if gi < 0 {
+			return wrap(fmt.Errorf("wave %q: items %s are not a reliability group of encoding %d", k.Wave, k.Items, l.id), opName, "")
+		}
+		counts, err := decodePatternCounts(blob, &l.groups[gi])
 		if err != nil {
 			return wrap(fmt.Errorf("wave %q, items %s: %w", k.Wave, k.Items, err), opName, "")
 		}
-		for p, c := range m {
+		counts.each(l, &l.groups[gi], func(p string, n int64) {
 			k.Pattern = p
-			out.Patterns[k] += c
-		}
+			out.Patterns[k] += n
+		})
 	}
 	return wrap(prows.Err(), opName, "")
 }
@@ -467,7 +484,7 @@ func (s *Store) reencode(ctx context.Context, tx *sql.Tx, sv survey.Survey) erro
 	}
 	for _, c := range changes {
 		if _, err := tx.ExecContext(ctx, "UPDATE cx_responses SET enc = $2, code = $3, answers = $4 WHERE id = $1",
-			c.id, c.enc, c.code, c.answers); err != nil {
+			c.id, c.enc, nullable(c.code), nullable(c.answers)); err != nil {
 			return wrap(err, o, "")
 		}
 	}

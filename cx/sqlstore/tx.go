@@ -10,7 +10,12 @@ import (
 // transaction is committed, otherwise it is rolled back and fn's error
 // returned (the shape of bbolt's DB.Update).
 func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.inTx(ctx, nil, fn)
+	return s.inTx(ctx, s.db, nil, fn)
+}
+
+// beginner is what *sql.DB and *sql.Conn have in common.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
 }
 
 // readTx runs fn in a read-only transaction that sees one snapshot of the
@@ -22,11 +27,11 @@ func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	return s.inTx(ctx, opts, fn)
+	return s.inTx(ctx, s.db, opts, fn)
 }
 
-func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := s.db.BeginTx(ctx, opts)
+func (s *Store) inTx(ctx context.Context, b beginner, opts *sql.TxOptions, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := b.BeginTx(ctx, opts)
 	if err != nil {
 		return wrap(err, "begin a transaction", "")
 	}

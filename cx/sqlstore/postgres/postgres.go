@@ -15,8 +15,8 @@ import (
 	"errors"
 	"fmt"
 
-	// The pgx database/sql driver, registered as "pgx".
-	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/sqlstore"
@@ -37,9 +37,28 @@ func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 	if err := db.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("postgres: connecting: %w", err), db.Close())
 	}
-	s, err := sqlstore.New(ctx, db, &sqlstore.Options{Dialect: sqlstore.Postgres, CloseDB: true})
+	s, err := sqlstore.New(ctx, db, Options())
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("postgres: opening the store: %w", err), db.Close())
 	}
 	return s, nil
+}
+
+// Options returns the options [Open] gives [sqlstore.New]: the PostgreSQL
+// dialect, closing the *sql.DB on Close, and batches of responses written
+// with COPY. Use them to open a store over a *sql.DB of the "pgx" driver
+// configured otherwise.
+func Options() *sqlstore.Options {
+	return &sqlstore.Options{Dialect: sqlstore.Postgres, CloseDB: true, Copy: Copy}
+}
+
+// Copy is a [sqlstore.CopyFunc]: COPY FROM STDIN through pgx, on a
+// connection of the "pgx" database/sql driver.
+func Copy(ctx context.Context, conn any, table string, cols []string, next func() ([]any, error)) error {
+	c, ok := conn.(*stdlib.Conn)
+	if !ok {
+		return fmt.Errorf("postgres: COPY needs a connection of the pgx driver, got %T", conn)
+	}
+	_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromFunc(next))
+	return err
 }

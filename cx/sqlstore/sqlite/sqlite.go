@@ -29,7 +29,7 @@ import (
 
 // Pragmas are the settings of every connection [Open] makes.
 const Pragmas = "_pragma=busy_timeout(30000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-	"&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)&_txlock=immediate"
+	"&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(20000)&_txlock=immediate"
 
 // Open opens (creating it if needed) the SQLite database file at path and
 // returns a store over it, its schema created or upgraded. Close the store
