@@ -34,7 +34,7 @@ var (
 	benchData  = flag.String("benchdata", "", "directory of the benchmark data set (units.csv, items.csv, responses.csv); TestBenchData skips without it")
 	benchDB    = flag.String("benchdb", "", "SQLite file for TestBenchData (default: a new file in a temporary folder)")
 	benchRuns  = flag.Int("benchruns", 3, "runs of each timing in TestBenchData; the median is reported")
-	benchBatch = flag.Int("benchbatch", 50000, "responses per CreateResponses batch in TestBenchData")
+	benchBatch = flag.Int("benchbatch", 100000, "responses per CreateResponses batch in TestBenchData")
 )
 
 // benchSurvey reads items.csv (item_id,behavior,scale,reverse,text) as the

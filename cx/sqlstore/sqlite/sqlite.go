@@ -18,6 +18,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	// The pure-Go SQLite driver, registered as "sqlite".
@@ -41,23 +43,31 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	if path == ":memory:" || strings.HasPrefix(path, "file:") {
 		return nil, &cx.ValidationError{Problems: []cx.Problem{{Field: "path", Message: fmt.Sprintf("%q is not a file path; use OpenDSN for in-memory databases and URIs", path)}}}
 	}
-	return OpenDSN(ctx, "file:"+escape(path)+"?"+Pragmas)
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("sqlite: opening %s: the folder %s does not exist", path, filepath.Dir(path))
+	}
+	return open(ctx, "file:"+escape(path)+"?"+Pragmas, path)
 }
 
 // OpenDSN opens a store over the modernc.org/sqlite data source name dsn,
 // as given: include the settings of [Pragmas] for the behavior described
 // in the package documentation.
 func OpenDSN(ctx context.Context, dsn string) (*sqlstore.Store, error) {
+	return open(ctx, dsn, dsn)
+}
+
+// open opens dsn; name is what errors call it.
+func open(ctx context.Context, dsn, name string) (*sqlstore.Store, error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: opening %s: %w", dsn, err)
+		return nil, fmt.Errorf("sqlite: opening %s: %w", name, err)
 	}
 	if err := db.PingContext(ctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("sqlite: opening %s: %w", dsn, err), db.Close())
+		return nil, errors.Join(fmt.Errorf("sqlite: opening %s: %w", name, err), db.Close())
 	}
 	s, err := sqlstore.New(ctx, db, &sqlstore.Options{Dialect: sqlstore.SQLite, CloseDB: true})
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("sqlite: opening %s: %w", dsn, err), db.Close())
+		return nil, errors.Join(fmt.Errorf("sqlite: opening %s: %w", name, err), db.Close())
 	}
 	return s, nil
 }
