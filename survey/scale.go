@@ -39,6 +39,11 @@ var (
 	Binary = Scale{ID: "binary", Min: 0, Max: 1, FavorableMin: 1, FavorableMax: 1}
 )
 
+// MaxPoints is the largest number of points a scale may have. Answers are
+// encoded as one printable character per item in response patterns (see
+// package cx), which bounds the scale length.
+const MaxPoints = 62
+
 // Scales returns the built-in scales.
 func Scales() []Scale { return []Scale{Likert5, Likert7, NPS, CSAT, CES, Binary} }
 
@@ -84,8 +89,8 @@ func (s Scale) check(ps *problems, field string) {
 	if s.Max <= s.Min {
 		ps.add(field, fmt.Sprintf("max %d must exceed min %d", s.Max, s.Min))
 	}
-	if s.Max-s.Min > 100 {
-		ps.add(field, "at most 101 points")
+	if s.Max-s.Min >= MaxPoints {
+		ps.add(field, fmt.Sprintf("at most %d points", MaxPoints))
 	}
 	if s.FavorableMin > s.FavorableMax || s.FavorableMin < s.Min || s.FavorableMax > s.Max {
 		ps.add(field+".favorable", fmt.Sprintf("favorable range [%d,%d] must lie within [%d,%d]", s.FavorableMin, s.FavorableMax, s.Min, s.Max))

@@ -163,9 +163,9 @@ func TestBenchData(t *testing.T) {
 	first, last := waves[0].ID, waves[len(waves)-1].ID
 
 	type result struct {
-		name                      string
-		ingest, tally, scorecard  []time.Duration
-		ingestRate, tallyVsMemory float64
+		name                     string
+		ingest, tally, scorecard []time.Duration
+		ingestRate               float64
 	}
 	var results []*result
 	stores := []struct {

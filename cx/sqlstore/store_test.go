@@ -253,10 +253,7 @@ func TestBadInput(t *testing.T) {
 }
 
 // fakeErr is a driver error with a code.
-type fakeErr struct {
-	state string
-	code  int
-}
+type fakeErr struct{ state string }
 
 func (e fakeErr) Error() string    { return "driver error" }
 func (e fakeErr) SQLState() string { return e.state }

@@ -1,0 +1,531 @@
+package cx
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/cxculture/cxculture/metrics"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// ChangeScope says which units a scorecard tests for change.
+type ChangeScope int
+
+const (
+	// AllUnits tests every unit, leaves and roll-ups.
+	AllUnits ChangeScope = iota
+	// LeavesOnly tests the units without children (teams).
+	LeavesOnly
+)
+
+// ScorecardOptions configure a scorecard. Wave is required; zero values of
+// the other fields take the defaults.
+type ScorecardOptions struct {
+	// Wave is the wave scored.
+	Wave string
+	// Baseline is the wave changes are measured against; empty for none.
+	Baseline string
+	// MinGroup is the minimum number of respondents for a unit's figures
+	// to be shown; default 5. Smaller groups are suppressed.
+	MinGroup int
+	// Level is the confidence level of intervals; default 0.95.
+	Level float64
+	// FDR is the false discovery rate at which a change is significant
+	// after Benjamini-Hochberg adjustment; default 0.05.
+	FDR float64
+	// ChangeScope selects the units tested for change; default AllUnits.
+	ChangeScope ChangeScope
+	// Listwise computes reliability over complete responses only; by
+	// default pairwise, as psych::alpha(use = "pairwise").
+	Listwise bool
+	// Invited is the number of people invited per unit in the wave, for
+	// response rates; Program.Scorecard fills it from the wave. A roll-up
+	// unit's invited count is the sum over itself and the units below it.
+	Invited map[string]int
+}
+
+func (o ScorecardOptions) withDefaults() ScorecardOptions {
+	if o.MinGroup == 0 {
+		o.MinGroup = 5
+	}
+	if o.Level == 0 {
+		o.Level = 0.95
+	}
+	if o.FDR == 0 {
+		o.FDR = 0.05
+	}
+	return o
+}
+
+func (o ScorecardOptions) validate() error {
+	var ps problems
+	if !survey.ValidID(o.Wave) {
+		ps.add("wave", fmt.Sprintf("malformed or missing wave %q", o.Wave))
+	}
+	if o.Baseline != "" && !survey.ValidID(o.Baseline) {
+		ps.add("baseline", fmt.Sprintf("malformed wave %q", o.Baseline))
+	}
+	if o.Baseline != "" && o.Baseline == o.Wave {
+		ps.add("baseline", "must differ from the wave scored")
+	}
+	if o.MinGroup < 1 {
+		ps.add("min_group", fmt.Sprintf("must be at least 1, got %d", o.MinGroup))
+	}
+	if !(o.Level > 0 && o.Level < 1) {
+		ps.add("level", fmt.Sprintf("must be in (0,1), got %g", o.Level))
+	}
+	if !(o.FDR > 0 && o.FDR < 1) {
+		ps.add("fdr", fmt.Sprintf("must be in (0,1), got %g", o.FDR))
+	}
+	if o.ChangeScope != AllUnits && o.ChangeScope != LeavesOnly {
+		ps.add("change_scope", "must be AllUnits or LeavesOnly")
+	}
+	for _, u := range sortedKeys(o.Invited) {
+		if o.Invited[u] < 0 {
+			ps.add("invited."+u, "must not be negative")
+		}
+	}
+	return ps.err()
+}
+
+// Scorecard is the picture of one wave: per unit of the hierarchy (leaves
+// and roll-ups), how favorable each behavior is, eNPS, and the change
+// since a baseline wave, with intervals and multiple-comparison control; and
+// per behavior, whether its items hold together.
+//
+// A suppressed unit carries no figure at all, only the reason.
+type Scorecard struct {
+	Survey   string `json:"survey"`
+	Wave     string `json:"wave"`
+	Baseline string `json:"baseline,omitempty"`
+	// Level is the confidence level of the intervals.
+	Level float64 `json:"level"`
+	// FDR is the false discovery rate of the change tests.
+	FDR float64 `json:"fdr"`
+	// MinGroup is the minimum group size applied.
+	MinGroup int `json:"min_group"`
+	// Behaviors are the constructs scored, in survey order; every
+	// UnitScore.Behaviors is aligned with it.
+	Behaviors []string `json:"behaviors"`
+	// Units lists every unit, parents before children.
+	Units []UnitScore `json:"units"`
+	// Reliability holds, per behavior with at least two items, Cronbach's
+	// alpha over the whole organization in the wave.
+	Reliability []Reliability `json:"reliability,omitempty"`
+	// Tests is the number of change tests adjusted together.
+	Tests int `json:"tests"`
+}
+
+// UnitScore is one unit's row of a scorecard.
+type UnitScore struct {
+	Unit   string `json:"unit"`
+	Name   string `json:"name"`
+	Parent string `json:"parent,omitempty"`
+	Depth  int    `json:"depth"`
+	Leaf   bool   `json:"leaf"`
+	// Suppressed units show no figures; Reason says why.
+	Suppressed bool   `json:"suppressed,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	// Respondents is the number of responses in the wave.
+	Respondents int64 `json:"respondents,omitempty"`
+	// ResponseRate is Respondents over the invited count, when known.
+	ResponseRate *Estimate `json:"response_rate,omitempty"`
+	// Behaviors are aligned with Scorecard.Behaviors.
+	Behaviors []BehaviorScore `json:"behaviors,omitempty"`
+	// ENPS is the employee Net Promoter Score, when the survey has an
+	// item with construct "enps" and someone answered it.
+	ENPS *NPSScore `json:"enps,omitempty"`
+}
+
+// Estimate is a share with its confidence interval and counts.
+type Estimate struct {
+	Value    float64          `json:"value"`
+	Interval metrics.Interval `json:"interval"`
+	metrics.Proportion
+}
+
+// BehaviorScore is how favorable one behavior is in one unit.
+type BehaviorScore struct {
+	Behavior string `json:"behavior"`
+	// Favorable is the share of favorable answers pooled over the
+	// behavior's answered items, after reverse keying, with its Wilson
+	// interval. Answers of one respondent to several items are counted as
+	// independent, as the pooled share is conventionally tested; with k
+	// items the interval may be too narrow by up to a factor sqrt(k).
+	Favorable Estimate `json:"favorable"`
+	// Mean is the mean answer, after reverse keying, with its t interval;
+	// NaN when the behavior's items use different scales.
+	Mean         float64          `json:"mean"`
+	MeanInterval metrics.Interval `json:"mean_interval"`
+	// Change is the change of Favorable since the baseline wave, when the
+	// scorecard has one and the unit is shown in both.
+	Change *Change `json:"change,omitempty"`
+}
+
+// Change compares a favorable share with the baseline wave's.
+type Change struct {
+	Baseline Estimate `json:"baseline"`
+	// Diff is the change in the share (wave minus baseline).
+	Diff float64 `json:"diff"`
+	// Test is the pooled two-proportion z test, wave against baseline.
+	Test metrics.Test `json:"test"`
+	// Adjusted is the Benjamini-Hochberg adjusted p-value over every
+	// change test of the scorecard.
+	Adjusted float64 `json:"adjusted"`
+	// Significant reports Adjusted < the scorecard's FDR.
+	Significant bool `json:"significant"`
+}
+
+// NPSScore is a Net Promoter Score with its Wald interval, in points.
+type NPSScore struct {
+	metrics.NPS
+	Score    float64          `json:"score"`
+	Interval metrics.Interval `json:"interval"`
+}
+
+// Reliability is the internal consistency of one behavior's items.
+type Reliability struct {
+	Behavior string `json:"behavior"`
+	// Items are the item IDs of the group.
+	Items []string `json:"items"`
+	// Alpha is Cronbach's alpha with its Feldt interval; NaN when
+	// undefined.
+	Alpha metrics.Alpha `json:"alpha"`
+}
+
+// Heatmap is the units × behaviors grid of a scorecard, for reports.
+type Heatmap struct {
+	Units     []string `json:"units"`
+	Behaviors []string `json:"behaviors"`
+	// Cells[i][j] is unit i, behavior j.
+	Cells [][]HeatCell `json:"cells"`
+}
+
+// HeatCell is one cell of a heatmap: a favorable share, or the reason it
+// is hidden.
+type HeatCell struct {
+	Value      float64 `json:"value"`
+	N          int64   `json:"n,omitempty"`
+	Suppressed bool    `json:"suppressed,omitempty"`
+	Reason     string  `json:"reason,omitempty"`
+	// Significant marks a significant change since the baseline; Up tells
+	// its direction.
+	Significant bool `json:"significant,omitempty"`
+	Up          bool `json:"up,omitempty"`
+}
+
+// Heatmap returns the units × behaviors grid of the scorecard.
+func (sc *Scorecard) Heatmap() Heatmap {
+	hm := Heatmap{Behaviors: slices.Clone(sc.Behaviors)}
+	for _, u := range sc.Units {
+		hm.Units = append(hm.Units, u.Unit)
+		row := make([]HeatCell, len(sc.Behaviors))
+		for j := range row {
+			switch {
+			case u.Suppressed:
+				row[j] = HeatCell{Value: math.NaN(), Suppressed: true, Reason: u.Reason}
+			default:
+				b := u.Behaviors[j]
+				row[j] = HeatCell{Value: b.Favorable.Value, N: b.Favorable.N}
+				if b.Change != nil && b.Change.Significant {
+					row[j].Significant, row[j].Up = true, b.Change.Diff > 0
+				}
+			}
+		}
+		hm.Cells = append(hm.Cells, row)
+	}
+	return hm
+}
+
+// Unit returns the row of the unit with the given ID.
+func (sc *Scorecard) Unit(id string) (UnitScore, bool) {
+	for _, u := range sc.Units {
+		if u.Unit == id {
+			return u, true
+		}
+	}
+	return UnitScore{}, false
+}
+
+// behaviorItems groups a survey's belief and behavior items by construct,
+// in survey order.
+func behaviorItems(s survey.Survey) (names []string, items [][]survey.Item) {
+	index := map[string]int{}
+	for _, it := range s.Items {
+		if it.Construct == "" || (it.Kind != survey.Belief && it.Kind != survey.Behavior) {
+			continue
+		}
+		i, ok := index[it.Construct]
+		if !ok {
+			i = len(names)
+			index[it.Construct] = i
+			names = append(names, it.Construct)
+			items = append(items, nil)
+		}
+		items[i] = append(items[i], it)
+	}
+	return names, items
+}
+
+// pooled returns the keyed answers of items in one unit and wave merged
+// into one tally, or ok false when the items use different scales.
+func pooled(t *Tallies, unit, wave string, items []survey.Item) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
+	sameScale = true
+	for _, it := range items {
+		c, ok := t.Answers[Cell{unit, wave, it.ID}]
+		if !ok || c.N() == 0 {
+			continue
+		}
+		if it.Reverse {
+			c = c.Reversed()
+		}
+		f := c.Share(it.Scale.FavorableMin, it.Scale.FavorableMax)
+		fav.Successes += f.Successes
+		fav.N += f.N
+		if err := all.Merge(c); err != nil {
+			sameScale = false
+		}
+	}
+	return fav, all, sameScale
+}
+
+// NewScorecard computes the scorecard of one wave from the tallies of a
+// survey's responses (as tallied, per unit; roll-ups are computed here).
+// It fails with a [*ValidationError] for invalid options, and with
+// [ErrNotFound] when a unit of the tallies is not in h.
+func NewScorecard(h *Hierarchy, s survey.Survey, t *Tallies, opts ScorecardOptions) (*Scorecard, error) {
+	opts = opts.withDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if t.Survey != s.ID {
+		return nil, invalid("tallies", fmt.Sprintf("tallies of survey %q, not %q", t.Survey, s.ID))
+	}
+	keep := map[string]bool{opts.Wave: true}
+	if opts.Baseline != "" {
+		keep[opts.Baseline] = true
+	}
+	rolled, err := t.rollUp(h, keep)
+	if err != nil {
+		return nil, err
+	}
+	names, items := behaviorItems(s)
+	sc := &Scorecard{Survey: s.ID, Wave: opts.Wave, Baseline: opts.Baseline, Level: opts.Level, FDR: opts.FDR,
+		MinGroup: opts.MinGroup, Behaviors: names}
+	enps := s.ItemsFor(survey.ENPS)
+	invited := rollInvited(h, opts.Invited)
+
+	type pending struct{ unit, behavior int }
+	var tests []pending
+	var pvals []float64
+	for _, id := range h.IDs() {
+		u, _ := h.Unit(id)
+		us := UnitScore{Unit: id, Name: u.Name, Parent: u.Parent, Depth: h.Depth(id), Leaf: h.IsLeaf(id)}
+		n := rolled.Respondents[Group{id, opts.Wave}]
+		if n < int64(opts.MinGroup) {
+			us.Suppressed = true
+			us.Reason = fmt.Sprintf("fewer than %d respondents", opts.MinGroup)
+			sc.Units = append(sc.Units, us)
+			continue
+		}
+		us.Respondents = n
+		if inv := invited[id]; inv > 0 {
+			p := metrics.Proportion{Successes: min(n, int64(inv)), N: int64(inv)}
+			us.ResponseRate = &Estimate{Value: p.Value(), Interval: p.Wilson(opts.Level), Proportion: p}
+		}
+		baseShown := opts.Baseline != "" && rolled.Respondents[Group{id, opts.Baseline}] >= int64(opts.MinGroup)
+		testable := baseShown && (opts.ChangeScope == AllUnits || h.IsLeaf(id))
+		for j, b := range names {
+			fav, all, same := pooled(rolled, id, opts.Wave, items[j])
+			bs := BehaviorScore{Behavior: b, Favorable: estimate(fav, opts.Level), Mean: math.NaN(),
+				MeanInterval: metrics.Interval{Lower: math.NaN(), Upper: math.NaN()}}
+			if same {
+				bs.Mean, bs.MeanInterval = all.Mean(), all.MeanCI(opts.Level)
+			}
+			if baseShown {
+				base, _, _ := pooled(rolled, id, opts.Baseline, items[j])
+				if fav.N > 0 && base.N > 0 {
+					bs.Change = &Change{Baseline: estimate(base, opts.Level), Diff: fav.Value() - base.Value(),
+						Test: metrics.TwoProportionZ(fav, base), Adjusted: math.NaN()}
+					if testable {
+						tests = append(tests, pending{len(sc.Units), j})
+						pvals = append(pvals, bs.Change.Test.P)
+					}
+				}
+			}
+			us.Behaviors = append(us.Behaviors, bs)
+		}
+		if len(enps) > 0 {
+			var nps metrics.Tally
+			for _, it := range enps {
+				if err := nps.Merge(rolled.Answers[Cell{id, opts.Wave, it.ID}]); err != nil {
+					return nil, fmt.Errorf("cx: eNPS items use different scales: %w", err)
+				}
+			}
+			if nps.N() > 0 {
+				v := nps.NPS()
+				us.ENPS = &NPSScore{NPS: v, Score: v.Score(), Interval: v.CI(opts.Level)}
+			}
+		}
+		sc.Units = append(sc.Units, us)
+	}
+	adjusted := metrics.AdjustBH(pvals)
+	for i, tp := range tests {
+		c := sc.Units[tp.unit].Behaviors[tp.behavior].Change
+		c.Adjusted = adjusted[i]
+		c.Significant = adjusted[i] < opts.FDR
+	}
+	sc.Tests = len(tests)
+	sc.Reliability, err = reliability(s, t, opts.Wave, names, opts)
+	if err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+func estimate(p metrics.Proportion, level float64) Estimate {
+	return Estimate{Value: p.Value(), Interval: p.Wilson(level), Proportion: p}
+}
+
+// rollInvited sums invited counts up the hierarchy.
+func rollInvited(h *Hierarchy, invited map[string]int) map[string]int {
+	out := map[string]int{}
+	for u, n := range invited {
+		if !h.Has(u) {
+			continue
+		}
+		for _, a := range withAncestors(h, u) {
+			out[a] += n
+		}
+	}
+	return out
+}
+
+// reliability computes, per behavior with a reliability group, Cronbach's
+// alpha over the organization from the response patterns of the wave.
+func reliability(s survey.Survey, t *Tallies, wave string, behaviors []string, opts ScorecardOptions) ([]Reliability, error) {
+	groups := ReliabilityGroups(s)
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	byGroup := patternsOf(t, wave)
+	var out []Reliability
+	for _, b := range behaviors {
+		for _, g := range groups {
+			first, _ := s.Item(g[0])
+			if first.Construct != b {
+				continue
+			}
+			st, err := scaleStats(s, g, byGroup[strings.Join(g, ",")])
+			if err != nil {
+				return nil, err
+			}
+			a, err := st.Alpha(&metrics.AlphaOptions{Listwise: opts.Listwise, Level: opts.Level})
+			if err != nil {
+				return nil, fmt.Errorf("cx: reliability of %s: %w", b, err)
+			}
+			out = append(out, Reliability{Behavior: b, Items: slices.Clone(g), Alpha: a})
+		}
+	}
+	return out, nil
+}
+
+type patternCount struct {
+	pattern string
+	n       int64
+}
+
+// patternsOf returns the patterns of one wave by group key.
+func patternsOf(t *Tallies, wave string) map[string][]patternCount {
+	out := map[string][]patternCount{}
+	for pk, n := range t.Patterns {
+		if pk.Wave == wave {
+			out[pk.Items] = append(out[pk.Items], patternCount{pk.Pattern, n})
+		}
+	}
+	return out
+}
+
+// PatternStats returns the sufficient statistics of a reliability group of
+// items (after reverse keying) in one wave, built from the response
+// patterns of t.
+func PatternStats(s survey.Survey, t *Tallies, wave string, group []string) (*metrics.ScaleStats, error) {
+	return scaleStats(s, group, patternsOf(t, wave)[strings.Join(group, ",")])
+}
+
+func scaleStats(s survey.Survey, group []string, patterns []patternCount) (*metrics.ScaleStats, error) {
+	items := make([]survey.Item, len(group))
+	for i, id := range group {
+		it, ok := s.Item(id)
+		if !ok {
+			return nil, fmt.Errorf("cx: item %q is not in survey %q: %w", id, s.ID, ErrNotFound)
+		}
+		items[i] = it
+	}
+	st := metrics.NewScaleStats(len(group))
+	row := make([]float64, len(group))
+	for _, pc := range patterns {
+		if len(pc.pattern) != len(items) {
+			return nil, fmt.Errorf("cx: pattern %q has %d answers for %d items: %w", pc.pattern, len(pc.pattern), len(items), ErrInvalid)
+		}
+		for j, it := range items {
+			c := pc.pattern[j]
+			if c == '.' {
+				row[j] = math.NaN()
+				continue
+			}
+			v := it.Scale.Min + int(c) - 'A'
+			if !it.Scale.Contains(v) {
+				return nil, fmt.Errorf("cx: pattern %q: answer outside the scale of %s: %w", pc.pattern, it.ID, ErrInvalid)
+			}
+			row[j] = float64(it.Keyed(v))
+		}
+		if err := st.AddWeighted(row, pc.n); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// Scorecard computes the scorecard of a stored wave of a survey: tallies
+// come from the store (computed in the database when it offers
+// [TallyStore]), invited counts from the wave.
+func (p *Program) Scorecard(ctx context.Context, surveyID string, opts ScorecardOptions) (*Scorecard, error) {
+	s, err := p.store.GetSurvey(ctx, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	w, err := p.store.GetWave(ctx, opts.Wave)
+	if err != nil {
+		return nil, err
+	}
+	if w.Survey != surveyID {
+		return nil, invalid("wave", fmt.Sprintf("wave %q belongs to survey %q, not %q", w.ID, w.Survey, surveyID))
+	}
+	waves := []string{opts.Wave}
+	if opts.Baseline != "" {
+		b, err := p.store.GetWave(ctx, opts.Baseline)
+		if err != nil {
+			return nil, err
+		}
+		if b.Survey != surveyID {
+			return nil, invalid("baseline", fmt.Sprintf("wave %q belongs to survey %q, not %q", b.ID, b.Survey, surveyID))
+		}
+		waves = append(waves, opts.Baseline)
+	}
+	h, err := p.Hierarchy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID, Waves: waves})
+	if err != nil {
+		return nil, err
+	}
+	if opts.Invited == nil {
+		opts.Invited = w.Invited
+	}
+	return NewScorecard(h, s, t, opts)
+}

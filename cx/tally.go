@@ -1,0 +1,683 @@
+package cx
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cxculture/cxculture/metrics"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// Cell identifies the answers to one item in one unit and wave.
+type Cell struct{ Unit, Wave, Item string }
+
+// Group identifies the respondents of one unit in one wave.
+type Group struct{ Unit, Wave string }
+
+// PatternKey identifies a response pattern over a reliability group of
+// items (see [ReliabilityGroups]) in one wave, over the whole organization.
+type PatternKey struct {
+	Wave string
+	// Items are the item IDs of the group, joined with commas.
+	Items string
+	// Pattern holds one byte per item: 'A' + (answer - scale min), as
+	// answered (before reverse keying), or '.' for a skipped item.
+	Pattern string
+}
+
+// Tallies are the mergeable sufficient statistics of a set of responses to
+// one survey: everything a scorecard needs, without the responses. Every
+// field adds up under [Tallies.Merge], so tallies of parts of the data
+// (goroutines, processes, database partitions) merge into the tallies of
+// the whole.
+//
+// Tallies are not safe for concurrent mutation.
+type Tallies struct {
+	Survey string
+	// Answers holds, per unit, wave and item, the histogram of answers on
+	// the item's scale, as answered (before reverse keying).
+	Answers map[Cell]metrics.Tally
+	// Respondents counts responses per unit and wave.
+	Respondents map[Group]int64
+	// Comments counts responses with a non-empty comment per unit and
+	// wave.
+	Comments map[Group]int64
+	// Patterns counts, per wave and reliability group, the responses with
+	// each pattern of answers. Reliability (Cronbach's alpha) is computed
+	// from them exactly, pairwise or listwise.
+	Patterns map[PatternKey]int64
+}
+
+// NewTallies returns empty tallies of the given survey.
+func NewTallies(surveyID string) *Tallies {
+	return &Tallies{
+		Survey:      surveyID,
+		Answers:     map[Cell]metrics.Tally{},
+		Respondents: map[Group]int64{},
+		Comments:    map[Group]int64{},
+		Patterns:    map[PatternKey]int64{},
+	}
+}
+
+// Merge adds o into t. It fails if the two tally different surveys or an
+// item's scale differs.
+func (t *Tallies) Merge(o *Tallies) error {
+	if t.Survey != o.Survey {
+		return fmt.Errorf("cx: cannot merge tallies of survey %q into %q", o.Survey, t.Survey)
+	}
+	for k, v := range o.Answers {
+		cur := t.Answers[k]
+		if err := cur.Merge(v); err != nil {
+			return fmt.Errorf("cx: merging %s/%s/%s: %w", k.Unit, k.Wave, k.Item, err)
+		}
+		t.Answers[k] = cur
+	}
+	for k, v := range o.Respondents {
+		t.Respondents[k] += v
+	}
+	for k, v := range o.Comments {
+		t.Comments[k] += v
+	}
+	for k, v := range o.Patterns {
+		t.Patterns[k] += v
+	}
+	return nil
+}
+
+// Clone returns a deep copy of t.
+func (t *Tallies) Clone() *Tallies {
+	c := NewTallies(t.Survey)
+	for k, v := range t.Answers {
+		c.Answers[k] = v.Clone()
+	}
+	maps.Copy(c.Respondents, t.Respondents)
+	maps.Copy(c.Comments, t.Comments)
+	maps.Copy(c.Patterns, t.Patterns)
+	return c
+}
+
+// Equal reports whether t and o hold the same counts. Zero counts and
+// missing entries are equal.
+func (t *Tallies) Equal(o *Tallies) bool {
+	if t.Survey != o.Survey {
+		return false
+	}
+	eqTally := func(a, b metrics.Tally) bool {
+		if a.N() == 0 || b.N() == 0 {
+			return a.N() == b.N()
+		}
+		return a.Min == b.Min && a.Max == b.Max && slices.Equal(a.Counts, b.Counts)
+	}
+	for k, v := range t.Answers {
+		if !eqTally(v, o.Answers[k]) {
+			return false
+		}
+	}
+	for k, v := range o.Answers {
+		if !eqTally(v, t.Answers[k]) {
+			return false
+		}
+	}
+	return equalCounts(t.Respondents, o.Respondents) && equalCounts(t.Comments, o.Comments) && equalCounts(t.Patterns, o.Patterns)
+}
+
+func equalCounts[K comparable](a, b map[K]int64) bool {
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	for k, v := range b {
+		if a[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// RollUp returns tallies in which every unit also holds the answers,
+// respondents and comments of every unit below it in h, so that each
+// division and the organization are scored over all their people. Units of
+// t missing from h are an error. Patterns are organization-wide and copied
+// as they are.
+func (t *Tallies) RollUp(h *Hierarchy) (*Tallies, error) {
+	out, err := t.rollUp(h, nil)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(out.Patterns, t.Patterns)
+	return out, nil
+}
+
+// rollUp rolls up the answers, respondents and comments of the waves in
+// keep, or of every wave when keep is nil; patterns are left out.
+func (t *Tallies) rollUp(h *Hierarchy, keep map[string]bool) (*Tallies, error) {
+	out := NewTallies(t.Survey)
+	for k, v := range t.Answers {
+		if keep != nil && !keep[k.Wave] {
+			continue
+		}
+		if !h.Has(k.Unit) {
+			return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", k.Unit, ErrNotFound)
+		}
+		for _, u := range withAncestors(h, k.Unit) {
+			c := Cell{u, k.Wave, k.Item}
+			cur := out.Answers[c]
+			if err := cur.Merge(v); err != nil {
+				return nil, err
+			}
+			out.Answers[c] = cur
+		}
+	}
+	for _, pair := range []struct{ from, to map[Group]int64 }{{t.Respondents, out.Respondents}, {t.Comments, out.Comments}} {
+		for k, v := range pair.from {
+			if keep != nil && !keep[k.Wave] {
+				continue
+			}
+			if !h.Has(k.Unit) {
+				return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", k.Unit, ErrNotFound)
+			}
+			for _, u := range withAncestors(h, k.Unit) {
+				pair.to[Group{u, k.Wave}] += v
+			}
+		}
+	}
+	return out, nil
+}
+
+func withAncestors(h *Hierarchy, id string) []string {
+	return append([]string{id}, h.Ancestors(id)...)
+}
+
+// Waves returns the distinct waves of t, sorted.
+func (t *Tallies) Waves() []string {
+	set := map[string]bool{}
+	for g := range t.Respondents {
+		set[g.Wave] = true
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+// ReliabilityGroups returns the groups of items whose internal consistency
+// is measured: for each construct, the items that measure it on the same
+// scale, when there are at least two. Groups follow the order of the
+// survey's items.
+func ReliabilityGroups(s survey.Survey) [][]string {
+	var out [][]string
+	index := map[string]int{}
+	for _, it := range s.Items {
+		if it.Construct == "" {
+			continue
+		}
+		key := it.Construct + "\x00" + it.Scale.ID
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], it.ID)
+	}
+	groups := out[:0]
+	for _, g := range out {
+		if len(g) >= 2 {
+			groups = append(groups, g)
+		}
+	}
+	return groups
+}
+
+// Tallier turns responses to one survey into [Tallies] in a single pass.
+// Adding a response does not allocate once its unit and wave have been
+// seen. A Tallier is not safe for concurrent use: give each goroutine its
+// own and merge them with [Tallier.Merge].
+type Tallier struct {
+	s      survey.Survey
+	items  []survey.Item
+	index  map[string]int
+	offset []int // offset[i] is the start of item i's counts in a block
+	shift  []int // offset[i] - lo[i]: the count of answer v is at shift[i]+v
+	lo, hi []int // scale bounds per item
+	width  int   // total scale points over items
+	groups []patternGroup
+
+	blocks map[Group]*block
+	texts  [][]string // decoded pattern texts of dense groups, by code
+	// cache maps recent (unit, wave) pairs to their block without
+	// hashing whole strings.
+	cache [blockCacheSize]struct{ b *block }
+	waves map[string]*waveBlock
+	vals  []int
+}
+
+type block struct {
+	key         Group
+	wave        *waveBlock
+	counts      []int64
+	respondents int64
+	comments    int64
+}
+
+type patternGroup struct {
+	key   string // item IDs joined with commas
+	items []int
+	base  []int64 // mixed-radix weights: (points+1) per item
+	size  int64   // number of possible patterns, or -1 when over maxCoded
+}
+
+type waveBlock struct {
+	dense [][]int64 // per group, counts by pattern code, when small
+	// pending holds the codes of dense groups not yet counted: counting
+	// them in batches keeps the random accesses to dense in cache.
+	pending [][]uint16
+	sparse  []map[int64]int64 // per group, counts by pattern code, when larger
+	text    []map[string]int64
+}
+
+// maxCoded bounds the pattern spaces counted by numeric code; larger ones
+// (many items on long scales) are counted by their text.
+const maxCoded = 1 << 62
+
+// maxDensePatterns bounds the array used to count the patterns of one
+// group in one wave; larger pattern spaces are counted in a map.
+const maxDensePatterns = 1 << 16
+
+// pendingCodes is the number of pattern codes buffered per group before
+// they are counted.
+const pendingCodes = 4096
+
+// flush counts the pending codes of group gi.
+func (wb *waveBlock) flush(gi int) {
+	d := wb.dense[gi]
+	for _, c := range wb.pending[gi] {
+		d[c]++
+	}
+	wb.pending[gi] = wb.pending[gi][:0]
+}
+
+// flushAll counts every pending code.
+func (wb *waveBlock) flushAll() {
+	for gi, p := range wb.pending {
+		if len(p) > 0 {
+			wb.flush(gi)
+		}
+	}
+}
+
+// NewTallier returns a Tallier for s.
+func NewTallier(s survey.Survey) *Tallier {
+	t := &Tallier{s: s.Clone(), index: make(map[string]int, len(s.Items)), blocks: map[Group]*block{}, waves: map[string]*waveBlock{}}
+	t.items = t.s.Items
+	n := len(t.items)
+	t.offset, t.shift, t.lo, t.hi = make([]int, n), make([]int, n), make([]int, n), make([]int, n)
+	for i, it := range t.items {
+		t.index[it.ID] = i
+		t.offset[i] = t.width
+		t.lo[i], t.hi[i] = it.Scale.Min, it.Scale.Max
+		t.shift[i] = t.width - it.Scale.Min
+		t.width += it.Scale.Points()
+	}
+	for _, g := range ReliabilityGroups(s) {
+		pg := patternGroup{key: strings.Join(g, ","), size: 1}
+		for _, id := range g {
+			pg.items = append(pg.items, t.index[id])
+		}
+		pg.base = make([]int64, len(pg.items))
+		for j := len(pg.items) - 1; j >= 0; j-- {
+			pg.base[j] = pg.size
+			p := int64(t.items[pg.items[j]].Scale.Points() + 1)
+			if pg.size < 0 || pg.size > maxCoded/p {
+				pg.size = -1
+			} else {
+				pg.size *= p
+			}
+		}
+		t.groups = append(t.groups, pg)
+	}
+	t.vals = make([]int, len(t.items))
+	return t
+}
+
+// Survey returns the survey being tallied.
+func (t *Tallier) Survey() survey.Survey { return t.s }
+
+func (t *Tallier) block(unit, wave string) *block {
+	slot := &t.cache[cacheSlot(unit, wave)]
+	if slot.b != nil && slot.b.key.Unit == unit && slot.b.key.Wave == wave {
+		return slot.b
+	}
+	b := t.blocks[Group{unit, wave}]
+	if b == nil {
+		b = &block{key: Group{strings.Clone(unit), strings.Clone(wave)}, counts: make([]int64, t.width), wave: t.wave(wave)}
+		t.blocks[b.key] = b
+	}
+	slot.b = b
+	return b
+}
+
+// cacheSlot hashes the last bytes of a unit and wave ID, where IDs of the
+// same kind usually differ, into a slot of the block cache.
+func cacheSlot(unit, wave string) int {
+	h := uint32(len(unit))*0x9e3779b1 ^ uint32(len(wave))
+	for i := max(0, len(unit)-4); i < len(unit); i++ {
+		h = (h ^ uint32(unit[i])) * 0x01000193
+	}
+	for i := max(0, len(wave)-3); i < len(wave); i++ {
+		h = (h ^ uint32(wave[i])) * 0x01000193
+	}
+	return int(h>>16) & (blockCacheSize - 1)
+}
+
+// blockCacheSize is the number of slots of the block cache, a power of 2.
+const blockCacheSize = 1 << 12
+
+func (t *Tallier) wave(w string) *waveBlock {
+	wb := t.waves[w]
+	if wb == nil {
+		n := len(t.groups)
+		wb = &waveBlock{dense: make([][]int64, n), sparse: make([]map[int64]int64, n), text: make([]map[string]int64, n),
+			pending: make([][]uint16, n)}
+		for i, g := range t.groups {
+			switch {
+			case g.size < 0:
+				wb.text[i] = map[string]int64{}
+			case g.size <= maxDensePatterns:
+				wb.dense[i] = make([]int64, g.size)
+				wb.pending[i] = make([]uint16, 0, pendingCodes)
+			default:
+				wb.sparse[i] = map[int64]int64{}
+			}
+		}
+		t.waves[strings.Clone(w)] = wb
+	}
+	return wb
+}
+
+// Add tallies one response. A response to another survey, an unknown item
+// or an answer outside its item's scale is an error naming it, and nothing
+// of the response is tallied.
+func (t *Tallier) Add(r survey.Response) error {
+	if r.Survey != t.s.ID {
+		return fmt.Errorf("cx: response %s is to survey %q, not %q: %w", r.ID, r.Survey, t.s.ID, ErrInvalid)
+	}
+	for i := range t.vals {
+		t.vals[i] = survey.Skipped
+	}
+	for id, v := range r.Answers {
+		i, ok := t.index[id]
+		if !ok {
+			return fmt.Errorf("cx: response %s: unknown item %q: %w", r.ID, id, ErrInvalid)
+		}
+		t.vals[i] = v
+	}
+	return t.add(r.Unit, r.Wave, t.vals, r.Comment != "")
+}
+
+// AddRow tallies one response given as values aligned with the survey's
+// items (Survey().Items), with [survey.Skipped] for an item not answered. It
+// validates like [Tallier.Add].
+func (t *Tallier) AddRow(unit, wave string, values []int, hasComment bool) error {
+	if len(values) != len(t.items) {
+		return fmt.Errorf("cx: row has %d values for %d items: %w", len(values), len(t.items), ErrInvalid)
+	}
+	return t.add(unit, wave, values, hasComment)
+}
+
+func (t *Tallier) add(unit, wave string, vals []int, hasComment bool) error {
+	lo, hi := t.lo[:len(vals)], t.hi[:len(vals)]
+	for i, v := range vals {
+		if v != survey.Skipped && (v < lo[i] || v > hi[i]) {
+			return fmt.Errorf("cx: item %s: value %d outside scale %s: %w", t.items[i].ID, v, t.items[i].Scale, ErrInvalid)
+		}
+	}
+	b := t.block(unit, wave)
+	b.respondents++
+	if hasComment {
+		b.comments++
+	}
+	shift := t.shift[:len(vals)]
+	for i, v := range vals {
+		if v != survey.Skipped {
+			b.counts[shift[i]+v]++
+		}
+	}
+	for gi := range t.groups {
+		g := &t.groups[gi]
+		if g.size < 0 {
+			b.wave.text[gi][t.patternText(g, vals)]++
+			continue
+		}
+		var code int64
+		for j, i := range g.items {
+			if v := vals[i]; v != survey.Skipped {
+				code += int64(v-lo[i]+1) * g.base[j]
+			}
+		}
+		if p := b.wave.pending[gi]; p != nil {
+			if len(p) == cap(p) {
+				b.wave.flush(gi)
+				p = b.wave.pending[gi]
+			}
+			b.wave.pending[gi] = append(p, uint16(code))
+		} else {
+			b.wave.sparse[gi][code]++
+		}
+	}
+	return nil
+}
+
+func (t *Tallier) patternText(g *patternGroup, vals []int) string {
+	b := make([]byte, len(g.items))
+	for j, i := range g.items {
+		if v := vals[i]; v == survey.Skipped {
+			b[j] = '.'
+		} else {
+			b[j] = byte('A' + v - t.items[i].Scale.Min)
+		}
+	}
+	return string(b)
+}
+
+// Merge adds the counts of o, a Tallier of the same survey, into t.
+func (t *Tallier) Merge(o *Tallier) error {
+	if o.s.ID != t.s.ID || len(o.items) != len(t.items) || o.width != t.width {
+		return fmt.Errorf("cx: cannot merge a tallier of survey %q into one of %q", o.s.ID, t.s.ID)
+	}
+	for k, ob := range o.blocks {
+		b := t.block(k.Unit, k.Wave)
+		for i, c := range ob.counts {
+			b.counts[i] += c
+		}
+		b.respondents += ob.respondents
+		b.comments += ob.comments
+	}
+	for w, owb := range o.waves {
+		owb.flushAll()
+		wb := t.wave(w)
+		wb.flushAll()
+		for gi := range t.groups {
+			switch {
+			case owb.dense[gi] != nil:
+				for i, c := range owb.dense[gi] {
+					wb.dense[gi][i] += c
+				}
+			case owb.sparse[gi] != nil:
+				for code, c := range owb.sparse[gi] {
+					wb.sparse[gi][code] += c
+				}
+			default:
+				for p, c := range owb.text[gi] {
+					wb.text[gi][p] += c
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Tallies returns what has been tallied.
+func (t *Tallier) Tallies() *Tallies {
+	out := &Tallies{Survey: t.s.ID,
+		Answers:     make(map[Cell]metrics.Tally, len(t.blocks)*len(t.items)),
+		Respondents: make(map[Group]int64, len(t.blocks)),
+		Comments:    map[Group]int64{},
+	}
+	// One backing array for every cell's counts.
+	backing := make([]int64, len(t.blocks)*t.width)
+	for k, b := range t.blocks {
+		out.Respondents[k] += b.respondents
+		if b.comments > 0 {
+			out.Comments[k] += b.comments
+		}
+		cells := backing[:t.width:t.width]
+		backing = backing[t.width:]
+		copy(cells, b.counts)
+		for i, it := range t.items {
+			counts := cells[t.offset[i] : t.offset[i]+it.Scale.Points() : t.offset[i]+it.Scale.Points()]
+			var n int64
+			for _, c := range counts {
+				n += c
+			}
+			if n > 0 {
+				out.Answers[Cell{k.Unit, k.Wave, it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: counts}
+			}
+		}
+	}
+	npat := 0
+	for _, wb := range t.waves {
+		wb.flushAll()
+		for gi := range t.groups {
+			for _, c := range wb.dense[gi] {
+				if c != 0 {
+					npat++
+				}
+			}
+			npat += len(wb.sparse[gi]) + len(wb.text[gi])
+		}
+	}
+	out.Patterns = make(map[PatternKey]int64, npat)
+	for w, wb := range t.waves {
+		for gi := range t.groups {
+			g := &t.groups[gi]
+			for code, c := range wb.dense[gi] {
+				if c != 0 {
+					out.Patterns[PatternKey{w, g.key, t.denseText(gi, code)}] += c
+				}
+			}
+			for code, c := range wb.sparse[gi] {
+				out.Patterns[PatternKey{w, g.key, t.decode(*g, code)}] += c
+			}
+			for p, c := range wb.text[gi] {
+				out.Patterns[PatternKey{w, g.key, p}] += c
+			}
+		}
+	}
+	return out
+}
+
+// denseText returns the pattern text of a code of dense group gi, decoding
+// each code once per tallier.
+func (t *Tallier) denseText(gi, code int) string {
+	if t.texts == nil {
+		t.texts = make([][]string, len(t.groups))
+	}
+	if t.texts[gi] == nil {
+		t.texts[gi] = make([]string, t.groups[gi].size)
+	}
+	p := t.texts[gi][code]
+	if p == "" {
+		p = t.decode(t.groups[gi], int64(code))
+		t.texts[gi][code] = p
+	}
+	return p
+}
+
+func (t *Tallier) decode(g patternGroup, code int64) string {
+	b := make([]byte, len(g.items))
+	for j := range g.items {
+		d := code / g.base[j] % int64(t.items[g.items[j]].Scale.Points()+1)
+		if d == 0 {
+			b[j] = '.'
+		} else {
+			b[j] = byte('A' + d - 1)
+		}
+	}
+	return string(b)
+}
+
+// EncodePattern returns the [PatternKey.Pattern] of one response over the
+// items of a reliability group (answers as given, before reverse keying).
+func EncodePattern(items []survey.Item, answers map[string]int) string {
+	b := make([]byte, len(items))
+	for j, it := range items {
+		if v, ok := answers[it.ID]; ok {
+			b[j] = byte('A' + v - it.Scale.Min)
+		} else {
+			b[j] = '.'
+		}
+	}
+	return string(b)
+}
+
+// TallyFilter selects the responses a [TallyStore] tallies.
+type TallyFilter struct {
+	Survey string
+	// Waves keeps responses of these waves; empty means every wave.
+	Waves []string
+}
+
+// TallyStore is an optional capability of a [Store]: computing [Tallies]
+// where the data lives (for example with GROUP BY in SQL), so a scorecard
+// over millions of stored responses never loads them into the process.
+// Scorecards use it when the store offers it, and otherwise tally the
+// responses listed from the store.
+//
+// TallyResponses must return exactly what [TallyResponses] computes from
+// the store's responses. It fails with ErrNotFound for an unknown survey.
+type TallyStore interface {
+	TallyResponses(ctx context.Context, f TallyFilter) (*Tallies, error)
+}
+
+// TallyResponses returns the tallies of the stored responses that match f:
+// through the store's [TallyStore] capability when it has one, otherwise by
+// listing the responses in pages and tallying them in the process.
+func TallyResponses(ctx context.Context, store Store, f TallyFilter) (*Tallies, error) {
+	if ts, ok := store.(TallyStore); ok {
+		return ts.TallyResponses(ctx, f)
+	}
+	return tallyListed(ctx, store, f)
+}
+
+// tallyListed tallies the responses listed from store, page by page.
+func tallyListed(ctx context.Context, store Store, f TallyFilter) (*Tallies, error) {
+	s, err := store.GetSurvey(ctx, f.Survey)
+	if err != nil {
+		return nil, err
+	}
+	t := NewTallier(s)
+	waves := f.Waves
+	if len(waves) == 0 {
+		waves = []string{""}
+	}
+	const pageSize = 10000
+	for _, w := range waves {
+		for off := 0; ; off += pageSize {
+			rs, err := store.ListResponses(ctx, survey.ResponseFilter{Survey: f.Survey, Wave: w, Limit: pageSize, Offset: off})
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range rs {
+				if err := t.Add(r); err != nil {
+					return nil, err
+				}
+			}
+			if len(rs) < pageSize {
+				break
+			}
+		}
+	}
+	return t.Tallies(), nil
+}

@@ -1,0 +1,266 @@
+// Command scorecard computes a pulse scorecard straight from a survey
+// platform's export: an org chart (units.csv), an item catalog (items.csv)
+// and wide-format responses (responses.csv), the layout of the benchmark
+// data in shared/bench.
+//
+// It prints the scorecard of the last wave against the first: per unit,
+// respondents, the favorable share of each behavior (with ▲/▼ where the
+// change since the first wave is significant after Benjamini-Hochberg
+// control) and eNPS; then the reliability of each behavior's items.
+//
+// With -bench it also computes the benchmark workload of shared/bench over
+// every wave and prints its two result lines last:
+//
+//	groups_suppressed=... alpha_mean=... significant_changes=... of ...
+//	checksum=...
+//
+// Run:
+//
+//	go run ./examples/scorecard -data DIR [-bench] [-all] [-workers N]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/survey"
+)
+
+func main() {
+	if err := run(context.Background(), os.Stdout, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "scorecard:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	data     string
+	bench    bool
+	all      bool
+	workers  int
+	minGroup int
+}
+
+func run(ctx context.Context, w io.Writer, args []string) error {
+	var cfg config
+	fs := flag.NewFlagSet("scorecard", flag.ContinueOnError)
+	fs.SetOutput(w)
+	fs.StringVar(&cfg.data, "data", "", "data folder with units.csv, items.csv and responses.csv (required)")
+	fs.BoolVar(&cfg.bench, "bench", false, "also compute the benchmark workload over all waves and print its result lines last")
+	fs.BoolVar(&cfg.all, "all", false, "print every unit, not only the organization and its divisions")
+	fs.IntVar(&cfg.workers, "workers", 0, "goroutines parsing the responses (0: one per core)")
+	fs.IntVar(&cfg.minGroup, "min-group", 5, "minimum respondents for a unit's figures to be shown")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if cfg.data == "" {
+		fs.Usage()
+		return errors.New("-data is required")
+	}
+	d, err := load(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if len(d.waves) < 2 {
+		return fmt.Errorf("%s: need at least two waves to compare, found %d", cfg.data, len(d.waves))
+	}
+	first, last := d.waves[0], d.waves[len(d.waves)-1]
+	sc, err := cx.NewScorecard(d.h, d.s, d.t, cx.ScorecardOptions{Wave: last, Baseline: first, MinGroup: cfg.minGroup})
+	if err != nil {
+		return err
+	}
+	printScorecard(w, d.h, sc, cfg.all)
+	if cfg.bench {
+		return bench(w, d, cfg)
+	}
+	return nil
+}
+
+// data is what the three files hold, tallied.
+type data struct {
+	h     *cx.Hierarchy
+	s     survey.Survey
+	t     *cx.Tallies
+	waves []string
+}
+
+func load(ctx context.Context, cfg config) (*data, error) {
+	open := func(name string) (*os.File, error) { return os.Open(filepath.Join(cfg.data, name)) }
+	f, err := open("units.csv")
+	if err != nil {
+		return nil, err
+	}
+	units, err := cx.ReadUnitsCSV(f)
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("units.csv: %w", err)
+	}
+	h, err := cx.NewHierarchy(units)
+	if err != nil {
+		return nil, fmt.Errorf("units.csv: %w", err)
+	}
+	if f, err = open("items.csv"); err != nil {
+		return nil, err
+	}
+	items, err := survey.ReadItemsCSV(f)
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("items.csv: %w", err)
+	}
+	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: items}
+	if f, err = open("responses.csv"); err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := cx.TallyCSV(ctx, f, s, nil, cfg.workers)
+	if err != nil {
+		return nil, fmt.Errorf("responses.csv: %w", err)
+	}
+	waves := t.Waves()
+	slices.SortFunc(waves, compareWaves)
+	return &data{h: h, s: s, t: t, waves: waves}, nil
+}
+
+// compareWaves orders numeric wave labels by number, others by text.
+func compareWaves(a, b string) int {
+	x, errA := strconv.Atoi(a)
+	y, errB := strconv.Atoi(b)
+	if errA == nil && errB == nil {
+		return x - y
+	}
+	return strings.Compare(a, b)
+}
+
+func printScorecard(w io.Writer, h *cx.Hierarchy, sc *cx.Scorecard, all bool) {
+	fmt.Fprintf(w, "Scorecard of survey %s, wave %s against wave %s\n", sc.Survey, sc.Wave, sc.Baseline)
+	fmt.Fprintf(w, "favorable share per behavior (▲/▼ significant change, BH FDR %.2f over %d tests); groups under %d respondents suppressed\n\n",
+		sc.FDR, sc.Tests, sc.MinGroup)
+	fmt.Fprintf(w, "%-24s %6s", "unit", "n")
+	for _, b := range sc.Behaviors {
+		fmt.Fprintf(w, " %15s", trunc(b, 15))
+	}
+	fmt.Fprintf(w, " %12s\n", "eNPS")
+	shown, hidden, sig := 0, 0, 0
+	for _, u := range sc.Units {
+		for _, b := range u.Behaviors {
+			if b.Change != nil && b.Change.Significant {
+				sig++
+			}
+		}
+		if u.Suppressed {
+			hidden++
+		}
+		if !all && h.Depth(u.Unit) > 1 {
+			continue
+		}
+		shown++
+		name := strings.Repeat("  ", h.Depth(u.Unit)) + u.Unit
+		if u.Suppressed {
+			fmt.Fprintf(w, "%-24s %6s  suppressed: %s\n", trunc(name, 24), "-", u.Reason)
+			continue
+		}
+		fmt.Fprintf(w, "%-24s %6d", trunc(name, 24), u.Respondents)
+		for _, b := range u.Behaviors {
+			mark := " "
+			if c := b.Change; c != nil && c.Significant {
+				mark = "▲"
+				if c.Diff < 0 {
+					mark = "▼"
+				}
+			}
+			fmt.Fprintf(w, " %13.1f%%%s", 100*b.Favorable.Value, mark)
+		}
+		if u.ENPS != nil {
+			fmt.Fprintf(w, " %+12.1f", u.ENPS.Score)
+		} else {
+			fmt.Fprintf(w, " %12s", "-")
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "\n%d of %d units shown (-all for every unit); %d suppressed; %d significant changes\n", shown, len(sc.Units), hidden, sig)
+	fmt.Fprintf(w, "\nReliability (Cronbach's alpha over the organization, wave %s)\n", sc.Wave)
+	for _, r := range sc.Reliability {
+		fmt.Fprintf(w, "  %-16s alpha %.3f [%.3f, %.3f]  n=%d  items %s\n", r.Behavior, r.Alpha.Raw,
+			r.Alpha.Feldt.Lower, r.Alpha.Feldt.Upper, r.Alpha.N, strings.Join(r.Items, ","))
+	}
+}
+
+func trunc(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// bench computes the workload of shared/bench/README.md from the tallies:
+// suppressed groups over every wave and level, listwise alpha per wave and
+// behavior, last-against-first change tests of the teams with BH control,
+// and the checksum.
+func bench(w io.Writer, d *data, cfg config) error {
+	rolled, err := d.t.RollUp(d.h)
+	if err != nil {
+		return err
+	}
+	first, last := d.waves[0], d.waves[len(d.waves)-1]
+	var (
+		suppressed   int
+		checksum     float64
+		alphas       []float64
+		significant  int
+		changesTotal int
+	)
+	for _, wave := range d.waves {
+		opts := cx.ScorecardOptions{Wave: wave, MinGroup: cfg.minGroup, Listwise: true}
+		if wave == last {
+			opts.Baseline, opts.ChangeScope = first, cx.LeavesOnly
+		}
+		sc, err := cx.NewScorecard(d.h, d.s, d.t, opts)
+		if err != nil {
+			return err
+		}
+		for _, u := range sc.Units {
+			if u.Suppressed {
+				// Groups nobody answered in are not groups of the data.
+				if rolled.Respondents[cx.Group{Unit: u.Unit, Wave: wave}] > 0 {
+					suppressed++
+				}
+				continue
+			}
+			for _, b := range u.Behaviors {
+				if b.Favorable.N > 0 {
+					checksum += b.Favorable.Value
+				}
+				if b.Change != nil && b.Change.Significant && !math.IsNaN(b.Change.Adjusted) {
+					significant++
+				}
+			}
+			if u.ENPS != nil {
+				checksum += u.ENPS.Score / 100
+			}
+		}
+		for _, r := range sc.Reliability {
+			alphas = append(alphas, r.Alpha.Raw)
+			checksum += r.Alpha.Raw
+		}
+		if wave == last {
+			changesTotal = sc.Tests
+		}
+	}
+	var sum float64
+	for _, a := range alphas {
+		sum += a
+	}
+	fmt.Fprintf(w, "groups_suppressed=%d alpha_mean=%.6f significant_changes=%d of %d\n", suppressed, sum/float64(len(alphas)), significant, changesTotal)
+	fmt.Fprintf(w, "checksum=%.6f\n", checksum)
+	return nil
+}

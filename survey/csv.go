@@ -1,0 +1,782 @@
+package survey
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Skipped marks an item not answered in [Row.Values].
+const Skipped = -1 << 31
+
+// CSVOptions configure how a wide CSV file (one row per response, one
+// column per item, as survey platforms export) maps onto responses. The
+// zero value, and a nil *CSVOptions, use the defaults.
+type CSVOptions struct {
+	// Column names. Unit, Wave and Submitted must be present in the
+	// header; ID, Respondent and Comment are used when present.
+	// Defaults: "response_id", "respondent_id", "unit_id", "wave",
+	// "submitted_at", "comment".
+	ID, Respondent, Unit, Wave, Submitted, Comment string
+	// Items maps header names to item IDs for columns whose name is not
+	// the item ID itself. A column whose name is an item ID of the survey
+	// is an item column.
+	Items map[string]string
+	// Segments are columns copied into Response.Segments, under the
+	// column name.
+	Segments []string
+	// Ignore lists columns to skip, such as a platform's own metadata.
+	// Any other column that is not mapped is an error: nothing in the
+	// file is dropped silently.
+	Ignore []string
+	// TimeLayout is the layout of the submitted column (time.Parse);
+	// default time.RFC3339. Times without a zone are read as UTC.
+	TimeLayout string
+	// Comma is the field delimiter, an ASCII character; default ','.
+	Comma rune
+	// SkipBadRows reports bad rows instead of failing on them: a
+	// [CSVReader] returns each one's *ParseError and goes on at the next
+	// row, and [ScanCSV] passes them to OnBadRow. By default the first
+	// bad row fails the whole input.
+	SkipBadRows bool
+	// OnBadRow receives the bad rows [ScanCSV] skips when SkipBadRows is
+	// set. Calls are serialized but may come in any order of lines.
+	OnBadRow func(*ParseError)
+}
+
+func (o *CSVOptions) withDefaults() CSVOptions {
+	var c CSVOptions
+	if o != nil {
+		c = *o
+	}
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&c.ID, "response_id")
+	def(&c.Respondent, "respondent_id")
+	def(&c.Unit, "unit_id")
+	def(&c.Wave, "wave")
+	def(&c.Submitted, "submitted_at")
+	def(&c.Comment, "comment")
+	def(&c.TimeLayout, time.RFC3339)
+	if c.Comma == 0 {
+		c.Comma = ','
+	}
+	return c
+}
+
+// column kinds of a layout.
+const (
+	colIgnore = iota
+	colItem
+	colID
+	colRespondent
+	colUnit
+	colWave
+	colSubmitted
+	colComment
+	colSegment
+)
+
+// csvLayout maps the header's columns onto a survey.
+type csvLayout struct {
+	s       Survey
+	opts    CSVOptions
+	headers []string
+	kind    []int
+	item    []int // item index for colItem columns
+	min     []int // scale bounds of item columns
+	max     []int
+	loc     *time.Location
+	rfc3339 bool
+}
+
+func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
+	l := &csvLayout{s: s, opts: opts, kind: make([]int, len(header)), item: make([]int, len(header)),
+		min: make([]int, len(header)), max: make([]int, len(header)), loc: time.UTC, rfc3339: opts.TimeLayout == time.RFC3339}
+	itemIndex := make(map[string]int, len(s.Items))
+	for i, it := range s.Items {
+		itemIndex[it.ID] = i
+	}
+	special := map[string]int{opts.ID: colID, opts.Respondent: colRespondent, opts.Unit: colUnit,
+		opts.Wave: colWave, opts.Submitted: colSubmitted, opts.Comment: colComment}
+	seen := map[string]int{}
+	itemSeen := map[int]int{}
+	var ps []string
+	for c, h := range header {
+		name := strings.TrimSpace(string(h))
+		if c == 0 {
+			name = strings.TrimPrefix(name, "\ufeff")
+		}
+		l.headers = append(l.headers, name)
+		if prev, dup := seen[name]; dup {
+			ps = append(ps, fmt.Sprintf("column %d (%s): same name as column %d", c+1, name, prev+1))
+			continue
+		}
+		seen[name] = c + 1
+		itemID, mapped := opts.Items[name]
+		if !mapped {
+			itemID = name
+		}
+		switch {
+		case slices.Contains(opts.Ignore, name):
+			l.kind[c] = colIgnore
+		case special[name] != 0 && !mapped:
+			l.kind[c] = special[name]
+		case slices.Contains(opts.Segments, name):
+			l.kind[c] = colSegment
+		default:
+			i, ok := itemIndex[itemID]
+			if !ok {
+				ps = append(ps, fmt.Sprintf("column %d (%s): not an item of survey %q, nor a configured column (add it to Ignore to skip it)", c+1, name, s.ID))
+				continue
+			}
+			if prev, dup := itemSeen[i]; dup {
+				ps = append(ps, fmt.Sprintf("column %d (%s): item %s is already read from column %d", c+1, name, itemID, prev))
+				continue
+			}
+			itemSeen[i] = c + 1
+			l.kind[c], l.item[c] = colItem, i
+			l.min[c], l.max[c] = s.Items[i].Scale.Min, s.Items[i].Scale.Max
+		}
+	}
+	for _, req := range []struct{ name string }{{opts.Unit}, {opts.Wave}, {opts.Submitted}} {
+		if _, ok := seen[req.name]; !ok {
+			ps = append(ps, fmt.Sprintf("required column %q missing", req.name))
+		}
+	}
+	for _, seg := range opts.Segments {
+		if !ValidID(seg) {
+			ps = append(ps, fmt.Sprintf("segment column %q is not a valid segment name", seg))
+		}
+	}
+	if len(itemSeen) == 0 && len(ps) == 0 {
+		ps = append(ps, fmt.Sprintf("no column holds an item of survey %q", s.ID))
+	}
+	if len(ps) > 0 {
+		return nil, &ParseError{Line: 1, Reason: "header: " + strings.Join(ps, "; ")}
+	}
+	return l, nil
+}
+
+// Row is one response of a wide CSV file in columnar form, for callers
+// that process many responses without building a [Response] for each
+// (tallying a scorecard straight from a file). A Row and the slices it
+// holds are reused: they are valid until the callback or read that
+// produced them returns.
+type Row struct {
+	// Line is the line where the record starts (the header is line 1).
+	Line int
+	// ID is read from the response-ID column, or uuid.Nil when the file
+	// has none ([Row.Response] then derives one).
+	ID         uuid.UUID
+	Unit, Wave string
+	Submitted  time.Time
+	// Values holds the answer to each item of the survey, in the order of
+	// Survey.Items, or [Skipped].
+	Values []int
+
+	respondent, comment []byte
+	segments            []segmentValue
+	intern              map[string]string
+}
+
+type segmentValue struct {
+	name  string
+	value []byte
+}
+
+// Respondent returns the respondent column's value, or "".
+func (r *Row) Respondent() string { return string(r.respondent) }
+
+// Comment returns the comment column's value, or "".
+func (r *Row) Comment() string { return string(r.comment) }
+
+// HasComment reports whether the comment is non-empty.
+func (r *Row) HasComment() bool { return len(bytes.TrimSpace(r.comment)) > 0 }
+
+// Response builds the domain response of the row for survey s. A row
+// without a response ID gets a deterministic one derived from the survey,
+// wave, unit, respondent and submitted time, so that importing the same
+// file twice yields the same IDs.
+func (r *Row) Response(s Survey) Response {
+	resp := Response{ID: r.ID, Survey: s.ID, Wave: r.Wave, Unit: r.Unit, Respondent: string(r.respondent),
+		Submitted: r.Submitted, Comment: string(r.comment)}
+	for i, v := range r.Values {
+		if v != Skipped {
+			if resp.Answers == nil {
+				resp.Answers = make(map[string]int, len(r.Values))
+			}
+			resp.Answers[s.Items[i].ID] = v
+		}
+	}
+	for _, sv := range r.segments {
+		if len(sv.value) == 0 {
+			continue
+		}
+		if resp.Segments == nil {
+			resp.Segments = map[string]string{}
+		}
+		resp.Segments[sv.name] = string(sv.value)
+	}
+	if resp.ID == uuid.Nil {
+		resp.ID = DerivedID(resp)
+	}
+	return resp
+}
+
+// responseNamespace is the UUID namespace of derived response IDs.
+var responseNamespace = uuid.MustParse("5b0f3f0e-6a43-4f0b-9a8e-2f6c1d0c7a51")
+
+// DerivedID returns the deterministic ID given to an imported response
+// that has none: a name-based (SHA-1, version 5) UUID of its survey, wave,
+// unit, respondent and submitted time.
+func DerivedID(r Response) uuid.UUID {
+	name := r.Survey + "\x00" + r.Wave + "\x00" + r.Unit + "\x00" + r.Respondent + "\x00" + NormalizeTime(r.Submitted).Format(time.RFC3339Nano)
+	return uuid.NewSHA1(responseNamespace, []byte(name))
+}
+
+func (r *Row) internString(b []byte) string {
+	if s, ok := r.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(r.intern) < 1<<16 {
+		r.intern[s] = s
+	}
+	return s
+}
+
+// fill maps the fields of one record onto r. line is the record's line.
+func (l *csvLayout) fill(r *Row, line int, fields [][]byte) *ParseError {
+	r.Line = line
+	if len(fields) != len(l.kind) {
+		return &ParseError{Line: line, Reason: fmt.Sprintf("%d fields, the header has %d", len(fields), len(l.kind))}
+	}
+	if len(r.Values) != len(l.s.Items) {
+		r.Values = make([]int, len(l.s.Items))
+	}
+	for i := range r.Values {
+		r.Values[i] = Skipped
+	}
+	r.ID, r.Unit, r.Wave, r.Submitted = uuid.Nil, "", "", time.Time{}
+	r.respondent, r.comment, r.segments = nil, nil, r.segments[:0]
+	perr := func(c int, reason string) *ParseError {
+		return &ParseError{Line: line, Column: c + 1, Header: l.headers[c], Reason: reason}
+	}
+	for c, f := range fields {
+		switch l.kind[c] {
+		case colItem:
+			f = trimSpace(f)
+			if len(f) == 0 {
+				continue
+			}
+			var v int
+			if len(f) == 1 && f[0] >= '0' && f[0] <= '9' {
+				v = int(f[0] - '0')
+			} else if n, ok := atoi(f); ok {
+				v = n
+			} else {
+				return perr(c, fmt.Sprintf("answer %q is not an integer", f))
+			}
+			if v < l.min[c] || v > l.max[c] {
+				it := &l.s.Items[l.item[c]]
+				return perr(c, fmt.Sprintf("answer %d outside scale %s of item %s", v, it.Scale, it.ID))
+			}
+			r.Values[l.item[c]] = v
+		case colUnit, colWave:
+			f = trimSpace(f)
+			s := r.internString(f)
+			if !ValidID(s) {
+				return perr(c, fmt.Sprintf("%q is not a valid ID", f))
+			}
+			if l.kind[c] == colUnit {
+				r.Unit = s
+			} else {
+				r.Wave = s
+			}
+		case colSubmitted:
+			f = trimSpace(f)
+			t, ok := l.parseTime(f)
+			if !ok {
+				return perr(c, fmt.Sprintf("time %q does not match layout %s", f, l.opts.TimeLayout))
+			}
+			r.Submitted = t
+		case colID:
+			f = bytes.TrimSpace(f)
+			if len(f) == 0 {
+				continue
+			}
+			id, err := uuid.ParseBytes(f)
+			if err != nil {
+				return perr(c, fmt.Sprintf("response ID %q is not a UUID", f))
+			}
+			r.ID = id
+		case colRespondent:
+			r.respondent = f
+		case colComment:
+			r.comment = f
+		case colSegment:
+			r.segments = append(r.segments, segmentValue{l.headers[c], bytes.TrimSpace(f)})
+		}
+	}
+	if r.Submitted.IsZero() {
+		return &ParseError{Line: line, Column: l.col(colSubmitted), Header: l.opts.Submitted, Reason: "submitted time missing"}
+	}
+	return nil
+}
+
+func (l *csvLayout) col(kind int) int {
+	for c, k := range l.kind {
+		if k == kind {
+			return c + 1
+		}
+	}
+	return 0
+}
+
+// parseTime reads a submitted time, normalized. The common UTC form of
+// RFC 3339 without fractional seconds ("2026-01-05T09:00:00Z") is read
+// directly; anything else goes through time.ParseInLocation.
+func (l *csvLayout) parseTime(f []byte) (time.Time, bool) {
+	if l.rfc3339 && len(f) == 20 && f[4] == '-' && f[7] == '-' && f[10] == 'T' && f[13] == ':' && f[16] == ':' && f[19] == 'Z' {
+		y, ok1 := digits(f[0:4])
+		mo, ok2 := digits(f[5:7])
+		d, ok3 := digits(f[8:10])
+		h, ok4 := digits(f[11:13])
+		mi, ok5 := digits(f[14:16])
+		sec, ok6 := digits(f[17:19])
+		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(mo, y) && h < 24 && mi < 60 && sec < 60 {
+			return time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC), true
+		}
+	}
+	t, err := time.ParseInLocation(l.opts.TimeLayout, string(f), l.loc)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return NormalizeTime(t), true
+}
+
+func digits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+func daysIn(m, y int) int {
+	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// trimSpace is bytes.TrimSpace with a fast path for fields without
+// surrounding blanks.
+func trimSpace(b []byte) []byte {
+	if len(b) == 0 || (b[0] > ' ' && b[len(b)-1] > ' ') {
+		return b
+	}
+	return bytes.TrimSpace(b)
+}
+
+// atoi parses a small decimal integer with an optional sign.
+func atoi(b []byte) (int, bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// csvSource is the shared setup of a CSV input: options, parser, header
+// and layout.
+type csvSource struct {
+	sp     *splitter
+	layout *csvLayout
+	comma  byte
+	head   chunk // the records after the header in the first chunk read
+}
+
+// nextChunk returns the first chunk after the header, then the splitter's.
+func (src *csvSource) nextChunk(buf []byte) (chunk, error) {
+	if len(src.head.data) > 0 {
+		c := src.head
+		src.head = chunk{}
+		return c, nil
+	}
+	return src.sp.next(buf)
+}
+
+func openCSV(r io.Reader, s Survey, opts *CSVOptions) (*csvSource, error) {
+	o := opts.withDefaults()
+	if o.Comma <= 0 || o.Comma >= 0x80 || o.Comma == '"' || o.Comma == '\n' || o.Comma == '\r' {
+		return nil, &ParseError{Line: 1, Reason: fmt.Sprintf("invalid delimiter %q: use an ASCII character other than quote and newline", o.Comma)}
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	src := &csvSource{sp: newSplitter(r, 1), comma: byte(o.Comma)}
+	// The header is the first record of the first chunk; the rest of that
+	// chunk is the first chunk of data.
+	first, err := src.sp.next(nil)
+	if errors.Is(err, io.EOF) {
+		return nil, &ParseError{Line: 1, Reason: "empty input: a header line is required"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("survey: reading CSV: %w", err)
+	}
+	p := recordParser{comma: src.comma}
+	next, nl, fields, perr := p.parse(first.data, 0)
+	if perr != nil {
+		perr.Line = 1
+		return nil, perr
+	}
+	if len(fields) == 0 {
+		return nil, &ParseError{Line: 1, Reason: "the first line is blank: a header line is required"}
+	}
+	layout, err := newLayout(s, o, fields)
+	if err != nil {
+		return nil, err
+	}
+	src.layout = layout
+	src.head = chunk{data: first.data[next:], line: first.line + nl}
+	return src, nil
+}
+
+// CSVReader reads responses from a wide CSV file one at a time, with
+// memory that does not grow with the file. It is not safe for concurrent
+// use; for large files, [ScanCSV] parses on all cores.
+type CSVReader struct {
+	src    *csvSource
+	p      recordParser
+	cur    chunk
+	pos    int
+	line   int
+	row    Row
+	buf    []byte
+	failed error
+}
+
+// NewCSVReader reads the header of r and maps its columns onto survey s.
+// A header that names unknown columns, repeats a column or lacks a
+// required one is a *ParseError listing every problem.
+func NewCSVReader(r io.Reader, s Survey, opts *CSVOptions) (*CSVReader, error) {
+	src, err := openCSV(r, s, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &CSVReader{src: src, p: recordParser{comma: src.comma}, row: Row{intern: map[string]string{}}}, nil
+}
+
+// Header returns the column names.
+func (cr *CSVReader) Header() []string { return slices.Clone(cr.src.layout.headers) }
+
+// ReadRow reads the next record into the reader's [Row] and returns it; the
+// row is valid until the next call. At the end of the input it returns
+// io.EOF. A malformed record is a *ParseError naming its line and column;
+// with CSVOptions.SkipBadRows the next call goes on at the following
+// record, otherwise every later call returns the same error.
+func (cr *CSVReader) ReadRow() (*Row, error) {
+	if cr.failed != nil {
+		return nil, cr.failed
+	}
+	for {
+		for cr.pos >= len(cr.cur.data) {
+			c, err := cr.src.nextChunk(cr.buf)
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					cr.failed = fmt.Errorf("survey: reading CSV: %w", err)
+				} else {
+					cr.failed = io.EOF
+				}
+				return nil, cr.failed
+			}
+			cr.cur, cr.pos, cr.line, cr.buf = c, 0, c.line, c.data
+		}
+		start := cr.line
+		next, nl, fields, perr := cr.p.parse(cr.cur.data, cr.pos)
+		cr.pos, cr.line = next, cr.line+nl
+		if perr == nil && fields == nil {
+			continue // blank line
+		}
+		if perr == nil {
+			perr = cr.src.layout.fill(&cr.row, start, fields)
+		} else {
+			cr.src.layout.locate(perr, start)
+		}
+		if perr != nil {
+			if !cr.src.layout.opts.SkipBadRows {
+				cr.failed = perr
+			}
+			return nil, perr
+		}
+		return &cr.row, nil
+	}
+}
+
+// Read reads the next response. Errors are those of [CSVReader.ReadRow].
+func (cr *CSVReader) Read() (Response, error) {
+	row, err := cr.ReadRow()
+	if err != nil {
+		return Response{}, err
+	}
+	return row.Response(cr.src.layout.s), nil
+}
+
+// ScanCSV parses a wide CSV file on several goroutines and calls fn for
+// every record, from workers goroutines at once (0 means
+// runtime.GOMAXPROCS); worker, in [0, workers), tells which goroutine calls,
+// so callers can keep per-goroutine state (a tallier each, merged at the
+// end). Rows arrive in no particular order. Memory is bounded by a few
+// chunks per worker, whatever the size of the input.
+//
+// The first malformed record of the file fails the scan with its
+// *ParseError (the same error whatever the number of workers), unless
+// CSVOptions.SkipBadRows is set, in which case bad rows go to
+// CSVOptions.OnBadRow and the scan goes on. An error returned by fn stops
+// the scan and is returned, wrapped with the row's line.
+func ScanCSV(ctx context.Context, r io.Reader, s Survey, opts *CSVOptions, workers int, fn func(worker int, row *Row) error) error {
+	src, err := openCSV(r, s, opts)
+	if err != nil {
+		return err
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type job struct {
+		c   chunk
+		seq int64
+	}
+	jobs := make(chan job, workers)
+	free := make(chan []byte, 2*workers+1)
+	for range cap(free) {
+		free <- nil
+	}
+	var (
+		mu       sync.Mutex // guards firstErr, errLine and OnBadRow calls
+		firstErr error
+		errLine  = int(^uint(0) >> 1)
+		stopSeq  atomic.Int64 // chunks after this one are not needed
+	)
+	stopSeq.Store(math.MaxInt64)
+	fail := func(seq int64, line int, e error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if line < errLine {
+			firstErr, errLine = e, line
+		}
+		if seq < stopSeq.Load() {
+			stopSeq.Store(seq)
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := chunkScanner{l: src.layout, p: recordParser{comma: src.comma}, row: Row{intern: map[string]string{}}, mu: &mu}
+			for j := range jobs {
+				if j.seq <= stopSeq.Load() && ctx.Err() == nil {
+					if line, err := sc.scan(ctx, j.c, w, fn); err != nil {
+						fail(j.seq, line, err)
+					}
+				}
+				select {
+				case free <- j.c.data:
+				default: // the header's chunk, beyond the pool
+				}
+			}
+		}()
+	}
+	var readErr error
+	for seq := int64(0); seq < stopSeq.Load(); seq++ {
+		var buf []byte
+		select {
+		case buf = <-free:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		c, err := src.nextChunk(buf)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				readErr = fmt.Errorf("survey: reading CSV: %w", err)
+			}
+			break
+		}
+		jobs <- job{c, seq}
+	}
+	close(jobs)
+	wg.Wait()
+	switch {
+	case firstErr != nil:
+		return firstErr
+	case readErr != nil:
+		return readErr
+	}
+	return ctx.Err()
+}
+
+// chunkScanner parses the records of chunks for one goroutine of ScanCSV.
+type chunkScanner struct {
+	l   *csvLayout
+	p   recordParser
+	row Row
+	mu  *sync.Mutex
+}
+
+// scan calls fn for every record of c. It returns the line and error of
+// the first record that fails (a bad row without SkipBadRows, or an error
+// from fn).
+func (sc *chunkScanner) scan(ctx context.Context, c chunk, w int, fn func(int, *Row) error) (int, error) {
+	line := c.line
+	for pos, n := 0, 0; pos < len(c.data); n++ {
+		if n&1023 == 1023 && ctx.Err() != nil {
+			return line, ctx.Err()
+		}
+		start := line
+		next, nl, fields, perr := sc.p.parse(c.data, pos)
+		pos, line = next, line+nl
+		if perr == nil && fields == nil {
+			continue
+		}
+		if perr == nil {
+			perr = sc.l.fill(&sc.row, start, fields)
+		} else {
+			sc.l.locate(perr, start)
+		}
+		if perr != nil {
+			if !sc.l.opts.SkipBadRows {
+				return start, perr
+			}
+			if sc.l.opts.OnBadRow != nil {
+				sc.mu.Lock()
+				sc.l.opts.OnBadRow(perr)
+				sc.mu.Unlock()
+			}
+			continue
+		}
+		if err := fn(w, &sc.row); err != nil {
+			return start, fmt.Errorf("survey: line %d: %w", start, err)
+		}
+	}
+	return 0, nil
+}
+
+// locate sets the line and header of a record-level parse error.
+func (l *csvLayout) locate(perr *ParseError, line int) {
+	perr.Line = line
+	if perr.Column > 0 && perr.Column <= len(l.headers) {
+		perr.Header = l.headers[perr.Column-1]
+	}
+}
+
+// CSVWriter writes responses to one survey in the wide format that
+// [CSVReader] reads, with the default column names.
+type CSVWriter struct {
+	w      io.Writer
+	s      Survey
+	segs   []string
+	buf    []byte
+	header bool
+}
+
+// NewCSVWriter returns a writer of responses to s; segments names the
+// segment columns to write after the items.
+func NewCSVWriter(w io.Writer, s Survey, segments ...string) *CSVWriter {
+	return &CSVWriter{w: w, s: s, segs: segments}
+}
+
+// Write writes one response (and the header before the first). Answers to
+// items the survey does not have are an error; nothing is dropped.
+func (cw *CSVWriter) Write(r Response) error {
+	b := cw.buf[:0]
+	if !cw.header {
+		b = append(b, "response_id,respondent_id,unit_id,wave,submitted_at"...)
+		for _, it := range cw.s.Items {
+			b = append(b, ',')
+			b = appendCSVField(b, it.ID)
+		}
+		for _, sg := range cw.segs {
+			b = append(b, ',')
+			b = appendCSVField(b, sg)
+		}
+		b = append(b, ",comment\n"...)
+		cw.header = true
+	}
+	for id := range r.Answers {
+		if _, ok := cw.s.Item(id); !ok {
+			return fmt.Errorf("survey: response %s answers item %q, which survey %q does not have: %w", r.ID, id, cw.s.ID, ErrInvalid)
+		}
+	}
+	for k := range r.Segments {
+		if !slices.Contains(cw.segs, k) {
+			return fmt.Errorf("survey: response %s has segment %q, which is not a column of this writer: %w", r.ID, k, ErrInvalid)
+		}
+	}
+	b = append(b, r.ID.String()...)
+	b = append(b, ',')
+	b = appendCSVField(b, r.Respondent)
+	b = append(b, ',')
+	b = appendCSVField(b, r.Unit)
+	b = append(b, ',')
+	b = appendCSVField(b, r.Wave)
+	b = append(b, ',')
+	b = NormalizeTime(r.Submitted).AppendFormat(b, time.RFC3339Nano)
+	for _, it := range cw.s.Items {
+		b = append(b, ',')
+		if v, ok := r.Answers[it.ID]; ok {
+			b = strconv.AppendInt(b, int64(v), 10)
+		}
+	}
+	for _, sg := range cw.segs {
+		b = append(b, ',')
+		b = appendCSVField(b, r.Segments[sg])
+	}
+	b = append(b, ',')
+	b = appendCSVField(b, r.Comment)
+	b = append(b, '\n')
+	cw.buf = b
+	_, err := cw.w.Write(b)
+	return err
+}
+
+func appendCSVField(b []byte, s string) []byte {
+	if !strings.ContainsAny(s, ",\"\r\n") && strings.TrimSpace(s) == s {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(b, '"')
+}
