@@ -1,0 +1,748 @@
+package simulate
+
+import (
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// PulseID is the ID of the survey returned by [Pulse].
+const PulseID = "cx_pulse"
+
+// reverseItems are the negatively worded statements of [Pulse], one per
+// CX behavior.
+var reverseItems = []struct{ behavior, text string }{
+	{culture.CustomerFocus, "Internal targets often matter more here than what customers experience."},
+	{culture.Agility, "Fixing a customer problem here takes weeks of sign-off."},
+	{culture.Empowerment, "I need a manager's approval before I can help a customer in an unusual situation."},
+	{culture.Innovation, "People here avoid trying new things for fear of being blamed if they fail."},
+	{culture.Inclusion, "Decisions here are made by the same few people, whoever else has a view."},
+}
+
+// Pulse returns the default employee pulse of the simulator: the items of
+// [survey.CulturePulse] (a belief and a behavior statement for each of
+// the five CX behaviors of [culture.CXBehaviors], and the eNPS item), plus
+// a reverse-keyed statement per behavior ("<behavior>.reverse"), so three
+// items per behavior on [survey.Likert5] and eNPS on [survey.NPS].
+func Pulse() survey.Survey {
+	base := survey.CulturePulse()
+	s := survey.Survey{ID: PulseID, Name: "CX culture pulse", Audience: survey.Employee, Version: 1}
+	for _, r := range reverseItems {
+		s.Items = append(s.Items, base.ItemsFor(r.behavior)...)
+		s.Items = append(s.Items, survey.Item{ID: r.behavior + ".reverse", Text: r.text, Scale: survey.Likert5,
+			Reverse: true, Construct: r.behavior, Kind: survey.Belief, Version: 1})
+	}
+	s.Items = append(s.Items, base.ItemsFor(survey.ENPS)...)
+	return s
+}
+
+// Lift is the effect of an initiative on the latent culture level: from
+// wave From on, the teams at or below Units answer the items of
+// Behaviors as if their level were Size higher.
+type Lift struct {
+	// Units are unit IDs; the lift applies to every team at or below
+	// them.
+	Units []string
+	// From is the index (from 0) of the first wave that shows the lift.
+	From int
+	// Behaviors are the constructs lifted; empty lifts every construct
+	// except eNPS.
+	Behaviors []string
+	// Size is the lift on the latent scale, where 1 is about one answer
+	// point on a 5-point scale: 0.3 moves a unit's mean by about 0.3 and
+	// its favorable share by about 10 points from a neutral start.
+	Size float64
+	// Ramp is the number of waves over which the lift grows to Size
+	// linearly (0: fully from wave From).
+	Ramp int
+}
+
+// Customers configures optional customer responses to the A-11 survey:
+// each team serves customers of one service (the teams take the services
+// in turn) through every channel, offers some of them the survey, and
+// some of those answer. Customers answer more favorably where the team's
+// culture is stronger.
+type Customers struct {
+	// Survey is the customer survey; the zero value means [survey.A11].
+	Survey survey.Survey
+	// Services are the services provided (default "benefits_claims",
+	// "licensing").
+	Services []string
+	// Channels are the channels of every service (default "online",
+	// "phone", "in_person").
+	Channels []string
+	// Volume is the mean number of customers a team serves per wave and
+	// channel (default 120).
+	Volume int
+	// OfferRate is the share of customers offered the survey (default
+	// 0.3).
+	OfferRate float64
+	// ResponseRate is the share of those offered who answer (default
+	// 0.2).
+	ResponseRate float64
+	// Link is how much of a team's latent culture level (the mean over
+	// the behaviors, with lifts and drift) shows in its customers'
+	// answers (default 0.6).
+	Link float64
+	// ChannelLevels shift the latent level by channel (default: online
+	// +0.2, phone -0.2).
+	ChannelLevels map[string]float64
+}
+
+// Config describes the program to simulate. Zero fields take the
+// defaults given with them.
+type Config struct {
+	// Seed selects the random stream: the same Config gives the same
+	// data, byte for byte.
+	Seed int64
+
+	// Units is the org tree (validated with [cx.NewHierarchy]); its
+	// leaves are the teams whose people answer. Nil builds a tree "org"
+	// → "d1".."dN" (Divisions, default 3) → "d1-t1".. (TeamsPerDivision,
+	// default 4).
+	Units            []cx.Unit
+	Divisions        int
+	TeamsPerDivision int
+	// TeamSizes fixes the headcount of teams by ID; other teams get an
+	// uneven size between MinTeamSize (default 4) and MaxTeamSize
+	// (default 30), small teams more often than large ones.
+	TeamSizes                map[string]int
+	MinTeamSize, MaxTeamSize int
+
+	// Survey is the employee pulse; the zero value means [Pulse].
+	Survey survey.Survey
+	// Asked lists the item IDs asked in each wave (wave i asks
+	// Asked[i % len(Asked)]), as a rotation plan gives them; nil asks
+	// every item in every wave.
+	Asked [][]string
+
+	// Waves is the number of waves (default 12). They follow a
+	// [survey.Schedule] of Cadence (default weekly) from First (default
+	// Monday 6 January 2025, 09:00 UTC; its location is the program's
+	// time zone), each open OpenDays days (default 0: until the next
+	// opens).
+	Waves    int
+	Cadence  survey.Cadence
+	First    time.Time
+	OpenDays int
+
+	// Baseline is the latent culture level of the organization (default
+	// 0.2; 0 is neutral, where a 5-point item averages 3).
+	Baseline float64
+	// Levels add to the latent level of a unit and everything below it,
+	// by unit ID: a division's level applies to its teams.
+	Levels map[string]float64
+	// TeamSD is the spread of random team levels around the sum above
+	// (default 0.3; negative means none).
+	TeamSD float64
+	// BehaviorLevels add to the latent level of one construct everywhere.
+	BehaviorLevels map[string]float64
+	// Drift is added to every latent level per wave (a slow rise or
+	// fall of the whole organization).
+	Drift float64
+	// Walk is the standard deviation of a per-team random walk step per
+	// wave (default 0: none).
+	Walk float64
+	// Lifts are initiative effects.
+	Lifts []Lift
+
+	// ResponseRate is the share of invited people who answer a wave
+	// (default 0.7); people differ in how often they answer.
+	ResponseRate float64
+	// MissingRate is the probability that a respondent skips an item
+	// (default 0.04); required items are never skipped and every
+	// response answers at least one item.
+	MissingRate float64
+	// CommentRate is the share of responses with a comment (default
+	// 0.3).
+	CommentRate float64
+	// Fatigue in [0, 1) is survey fatigue per wave: the response rate
+	// and the comment length are multiplied by (1-Fatigue) each wave,
+	// and the share of skipped answers grows by the same factor's
+	// complement: in wave w the skip probability is
+	// 1 - (1-MissingRate)(1-Fatigue)^w.
+	Fatigue float64
+
+	// Customers, if set, adds customer responses to the A-11 survey.
+	Customers *Customers
+}
+
+// Data is a simulated program.
+type Data struct {
+	// Units is the org tree, parents before children.
+	Units []cx.Unit
+	// Teams are the IDs of the leaf units whose people answer.
+	Teams []string
+	// Survey is the employee pulse.
+	Survey survey.Survey
+	// Waves are the pulse waves in order, with invited counts per team.
+	Waves []survey.Wave
+	// Responses are the pulse responses, by wave, team and person.
+	Responses []survey.Response
+	// Asked is the list of item IDs asked in each wave.
+	Asked [][]string
+
+	// CustomerSurvey, CustomerWaves, CustomerResponses and Volumes are
+	// set when Config.Customers is: the customer survey, one wave per
+	// pulse wave (invited counts are the customers offered), the
+	// responses (segments "service" and "channel") and the volumes per
+	// team, wave, service and channel.
+	CustomerSurvey    survey.Survey
+	CustomerWaves     []survey.Wave
+	CustomerResponses []survey.Response
+	Volumes           []cx.A11Volume
+
+	cfg     Config
+	h       *cx.Hierarchy
+	level   map[string]float64   // team base latent level
+	walk    map[string][]float64 // team random walk by wave
+	service map[string]string    // team → service
+
+	customerItems []string
+}
+
+// Latent returns the latent level of team in wave (from 0) for
+// construct: the expected answer, before person and item noise, on the
+// latent scale (0 neutral, about one 5-point answer point per unit). It
+// is what a perfect measurement would find, for tests and power
+// planning; it is NaN for an unknown team or wave.
+func (d *Data) Latent(team string, wave int, construct string) float64 {
+	base, ok := d.level[team]
+	if !ok || wave < 0 || wave >= len(d.Waves) {
+		return math.NaN()
+	}
+	v := base + d.cfg.BehaviorLevels[construct] + d.cfg.Drift*float64(wave) + d.walk[team][wave]
+	if construct == survey.ENPS {
+		v += enpsShift
+	}
+	for _, l := range d.cfg.Lifts {
+		v += d.liftAt(l, team, wave, construct)
+	}
+	return v
+}
+
+func (d *Data) liftAt(l Lift, team string, wave int, construct string) float64 {
+	if wave < l.From {
+		return 0
+	}
+	if len(l.Behaviors) == 0 {
+		if construct == survey.ENPS {
+			return 0
+		}
+	} else if !slices.Contains(l.Behaviors, construct) {
+		return 0
+	}
+	if !slices.Contains(l.Units, team) && !slices.ContainsFunc(d.h.Ancestors(team), func(a string) bool { return slices.Contains(l.Units, a) }) {
+		return 0
+	}
+	f := 1.0
+	if l.Ramp > 0 {
+		f = math.Min(1, float64(wave-l.From+1)/float64(l.Ramp+1))
+	}
+	return l.Size * f
+}
+
+// enpsShift moves the latent level of the eNPS item so that a neutral
+// culture gives a typical eNPS mean near 6.5 on 0-10.
+const enpsShift = 0.6
+
+// personSD is the spread of stable person effects on the latent scale.
+const personSD = 0.5
+
+// Generate simulates the program described by cfg. The result depends on
+// cfg alone (no clock, no global random source): every random draw comes
+// from a stream derived from Seed and the names of the team, wave and
+// person concerned, and IDs are name-based (version 5) UUIDs. An invalid
+// configuration gives a [*cx.ValidationError] listing every problem.
+func Generate(cfg Config) (*Data, error) {
+	cfg, err := withDefaults(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := &Data{cfg: cfg, level: map[string]float64{}, walk: map[string][]float64{}, service: map[string]string{}}
+	if err := d.build(); err != nil {
+		return nil, err
+	}
+	d.respond()
+	if cfg.Customers != nil {
+		d.customers()
+	}
+	return d, nil
+}
+
+func withDefaults(cfg Config) (Config, error) {
+	var ps []cx.Problem
+	bad := func(f, m string) { ps = append(ps, cx.Problem{Field: f, Message: m}) }
+	defInt := func(v *int, def int) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	defInt(&cfg.Divisions, 3)
+	defInt(&cfg.TeamsPerDivision, 4)
+	defInt(&cfg.MinTeamSize, 4)
+	defInt(&cfg.MaxTeamSize, 30)
+	defInt(&cfg.Waves, 12)
+	if cfg.Cadence == 0 {
+		cfg.Cadence = survey.Weekly
+	}
+	if cfg.First.IsZero() {
+		cfg.First = time.Date(2025, time.January, 6, 9, 0, 0, 0, time.UTC)
+	}
+	if cfg.Survey.ID == "" && len(cfg.Survey.Items) == 0 {
+		cfg.Survey = Pulse()
+	}
+	if cfg.Baseline == 0 {
+		cfg.Baseline = 0.2
+	}
+	switch {
+	case cfg.TeamSD == 0:
+		cfg.TeamSD = 0.3
+	case cfg.TeamSD < 0:
+		cfg.TeamSD = 0
+	}
+	if cfg.ResponseRate == 0 {
+		cfg.ResponseRate = 0.7
+	}
+	if cfg.MissingRate == 0 {
+		cfg.MissingRate = 0.04
+	}
+	if cfg.CommentRate == 0 {
+		cfg.CommentRate = 0.3
+	}
+	if cfg.Divisions < 1 || cfg.TeamsPerDivision < 1 {
+		bad("divisions", fmt.Sprintf("%d divisions of %d teams: both must be 1 or more", cfg.Divisions, cfg.TeamsPerDivision))
+	}
+	if cfg.MinTeamSize < 1 || cfg.MaxTeamSize < cfg.MinTeamSize {
+		bad("team_size", fmt.Sprintf("range [%d, %d]: need 1 <= min <= max", cfg.MinTeamSize, cfg.MaxTeamSize))
+	}
+	for _, id := range sortedKeys(cfg.TeamSizes) {
+		if cfg.TeamSizes[id] < 0 {
+			bad("team_sizes."+id, fmt.Sprintf("negative size %d", cfg.TeamSizes[id]))
+		}
+	}
+	if cfg.Waves < 1 {
+		bad("waves", fmt.Sprintf("%d: need 1 or more", cfg.Waves))
+	}
+	rate := func(f string, v float64, upper float64) {
+		if !(v >= 0 && v <= upper) {
+			bad(f, fmt.Sprintf("%v outside [0, %v]", v, upper))
+		}
+	}
+	rate("response_rate", cfg.ResponseRate, 1)
+	rate("missing_rate", cfg.MissingRate, 0.99)
+	rate("comment_rate", cfg.CommentRate, 1)
+	rate("fatigue", cfg.Fatigue, 0.99)
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"baseline", cfg.Baseline}, {"team_sd", cfg.TeamSD}, {"drift", cfg.Drift}, {"walk", cfg.Walk}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			bad(f.name, "must be a finite number")
+		}
+	}
+	if cfg.Walk < 0 {
+		bad("walk", fmt.Sprintf("negative standard deviation %v", cfg.Walk))
+	}
+	if err := cfg.Survey.Validate(); err != nil {
+		for _, p := range err.(*survey.ValidationError).Problems {
+			bad("survey."+p.Field, p.Message)
+		}
+	}
+	for i, ids := range cfg.Asked {
+		if len(ids) == 0 {
+			bad("asked["+strconv.Itoa(i)+"]", "no items")
+		}
+		for _, id := range ids {
+			if _, ok := cfg.Survey.Item(id); !ok {
+				bad("asked["+strconv.Itoa(i)+"]", fmt.Sprintf("unknown item %q in survey %q", id, cfg.Survey.ID))
+			}
+		}
+	}
+	for i, l := range cfg.Lifts {
+		f := "lifts[" + strconv.Itoa(i) + "]"
+		if len(l.Units) == 0 {
+			bad(f+".units", "name at least one unit")
+		}
+		if l.From < 0 || l.Ramp < 0 {
+			bad(f, fmt.Sprintf("from %d, ramp %d: must not be negative", l.From, l.Ramp))
+		}
+		if math.IsNaN(l.Size) || math.IsInf(l.Size, 0) {
+			bad(f+".size", "must be a finite number")
+		}
+	}
+	if c := cfg.Customers; c != nil {
+		cc := *c
+		if cc.Survey.ID == "" && len(cc.Survey.Items) == 0 {
+			cc.Survey = survey.A11()
+		}
+		if len(cc.Services) == 0 {
+			cc.Services = []string{"benefits_claims", "licensing"}
+		}
+		if len(cc.Channels) == 0 {
+			cc.Channels = []string{"online", "phone", "in_person"}
+		}
+		if cc.ChannelLevels == nil {
+			cc.ChannelLevels = map[string]float64{"online": 0.2, "phone": -0.2}
+		}
+		if cc.Volume == 0 {
+			cc.Volume = 120
+		}
+		if cc.OfferRate == 0 {
+			cc.OfferRate = 0.3
+		}
+		if cc.ResponseRate == 0 {
+			cc.ResponseRate = 0.2
+		}
+		if cc.Link == 0 {
+			cc.Link = 0.6
+		}
+		if cc.Volume < 0 {
+			bad("customers.volume", fmt.Sprintf("negative volume %d", cc.Volume))
+		}
+		rate("customers.offer_rate", cc.OfferRate, 1)
+		rate("customers.response_rate", cc.ResponseRate, 1)
+		if err := cc.Survey.Validate(); err != nil {
+			for _, p := range err.(*survey.ValidationError).Problems {
+				bad("customers.survey."+p.Field, p.Message)
+			}
+		}
+		if cc.Survey.ID == cfg.Survey.ID {
+			bad("customers.survey.id", fmt.Sprintf("the customer survey needs an ID other than the pulse's %q", cfg.Survey.ID))
+		}
+		for i, s := range append(slices.Clone(cc.Services), cc.Channels...) {
+			if !survey.ValidID(s) {
+				bad("customers", fmt.Sprintf("malformed service or channel name %q (entry %d)", s, i))
+			}
+		}
+		cfg.Customers = &cc
+	}
+	if len(ps) > 0 {
+		return cfg, &cx.ValidationError{Problems: ps}
+	}
+	return cfg, nil
+}
+
+// build makes the org tree, team levels and the waves.
+func (d *Data) build() error {
+	cfg := d.cfg
+	units := cfg.Units
+	if units == nil {
+		units = []cx.Unit{{ID: "org", Name: "Organization"}}
+		for i := 1; i <= cfg.Divisions; i++ {
+			div := "d" + strconv.Itoa(i)
+			units = append(units, cx.Unit{ID: div, Parent: "org", Name: "Division " + strconv.Itoa(i)})
+			for j := 1; j <= cfg.TeamsPerDivision; j++ {
+				units = append(units, cx.Unit{ID: div + "-t" + strconv.Itoa(j), Parent: div, Name: fmt.Sprintf("Team %d.%d", i, j)})
+			}
+		}
+	}
+	h, err := cx.NewHierarchy(units)
+	if err != nil {
+		return err
+	}
+	d.h = h
+	d.Units = h.Units()
+	var ps []cx.Problem
+	for _, id := range sortedKeys(cfg.TeamSizes) {
+		if !h.Has(id) || !h.IsLeaf(id) {
+			ps = append(ps, cx.Problem{Field: "team_sizes." + id, Message: "not a team (a leaf unit) of the org tree"})
+		}
+	}
+	for _, id := range sortedKeys(cfg.Levels) {
+		if !h.Has(id) {
+			ps = append(ps, cx.Problem{Field: "levels." + id, Message: "unknown unit"})
+		}
+	}
+	for i, l := range cfg.Lifts {
+		for _, u := range l.Units {
+			if !h.Has(u) {
+				ps = append(ps, cx.Problem{Field: "lifts[" + strconv.Itoa(i) + "].units", Message: fmt.Sprintf("unknown unit %q", u)})
+			}
+		}
+	}
+	if len(ps) > 0 {
+		return &cx.ValidationError{Problems: ps}
+	}
+
+	invited := map[string]int{}
+	for _, id := range h.IDs() {
+		if !h.IsLeaf(id) {
+			continue
+		}
+		d.Teams = append(d.Teams, id)
+		r := d.rng("team", id)
+		size, fixed := cfg.TeamSizes[id]
+		if !fixed {
+			// Small teams more often than large: u² skews toward the minimum.
+			u := r.Float64()
+			size = cfg.MinTeamSize + int(u*u*float64(cfg.MaxTeamSize-cfg.MinTeamSize+1))
+		}
+		invited[id] = size
+		lv := cfg.Baseline + cfg.Levels[id] + cfg.TeamSD*r.NormFloat64()
+		for _, a := range h.Ancestors(id) {
+			lv += cfg.Levels[a]
+		}
+		d.level[id] = lv
+		walk := make([]float64, cfg.Waves)
+		for w := 1; w < cfg.Waves; w++ {
+			walk[w] = walk[w-1] + cfg.Walk*r.NormFloat64()
+		}
+		d.walk[id] = walk
+		d.service[id] = ""
+	}
+
+	d.Survey = cfg.Survey.Clone()
+	waves, err := survey.Schedule{Survey: d.Survey.ID, Cadence: cfg.Cadence, First: cfg.First, Waves: cfg.Waves,
+		OpenDays: cfg.OpenDays, Invited: invited}.Plan()
+	if err != nil {
+		return asCX(err, "schedule")
+	}
+	d.Waves = waves
+	all := make([]string, len(d.Survey.Items))
+	for i, it := range d.Survey.Items {
+		all[i] = it.ID
+	}
+	d.Asked = make([][]string, cfg.Waves)
+	for w := range d.Asked {
+		if len(cfg.Asked) == 0 {
+			d.Asked[w] = slices.Clone(all)
+		} else {
+			d.Asked[w] = slices.Clone(cfg.Asked[w%len(cfg.Asked)])
+		}
+	}
+	return nil
+}
+
+// person is one member of a team.
+type person struct {
+	id         string  // pseudonym
+	effect     float64 // stable latent offset
+	propensity float64 // multiplies the response rate
+	tenure     string
+}
+
+func (d *Data) people(team string) []person {
+	r := d.rng("people", team)
+	n := d.Waves[0].Invited[team]
+	ps := make([]person, n)
+	for i := range ps {
+		ps[i] = person{
+			id:         "p" + strings.ReplaceAll(uuid.NewSHA1(namespace, fmt.Appendf(nil, "%d/person/%s/%d", d.cfg.Seed, team, i)).String(), "-", "")[:16],
+			effect:     personSD * r.NormFloat64(),
+			propensity: 0.6 + 0.8*r.Float64(),
+			tenure:     []string{"0-2y", "2-5y", "5y+"}[r.IntN(3)],
+		}
+	}
+	return ps
+}
+
+// respond draws the pulse responses.
+func (d *Data) respond() {
+	cfg := d.cfg
+	for w, wave := range d.Waves {
+		decay := math.Pow(1-cfg.Fatigue, float64(w))
+		rate := cfg.ResponseRate * decay
+		skip := 1 - (1-cfg.MissingRate)*decay
+		for _, team := range d.Teams {
+			r := d.rng("wave", wave.ID, team)
+			for _, p := range d.people(team) {
+				if r.Float64() >= math.Min(1, rate*p.propensity) {
+					continue
+				}
+				resp := survey.Response{
+					Survey:     d.Survey.ID,
+					Wave:       wave.ID,
+					Unit:       team,
+					Respondent: p.id,
+					Submitted:  submitted(r, wave),
+					Answers:    map[string]int{},
+					Segments:   map[string]string{"tenure": p.tenure},
+				}
+				d.answer(r, resp.Answers, d.Survey, d.Asked[w], skip, func(it survey.Item) float64 {
+					return d.Latent(team, w, it.Construct) + p.effect + r.NormFloat64()
+				})
+				if r.Float64() < cfg.CommentRate {
+					resp.Comment = comment(r, 4+r.IntN(20), decay)
+				}
+				resp.ID = uuid.NewSHA1(namespace, fmt.Appendf(nil, "%d/response/%s/%s", cfg.Seed, wave.ID, p.id))
+				d.Responses = append(d.Responses, resp)
+			}
+		}
+	}
+}
+
+// customers draws the customer volumes and responses.
+func (d *Data) customers() {
+	c := d.cfg.Customers
+	d.CustomerSurvey = c.Survey.Clone()
+	for _, it := range c.Survey.Items {
+		d.customerItems = append(d.customerItems, it.ID)
+	}
+	for i, team := range d.Teams {
+		d.service[team] = c.Services[i%len(c.Services)]
+	}
+	for w, wave := range d.Waves {
+		cw := survey.Wave{ID: c.Survey.ID + strings.TrimPrefix(wave.ID, d.Survey.ID), Survey: c.Survey.ID,
+			Name: wave.Name, Opens: wave.Opens, Closes: wave.Closes, Invited: map[string]int{}}
+		if !survey.ValidID(cw.ID) {
+			cw.ID = c.Survey.ID + "-w" + strconv.Itoa(w+1)
+		}
+		for _, team := range d.Teams {
+			var lvl float64
+			var n int
+			for _, c := range d.Survey.Constructs() {
+				if c != survey.ENPS {
+					lvl += d.Latent(team, w, c)
+					n++
+				}
+			}
+			if n > 0 {
+				lvl /= float64(n)
+			}
+			for _, ch := range c.Channels {
+				r := d.rng("customers", wave.ID, team, ch)
+				volume := max(0, int(math.Round(float64(c.Volume)*(1+0.25*r.NormFloat64()))))
+				offered := binomial(r, volume, c.OfferRate)
+				answered := binomial(r, offered, c.ResponseRate)
+				d.Volumes = append(d.Volumes, cx.A11Volume{Service: d.service[team], Channel: ch, Unit: team,
+					At: wave.Opens, Customers: int64(volume), Offered: int64(offered)})
+				cw.Invited[team] += offered
+				for k := range answered {
+					level := c.Link*lvl + c.ChannelLevels[ch] + 0.7*r.NormFloat64()
+					resp := survey.Response{
+						ID:        uuid.NewSHA1(namespace, fmt.Appendf(nil, "%d/customer/%s/%s/%s/%d", d.cfg.Seed, cw.ID, team, ch, k)),
+						Survey:    c.Survey.ID,
+						Wave:      cw.ID,
+						Unit:      team,
+						Submitted: submitted(r, cw),
+						Answers:   map[string]int{},
+						Segments:  map[string]string{"service": d.service[team], "channel": ch},
+					}
+					d.answer(r, resp.Answers, c.Survey, d.customerItems, customerSkip, func(survey.Item) float64 {
+						return level + 0.6*r.NormFloat64()
+					})
+					d.CustomerResponses = append(d.CustomerResponses, resp)
+				}
+			}
+		}
+		d.CustomerWaves = append(d.CustomerWaves, cw)
+	}
+}
+
+// customerSkip is the probability that a customer skips an item.
+const customerSkip = 0.03
+
+// answer draws the answers to the items asked into answers: each item's
+// value from its latent level, reversed for a reverse-keyed item, and
+// skipped with probability skip unless required. If every item was
+// skipped the first one asked is kept, so a response is never empty.
+func (d *Data) answer(r *rand.Rand, answers map[string]int, s survey.Survey, asked []string, skip float64, latent func(survey.Item) float64) {
+	firstID, firstV := "", 0
+	for _, id := range asked {
+		it, _ := s.Item(id)
+		v := answer(it.Scale, latent(it))
+		if it.Reverse {
+			v = it.Scale.Reverse(v)
+		}
+		if firstID == "" {
+			firstID, firstV = id, v
+		}
+		if it.Required || r.Float64() >= skip {
+			answers[id] = v
+		}
+	}
+	if len(answers) == 0 && firstID != "" {
+		answers[firstID] = firstV
+	}
+}
+
+// answer maps a latent value to a point of scale s: the scale's midpoint
+// at 0, one point per unit on a 5-point scale (proportionally more on
+// longer scales), clamped to the scale.
+func answer(s survey.Scale, latent float64) int {
+	k := float64(s.Points() - 1)
+	i := int(math.Round(k/2 + latent*k/4))
+	return s.Min + min(max(i, 0), s.Points()-1)
+}
+
+// submitted returns a time in w's window, most answers early.
+func submitted(r *rand.Rand, w survey.Wave) time.Time {
+	window := w.Closes.Sub(w.Opens)
+	u := r.Float64()
+	f := 1 - math.Pow(1-u, 0.4) // density falling over the window
+	at := w.Opens.Add(time.Duration(f * float64(window))).Truncate(time.Microsecond)
+	if at.Before(w.Opens) {
+		at = w.Opens
+	}
+	if at.After(w.Closes) {
+		at = w.Closes
+	}
+	return at
+}
+
+// binomial draws from Binomial(n, p).
+func binomial(r *rand.Rand, n int, p float64) int {
+	k := 0
+	for range n {
+		if r.Float64() < p {
+			k++
+		}
+	}
+	return k
+}
+
+var commentWords = strings.Fields(`customers waiting too long on the phone line new process helped us close cases faster
+team meeting about feedback we need clearer guidance from managers approvals slow everything down
+great support from colleagues this week the portal keeps failing for older customers more training please
+we listened to complaints and changed the letter wording staffing is tight workload feels heavy
+proud of how we handled the backlog`)
+
+// comment returns a comment of about n words, shortened by decay.
+func comment(r *rand.Rand, n int, decay float64) string {
+	n = max(1, int(math.Round(float64(n)*decay)))
+	words := make([]string, n)
+	for i := range words {
+		words[i] = commentWords[r.IntN(len(commentWords))]
+	}
+	return strings.Join(words, " ")
+}
+
+// namespace is the UUID namespace of simulated IDs.
+var namespace = uuid.MustParse("8a3c2f1e-54d7-4b8e-9e0f-6b1d7c2a9f30")
+
+// rng returns a random stream derived from the seed and the names given.
+func (d *Data) rng(names ...string) *rand.Rand {
+	h := fnv.New64a()
+	for _, n := range names {
+		h.Write([]byte(n))
+		h.Write([]byte{0})
+	}
+	return rand.New(rand.NewPCG(uint64(d.cfg.Seed), h.Sum64()))
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// asCX turns a survey validation error into a cx one under prefix.
+func asCX(err error, prefix string) error {
+	if se, ok := err.(*survey.ValidationError); ok {
+		out := &cx.ValidationError{}
+		for _, p := range se.Problems {
+			out.Problems = append(out.Problems, cx.Problem{Field: prefix + "." + p.Field, Message: p.Message})
+		}
+		return out
+	}
+	return err
+}
