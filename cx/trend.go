@@ -1,0 +1,531 @@
+package cx
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/metrics"
+)
+
+// Verdict is the judgement on a series over time.
+type Verdict int
+
+const (
+	// TooLittleData: fewer shown, comparable points than a verdict needs.
+	TooLittleData Verdict = iota + 1
+	// Stable: no special cause on the improving or worsening side.
+	Stable
+	// Improving: the latest special cause is on the improving side, but
+	// the gain has not yet held long enough to count as embedded.
+	Improving
+	// SustainedShift: an improvement that has held, every point on the
+	// improving side of the baseline centre line for at least
+	// SustainPoints points since it first showed: the gain is embedded.
+	SustainedShift
+	// Declining: the latest special cause is on the worsening side.
+	Declining
+)
+
+// String returns the verdict's name, such as "sustained_shift".
+func (v Verdict) String() string {
+	switch v {
+	case TooLittleData:
+		return "too_little_data"
+	case Stable:
+		return "stable"
+	case Improving:
+		return "improving"
+	case SustainedShift:
+		return "sustained_shift"
+	case Declining:
+		return "declining"
+	}
+	return "Verdict(" + strconv.Itoa(int(v)) + ")"
+}
+
+// MarshalText encodes the verdict as its name.
+func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// TrendOptions configure [Trends]. Zero values take the defaults.
+type TrendOptions struct {
+	// Measures are the measure keys charted; default [DefaultMeasures]'
+	// behavior favorabilities and eNPS, plus every operational metric of
+	// the panel.
+	Measures []string
+	// Units are the units charted; default every unit of the hierarchy.
+	Units []string
+	// Since, when set, makes the points before it the baseline period
+	// whose centre and limits the later points are judged against (such
+	// as an initiative's start). Otherwise the first BaselinePoints shown
+	// points are the baseline period.
+	Since time.Time
+	// BaselinePoints is the length of the baseline period when Since is
+	// not set; default 3. At least 2 baseline points are needed.
+	BaselinePoints int
+	// SustainPoints is how many points, from the first improving signal
+	// on, must all stay on the improving side of the centre line for a
+	// shift to count as sustained; default 3.
+	SustainPoints int
+	// MinPoints is the fewest shown, comparable points for a verdict;
+	// default 4.
+	MinPoints int
+	// Directions gives, per measure key, the direction of improvement;
+	// default higher is better.
+	Directions map[string]culture.Direction
+}
+
+func (o TrendOptions) withDefaults() TrendOptions {
+	if o.BaselinePoints == 0 {
+		o.BaselinePoints = 3
+	}
+	if o.SustainPoints == 0 {
+		o.SustainPoints = 3
+	}
+	if o.MinPoints == 0 {
+		o.MinPoints = 4
+	}
+	return o
+}
+
+func (o TrendOptions) validate(h *Hierarchy) error {
+	var ps problems
+	if o.BaselinePoints < 2 {
+		ps.add("baseline_points", fmt.Sprintf("must be at least 2, got %d", o.BaselinePoints))
+	}
+	if o.SustainPoints < 1 {
+		ps.add("sustain_points", fmt.Sprintf("must be at least 1, got %d", o.SustainPoints))
+	}
+	if o.MinPoints < 3 {
+		ps.add("min_points", fmt.Sprintf("must be at least 3, got %d", o.MinPoints))
+	}
+	for i, u := range o.Units {
+		if !h.Has(u) {
+			ps.add("units["+strconv.Itoa(i)+"]", fmt.Sprintf("unknown unit %q", u))
+		}
+	}
+	return ps.err()
+}
+
+// Trend is one unit's series of one measure over time, on a control chart
+// whose centre and limits come from a baseline period: a p′-chart for
+// shares, an XmR chart for means, scores and operational metrics. The
+// Nelson rules flag special causes, and the verdict says whether the
+// measure is improving, has shifted for good, is declining or is stable.
+type Trend struct {
+	Unit    string      `json:"unit"`
+	Measure string      `json:"measure"`
+	Kind    MeasureKind `json:"kind"`
+	// Direction is the direction of improvement.
+	Direction string `json:"direction"`
+	// Points are every point of the series, suppressed ones included;
+	// the chart covers the shown points of the latest comparable segment.
+	Points []TrendPoint `json:"points"`
+	// BaselineFrom and BaselineTo are the first and last points (wave
+	// IDs, or times for observations) of the baseline period.
+	BaselineFrom string `json:"baseline_from,omitempty"`
+	BaselineTo   string `json:"baseline_to,omitempty"`
+	// Center is the baseline centre line (p̄ for shares, x̄ for means).
+	Center float64 `json:"center"`
+	// SigmaZ is the Laney factor that widens a p-chart's limits for
+	// extra-binomial variation (1 for a classical p-chart; shares only).
+	SigmaZ float64 `json:"sigma_z,omitempty"`
+	// MovingRange is the average moving range of the baseline (XmR only).
+	MovingRange float64 `json:"moving_range,omitempty"`
+	// Signals are the Nelson-rule signals after the baseline period.
+	Signals []TrendSignal `json:"signals,omitempty"`
+	// Slope is the least-squares change per point over the comparable
+	// segment, with its interval and p-value (NaN-free: 0 when undefined,
+	// with SlopeDefined false).
+	Slope         float64          `json:"slope"`
+	SlopeInterval metrics.Interval `json:"slope_interval"`
+	SlopeP        float64          `json:"slope_p"`
+	SlopeDefined  bool             `json:"slope_defined"`
+	Verdict       Verdict          `json:"verdict"`
+	// Evidence explains the verdict in sentences.
+	Evidence []string `json:"evidence"`
+}
+
+// TrendPoint is a point of a trend with its control limits.
+type TrendPoint struct {
+	Point
+	// Charted marks the points on the chart (shown, in the latest
+	// comparable segment); Baseline those of the baseline period.
+	Charted  bool    `json:"charted,omitempty"`
+	Baseline bool    `json:"baseline,omitempty"`
+	Lower    float64 `json:"lower,omitempty"`
+	Upper    float64 `json:"upper,omitempty"`
+	// Z is the standardized distance from the centre line.
+	Z float64 `json:"z,omitempty"`
+}
+
+// TrendSignal is one Nelson-rule signal.
+type TrendSignal struct {
+	Rule metrics.Rule `json:"rule"`
+	// Point is the label of the point completing the pattern (wave ID or
+	// time); Index its position in Trend.Points.
+	Point string `json:"point"`
+	Index int    `json:"index"`
+	// Improving says whether the signal is on the improving side; Side
+	// is "up", "down" or "" for the rules without a side (4, 7, 8).
+	Improving bool   `json:"improving"`
+	Side      string `json:"side,omitempty"`
+}
+
+// ruleText explains each Nelson rule.
+var ruleText = map[metrics.Rule]string{
+	metrics.Nelson1: "a point beyond the control limits",
+	metrics.Nelson2: "nine points in a row on one side of the centre",
+	metrics.Nelson3: "six points in a row steadily moving",
+	metrics.Nelson4: "fourteen points alternating up and down",
+	metrics.Nelson5: "two of three points beyond 2σ on one side",
+	metrics.Nelson6: "four of five points beyond 1σ on one side",
+	metrics.Nelson7: "fifteen points within 1σ of the centre",
+	metrics.Nelson8: "eight points in a row beyond 1σ",
+}
+
+// Trends charts every measure of every unit selected by opts and judges
+// each series. Results are ordered by unit (parents before children), then
+// measure. Only points shown under the panel's disclosure rule are
+// charted, and only within the latest comparable segment of a series.
+//
+// For shares, the baseline centre p̄ is fixed from the baseline period and
+// the limits are those of Laney's p′-chart ([metrics.PChartFixed]), with
+// one σ_Z per measure estimated from the average moving range of the
+// standardized baseline points of every unit charted (at least 1): answers
+// of one respondent to several items, and unit-to-unit differences, vary
+// more than binomially. For means the limits are those of an XmR chart
+// fixed from the baseline period ([metrics.XmRFixed]).
+//
+// It fails with a [*ValidationError] for an invalid panel, options or
+// measure key.
+func Trends(p *Panel, opts TrendOptions) ([]Trend, error) {
+	q, err := p.prepare()
+	if err != nil {
+		return nil, err
+	}
+	opts = opts.withDefaults()
+	if err := opts.validate(q.Hierarchy); err != nil {
+		return nil, err
+	}
+	measures := opts.Measures
+	if measures == nil {
+		for _, m := range DefaultMeasures(q.Survey) {
+			if strings.HasPrefix(m, BehaviorPrefix) || m == ENPSMeasure {
+				measures = append(measures, m)
+			}
+		}
+		measures = append(measures, observationMetrics(q.Observations)...)
+	}
+	units := opts.Units
+	if units == nil {
+		units = q.Hierarchy.IDs()
+	}
+	var out []Trend
+	byMeasure := make([][]Trend, len(measures))
+	for j, key := range measures {
+		m, err := parseMeasure(key)
+		if err != nil {
+			return nil, err
+		}
+		dir := opts.Directions[key]
+		var mrs []float64
+		trends := make([]Trend, len(units))
+		for i, u := range units {
+			trends[i] = q.newTrend(u, m, dir, opts)
+			mrs = append(mrs, trends[i].baselineMR()...)
+		}
+		sigmaZ := 1.0
+		if len(mrs) > 0 {
+			var s float64
+			for _, v := range mrs {
+				s += v
+			}
+			sigmaZ = math.Max(1, s/float64(len(mrs))/1.128)
+		}
+		for i := range trends {
+			trends[i].judge(sigmaZ, dir, opts)
+		}
+		byMeasure[j] = trends
+	}
+	for i := range units {
+		for j := range measures {
+			out = append(out, byMeasure[j][i])
+		}
+	}
+	return out, nil
+}
+
+// newTrend collects a series and marks its charted and baseline points.
+func (p *Panel) newTrend(unit string, m measureSpec, dir culture.Direction, opts TrendOptions) Trend {
+	pts := p.series(unit, m)
+	tr := Trend{Unit: unit, Measure: m.key, Kind: m.kind, Direction: dir.String(), Points: make([]TrendPoint, len(pts))}
+	last := 0
+	if len(pts) > 0 {
+		last = pts[len(pts)-1].Segment
+	}
+	nBase := 0
+	for i, pt := range pts {
+		tp := TrendPoint{Point: pt}
+		if pt.Segment == last && pt.usable() {
+			tp.Charted = true
+			if opts.Since.IsZero() {
+				tp.Baseline = nBase < opts.BaselinePoints
+			} else {
+				tp.Baseline = !pt.Time.IsZero() && pt.Time.Before(opts.Since)
+			}
+			if tp.Baseline {
+				nBase++
+			}
+		}
+		tr.Points[i] = tp
+	}
+	return tr
+}
+
+// label names a point: its wave, or its time.
+func (tp TrendPoint) label() string {
+	if tp.Wave != "" {
+		return tp.Wave
+	}
+	return tp.Time.Format(time.DateOnly)
+}
+
+// charted returns the indices of the charted points and how many of them
+// belong to the baseline.
+func (tr *Trend) charted() (idx []int, nBase int) {
+	for i, tp := range tr.Points {
+		if tp.Charted {
+			idx = append(idx, i)
+			if tp.Baseline {
+				nBase++
+			}
+		}
+	}
+	return idx, nBase
+}
+
+// baselineMR returns the moving ranges of the standardized baseline points
+// of a share series, for Laney's σ_Z.
+func (tr *Trend) baselineMR() []float64 {
+	if tr.Kind != ShareMeasure {
+		return nil
+	}
+	var s, n int64
+	var base []TrendPoint
+	for _, tp := range tr.Points {
+		if tp.Charted && tp.Baseline && tp.N > 0 {
+			s += tp.Successes
+			n += tp.N
+			base = append(base, tp)
+		}
+	}
+	if len(base) < 2 || s == 0 || s == n {
+		return nil
+	}
+	pbar := float64(s) / float64(n)
+	var out []float64
+	prev := math.NaN()
+	for _, tp := range base {
+		z := (tp.Value - pbar) / math.Sqrt(pbar*(1-pbar)/float64(tp.N))
+		if !math.IsNaN(prev) {
+			out = append(out, math.Abs(z-prev))
+		}
+		prev = z
+	}
+	return out
+}
+
+// judge computes the chart, the signals and the verdict.
+func (tr *Trend) judge(sigmaZ float64, dir culture.Direction, opts TrendOptions) {
+	idx, nBase := tr.charted()
+	tr.Evidence = []string{}
+	if segs := tr.Points; len(segs) > 0 && segs[len(segs)-1].Segment > 0 {
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("items changed %d time(s): only the points since the last change are compared", segs[len(segs)-1].Segment))
+	}
+	tr.slope(idx)
+	if len(idx) < opts.MinPoints || nBase < 2 || nBase == len(idx) {
+		tr.Verdict = TooLittleData
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("%d comparable points shown, %d in the baseline period: a verdict needs %d points, at least 2 of them in the baseline and 1 after",
+			len(idx), nBase, opts.MinPoints))
+		tr.markBaseline(idx, nBase)
+		return
+	}
+	tr.markBaseline(idx, nBase)
+	var ch metrics.Chart
+	switch tr.Kind {
+	case ShareMeasure:
+		var s, n int64
+		succ, ns := make([]int64, len(idx)), make([]int64, len(idx))
+		for k, i := range idx {
+			tp := tr.Points[i]
+			succ[k], ns[k] = tp.Successes, tp.N
+			if k < nBase {
+				s += tp.Successes
+				n += tp.N
+			}
+		}
+		if s == 0 || s == n {
+			tr.Verdict = TooLittleData
+			tr.Evidence = append(tr.Evidence, "every baseline answer is on the same side: no spread to set control limits from")
+			return
+		}
+		tr.Center = float64(s) / float64(n)
+		tr.SigmaZ = sigmaZ
+		ch = metrics.PChartFixed(succ, ns, tr.Center, sigmaZ)
+	default:
+		x := make([]float64, len(idx))
+		var sum, mr float64
+		for k, i := range idx {
+			x[k] = tr.Points[i].Value
+			if k < nBase {
+				sum += x[k]
+				if k > 0 {
+					mr += math.Abs(x[k] - x[k-1])
+				}
+			}
+		}
+		tr.Center, tr.MovingRange = sum/float64(nBase), mr/float64(nBase-1)
+		if tr.MovingRange == 0 {
+			tr.Verdict = TooLittleData
+			tr.Evidence = append(tr.Evidence, "the baseline points are all equal: no spread to set control limits from")
+			return
+		}
+		ch = metrics.XmRFixed(x, tr.Center, tr.MovingRange)
+	}
+	z := make([]float64, len(idx))
+	for k, i := range idx {
+		tp := &tr.Points[i]
+		tp.Lower, tp.Upper = finiteOr(ch.Lower[k], 0), finiteOr(ch.Upper[k], 0)
+		var sigma float64
+		if tr.Kind == ShareMeasure {
+			sigma = sigmaZ * math.Sqrt(tr.Center*(1-tr.Center)/float64(tp.N))
+		} else {
+			sigma = tr.MovingRange / 1.128
+		}
+		z[k] = (tp.Value - tr.Center) / sigma
+		tp.Z = finiteOr(z[k], 0)
+	}
+	better := func(up bool) bool { return up == (dir == culture.HigherIsBetter) }
+	for _, s := range ch.Signals {
+		if s.Index < nBase {
+			continue
+		}
+		ts := TrendSignal{Rule: s.Rule, Index: idx[s.Index], Point: tr.Points[idx[s.Index]].label()}
+		switch s.Rule {
+		case metrics.Nelson1, metrics.Nelson2, metrics.Nelson5, metrics.Nelson6:
+			ts.Side = side(z[s.Index] > 0)
+		case metrics.Nelson3:
+			ts.Side = side(z[s.Index] > z[s.Index-1])
+		}
+		ts.Improving = ts.Side != "" && better(ts.Side == "up")
+		tr.Signals = append(tr.Signals, ts)
+	}
+	tr.verdict(idx, nBase, z, better, opts)
+}
+
+func side(up bool) string {
+	if up {
+		return "up"
+	}
+	return "down"
+}
+
+func (tr *Trend) markBaseline(idx []int, nBase int) {
+	if nBase > 0 {
+		tr.BaselineFrom = tr.Points[idx[0]].label()
+		tr.BaselineTo = tr.Points[idx[nBase-1]].label()
+	}
+}
+
+func (tr *Trend) slope(idx []int) {
+	if len(idx) < 3 {
+		return
+	}
+	x, y := make([]float64, len(idx)), make([]float64, len(idx))
+	for k, i := range idx {
+		x[k], y[k] = float64(i), tr.Points[i].Value
+	}
+	lt := metrics.LinearTrend(x, y)
+	if math.IsNaN(lt.SE) || math.IsNaN(lt.Test.P) {
+		return
+	}
+	ci := lt.CI(0.95)
+	tr.Slope, tr.SlopeInterval, tr.SlopeP, tr.SlopeDefined = lt.Slope, ci, lt.Test.P, true
+}
+
+// verdict applies the rules of [Verdict] to the signals after the
+// baseline.
+func (tr *Trend) verdict(idx []int, nBase int, z []float64, better func(bool) bool, opts TrendOptions) {
+	fmtV := func(v float64) string {
+		if tr.Kind == ShareMeasure {
+			return fmt.Sprintf("%.1f%%", 100*v)
+		}
+		return fmt.Sprintf("%.3g", v)
+	}
+	tr.Evidence = append(tr.Evidence, fmt.Sprintf("baseline %s to %s (%d points): centre %s", tr.BaselineFrom, tr.BaselineTo, nBase, fmtV(tr.Center)))
+	var last *TrendSignal
+	for i := range tr.Signals {
+		s := &tr.Signals[i]
+		if s.Side == "" {
+			tr.Evidence = append(tr.Evidence, fmt.Sprintf("%s at %s: %s (no side)", s.Rule, s.Point, ruleText[s.Rule]))
+			continue
+		}
+		last = s
+	}
+	if tr.SlopeDefined {
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("slope %+.3g per wave [%.3g, %.3g], p = %.3g", tr.Slope, tr.SlopeInterval.Lower, tr.SlopeInterval.Upper, tr.SlopeP))
+	}
+	if last == nil {
+		tr.Verdict = Stable
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("no special cause in the %d points after the baseline", len(idx)-nBase))
+		return
+	}
+	tr.Evidence = append(tr.Evidence, fmt.Sprintf("latest signal %s at %s: %s, %s", last.Rule, last.Point, ruleText[last.Rule], map[bool]string{true: "improving", false: "worsening"}[last.Improving]))
+	if !last.Improving {
+		tr.Verdict = Declining
+		return
+	}
+	// The improvement starts at the first improving signal after the
+	// latest worsening one.
+	first := last.Index
+	for i := len(tr.Signals) - 1; i >= 0; i-- {
+		s := tr.Signals[i]
+		if s.Side == "" {
+			continue
+		}
+		if !s.Improving {
+			break
+		}
+		first = s.Index
+	}
+	// The run that shows the shift begins where the points first went
+	// to the improving side without returning.
+	k0 := slices.Index(idx, first)
+	for k0 > nBase && z[k0-1] != 0 && better(z[k0-1] > 0) {
+		k0--
+	}
+	held, n := true, 0
+	for k := k0; k < len(idx); k++ {
+		n++
+		if !(z[k] != 0 && better(z[k] > 0)) {
+			held = false
+		}
+	}
+	if held && n >= opts.SustainPoints {
+		tr.Verdict = SustainedShift
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("all %d points from %s on are on the improving side of the baseline centre (at least %d needed): the gain is embedded",
+			n, tr.Points[idx[k0]].label(), opts.SustainPoints))
+		return
+	}
+	tr.Verdict = Improving
+	if held {
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("%d points from %s on are on the improving side; %d are needed to call the gain embedded", n, tr.Points[idx[k0]].label(), opts.SustainPoints))
+	} else {
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("not every point since %s stayed on the improving side: the gain is not yet embedded", tr.Points[idx[k0]].label()))
+	}
+}

@@ -1,0 +1,441 @@
+package cx
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cxculture/cxculture/metrics"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// Panel is the measured history of a culture-change program, from which
+// baselines, indicators, trends, initiative impact, wins, pitfalls and
+// culture-to-CX links are computed: the org hierarchy, the waves of one
+// employee survey in time order with the instrument as fielded in each,
+// the tallies of the responses, and operational CX metrics.
+//
+// Only groups shown under the disclosure rule (see [Panel.MinGroup]) enter
+// any figure computed from a panel, so no figure can be differenced into
+// the numbers of a suppressed group.
+//
+// A Panel is read, never modified, by the functions of this package; it is
+// safe for concurrent use by several of them.
+type Panel struct {
+	// Hierarchy is the org tree; required.
+	Hierarchy *Hierarchy
+	// Survey is the employee survey as it stands now; required.
+	Survey survey.Survey
+	// Waves are the waves of the survey in time order (by Opens). A
+	// wave's time is its Opens. When nil, the waves of Tallies are used,
+	// ordered by number when their IDs are numbers, without times.
+	Waves []survey.Wave
+	// Fielded holds, per wave ID, the instrument as it was fielded in
+	// that wave when it differs from Survey (an item reworded, rescaled
+	// or added). Results are compared only across waves whose items are
+	// identical; a difference is a [ComparabilityBreak].
+	Fielded map[string]survey.Survey
+	// Tallies are the tallies of the responses to Survey, per unit as
+	// tallied (roll-ups are computed here); required.
+	Tallies *Tallies
+	// Observations are values of operational CX metrics, such as weekly
+	// CSAT, per unit and time.
+	Observations []Observation
+	// MinGroup is the minimum number of respondents for a unit's figures
+	// in a wave to be shown; default 5, as [ScorecardOptions].
+	MinGroup int
+	// Level is the confidence level of intervals; default 0.95.
+	Level float64
+
+	rolled *Tallies
+	order  []string
+	index  map[string]int
+}
+
+// prepare validates the panel and computes the roll-ups once.
+func (p *Panel) prepare() (*Panel, error) {
+	var ps problems
+	if p == nil {
+		return nil, invalid("panel", "required")
+	}
+	if p.Hierarchy == nil {
+		ps.add("panel.hierarchy", "required")
+	}
+	if p.Tallies == nil {
+		ps.add("panel.tallies", "required")
+	} else if p.Tallies.Survey != p.Survey.ID {
+		ps.add("panel.tallies", fmt.Sprintf("tallies of survey %q, not %q", p.Tallies.Survey, p.Survey.ID))
+	}
+	if p.MinGroup < 0 {
+		ps.add("panel.min_group", fmt.Sprintf("must be at least 1, got %d", p.MinGroup))
+	}
+	if p.Level != 0 && !(p.Level > 0 && p.Level < 1) {
+		ps.add("panel.level", fmt.Sprintf("must be in (0,1), got %g", p.Level))
+	}
+	seen := map[string]bool{}
+	for i, w := range p.Waves {
+		f := "panel.waves[" + strconv.Itoa(i) + "]"
+		if seen[w.ID] {
+			ps.add(f+".id", "duplicate wave "+w.ID)
+		}
+		seen[w.ID] = true
+		if i > 0 && w.Opens.Before(p.Waves[i-1].Opens) {
+			ps.add(f+".opens", fmt.Sprintf("wave %s opens before wave %s: waves must be in time order", w.ID, p.Waves[i-1].ID))
+		}
+	}
+	for _, w := range sortedKeys(p.Fielded) {
+		if len(p.Waves) > 0 && !seen[w] {
+			ps.add("panel.fielded."+w, "unknown wave "+w)
+		}
+		if s := p.Fielded[w]; s.ID != p.Survey.ID {
+			ps.add("panel.fielded."+w, fmt.Sprintf("instrument of survey %q, not %q", s.ID, p.Survey.ID))
+		}
+	}
+	for i, o := range p.Observations {
+		f := "panel.observations[" + strconv.Itoa(i) + "]"
+		if p.Hierarchy != nil && !p.Hierarchy.Has(o.Unit) {
+			ps.add(f+".unit", fmt.Sprintf("unknown unit %q", o.Unit))
+		}
+		if math.IsNaN(o.Value) || math.IsInf(o.Value, 0) {
+			ps.add(f+".value", "must be a finite number")
+		}
+		if o.N < 0 {
+			ps.add(f+".n", "must not be negative")
+		}
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	q := *p
+	if q.MinGroup == 0 {
+		q.MinGroup = 5
+	}
+	if q.Level == 0 {
+		q.Level = 0.95
+	}
+	if len(q.Waves) > 0 {
+		for _, w := range q.Waves {
+			q.order = append(q.order, w.ID)
+		}
+		for g := range q.Tallies.Respondents {
+			if !seen[g.Wave] {
+				return nil, invalid("panel.tallies", fmt.Sprintf("tallies hold wave %q, which is not in panel.waves", g.Wave))
+			}
+		}
+	} else {
+		q.order = q.Tallies.Waves()
+		slices.SortFunc(q.order, compareWaveIDs)
+	}
+	q.index = map[string]int{}
+	for i, w := range q.order {
+		q.index[w] = i
+	}
+	rolled, err := q.Tallies.rollUp(q.Hierarchy, nil)
+	if err != nil {
+		return nil, err
+	}
+	q.rolled = rolled
+	return &q, nil
+}
+
+// compareWaveIDs orders numeric wave IDs by number, others by text.
+func compareWaveIDs(a, b string) int {
+	x, errA := strconv.Atoi(a)
+	y, errB := strconv.Atoi(b)
+	if errA == nil && errB == nil {
+		return x - y
+	}
+	return strings.Compare(a, b)
+}
+
+// waveTime returns the time of wave i (its Opens), zero when unknown.
+func (p *Panel) waveTime(i int) time.Time {
+	if i < len(p.Waves) {
+		return p.Waves[i].Opens
+	}
+	return time.Time{}
+}
+
+// instrument returns the survey as fielded in a wave.
+func (p *Panel) instrument(wave string) survey.Survey {
+	if s, ok := p.Fielded[wave]; ok {
+		return s
+	}
+	return p.Survey
+}
+
+// shown is the disclosure rule: whether the figures of a unit in a wave
+// may be shown, and if not, why. It is the one place where the rule is
+// applied; every figure of this file's callers goes through it.
+func (p *Panel) shown(unit, wave string) (bool, string) {
+	n := p.rolled.Respondents[Group{unit, wave}]
+	if n == 0 {
+		return false, "no respondents"
+	}
+	if n < int64(p.MinGroup) {
+		return false, fmt.Sprintf("fewer than %d respondents", p.MinGroup)
+	}
+	return true, ""
+}
+
+// MeasureKind says how a measure is estimated and charted.
+type MeasureKind int
+
+const (
+	// ShareMeasure is a favorable share of answers, charted on a p-chart.
+	ShareMeasure MeasureKind = iota + 1
+	// MeanMeasure is a mean (a mean answer, a Net Promoter Score, an
+	// operational metric), charted on an XmR chart.
+	MeanMeasure
+)
+
+// String returns "share" or "mean".
+func (k MeasureKind) String() string {
+	switch k {
+	case ShareMeasure:
+		return "share"
+	case MeanMeasure:
+		return "mean"
+	}
+	return "MeasureKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// MarshalText encodes the kind as its name.
+func (k MeasureKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// Measure keys name what is measured, as in culture.OutcomeTarget.Metric:
+//
+//	behavior:X  favorable share pooled over the belief and behavior items
+//	            of behavior X (as the scorecard scores it)
+//	belief:X    favorable share of the belief items of X (what people think)
+//	practice:X  favorable share of the behavior items of X (what people see done)
+//	mean:X      mean answer over the belief and behavior items of X
+//	item:ID     favorable share of one survey item
+//	enps        employee Net Promoter Score, in points
+//	anything else: an operational metric fed as observations
+const (
+	BehaviorPrefix = "behavior:"
+	BeliefPrefix   = "belief:"
+	PracticePrefix = "practice:"
+	MeanPrefix     = "mean:"
+	ItemPrefix     = "item:"
+	ENPSMeasure    = "enps"
+)
+
+// BehaviorMeasure returns the measure key of a behavior's favorability.
+func BehaviorMeasure(behavior string) string { return BehaviorPrefix + behavior }
+
+// measureSpec is a parsed measure key.
+type measureSpec struct {
+	key    string
+	kind   MeasureKind
+	source string // "survey" or "observations"
+	// items selects the survey items of the measure in an instrument.
+	items func(s survey.Survey) []survey.Item
+	nps   bool
+	mean  bool
+}
+
+func parseMeasure(key string) (measureSpec, error) {
+	m := measureSpec{key: key, kind: ShareMeasure, source: "survey"}
+	byConstruct := func(c string, kinds ...survey.ItemKind) func(survey.Survey) []survey.Item {
+		return func(s survey.Survey) []survey.Item {
+			var out []survey.Item
+			for _, it := range s.Items {
+				if it.Construct == c && slices.Contains(kinds, it.Kind) {
+					out = append(out, it)
+				}
+			}
+			return out
+		}
+	}
+	rest := func(prefix string) string { return strings.TrimPrefix(key, prefix) }
+	switch {
+	case strings.HasPrefix(key, BehaviorPrefix):
+		m.items = byConstruct(rest(BehaviorPrefix), survey.Belief, survey.Behavior)
+	case strings.HasPrefix(key, BeliefPrefix):
+		m.items = byConstruct(rest(BeliefPrefix), survey.Belief)
+	case strings.HasPrefix(key, PracticePrefix):
+		m.items = byConstruct(rest(PracticePrefix), survey.Behavior)
+	case strings.HasPrefix(key, MeanPrefix):
+		m.items = byConstruct(rest(MeanPrefix), survey.Belief, survey.Behavior)
+		m.kind, m.mean = MeanMeasure, true
+	case strings.HasPrefix(key, ItemPrefix):
+		id := rest(ItemPrefix)
+		m.items = func(s survey.Survey) []survey.Item {
+			if it, ok := s.Item(id); ok {
+				return []survey.Item{it}
+			}
+			return nil
+		}
+	case key == ENPSMeasure:
+		m.items = func(s survey.Survey) []survey.Item { return s.ItemsFor(survey.ENPS) }
+		m.kind, m.nps = MeanMeasure, true
+	default:
+		m.kind, m.source = MeanMeasure, "observations"
+	}
+	if i := strings.IndexByte(key, ':'); i >= 0 && m.source == "survey" && !survey.ValidID(key[i+1:]) {
+		return m, invalid("measure", fmt.Sprintf("malformed measure %q: the part after %q must be an ID", key, key[:i+1]))
+	}
+	if m.source == "observations" && !survey.ValidID(key) {
+		return m, invalid("measure", fmt.Sprintf("malformed measure %q: not a metric key nor one of behavior:, belief:, practice:, mean:, item:, enps", key))
+	}
+	return m, nil
+}
+
+// Point is one value of a series: a unit's measure in one wave, or one
+// observation of an operational metric. A suppressed point carries no
+// figure, only the reason.
+type Point struct {
+	// Wave is the wave of a survey measure; empty for observations.
+	Wave string `json:"wave,omitempty"`
+	// Time is the wave's opening or the observation's time; zero when
+	// the panel has no wave times.
+	Time time.Time `json:"time,omitzero"`
+	// Value is the share (0-1), mean, score or metric value.
+	Value float64 `json:"value"`
+	// Interval is the confidence interval of Value: Wilson for shares, t
+	// for means, Wald for NPS; for an observation, Wilson when it is a
+	// share (a value in [0,1] with N cases), else equal to the value.
+	Interval metrics.Interval `json:"interval"`
+	// SE is the standard error of Value (binomial for shares).
+	SE float64 `json:"se"`
+	// N is the number of answers (survey) or cases (observations; 0 when
+	// unknown); Successes the favorable answers of a share.
+	N         int64 `json:"n"`
+	Successes int64 `json:"successes,omitempty"`
+	// Respondents is the number of respondents of the unit in the wave.
+	Respondents int64 `json:"respondents,omitempty"`
+	// Suppressed points show nothing; Reason says why.
+	Suppressed bool   `json:"suppressed,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	// Segment numbers the comparable stretches of a series: it grows by
+	// one at each comparability break.
+	Segment int `json:"segment"`
+	// Missing marks a wave in which the unit has no answers to the
+	// measure's items at all (while it has respondents).
+	Missing bool `json:"missing,omitempty"`
+}
+
+// series returns the points of a measure in a unit, in time order. For a
+// survey measure there is one point per wave of the panel.
+func (p *Panel) series(unit string, m measureSpec) []Point {
+	if m.source == "observations" {
+		return p.observationSeries(unit, m.key)
+	}
+	out := make([]Point, 0, len(p.order))
+	segment, prevSig := 0, ""
+	for i, w := range p.order {
+		items := m.items(p.instrument(w))
+		sig := itemSignature(items)
+		if i > 0 && sig != prevSig {
+			segment++
+		}
+		prevSig = sig
+		pt := Point{Wave: w, Time: p.waveTime(i), Segment: segment}
+		if ok, why := p.shown(unit, w); !ok {
+			pt.Suppressed, pt.Reason = true, why
+			out = append(out, pt)
+			continue
+		}
+		pt.Respondents = p.rolled.Respondents[Group{unit, w}]
+		p.estimate(&pt, unit, w, m, items)
+		out = append(out, pt)
+	}
+	return out
+}
+
+// estimate fills the figures of a shown point.
+func (p *Panel) estimate(pt *Point, unit, wave string, m measureSpec, items []survey.Item) {
+	switch {
+	case m.nps:
+		var nps metrics.NPS
+		for _, it := range items {
+			c := p.rolled.Answers[Cell{unit, wave, it.ID}]
+			if c.N() == 0 || it.Scale.Min < 0 || it.Scale.Max > 10 {
+				continue
+			}
+			nps = nps.Add(c.NPS())
+		}
+		pt.N = nps.N()
+		if pt.N == 0 {
+			pt.Missing = true
+			return
+		}
+		pt.Value, pt.SE, pt.Interval = nps.Score(), nps.SE(), nps.CI(p.Level)
+	case m.mean:
+		_, all, same := pooled(p.rolled, unit, wave, items)
+		pt.N = all.N()
+		if pt.N == 0 || !same {
+			pt.Missing = true
+			return
+		}
+		pt.Value, pt.Interval = all.Mean(), all.MeanCI(p.Level)
+		pt.SE = math.Sqrt(all.Variance() / float64(pt.N))
+	default:
+		fav, _, _ := pooled(p.rolled, unit, wave, items)
+		pt.N, pt.Successes = fav.N, fav.Successes
+		if pt.N == 0 {
+			pt.Missing = true
+			return
+		}
+		pt.Value, pt.Interval, pt.SE = fav.Value(), fav.Wilson(p.Level), fav.SE()
+	}
+	if math.IsNaN(pt.SE) {
+		pt.SE = 0
+	}
+	if math.IsNaN(pt.Interval.Lower) {
+		pt.Interval = metrics.Interval{Lower: pt.Value, Upper: pt.Value}
+	}
+}
+
+// observationSeries returns the observations of a metric in a unit as
+// points, in time order. Observations are not grouped, so none is
+// suppressed; an observation with N cases below MinGroup is.
+func (p *Panel) observationSeries(unit, metric string) []Point {
+	var out []Point
+	for _, o := range p.Observations {
+		if o.Metric != metric || o.Unit != unit {
+			continue
+		}
+		pt := Point{Time: o.Time, Value: o.Value, N: o.N, Interval: metrics.Interval{Lower: o.Value, Upper: o.Value}}
+		if o.N > 0 && o.N < int64(p.MinGroup) {
+			pt = Point{Time: o.Time, Suppressed: true, Reason: fmt.Sprintf("fewer than %d cases", p.MinGroup)}
+		} else if o.N > 0 && o.Value >= 0 && o.Value <= 1 {
+			s := int64(math.Round(o.Value * float64(o.N)))
+			pt.Successes = s
+			prop := metrics.Proportion{Successes: s, N: o.N}
+			pt.Interval, pt.SE = prop.Wilson(p.Level), prop.SE()
+		}
+		out = append(out, pt)
+	}
+	slices.SortStableFunc(out, func(a, b Point) int { return a.Time.Compare(b.Time) })
+	return out
+}
+
+// itemSignature identifies the items of a measure for comparability: IDs,
+// wording versions, scales and keying.
+func itemSignature(items []survey.Item) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = fmt.Sprintf("%s@v%d/%s[%d..%d;%d..%d]/r%t", it.ID, it.Version, it.Scale.ID, it.Scale.Min, it.Scale.Max,
+			it.Scale.FavorableMin, it.Scale.FavorableMax, it.Reverse)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
+
+// usable reports whether a point has a figure.
+func (pt Point) usable() bool { return !pt.Suppressed && !pt.Missing && pt.N >= 0 }
+
+// finiteOr returns x, or alt when x is NaN or infinite: result types stay
+// encodable as JSON.
+func finiteOr(x, alt float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return alt
+	}
+	return x
+}
