@@ -76,6 +76,10 @@ func (jr *JSONLReader) Read() (Response, error) {
 	}
 }
 
+// Line returns the line number of the last line read: the line of the
+// response (or error) Read last returned.
+func (jr *JSONLReader) Line() int { return jr.line }
+
 func (jr *JSONLReader) decode(b []byte) (Response, *ParseError) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
