@@ -1,0 +1,255 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+)
+
+// Schema names the JSON document format; [Version] is its version.
+const Schema = "cxculture.report"
+
+// Version is the version of the JSON document format. It changes only
+// when a field is removed, renamed or changes meaning; fields may be added
+// within a version.
+const Version = 1
+
+// Document is what a report says, in the form it is written as JSON. The
+// Markdown, HTML and CSV renderings are made from it, so every format shows
+// the same numbers, and a suppressed group's numbers, which never enter a
+// Document, cannot appear in any of them.
+//
+// A Document is not modified by its methods and is safe for concurrent
+// reading.
+type Document struct {
+	// Schema is always [Schema].
+	Schema string `json:"schema"`
+	// Version is the [Version] of the format.
+	Version int `json:"version"`
+	// Title is the report's title.
+	Title string `json:"title"`
+	// Generated is when the report was made, RFC 3339 in UTC; empty when
+	// not given.
+	Generated string `json:"generated,omitempty"`
+	// Scorecard is the scorecard of one wave, when the report has one.
+	Scorecard *Scorecard `json:"scorecard,omitempty"`
+	// Heatmap is the units × behaviors grid of the scorecard.
+	Heatmap *Heatmap `json:"heatmap,omitempty"`
+}
+
+// Number is a figure of a report. It is written as a JSON number, or as
+// null when undefined (NaN or infinite); in CSV as a number or NA. Written
+// figures are rounded to 12 significant digits, far below any
+// interval's width, so that renderings do not depend on the last bits of
+// floating point arithmetic.
+type Number float64
+
+// NaN returns the undefined Number.
+func NaN() Number { return Number(math.NaN()) }
+
+// Defined reports whether n is a finite number.
+func (n Number) Defined() bool { return !math.IsNaN(float64(n)) && !math.IsInf(float64(n), 0) }
+
+// String formats n as the shortest decimal that reads back as n rounded
+// to 12 significant digits, or "NA" when undefined.
+func (n Number) String() string {
+	if !n.Defined() {
+		return "NA"
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(float64(n), 'g', 12, 64), 64)
+	if r == 0 {
+		r = 0 // no "-0"
+	}
+	return strconv.FormatFloat(r, 'g', -1, 64)
+}
+
+// MarshalJSON writes n as a JSON number, or null when undefined.
+func (n Number) MarshalJSON() ([]byte, error) {
+	if !n.Defined() {
+		return []byte("null"), nil
+	}
+	s := n.String()
+	// JSON has no exponent without digits before it; 'g' never writes
+	// one, but it writes "e-07" which JSON allows.
+	return []byte(s), nil
+}
+
+// UnmarshalJSON reads a JSON number, or null as NaN.
+func (n *Number) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		*n = NaN()
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return fmt.Errorf("report: number %s: %w", b, err)
+	}
+	*n = Number(f)
+	return nil
+}
+
+// Share is a proportion with its confidence interval: Successes of N.
+type Share struct {
+	Value     Number `json:"value"`
+	Lower     Number `json:"lower"`
+	Upper     Number `json:"upper"`
+	Successes int64  `json:"successes"`
+	N         int64  `json:"n"`
+}
+
+// Mean is a mean with its confidence interval; all NaN when undefined.
+type Mean struct {
+	Value Number `json:"value"`
+	Lower Number `json:"lower"`
+	Upper Number `json:"upper"`
+}
+
+// Scorecard is the scorecard of one wave, as [cx.Scorecard] holds it,
+// without the figures of suppressed units.
+type Scorecard struct {
+	Survey   string `json:"survey"`
+	Wave     string `json:"wave"`
+	Baseline string `json:"baseline,omitempty"`
+	// Level is the confidence level of every interval.
+	Level Number `json:"level"`
+	// FDR is the false discovery rate of the change tests.
+	FDR Number `json:"fdr"`
+	// MinGroup is the minimum number of respondents of a shown unit.
+	MinGroup int `json:"min_group"`
+	// Tests is the number of change tests adjusted together.
+	Tests int `json:"tests"`
+	// Behaviors are the behaviors scored; every Unit.Behaviors is aligned
+	// with it.
+	Behaviors []string `json:"behaviors"`
+	// Units lists every unit, parents before children.
+	Units []Unit `json:"units"`
+	// Reliability is Cronbach's alpha of each behavior's items over the
+	// organization.
+	Reliability []Reliability `json:"reliability,omitempty"`
+}
+
+// Unit is one unit's row of a scorecard. A hidden unit has only its
+// identity, Hidden and Reason.
+type Unit struct {
+	Unit   string `json:"unit"`
+	Name   string `json:"name"`
+	Parent string `json:"parent,omitempty"`
+	Depth  int    `json:"depth"`
+	Leaf   bool   `json:"leaf"`
+	// Hidden units show no figures; Reason says why.
+	Hidden bool   `json:"hidden"`
+	Reason string `json:"reason,omitempty"`
+	// Respondents is the number of responses in the wave.
+	Respondents int64 `json:"respondents,omitempty"`
+	// ResponseRate is respondents over invited, when known.
+	ResponseRate *Share `json:"response_rate,omitempty"`
+	// Behaviors are aligned with Scorecard.Behaviors.
+	Behaviors []BehaviorScore `json:"behaviors,omitempty"`
+	// ENPS is the employee Net Promoter Score, when measured.
+	ENPS *ENPS `json:"enps,omitempty"`
+}
+
+// BehaviorScore is how favorable one behavior is in one unit.
+type BehaviorScore struct {
+	Behavior string `json:"behavior"`
+	// Favorable is the share of favorable answers (answers, not
+	// respondents, are counted in N).
+	Favorable Share `json:"favorable"`
+	// Mean is the mean answer after reverse keying.
+	Mean Mean `json:"mean"`
+	// Change is the change since the baseline wave, when measured.
+	Change *Change `json:"change,omitempty"`
+}
+
+// Change is the change of a favorable share since the baseline wave.
+type Change struct {
+	// Baseline is the favorable share in the baseline wave.
+	Baseline Share `json:"baseline"`
+	// Diff is the change in share, wave minus baseline.
+	Diff Number `json:"diff"`
+	// Z and P are the pooled two-proportion z test.
+	Z Number `json:"z"`
+	P Number `json:"p"`
+	// Adjusted is the Benjamini-Hochberg adjusted p-value; null when the
+	// change was not among the tests adjusted.
+	Adjusted Number `json:"p_adjusted"`
+	// Significant reports Adjusted < the scorecard's FDR.
+	Significant bool `json:"significant"`
+}
+
+// ENPS is an employee Net Promoter Score in points (-100..100) with its
+// interval and counts.
+type ENPS struct {
+	Score      Number `json:"score"`
+	Lower      Number `json:"lower"`
+	Upper      Number `json:"upper"`
+	Promoters  int64  `json:"promoters"`
+	Passives   int64  `json:"passives"`
+	Detractors int64  `json:"detractors"`
+	N          int64  `json:"n"`
+}
+
+// Reliability is Cronbach's alpha of one behavior's items with its Feldt
+// interval.
+type Reliability struct {
+	Behavior string   `json:"behavior"`
+	Items    []string `json:"items"`
+	Alpha    Number   `json:"alpha"`
+	Lower    Number   `json:"lower"`
+	Upper    Number   `json:"upper"`
+	N        int      `json:"n"`
+}
+
+// Heatmap is the units × behaviors grid of favorable shares.
+type Heatmap struct {
+	// Units and Names are the rows' unit IDs and names.
+	Units []string `json:"units"`
+	Names []string `json:"names"`
+	// Behaviors are the columns.
+	Behaviors []string `json:"behaviors"`
+	// Cells[i][j] is unit i, behavior j.
+	Cells [][]Cell `json:"cells"`
+}
+
+// Cell is one cell of a heatmap: a favorable share with its interval, or
+// hidden with the reason.
+type Cell struct {
+	Value Number `json:"value"`
+	Lower Number `json:"lower"`
+	Upper Number `json:"upper"`
+	N     int64  `json:"n"`
+	// Hidden cells have no figures; Reason says why.
+	Hidden bool   `json:"hidden"`
+	Reason string `json:"reason,omitempty"`
+	// Change is "up" or "down" for a significant change since the
+	// baseline, else empty.
+	Change string `json:"change,omitempty"`
+}
+
+// WriteJSON writes d as indented JSON.
+func (d *Document) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(d)
+}
+
+// ReadJSON reads a document written by [Document.WriteJSON]. It fails when
+// the input is not a report of this [Schema] or has a newer [Version].
+func ReadJSON(r io.Reader) (*Document, error) {
+	var d Document
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("report: reading JSON: %w", err)
+	}
+	if d.Schema != Schema {
+		return nil, fmt.Errorf("report: schema %q, want %q", d.Schema, Schema)
+	}
+	if d.Version < 1 || d.Version > Version {
+		return nil, fmt.Errorf("report: version %d, this package reads 1 to %d", d.Version, Version)
+	}
+	return &d, nil
+}

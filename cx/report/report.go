@@ -1,0 +1,156 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cxculture/cxculture/cx"
+)
+
+// Report is what one report renders. Every part is optional, but a report
+// must have at least one.
+type Report struct {
+	// Title heads the report; default "Culture and customer experience
+	// report".
+	Title string
+	// Generated is printed as the report's date when not zero.
+	Generated time.Time
+	// Scorecard is the scorecard of one wave; its heatmap is drawn from it.
+	Scorecard *cx.Scorecard
+}
+
+// DefaultTitle is the title of a report without one.
+const DefaultTitle = "Culture and customer experience report"
+
+// Outputs are the writers of the four formats; a nil writer skips its
+// format.
+type Outputs struct {
+	Markdown io.Writer
+	HTML     io.Writer
+	JSON     io.Writer
+	CSV      io.Writer
+}
+
+// Render builds the document of r once and writes every format of out that
+// is not nil: Markdown, one self-contained HTML file, JSON and tidy CSV. It
+// fails with a [*cx.ValidationError] when r is inconsistent (see [Build]),
+// or with the first write error.
+func Render(r Report, out Outputs) error {
+	d, err := Build(r)
+	if err != nil {
+		return err
+	}
+	steps := []struct {
+		w     io.Writer
+		write func(io.Writer) error
+		name  string
+	}{
+		{out.Markdown, d.WriteMarkdown, "Markdown"},
+		{out.HTML, d.WriteHTML, "HTML"},
+		{out.JSON, d.WriteJSON, "JSON"},
+		{out.CSV, d.WriteCSV, "CSV"},
+	}
+	for _, s := range steps {
+		if s.w == nil {
+			continue
+		}
+		if err := s.write(s.w); err != nil {
+			return fmt.Errorf("report: writing %s: %w", s.name, err)
+		}
+	}
+	return nil
+}
+
+// Files are the names [WriteFiles] writes in its folder.
+var Files = []string{"report.html", "report.md", "report.json", "report.csv"}
+
+// WriteFiles renders r into the folder dir, which must exist, as the files
+// named in [Files], and returns their paths. Files are replaced whole: each
+// is written to a temporary file first and renamed.
+func WriteFiles(dir string, r Report) ([]string, error) {
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("report: output folder: %w", err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("report: output folder %s is not a folder", dir)
+	}
+	d, err := Build(r)
+	if err != nil {
+		return nil, err
+	}
+	writers := []func(io.Writer) error{d.WriteHTML, d.WriteMarkdown, d.WriteJSON, d.WriteCSV}
+	var paths []string
+	for i, name := range Files {
+		path := filepath.Join(dir, name)
+		if err := writeFile(path, writers[i]); err != nil {
+			return paths, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+func writeFile(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if err = write(f); err != nil {
+		return fmt.Errorf("report: writing %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("report: writing %s: %w", path, err)
+	}
+	if err = os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+// Build returns the document of r: the figures every format renders, with
+// suppressed groups reduced to their identity and the reason they are
+// hidden. It fails with a [*cx.ValidationError] listing every problem
+// when r has nothing to report or its parts are inconsistent (a unit's
+// behaviors not aligned with the scorecard's, a heatmap that does not
+// match its scorecard).
+func Build(r Report) (*Document, error) {
+	var ps problems
+	d := &Document{Schema: Schema, Version: Version, Title: r.Title}
+	if d.Title == "" {
+		d.Title = DefaultTitle
+	}
+	if !r.Generated.IsZero() {
+		d.Generated = r.Generated.UTC().Format(time.RFC3339)
+	}
+	if r.Scorecard == nil {
+		ps.add("report", "nothing to report: no scorecard")
+	} else {
+		d.Scorecard, d.Heatmap = buildScorecard(r.Scorecard, &ps)
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+type problems []cx.Problem
+
+func (ps *problems) add(field, msg string) { *ps = append(*ps, cx.Problem{Field: field, Message: msg}) }
+
+func (ps problems) err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return &cx.ValidationError{Problems: ps}
+}

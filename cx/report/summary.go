@@ -1,0 +1,89 @@
+package report
+
+import "sort"
+
+// glance is the headline of a scorecard: what a reader should see first.
+type glance struct {
+	root        *Unit
+	up, down    int
+	hidden      int
+	units       int
+	reasons     []string // distinct reasons units are hidden, in order of first use
+	best, worst int      // index of the root's most and least favorable behavior, -1 if none
+}
+
+func summarize(sc *Scorecard) glance {
+	g := glance{best: -1, worst: -1, units: len(sc.Units)}
+	if len(sc.Units) > 0 {
+		g.root = &sc.Units[0]
+	}
+	seen := map[string]bool{}
+	for _, u := range sc.Units {
+		if u.Hidden {
+			g.hidden++
+			if !seen[u.Reason] {
+				seen[u.Reason] = true
+				g.reasons = append(g.reasons, u.Reason)
+			}
+			continue
+		}
+		for _, b := range u.Behaviors {
+			if c := b.Change; c != nil && c.Significant {
+				if c.Diff > 0 {
+					g.up++
+				} else {
+					g.down++
+				}
+			}
+		}
+	}
+	if g.root != nil && !g.root.Hidden {
+		for j, b := range g.root.Behaviors {
+			v := b.Favorable.Value
+			if !v.Defined() {
+				continue
+			}
+			if g.best < 0 || v > g.root.Behaviors[g.best].Favorable.Value {
+				g.best = j
+			}
+			if g.worst < 0 || v < g.root.Behaviors[g.worst].Favorable.Value {
+				g.worst = j
+			}
+		}
+	}
+	return g
+}
+
+// changes lists the significant changes of shown units, largest first.
+type changeItem struct {
+	unit     *Unit
+	behavior string
+	change   *Change
+	now      Share
+}
+
+func significantChanges(sc *Scorecard) []changeItem {
+	var out []changeItem
+	for i := range sc.Units {
+		u := &sc.Units[i]
+		if u.Hidden {
+			continue
+		}
+		for _, b := range u.Behaviors {
+			if b.Change != nil && b.Change.Significant {
+				out = append(out, changeItem{unit: u, behavior: b.Behavior, change: b.Change, now: b.Favorable})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := float64(out[i].change.Diff), float64(out[j].change.Diff)
+		if a < 0 {
+			a = -a
+		}
+		if b < 0 {
+			b = -b
+		}
+		return a > b
+	})
+	return out
+}
