@@ -62,6 +62,10 @@ type Impact struct {
 	Status     string    `json:"status"`
 	Start      time.Time `json:"start"`
 	End        time.Time `json:"end"`
+	// Behaviors are the behaviors the initiative fosters; Outcomes the
+	// metrics of its outcome targets.
+	Behaviors []string `json:"behaviors,omitempty"`
+	Outcomes  []string `json:"outcomes,omitempty"`
 	// Units ran the initiative; Comparison did not.
 	Units      []string `json:"units"`
 	Comparison []string `json:"comparison"`
@@ -292,7 +296,11 @@ func EstimateImpact(p *Panel, in culture.Initiative, opts ImpactOptions) (*Impac
 		comparison = defaultComparison(q.Hierarchy, in)
 	}
 	im := &Impact{Initiative: in.ID, Name: in.Name, Kind: in.Kind.String(), Status: in.Status.String(), Start: in.Start, End: in.End,
-		Units: slices.Clone(in.Units), Comparison: slices.Clone(comparison), FDR: opts.FDR, Level: q.Level}
+		Units: slices.Clone(in.Units), Comparison: slices.Clone(comparison), FDR: opts.FDR, Level: q.Level,
+		Behaviors: slices.Clone(in.Behaviors)}
+	for _, o := range in.Outcomes {
+		im.Outcomes = append(im.Outcomes, o.Metric)
+	}
 	period := func(t time.Time) string {
 		switch {
 		case t.Before(in.Start):

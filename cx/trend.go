@@ -232,25 +232,11 @@ func Trends(p *Panel, opts TrendOptions) ([]Trend, error) {
 		if err != nil {
 			return nil, err
 		}
-		dir := opts.Directions[key]
-		var mrs []float64
-		trends := make([]Trend, len(units))
+		series := make([][]Point, len(units))
 		for i, u := range units {
-			trends[i] = q.newTrend(u, m, dir, opts)
-			mrs = append(mrs, trends[i].baselineMR()...)
+			series[i] = q.series(u, m)
 		}
-		sigmaZ := 1.0
-		if len(mrs) > 0 {
-			var s float64
-			for _, v := range mrs {
-				s += v
-			}
-			sigmaZ = math.Max(1, s/float64(len(mrs))/1.128)
-		}
-		for i := range trends {
-			trends[i].judge(sigmaZ, dir, opts)
-		}
-		byMeasure[j] = trends
+		byMeasure[j] = chartAll(units, series, m, opts.Directions[key], opts)
 	}
 	for i := range units {
 		for j := range measures {
@@ -260,9 +246,31 @@ func Trends(p *Panel, opts TrendOptions) ([]Trend, error) {
 	return out, nil
 }
 
+// chartAll charts the series of one measure in several units (labels),
+// with one Laney σ_Z estimated over all of them.
+func chartAll(labels []string, series [][]Point, m measureSpec, dir culture.Direction, opts TrendOptions) []Trend {
+	var mrs []float64
+	trends := make([]Trend, len(labels))
+	for i, u := range labels {
+		trends[i] = newTrend(u, m, series[i], dir, opts)
+		mrs = append(mrs, trends[i].baselineMR()...)
+	}
+	sigmaZ := 1.0
+	if len(mrs) > 0 {
+		var s float64
+		for _, v := range mrs {
+			s += v
+		}
+		sigmaZ = math.Max(1, s/float64(len(mrs))/1.128)
+	}
+	for i := range trends {
+		trends[i].judge(sigmaZ, dir, opts)
+	}
+	return trends
+}
+
 // newTrend collects a series and marks its charted and baseline points.
-func (p *Panel) newTrend(unit string, m measureSpec, dir culture.Direction, opts TrendOptions) Trend {
-	pts := p.series(unit, m)
+func newTrend(unit string, m measureSpec, pts []Point, dir culture.Direction, opts TrendOptions) Trend {
 	tr := Trend{Unit: unit, Measure: m.key, Kind: m.kind, Direction: dir.String(), Points: make([]TrendPoint, len(pts))}
 	last := 0
 	if len(pts) > 0 {

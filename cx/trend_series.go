@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
 )
@@ -438,4 +440,75 @@ func finiteOr(x, alt float64) float64 {
 		return alt
 	}
 	return x
+}
+
+// pooledSeries returns the series of a measure over several units
+// together: per wave (or observation time), the shown points of the units
+// pooled as in [pool]. A wave in which no unit is shown is suppressed.
+func (p *Panel) pooledSeries(units []string, m measureSpec) []Point {
+	var all [][]Point
+	for _, u := range units {
+		all = append(all, p.series(u, m))
+	}
+	type slot struct {
+		pt  Point
+		pts []Point
+	}
+	var order []time.Time
+	var waves []string
+	slots := map[string]*slot{}
+	key := func(pt Point) string {
+		if pt.Wave != "" {
+			return pt.Wave
+		}
+		return pt.Time.String()
+	}
+	for _, pts := range all {
+		for _, pt := range pts {
+			k := key(pt)
+			s, ok := slots[k]
+			if !ok {
+				s = &slot{pt: Point{Wave: pt.Wave, Time: pt.Time, Segment: pt.Segment}}
+				slots[k] = s
+				order = append(order, pt.Time)
+				waves = append(waves, k)
+			}
+			if pt.usable() {
+				s.pts = append(s.pts, pt)
+			}
+		}
+	}
+	idx := make([]int, len(waves))
+	for i := range idx {
+		idx[i] = i
+	}
+	if m.source == "observations" {
+		slices.SortStableFunc(idx, func(a, b int) int { return order[a].Compare(order[b]) })
+	}
+	out := make([]Point, 0, len(waves))
+	for _, i := range idx {
+		s := slots[waves[i]]
+		pt := s.pt
+		pv, ok := pool(s.pts, m.kind)
+		if !ok {
+			pt.Suppressed, pt.Reason = true, "no unit shown"
+			out = append(out, pt)
+			continue
+		}
+		for _, x := range s.pts {
+			pt.N += x.N
+			pt.Successes += x.Successes
+			pt.Respondents += x.Respondents
+		}
+		pt.Value = pv.value
+		pt.SE = finiteOr(math.Sqrt(pv.variance), 0)
+		if m.kind == ShareMeasure && pt.N > 0 {
+			pt.Interval = metrics.Proportion{Successes: pt.Successes, N: pt.N}.Wilson(p.Level)
+		} else {
+			z := distuv.UnitNormal.Quantile(1 - (1-p.Level)/2)
+			pt.Interval = metrics.Interval{Lower: pt.Value - z*pt.SE, Upper: pt.Value + z*pt.SE}
+		}
+		out = append(out, pt)
+	}
+	return out
 }

@@ -1,0 +1,561 @@
+package cx
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/metrics"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// MeasureValues returns, per unit, the value of a measure pooled over the
+// given waves (every wave when nil) as [EstimateImpact] pools a period:
+// the pooled share, or the N-weighted mean. For an operational metric the
+// observations from the first wave's opening to the last wave's closing
+// are pooled (every observation when waves is nil). Units without a shown
+// value are left out. It is the usual way to get the customer outcome of
+// [Links] from a customer survey's panel or from observations.
+func MeasureValues(p *Panel, measure string, waves []string) (map[string]float64, error) {
+	q, err := p.prepare()
+	if err != nil {
+		return nil, err
+	}
+	m, err := parseMeasure(measure)
+	if err != nil {
+		return nil, err
+	}
+	keep := map[string]bool{}
+	var from, to time.Time
+	for i, w := range waves {
+		wi, ok := q.index[w]
+		if !ok {
+			return nil, invalid("waves["+strconv.Itoa(i)+"]", fmt.Sprintf("unknown wave %q", w))
+		}
+		keep[w] = true
+		if wi < len(q.Waves) {
+			if t := q.Waves[wi].Opens; from.IsZero() || t.Before(from) {
+				from = t
+			}
+			t := q.Waves[wi].Closes
+			if t.IsZero() {
+				t = q.Waves[wi].Opens
+			}
+			if t.After(to) {
+				to = t
+			}
+		}
+	}
+	out := map[string]float64{}
+	for _, u := range q.Hierarchy.IDs() {
+		var pts []Point
+		for _, pt := range q.series(u, m) {
+			if !pt.usable() {
+				continue
+			}
+			switch {
+			case waves == nil:
+			case m.source == "survey" && !keep[pt.Wave]:
+				continue
+			case m.source != "survey" && (pt.Time.Before(from) || pt.Time.After(to)):
+				continue
+			}
+			pts = append(pts, pt)
+		}
+		if pv, ok := pool(pts, m.kind); ok {
+			out[u] = pv.value
+		}
+	}
+	return out, nil
+}
+
+// LinkOptions configure [Links]. Zero values take the defaults.
+type LinkOptions struct {
+	// Waves are the waves whose behavior favorability is related to the
+	// outcome; default the last wave of the panel.
+	Waves []string
+	// Behaviors are the behaviors used as drivers; default every
+	// behavior of the survey (at most 16).
+	Behaviors []string
+	// Units are the units related; default the leaves of the hierarchy.
+	Units []string
+	// MinUnits is the fewest units with both a behavior profile and an
+	// outcome; default 10, and never fewer than the behaviors + 3.
+	MinUnits int
+	// Bootstrap is the number of bootstrap resamples of units for the
+	// intervals; default 1000.
+	Bootstrap int
+	// Seed seeds the bootstrap; the same seed gives the same intervals.
+	Seed uint64
+	// Level is the confidence level of the intervals; default the
+	// panel's.
+	Level float64
+}
+
+// Link says how much each behavior's favorability explains a customer
+// outcome across units: the R² of the regression of the outcome on the
+// behaviors' favorable shares, split among the behaviors by Shapley value
+// (LMG) and by Johnson's relative weights, each with a percentile
+// bootstrap interval over units.
+type Link struct {
+	Outcome string   `json:"outcome"`
+	Waves   []string `json:"waves"`
+	// Units are the units used: shown, with every behavior and the
+	// outcome measured.
+	Units []string `json:"units"`
+	// Enough reports whether there were at least MinUnits units; when
+	// not, Reason says so and the figures are zero.
+	Enough   bool   `json:"enough"`
+	Reason   string `json:"reason,omitempty"`
+	MinUnits int    `json:"min_units"`
+	// R2 is the R² of all behaviors together, with its interval.
+	R2         float64          `json:"r2"`
+	R2Interval metrics.Interval `json:"r2_interval"`
+	Drivers    []DriverLink     `json:"drivers"`
+	// Resamples is the number of bootstrap resamples that gave an
+	// estimate (degenerate resamples, such as a constant behavior, are
+	// skipped).
+	Resamples int     `json:"resamples"`
+	Level     float64 `json:"level"`
+}
+
+// DriverLink is one behavior's share of the explained variance.
+type DriverLink struct {
+	Behavior string `json:"behavior"`
+	// Shapley is the behavior's LMG share of R² ([metrics.ShapleyR2]).
+	Shapley         float64          `json:"shapley"`
+	ShapleyInterval metrics.Interval `json:"shapley_interval"`
+	// Weight is its relative weight ([metrics.RelativeWeights]).
+	Weight         float64          `json:"weight"`
+	WeightInterval metrics.Interval `json:"weight_interval"`
+}
+
+// Links relates the behaviors' favorability in the units of p to a
+// customer outcome per unit (outcome, by unit ID; see [MeasureValues]),
+// across units. Units whose figures are suppressed in any of the waves
+// are left out. It fails with a [*ValidationError] for invalid options or
+// more than 16 behaviors.
+func Links(p *Panel, outcomeName string, outcome map[string]float64, opts LinkOptions) (*Link, error) {
+	q, err := p.prepare()
+	if err != nil {
+		return nil, err
+	}
+	var ps problems
+	waves := opts.Waves
+	if waves == nil && len(q.order) > 0 {
+		waves = []string{q.order[len(q.order)-1]}
+	}
+	for i, w := range waves {
+		if _, ok := q.index[w]; !ok {
+			ps.add("waves["+strconv.Itoa(i)+"]", fmt.Sprintf("unknown wave %q", w))
+		}
+	}
+	behaviors := opts.Behaviors
+	if behaviors == nil {
+		behaviors, _ = behaviorItems(q.Survey)
+	}
+	if len(behaviors) == 0 {
+		ps.add("behaviors", "no behaviors to relate")
+	}
+	if len(behaviors) > 16 {
+		ps.add("behaviors", fmt.Sprintf("%d behaviors: at most 16", len(behaviors)))
+	}
+	units := opts.Units
+	if units == nil {
+		for _, u := range q.Hierarchy.IDs() {
+			if q.Hierarchy.IsLeaf(u) {
+				units = append(units, u)
+			}
+		}
+	}
+	for i, u := range units {
+		if !q.Hierarchy.Has(u) {
+			ps.add("units["+strconv.Itoa(i)+"]", fmt.Sprintf("unknown unit %q", u))
+		}
+	}
+	if opts.MinUnits == 0 {
+		opts.MinUnits = 10
+	}
+	opts.MinUnits = max(opts.MinUnits, len(behaviors)+3)
+	if opts.Bootstrap == 0 {
+		opts.Bootstrap = 1000
+	}
+	if opts.Bootstrap < 0 {
+		ps.add("bootstrap", "must not be negative")
+	}
+	if opts.Level == 0 {
+		opts.Level = q.Level
+	}
+	if !(opts.Level > 0 && opts.Level < 1) {
+		ps.add("level", "must be in (0,1)")
+	}
+	for _, u := range sortedKeys(outcome) {
+		if v := outcome[u]; math.IsNaN(v) || math.IsInf(v, 0) {
+			ps.add("outcome."+u, "must be a finite number")
+		}
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	specs := make([]measureSpec, len(behaviors))
+	for j, b := range behaviors {
+		if specs[j], err = parseMeasure(BehaviorMeasure(b)); err != nil {
+			return nil, err
+		}
+	}
+	keep := map[string]bool{}
+	for _, w := range waves {
+		keep[w] = true
+	}
+	link := &Link{Outcome: outcomeName, Waves: slices.Clone(waves), MinUnits: opts.MinUnits, Level: opts.Level, Units: []string{}}
+	var x [][]float64
+	var y []float64
+	for _, u := range units {
+		v, ok := outcome[u]
+		if !ok {
+			continue
+		}
+		row := make([]float64, len(specs))
+		complete := true
+		for j, m := range specs {
+			var pts []Point
+			for _, pt := range q.series(u, m) {
+				if keep[pt.Wave] {
+					if !pt.usable() {
+						complete = false
+					}
+					pts = append(pts, pt)
+				}
+			}
+			pv, ok := pool(pts, ShareMeasure)
+			if !complete || !ok {
+				complete = false
+				break
+			}
+			row[j] = pv.value
+		}
+		if complete {
+			link.Units = append(link.Units, u)
+			x = append(x, row)
+			y = append(y, v)
+		}
+	}
+	for _, b := range behaviors {
+		link.Drivers = append(link.Drivers, DriverLink{Behavior: b})
+	}
+	if len(y) < opts.MinUnits {
+		link.Reason = fmt.Sprintf("%d units with every behavior shown and the outcome measured: at least %d are needed", len(y), opts.MinUnits)
+		return link, nil
+	}
+	shap, w, r2, ok := drivers(x, y)
+	if !ok {
+		link.Reason = "the behaviors are collinear or constant across units: their shares cannot be separated"
+		return link, nil
+	}
+	link.Enough, link.R2 = true, r2
+	for j := range link.Drivers {
+		link.Drivers[j].Shapley, link.Drivers[j].Weight = shap[j], w[j]
+	}
+	// Percentile bootstrap over units.
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed^uint64(len(y))))
+	n := len(y)
+	bs := make([][]float64, len(behaviors))
+	bw := make([][]float64, len(behaviors))
+	var br2 []float64
+	rx, ry := make([][]float64, n), make([]float64, n)
+	for range opts.Bootstrap {
+		for i := range n {
+			k := rng.IntN(n)
+			rx[i], ry[i] = x[k], y[k]
+		}
+		s, ww, r, ok := drivers(rx, ry)
+		if !ok {
+			continue
+		}
+		for j := range behaviors {
+			bs[j] = append(bs[j], s[j])
+			bw[j] = append(bw[j], ww[j])
+		}
+		br2 = append(br2, r)
+	}
+	link.Resamples = len(br2)
+	link.R2Interval = percentiles(br2, opts.Level)
+	for j := range link.Drivers {
+		link.Drivers[j].ShapleyInterval = percentiles(bs[j], opts.Level)
+		link.Drivers[j].WeightInterval = percentiles(bw[j], opts.Level)
+	}
+	return link, nil
+}
+
+// drivers returns the Shapley shares, relative weights and R², or ok
+// false when they are undefined.
+func drivers(x [][]float64, y []float64) (shap, w []float64, r2 float64, ok bool) {
+	shap, err := metrics.ShapleyR2(x, y)
+	if err != nil || slices.ContainsFunc(shap, math.IsNaN) {
+		return nil, nil, 0, false
+	}
+	w, err = metrics.RelativeWeights(x, y)
+	if err != nil || slices.ContainsFunc(w, math.IsNaN) {
+		return nil, nil, 0, false
+	}
+	for _, s := range shap {
+		r2 += s
+	}
+	return shap, w, r2, true
+}
+
+// percentiles returns the percentile interval of xs at the level, by R's
+// default quantile (type 7); zero when xs is empty.
+func percentiles(xs []float64, level float64) metrics.Interval {
+	if len(xs) == 0 {
+		return metrics.Interval{}
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	q := func(p float64) float64 {
+		h := (float64(len(s)) - 1) * p
+		lo := math.Floor(h)
+		if int(lo)+1 >= len(s) {
+			return s[len(s)-1]
+		}
+		return s[int(lo)] + (h-lo)*(s[int(lo)+1]-s[int(lo)])
+	}
+	a := (1 - level) / 2
+	return metrics.Interval{Lower: q(a), Upper: q(1 - a)}
+}
+
+// Gap is the belief-behavior gap of one behavior in one unit and wave:
+// how much more favorable people's beliefs are than the behavior they see
+// done. A large positive gap is culture professed but not practised.
+type Gap struct {
+	Unit     string `json:"unit"`
+	Wave     string `json:"wave"`
+	Behavior string `json:"behavior"`
+	// Belief and Practice are the favorable shares of the behavior's
+	// belief and behavior items.
+	Belief   Estimate `json:"belief"`
+	Practice Estimate `json:"practice"`
+	// Gap is Belief - Practice with Newcombe's hybrid score interval,
+	// which treats the two shares as independent; with the same people
+	// answering both, the interval is conservative when their answers are
+	// positively correlated.
+	Gap      float64          `json:"gap"`
+	Interval metrics.Interval `json:"interval"`
+}
+
+// Gaps returns the belief-behavior gap of every behavior with both
+// belief and behavior items, in every shown unit (parents before
+// children), in the given wave (default the last wave of the panel).
+func Gaps(p *Panel, wave string) ([]Gap, error) {
+	q, err := p.prepare()
+	if err != nil {
+		return nil, err
+	}
+	if wave == "" && len(q.order) > 0 {
+		wave = q.order[len(q.order)-1]
+	}
+	if _, ok := q.index[wave]; !ok {
+		return nil, invalid("wave", fmt.Sprintf("unknown wave %q", wave))
+	}
+	s := q.instrument(wave)
+	names, items := behaviorItems(s)
+	var out []Gap
+	for _, u := range q.Hierarchy.IDs() {
+		if ok, _ := q.shown(u, wave); !ok {
+			continue
+		}
+		for j, b := range names {
+			var bel, pra []survey.Item
+			for _, it := range items[j] {
+				if it.Kind == survey.Belief {
+					bel = append(bel, it)
+				} else {
+					pra = append(pra, it)
+				}
+			}
+			if len(bel) == 0 || len(pra) == 0 {
+				continue
+			}
+			fb, _, _ := pooled(q.rolled, u, wave, bel)
+			fp, _, _ := pooled(q.rolled, u, wave, pra)
+			if fb.N == 0 || fp.N == 0 {
+				continue
+			}
+			out = append(out, Gap{Unit: u, Wave: wave, Behavior: b, Belief: estimate(fb, q.Level), Practice: estimate(fp, q.Level),
+				Gap: fb.Value() - fp.Value(), Interval: metrics.NewcombeDiff(fb, fp, q.Level)})
+		}
+	}
+	return out, nil
+}
+
+// DetectOptions configure [Detectability].
+type DetectOptions struct {
+	// Alpha and Power of the two-wave test; defaults 0.05 and 0.8.
+	Alpha, Power float64
+	// Baseline is the wave whose favorable shares are the starting
+	// points; default the first wave of the panel.
+	Baseline string
+	// Indicators and Initiatives supply the targets checked: indicator
+	// targets on survey items, and outcome targets on behavior
+	// (behavior:X) or item (item:ID) measures.
+	Indicators  []culture.Indicator
+	Initiatives []culture.Initiative
+}
+
+// DetectableChange is, for one unit and measure, the smallest change of a
+// favorable share two waves of the unit's size could detect, and the
+// targets no wave could.
+type DetectableChange struct {
+	Unit    string `json:"unit"`
+	Measure string `json:"measure"`
+	// Baseline is the share in the baseline wave.
+	Baseline float64 `json:"baseline"`
+	// Respondents are the median and the largest number of respondents
+	// of the unit in a shown wave.
+	MedianRespondents  int64 `json:"median_respondents"`
+	LargestRespondents int64 `json:"largest_respondents"`
+	// MDC is the minimum detectable change of the share between two
+	// waves of the median size, and MDCLargest between two waves of the
+	// largest size ([metrics.MinDetectableChange]); 1 when no change is
+	// detectable. Respondents, not answers, are the sample size: answers
+	// of one person to several items are not independent, so this is
+	// conservative.
+	MDC        float64 `json:"mdc"`
+	MDCLargest float64 `json:"mdc_largest"`
+	// Undetectable lists the targets whose distance from the baseline
+	// is smaller than MDCLargest: no wave of this unit could detect
+	// reaching them.
+	Undetectable []TargetCheck `json:"undetectable,omitempty"`
+}
+
+// TargetCheck is a target too close to the baseline to detect.
+type TargetCheck struct {
+	// Source names the target: "indicator:ID" or "initiative:NAME".
+	Source string  `json:"source"`
+	Target float64 `json:"target"`
+	// Change is the distance from the baseline to the target.
+	Change float64 `json:"change"`
+}
+
+// Detectability returns, for every unit shown in the baseline wave and
+// every behavior measure (and every measure with a target), the minimum
+// detectable change given the unit's response counts, and flags the
+// targets no wave could detect. Results are ordered by unit (parents
+// before children), then measure.
+func Detectability(p *Panel, opts DetectOptions) ([]DetectableChange, error) {
+	q, err := p.prepare()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Alpha == 0 {
+		opts.Alpha = 0.05
+	}
+	if opts.Power == 0 {
+		opts.Power = 0.8
+	}
+	var ps problems
+	if !(opts.Alpha > 0 && opts.Alpha < 1) {
+		ps.add("alpha", "must be in (0,1)")
+	}
+	if !(opts.Power > 0 && opts.Power < 1) {
+		ps.add("power", "must be in (0,1)")
+	}
+	if opts.Baseline == "" && len(q.order) > 0 {
+		opts.Baseline = q.order[0]
+	}
+	bi, ok := q.index[opts.Baseline]
+	if !ok {
+		ps.add("baseline", fmt.Sprintf("unknown wave %q", opts.Baseline))
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	type target struct {
+		source string
+		value  float64
+		units  []string // nil: every unit
+	}
+	targets := map[string][]target{}
+	var keys []string
+	names, _ := behaviorItems(q.Survey)
+	for _, b := range names {
+		keys = append(keys, BehaviorMeasure(b))
+	}
+	specs := map[string]measureSpec{}
+	for _, k := range keys {
+		specs[k], _ = parseMeasure(k)
+	}
+	for _, ind := range opts.Indicators {
+		if ind.Target == nil || len(ind.Source.Items) == 0 {
+			continue
+		}
+		m := indicatorMeasure(ind)
+		if _, ok := specs[m.key]; !ok {
+			specs[m.key] = m
+			keys = append(keys, m.key)
+		}
+		targets[m.key] = append(targets[m.key], target{source: "indicator:" + ind.ID, value: *ind.Target})
+	}
+	for _, in := range opts.Initiatives {
+		for _, o := range in.Outcomes {
+			m, err := parseMeasure(o.Metric)
+			if err != nil || m.kind != ShareMeasure || m.source != "survey" {
+				continue
+			}
+			if _, ok := specs[m.key]; !ok {
+				specs[m.key] = m
+				keys = append(keys, m.key)
+			}
+			targets[m.key] = append(targets[m.key], target{source: "initiative:" + in.Name, value: o.Target, units: in.Units})
+		}
+	}
+	var out []DetectableChange
+	for _, u := range q.Hierarchy.IDs() {
+		var counts []int64
+		for _, w := range q.order {
+			if ok, _ := q.shown(u, w); ok {
+				counts = append(counts, q.rolled.Respondents[Group{u, w}])
+			}
+		}
+		if ok, _ := q.shown(u, q.order[bi]); !ok || len(counts) == 0 {
+			continue
+		}
+		slices.Sort(counts)
+		med, big := counts[(len(counts)-1)/2], counts[len(counts)-1]
+		for _, k := range keys {
+			pt := q.series(u, specs[k])[bi]
+			if !pt.usable() || pt.Value <= 0 || pt.Value >= 1 {
+				continue
+			}
+			d := DetectableChange{Unit: u, Measure: k, Baseline: pt.Value, MedianRespondents: med, LargestRespondents: big}
+			d.MDC = mdc(med, pt.Value, opts.Alpha, opts.Power)
+			d.MDCLargest = mdc(big, pt.Value, opts.Alpha, opts.Power)
+			for _, t := range targets[k] {
+				if t.units != nil && !slices.Contains(t.units, u) {
+					continue
+				}
+				change := t.value - pt.Value
+				if change != 0 && math.Abs(change) < d.MDCLargest {
+					d.Undetectable = append(d.Undetectable, TargetCheck{Source: t.source, Target: t.value, Change: change})
+				}
+			}
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// mdc is the minimum detectable change of a share p between two waves of
+// n, up or down (the larger of the two), or 1 when none is detectable.
+func mdc(n int64, p, alpha, power float64) float64 {
+	up, err1 := metrics.MinDetectableChange(n, n, p, alpha, power)
+	down, err2 := metrics.MinDetectableChange(n, n, 1-p, alpha, power)
+	if err1 != nil || err2 != nil || math.IsNaN(up) || math.IsNaN(down) {
+		return 1
+	}
+	return math.Max(up, down)
+}
