@@ -1,0 +1,414 @@
+package cx
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cxculture/cxculture/metrics"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// Participation holds the mergeable counts behind response rates and
+// survey-fatigue indicators, per unit and wave, as recorded (not rolled
+// up): respondents, the answers asked and given, comments and their
+// words. Like [Tallies] it adds up under [Participation.Merge], so parts
+// of the data can be counted apart.
+//
+// A Participation is not safe for concurrent mutation.
+type Participation struct {
+	// Survey is the survey counted.
+	Survey string
+	// Counts are the counts per unit and wave.
+	Counts map[Group]ParticipationCounts
+	asked  map[string]map[string]bool // wave → items asked; nil wave: every item
+	items  map[string]bool
+}
+
+// ParticipationCounts are the counts of one unit in one wave.
+type ParticipationCounts struct {
+	// Respondents is the number of responses.
+	Respondents int64 `json:"respondents"`
+	// Asked is the number of items put to the respondents, summed over
+	// respondents: respondents × items asked in the wave.
+	Asked int64 `json:"asked"`
+	// Answered is the number of those items answered.
+	Answered int64 `json:"answered"`
+	// Comments is the number of responses with a comment.
+	Comments int64 `json:"comments"`
+	// CommentWords is the total number of words of those comments.
+	CommentWords int64 `json:"comment_words"`
+}
+
+func (c *ParticipationCounts) add(o ParticipationCounts) {
+	c.Respondents += o.Respondents
+	c.Asked += o.Asked
+	c.Answered += o.Answered
+	c.Comments += o.Comments
+	c.CommentWords += o.CommentWords
+}
+
+// NewParticipation returns empty counts for survey s. asked gives, by
+// wave ID, the item IDs asked in that wave (a rotation plan's waves);
+// waves it does not name asked every item of s. It fails with a
+// [*ValidationError] naming any unknown item.
+func NewParticipation(s survey.Survey, asked map[string][]string) (*Participation, error) {
+	p := &Participation{Survey: s.ID, Counts: map[Group]ParticipationCounts{}, asked: map[string]map[string]bool{}, items: map[string]bool{}}
+	for _, it := range s.Items {
+		p.items[it.ID] = true
+	}
+	var ps problems
+	for _, w := range sortedKeys(asked) {
+		set := map[string]bool{}
+		for i, id := range asked[w] {
+			if !p.items[id] {
+				ps.add("asked."+w+"["+strconv.Itoa(i)+"]", fmt.Sprintf("unknown item %q in survey %q", id, s.ID))
+			}
+			set[id] = true
+		}
+		p.asked[w] = set
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Add counts one response. It fails with a [*ValidationError] when r is
+// a response to another survey or answers an item not asked in its wave.
+func (p *Participation) Add(r survey.Response) error {
+	var ps problems
+	if r.Survey != p.Survey {
+		ps.add("response "+r.ID.String()+".survey", fmt.Sprintf("survey %q, counting %q", r.Survey, p.Survey))
+	}
+	set, rotated := p.asked[r.Wave]
+	c := ParticipationCounts{Respondents: 1, Asked: int64(len(p.items))}
+	if rotated {
+		c.Asked = int64(len(set))
+	}
+	for _, id := range sortedKeys(r.Answers) {
+		if !p.items[id] || rotated && !set[id] {
+			ps.add("response "+r.ID.String()+".answers."+id, fmt.Sprintf("item %q was not asked in wave %q", id, r.Wave))
+			continue
+		}
+		c.Answered++
+	}
+	if err := ps.err(); err != nil {
+		return err
+	}
+	if strings.TrimSpace(r.Comment) != "" {
+		c.Comments = 1
+		c.CommentWords = int64(len(strings.Fields(r.Comment)))
+	}
+	g := Group{r.Unit, r.Wave}
+	cur := p.Counts[g]
+	cur.add(c)
+	p.Counts[g] = cur
+	return nil
+}
+
+// Merge adds the counts of o into p; both must count the same survey.
+func (p *Participation) Merge(o *Participation) error {
+	if o.Survey != p.Survey {
+		return invalid("participation.survey", fmt.Sprintf("cannot merge counts of survey %q into %q", o.Survey, p.Survey))
+	}
+	for g, c := range o.Counts {
+		cur := p.Counts[g]
+		cur.add(c)
+		p.Counts[g] = cur
+	}
+	return nil
+}
+
+// PulseOptions configure [NewPulseReport]. Zero values take the defaults.
+type PulseOptions struct {
+	// MinGroup is the minimum number of respondents for a unit's figures
+	// in a wave (response rate, skipped answers) to be shown; default 5,
+	// the minimum of the field's products for scores and response rates.
+	// It is the MinScores of the program's privacy rules.
+	MinGroup int
+	// MinComments is the minimum number of respondents for a unit's
+	// comment figures to be shown; default 10 (and never below MinGroup).
+	MinComments int
+	// Hidden, if set, hides further cells: it is asked for every unit
+	// and wave and hides the cell when it returns true, so that a
+	// disclosure plan covering complementary suppression (a
+	// Disclosure's Hidden method) hides here exactly what it hides
+	// elsewhere.
+	Hidden func(unit, wave string) bool
+	// Level is the confidence level of intervals; default 0.95.
+	Level float64
+	// Alpha is the significance level of the fatigue signals; default
+	// 0.05.
+	Alpha float64
+}
+
+func (o PulseOptions) withDefaults() PulseOptions {
+	if o.MinGroup == 0 {
+		o.MinGroup = 5
+	}
+	if o.MinComments == 0 {
+		o.MinComments = max(10, o.MinGroup)
+	}
+	if o.Level == 0 {
+		o.Level = 0.95
+	}
+	if o.Alpha == 0 {
+		o.Alpha = 0.05
+	}
+	return o
+}
+
+func (o PulseOptions) validate() error {
+	var ps problems
+	if o.MinGroup < 1 {
+		ps.add("min_group", fmt.Sprintf("must be at least 1, got %d", o.MinGroup))
+	}
+	if o.MinComments < o.MinGroup {
+		ps.add("min_comments", fmt.Sprintf("must be at least min_group (%d), got %d", o.MinGroup, o.MinComments))
+	}
+	if !(o.Level > 0 && o.Level < 1) {
+		ps.add("level", fmt.Sprintf("must be in (0, 1), got %v", o.Level))
+	}
+	if !(o.Alpha > 0 && o.Alpha < 1) {
+		ps.add("alpha", fmt.Sprintf("must be in (0, 1), got %v", o.Alpha))
+	}
+	return ps.err()
+}
+
+// PulseReport shows participation in a pulse program, per unit (rolled
+// up the hierarchy) and wave, and the fatigue indicators of each unit.
+type PulseReport struct {
+	Survey string
+	// Waves are the wave IDs in time order.
+	Waves []string
+	// MinGroup and MinComments are the minimums applied.
+	MinGroup    int
+	MinComments int
+	// Rows hold one row per unit (in hierarchy order) and wave (in time
+	// order).
+	Rows []PulseRow
+	// Fatigue holds the indicators of each unit, in hierarchy order.
+	Fatigue []Fatigue
+}
+
+// PulseRow is the participation of one unit in one wave. A hidden row
+// holds no figure drawn from responses: its counts are zero and its
+// shares and intervals NaN.
+type PulseRow struct {
+	Unit string
+	Wave string
+	// Invited is the number of people invited (the unit and the units
+	// below it), 0 when unknown. It is a headcount, not a response
+	// figure, and is shown even when the row is hidden.
+	Invited int64
+	// Hidden is set when the unit had fewer respondents than the
+	// minimum (or the Hidden option hid it); Reason says why.
+	Hidden bool
+	Reason string
+	// Respondents is the number of responses.
+	Respondents int64
+	// ResponseRate is Respondents / Invited, with its Wilson interval;
+	// its value is NaN when Invited is unknown or the row is hidden.
+	ResponseRate metrics.Proportion
+	RateCI       metrics.Interval
+	// Skipped is the share of the items asked that were left unanswered,
+	// with its Wilson interval (each asking counted as a trial).
+	Skipped   metrics.Proportion
+	SkippedCI metrics.Interval
+	// CommentsHidden is set when the comment figures are hidden (fewer
+	// respondents than MinComments); Comments and CommentWords are then
+	// zero and NaN.
+	CommentsHidden bool
+	// Comments is the number of responses with a comment.
+	Comments int64
+	// CommentWords is the mean number of words per comment; NaN without
+	// comments.
+	CommentWords float64
+}
+
+// Fatigue is the trend of a unit's participation over the waves in which
+// its figures are shown: least-squares lines against the wave number
+// (0, 1, ...) of the response rate, the skipped share and the mean
+// comment length, with their t tests ([metrics.LinearTrend]). A signal is
+// set when the slope goes the wrong way and its two-sided p-value is
+// below Alpha. Waves in which a figure is hidden or undefined are left
+// out of its line.
+type Fatigue struct {
+	Unit string
+	// ResponseRate is the trend of the response rate (a share per wave).
+	ResponseRate metrics.Trend
+	// Skipped is the trend of the skipped share.
+	Skipped metrics.Trend
+	// CommentWords is the trend of the mean words per comment.
+	CommentWords metrics.Trend
+	// FallingResponse, RisingSkips and ShorterComments are the signals.
+	FallingResponse bool
+	RisingSkips     bool
+	ShorterComments bool
+}
+
+// Fatigued reports whether any fatigue signal is set.
+func (f Fatigue) Fatigued() bool { return f.FallingResponse || f.RisingSkips || f.ShorterComments }
+
+// Signals names the signals set, for reports: "falling response rate",
+// "rising skipped answers", "shorter comments".
+func (f Fatigue) Signals() []string {
+	var out []string
+	if f.FallingResponse {
+		out = append(out, "falling response rate")
+	}
+	if f.RisingSkips {
+		out = append(out, "rising skipped answers")
+	}
+	if f.ShorterComments {
+		out = append(out, "shorter comments")
+	}
+	return out
+}
+
+// Row returns the row of unit in wave.
+func (r *PulseReport) Row(unit, wave string) (PulseRow, bool) {
+	for _, row := range r.Rows {
+		if row.Unit == unit && row.Wave == wave {
+			return row, true
+		}
+	}
+	return PulseRow{}, false
+}
+
+// FatigueOf returns the fatigue indicators of unit.
+func (r *PulseReport) FatigueOf(unit string) (Fatigue, bool) {
+	for _, f := range r.Fatigue {
+		if f.Unit == unit {
+			return f, true
+		}
+	}
+	return Fatigue{}, false
+}
+
+// NewPulseReport computes response rates and fatigue indicators from the
+// participation counts p of the given waves (in time order; their Invited
+// counts give the denominators), rolled up h. A unit's figures in a wave
+// are shown only when it has at least MinGroup respondents (and Hidden
+// does not hide it); comment figures only from MinComments respondents.
+//
+// It fails with a [*ValidationError] for invalid options, waves of
+// another survey, repeated waves, or counts in waves not given; with
+// [ErrNotFound] when the counts or invited counts name a unit not in h.
+func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts PulseOptions) (*PulseReport, error) {
+	opts = opts.withDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	var ps problems
+	pos := map[string]int{}
+	for i, w := range waves {
+		f := "waves[" + strconv.Itoa(i) + "]"
+		if w.Survey != p.Survey {
+			ps.add(f+".survey", fmt.Sprintf("wave %q is of survey %q, counts are of %q", w.ID, w.Survey, p.Survey))
+		}
+		if _, dup := pos[w.ID]; dup {
+			ps.add(f+".id", "wave "+w.ID+" given twice")
+		}
+		pos[w.ID] = i
+	}
+	for _, g := range slices.SortedFunc(maps.Keys(p.Counts), func(a, b Group) int { return strings.Compare(a.Wave+"\x00"+a.Unit, b.Wave+"\x00"+b.Unit) }) {
+		if _, ok := pos[g.Wave]; !ok {
+			ps.add("participation."+g.Unit+"@"+g.Wave, fmt.Sprintf("counts of wave %q, which is not among the waves given", g.Wave))
+		}
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+
+	// Roll up counts and invited numbers.
+	rolled := map[Group]ParticipationCounts{}
+	for g, c := range p.Counts {
+		if !h.Has(g.Unit) {
+			return nil, fmt.Errorf("cx: participation names unit %q, which is not in the hierarchy: %w", g.Unit, ErrNotFound)
+		}
+		for _, u := range withAncestors(h, g.Unit) {
+			cur := rolled[Group{u, g.Wave}]
+			cur.add(c)
+			rolled[Group{u, g.Wave}] = cur
+		}
+	}
+	invited := map[Group]int64{}
+	for _, w := range waves {
+		for _, u := range sortedKeys(w.Invited) {
+			if !h.Has(u) {
+				return nil, fmt.Errorf("cx: wave %q invites unit %q, which is not in the hierarchy: %w", w.ID, u, ErrNotFound)
+			}
+			for _, a := range withAncestors(h, u) {
+				invited[Group{a, w.ID}] += int64(w.Invited[u])
+			}
+		}
+	}
+
+	for _, u := range h.IDs() {
+		for i, w := range waves {
+			g := Group{u, w.ID}
+			if n := invited[g]; n > 0 && rolled[g].Respondents > n {
+				ps.add("waves["+strconv.Itoa(i)+"].invited."+u, fmt.Sprintf("%d respondents but %d invited", rolled[g].Respondents, n))
+			}
+		}
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+
+	rep := &PulseReport{Survey: p.Survey, MinGroup: opts.MinGroup, MinComments: opts.MinComments}
+	for _, w := range waves {
+		rep.Waves = append(rep.Waves, w.ID)
+	}
+	nan := math.NaN()
+	for _, u := range h.IDs() {
+		var xs, rates, skips, words []float64
+		for i, w := range rep.Waves {
+			c := rolled[Group{u, w}]
+			row := PulseRow{Unit: u, Wave: w, Invited: invited[Group{u, w}]}
+			switch {
+			case c.Respondents < int64(opts.MinGroup):
+				row.Hidden, row.Reason = true, fmt.Sprintf("fewer than %d respondents", opts.MinGroup)
+			case opts.Hidden != nil && opts.Hidden(u, w):
+				row.Hidden, row.Reason = true, "hidden by the disclosure plan"
+			}
+			if row.Hidden {
+				row.CommentWords = nan
+				row.RateCI, row.SkippedCI = metrics.Interval{Lower: nan, Upper: nan}, metrics.Interval{Lower: nan, Upper: nan}
+				row.CommentsHidden = true
+				rep.Rows = append(rep.Rows, row)
+				xs, rates, skips, words = append(xs, float64(i)), append(rates, nan), append(skips, nan), append(words, nan)
+				continue
+			}
+			row.Respondents = c.Respondents
+			if row.Invited > 0 {
+				row.ResponseRate = metrics.Proportion{Successes: c.Respondents, N: row.Invited}
+			}
+			row.RateCI = row.ResponseRate.Wilson(opts.Level)
+			row.Skipped = metrics.Proportion{Successes: c.Asked - c.Answered, N: c.Asked}
+			row.SkippedCI = row.Skipped.Wilson(opts.Level)
+			row.CommentWords = nan
+			if c.Respondents < int64(opts.MinComments) {
+				row.CommentsHidden = true
+			} else {
+				row.Comments = c.Comments
+				if c.Comments > 0 {
+					row.CommentWords = float64(c.CommentWords) / float64(c.Comments)
+				}
+			}
+			rep.Rows = append(rep.Rows, row)
+			xs, rates, skips, words = append(xs, float64(i)), append(rates, row.ResponseRate.Value()), append(skips, row.Skipped.Value()), append(words, row.CommentWords)
+		}
+		f := Fatigue{Unit: u, ResponseRate: metrics.LinearTrend(xs, rates), Skipped: metrics.LinearTrend(xs, skips), CommentWords: metrics.LinearTrend(xs, words)}
+		f.FallingResponse = f.ResponseRate.Slope < 0 && f.ResponseRate.Test.P < opts.Alpha
+		f.RisingSkips = f.Skipped.Slope > 0 && f.Skipped.Test.P < opts.Alpha
+		f.ShorterComments = f.CommentWords.Slope < 0 && f.CommentWords.Test.P < opts.Alpha
+		rep.Fatigue = append(rep.Fatigue, f)
+	}
+	return rep, nil
+}

@@ -1,0 +1,245 @@
+package cx_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/simulate"
+	"github.com/cxculture/cxculture/survey"
+)
+
+func pulseSurvey() survey.Survey {
+	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1}
+	for _, id := range []string{"q1", "q2", "q3"} {
+		s.Items = append(s.Items, survey.Item{ID: id, Text: id, Scale: survey.Likert5, Construct: "customer_focus", Kind: survey.Belief, Version: 1})
+	}
+	return s
+}
+
+// pulseFixture: org → a (10 invited), b (12 invited); four weekly waves.
+// a answers 9, 8, 6, 5 times, every item, comments of 4 words from two
+// respondents; b answers 8, 8, 8, 3 times, two items of three.
+func pulseFixture(t *testing.T) (*cx.Hierarchy, []survey.Wave, *cx.Participation) {
+	t.Helper()
+	h, err := cx.NewHierarchy([]cx.Unit{{ID: "org", Name: "Org"}, {ID: "a", Parent: "org", Name: "A"}, {ID: "b", Parent: "org", Name: "B"}})
+	require.NoError(t, err)
+	s := pulseSurvey()
+	var waves []survey.Wave
+	p, err := cx.NewParticipation(s, nil)
+	require.NoError(t, err)
+	start := time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)
+	for i, counts := range [][2]int{{9, 8}, {8, 8}, {6, 8}, {5, 3}} {
+		w := survey.Wave{ID: fmt.Sprintf("w%d", i), Survey: "pulse", Opens: start.AddDate(0, 0, 7*i), Closes: start.AddDate(0, 0, 7*i+5),
+			Invited: map[string]int{"a": 10, "b": 12}}
+		waves = append(waves, w)
+		for k := range counts[0] {
+			r := survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "a%d%d", i, k)), Survey: "pulse", Wave: w.ID, Unit: "a",
+				Answers: map[string]int{"q1": 4, "q2": 3, "q3": 5}}
+			if k < 2 {
+				r.Comment = "more time with customers"
+			}
+			require.NoError(t, p.Add(r))
+		}
+		for k := range counts[1] {
+			require.NoError(t, p.Add(survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "b%d%d", i, k)), Survey: "pulse", Wave: w.ID, Unit: "b",
+				Answers: map[string]int{"q1": 2, "q3": 4}, Comment: "ok"}))
+		}
+	}
+	return h, waves, p
+}
+
+func TestPulseReport(t *testing.T) {
+	h, waves, p := pulseFixture(t)
+	rep, err := cx.NewPulseReport(h, waves, p, cx.PulseOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"w0", "w1", "w2", "w3"}, rep.Waves)
+	assert.Len(t, rep.Rows, 3*4)
+	assert.Equal(t, 5, rep.MinGroup)
+	assert.Equal(t, 10, rep.MinComments)
+
+	a2, _ := rep.Row("a", "w2")
+	assert.Equal(t, int64(6), a2.Respondents)
+	assert.Equal(t, int64(10), a2.Invited)
+	assert.InDelta(t, 0.6, a2.ResponseRate.Value(), 1e-15)
+	// R: prop.test(6, 10, correct = FALSE)$conf.int
+	assert.InDelta(t, 0.312673769733658, a2.RateCI.Lower, 1e-12)
+	assert.InDelta(t, 0.831819670293764, a2.RateCI.Upper, 1e-12)
+	assert.Equal(t, int64(0), a2.Skipped.Successes)
+	assert.True(t, a2.CommentsHidden, "6 respondents: comments hidden below 10")
+	assert.Zero(t, a2.Comments)
+	assert.True(t, math.IsNaN(a2.CommentWords))
+
+	b0, _ := rep.Row("b", "w0")
+	// R: prop.test(8, 12, correct = FALSE)$conf.int
+	assert.InDelta(t, 0.390622088872800, b0.RateCI.Lower, 1e-12)
+	assert.InDelta(t, 0.861879908908787, b0.RateCI.Upper, 1e-12)
+	assert.Equal(t, metricsProportion(8, 24), [2]int64{b0.Skipped.Successes, b0.Skipped.N}, "one of three items skipped by each")
+
+	b3, _ := rep.Row("b", "w3")
+	assert.True(t, b3.Hidden, "3 respondents")
+	assert.Equal(t, "fewer than 5 respondents", b3.Reason)
+	assert.Zero(t, b3.Respondents)
+	assert.True(t, math.IsNaN(b3.ResponseRate.Value()))
+	assert.True(t, math.IsNaN(b3.RateCI.Lower))
+	assert.True(t, math.IsNaN(b3.Skipped.Value()))
+	assert.Equal(t, int64(12), b3.Invited, "the headcount stays")
+
+	org0, _ := rep.Row("org", "w0")
+	assert.Equal(t, int64(17), org0.Respondents)
+	assert.Equal(t, int64(22), org0.Invited)
+	assert.False(t, org0.CommentsHidden)
+	assert.Equal(t, int64(10), org0.Comments)
+	assert.InDelta(t, (2*4+8*1)/10.0, org0.CommentWords, 1e-12)
+
+	// a: rates 0.9, 0.8, 0.6, 0.5. R: summary(lm(y ~ x)) gives slope -0.14,
+	// SE 0.014142135623731, p 0.010050506338833518.
+	fa, ok := rep.FatigueOf("a")
+	require.True(t, ok)
+	assert.InDelta(t, -0.14, fa.ResponseRate.Slope, 1e-12)
+	assert.InDelta(t, 0.014142135623731, fa.ResponseRate.SE, 1e-12)
+	assert.InDelta(t, 0.010050506338833518, fa.ResponseRate.Test.P, 1e-9)
+	assert.True(t, fa.FallingResponse)
+	assert.False(t, fa.RisingSkips)
+	assert.Equal(t, []string{"falling response rate"}, fa.Signals())
+	assert.True(t, fa.Fatigued())
+	// b: the hidden wave is left out of its lines; three equal rates.
+	fb, _ := rep.FatigueOf("b")
+	assert.Equal(t, 3, fb.ResponseRate.N)
+	assert.False(t, fb.Fatigued())
+
+	// A stricter alpha drops the signal.
+	rep, err = cx.NewPulseReport(h, waves, p, cx.PulseOptions{Alpha: 0.01})
+	require.NoError(t, err)
+	fa, _ = rep.FatigueOf("a")
+	assert.False(t, fa.FallingResponse)
+
+	// The Hidden option hides more, with every figure.
+	rep, err = cx.NewPulseReport(h, waves, p, cx.PulseOptions{Hidden: func(u, w string) bool { return u == "a" && w == "w0" }})
+	require.NoError(t, err)
+	a0, _ := rep.Row("a", "w0")
+	assert.True(t, a0.Hidden)
+	assert.Zero(t, a0.Respondents)
+	assert.Equal(t, "hidden by the disclosure plan", a0.Reason)
+}
+
+func metricsProportion(k, n int64) [2]int64 { return [2]int64{k, n} }
+
+func TestParticipationMergeAndRotation(t *testing.T) {
+	s := pulseSurvey()
+	whole, err := cx.NewParticipation(s, map[string][]string{"w1": {"q1", "q2"}})
+	require.NoError(t, err)
+	parts := []*cx.Participation{}
+	for range 2 {
+		p, err := cx.NewParticipation(s, map[string][]string{"w1": {"q1", "q2"}})
+		require.NoError(t, err)
+		parts = append(parts, p)
+	}
+	for i := range 10 {
+		r := survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, []byte{byte(i)}), Survey: "pulse", Wave: "w1", Unit: "a",
+			Answers: map[string]int{"q1": 3}, Comment: "  "}
+		require.NoError(t, whole.Add(r))
+		require.NoError(t, parts[i%2].Add(r))
+	}
+	require.NoError(t, parts[0].Merge(parts[1]))
+	assert.Equal(t, whole.Counts, parts[0].Counts)
+	c := whole.Counts[cx.Group{Unit: "a", Wave: "w1"}]
+	assert.Equal(t, cx.ParticipationCounts{Respondents: 10, Asked: 20, Answered: 10}, c, "two items asked in w1; blank comments are no comments")
+
+	err = whole.Add(survey.Response{Survey: "pulse", Wave: "w1", Unit: "a", Answers: map[string]int{"q3": 1}})
+	assert.ErrorIs(t, err, cx.ErrInvalid)
+	assert.Contains(t, err.Error(), `item "q3" was not asked in wave "w1"`)
+	err = whole.Add(survey.Response{Survey: "other", Wave: "w1", Unit: "a", Answers: map[string]int{"q1": 1}})
+	assert.ErrorIs(t, err, cx.ErrInvalid)
+	assert.Equal(t, c, whole.Counts[cx.Group{Unit: "a", Wave: "w1"}], "a rejected response counts nothing")
+
+	other, _ := cx.NewParticipation(survey.Survey{ID: "other"}, nil)
+	assert.ErrorIs(t, whole.Merge(other), cx.ErrInvalid)
+	_, err = cx.NewParticipation(s, map[string][]string{"w1": {"nope"}})
+	assert.ErrorIs(t, err, cx.ErrInvalid)
+}
+
+func TestPulseReportBadInput(t *testing.T) {
+	h, waves, p := pulseFixture(t)
+	_, err := cx.NewPulseReport(h, waves, p, cx.PulseOptions{MinGroup: -1, Level: 2})
+	ve, ok := errors.AsType[*cx.ValidationError](err)
+	require.True(t, ok, "%v", err)
+	assert.Len(t, ve.Problems, 2, "%v", err) // min_group, level
+
+	_, err = cx.NewPulseReport(h, waves[:2], p, cx.PulseOptions{})
+	assert.ErrorIs(t, err, cx.ErrInvalid)
+	assert.Contains(t, err.Error(), `counts of wave "w2"`)
+
+	bad := append([]survey.Wave{}, waves...)
+	bad[0].Survey = "other"
+	bad[1] = bad[2]
+	_, err = cx.NewPulseReport(h, bad, p, cx.PulseOptions{})
+	assert.ErrorIs(t, err, cx.ErrInvalid)
+	assert.Contains(t, err.Error(), "waves[0].survey")
+	assert.Contains(t, err.Error(), "waves[2].id")
+
+	over := append([]survey.Wave{}, waves...)
+	over[0].Invited = map[string]int{"a": 3, "b": 12}
+	_, err = cx.NewPulseReport(h, over, p, cx.PulseOptions{})
+	assert.ErrorIs(t, err, cx.ErrInvalid)
+	assert.Contains(t, err.Error(), "waves[0].invited.a: 9 respondents but 3 invited")
+	assert.Contains(t, err.Error(), "waves[0].invited.org: 17 respondents but 15 invited")
+
+	small, _ := cx.NewHierarchy([]cx.Unit{{ID: "org", Name: "Org"}, {ID: "a", Parent: "org", Name: "A"}})
+	_, err = cx.NewPulseReport(small, waves, p, cx.PulseOptions{})
+	assert.ErrorIs(t, err, cx.ErrNotFound)
+}
+
+// simulatedPulse returns the pulse report of a simulated program.
+func simulatedPulse(t *testing.T, cfg simulate.Config) *cx.PulseReport {
+	t.Helper()
+	d, err := simulate.Generate(cfg)
+	require.NoError(t, err)
+	h, err := cx.NewHierarchy(d.Units)
+	require.NoError(t, err)
+	asked := map[string][]string{}
+	for i, w := range d.Waves {
+		asked[w.ID] = d.Asked[i]
+	}
+	p, err := cx.NewParticipation(d.Survey, asked)
+	require.NoError(t, err)
+	for _, r := range d.Responses {
+		require.NoError(t, p.Add(r))
+	}
+	rep, err := cx.NewPulseReport(h, d.Waves, p, cx.PulseOptions{})
+	require.NoError(t, err)
+	return rep
+}
+
+func TestPulseFatigueOnSimulatedProgram(t *testing.T) {
+	tired := simulatedPulse(t, simulate.Config{Seed: 12, Waves: 13, Fatigue: 0.05})
+	f, _ := tired.FatigueOf("org")
+	assert.True(t, f.FallingResponse, "falling response: slope %v p %v", f.ResponseRate.Slope, f.ResponseRate.Test.P)
+	assert.True(t, f.RisingSkips, "rising skips: slope %v p %v", f.Skipped.Slope, f.Skipped.Test.P)
+	assert.True(t, f.ShorterComments, "shorter comments: slope %v p %v", f.CommentWords.Slope, f.CommentWords.Test.P)
+
+	fresh := simulatedPulse(t, simulate.Config{Seed: 12, Waves: 13})
+	f, _ = fresh.FatigueOf("org")
+	assert.False(t, f.Fatigued(), "no fatigue simulated: %v", f.Signals())
+	r0, _ := fresh.Row("org", fresh.Waves[0])
+	assert.InDelta(t, 0.7, r0.ResponseRate.Value(), 0.08)
+	assert.InDelta(t, 0.04, r0.Skipped.Value(), 0.02)
+
+	// Small teams are hidden in some waves, and hidden rows carry nothing.
+	hidden := 0
+	for _, r := range fresh.Rows {
+		if r.Hidden {
+			hidden++
+			assert.Zero(t, r.Respondents)
+			assert.Zero(t, r.Comments)
+		}
+	}
+	assert.Positive(t, hidden)
+}
