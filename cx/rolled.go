@@ -2,6 +2,8 @@ package cx
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
@@ -13,6 +15,9 @@ import (
 // reads; building it costs one pass over the tallies and no allocation per
 // cell.
 type rolled struct {
+	h      *Hierarchy
+	keep   map[string]bool // the waves rolled up
+	chains map[Group][]*rolledBlock
 	items  []survey.Item
 	offset map[string]int // item ID → start of its counts in a block
 	width  int
@@ -38,39 +43,12 @@ type rolledBlock struct {
 // whose scale differs from its item's is an error wrapping [ErrInvalid].
 // Cells of items not in s are not scored and are left out.
 func rollUpWaves(h *Hierarchy, s survey.Survey, t *Tallies, waves ...string) (*rolled, error) {
-	r := &rolled{items: s.Items, offset: make(map[string]int, len(s.Items)), blocks: map[Group]*rolledBlock{}}
-	for _, it := range s.Items {
-		r.offset[it.ID] = r.width
-		r.width += it.Scale.Points()
-	}
-	kept := make(map[string]bool, len(waves))
-	for _, w := range waves {
-		kept[w] = true
-	}
-	keep := func(w string) bool { return kept[w] }
-	// Ancestor blocks per (unit, wave) of the tallies, found once.
-	type leaf struct{ unit, wave string }
-	chains := map[leaf][]*rolledBlock{}
-	chain := func(unit, wave string) ([]*rolledBlock, error) {
-		if c, ok := chains[leaf{unit, wave}]; ok {
-			return c, nil
-		}
-		if !h.Has(unit) {
-			return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", unit, ErrNotFound)
-		}
-		ids := withAncestors(h, unit)
-		c := make([]*rolledBlock, len(ids))
-		for i, id := range ids {
-			c[i] = r.block(id, wave)
-		}
-		chains[leaf{unit, wave}] = c
-		return c, nil
-	}
+	r := newRolled(h, s, waves)
 	for g, n := range t.Respondents {
-		if !keep(g.Wave) {
+		if !r.keep[g.Wave] {
 			continue
 		}
-		c, err := chain(g.Unit, g.Wave)
+		c, err := r.chain(g.Unit, g.Wave)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +61,7 @@ func rollUpWaves(h *Hierarchy, s survey.Survey, t *Tallies, waves ...string) (*r
 		index[it.ID] = i
 	}
 	for k, v := range t.Answers {
-		if !keep(k.Wave) {
+		if !r.keep[k.Wave] {
 			continue
 		}
 		i, ok := index[k.Item]
@@ -98,7 +76,7 @@ func rollUpWaves(h *Hierarchy, s survey.Survey, t *Tallies, waves ...string) (*r
 			return nil, fmt.Errorf("cx: tallies of %s/%s/%s are on [%d,%d], the item's scale is %s: %w",
 				k.Unit, k.Wave, k.Item, v.Min, v.Max, it.Scale, ErrInvalid)
 		}
-		c, err := chain(k.Unit, k.Wave)
+		c, err := r.chain(k.Unit, k.Wave)
 		if err != nil {
 			return nil, err
 		}
@@ -111,6 +89,37 @@ func rollUpWaves(h *Hierarchy, s survey.Survey, t *Tallies, waves ...string) (*r
 		}
 	}
 	return r, nil
+}
+
+// newRolled returns an empty view of the given waves of survey s over h.
+func newRolled(h *Hierarchy, s survey.Survey, waves []string) *rolled {
+	r := &rolled{h: h, items: s.Items, offset: make(map[string]int, len(s.Items)), blocks: map[Group]*rolledBlock{},
+		keep: make(map[string]bool, len(waves)), chains: map[Group][]*rolledBlock{}}
+	for _, it := range s.Items {
+		r.offset[it.ID] = r.width
+		r.width += it.Scale.Points()
+	}
+	for _, w := range waves {
+		r.keep[w] = true
+	}
+	return r
+}
+
+// chain returns the blocks of a unit and its ancestors in a wave.
+func (r *rolled) chain(unit, wave string) ([]*rolledBlock, error) {
+	if c, ok := r.chains[Group{unit, wave}]; ok {
+		return c, nil
+	}
+	if !r.h.Has(unit) {
+		return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", unit, ErrNotFound)
+	}
+	ids := withAncestors(r.h, unit)
+	c := make([]*rolledBlock, len(ids))
+	for i, id := range ids {
+		c[i] = r.block(id, wave)
+	}
+	r.chains[Group{unit, wave}] = c
+	return c, nil
 }
 
 // block returns the block of a unit and wave, creating it empty.
@@ -201,4 +210,82 @@ func (r *rolledReader) scratchCounts(n int) []int64 {
 	s := r.scratch[:n]
 	clear(s)
 	return s
+}
+
+// Scorecards computes scorecards straight from what t has tallied: each
+// equals what [NewScorecards](h, t.Survey(), t.Tallies(), opts...) returns,
+// without building the [Tallies] maps, which saves their memory and time
+// when a program scores a file it has just read (see [TallierFromCSV]).
+// Errors are those of NewScorecards.
+func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scorecard, error) {
+	waves, scored, err := prepareScorecards(opts)
+	if err != nil || len(opts) == 0 {
+		return nil, err
+	}
+	r := newRolled(h, t.s, waves)
+	for k, b := range t.blocks {
+		if !r.keep[k.Wave] {
+			continue
+		}
+		c, err := r.chain(k.Unit, k.Wave)
+		if err != nil {
+			return nil, err
+		}
+		for _, rb := range c {
+			rb.respondents += b.respondents
+			dst := rb.counts[:len(b.counts)]
+			for i, n := range b.counts {
+				dst[i] += n
+			}
+		}
+	}
+	patterns := make(map[string]map[string][]patternCount, len(scored))
+	for _, w := range scored {
+		if _, ok := patterns[w]; ok {
+			continue
+		}
+		byGroup := map[string][]patternCount{}
+		patterns[w] = byGroup
+		wb := t.waves[w]
+		if wb == nil {
+			continue
+		}
+		wb.flushAll()
+		for gi := range t.groups {
+			g := &t.groups[gi]
+			var pcs []patternCount
+			for code, c := range wb.dense[gi] {
+				if c != 0 {
+					pcs = append(pcs, patternCount{t.denseText(gi, code), c})
+				}
+			}
+			for code, c := range wb.sparse[gi] {
+				pcs = append(pcs, patternCount{t.decode(*g, code), c})
+			}
+			for p, c := range wb.text[gi] {
+				pcs = append(pcs, patternCount{p, c})
+			}
+			byGroup[g.key] = pcs
+		}
+	}
+	return scoreAll(h, t.s, r, patterns, opts)
+}
+
+// Waves returns the distinct waves tallied, sorted.
+func (t *Tallier) Waves() []string {
+	set := map[string]bool{}
+	for g := range t.blocks {
+		set[g.Wave] = true
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+// Respondents returns the number of responses tallied per unit and wave,
+// as [Tallies.Respondents] does.
+func (t *Tallier) Respondents() map[Group]int64 {
+	out := make(map[Group]int64, len(t.blocks))
+	for g, b := range t.blocks {
+		out[g] = b.respondents
+	}
+	return out
 }

@@ -293,23 +293,9 @@ func NewScorecard(h *Hierarchy, s survey.Survey, t *Tallies, opts ScorecardOptio
 // scorecards are computed in parallel. Errors are those of NewScorecard;
 // an invalid options value is named by its index.
 func NewScorecards(h *Hierarchy, s survey.Survey, t *Tallies, opts ...ScorecardOptions) ([]*Scorecard, error) {
-	if len(opts) == 0 {
-		return nil, nil
-	}
-	var waves []string
-	for i := range opts {
-		opts[i] = opts[i].withDefaults()
-		if err := opts[i].validate(); err != nil {
-			if len(opts) > 1 {
-				return nil, fmt.Errorf("cx: scorecard %d: %w", i, err)
-			}
-			return nil, err
-		}
-		for _, w := range []string{opts[i].Wave, opts[i].Baseline} {
-			if w != "" && !slices.Contains(waves, w) {
-				waves = append(waves, w)
-			}
-		}
+	waves, scored, err := prepareScorecards(opts)
+	if err != nil || len(opts) == 0 {
+		return nil, err
 	}
 	if t.Survey != s.ID {
 		return nil, invalid("tallies", fmt.Sprintf("tallies of survey %q, not %q", t.Survey, s.ID))
@@ -318,11 +304,32 @@ func NewScorecards(h *Hierarchy, s survey.Survey, t *Tallies, opts ...ScorecardO
 	if err != nil {
 		return nil, err
 	}
-	scored := make([]string, len(opts))
-	for i, o := range opts {
-		scored[i] = o.Wave
+	return scoreAll(h, s, r, patternsByWave(t, scored), opts)
+}
+
+// prepareScorecards applies the defaults to opts and validates them; it
+// returns the waves to roll up and the waves scored.
+func prepareScorecards(opts []ScorecardOptions) (waves, scored []string, err error) {
+	for i := range opts {
+		opts[i] = opts[i].withDefaults()
+		if err := opts[i].validate(); err != nil {
+			if len(opts) > 1 {
+				return nil, nil, fmt.Errorf("cx: scorecard %d: %w", i, err)
+			}
+			return nil, nil, err
+		}
+		for _, w := range []string{opts[i].Wave, opts[i].Baseline} {
+			if w != "" && !slices.Contains(waves, w) {
+				waves = append(waves, w)
+			}
+		}
+		scored = append(scored, opts[i].Wave)
 	}
-	patterns := patternsByWave(t, scored)
+	return waves, scored, nil
+}
+
+// scoreAll computes the scorecards of opts in parallel.
+func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, patterns map[string]map[string][]patternCount, opts []ScorecardOptions) ([]*Scorecard, error) {
 	out := make([]*Scorecard, len(opts))
 	errs := make([]error, len(opts))
 	var next atomic.Int64

@@ -28,6 +28,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -51,6 +52,7 @@ type config struct {
 	workers  int
 	minGroup int
 	cpuprof  string
+	memprof  string
 }
 
 func run(ctx context.Context, w io.Writer, args []string) error {
@@ -63,6 +65,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	fs.IntVar(&cfg.workers, "workers", 0, "goroutines parsing the responses (0: one per core)")
 	fs.IntVar(&cfg.minGroup, "min-group", 5, "minimum respondents for a unit's figures to be shown")
 	fs.StringVar(&cfg.cpuprof, "cpuprofile", "", "write a CPU profile to this file")
+	fs.StringVar(&cfg.memprof, "memprofile", "", "write a heap profile to this file once the scorecards are computed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -95,9 +98,14 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if cfg.bench {
 		opts = append(opts, benchOptions(d, cfg)...)
 	}
-	scs, err := cx.NewScorecards(d.h, d.s, d.t, opts...)
+	scs, err := d.t.Scorecards(d.h, opts...)
 	if err != nil {
 		return err
+	}
+	if cfg.memprof != "" {
+		if err := writeHeapProfile(cfg.memprof); err != nil {
+			return err
+		}
 	}
 	printScorecard(w, d.h, scs[0], cfg.all)
 	if cfg.bench {
@@ -110,7 +118,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 type data struct {
 	h     *cx.Hierarchy
 	s     survey.Survey
-	t     *cx.Tallies
+	t     *cx.Tallier
 	waves []string
 }
 
@@ -142,7 +150,7 @@ func load(ctx context.Context, cfg config) (*data, error) {
 		return nil, err
 	}
 	defer f.Close()
-	t, err := cx.TallyCSV(ctx, f, s, nil, cfg.workers)
+	t, err := cx.TallierFromCSV(ctx, f, s, nil, cfg.workers)
 	if err != nil {
 		return nil, fmt.Errorf("responses.csv: %w", err)
 	}
@@ -246,7 +254,7 @@ func bench(w io.Writer, d *data, scs []*cx.Scorecard) {
 	// Respondents per unit and wave, rolled up, to tell groups nobody
 	// answered in from groups too small to show.
 	answered := map[cx.Group]bool{}
-	for g, n := range d.t.Respondents {
+	for g, n := range d.t.Respondents() {
 		if n == 0 {
 			continue
 		}
@@ -297,4 +305,17 @@ func bench(w io.Writer, d *data, scs []*cx.Scorecard) {
 	}
 	fmt.Fprintf(w, "groups_suppressed=%d alpha_mean=%.6f significant_changes=%d of %d\n", suppressed, sum/float64(len(alphas)), significant, changesTotal)
 	fmt.Fprintf(w, "checksum=%.6f\n", checksum)
+}
+
+func writeHeapProfile(path string) error {
+	runtime.GC() // the profile shows the heap as of the last collection
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
