@@ -289,3 +289,26 @@ func (t *Tallier) Respondents() map[Group]int64 {
 	}
 	return out
 }
+
+// pooled returns the keyed answers of items in one unit and wave of t
+// merged into one tally, or sameScale false when the items use different
+// scales.
+func pooled(t *Tallies, unit, wave string, items []survey.Item) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
+	sameScale = true
+	for _, it := range items {
+		c, ok := t.Answers[Cell{unit, wave, it.ID}]
+		if !ok || c.N() == 0 {
+			continue
+		}
+		if it.Reverse {
+			c = c.Reversed()
+		}
+		f := c.Share(it.Scale.FavorableMin, it.Scale.FavorableMax)
+		fav.Successes += f.Successes
+		fav.N += f.N
+		if err := all.Merge(c); err != nil {
+			sameScale = false
+		}
+	}
+	return fav, all, sameScale
+}
