@@ -67,6 +67,17 @@ func ReadUnitsCSV(r io.Reader) ([]Unit, error) {
 // [survey.ScanCSV]: the first bad row fails the tally with its line and
 // column, unless opts.SkipBadRows is set.
 func TallyCSV(ctx context.Context, r io.Reader, s survey.Survey, opts *survey.CSVOptions, workers int) (*Tallies, error) {
+	t, err := TallierFromCSV(ctx, r, s, opts, workers)
+	if err != nil {
+		return nil, err
+	}
+	return t.Tallies(), nil
+}
+
+// TallierFromCSV reads a wide CSV export of survey s as [TallyCSV] does and
+// returns the [Tallier] holding its counts, for [Tallier.Scorecards] or
+// for adding more responses.
+func TallierFromCSV(ctx context.Context, r io.Reader, s survey.Survey, opts *survey.CSVOptions, workers int) (*Tallier, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -85,7 +96,7 @@ func TallyCSV(ctx context.Context, r io.Reader, s survey.Survey, opts *survey.CS
 			return nil, err
 		}
 	}
-	return talliers[0].Tallies(), nil
+	return talliers[0], nil
 }
 
 // ImportResult tells what an import read and stored.

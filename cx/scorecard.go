@@ -2,10 +2,14 @@ package cx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
@@ -270,48 +274,90 @@ func behaviorItems(s survey.Survey) (names []string, items [][]survey.Item) {
 	return names, items
 }
 
-// pooled returns the keyed answers of items in one unit and wave merged
-// into one tally, or ok false when the items use different scales.
-func pooled(t *Tallies, unit, wave string, items []survey.Item) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
-	sameScale = true
-	for _, it := range items {
-		c, ok := t.Answers[Cell{unit, wave, it.ID}]
-		if !ok || c.N() == 0 {
-			continue
-		}
-		if it.Reverse {
-			c = c.Reversed()
-		}
-		f := c.Share(it.Scale.FavorableMin, it.Scale.FavorableMax)
-		fav.Successes += f.Successes
-		fav.N += f.N
-		if err := all.Merge(c); err != nil {
-			sameScale = false
-		}
-	}
-	return fav, all, sameScale
-}
-
 // NewScorecard computes the scorecard of one wave from the tallies of a
 // survey's responses (as tallied, per unit; roll-ups are computed here).
 // It fails with a [*ValidationError] for invalid options, and with
 // [ErrNotFound] when a unit of the tallies is not in h.
 func NewScorecard(h *Hierarchy, s survey.Survey, t *Tallies, opts ScorecardOptions) (*Scorecard, error) {
-	opts = opts.withDefaults()
-	if err := opts.validate(); err != nil {
+	scs, err := NewScorecards(h, s, t, opts)
+	if err != nil {
+		return nil, err
+	}
+	return scs[0], nil
+}
+
+// NewScorecards computes several scorecards of the same tallies, one per
+// options value (for example one per wave), in order. Each equals what
+// [NewScorecard] returns for its options; together they cost less: the
+// tallies are rolled up and their response patterns indexed once, and the
+// scorecards are computed in parallel. Errors are those of NewScorecard;
+// an invalid options value is named by its index.
+func NewScorecards(h *Hierarchy, s survey.Survey, t *Tallies, opts ...ScorecardOptions) ([]*Scorecard, error) {
+	waves, scored, err := prepareScorecards(opts)
+	if err != nil || len(opts) == 0 {
 		return nil, err
 	}
 	if t.Survey != s.ID {
 		return nil, invalid("tallies", fmt.Sprintf("tallies of survey %q, not %q", t.Survey, s.ID))
 	}
-	keep := map[string]bool{opts.Wave: true}
-	if opts.Baseline != "" {
-		keep[opts.Baseline] = true
-	}
-	rolled, err := t.rollUp(h, keep)
+	r, err := rollUpWaves(h, s, t, waves...)
 	if err != nil {
 		return nil, err
 	}
+	return scoreAll(h, s, r, patternsByWave(t, scored), opts)
+}
+
+// prepareScorecards applies the defaults to opts and validates them; it
+// returns the waves to roll up and the waves scored.
+func prepareScorecards(opts []ScorecardOptions) (waves, scored []string, err error) {
+	for i := range opts {
+		opts[i] = opts[i].withDefaults()
+		if err := opts[i].validate(); err != nil {
+			if len(opts) > 1 {
+				return nil, nil, fmt.Errorf("cx: scorecard %d: %w", i, err)
+			}
+			return nil, nil, err
+		}
+		for _, w := range []string{opts[i].Wave, opts[i].Baseline} {
+			if w != "" && !slices.Contains(waves, w) {
+				waves = append(waves, w)
+			}
+		}
+		scored = append(scored, opts[i].Wave)
+	}
+	return waves, scored, nil
+}
+
+// scoreAll computes the scorecards of opts in parallel.
+func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, patterns map[string]map[string][]patternCount, opts []ScorecardOptions) ([]*Scorecard, error) {
+	out := make([]*Scorecard, len(opts))
+	errs := make([]error, len(opts))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(opts), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(opts) {
+					return
+				}
+				out[i], errs[i] = score(h, s, &rolledReader{rolled: r}, patterns[opts[i].Wave], opts[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// score computes one scorecard from the rolled-up tallies and the
+// response patterns of its wave, by reliability group.
+func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[string][]patternCount, opts ScorecardOptions) (*Scorecard, error) {
+	var err error
 	names, items := behaviorItems(s)
 	sc := &Scorecard{Survey: s.ID, Wave: opts.Wave, Baseline: opts.Baseline, Level: opts.Level, FDR: opts.FDR,
 		MinGroup: opts.MinGroup, Behaviors: names}
@@ -324,7 +370,7 @@ func NewScorecard(h *Hierarchy, s survey.Survey, t *Tallies, opts ScorecardOptio
 	for _, id := range h.IDs() {
 		u, _ := h.Unit(id)
 		us := UnitScore{Unit: id, Name: u.Name, Parent: u.Parent, Depth: h.Depth(id), Leaf: h.IsLeaf(id)}
-		n := rolled.Respondents[Group{id, opts.Wave}]
+		n := rolled.respondents(id, opts.Wave)
 		if n < int64(opts.MinGroup) {
 			us.Suppressed = true
 			us.Reason = fmt.Sprintf("fewer than %d respondents", opts.MinGroup)
@@ -336,17 +382,17 @@ func NewScorecard(h *Hierarchy, s survey.Survey, t *Tallies, opts ScorecardOptio
 			p := metrics.Proportion{Successes: min(n, int64(inv)), N: int64(inv)}
 			us.ResponseRate = &Estimate{Value: p.Value(), Interval: p.Wilson(opts.Level), Proportion: p}
 		}
-		baseShown := opts.Baseline != "" && rolled.Respondents[Group{id, opts.Baseline}] >= int64(opts.MinGroup)
+		baseShown := opts.Baseline != "" && rolled.respondents(id, opts.Baseline) >= int64(opts.MinGroup)
 		testable := baseShown && (opts.ChangeScope == AllUnits || h.IsLeaf(id))
 		for j, b := range names {
-			fav, all, same := pooled(rolled, id, opts.Wave, items[j])
+			fav, all, same := rolled.pooled(id, opts.Wave, items[j])
 			bs := BehaviorScore{Behavior: b, Favorable: estimate(fav, opts.Level), Mean: math.NaN(),
 				MeanInterval: metrics.Interval{Lower: math.NaN(), Upper: math.NaN()}}
 			if same {
 				bs.Mean, bs.MeanInterval = all.Mean(), all.MeanCI(opts.Level)
 			}
 			if baseShown {
-				base, _, _ := pooled(rolled, id, opts.Baseline, items[j])
+				base, _, _ := rolled.pooled(id, opts.Baseline, items[j])
 				if fav.N > 0 && base.N > 0 {
 					bs.Change = &Change{Baseline: estimate(base, opts.Level), Diff: fav.Value() - base.Value(),
 						Test: metrics.TwoProportionZ(fav, base), Adjusted: math.NaN()}
@@ -361,7 +407,7 @@ func NewScorecard(h *Hierarchy, s survey.Survey, t *Tallies, opts ScorecardOptio
 		if len(enps) > 0 {
 			var nps metrics.Tally
 			for _, it := range enps {
-				if err := nps.Merge(rolled.Answers[Cell{id, opts.Wave, it.ID}]); err != nil {
+				if err := nps.Merge(rolled.tally(id, opts.Wave, it)); err != nil {
 					return nil, fmt.Errorf("cx: eNPS items use different scales: %w", err)
 				}
 			}
@@ -379,7 +425,7 @@ func NewScorecard(h *Hierarchy, s survey.Survey, t *Tallies, opts ScorecardOptio
 		c.Significant = adjusted[i] < opts.FDR
 	}
 	sc.Tests = len(tests)
-	sc.Reliability, err = reliability(s, t, opts.Wave, names, opts)
+	sc.Reliability, err = reliability(s, patterns, names, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -406,12 +452,11 @@ func rollInvited(h *Hierarchy, invited map[string]int) map[string]int {
 
 // reliability computes, per behavior with a reliability group, Cronbach's
 // alpha over the organization from the response patterns of the wave.
-func reliability(s survey.Survey, t *Tallies, wave string, behaviors []string, opts ScorecardOptions) ([]Reliability, error) {
+func reliability(s survey.Survey, byGroup map[string][]patternCount, behaviors []string, opts ScorecardOptions) ([]Reliability, error) {
 	groups := ReliabilityGroups(s)
 	if len(groups) == 0 {
 		return nil, nil
 	}
-	byGroup := patternsOf(t, wave)
 	var out []Reliability
 	for _, b := range behaviors {
 		for _, g := range groups {
@@ -440,10 +485,19 @@ type patternCount struct {
 
 // patternsOf returns the patterns of one wave by group key.
 func patternsOf(t *Tallies, wave string) map[string][]patternCount {
-	out := map[string][]patternCount{}
+	return patternsByWave(t, []string{wave})[wave]
+}
+
+// patternsByWave returns the patterns of the given waves by wave and group
+// key, in one pass over the tallies.
+func patternsByWave(t *Tallies, waves []string) map[string]map[string][]patternCount {
+	out := make(map[string]map[string][]patternCount, len(waves))
+	for _, w := range waves {
+		out[w] = map[string][]patternCount{}
+	}
 	for pk, n := range t.Patterns {
-		if pk.Wave == wave {
-			out[pk.Items] = append(out[pk.Items], patternCount{pk.Pattern, n})
+		if byGroup, ok := out[pk.Wave]; ok {
+			byGroup[pk.Items] = append(byGroup[pk.Items], patternCount{pk.Pattern, n})
 		}
 	}
 	return out

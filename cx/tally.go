@@ -248,7 +248,7 @@ type Tallier struct {
 	texts  [][]string // decoded pattern texts of dense groups, by code
 	// cache maps recent (unit, wave) pairs to their block without
 	// hashing whole strings.
-	cache [blockCacheSize]struct{ b *block }
+	cache [1 << blockCacheBits]struct{ b *block }
 	waves map[string]*waveBlock
 	vals  []int
 }
@@ -361,18 +361,21 @@ func (t *Tallier) block(unit, wave string) *block {
 // cacheSlot hashes the last bytes of a unit and wave ID, where IDs of the
 // same kind usually differ, into a slot of the block cache.
 func cacheSlot(unit, wave string) int {
-	h := uint32(len(unit))*0x9e3779b1 ^ uint32(len(wave))
+	h := uint64(len(unit))<<32 ^ uint64(len(wave))
 	for i := max(0, len(unit)-4); i < len(unit); i++ {
-		h = (h ^ uint32(unit[i])) * 0x01000193
+		h = (h ^ uint64(unit[i])) * 0x100000001b3
 	}
 	for i := max(0, len(wave)-3); i < len(wave); i++ {
-		h = (h ^ uint32(wave[i])) * 0x01000193
+		h = (h ^ uint64(wave[i])) * 0x100000001b3
 	}
-	return int(h>>16) & (blockCacheSize - 1)
+	h *= 0x9e3779b97f4a7c15
+	return int(h >> (64 - blockCacheBits))
 }
 
-// blockCacheSize is the number of slots of the block cache, a power of 2.
-const blockCacheSize = 1 << 12
+// blockCacheBits sets the number of slots of the block cache, 1 << bits:
+// enough for the teams of a large organization times a year of waves to
+// rarely share a slot.
+const blockCacheBits = 14
 
 func (t *Tallier) wave(w string) *waveBlock {
 	wb := t.waves[w]
@@ -518,19 +521,31 @@ func (t *Tallier) Merge(o *Tallier) error {
 	return nil
 }
 
-// Tallies returns what has been tallied.
+// Tallies returns what has been tallied. The answers and the patterns are
+// gathered concurrently.
 func (t *Tallier) Tallies() *Tallies {
-	out := &Tallies{Survey: t.s.ID,
-		Answers:     make(map[Cell]metrics.Tally, len(t.blocks)*len(t.items)),
-		Respondents: make(map[Group]int64, len(t.blocks)),
-		Comments:    map[Group]int64{},
-	}
+	out := &Tallies{Survey: t.s.ID}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		out.Patterns = t.patterns()
+	}()
+	out.Answers, out.Respondents, out.Comments = t.answers()
+	<-done
+	return out
+}
+
+// answers gathers the answers, respondents and comments of every block.
+func (t *Tallier) answers() (map[Cell]metrics.Tally, map[Group]int64, map[Group]int64) {
+	answers := make(map[Cell]metrics.Tally, len(t.blocks)*len(t.items))
+	respondents := make(map[Group]int64, len(t.blocks))
+	comments := map[Group]int64{}
 	// One backing array for every cell's counts.
 	backing := make([]int64, len(t.blocks)*t.width)
 	for k, b := range t.blocks {
-		out.Respondents[k] += b.respondents
+		respondents[k] += b.respondents
 		if b.comments > 0 {
-			out.Comments[k] += b.comments
+			comments[k] += b.comments
 		}
 		cells := backing[:t.width:t.width]
 		backing = backing[t.width:]
@@ -542,10 +557,15 @@ func (t *Tallier) Tallies() *Tallies {
 				n += c
 			}
 			if n > 0 {
-				out.Answers[Cell{k.Unit, k.Wave, it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: counts}
+				answers[Cell{k.Unit, k.Wave, it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: counts}
 			}
 		}
 	}
+	return answers, respondents, comments
+}
+
+// patterns gathers the response patterns of every wave.
+func (t *Tallier) patterns() map[PatternKey]int64 {
 	npat := 0
 	for _, wb := range t.waves {
 		wb.flushAll()
@@ -558,20 +578,20 @@ func (t *Tallier) Tallies() *Tallies {
 			npat += len(wb.sparse[gi]) + len(wb.text[gi])
 		}
 	}
-	out.Patterns = make(map[PatternKey]int64, npat)
+	out := make(map[PatternKey]int64, npat)
 	for w, wb := range t.waves {
 		for gi := range t.groups {
 			g := &t.groups[gi]
 			for code, c := range wb.dense[gi] {
 				if c != 0 {
-					out.Patterns[PatternKey{w, g.key, t.denseText(gi, code)}] += c
+					out[PatternKey{w, g.key, t.denseText(gi, code)}] += c
 				}
 			}
 			for code, c := range wb.sparse[gi] {
-				out.Patterns[PatternKey{w, g.key, t.decode(*g, code)}] += c
+				out[PatternKey{w, g.key, t.decode(*g, code)}] += c
 			}
 			for p, c := range wb.text[gi] {
-				out.Patterns[PatternKey{w, g.key, p}] += c
+				out[PatternKey{w, g.key, p}] += c
 			}
 		}
 	}

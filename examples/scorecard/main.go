@@ -28,6 +28,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,6 +51,8 @@ type config struct {
 	all      bool
 	workers  int
 	minGroup int
+	cpuprof  string
+	memprof  string
 }
 
 func run(ctx context.Context, w io.Writer, args []string) error {
@@ -60,8 +64,21 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	fs.BoolVar(&cfg.all, "all", false, "print every unit, not only the organization and its divisions")
 	fs.IntVar(&cfg.workers, "workers", 0, "goroutines parsing the responses (0: one per core)")
 	fs.IntVar(&cfg.minGroup, "min-group", 5, "minimum respondents for a unit's figures to be shown")
+	fs.StringVar(&cfg.cpuprof, "cpuprofile", "", "write a CPU profile to this file")
+	fs.StringVar(&cfg.memprof, "memprofile", "", "write a heap profile to this file once the scorecards are computed")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if cfg.cpuprof != "" {
+		f, err := os.Create(cfg.cpuprof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if cfg.data == "" {
 		fs.Usage()
@@ -75,13 +92,24 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return fmt.Errorf("%s: need at least two waves to compare, found %d", cfg.data, len(d.waves))
 	}
 	first, last := d.waves[0], d.waves[len(d.waves)-1]
-	sc, err := cx.NewScorecard(d.h, d.s, d.t, cx.ScorecardOptions{Wave: last, Baseline: first, MinGroup: cfg.minGroup})
+	// The scorecard shown, then with -bench one per wave for the
+	// workload, all computed together.
+	opts := []cx.ScorecardOptions{{Wave: last, Baseline: first, MinGroup: cfg.minGroup}}
+	if cfg.bench {
+		opts = append(opts, benchOptions(d, cfg)...)
+	}
+	scs, err := d.t.Scorecards(d.h, opts...)
 	if err != nil {
 		return err
 	}
-	printScorecard(w, d.h, sc, cfg.all)
+	if cfg.memprof != "" {
+		if err := writeHeapProfile(cfg.memprof); err != nil {
+			return err
+		}
+	}
+	printScorecard(w, d.h, scs[0], cfg.all)
 	if cfg.bench {
-		return bench(w, d, cfg)
+		bench(w, d, scs[1:])
 	}
 	return nil
 }
@@ -90,7 +118,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 type data struct {
 	h     *cx.Hierarchy
 	s     survey.Survey
-	t     *cx.Tallies
+	t     *cx.Tallier
 	waves []string
 }
 
@@ -122,7 +150,7 @@ func load(ctx context.Context, cfg config) (*data, error) {
 		return nil, err
 	}
 	defer f.Close()
-	t, err := cx.TallyCSV(ctx, f, s, nil, cfg.workers)
+	t, err := cx.TallierFromCSV(ctx, f, s, nil, cfg.workers)
 	if err != nil {
 		return nil, fmt.Errorf("responses.csv: %w", err)
 	}
@@ -202,16 +230,39 @@ func trunc(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// bench computes the workload of shared/bench/README.md from the tallies:
-// suppressed groups over every wave and level, listwise alpha per wave and
-// behavior, last-against-first change tests of the teams with BH control,
-// and the checksum.
-func bench(w io.Writer, d *data, cfg config) error {
-	rolled, err := d.t.RollUp(d.h)
-	if err != nil {
-		return err
-	}
+// benchOptions returns the scorecard options of the workload of
+// shared/bench/README.md: every wave, listwise reliability, and in the last
+// wave the change of the teams since the first.
+func benchOptions(d *data, cfg config) []cx.ScorecardOptions {
 	first, last := d.waves[0], d.waves[len(d.waves)-1]
+	var opts []cx.ScorecardOptions
+	for _, wave := range d.waves {
+		o := cx.ScorecardOptions{Wave: wave, MinGroup: cfg.minGroup, Listwise: true}
+		if wave == last {
+			o.Baseline, o.ChangeScope = first, cx.LeavesOnly
+		}
+		opts = append(opts, o)
+	}
+	return opts
+}
+
+// bench prints the result lines of the workload from its scorecards, one
+// per wave in order: suppressed groups over every wave and level, mean
+// listwise alpha, significant changes of the teams after BH control, and
+// the checksum.
+func bench(w io.Writer, d *data, scs []*cx.Scorecard) {
+	// Respondents per unit and wave, rolled up, to tell groups nobody
+	// answered in from groups too small to show.
+	answered := map[cx.Group]bool{}
+	for g, n := range d.t.Respondents() {
+		if n == 0 {
+			continue
+		}
+		answered[g] = true
+		for _, a := range d.h.Ancestors(g.Unit) {
+			answered[cx.Group{Unit: a, Wave: g.Wave}] = true
+		}
+	}
 	var (
 		suppressed   int
 		checksum     float64
@@ -219,19 +270,11 @@ func bench(w io.Writer, d *data, cfg config) error {
 		significant  int
 		changesTotal int
 	)
-	for _, wave := range d.waves {
-		opts := cx.ScorecardOptions{Wave: wave, MinGroup: cfg.minGroup, Listwise: true}
-		if wave == last {
-			opts.Baseline, opts.ChangeScope = first, cx.LeavesOnly
-		}
-		sc, err := cx.NewScorecard(d.h, d.s, d.t, opts)
-		if err != nil {
-			return err
-		}
+	for _, sc := range scs {
 		for _, u := range sc.Units {
 			if u.Suppressed {
 				// Groups nobody answered in are not groups of the data.
-				if rolled.Respondents[cx.Group{Unit: u.Unit, Wave: wave}] > 0 {
+				if answered[cx.Group{Unit: u.Unit, Wave: sc.Wave}] {
 					suppressed++
 				}
 				continue
@@ -252,7 +295,7 @@ func bench(w io.Writer, d *data, cfg config) error {
 			alphas = append(alphas, r.Alpha.Raw)
 			checksum += r.Alpha.Raw
 		}
-		if wave == last {
+		if sc.Baseline != "" {
 			changesTotal = sc.Tests
 		}
 	}
@@ -262,5 +305,17 @@ func bench(w io.Writer, d *data, cfg config) error {
 	}
 	fmt.Fprintf(w, "groups_suppressed=%d alpha_mean=%.6f significant_changes=%d of %d\n", suppressed, sum/float64(len(alphas)), significant, changesTotal)
 	fmt.Fprintf(w, "checksum=%.6f\n", checksum)
-	return nil
+}
+
+func writeHeapProfile(path string) error {
+	runtime.GC() // the profile shows the heap as of the last collection
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -1,0 +1,314 @@
+package cx
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/cxculture/cxculture/metrics"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// rolled holds the answers and respondents of a few waves of tallies,
+// rolled up a hierarchy, in flat arrays: one block of counts per unit and
+// wave, with the items of the survey side by side. It is what a scorecard
+// reads; building it costs one pass over the tallies and no allocation per
+// cell.
+type rolled struct {
+	h      *Hierarchy
+	keep   map[string]bool // the waves rolled up
+	chains map[Group][]*rolledBlock
+	items  []survey.Item
+	offset map[string]int // item ID → start of its counts in a block
+	width  int
+	blocks map[Group]*rolledBlock
+	slab   []int64
+}
+
+// rolledReader reads a rolled view; unlike the view, which is safe for
+// concurrent reads, a reader serves one goroutine.
+type rolledReader struct {
+	*rolled
+	// scratch holds the pooled counts of one behavior.
+	scratch []int64
+}
+
+type rolledBlock struct {
+	counts      []int64
+	respondents int64
+}
+
+// rollUpWaves rolls the answers and respondents of the given waves of t up
+// h. A unit of t missing from h is an error wrapping [ErrNotFound]; a cell
+// whose scale differs from its item's is an error wrapping [ErrInvalid].
+// Cells of items not in s are not scored and are left out.
+func rollUpWaves(h *Hierarchy, s survey.Survey, t *Tallies, waves ...string) (*rolled, error) {
+	r := newRolled(h, s, waves)
+	for g, n := range t.Respondents {
+		if !r.keep[g.Wave] {
+			continue
+		}
+		c, err := r.chain(g.Unit, g.Wave)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range c {
+			b.respondents += n
+		}
+	}
+	index := make(map[string]int, len(s.Items))
+	for i, it := range s.Items {
+		index[it.ID] = i
+	}
+	for k, v := range t.Answers {
+		if !r.keep[k.Wave] {
+			continue
+		}
+		i, ok := index[k.Item]
+		if !ok {
+			continue
+		}
+		it := s.Items[i]
+		if v.N() == 0 {
+			continue
+		}
+		if v.Min != it.Scale.Min || v.Max != it.Scale.Max || len(v.Counts) != it.Scale.Points() {
+			return nil, fmt.Errorf("cx: tallies of %s/%s/%s are on [%d,%d], the item's scale is %s: %w",
+				k.Unit, k.Wave, k.Item, v.Min, v.Max, it.Scale, ErrInvalid)
+		}
+		c, err := r.chain(k.Unit, k.Wave)
+		if err != nil {
+			return nil, err
+		}
+		off := r.offset[k.Item]
+		for _, b := range c {
+			dst := b.counts[off : off+len(v.Counts)]
+			for j, n := range v.Counts {
+				dst[j] += n
+			}
+		}
+	}
+	return r, nil
+}
+
+// newRolled returns an empty view of the given waves of survey s over h.
+func newRolled(h *Hierarchy, s survey.Survey, waves []string) *rolled {
+	r := &rolled{h: h, items: s.Items, offset: make(map[string]int, len(s.Items)), blocks: map[Group]*rolledBlock{},
+		keep: make(map[string]bool, len(waves)), chains: map[Group][]*rolledBlock{}}
+	for _, it := range s.Items {
+		r.offset[it.ID] = r.width
+		r.width += it.Scale.Points()
+	}
+	for _, w := range waves {
+		r.keep[w] = true
+	}
+	return r
+}
+
+// chain returns the blocks of a unit and its ancestors in a wave.
+func (r *rolled) chain(unit, wave string) ([]*rolledBlock, error) {
+	if c, ok := r.chains[Group{unit, wave}]; ok {
+		return c, nil
+	}
+	if !r.h.Has(unit) {
+		return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", unit, ErrNotFound)
+	}
+	ids := withAncestors(r.h, unit)
+	c := make([]*rolledBlock, len(ids))
+	for i, id := range ids {
+		c[i] = r.block(id, wave)
+	}
+	r.chains[Group{unit, wave}] = c
+	return c, nil
+}
+
+// block returns the block of a unit and wave, creating it empty.
+func (r *rolled) block(unit, wave string) *rolledBlock {
+	g := Group{unit, wave}
+	if b := r.blocks[g]; b != nil {
+		return b
+	}
+	if len(r.slab) < r.width {
+		r.slab = make([]int64, max(r.width*64, 1024))
+	}
+	b := &rolledBlock{counts: r.slab[:r.width:r.width]}
+	r.slab = r.slab[r.width:]
+	r.blocks[g] = b
+	return b
+}
+
+// respondents returns the respondents of a unit in a wave, rolled up.
+func (r *rolled) respondents(unit, wave string) int64 {
+	if b := r.blocks[Group{unit, wave}]; b != nil {
+		return b.respondents
+	}
+	return 0
+}
+
+// tally returns the answers to one item of a unit in a wave; the counts
+// alias the block and must not be changed.
+func (r *rolled) tally(unit, wave string, it survey.Item) metrics.Tally {
+	b := r.blocks[Group{unit, wave}]
+	off, ok := r.offset[it.ID]
+	if b == nil || !ok {
+		return metrics.Tally{}
+	}
+	p := it.Scale.Points()
+	return metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: b.counts[off : off+p : off+p]}
+}
+
+// pooled returns the favorable answers of items in a unit and wave, after
+// reverse keying, and their pooled keyed answers as one tally, with
+// sameScale false when the items use different scales. The pooled tally
+// is valid until the next call.
+func (r *rolledReader) pooled(unit, wave string, items []survey.Item) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
+	sameScale = true
+	b := r.blocks[Group{unit, wave}]
+	if b == nil {
+		return fav, all, true
+	}
+	for _, it := range items {
+		off, ok := r.offset[it.ID]
+		if !ok {
+			continue
+		}
+		lo, hi := it.Scale.Min, it.Scale.Max
+		counts := b.counts[off : off+it.Scale.Points()]
+		var n int64
+		for _, c := range counts {
+			n += c
+		}
+		if n == 0 {
+			continue
+		}
+		if all.Counts == nil {
+			all = metrics.Tally{Min: lo, Max: hi, Counts: r.scratchCounts(len(counts))}
+		} else if all.Min != lo || all.Max != hi {
+			sameScale = false
+		}
+		for j, c := range counts {
+			v := lo + j
+			if it.Reverse {
+				v = lo + hi - v
+			}
+			if v >= it.Scale.FavorableMin && v <= it.Scale.FavorableMax {
+				fav.Successes += c
+			}
+			if sameScale {
+				all.Counts[v-lo] += c
+			}
+		}
+		fav.N += n
+	}
+	return fav, all, sameScale
+}
+
+func (r *rolledReader) scratchCounts(n int) []int64 {
+	if cap(r.scratch) < n {
+		r.scratch = make([]int64, n)
+	}
+	s := r.scratch[:n]
+	clear(s)
+	return s
+}
+
+// Scorecards computes scorecards straight from what t has tallied: each
+// equals what [NewScorecards](h, t.Survey(), t.Tallies(), opts...) returns,
+// without building the [Tallies] maps, which saves their memory and time
+// when a program scores a file it has just read (see [TallierFromCSV]).
+// Errors are those of NewScorecards.
+func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scorecard, error) {
+	waves, scored, err := prepareScorecards(opts)
+	if err != nil || len(opts) == 0 {
+		return nil, err
+	}
+	r := newRolled(h, t.s, waves)
+	for k, b := range t.blocks {
+		if !r.keep[k.Wave] {
+			continue
+		}
+		c, err := r.chain(k.Unit, k.Wave)
+		if err != nil {
+			return nil, err
+		}
+		for _, rb := range c {
+			rb.respondents += b.respondents
+			dst := rb.counts[:len(b.counts)]
+			for i, n := range b.counts {
+				dst[i] += n
+			}
+		}
+	}
+	patterns := make(map[string]map[string][]patternCount, len(scored))
+	for _, w := range scored {
+		if _, ok := patterns[w]; ok {
+			continue
+		}
+		byGroup := map[string][]patternCount{}
+		patterns[w] = byGroup
+		wb := t.waves[w]
+		if wb == nil {
+			continue
+		}
+		wb.flushAll()
+		for gi := range t.groups {
+			g := &t.groups[gi]
+			var pcs []patternCount
+			for code, c := range wb.dense[gi] {
+				if c != 0 {
+					pcs = append(pcs, patternCount{t.denseText(gi, code), c})
+				}
+			}
+			for code, c := range wb.sparse[gi] {
+				pcs = append(pcs, patternCount{t.decode(*g, code), c})
+			}
+			for p, c := range wb.text[gi] {
+				pcs = append(pcs, patternCount{p, c})
+			}
+			byGroup[g.key] = pcs
+		}
+	}
+	return scoreAll(h, t.s, r, patterns, opts)
+}
+
+// Waves returns the distinct waves tallied, sorted.
+func (t *Tallier) Waves() []string {
+	set := map[string]bool{}
+	for g := range t.blocks {
+		set[g.Wave] = true
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+// Respondents returns the number of responses tallied per unit and wave,
+// as [Tallies.Respondents] does.
+func (t *Tallier) Respondents() map[Group]int64 {
+	out := make(map[Group]int64, len(t.blocks))
+	for g, b := range t.blocks {
+		out[g] = b.respondents
+	}
+	return out
+}
+
+// pooled returns the keyed answers of items in one unit and wave of t
+// merged into one tally, or sameScale false when the items use different
+// scales.
+func pooled(t *Tallies, unit, wave string, items []survey.Item) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
+	sameScale = true
+	for _, it := range items {
+		c, ok := t.Answers[Cell{unit, wave, it.ID}]
+		if !ok || c.N() == 0 {
+			continue
+		}
+		if it.Reverse {
+			c = c.Reversed()
+		}
+		f := c.Share(it.Scale.FavorableMin, it.Scale.FavorableMax)
+		fav.Successes += f.Successes
+		fav.N += f.N
+		if err := all.Merge(c); err != nil {
+			sameScale = false
+		}
+	}
+	return fav, all, sameScale
+}

@@ -1,0 +1,187 @@
+package cx_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"reflect"
+	"strconv"
+
+	"testing"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/internal/cxgen"
+	"github.com/cxculture/cxculture/survey"
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/prop"
+)
+
+// scoringCase is generated data to score: a hierarchy, a survey and
+// responses over a few waves.
+type scoringCase struct {
+	h     *cx.Hierarchy
+	s     survey.Survey
+	rows  []survey.Response
+	waves []string
+}
+
+func (c scoringCase) String() string {
+	return fmt.Sprintf("%d units, %d items, %d responses, waves %v", len(c.h.IDs()), len(c.s.Items), len(c.rows), c.waves)
+}
+
+func genScoringCase(r *rand.Rand) scoringCase {
+	units := cxgen.UnitsFrom(r, 12)
+	h, err := cx.NewHierarchy(units)
+	if err != nil {
+		panic(err) // the generator makes valid trees
+	}
+	s := cxgen.SurveyFrom(r, "pulse")
+	waves := []string{"w1", "w2", "w3"}[:1+r.Intn(3)]
+	ids := cxgen.UnitIDs(units)
+	var rows []survey.Response
+	for range r.Intn(300) {
+		resp := survey.Response{Survey: s.ID, Wave: waves[r.Intn(len(waves))], Unit: ids[r.Intn(len(ids))], Answers: map[string]int{}}
+		for _, it := range s.Items {
+			if r.Intn(6) > 0 {
+				resp.Answers[it.ID] = it.Scale.Min + r.Intn(it.Scale.Points())
+			}
+		}
+		if r.Intn(4) == 0 {
+			resp.Comment = "c" + strconv.Itoa(r.Intn(9))
+		}
+		rows = append(rows, resp)
+	}
+	return scoringCase{h: h, s: s, rows: rows, waves: waves}
+}
+
+// options returns one scorecard per wave, each against the first wave
+// where it can.
+func (c scoringCase) options(minGroup int) []cx.ScorecardOptions {
+	var opts []cx.ScorecardOptions
+	for i, w := range c.waves {
+		o := cx.ScorecardOptions{Wave: w, MinGroup: minGroup, Listwise: i%2 == 1}
+		if i > 0 {
+			o.Baseline = c.waves[0]
+		}
+		opts = append(opts, o)
+	}
+	return opts
+}
+
+// TestScorecardPathsAgree states that the three ways to score agree:
+// NewScorecard one wave at a time, NewScorecards in one batch, and
+// Tallier.Scorecards without building the tallies.
+func TestScorecardPathsAgree(t *testing.T) {
+	p := cxgen.NewProperties(t, 200)
+	p.Property("NewScorecard = NewScorecards = Tallier.Scorecards", prop.ForAll(
+		func(c scoringCase, minGroup int) string {
+			tl := cx.NewTallier(c.s)
+			for _, r := range c.rows {
+				if err := tl.Add(r); err != nil {
+					return "tally: " + err.Error()
+				}
+			}
+			tallies := tl.Tallies()
+			opts := c.options(minGroup)
+			one := make([]*cx.Scorecard, len(opts))
+			var oneErr error
+			for i, o := range opts {
+				sc, err := cx.NewScorecard(c.h, c.s, tallies, o)
+				if err != nil {
+					oneErr = err
+					break
+				}
+				one[i] = sc
+			}
+			batch, batchErr := cx.NewScorecards(c.h, c.s, tallies, c.options(minGroup)...)
+			direct, directErr := tl.Scorecards(c.h, c.options(minGroup)...)
+			if (oneErr == nil) != (batchErr == nil) || (batchErr == nil) != (directErr == nil) {
+				return fmt.Sprintf("errors differ: one %v, batch %v, direct %v", oneErr, batchErr, directErr)
+			}
+			if oneErr != nil {
+				return ""
+			}
+			for i := range one {
+				if !equalNaN(reflect.ValueOf(one[i]), reflect.ValueOf(batch[i])) {
+					return fmt.Sprintf("wave %s: NewScorecard %+v\nNewScorecards %+v", opts[i].Wave, *one[i], *batch[i])
+				}
+				if !equalNaN(reflect.ValueOf(one[i]), reflect.ValueOf(direct[i])) {
+					return fmt.Sprintf("wave %s: NewScorecard %+v\nTallier.Scorecards %+v", opts[i].Wave, *one[i], *direct[i])
+				}
+			}
+			return ""
+		},
+		cxgen.From(genScoringCase), gopter.Gen(func(gp *gopter.GenParameters) *gopter.GenResult {
+			return gopter.NewGenResult(1+gp.Rng.Intn(6), gopter.NoShrinker)
+		}),
+	))
+	p.Run()
+}
+
+// equalNaN is reflect.DeepEqual with NaN equal to NaN.
+func equalNaN(a, b reflect.Value) bool {
+	if a.Kind() != b.Kind() {
+		return false
+	}
+	switch a.Kind() {
+	case reflect.Float32, reflect.Float64:
+		x, y := a.Float(), b.Float()
+		return x == y || math.IsNaN(x) && math.IsNaN(y)
+	case reflect.Pointer, reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return equalNaN(a.Elem(), b.Elem())
+	case reflect.Slice, reflect.Array:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !equalNaN(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !equalNaN(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Map:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for _, k := range a.MapKeys() {
+			if !equalNaN(a.MapIndex(k), b.MapIndex(k)) {
+				return false
+			}
+		}
+		return true
+	default:
+		return reflect.DeepEqual(a.Interface(), b.Interface())
+	}
+}
+
+// TestTallierWavesAndRespondents checks the tallier's own summaries
+// against the tallies it returns.
+func TestTallierWavesAndRespondents(t *testing.T) {
+	c := genScoringCase(rand.New(rand.NewSource(7)))
+	tl := cx.NewTallier(c.s)
+	for _, r := range c.rows {
+		if err := tl.Add(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tallies := tl.Tallies()
+	if got, want := tl.Waves(), tallies.Waves(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Waves() = %v, the tallies have %v", got, want)
+	}
+	if got, want := tl.Respondents(), tallies.Respondents; !reflect.DeepEqual(got, want) {
+		t.Errorf("Respondents() = %v, the tallies have %v", got, want)
+	}
+	if len(c.rows) > 0 && len(tl.Respondents()) == 0 {
+		t.Error("no respondents counted")
+	}
+}
