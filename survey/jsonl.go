@@ -90,8 +90,16 @@ func (jr *JSONLReader) decode(b []byte) (Response, *ParseError) {
 		switch {
 		case errors.As(err, &se):
 			return r, &ParseError{Column: int(se.Offset), Reason: "malformed JSON: " + se.Error()}
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return r, &ParseError{Column: len(bytes.TrimRight(b, " \t\r\n")) + 1, Reason: "malformed JSON: the line ends inside a value"}
+		case errors.As(err, &te) && te.Field == "":
+			return r, &ParseError{Reason: fmt.Sprintf("a line must hold one JSON object, not %s", te.Value)}
 		case errors.As(err, &te):
-			return r, &ParseError{Header: te.Field, Reason: fmt.Sprintf("field %s: %s is not a %s", te.Field, te.Value, te.Type)}
+			field := te.Field
+			if field == "answers" {
+				field = badAnswer(b)
+			}
+			return r, &ParseError{Header: field, Reason: fmt.Sprintf("field %s: %s is not %s", field, te.Value, kindName(te.Type.Kind().String()))}
 		}
 		return r, &ParseError{Reason: "malformed response: " + strings.TrimPrefix(err.Error(), "json: ")}
 	}
@@ -114,6 +122,37 @@ func (jr *JSONLReader) decode(b []byte) (Response, *ParseError) {
 		}
 	}
 	return r.Normalize(), nil
+}
+
+// badAnswer returns "answers.ID" for the first answer (by ID) of a line
+// that is not an integer, or "answers".
+func badAnswer(b []byte) string {
+	var v struct {
+		Answers map[string]json.RawMessage `json:"answers"`
+	}
+	if json.Unmarshal(b, &v) != nil {
+		return "answers"
+	}
+	for _, id := range sortedKeys(v.Answers) {
+		var n int
+		if json.Unmarshal(v.Answers[id], &n) != nil {
+			return "answers." + id
+		}
+	}
+	return "answers"
+}
+
+// kindName names what a JSON value should have been.
+func kindName(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"):
+		return "an integer"
+	case kind == "map", kind == "struct":
+		return "an object"
+	case kind == "slice", kind == "array":
+		return "an array"
+	}
+	return "a " + kind
 }
 
 // JSONLWriter writes responses as JSON Lines that [JSONLReader] reads back
