@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Rotation is a rule for asking a bank of items a few at a time: short
@@ -198,9 +199,19 @@ func (r Rotation) Plan(s Survey) (RotationPlan, error) {
 // would, and the gap that would fit MaxItems if any.
 func (r Rotation) impossible(s Survey, groups [][]string, loose []string, need func(int) int) error {
 	minItems := (need(r.Every) + r.Every - 1) / r.Every
-	msg := fmt.Sprintf("%d items per wave cannot ask the %d anchors and one item of each of the %d other constructs in every wave "+
-		"and each of the %d items of survey %q at least every %d waves: that needs at least %d items per wave",
-		r.MaxItems, len(r.Anchors), len(groups), len(s.Items), s.ID, r.Every, minItems)
+	var every []string
+	if len(r.Anchors) > 0 {
+		every = append(every, fmt.Sprintf("the %d anchors", len(r.Anchors)))
+	}
+	if len(groups) > 0 {
+		every = append(every, fmt.Sprintf("one item of each of the %d constructs without an anchor", len(groups)))
+	}
+	msg := fmt.Sprintf("%d items per wave cannot ask", r.MaxItems)
+	if len(every) > 0 {
+		msg += " " + strings.Join(every, " and ") + " in every wave and"
+	}
+	msg += fmt.Sprintf(" each of the %d items of survey %q at least every %d waves: that needs at least %d items per wave",
+		len(s.Items), s.ID, r.Every, minItems)
 	// A longer gap helps only while the per-wave minimum fits.
 	if floor := len(r.Anchors) + len(groups); floor <= r.MaxItems && (floor < r.MaxItems || len(loose) == 0) {
 		for p := r.Every + 1; p <= len(s.Items)+1; p++ {

@@ -76,12 +76,12 @@ func TestRotationImpossible(t *testing.T) {
 	require.True(t, ok)
 	require.Len(t, ve.Problems, 1)
 	assert.Equal(t, "max_items", ve.Problems[0].Field)
-	assert.Contains(t, ve.Problems[0].Message, "6 other constructs in every wave")
+	assert.Contains(t, ve.Problems[0].Message, "cannot ask one item of each of the 6 constructs without an anchor in every wave and each of the 11 items")
 	assert.Contains(t, ve.Problems[0].Message, "at least 6 items per wave")
 
 	_, err = survey.Rotation{MaxItems: 7, Every: 2, Anchors: survey.AnchorItems(s)}.Plan(s)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "at least 9 items per wave, or a gap of 5 waves")
+	assert.Contains(t, err.Error(), "7 items per wave cannot ask the 6 anchors in every wave and each of the 11 items of survey \"culture_pulse\" at least every 2 waves: that needs at least 9 items per wave, or a gap of 5 waves")
 	_, err = survey.Rotation{MaxItems: 7, Every: 5, Anchors: survey.AnchorItems(s)}.Plan(s)
 	assert.NoError(t, err, "the gap the error proposes works")
 

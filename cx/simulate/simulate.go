@@ -170,9 +170,8 @@ type Config struct {
 	CommentRate float64
 	// Fatigue in [0, 1) is survey fatigue per wave: the response rate
 	// and the comment length are multiplied by (1-Fatigue) each wave,
-	// and the share of skipped answers grows by the same factor's
-	// complement: in wave w the skip probability is
-	// 1 - (1-MissingRate)(1-Fatigue)^w.
+	// and the share of answered items by (1-Fatigue/4): in wave w (from
+	// 0) the skip probability is 1 - (1-MissingRate)(1-Fatigue/4)^w.
 	Fatigue float64
 
 	// Customers, if set, adds customer responses to the A-11 survey.
@@ -555,7 +554,7 @@ func (d *Data) respond() {
 	for w, wave := range d.Waves {
 		decay := math.Pow(1-cfg.Fatigue, float64(w))
 		rate := cfg.ResponseRate * decay
-		skip := 1 - (1-cfg.MissingRate)*decay
+		skip := 1 - (1-cfg.MissingRate)*math.Pow(1-cfg.Fatigue/4, float64(w))
 		for _, team := range d.Teams {
 			r := d.rng("wave", wave.ID, team)
 			for _, p := range d.people(team) {
