@@ -49,10 +49,14 @@ func openSQLiteAt(t testing.TB, path string) *sqlstore.Store {
 	return s
 }
 
-// postgresDSN returns the test database's DSN, or skips the test.
+// postgresDSN returns the test database's DSN, or skips the test; in CI
+// (CI=true), where .ci/run sets the DSN, the test fails instead.
 func postgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv(dsnEnv)
+	if dsn == "" && os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not set, but CI is: in CI the PostgreSQL tests run (.ci/run starts a PostgreSQL and sets it)", dsnEnv)
+	}
 	if dsn == "" {
 		t.Skipf("%s is not set: no PostgreSQL to test against", dsnEnv)
 	}

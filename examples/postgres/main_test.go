@@ -14,10 +14,13 @@ import (
 
 // schemaDSN returns a DSN for a new schema of the test database, dropped
 // at the end of the test; the test skips when CXCULTURE_POSTGRES_DSN is
-// unset.
+// unset, except in CI (CI=true), where it fails.
 func schemaDSN(t *testing.T) string {
 	t.Helper()
 	dsn := os.Getenv(dsnEnv)
+	if dsn == "" && os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not set, but CI is: in CI the example runs against the PostgreSQL .ci/run starts", dsnEnv)
+	}
 	if dsn == "" {
 		t.Skipf("%s is not set: no PostgreSQL to run the example against", dsnEnv)
 	}
