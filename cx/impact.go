@@ -94,11 +94,20 @@ type Impact struct {
 //	       − mean over comparison units of (after − before)
 //
 // where a unit's before and after values pool its shown waves of each
-// period. Its interval and test are Welch's (R t.test(dT, dC)) on the
-// units' changes, so variation between units, and within respondents
-// across items, is accounted for. With a single treated unit, the unit's
-// own sampling variance, inflated by the dispersion of the comparison
-// units (see [UnitEffect]), stands in for the treated group's variance.
+// period. With at least 5 treated units its interval and test are Welch's
+// (R t.test(dT, dC)) on the units' changes, so variation between units,
+// and within respondents across items, is accounted for. With fewer, a t
+// test on so few changes has too few degrees of freedom to be useful, and
+// the variance is model-based, with a z test:
+//
+//	Var = φ Σ_T vᵤ / n_T² + s²_C / n_C
+//
+// with vᵤ the sampling variances of the treated units' changes and φ the
+// dispersion of the comparison units (see [UnitEffect]). DF is then 0.
+// When the sampling variances are unknown (operational metrics with one
+// value per period), Welch's test is used whatever the number of treated
+// units, or, for a single treated unit, the prediction test of
+// [UnitEffect].
 type Effect struct {
 	Measure   string      `json:"measure"`
 	Window    string      `json:"window"`
@@ -167,6 +176,10 @@ type UnitEffect struct {
 	Significant bool             `json:"significant"`
 	Improved    bool             `json:"improved"`
 }
+
+// minWelchUnits is the fewest treated units for which an effect is
+// tested with Welch's t test on the units' changes.
+const minWelchUnits = 5
 
 // periodValue is a unit's pooled value in one period.
 type periodValue struct {
@@ -532,15 +545,41 @@ func didEffect(treated, control []unitChange, m measureSpec, dir culture.Directi
 	}
 	e.TreatedBefore, e.TreatedAfter = avg(treated, false), avg(treated, true)
 	e.ComparisonBefore, e.ComparisonAfter = avg(control, false), avg(control, true)
-	if len(treated) == 1 {
+	known := true
+	for _, c := range treated {
+		known = known && c.v() > 0 && !math.IsNaN(c.v())
+	}
+	if len(treated) == 1 && !known {
 		ue := unitEffect(treated[0], control, "", dir, window, level, m.key)
-		if math.IsNaN(ue.SE) || ue.SE == 0 {
+		if !ue.Estimable || ue.SE == 0 {
 			e.Reason = "the treated unit's change has no estimable variance"
 			return e
 		}
 		e.Estimable = true
 		e.Estimate, e.SE, e.Interval, e.P = ue.Estimate, ue.SE, ue.Interval, ue.P
-		e.DF = 0
+		return e
+	}
+	if len(treated) < minWelchUnits && known {
+		// Too few treated units for a t test on their changes: the
+		// variance is model-based.
+		mT, _, nT := meanVar(treated, "")
+		mC, vC, nC := meanVar(control, "")
+		phi := dispersion(control, "")
+		var sv float64
+		for _, c := range treated {
+			sv += c.v()
+		}
+		e.Estimate = mT - mC
+		e.SE = math.Sqrt(phi*sv/float64(nT*nT) + vC/float64(nC))
+		if math.IsNaN(e.SE) || e.SE == 0 {
+			e.Reason = "the treated units' changes have no estimable variance"
+			e.Estimate, e.SE = 0, 0
+			return e
+		}
+		e.Estimable = true
+		z := distuv.UnitNormal.Quantile(1 - (1-level)/2)
+		e.Interval = metrics.Interval{Lower: e.Estimate - z*e.SE, Upper: e.Estimate + z*e.SE}
+		e.P = 2 * distuv.UnitNormal.CDF(-math.Abs(e.Estimate/e.SE))
 		return e
 	}
 	dT, dC := make([]float64, len(treated)), make([]float64, len(control))
