@@ -1,13 +1,12 @@
 package cx_test
 
 import (
-	"fmt"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
-	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
 	"github.com/leanovate/gopter/prop"
 	"github.com/stretchr/testify/require"
@@ -222,7 +221,6 @@ func TestImpactLiftProperty(t *testing.T) {
 	props.Run()
 }
 
-var _ gopter.Gen
 
 // Five treated units: Welch's test on the units' changes. R 4.2, with
 // the data of TestImpactMatchesR extended by:
