@@ -221,7 +221,6 @@ func TestImpactLiftProperty(t *testing.T) {
 	props.Run()
 }
 
-
 // Five treated units: Welch's test on the units' changes. R 4.2, with
 // the data of TestImpactMatchesR extended by:
 //
