@@ -86,6 +86,8 @@ type Customers struct {
 	// Volume is the mean number of customers a team serves per wave and
 	// channel (default 120).
 	Volume int
+	// ChannelVolumes override Volume for some channels.
+	ChannelVolumes map[string]int
 	// OfferRate is the share of customers offered the survey (default
 	// 0.3).
 	OfferRate float64
@@ -411,6 +413,13 @@ func withDefaults(cfg Config) (Config, error) {
 		if cc.Volume < 0 {
 			bad("customers.volume", fmt.Sprintf("negative volume %d", cc.Volume))
 		}
+		for _, ch := range sortedKeys(cc.ChannelVolumes) {
+			if cc.ChannelVolumes[ch] < 0 {
+				bad("customers.channel_volumes."+ch, fmt.Sprintf("negative volume %d", cc.ChannelVolumes[ch]))
+			} else if !slices.Contains(cc.Channels, ch) {
+				bad("customers.channel_volumes."+ch, "not one of the channels")
+			}
+		}
 		rate("customers.offer_rate", cc.OfferRate, 1)
 		rate("customers.response_rate", cc.ResponseRate, 1)
 		if err := cc.Survey.Validate(); err != nil {
@@ -613,7 +622,11 @@ func (d *Data) customers() {
 			}
 			for _, ch := range c.Channels {
 				r := d.rng("customers", wave.ID, team, ch)
-				volume := max(0, int(math.Round(float64(c.Volume)*(1+0.25*r.NormFloat64()))))
+				mean := c.Volume
+				if v, ok := c.ChannelVolumes[ch]; ok {
+					mean = v
+				}
+				volume := max(0, int(math.Round(float64(mean)*(1+0.25*r.NormFloat64()))))
 				offered := binomial(r, volume, c.OfferRate)
 				answered := binomial(r, offered, c.ResponseRate)
 				d.Volumes = append(d.Volumes, cx.A11Volume{Service: d.service[team], Channel: ch, Unit: team,

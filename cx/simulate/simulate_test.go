@@ -254,6 +254,15 @@ func TestCustomersFollowCulture(t *testing.T) {
 	}
 	assert.Greater(t, mean("d1"), mean("d2")+0.3)
 	assert.Greater(t, mean("d2"), mean("d3")+0.3)
+	quiet, err := simulate.Generate(simulate.Config{Seed: 9, Waves: 4, Customers: &simulate.Customers{ChannelVolumes: map[string]int{"phone": 0}}})
+	require.NoError(t, err)
+	for _, v := range quiet.Volumes {
+		if v.Channel == "phone" {
+			assert.Zero(t, v.Customers)
+		} else {
+			assert.Positive(t, v.Customers)
+		}
+	}
 	services := map[string]bool{}
 	for _, v := range d.Volumes {
 		services[v.Service+"/"+v.Channel] = true
