@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
@@ -248,7 +249,10 @@ type Tallier struct {
 	texts  [][]string // decoded pattern texts of dense groups, by code
 	// cache maps recent (unit, wave) pairs to their block without
 	// hashing whole strings.
-	cache [1 << blockCacheBits]struct{ b *block }
+	cache [1 << blockCacheBits]struct {
+		b          *block
+		unit, wave *byte // where the IDs last looked up here pointed
+	}
 	waves map[string]*waveBlock
 	vals  []int
 }
@@ -346,7 +350,14 @@ func (t *Tallier) Survey() survey.Survey { return t.s }
 
 func (t *Tallier) block(unit, wave string) *block {
 	slot := &t.cache[cacheSlot(unit, wave)]
+	// Callers that intern their IDs (as the CSV readers do) pass the same
+	// string again: comparing where it points saves reading its bytes.
+	if slot.b != nil && slot.unit == unsafe.StringData(unit) && slot.wave == unsafe.StringData(wave) &&
+		len(slot.b.key.Unit) == len(unit) && len(slot.b.key.Wave) == len(wave) {
+		return slot.b
+	}
 	if slot.b != nil && slot.b.key.Unit == unit && slot.b.key.Wave == wave {
+		slot.unit, slot.wave = unsafe.StringData(unit), unsafe.StringData(wave)
 		return slot.b
 	}
 	b := t.blocks[Group{unit, wave}]
@@ -354,7 +365,7 @@ func (t *Tallier) block(unit, wave string) *block {
 		b = &block{key: Group{strings.Clone(unit), strings.Clone(wave)}, counts: make([]int64, t.width), wave: t.wave(wave)}
 		t.blocks[b.key] = b
 	}
-	slot.b = b
+	slot.b, slot.unit, slot.wave = b, unsafe.StringData(unit), unsafe.StringData(wave)
 	return b
 }
 

@@ -361,7 +361,7 @@ func (l *csvLayout) parseTime(f []byte) (time.Time, bool) {
 		mi, ok5 := digits(f[14:16])
 		sec, ok6 := digits(f[17:19])
 		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(mo, y) && h < 24 && mi < 60 && sec < 60 {
-			return time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC), true
+			return time.Unix(unixSeconds(y, mo, d, h, mi, sec), 0).UTC(), true
 		}
 	}
 	t, err := time.ParseInLocation(l.opts.TimeLayout, string(f), l.loc)
@@ -382,8 +382,33 @@ func digits(b []byte) (int, bool) {
 	return n, true
 }
 
+// daysIn returns the number of days of month m of year y (Gregorian).
 func daysIn(m, y int) int {
-	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		return 29
+	}
+	return monthDays[m]
+}
+
+var monthDays = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// unixSeconds returns the Unix time of a valid UTC civil date and time,
+// counting days with the days-from-civil algorithm of Howard Hinnant
+// ("chrono-Compatible Low-Level Date Algorithms").
+func unixSeconds(y, m, d, h, mi, s int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := int64(era)*146097 + int64(doe) - 719468
+	return days*86400 + int64(h*3600+mi*60+s)
 }
 
 // trimSpace is bytes.TrimSpace with a fast path for fields without
