@@ -425,6 +425,11 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 		c.Significant = adjusted[i] < opts.FDR
 	}
 	sc.Tests = len(tests)
+	if rolled.respondents(h.Root(), opts.Wave) < int64(opts.MinGroup) {
+		// The organization itself is suppressed: its reliability, with
+		// its respondent count, is a figure of that group too.
+		return sc, nil
+	}
 	sc.Reliability, err = reliability(s, patterns, names, opts)
 	if err != nil {
 		return nil, err
