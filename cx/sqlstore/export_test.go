@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 // NewAtVersion returns a store over db whose schema is brought to version
@@ -26,3 +27,17 @@ func LatestVersion(d Dialect) int {
 
 // Category exposes the classification of driver errors.
 var Category = category
+
+// MigrateWithExtra upgrades the store's database with the package's
+// migrations followed by further versions, one per SQL text of extra.
+func (s *Store) MigrateWithExtra(ctx context.Context, extra ...string) error {
+	ms, err := migrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	for _, text := range extra {
+		v := len(ms) + 1
+		ms = append(ms, migration{version: v, name: fmt.Sprintf("%04d_extra.sql", v), sql: text})
+	}
+	return s.migrateWith(ctx, ms, -1)
+}

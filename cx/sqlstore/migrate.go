@@ -75,6 +75,11 @@ func (s *Store) migrateTo(ctx context.Context, target int) error {
 	if err != nil {
 		return err
 	}
+	return s.migrateWith(ctx, ms, target)
+}
+
+// migrateWith brings the schema to version target of ms (-1: the last).
+func (s *Store) migrateWith(ctx context.Context, ms []migration, target int) error {
 	if target < 0 || target > len(ms) {
 		target = len(ms)
 	}

@@ -85,6 +85,32 @@ func TestMigrations(t *testing.T) {
 					t.Errorf("New on an up-to-date database: %v", err)
 				}
 			})
+			t.Run("FailedUpgrade", func(t *testing.T) {
+				// Two more versions: the first applies, the second fails
+				// half-way and leaves nothing of itself.
+				db, d := rawDB(t, b.name)
+				s, err := sqlstore.New(ctx, db, &sqlstore.Options{Dialect: d})
+				if err != nil {
+					t.Fatal(err)
+				}
+				latest := sqlstore.LatestVersion(d)
+				err = s.MigrateWithExtra(ctx,
+					"CREATE TABLE cx_extra (x INTEGER NOT NULL); INSERT INTO cx_extra (x) VALUES (1)",
+					"CREATE TABLE cx_half (x INTEGER NOT NULL); INSERT INTO cx_half (x) VALUES (1); INSERT INTO cx_no_such_table (x) VALUES (1)")
+				if err == nil || !strings.Contains(err.Error(), itoa(latest+2)+"_extra.sql") {
+					t.Fatalf("a failing migration: want an error naming it, got %v", err)
+				}
+				if v, err := s.SchemaVersion(ctx); v != latest+1 || err != nil {
+					t.Errorf("schema version after the failed upgrade: want %d, got %d, %v", latest+1, v, err)
+				}
+				var n int
+				if err := db.QueryRowContext(ctx, "SELECT count(*) FROM cx_extra").Scan(&n); err != nil || n != 1 {
+					t.Errorf("the applied version's table: want 1 row, got %d, %v", n, err)
+				}
+				if err := db.QueryRowContext(ctx, "SELECT count(*) FROM cx_half").Scan(&n); err == nil {
+					t.Errorf("the failed version's table exists, with %d rows", n)
+				}
+			})
 			t.Run("RefuseNewer", func(t *testing.T) {
 				db, d := rawDB(t, b.name)
 				if _, err := sqlstore.New(ctx, db, &sqlstore.Options{Dialect: d}); err != nil {
