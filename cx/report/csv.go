@@ -4,31 +4,43 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // CSVHeader is the header row of [Document.WriteCSV]; the package
 // documentation describes each column.
 var CSVHeader = []string{
-	"section", "unit", "unit_name", "parent", "depth", "wave", "measure", "behavior",
+	"section", "unit", "unit_name", "parent", "depth", "initiative", "wave", "window", "measure", "behavior",
 	"value", "lower", "upper", "successes", "n", "p_value", "p_adjusted", "significant",
-	"hidden", "reason",
+	"center", "lcl", "ucl", "signal", "verdict", "hidden", "reason",
 }
 
 // row is one CSV row, in CSVHeader's order.
 type row struct {
 	section, unit, unitName, parent string
-	depth                           int
-	wave, measure, behavior         string
+	depth                           int // -1: NA
+	initiative, wave, window        string
+	measure, behavior               string
 	value, lower, upper             Number
 	successes, n                    int64 // -1: NA
 	p, adjusted                     Number
 	significant                     int // -1 NA, 0 FALSE, 1 TRUE
+	center, lcl, ucl                Number
+	signal, verdict                 string
 	hidden                          bool
 	reason                          string
 }
 
 func na() row {
-	return row{value: NaN(), lower: NaN(), upper: NaN(), successes: -1, n: -1, p: NaN(), adjusted: NaN(), significant: -1}
+	return row{depth: -1, value: NaN(), lower: NaN(), upper: NaN(), successes: -1, n: -1, p: NaN(), adjusted: NaN(), significant: -1,
+		center: NaN(), lcl: NaN(), ucl: NaN()}
+}
+
+func boolText(b bool) string {
+	if b {
+		return "TRUE"
+	}
+	return "FALSE"
 }
 
 func (r row) record() []string {
@@ -39,19 +51,12 @@ func (r row) record() []string {
 		return strconv.FormatInt(v, 10)
 	}
 	sig := "NA"
-	switch r.significant {
-	case 0:
-		sig = "FALSE"
-	case 1:
-		sig = "TRUE"
+	if r.significant >= 0 {
+		sig = boolText(r.significant == 1)
 	}
-	hidden := "FALSE"
-	if r.hidden {
-		hidden = "TRUE"
-	}
-	return []string{r.section, r.unit, r.unitName, r.parent, strconv.Itoa(r.depth), r.wave, r.measure, r.behavior,
-		r.value.String(), r.lower.String(), r.upper.String(), count(r.successes), count(r.n), r.p.String(), r.adjusted.String(),
-		sig, hidden, r.reason}
+	return []string{r.section, r.unit, r.unitName, r.parent, count(int64(r.depth)), r.initiative, r.wave, r.window, r.measure, r.behavior,
+		r.value.String(), r.lower.String(), r.upper.String(), count(r.successes), count(r.n), r.p.String(), r.adjusted.String(), sig,
+		r.center.String(), r.lcl.String(), r.ucl.String(), r.signal, r.verdict, boolText(r.hidden), r.reason}
 }
 
 // WriteCSV writes d as one tidy table in long format: one row per unit,
@@ -77,6 +82,104 @@ func (d *Document) rows() []row {
 	var rows []row
 	if sc := d.Scorecard; sc != nil {
 		rows = append(rows, scorecardRows(sc)...)
+	}
+	rows = append(rows, d.trendRows()...)
+	rows = append(rows, d.impactRows()...)
+	return rows
+}
+
+// place returns a row of the unit, placed in the hierarchy when the
+// scorecard lists it.
+func (d *Document) place(section, unit string) row {
+	r := na()
+	r.section, r.unit, r.unitName = section, unit, d.names[unit]
+	if d.Scorecard != nil {
+		for _, u := range d.Scorecard.Units {
+			if u.Unit == unit {
+				r.unitName, r.parent, r.depth = u.Name, u.Parent, u.Depth
+				break
+			}
+		}
+	}
+	return r
+}
+
+func (d *Document) trendRows() []row {
+	var rows []row
+	for _, tr := range d.Trends {
+		base := d.place("trend", tr.Unit)
+		if tr.Name != "" {
+			base.unitName = tr.Name
+		}
+		base.measure, base.behavior = measureParts(tr.Measure)
+		base.verdict = tr.Verdict
+		signals := map[int][]string{}
+		for _, s := range tr.Signals {
+			signals[s.Index] = append(signals[s.Index], strconv.Itoa(s.Rule))
+		}
+		for i, p := range tr.Points {
+			r := base
+			r.wave = p.Label
+			switch {
+			case p.Hidden:
+				r.hidden, r.reason = true, p.Reason
+			case p.Missing:
+				r.reason = "no answers"
+			default:
+				r.value, r.lower, r.upper, r.n = p.Value, p.Lower, p.Upper, p.N
+				if tr.Kind == "share" {
+					r.successes = p.Successes
+				}
+				if p.Charted {
+					r.center, r.lcl, r.ucl = tr.Center, p.LCL, p.UCL
+				}
+				r.signal = strings.Join(signals[i], ";")
+			}
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+func (d *Document) impactRows() []row {
+	var rows []row
+	effect := func(r row, e Effect) row {
+		r.window = e.Window
+		r.measure, r.behavior = measureParts(e.Measure)
+		r.n = int64(e.TreatedUnits)
+		if !e.Estimable {
+			r.reason = e.Reason
+			return r
+		}
+		r.value, r.lower, r.upper, r.p, r.adjusted = e.Estimate, e.Lower, e.Upper, e.P, e.Adjusted
+		r.significant = 0
+		if e.Significant {
+			r.significant = 1
+		}
+		return r
+	}
+	for _, im := range d.Impacts {
+		for _, e := range im.Effects {
+			r := na()
+			r.section, r.initiative = "impact", im.Name
+			rows = append(rows, effect(r, e))
+		}
+		for _, u := range im.UnitEffects {
+			r := d.place("impact_unit", u.Unit)
+			if u.Placebo {
+				r.section = "impact_placebo"
+			}
+			r.initiative, r.window = im.Name, u.Window
+			r.measure, r.behavior = measureParts(u.Measure)
+			if u.Estimable {
+				r.value, r.lower, r.upper, r.p, r.adjusted = u.Estimate, u.Lower, u.Upper, u.P, u.Adjusted
+				r.significant = 0
+				if u.Significant {
+					r.significant = 1
+				}
+			}
+			rows = append(rows, r)
+		}
 	}
 	return rows
 }

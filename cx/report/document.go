@@ -38,6 +38,18 @@ type Document struct {
 	Scorecard *Scorecard `json:"scorecard,omitempty"`
 	// Heatmap is the units × behaviors grid of the scorecard.
 	Heatmap *Heatmap `json:"heatmap,omitempty"`
+	// Trends are control charts of measures over time.
+	Trends []Trend `json:"trends,omitempty"`
+	// Impacts are estimated effects of initiatives.
+	Impacts []Impact `json:"impacts,omitempty"`
+	// Wins are measurable CX results with the behaviors behind them.
+	Wins []Win `json:"wins,omitempty"`
+	// Pitfalls are the known mistakes of culture change detected, with
+	// their evidence.
+	Pitfalls []Pitfall `json:"pitfalls,omitempty"`
+
+	// names maps unit IDs to names, for rendering.
+	names map[string]string
 }
 
 // Number is a figure of a report. It is written as a JSON number, or as

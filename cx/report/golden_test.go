@@ -63,7 +63,8 @@ func edge() *cx.Scorecard {
 
 // secrets are figures of edge's hidden units, in every form a renderer
 // could print them.
-var secrets = []string{"987654", "987,654", "4242", "4,242", "987", "4.56789", "4.57", "23.3%", "0.232", "31337", "77.7", "+77.8", "66.6", "88.8"}
+var secrets = []string{"987654", "987,654", "4242", "4,242", "987", "4.56789", "4.57", "23.3%", "0.232", "31337", "77.7", "+77.8", "66.6", "88.8",
+	"42.4%", "0.3131", "31.3", "0.5353", "53.5", "1799", "1,799"}
 
 type fixture struct {
 	name string
@@ -74,7 +75,15 @@ func fixtures(t *testing.T) []fixture {
 	return []fixture{
 		{"small", report.Report{Title: "Acme pulse", Generated: time.Date(2026, 6, 30, 12, 0, 0, 0, time.UTC), Scorecard: smallOrg(t)}},
 		{"edge", report.Report{Scorecard: edge()}},
+		{"analytics", withAnalytics(report.Report{Title: "Program review", Scorecard: edge()})},
 	}
+}
+
+// withAnalytics adds the hand-made trends, impact, wins and pitfalls.
+func withAnalytics(r report.Report) report.Report {
+	trends, im, wins, pitfalls := analytics()
+	r.Trends, r.Impacts, r.Wins, r.Pitfalls = trends, []*cx.Impact{im}, wins, pitfalls
+	return r
 }
 
 // golden compares got with testdata/name, or rewrites it under -update.

@@ -47,6 +47,11 @@ td.hidden{color:#555;font-style:italic;background:#f2f2f2}
 details{margin:6px 0}
 summary{cursor:pointer;font-weight:600}
 .note{color:#444;font-size:13px;max-width:1000px}
+.feed{list-style:none;padding:0;margin:0;max-width:1100px}
+.feed>li{background:#fff;border:1px solid #ddd;border-left:4px solid #009E73;border-radius:4px;padding:8px 12px;margin:0 0 8px}
+#pitfalls .feed>li{border-left-color:#E69F00}
+.tag{display:inline-block;font-size:11px;text-transform:uppercase;letter-spacing:.03em;background:#eef6f3;color:#00573f;border-radius:3px;padding:0 6px;margin-left:4px}
+.tag.warn{background:#fff4dc;color:#6b4a00;margin-left:0}
 `
 
 // htmlPage accumulates the page and numbers its charts.
@@ -100,8 +105,15 @@ func (d *Document) WriteHTML(w io.Writer) error {
 	}
 	h.p("</header>\n<main>\n")
 	if sc := d.Scorecard; sc != nil {
-		h.scorecard(sc, d.Heatmap)
+		h.glance(sc)
 	}
+	h.wins(d)
+	h.pitfalls(d)
+	if sc := d.Scorecard; sc != nil {
+		h.scorecardBody(sc, d.Heatmap)
+	}
+	h.trends(d)
+	h.impacts(d)
 	h.p("</main>\n</body>\n</html>\n")
 	return h.b.Flush()
 }
@@ -111,7 +123,8 @@ func plainMethod(sc *Scorecard) string {
 	return strings.ReplaceAll(methodText(sc), "`", "")
 }
 
-func (h *htmlPage) scorecard(sc *Scorecard, hm *Heatmap) {
+// glance writes the headline cards of a scorecard.
+func (h *htmlPage) glance(sc *Scorecard) {
 	g := summarize(sc)
 	h.p(`<section id="glance"><h2>At a glance</h2><div class="cards">`)
 	card := func(k, v, sub, class string) {
@@ -141,6 +154,11 @@ func (h *htmlPage) scorecard(sc *Scorecard, hm *Heatmap) {
 	}
 	card("Hidden units", fmt.Sprintf("%d of %d", g.hidden, g.units), strings.Join(g.reasons, "; "), "")
 	h.p("</div></section>\n")
+}
+
+// scorecardBody writes the charts and tables of a scorecard.
+func (h *htmlPage) scorecardBody(sc *Scorecard, hm *Heatmap) {
+	g := summarize(sc)
 
 	if r := g.root; r != nil && !r.Hidden && len(r.Behaviors) > 0 {
 		h.p(`<section id="behaviors"><h2>Favorable share by behavior: %s</h2>`, esc(displayName(r)))

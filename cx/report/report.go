@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/cxculture/cxculture/cx"
@@ -20,6 +21,17 @@ type Report struct {
 	Generated time.Time
 	// Scorecard is the scorecard of one wave; its heatmap is drawn from it.
 	Scorecard *cx.Scorecard
+	// Trends are control charts of measures over time ([cx.Trends]).
+	Trends []cx.Trend
+	// Impacts are estimated effects of initiatives ([cx.EstimateImpact]).
+	Impacts []*cx.Impact
+	// Wins are the wins feed ([cx.Wins]).
+	Wins []cx.Win
+	// Pitfalls are the detected pitfalls ([cx.Pitfalls]).
+	Pitfalls []cx.Pitfall
+	// Hierarchy, when given, names the units of trends and impacts that
+	// the scorecard does not list.
+	Hierarchy *cx.Hierarchy
 }
 
 // DefaultTitle is the title of a report without one.
@@ -133,11 +145,38 @@ func Build(r Report) (*Document, error) {
 	if !r.Generated.IsZero() {
 		d.Generated = r.Generated.UTC().Format(time.RFC3339)
 	}
-	if r.Scorecard == nil {
-		ps.add("report", "nothing to report: no scorecard")
-	} else {
-		d.Scorecard, d.Heatmap = buildScorecard(r.Scorecard, &ps)
+	if r.Scorecard == nil && len(r.Trends) == 0 && len(r.Impacts) == 0 && len(r.Wins) == 0 && len(r.Pitfalls) == 0 {
+		ps.add("report", "nothing to report: no scorecard, trends, impacts, wins or pitfalls")
 	}
+	names := map[string]string{}
+	if r.Hierarchy != nil {
+		for _, u := range r.Hierarchy.Units() {
+			names[u.ID] = u.Name
+		}
+	}
+	if r.Scorecard != nil {
+		d.Scorecard, d.Heatmap = buildScorecard(r.Scorecard, &ps)
+		for _, u := range r.Scorecard.Units {
+			names[u.Unit] = u.Name
+		}
+	}
+	for i, tr := range r.Trends {
+		d.Trends = append(d.Trends, buildTrend(tr, names, "trends["+strconv.Itoa(i)+"]", &ps))
+	}
+	for i, im := range r.Impacts {
+		if im == nil {
+			ps.add("impacts["+strconv.Itoa(i)+"]", "nil impact")
+			continue
+		}
+		d.Impacts = append(d.Impacts, buildImpact(im))
+	}
+	for _, w := range r.Wins {
+		d.Wins = append(d.Wins, buildWin(w))
+	}
+	for _, p := range r.Pitfalls {
+		d.Pitfalls = append(d.Pitfalls, buildPitfall(p))
+	}
+	d.names = names
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
