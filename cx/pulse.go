@@ -1,6 +1,7 @@
 package cx
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"math"
@@ -411,4 +412,47 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 		rep.Fatigue = append(rep.Fatigue, f)
 	}
 	return rep, nil
+}
+
+// pulsePage is the number of responses read from the store at a time.
+const pulsePage = 10000
+
+// PulseReport computes the participation report of the survey with the
+// given ID from the store: its waves in time order (with their invited
+// counts) and all its responses, read a page at a time. asked gives the
+// items asked per wave ID, as for [NewParticipation]. Errors are those of
+// [NewParticipation], [Participation.Add] and [NewPulseReport], and the
+// store's ([ErrNotFound] for an unknown survey or no org units).
+func (p *Program) PulseReport(ctx context.Context, surveyID string, asked map[string][]string, opts PulseOptions) (*PulseReport, error) {
+	s, err := p.store.GetSurvey(ctx, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	h, err := p.Hierarchy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	waves, err := p.store.ListWaves(ctx, survey.WaveFilter{Survey: surveyID})
+	if err != nil {
+		return nil, err
+	}
+	part, err := NewParticipation(s, asked)
+	if err != nil {
+		return nil, err
+	}
+	for off := 0; ; off += pulsePage {
+		rs, err := p.store.ListResponses(ctx, survey.ResponseFilter{Survey: surveyID, Limit: pulsePage, Offset: off})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			if err := part.Add(r); err != nil {
+				return nil, err
+			}
+		}
+		if len(rs) < pulsePage {
+			break
+		}
+	}
+	return NewPulseReport(h, waves, part, opts)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/memstore"
 	"github.com/cxculture/cxculture/cx/simulate"
 	"github.com/cxculture/cxculture/survey"
 )
@@ -242,4 +243,50 @@ func TestPulseFatigueOnSimulatedProgram(t *testing.T) {
 		}
 	}
 	assert.Positive(t, hidden)
+}
+
+func TestProgramPulseReport(t *testing.T) {
+	ctx := t.Context()
+	d, err := simulate.Generate(simulate.Config{Seed: 21, Waves: 5, Asked: [][]string{{"customer_focus.belief", "enps"}, {"agility.belief", "enps"}}})
+	require.NoError(t, err)
+	p, err := cx.New(memstore.New(), nil)
+	require.NoError(t, err)
+	_, err = p.PulseReport(ctx, d.Survey.ID, nil, cx.PulseOptions{})
+	assert.ErrorIs(t, err, cx.ErrNotFound, "unknown survey")
+	require.NoError(t, p.DefineUnits(ctx, d.Units...))
+	require.NoError(t, p.DefineSurvey(ctx, d.Survey))
+	// Open the waves in reverse: the report orders them by time.
+	for i := len(d.Waves) - 1; i >= 0; i-- {
+		require.NoError(t, p.OpenWave(ctx, d.Waves[i]))
+	}
+	_, err = p.RecordResponses(ctx, d.Responses)
+	require.NoError(t, err)
+	asked := map[string][]string{}
+	for i, w := range d.Waves {
+		asked[w.ID] = d.Asked[i]
+	}
+	got, err := p.PulseReport(ctx, d.Survey.ID, asked, cx.PulseOptions{})
+	require.NoError(t, err)
+
+	h, err := cx.NewHierarchy(d.Units)
+	require.NoError(t, err)
+	part, err := cx.NewParticipation(d.Survey, asked)
+	require.NoError(t, err)
+	for _, r := range d.Responses {
+		require.NoError(t, part.Add(r))
+	}
+	want, err := cx.NewPulseReport(h, d.Waves, part, cx.PulseOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, want.Waves, got.Waves)
+	require.Len(t, got.Rows, len(want.Rows))
+	for i := range want.Rows {
+		assert.Equal(t, want.Rows[i].Respondents, got.Rows[i].Respondents)
+		assert.Equal(t, want.Rows[i].Skipped, got.Rows[i].Skipped)
+		assert.Equal(t, want.Rows[i].Invited, got.Rows[i].Invited)
+	}
+	// Without the rotation plan every item counts as asked: more skips.
+	all, err := p.PulseReport(ctx, d.Survey.ID, nil, cx.PulseOptions{})
+	require.NoError(t, err)
+	r0, _ := all.Row("org", d.Waves[0].ID)
+	assert.Greater(t, r0.Skipped.Value(), 0.8)
 }
