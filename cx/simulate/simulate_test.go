@@ -312,3 +312,18 @@ func TestBadConfig(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkGenerate simulates a quarter of weekly pulses in 10 divisions
+// of 10 teams (about 1,700 people, 16 items).
+func BenchmarkGenerate(b *testing.B) {
+	cfg := simulate.Config{Seed: 1, Waves: 13, Divisions: 10, TeamsPerDivision: 10}
+	var n int
+	for b.Loop() {
+		d, err := simulate.Generate(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(d.Responses)
+	}
+	b.ReportMetric(float64(n), "responses/op")
+}
