@@ -67,6 +67,35 @@ type Lift struct {
 	// Ramp is the number of waves over which the lift grows to Size
 	// linearly (0: fully from wave From).
 	Ramp int
+	// Until, when above From, is the index of the first wave after the
+	// initiative ended. From then on the lift fades linearly over Fade
+	// waves (0: at once) to Keep times its size: Keep 1 for a change
+	// embedded in the culture, 0 for gains lost because the effort
+	// stopped too soon. Until 0 means the initiative never ends.
+	Until int
+	Fade  int
+	Keep  float64
+}
+
+// LiftFor returns the lift of an initiative on a schedule of waves: in
+// its units and behaviors, from the first wave opening at or after its
+// start, of the given size, and, when it has an end, ending with the
+// first wave opening at or after its end with the gain kept (Keep 1; set
+// Keep and Fade for gains that fade).
+func LiftFor(in culture.Initiative, waves []survey.Wave, size float64) Lift {
+	first := func(t time.Time) int {
+		for i, w := range waves {
+			if !w.Opens.Before(t) {
+				return i
+			}
+		}
+		return len(waves)
+	}
+	l := Lift{Units: slices.Clone(in.Units), Behaviors: slices.Clone(in.Behaviors), From: first(in.Start), Size: size, Keep: 1}
+	if !in.End.IsZero() {
+		l.Until = max(first(in.End), l.From+1)
+	}
+	return l
 }
 
 // Customers configures optional customer responses to the A-11 survey:
@@ -252,6 +281,10 @@ func (d *Data) liftAt(l Lift, team string, wave int, construct string) float64 {
 	if l.Ramp > 0 {
 		f = math.Min(1, float64(wave-l.From+1)/float64(l.Ramp+1))
 	}
+	if l.Until > l.From && wave >= l.Until {
+		left := math.Max(0, 1-float64(wave-l.Until+1)/float64(l.Fade+1))
+		f *= l.Keep + (1-l.Keep)*left
+	}
 	return l.Size * f
 }
 
@@ -377,8 +410,11 @@ func withDefaults(cfg Config) (Config, error) {
 		if len(l.Units) == 0 {
 			bad(f+".units", "name at least one unit")
 		}
-		if l.From < 0 || l.Ramp < 0 {
-			bad(f, fmt.Sprintf("from %d, ramp %d: must not be negative", l.From, l.Ramp))
+		if l.From < 0 || l.Ramp < 0 || l.Until < 0 || l.Fade < 0 {
+			bad(f, fmt.Sprintf("from %d, ramp %d, until %d, fade %d: must not be negative", l.From, l.Ramp, l.Until, l.Fade))
+		}
+		if !(l.Keep >= 0 && l.Keep <= 1) {
+			bad(f+".keep", fmt.Sprintf("%v outside [0, 1]", l.Keep))
 		}
 		if math.IsNaN(l.Size) || math.IsInf(l.Size, 0) {
 			bad(f+".size", "must be a finite number")

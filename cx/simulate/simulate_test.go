@@ -327,3 +327,36 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "responses/op")
 }
+
+func TestLiftFades(t *testing.T) {
+	d, err := simulate.Generate(simulate.Config{Seed: 1, Waves: 10, Lifts: []simulate.Lift{
+		{Units: []string{"d1"}, From: 2, Size: 0.6, Until: 5, Fade: 2, Keep: 0.5}, // half the gain lost after the end
+		{Units: []string{"d2"}, From: 2, Size: 0.6, Until: 5, Keep: 1},            // embedded
+		{Units: []string{"d3"}, From: 2, Size: 0.6, Until: 5},                     // stopped too soon: lost at once
+	}})
+	require.NoError(t, err)
+	lift := func(team string, w int) float64 {
+		return d.Latent(team, w, culture.Agility) - d.Latent(team, 0, culture.Agility)
+	}
+	assert.InDelta(t, 0.6, lift("d1-t1", 4), 1e-12)
+	assert.InDelta(t, 0.3+0.3*2.0/3, lift("d1-t1", 5), 1e-12)
+	assert.InDelta(t, 0.3+0.3*1.0/3, lift("d1-t1", 6), 1e-12)
+	assert.InDelta(t, 0.3, lift("d1-t1", 7), 1e-12)
+	assert.InDelta(t, 0.3, lift("d1-t1", 9), 1e-12)
+	assert.InDelta(t, 0.6, lift("d2-t1", 9), 1e-12)
+	assert.InDelta(t, 0.6, lift("d3-t1", 4), 1e-12)
+	assert.InDelta(t, 0, lift("d3-t1", 5), 1e-12)
+}
+
+func TestLiftFor(t *testing.T) {
+	d, err := simulate.Generate(simulate.Config{Seed: 1, Waves: 20})
+	require.NoError(t, err)
+	start := d.Waves[3].Opens.Add(-time.Hour)
+	in := culture.Initiative{Units: []string{"d2"}, Behaviors: []string{culture.Agility}, Start: start, End: start.Add(culture.NinetyDays)}
+	l := simulate.LiftFor(in, d.Waves, 0.4)
+	assert.Equal(t, simulate.Lift{Units: []string{"d2"}, Behaviors: []string{culture.Agility}, From: 3, Size: 0.4, Until: 16, Keep: 1}, l)
+	in.End = time.Time{}
+	assert.Equal(t, 0, simulate.LiftFor(in, d.Waves, 0.4).Until)
+	in.Start = d.Waves[19].Opens.Add(time.Second)
+	assert.Equal(t, 20, simulate.LiftFor(in, d.Waves, 0.4).From, "starts after the last wave")
+}
