@@ -21,8 +21,10 @@ import (
 // the tallies of the responses, and operational CX metrics.
 //
 // Only groups shown under the disclosure rule (see [Panel.MinGroup]) enter
-// any figure computed from a panel, so no figure can be differenced into
-// the numbers of a suppressed group.
+// any figure computed from a panel: a group below the minimum, as
+// tallied, is left out of every roll-up too, so that a parent pools only
+// shown groups and no figure can be differenced into the numbers of a
+// suppressed group.
 //
 // A Panel is read, never modified, by the functions of this package; it is
 // safe for concurrent use by several of them.
@@ -135,12 +137,31 @@ func (p *Panel) prepare() (*Panel, error) {
 	for i, w := range q.order {
 		q.index[w] = i
 	}
-	rolled, err := q.Tallies.rollUp(q.Hierarchy, nil)
+	rolled, err := q.disclosed().rollUp(q.Hierarchy, nil)
 	if err != nil {
 		return nil, err
 	}
 	q.rolled = rolled
 	return &q, nil
+}
+
+// disclosed returns the tallies of the groups (as tallied) that may be
+// shown, so that a roll-up pools only shown groups and no parent's figure
+// can be differenced into a hidden group's.
+func (p *Panel) disclosed() *Tallies {
+	out := NewTallies(p.Tallies.Survey)
+	for g, n := range p.Tallies.Respondents {
+		if p.groupShown(n) {
+			out.Respondents[g] = n
+			out.Comments[g] = p.Tallies.Comments[g]
+		}
+	}
+	for c, v := range p.Tallies.Answers {
+		if _, ok := out.Respondents[Group{c.Unit, c.Wave}]; ok {
+			out.Answers[c] = v
+		}
+	}
+	return out
 }
 
 // compareWaveIDs orders numeric wave IDs by number, others by text.
@@ -169,18 +190,31 @@ func (p *Panel) instrument(wave string) survey.Survey {
 	return p.Survey
 }
 
-// shown is the disclosure rule: whether the figures of a unit in a wave
-// may be shown, and if not, why. It is the one place where the rule is
-// applied; every figure of this file's callers goes through it.
+// groupShown is the disclosure rule: whether a group of n respondents
+// may be shown. It is the one place where the rule is applied.
+func (p *Panel) groupShown(n int64) bool { return n >= int64(p.MinGroup) }
+
+// shown reports whether the figures of a unit in a wave may be shown, and
+// if not, why. The unit's count pools the shown groups at or below it.
 func (p *Panel) shown(unit, wave string) (bool, string) {
 	n := p.rolled.Respondents[Group{unit, wave}]
-	if n == 0 {
+	if p.groupShown(n) && n > 0 {
+		return true, ""
+	}
+	if p.Tallies.Respondents[Group{unit, wave}] == 0 && n == 0 && !p.anyBelow(unit, wave) {
 		return false, "no respondents"
 	}
-	if n < int64(p.MinGroup) {
-		return false, fmt.Sprintf("fewer than %d respondents", p.MinGroup)
+	return false, fmt.Sprintf("fewer than %d respondents", p.MinGroup)
+}
+
+// anyBelow reports whether anyone responded at or below unit in wave.
+func (p *Panel) anyBelow(unit, wave string) bool {
+	for _, u := range append([]string{unit}, p.Hierarchy.Descendants(unit)...) {
+		if p.Tallies.Respondents[Group{u, wave}] > 0 {
+			return true
+		}
 	}
-	return true, ""
+	return false
 }
 
 // MeasureKind says how a measure is estimated and charted.
