@@ -94,6 +94,8 @@ type simSpec struct {
 	from    int
 	treated map[string]bool
 	lifted  map[string]bool
+	// items, when set, lifts these item IDs instead of constructs.
+	items map[string]bool
 }
 
 func simPanel(t testing.TB, h *cx.Hierarchy, sp simSpec) *cx.Panel {
@@ -112,7 +114,7 @@ func simPanel(t testing.TB, h *cx.Hierarchy, sp simSpec) *cx.Panel {
 					continue
 				}
 				p := sp.base
-				if sp.treated[u] && wi >= sp.from && sp.lifted[it.Construct] {
+				if sp.treated[u] && wi >= sp.from && (sp.lifted[it.Construct] || sp.items[it.ID]) {
 					p += sp.lift
 				}
 				var fav int64

@@ -114,6 +114,7 @@ func (p *Panel) prepare() (*Panel, error) {
 		return nil, err
 	}
 	q := *p
+	q.order, q.index, q.rolled = nil, nil, nil
 	if q.MinGroup == 0 {
 		q.MinGroup = 5
 	}
