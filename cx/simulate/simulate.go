@@ -596,13 +596,17 @@ func (d *Data) people(team string) []person {
 // respond draws the pulse responses.
 func (d *Data) respond() {
 	cfg := d.cfg
+	staff := make(map[string][]person, len(d.Teams))
+	for _, team := range d.Teams {
+		staff[team] = d.people(team)
+	}
 	for w, wave := range d.Waves {
 		decay := math.Pow(1-cfg.Fatigue, float64(w))
 		rate := cfg.ResponseRate * decay
 		skip := 1 - (1-cfg.MissingRate)*math.Pow(1-cfg.Fatigue/4, float64(w))
 		for _, team := range d.Teams {
 			r := d.rng("wave", wave.ID, team)
-			for _, p := range d.people(team) {
+			for _, p := range staff[team] {
 				if r.Float64() >= math.Min(1, rate*p.propensity) {
 					continue
 				}
@@ -612,7 +616,7 @@ func (d *Data) respond() {
 					Unit:       team,
 					Respondent: p.id,
 					Submitted:  submitted(r, wave),
-					Answers:    map[string]int{},
+					Answers:    make(map[string]int, len(d.Asked[w])),
 					Segments:   map[string]string{"tenure": p.tenure},
 				}
 				d.answer(r, resp.Answers, d.Survey, d.Asked[w], skip, func(it survey.Item) float64 {
@@ -676,7 +680,7 @@ func (d *Data) customers() {
 						Wave:      cw.ID,
 						Unit:      team,
 						Submitted: submitted(r, cw),
-						Answers:   map[string]int{},
+						Answers:   make(map[string]int, len(d.customerItems)),
 						Segments:  map[string]string{"service": d.service[team], "channel": ch},
 					}
 					d.answer(r, resp.Answers, c.Survey, d.customerItems, customerSkip, func(survey.Item) float64 {
