@@ -20,7 +20,7 @@ import (
 )
 
 func TestGenerateIsDeterministic(t *testing.T) {
-	cfg := simulate.Config{Seed: 42, Fatigue: 0.02, Customers: &simulate.Customers{},
+	cfg := simulate.Config{Seed: 42, Waves: 5, Fatigue: 0.02, Customers: &simulate.Customers{Volume: 40},
 		Lifts: []simulate.Lift{{Units: []string{"d2"}, From: 3, Size: 0.4, Ramp: 2}}}
 	a, err := simulate.Generate(cfg)
 	require.NoError(t, err)
@@ -40,9 +40,9 @@ func TestGenerateIsDeterministic(t *testing.T) {
 
 func TestTeamsAreIndependentStreams(t *testing.T) {
 	// Lifting one division leaves the answers of the others unchanged.
-	base, err := simulate.Generate(simulate.Config{Seed: 7})
+	base, err := simulate.Generate(simulate.Config{Seed: 7, Waves: 4})
 	require.NoError(t, err)
-	lifted, err := simulate.Generate(simulate.Config{Seed: 7, Lifts: []simulate.Lift{{Units: []string{"d1"}, Size: 1}}})
+	lifted, err := simulate.Generate(simulate.Config{Seed: 7, Waves: 4, Lifts: []simulate.Lift{{Units: []string{"d1"}, Size: 1}}})
 	require.NoError(t, err)
 	keep := func(rs []survey.Response) []survey.Response {
 		var out []survey.Response
