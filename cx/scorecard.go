@@ -33,8 +33,26 @@ type ScorecardOptions struct {
 	// Baseline is the wave changes are measured against; empty for none.
 	Baseline string
 	// MinGroup is the minimum number of respondents for a unit's figures
-	// to be shown; default 5. Smaller groups are suppressed.
+	// to be shown; default 5. Smaller groups are suppressed. Without
+	// Privacy or Disclosure, that threshold is the only rule applied (as
+	// the field's bare threshold, and as the benchmark workload computes
+	// it): a hidden unit can then often be worked out by subtracting its
+	// shown siblings from its parent. With Privacy or Disclosure set,
+	// MinGroup defaults to their minimum and, if given, must equal it.
 	MinGroup int
+	// Privacy, when set, applies these privacy rules (see [Privacy]):
+	// complementary suppression, so that no hidden unit can be worked out
+	// from the shown ones. It is the recommended setting; the rules plan
+	// the scored wave and the baseline (the wave-difference rule needs
+	// every wave in order: pass a Disclosure for it). [Program.Scorecard]
+	// applies the program's rules when neither Privacy, Disclosure nor
+	// MinGroup is set.
+	Privacy *Privacy
+	// Disclosure, when set, is the plan applied (see [Privacy.Plan]); it
+	// must cover Wave and Baseline. Plan once over every wave a product
+	// shows and pass the same plan to every scorecard, trend and report,
+	// so that each hides the same cells.
+	Disclosure *Disclosure
 	// Level is the confidence level of intervals; default 0.95.
 	Level float64
 	// FDR is the false discovery rate at which a change is significant
@@ -52,6 +70,17 @@ type ScorecardOptions struct {
 }
 
 func (o ScorecardOptions) withDefaults() ScorecardOptions {
+	if o.Disclosure != nil && o.Privacy == nil {
+		pr := o.Disclosure.Privacy()
+		o.Privacy = &pr
+	}
+	if o.Privacy != nil {
+		pr := o.Privacy.WithDefaults()
+		o.Privacy = &pr
+		if o.MinGroup == 0 {
+			o.MinGroup = pr.MinScores
+		}
+	}
 	if o.MinGroup == 0 {
 		o.MinGroup = 5
 	}
@@ -77,6 +106,24 @@ func (o ScorecardOptions) validate() error {
 	}
 	if o.MinGroup < 1 {
 		ps.add("min_group", fmt.Sprintf("must be at least 1, got %d", o.MinGroup))
+	}
+	if o.Privacy != nil {
+		if err := o.Privacy.Validate(); err != nil {
+			ps = append(ps, err.(*ValidationError).Problems...)
+		}
+		if o.MinGroup != o.Privacy.MinScores {
+			ps.add("min_group", fmt.Sprintf("%d differs from the privacy rules' minimum %d: leave it unset", o.MinGroup, o.Privacy.MinScores))
+		}
+	}
+	if d := o.Disclosure; d != nil {
+		if *o.Privacy != d.Privacy() {
+			ps.add("privacy", "differs from the rules of the disclosure plan")
+		}
+		for _, w := range []string{o.Wave, o.Baseline} {
+			if w != "" && !d.waves[w] {
+				ps.add("disclosure", fmt.Sprintf("the plan does not cover wave %q", w))
+			}
+		}
 	}
 	if !(o.Level > 0 && o.Level < 1) {
 		ps.add("level", fmt.Sprintf("must be in (0,1), got %g", o.Level))
@@ -111,6 +158,10 @@ type Scorecard struct {
 	FDR float64 `json:"fdr"`
 	// MinGroup is the minimum group size applied.
 	MinGroup int `json:"min_group"`
+	// Privacy holds the privacy rules applied, when the scorecard applied
+	// them (ScorecardOptions.Privacy or Disclosure); nil when it applied
+	// the bare MinGroup threshold.
+	Privacy *Privacy `json:"privacy,omitempty"`
 	// Behaviors are the constructs scored, in survey order; every
 	// UnitScore.Behaviors is aligned with it.
 	Behaviors []string `json:"behaviors"`
@@ -130,7 +181,8 @@ type UnitScore struct {
 	Parent string `json:"parent,omitempty"`
 	Depth  int    `json:"depth"`
 	Leaf   bool   `json:"leaf"`
-	// Suppressed units show no figures; Reason says why.
+	// Suppressed units show no figures; Reason says why (the structured
+	// reason is the Disclosure's, see [Disclosure.Hidden]).
 	Suppressed bool   `json:"suppressed,omitempty"`
 	Reason     string `json:"reason,omitempty"`
 	// Respondents is the number of responses in the wave.
@@ -343,7 +395,22 @@ func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, patterns map[string]map[
 				if i >= len(opts) {
 					return
 				}
-				out[i], errs[i] = score(h, s, &rolledReader{rolled: r}, patterns[opts[i].Wave], opts[i])
+				o := opts[i]
+				if o.Privacy != nil && o.Disclosure == nil {
+					// The scored wave and its baseline, which need not be
+					// consecutive: no wave-difference rule.
+					pr := *o.Privacy
+					pr.SkipWaveDifference = true
+					waves := []string{o.Wave}
+					if o.Baseline != "" {
+						waves = []string{o.Baseline, o.Wave}
+					}
+					if o.Disclosure, errs[i] = pr.plan(h, r.respondents, nil, waves, nil); errs[i] != nil {
+						continue
+					}
+					o.Privacy = &pr
+				}
+				out[i], errs[i] = score(h, s, &rolledReader{rolled: r}, patterns[o.Wave], o)
 			}
 		}()
 	}
@@ -361,6 +428,28 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 	names, items := behaviorItems(s)
 	sc := &Scorecard{Survey: s.ID, Wave: opts.Wave, Baseline: opts.Baseline, Level: opts.Level, FDR: opts.FDR,
 		MinGroup: opts.MinGroup, Behaviors: names}
+	// hidden applies the disclosure plan, or the bare threshold without
+	// one. A plan built from other tallies cannot show a group below the
+	// minimum here.
+	hidden := func(id, wave string) (Reason, bool) {
+		below := Reason{Kind: BelowMinimum, Min: opts.MinGroup}
+		if rolled.respondents(id, wave) < int64(opts.MinGroup) {
+			if opts.Disclosure != nil {
+				if r, h := opts.Disclosure.Hidden(id, wave); h {
+					return r, true
+				}
+			}
+			return below, true
+		}
+		if opts.Disclosure != nil {
+			return opts.Disclosure.Hidden(id, wave)
+		}
+		return Reason{}, false
+	}
+	if opts.Disclosure != nil {
+		pr := opts.Disclosure.Privacy()
+		sc.Privacy = &pr
+	}
 	enps := s.ItemsFor(survey.ENPS)
 	invited := rollInvited(h, opts.Invited)
 
@@ -371,9 +460,9 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 		u, _ := h.Unit(id)
 		us := UnitScore{Unit: id, Name: u.Name, Parent: u.Parent, Depth: h.Depth(id), Leaf: h.IsLeaf(id)}
 		n := rolled.respondents(id, opts.Wave)
-		if n < int64(opts.MinGroup) {
+		if why, ok := hidden(id, opts.Wave); ok {
 			us.Suppressed = true
-			us.Reason = fmt.Sprintf("fewer than %d respondents", opts.MinGroup)
+			us.Reason = why.String()
 			sc.Units = append(sc.Units, us)
 			continue
 		}
@@ -382,7 +471,11 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 			p := metrics.Proportion{Successes: min(n, int64(inv)), N: int64(inv)}
 			us.ResponseRate = &Estimate{Value: p.Value(), Interval: p.Wilson(opts.Level), Proportion: p}
 		}
-		baseShown := opts.Baseline != "" && rolled.respondents(id, opts.Baseline) >= int64(opts.MinGroup)
+		baseShown := false
+		if opts.Baseline != "" {
+			_, baseHidden := hidden(id, opts.Baseline)
+			baseShown = !baseHidden
+		}
 		testable := baseShown && (opts.ChangeScope == AllUnits || h.IsLeaf(id))
 		for j, b := range names {
 			fav, all, same := rolled.pooled(id, opts.Wave, items[j])
@@ -425,7 +518,7 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 		c.Significant = adjusted[i] < opts.FDR
 	}
 	sc.Tests = len(tests)
-	if rolled.respondents(h.Root(), opts.Wave) < int64(opts.MinGroup) {
+	if _, rootHidden := hidden(h.Root(), opts.Wave); rootHidden {
 		// The organization itself is suppressed: its reliability, with
 		// its respondent count, is a figure of that group too.
 		return sc, nil

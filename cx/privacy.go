@@ -1,0 +1,1024 @@
+package cx
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/cxculture/cxculture/survey"
+)
+
+// Default and floor values of the privacy rules, as the field applies them:
+// scores need 5 respondents (Viva Glint, Qualtrics, Culture Amp, Lattice,
+// 15Five), comments 10 respondents (Viva Glint), and no product lets the
+// minimum go below 3.
+const (
+	// DefaultMinScores is the default minimum number of respondents for a
+	// group's scores to be shown.
+	DefaultMinScores = 5
+	// DefaultMinComments is the default minimum number of respondents for
+	// a group's comments (and comment counts) to be shown.
+	DefaultMinComments = 10
+	// FloorMinScores is the lowest minimum a [Privacy] accepts.
+	FloorMinScores = 3
+)
+
+// Privacy holds the rules that decide which groups' figures may be shown.
+// The zero value applies the defaults with every protection on; use
+// [Privacy.WithDefaults] to see the values applied. A Privacy is a plain
+// value, safe to copy and to use concurrently.
+//
+// The rules:
+//
+//   - A group's scores (counts, favorable shares, means, eNPS, response
+//     rate, change) are shown only when it has at least MinScores
+//     respondents; its comments and comment count only when it has at
+//     least MinComments respondents and its scores are shown.
+//   - Complementary suppression: when a group is hidden, enough other
+//     groups are hidden that the hidden group cannot be worked out from the
+//     visible ones (see [Privacy.Plan] for exactly what is protected).
+//   - Overlapping segments: of two demographic segments of the same unit
+//     and wave whose memberships differ by fewer than MinScores people,
+//     the smaller is hidden.
+//   - Wave difference: a small unit whose respondent count moved by fewer
+//     than MinScores people since its last shown wave is hidden in the
+//     later wave.
+type Privacy struct {
+	// MinScores is the minimum number of respondents for a group's scores
+	// to be shown; default 5, never below 3.
+	MinScores int `json:"min_scores"`
+	// MinComments is the minimum number of respondents for a group's
+	// comments to be shown; default 10 (and never below MinScores).
+	MinComments int `json:"min_comments"`
+	// ThresholdOnly hides only the groups below the minimum: no
+	// complementary, overlapping-segment or wave-difference suppression.
+	// Hidden groups can then often be recovered by subtraction; it exists
+	// to reproduce tools that apply the bare threshold.
+	ThresholdOnly bool `json:"threshold_only,omitempty"`
+	// SkipWaveDifference turns the wave-difference rule off (the
+	// complementary and overlapping-segment rules stay on).
+	SkipWaveDifference bool `json:"skip_wave_difference,omitempty"`
+}
+
+// DefaultPrivacy returns the recommended rules: scores from 5 respondents,
+// comments from 10, every protection on.
+func DefaultPrivacy() Privacy { return Privacy{}.WithDefaults() }
+
+// WithDefaults returns p with zero fields set to their defaults.
+func (p Privacy) WithDefaults() Privacy {
+	if p.MinScores == 0 {
+		p.MinScores = DefaultMinScores
+	}
+	if p.MinComments == 0 {
+		p.MinComments = max(DefaultMinComments, p.MinScores)
+	}
+	return p
+}
+
+// Validate reports, in one [*ValidationError], every setting of p (after
+// defaults) that is not allowed: a score minimum below 3, a comment
+// minimum below the score minimum.
+func (p Privacy) Validate() error {
+	p = p.WithDefaults()
+	var ps problems
+	if p.MinScores < FloorMinScores {
+		ps.add("privacy.min_scores", fmt.Sprintf("must be at least %d, got %d: smaller groups single people out", FloorMinScores, p.MinScores))
+	}
+	if p.MinComments < p.MinScores {
+		ps.add("privacy.min_comments", fmt.Sprintf("must be at least min_scores (%d), got %d", p.MinScores, p.MinComments))
+	}
+	return ps.err()
+}
+
+// ReasonKind says why a cell is hidden.
+type ReasonKind int
+
+const (
+	// BelowMinimum: the group has fewer respondents than the minimum.
+	BelowMinimum ReasonKind = iota + 1
+	// Complementary: the group is hidden so that another hidden group
+	// cannot be worked out by subtraction.
+	Complementary
+	// OverlappingSegment: the segment's members differ from another
+	// shown segment's by fewer than the minimum.
+	OverlappingSegment
+	// WaveDifference: the unit's respondent count moved by fewer than the
+	// minimum since its last shown wave.
+	WaveDifference
+	// NotPlanned: the cell was not part of the plan (an unknown wave).
+	NotPlanned
+)
+
+// String returns the kind's name.
+func (k ReasonKind) String() string {
+	switch k {
+	case BelowMinimum:
+		return "below_minimum"
+	case Complementary:
+		return "complementary"
+	case OverlappingSegment:
+		return "overlapping_segment"
+	case WaveDifference:
+		return "wave_difference"
+	case NotPlanned:
+		return "not_planned"
+	}
+	return fmt.Sprintf("ReasonKind(%d)", int(k))
+}
+
+// Reason explains why a cell is hidden, for reports.
+type Reason struct {
+	Kind ReasonKind `json:"kind"`
+	// Min is the minimum number of respondents applied.
+	Min int `json:"min"`
+	// Other names the cell this one protects (Complementary), the other
+	// segment (OverlappingSegment) or the earlier wave (WaveDifference).
+	Other string `json:"other,omitempty"`
+}
+
+// String explains the reason in words.
+func (r Reason) String() string {
+	switch r.Kind {
+	case BelowMinimum:
+		return fmt.Sprintf("fewer than %d respondents", r.Min)
+	case Complementary:
+		return fmt.Sprintf("hidden so that %s cannot be worked out by subtraction", r.Other)
+	case OverlappingSegment:
+		return fmt.Sprintf("differs by fewer than %d respondents from segment %s", r.Min, r.Other)
+	case WaveDifference:
+		return fmt.Sprintf("fewer than %d respondents joined or left since wave %s", r.Min, r.Other)
+	case NotPlanned:
+		return "not covered by the disclosure plan"
+	}
+	return r.Kind.String()
+}
+
+// CellRef names a cell of a [Disclosure]: a unit in a wave, or, with Key
+// and Value set, the segment of that unit's respondents whose
+// survey.Response.Segments[Key] is Value.
+type CellRef struct {
+	Unit  string `json:"unit"`
+	Wave  string `json:"wave"`
+	Key   string `json:"key,omitempty"`
+	Value string `json:"value,omitempty"`
+}
+
+// String returns "unit@wave" or "unit@wave[key=value]".
+func (c CellRef) String() string {
+	s := c.Unit + "@" + c.Wave
+	if c.Key != "" {
+		s += "[" + c.Key + "=" + c.Value + "]"
+	}
+	return s
+}
+
+// HiddenCell is one hidden cell of a [Disclosure] and its reason.
+type HiddenCell struct {
+	Cell   CellRef `json:"cell"`
+	Reason Reason  `json:"reason"`
+	// Respondents is the group's size, for counting what is hidden; it is
+	// never to be shown.
+	Respondents int64 `json:"-"`
+}
+
+// Segments counts respondents by demographic segment (the attributes of
+// survey.Response.Segments) per unit and wave, and the respondents shared
+// by every two segments of different attributes, for [Privacy.Plan]. Like
+// [Tallies], counts are per unit as recorded and are rolled up the
+// hierarchy by the plan. A Segments is not safe for concurrent mutation.
+type Segments struct {
+	counts map[CellRef]int64
+	pairs  map[segPair]int64
+}
+
+type segPair struct {
+	Unit, Wave string
+	A, B       segKV // A.Key < B.Key
+}
+
+type segKV struct{ Key, Value string }
+
+// NewSegments returns empty segment counts.
+func NewSegments() *Segments {
+	return &Segments{counts: map[CellRef]int64{}, pairs: map[segPair]int64{}}
+}
+
+// Add counts one respondent of unit in wave with the given attributes.
+// Attributes with an empty key or value are not segments and are ignored.
+func (s *Segments) Add(unit, wave string, attrs map[string]string) {
+	keys := make([]string, 0, len(attrs))
+	for k, v := range attrs {
+		if k != "" && v != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		s.counts[CellRef{unit, wave, k, attrs[k]}]++
+		for _, k2 := range keys[i+1:] {
+			s.pairs[segPair{unit, wave, segKV{k, attrs[k]}, segKV{k2, attrs[k2]}}]++
+		}
+	}
+}
+
+// AddResponse counts the respondent of r.
+func (s *Segments) AddResponse(r survey.Response) { s.Add(r.Unit, r.Wave, r.Segments) }
+
+// Merge adds the counts of o into s.
+func (s *Segments) Merge(o *Segments) {
+	for k, v := range o.counts {
+		s.counts[k] += v
+	}
+	for k, v := range o.pairs {
+		s.pairs[k] += v
+	}
+}
+
+// Respondents returns the number of respondents recorded in unit (not
+// rolled up) and wave whose attribute key has the given value.
+func (s *Segments) Respondents(unit, wave, key, value string) int64 {
+	return s.counts[CellRef{unit, wave, key, value}]
+}
+
+// Disclosure is the plan of what may be shown from a set of tallies: which
+// unit and segment cells are hidden, and why. Every path that shows
+// figures (scorecard, heatmap, trend, change tests, exports, reports, win
+// texts, comments) asks it before showing a cell, and shows nothing of a
+// hidden cell: no count, share, mean, interval, test, response rate or
+// comment. A Disclosure is immutable and safe for concurrent use.
+type Disclosure struct {
+	privacy  Privacy
+	waves    map[string]bool
+	order    []string
+	hidden   map[CellRef]HiddenCell
+	comments map[CellRef]HiddenCell
+	// shown and commentsShown hold the cells with respondents that may be
+	// shown; any other cell is hidden.
+	shown         map[CellRef]bool
+	commentsShown map[CellRef]bool
+	primary       int
+}
+
+// Privacy returns the rules the plan applied.
+func (d *Disclosure) Privacy() Privacy { return d.privacy }
+
+// Waves returns the waves the plan covers, in the order given to the plan.
+func (d *Disclosure) Waves() []string { return slices.Clone(d.order) }
+
+// Hidden reports whether the scores of unit in wave are hidden, and why. A
+// wave the plan does not cover is hidden (NotPlanned), so an oversight
+// hides rather than shows.
+func (d *Disclosure) Hidden(unit, wave string) (Reason, bool) {
+	return d.lookup(d.hidden, d.shown, d.privacy.MinScores, CellRef{Unit: unit, Wave: wave})
+}
+
+// SegmentHidden reports whether the scores of the segment key=value of
+// unit in wave are hidden, and why. A segment the plan did not see has no
+// respondents and is hidden as below the minimum.
+func (d *Disclosure) SegmentHidden(unit, wave, key, value string) (Reason, bool) {
+	return d.lookup(d.hidden, d.shown, d.privacy.MinScores, CellRef{unit, wave, key, value})
+}
+
+// CommentsHidden reports whether the comments (texts and counts) of unit
+// in wave are hidden, and why: they are shown only for groups of at least
+// MinComments respondents whose scores are shown, under the same
+// complementary rules.
+func (d *Disclosure) CommentsHidden(unit, wave string) (Reason, bool) {
+	return d.lookup(d.comments, d.commentsShown, d.privacy.MinComments, CellRef{Unit: unit, Wave: wave})
+}
+
+func (d *Disclosure) lookup(m map[CellRef]HiddenCell, shown map[CellRef]bool, min int, c CellRef) (Reason, bool) {
+	if !d.waves[c.Wave] {
+		return Reason{Kind: NotPlanned, Min: min}, true
+	}
+	if h, ok := m[c]; ok {
+		return h.Reason, true
+	}
+	if shown[c] {
+		return Reason{}, false
+	}
+	// A cell the plan did not see has no respondents.
+	return Reason{Kind: BelowMinimum, Min: min}, true
+}
+
+// HiddenCells returns every hidden cell with respondents (unit and segment
+// cells), ordered by wave (in plan order), then cell.
+func (d *Disclosure) HiddenCells() []HiddenCell {
+	return sortedCells(d.hidden, d.order)
+}
+
+// HiddenComments returns every unit cell with respondents whose comments
+// are hidden, in the order of [Disclosure.HiddenCells].
+func (d *Disclosure) HiddenComments() []HiddenCell {
+	return sortedCells(d.comments, d.order)
+}
+
+func sortedCells(m map[CellRef]HiddenCell, order []string) []HiddenCell {
+	pos := map[string]int{}
+	for i, w := range order {
+		pos[w] = i
+	}
+	out := slices.Collect(maps.Values(m))
+	slices.SortFunc(out, func(a, b HiddenCell) int {
+		return cmp.Or(cmp.Compare(pos[a.Cell.Wave], pos[b.Cell.Wave]), strings.Compare(a.Cell.String(), b.Cell.String()))
+	})
+	return out
+}
+
+// BeyondMinimum returns the number of cells with respondents hidden for a
+// reason other than being below the minimum: the price of complementary,
+// overlapping-segment and wave-difference protection.
+func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
+
+// Plan decides which cells of the tallies may be shown under p: the unit
+// cells (every unit of h, rolled up, in each of waves) and, when segs is
+// not nil, the segment cells (each attribute value of each unit, rolled
+// up). waves must be in time order: the wave-difference rule compares each
+// wave with the unit's last shown wave before it. Build one plan over every
+// wave a product shows and hand the same [Disclosure] to every path
+// (ScorecardOptions.Disclosure, trends, exports, reports), so that a cell
+// hidden in one is hidden in all.
+//
+// Plan fails with a [*ValidationError] when p is invalid, a wave is
+// malformed or repeated, or segment counts exceed the unit's respondents;
+// with [ErrNotFound] when the tallies or segments name a unit not in h.
+//
+// # What is protected
+//
+// A hidden group with respondents ("protected") is one below the minimum,
+// or one hidden to protect another. The plan treats every figure it lets
+// through as known to a reader, together with these linear relations,
+// which hold for respondent counts and, item by item, for answer and
+// favorable counts alike:
+//
+//   - a unit = its own direct respondents + its children (the roll-up of
+//     [Tallies.RollUp]);
+//   - a unit = the sum of its segments of one attribute + the respondents
+//     without that attribute;
+//   - a unit's segment = the unit's own respondents in the segment + the
+//     same segment of its children.
+//
+// The direct respondents of a unit and the respondents without an
+// attribute are groups too: never shown, but derivable, so when they number
+// 1 to min-1 they are protected like a hidden cell. The reason of a hidden
+// cell is shown, so a reader also knows that a cell hidden below the
+// minimum has at most min-1 respondents and a cell hidden for another
+// reason at least min.
+//
+// The plan then hides, one cell at a time and to a fixpoint, until in every
+// relation whose total is known:
+//
+//   - no protected group is the only unknown term (so none is determined
+//     by subtraction, directly or through a chain of relations);
+//   - the unknown terms together hold 0 or at least min respondents (so
+//     the difference a reader can compute is never a small group);
+//   - the bounds revealed by the reasons do not pin any unknown term to one
+//     value.
+//
+// When a relation breaks a rule, the plan hides its smallest shown part
+// with respondents (ties broken by cell name), or, when it has none, its
+// total; that cell's Reason is Complementary, naming the protected cell.
+// Hidden cells with no respondents are treated as known to be empty: they
+// never count as protection. The result is deterministic: the same input
+// always hides the same cells.
+//
+// Overlapping segments: for two shown segments of different attributes in
+// the same unit and wave whose members differ by 1 to min-1 people
+// (counted by [Segments] as members of one but not the other), the smaller
+// is hidden (ties by name), since their difference is nearly a small group.
+//
+// Wave difference: answers change between waves, so two waves of a unit
+// are not linked by an exact relation; but in a small unit a change of a
+// few people weighs heavily on the change of its scores. When a unit with
+// fewer than 2×min respondents in a wave or in its last shown wave differs
+// from that wave by 1 to min-1 respondents, the later wave is hidden.
+//
+// # Limits
+//
+//   - Unanimity: when every respondent of a shown group answered an item
+//     the same way, every part of it, hidden or not, is known to have
+//     answered that way. No suppression pattern can prevent this short of
+//     hiding the group itself.
+//   - Figures computed outside the plan's relations (pooled waves, custom
+//     groupings, pairs of segments crossed with each other) are not
+//     covered: plan them as their own cells or do not show them.
+//   - Ranges: a protected count is never determined, but a reader may
+//     narrow it (for example to "3 or 4").
+//   - Respondents who skip every item of a behavior change its answer
+//     counts but not the respondent counts the plan works on; the relations
+//     still hold and counts stay undetermined, but an answer count may be
+//     narrowed further than the respondent count.
+//   - The wave rule is a heuristic over counts: it does not know who joined
+//     or left. Planning fewer waves than are shown breaks it.
+//   - With ThresholdOnly set, none of the above beyond the minimum holds.
+func (p Privacy) Plan(h *Hierarchy, t *Tallies, waves []string, segs *Segments) (*Disclosure, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, invalid("tallies", "required")
+	}
+	keep := map[string]bool{}
+	for _, w := range waves {
+		keep[w] = true
+	}
+	resp := map[Group]int64{}
+	for g, n := range t.Respondents {
+		if !keep[g.Wave] {
+			continue
+		}
+		if !h.Has(g.Unit) {
+			return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", g.Unit, ErrNotFound)
+		}
+		for _, u := range withAncestors(h, g.Unit) {
+			resp[Group{u, g.Wave}] += n
+		}
+	}
+	return p.WithDefaults().plan(h, func(unit, wave string) int64 { return resp[Group{unit, wave}] }, t.Respondents, waves, segs)
+}
+
+// HiddenFunc returns Hidden as a predicate, for options that take one
+// (such as PulseOptions.Hidden).
+func (d *Disclosure) HiddenFunc() func(unit, wave string) bool {
+	return func(unit, wave string) bool { _, hidden := d.Hidden(unit, wave); return hidden }
+}
+
+// plan builds a disclosure from rolled-up respondent counts, without
+// validating p. direct holds the respondents per unit as tallied, against
+// which segment counts are checked.
+func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, direct map[Group]int64, waves []string, segs *Segments) (*Disclosure, error) {
+	var ps problems
+	seen := map[string]bool{}
+	for i, w := range waves {
+		switch {
+		case !survey.ValidID(w):
+			ps.add(fmt.Sprintf("waves[%d]", i), fmt.Sprintf("malformed wave %q", w))
+		case seen[w]:
+			ps.add(fmt.Sprintf("waves[%d]", i), fmt.Sprintf("wave %q given twice", w))
+		}
+		seen[w] = true
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	var segRolled *Segments
+	if segs != nil {
+		var err error
+		if segRolled, err = segs.rollUp(h, seen, direct); err != nil {
+			return nil, err
+		}
+	}
+	d := &Disclosure{privacy: p, waves: seen, order: slices.Clone(waves), hidden: map[CellRef]HiddenCell{},
+		comments: map[CellRef]HiddenCell{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{}}
+	type shown struct {
+		wave string
+		n    int64
+	}
+	last := map[string]shown{}
+	for _, w := range waves {
+		pl := newPlanner(h, resp, segRolled, w, int64(p.MinScores))
+		pl.primary()
+		if !p.ThresholdOnly {
+			if !p.SkipWaveDifference {
+				for i := range pl.nodes {
+					nd := &pl.nodes[i]
+					if nd.virtual || nd.ref.Key != "" || nd.hidden {
+						continue
+					}
+					prev, ok := last[nd.ref.Unit]
+					diff := nd.n - prev.n
+					if ok && diff != 0 && abs64(diff) < pl.min && min(nd.n, prev.n) < 2*pl.min {
+						pl.hide(i, Reason{Kind: WaveDifference, Min: p.MinScores, Other: prev.wave})
+					}
+				}
+			}
+			pl.overlaps(segRolled)
+			pl.complete()
+		}
+		for _, nd := range pl.nodes {
+			if nd.virtual {
+				continue
+			}
+			if nd.hidden {
+				if nd.n > 0 {
+					d.hidden[nd.ref] = HiddenCell{Cell: nd.ref, Reason: nd.reason, Respondents: nd.n}
+					if nd.reason.Kind == BelowMinimum {
+						d.primary++
+					}
+				}
+			} else {
+				d.shown[nd.ref] = true
+				if nd.ref.Key == "" {
+					last[nd.ref.Unit] = shown{w, nd.n}
+				}
+			}
+		}
+		// Comments: the same plan at the comment minimum, starting from
+		// the cells whose scores are hidden.
+		cp := newPlanner(h, resp, segRolled, w, int64(p.MinComments))
+		for i := range cp.nodes {
+			nd := &cp.nodes[i]
+			if nd.virtual {
+				continue
+			}
+			if hc, ok := pl.lookup(nd.ref); ok && hc.hidden {
+				cp.hide(i, hc.reason)
+			}
+		}
+		cp.primary()
+		if !p.ThresholdOnly {
+			cp.overlaps(segRolled)
+			cp.complete()
+		}
+		for _, nd := range cp.nodes {
+			switch {
+			case nd.virtual || nd.ref.Key != "":
+			case nd.hidden && nd.n > 0:
+				d.comments[nd.ref] = HiddenCell{Cell: nd.ref, Reason: nd.reason, Respondents: nd.n}
+			case !nd.hidden:
+				d.commentsShown[nd.ref] = true
+			}
+		}
+	}
+	return d, nil
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// rollUp returns the segment counts of the waves in keep rolled up h,
+// checked against the respondents of t.
+func (s *Segments) rollUp(h *Hierarchy, keep map[string]bool, direct map[Group]int64) (*Segments, error) {
+	out := NewSegments()
+	var ps problems
+	perKey := map[CellRef]int64{} // unit, wave, key → respondents with the key
+	for _, c := range slices.SortedFunc(maps.Keys(s.counts), func(a, b CellRef) int { return strings.Compare(a.String(), b.String()) }) {
+		n := s.counts[c]
+		if !keep[c.Wave] {
+			continue
+		}
+		if !h.Has(c.Unit) {
+			return nil, fmt.Errorf("cx: segments name unit %q, which is not in the hierarchy: %w", c.Unit, ErrNotFound)
+		}
+		if n < 0 {
+			ps.add("segments."+c.String(), "negative count")
+		}
+		perKey[CellRef{Unit: c.Unit, Wave: c.Wave, Key: c.Key}] += n
+		for _, u := range withAncestors(h, c.Unit) {
+			out.counts[CellRef{u, c.Wave, c.Key, c.Value}] += n
+		}
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(perKey), func(a, b CellRef) int { return strings.Compare(a.String(), b.String()) }) {
+		if r := direct[Group{k.Unit, k.Wave}]; perKey[k] > r {
+			ps.add("segments."+k.Unit+"@"+k.Wave+"."+k.Key, fmt.Sprintf("%d respondents in segments of %s but %d respondents in the tallies", perKey[k], k.Key, r))
+		}
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	for k, n := range s.pairs {
+		if !keep[k.Wave] || !h.Has(k.Unit) {
+			continue
+		}
+		for _, u := range withAncestors(h, k.Unit) {
+			out.pairs[segPair{u, k.Wave, k.A, k.B}] += n
+		}
+	}
+	return out, nil
+}
+
+// The planner works on one wave: nodes are the cells (published unit and
+// segment cells, and virtual groups that are never shown but derivable),
+// relations say total = sum of parts.
+type planner struct {
+	min   int64
+	nodes []pnode
+	index map[CellRef]int
+	rels  []prel
+	// close holds the pairs of segments (different keys, same unit) whose
+	// members differ by fewer than min people: shown or hidden together.
+	close [][2]int
+	// kids holds, per cell, the same cell of the unit's children (the
+	// unit tree, and one tree per segment).
+	kids map[int][]int
+}
+
+type pnode struct {
+	ref     CellRef
+	label   string // names a virtual group in reasons
+	n       int64
+	virtual bool
+	hidden  bool
+	reason  Reason
+}
+
+type prel struct {
+	total int
+	parts []int
+}
+
+func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments, wave string, min int64) *planner {
+	pl := &planner{min: min, index: map[CellRef]int{}, kids: map[int][]int{}}
+	add := func(ref CellRef, n int64) int {
+		pl.index[ref] = len(pl.nodes)
+		pl.nodes = append(pl.nodes, pnode{ref: ref, n: n})
+		return len(pl.nodes) - 1
+	}
+	virtual := func(label string, ref CellRef, n int64) int {
+		pl.nodes = append(pl.nodes, pnode{ref: ref, label: label, n: n, virtual: true, hidden: n > 0 && n < min})
+		return len(pl.nodes) - 1
+	}
+	ids := h.IDs()
+	for _, u := range ids {
+		add(CellRef{Unit: u, Wave: wave}, resp(u, wave))
+	}
+	// values per key, over the whole wave, sorted
+	values := map[string][]string{}
+	if segs != nil {
+		set := map[segKV]bool{}
+		for c := range segs.counts {
+			if c.Wave == wave {
+				set[segKV{c.Key, c.Value}] = true
+			}
+		}
+		for kv := range set {
+			values[kv.Key] = append(values[kv.Key], kv.Value)
+		}
+		for k := range values {
+			slices.Sort(values[k])
+		}
+		for _, u := range ids {
+			for _, k := range sortedKeys(values) {
+				for _, v := range values[k] {
+					if n := segs.counts[CellRef{u, wave, k, v}]; n > 0 {
+						add(CellRef{u, wave, k, v}, n)
+					}
+				}
+			}
+		}
+	}
+	// own[u] is the group of u's direct respondents: u itself for a leaf.
+	own := map[string]int{}
+	for _, u := range ids {
+		total := pl.index[CellRef{Unit: u, Wave: wave}]
+		if h.IsLeaf(u) {
+			own[u] = total
+			continue
+		}
+		r := prel{total: total}
+		n := pl.nodes[total].n
+		for _, c := range h.Children(u) {
+			i := pl.index[CellRef{Unit: c, Wave: wave}]
+			r.parts = append(r.parts, i)
+			pl.kids[total] = append(pl.kids[total], i)
+			n -= pl.nodes[i].n
+		}
+		own[u] = virtual("the direct respondents of "+u+"@"+wave, CellRef{Unit: u, Wave: wave}, n)
+		r.parts = append(r.parts, own[u])
+		pl.rels = append(pl.rels, r)
+	}
+	for _, k := range sortedKeys(values) {
+		// unset[u]: u's respondents without k; ownUnset[u]: u's direct
+		// respondents without k; ownSeg[u][v]: u's direct respondents with
+		// k=v (-1 when there are none).
+		unset, ownUnset := map[string]int{}, map[string]int{}
+		ownSeg := map[string][]int{}
+		for _, u := range ids {
+			total := pl.index[CellRef{Unit: u, Wave: wave}]
+			r := prel{total: total}
+			rest := pl.nodes[total].n
+			for _, v := range values[k] {
+				if i, ok := pl.index[CellRef{u, wave, k, v}]; ok {
+					r.parts = append(r.parts, i)
+					rest -= pl.nodes[i].n
+				}
+			}
+			unset[u] = virtual("the respondents of "+u+"@"+wave+" without "+k, CellRef{Unit: u, Wave: wave, Key: k}, rest)
+			r.parts = append(r.parts, unset[u])
+			pl.rels = append(pl.rels, r)
+		}
+		for _, u := range ids {
+			segs := make([]int, len(values[k]))
+			for j, v := range values[k] {
+				total, ok := pl.index[CellRef{u, wave, k, v}]
+				switch {
+				case !ok:
+					segs[j] = -1
+					continue
+				case h.IsLeaf(u):
+					segs[j] = total
+					continue
+				}
+				r := prel{total: total}
+				n := pl.nodes[total].n
+				for _, c := range h.Children(u) {
+					if i, ok := pl.index[CellRef{c, wave, k, v}]; ok {
+						r.parts = append(r.parts, i)
+						pl.kids[total] = append(pl.kids[total], i)
+						n -= pl.nodes[i].n
+					}
+				}
+				segs[j] = virtual("the direct respondents of "+u+"@"+wave+" with "+k+"="+v, CellRef{u, wave, k, v}, n)
+				r.parts = append(r.parts, segs[j])
+				pl.rels = append(pl.rels, r)
+			}
+			ownSeg[u] = segs
+			if h.IsLeaf(u) {
+				ownUnset[u] = unset[u]
+				continue
+			}
+			// Without k: u's = its direct ones + its children's.
+			r := prel{total: unset[u]}
+			n := pl.nodes[unset[u]].n
+			for _, c := range h.Children(u) {
+				r.parts = append(r.parts, unset[c])
+				n -= pl.nodes[unset[c]].n
+			}
+			ownUnset[u] = virtual("the direct respondents of "+u+"@"+wave+" without "+k, CellRef{Unit: u, Wave: wave, Key: k}, n)
+			r.parts = append(r.parts, ownUnset[u])
+			pl.rels = append(pl.rels, r)
+		}
+		// u's direct respondents = theirs in each segment + those without k.
+		for _, u := range ids {
+			if h.IsLeaf(u) {
+				continue
+			}
+			r := prel{total: own[u]}
+			for _, i := range ownSeg[u] {
+				if i >= 0 {
+					r.parts = append(r.parts, i)
+				}
+			}
+			r.parts = append(r.parts, ownUnset[u])
+			pl.rels = append(pl.rels, r)
+		}
+	}
+	return pl
+}
+
+func (pl *planner) lookup(ref CellRef) (pnode, bool) {
+	i, ok := pl.index[ref]
+	if !ok {
+		return pnode{}, false
+	}
+	return pl.nodes[i], true
+}
+
+func (pl *planner) name(i int) string {
+	if pl.nodes[i].virtual {
+		return pl.nodes[i].label
+	}
+	return pl.nodes[i].ref.String()
+}
+
+func (pl *planner) hide(i int, r Reason) {
+	if !pl.nodes[i].hidden {
+		pl.nodes[i].hidden, pl.nodes[i].reason = true, r
+	}
+}
+
+// primary hides the published cells below the minimum.
+func (pl *planner) primary() {
+	for i := range pl.nodes {
+		if !pl.nodes[i].virtual && pl.nodes[i].n < pl.min {
+			pl.hide(i, Reason{Kind: BelowMinimum, Min: int(pl.min)})
+		}
+	}
+}
+
+// overlaps finds the pairs of segments of different keys in the same unit
+// whose members differ by fewer than min people, and hides the smaller of
+// each such pair that is shown and differs at all.
+func (pl *planner) overlaps(segs *Segments) {
+	if segs == nil {
+		return
+	}
+	for i := range pl.nodes {
+		a := pl.nodes[i]
+		if a.virtual || a.ref.Key == "" {
+			continue
+		}
+		for j := i + 1; j < len(pl.nodes); j++ {
+			b := pl.nodes[j]
+			if b.virtual || b.ref.Key == "" || b.ref.Unit != a.ref.Unit || b.ref.Key == a.ref.Key {
+				continue
+			}
+			x, y := segKV{a.ref.Key, a.ref.Value}, segKV{b.ref.Key, b.ref.Value}
+			if y.Key < x.Key {
+				x, y = y, x
+			}
+			both := segs.pairs[segPair{a.ref.Unit, a.ref.Wave, x, y}]
+			if d := a.n + b.n - 2*both; d < pl.min {
+				pl.close = append(pl.close, [2]int{i, j})
+				if d > 0 && !a.hidden && !b.hidden {
+					small, big := i, j
+					if b.n < a.n || b.n == a.n && pl.name(j) < pl.name(i) {
+						small, big = j, i
+					}
+					pl.hide(small, pl.overlapReason(big))
+				}
+			}
+		}
+	}
+}
+
+func (pl *planner) overlapReason(other int) Reason {
+	return Reason{Kind: OverlappingSegment, Min: int(pl.min), Other: pl.nodes[other].ref.Key + "=" + pl.nodes[other].ref.Value}
+}
+
+// bounds returns what a reader knows of a node's count before using the
+// relations: its value when shown (or empty, or a virtual group of at least
+// min, which the plan takes as known); from a hidden cell's reason, at most
+// min-1 below the minimum and at least min otherwise.
+func (pl *planner) bounds(i int) (lo, hi int64) {
+	nd := &pl.nodes[i]
+	switch {
+	case !nd.hidden || nd.n == 0:
+		return nd.n, nd.n
+	case nd.virtual:
+		return 0, pl.min - 1
+	case nd.reason.Kind == BelowMinimum:
+		return 0, int64(nd.reason.Min) - 1
+	}
+	return int64(nd.reason.Min), unbounded
+}
+
+// unbounded is the upper bound of a count known only from below; sums
+// saturate at it.
+const unbounded = int64(math.MaxInt64 / 4)
+
+func satAdd(a, b int64) int64 { return min(a+b, unbounded) }
+
+// intervals narrows every node's bounds through the relations (total =
+// sum of parts) until nothing changes: what a reader can work out by
+// chaining subtractions and the bounds the reasons reveal.
+func (pl *planner) intervals() (lo, hi []int64) {
+	lo, hi = make([]int64, len(pl.nodes)), make([]int64, len(pl.nodes))
+	for i := range pl.nodes {
+		lo[i], hi[i] = pl.bounds(i)
+	}
+	for changed := true; changed; {
+		changed = false
+		set := func(i int, l, h int64) {
+			if l > lo[i] {
+				lo[i], changed = l, true
+			}
+			if h < hi[i] {
+				hi[i], changed = h, true
+			}
+		}
+		for _, r := range pl.rels {
+			var sumLo, sumHi int64
+			for _, p := range r.parts {
+				sumLo, sumHi = satAdd(sumLo, lo[p]), satAdd(sumHi, hi[p])
+			}
+			set(r.total, sumLo, sumHi)
+			for _, p := range r.parts {
+				l := lo[p]
+				if sumHi < unbounded && hi[p] < unbounded {
+					l = lo[r.total] - (sumHi - hi[p])
+				}
+				h := hi[p]
+				if hi[r.total] < unbounded {
+					h = hi[r.total] - (sumLo - lo[p])
+				}
+				set(p, l, h)
+			}
+		}
+	}
+	return lo, hi
+}
+
+// complete hides cells until no rule is broken (see Privacy.Plan).
+func (pl *planner) complete() {
+	for pl.fixOne() {
+	}
+}
+
+// fixOne finds the first broken rule and hides one cell to mend it; it
+// reports whether it hid one.
+func (pl *planner) fixOne() bool {
+	lo, hi := pl.intervals()
+	known := func(i int) bool { return lo[i] == hi[i] }
+	// A protected group pinned to one value.
+	for x := range pl.nodes {
+		if !pl.nodes[x].hidden || pl.nodes[x].n == 0 || !known(x) {
+			continue
+		}
+		for _, r := range pl.rels {
+			if (r.total == x || slices.Contains(r.parts, x)) && pl.mend(r, x) {
+				return true
+			}
+		}
+	}
+	// A hidden segment whose near twin is shown.
+	for _, c := range pl.close {
+		a, b := c[0], c[1]
+		if pl.nodes[b].hidden && pl.nodes[b].n > 0 {
+			a, b = b, a
+		}
+		if pl.nodes[a].hidden && pl.nodes[a].n > 0 && !pl.nodes[b].hidden {
+			pl.hide(b, pl.overlapReason(a))
+			return true
+		}
+	}
+	// A difference that is a small group.
+	for _, r := range pl.rels {
+		if !known(r.total) {
+			continue
+		}
+		var unknown []int
+		var sum int64
+		for _, x := range r.parts {
+			if !known(x) {
+				unknown = append(unknown, x)
+				sum += pl.nodes[x].n
+			}
+		}
+		if len(unknown) > 0 && sum < pl.min && pl.mend(r, pl.smallestName(unknown)) {
+			return true
+		}
+	}
+	// A shown cell minus its nearest shown descendants (over several
+	// levels) that is a small group.
+	for v := range pl.nodes {
+		if pl.nodes[v].hidden || len(pl.kids[v]) == 0 {
+			continue
+		}
+		rest := pl.nodes[v].n
+		var shown []int
+		stack := slices.Clone(pl.kids[v])
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if !pl.nodes[c].hidden {
+				rest -= pl.nodes[c].n
+				shown = append(shown, c)
+				continue
+			}
+			stack = append(stack, pl.kids[c]...)
+		}
+		if rest > 0 && rest < pl.min && len(shown) > 0 {
+			best := shown[0]
+			for _, c := range shown[1:] {
+				if pl.nodes[c].n < pl.nodes[best].n || pl.nodes[c].n == pl.nodes[best].n && pl.name(c) < pl.name(best) {
+					best = c
+				}
+			}
+			pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: "the respondents of " + pl.name(v) + " outside its shown parts"})
+			return true
+		}
+	}
+	return false
+}
+
+// smallestName returns the node of xs with the smallest name, shown cells
+// before virtual groups: the protected cell a complementary reason names.
+func (pl *planner) smallestName(xs []int) int {
+	best := xs[0]
+	for _, x := range xs[1:] {
+		if pl.nodes[x].virtual != pl.nodes[best].virtual {
+			if !pl.nodes[x].virtual {
+				best = x
+			}
+			continue
+		}
+		if pl.name(x) < pl.name(best) {
+			best = x
+		}
+	}
+	return best
+}
+
+// mend hides, in relation r, the smallest shown part with respondents (ties
+// by name), or else the shown total, as complementary to protected node x.
+// It reports whether it hid a cell.
+func (pl *planner) mend(r prel, x int) bool {
+	best := -1
+	for _, p := range r.parts {
+		nd := &pl.nodes[p]
+		if nd.virtual || nd.hidden || nd.n == 0 {
+			continue
+		}
+		if best < 0 || nd.n < pl.nodes[best].n || nd.n == pl.nodes[best].n && pl.name(p) < pl.name(best) {
+			best = p
+		}
+	}
+	if best < 0 {
+		if t := &pl.nodes[r.total]; !t.virtual && !t.hidden && t.n > 0 {
+			best = r.total
+		}
+	}
+	if best < 0 {
+		return false
+	}
+	pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: pl.name(x)})
+	return true
+}
