@@ -216,7 +216,7 @@ func day(t time.Time) string {
 
 // buildTrend copies a trend; a suppressed point keeps only its label and
 // reason.
-func buildTrend(tr cx.Trend, names map[string]string, field string, ps *problems) Trend {
+func buildTrend(tr cx.Trend, names map[string]string, hidden func(unit, wave string) (string, bool), field string, ps *problems) Trend {
 	out := Trend{Unit: tr.Unit, Name: names[tr.Unit], Measure: tr.Measure, Kind: tr.Kind.String(), Direction: tr.Direction,
 		BaselineFrom: tr.BaselineFrom, BaselineTo: tr.BaselineTo, Center: NaN(),
 		Slope: finite(tr.Slope, tr.SlopeDefined), SlopeLower: finite(tr.SlopeInterval.Lower, tr.SlopeDefined),
@@ -240,7 +240,10 @@ func buildTrend(tr cx.Trend, names map[string]string, field string, ps *problems
 			label = strconv.Itoa(i + 1)
 		}
 		tp := TrendPoint{Label: label, Time: stamp(p.Time), Value: NaN(), Lower: NaN(), Upper: NaN(), LCL: NaN(), UCL: NaN()}
+		reason, elsewhere := hidden(tr.Unit, p.Wave)
 		switch {
+		case elsewhere && !p.Suppressed:
+			tp.Hidden, tp.Reason = true, reason
 		case p.Suppressed:
 			tp.Hidden, tp.Reason = true, p.Reason
 			if tp.Reason == "" {

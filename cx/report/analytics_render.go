@@ -261,7 +261,7 @@ func effectVerdict(e Effect) string {
 // marked.
 func trendChart(id string, tr Trend) string {
 	const (
-		width  = 660.0
+		width  = 580.0
 		height = 300.0
 		x0     = 70.0
 		right  = 24.0
@@ -369,10 +369,15 @@ func trendChart(id string, tr Trend) string {
 	}
 	s.line(x0, top, x0, y1, `stroke="#555555"`)
 	s.line(x0, y1, x1, y1, `stroke="#555555"`)
-	every := max(1, int(math.Ceil(float64(n)*52/(x1-x0))))
-	for i, p := range tr.Points {
-		if i%every == 0 || i == n-1 {
-			s.text(xAt(i), y1+16, clip(p.Label, 10), `text-anchor="middle" fill="#333333" font-size="10"`)
+	labels := axisLabels(tr.Points)
+	longest := 0
+	for _, l := range labels {
+		longest = max(longest, len([]rune(l)))
+	}
+	every := max(1, int(math.Ceil(float64(n)*(float64(longest)*6.5+10)/(x1-x0))))
+	for i, l := range labels {
+		if i%every == 0 {
+			s.text(xAt(i), y1+16, l, `text-anchor="middle" fill="#333333" font-size="10"`)
 		}
 	}
 	yTitle := measureLabel(tr.Measure)
@@ -381,7 +386,7 @@ func trendChart(id string, tr Trend) string {
 	}
 	s.raw(`<text x="16" y="%s" transform="rotate(-90 16 %s)" text-anchor="middle" fill="#333333" font-size="11">%s</text>`,
 		f1((top+y1)/2), f1((top+y1)/2), esc(clip(yTitle, 34)))
-	s.text((x0+x1)/2, y1+38, "Wave", `text-anchor="middle" fill="#333333" font-size="11"`)
+	s.text((x0+x1)/2, y1+38, axisTitle(tr.Points), `text-anchor="middle" fill="#333333" font-size="11"`)
 	// Centre and limits.
 	if tr.Center.Defined() {
 		var a, b float64 = -1, -1
@@ -701,4 +706,48 @@ func (h *htmlPage) nextIDIf(im Impact, kind string) string {
 		}
 	}
 	return ""
+}
+
+// axisLabels are the short labels of a trend's points on the time axis:
+// the date of each point when every point has one, else the labels
+// without the prefix they all share, at most 12 characters.
+func axisLabels(pts []TrendPoint) []string {
+	out := make([]string, len(pts))
+	dated := len(pts) > 0
+	for _, p := range pts {
+		dated = dated && len(p.Time) >= 10
+	}
+	if dated {
+		for i, p := range pts {
+			out[i] = p.Time[:10]
+		}
+		return out
+	}
+	prefix := ""
+	if len(pts) > 1 {
+		prefix = pts[0].Label
+		for _, p := range pts[1:] {
+			for !strings.HasPrefix(p.Label, prefix) {
+				prefix = prefix[:len(prefix)-1]
+			}
+		}
+		// Cut only after a separator, so that numbers stay whole.
+		if i := strings.LastIndexAny(prefix, "-_ ./:"); i >= 0 {
+			prefix = prefix[:i+1]
+		} else {
+			prefix = ""
+		}
+	}
+	for i, p := range pts {
+		out[i] = clip(strings.TrimPrefix(p.Label, prefix), 12)
+	}
+	return out
+}
+
+// axisTitle names the time axis.
+func axisTitle(pts []TrendPoint) string {
+	if labels := axisLabels(pts); len(pts) > 0 && len(pts[0].Time) >= 10 && labels[0] == pts[0].Time[:10] {
+		return "Wave (opening date)"
+	}
+	return "Wave"
 }

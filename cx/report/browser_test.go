@@ -60,7 +60,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	bin := chromium(t)
 	keep := os.Getenv(ScreenshotsEnv)
 	for _, fx := range []fixture{
-		{"small", report.Report{Title: "Acme pulse", Scorecard: smallOrg(t)}},
+		{"small", withAnalytics(report.Report{Title: "Acme pulse", Scorecard: smallOrg(t)})},
 		{"large", report.Report{Title: "Acme pulse, 421 units", Scorecard: largeOrg(t)}},
 	} {
 		t.Run(fx.name, func(t *testing.T) {
@@ -96,8 +96,12 @@ func TestHTMLInBrowser(t *testing.T) {
 			if err := json.Unmarshal(res.probe, &probe); err != nil {
 				t.Fatalf("probe %s: %v", res.probe, err)
 			}
-			if probe.Charts < 3 || probe.Titles != probe.Charts {
-				t.Errorf("the page drew %d charts with %d titles, want at least 3, each titled", probe.Charts, probe.Titles)
+			want := 3 // behaviors, heatmap, eNPS
+			if fx.name == "small" {
+				want += 1 + 2 // the organization's trend, impact on shares and on eNPS
+			}
+			if probe.Charts < want || probe.Titles != probe.Charts {
+				t.Errorf("the page drew %d charts with %d titles, want at least %d, each titled", probe.Charts, probe.Titles, want)
 			}
 			if probe.Resources != 0 {
 				t.Errorf("the page loaded %d resources; it must be self-contained", probe.Resources)

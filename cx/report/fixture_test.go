@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/cxculture/cxculture/cx"
@@ -85,12 +86,23 @@ func clamp(v, lo, hi int) int { return max(lo, min(hi, v)) }
 // smallOrg is an organization of 2 divisions of 2 teams, one team hidden.
 func smallOrg(t testing.TB) *cx.Scorecard { return org(t, 2, 2, 1, map[int]bool{3: true}) }
 
+var (
+	largeOnce sync.Once
+	large     *cx.Scorecard
+)
+
 // largeOrg is an organization of 20 divisions of 20 teams (421 units), a
-// tenth of the teams hidden.
+// tenth of the teams hidden. It is built once: callers must not modify it.
 func largeOrg(t testing.TB) *cx.Scorecard {
-	small := map[int]bool{}
-	for i := 3; i < 400; i += 10 {
-		small[i] = true
+	largeOnce.Do(func() {
+		small := map[int]bool{}
+		for i := 3; i < 400; i += 10 {
+			small[i] = true
+		}
+		large = org(t, 20, 20, 2, small)
+	})
+	if large == nil {
+		t.Fatal("the large fixture failed to build")
 	}
-	return org(t, 20, 20, 2, small)
+	return large
 }

@@ -114,6 +114,9 @@ func (d *Document) WriteHTML(w io.Writer) error {
 	}
 	h.trends(d)
 	h.impacts(d)
+	if sc := d.Scorecard; sc != nil {
+		h.scorecardTail(sc)
+	}
 	h.p("</main>\n</body>\n</html>\n")
 	return h.b.Flush()
 }
@@ -189,6 +192,10 @@ func (h *htmlPage) scorecardBody(sc *Scorecard, hm *Heatmap) {
 		h.p("</section>\n")
 	}
 
+}
+
+// scorecardTail writes eNPS by unit and reliability.
+func (h *htmlPage) scorecardTail(sc *Scorecard) {
 	if units := enpsUnits(sc); len(units) > 0 {
 		h.p(`<section id="enps"><h2>eNPS</h2>`)
 		title := "eNPS by unit"

@@ -160,8 +160,21 @@ func Build(r Report) (*Document, error) {
 			names[u.Unit] = u.Name
 		}
 	}
+	// A unit the scorecard hides in its wave is hidden in that wave of
+	// every trend too, whatever the trend's own rule says.
+	hidden := func(unit, wave string) (string, bool) {
+		if d.Scorecard == nil || wave != d.Scorecard.Wave {
+			return "", false
+		}
+		for _, u := range d.Scorecard.Units {
+			if u.Unit == unit && u.Hidden {
+				return u.Reason, true
+			}
+		}
+		return "", false
+	}
 	for i, tr := range r.Trends {
-		d.Trends = append(d.Trends, buildTrend(tr, names, "trends["+strconv.Itoa(i)+"]", &ps))
+		d.Trends = append(d.Trends, buildTrend(tr, names, hidden, "trends["+strconv.Itoa(i)+"]", &ps))
 	}
 	for i, im := range r.Impacts {
 		if im == nil {

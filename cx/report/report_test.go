@@ -353,3 +353,30 @@ func TestHeatmapPagesOfLargeOrganization(t *testing.T) {
 		t.Errorf("%d heatmap pages, want 21 (groups, then the teams of 20 divisions)", heatmaps)
 	}
 }
+
+// A unit the scorecard hides in its wave shows no trend figure for that
+// wave either, even when the trend's own rule would show it.
+func TestTrendPointsOfHiddenUnitsAreHidden(t *testing.T) {
+	tr := cx.Trend{Unit: "lab", Measure: cx.ENPSMeasure, Kind: cx.MeanMeasure, Direction: "higher", Verdict: cx.TooLittleData,
+		Points: []cx.TrendPoint{
+			{Point: cx.Point{Wave: "w1", Value: 12.5, N: 9}, Charted: true},
+			{Point: cx.Point{Wave: "w2", Value: 31.337, N: 8}, Charted: true},
+		}}
+	d, err := report.Build(report.Report{Scorecard: edge(), Trends: []cx.Trend{tr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := d.Trends[0].Points
+	if p[0].Hidden || p[0].Value != 12.5 {
+		t.Errorf("w1, where lab is not known to be hidden: %+v", p[0])
+	}
+	if !p[1].Hidden || p[1].Value.Defined() || p[1].N != 0 || p[1].Reason != "fewer than 5 respondents" {
+		t.Errorf("w2, where the scorecard hides lab: %+v", p[1])
+	}
+	md, htm, js, cs := renderAll(t, report.Report{Scorecard: edge(), Trends: []cx.Trend{tr}})
+	for format, out := range map[string]string{"Markdown": md, "HTML": htm, "JSON": js, "CSV": cs} {
+		if strings.Contains(out, "31.3") {
+			t.Errorf("%s shows the hidden point", format)
+		}
+	}
+}
