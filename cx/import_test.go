@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -444,4 +445,47 @@ func TestImportJSONL(t *testing.T) {
 		assert.ErrorIs(t, err, cx.ErrInvalid)
 		assert.Contains(t, err.Error(), "line 1 (survey)")
 	})
+}
+
+// discardStore keeps nothing of the responses it is given, and records
+// the live heap (after a collection) each time it is given a batch.
+type discardStore struct {
+	cx.Store
+	peak uint64
+}
+
+func (s *discardStore) CreateResponses(_ context.Context, rs []survey.Response) (int, error) {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	s.peak = max(s.peak, m.HeapAlloc)
+	return len(rs), nil
+}
+
+func TestImportMemoryDoesNotGrowWithTheInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 60,000 rows")
+	}
+	peak := func(n int) uint64 {
+		store := &discardStore{Store: memstore.New()}
+		p, err := cx.New(store, nil)
+		require.NoError(t, err)
+		ctx := t.Context()
+		require.NoError(t, p.DefineUnits(ctx, cx.Unit{ID: "org", Name: "Org"}, cx.Unit{ID: "team_a", Parent: "org", Name: "A"},
+			cx.Unit{ID: "team_b", Parent: "org", Name: "B"}))
+		require.NoError(t, p.DefineSurvey(ctx, importSurvey()))
+		require.NoError(t, p.OpenWave(ctx, survey.Wave{ID: "w1", Survey: "pulse", Opens: importOpens, Closes: importOpens.Add(14 * 24 * time.Hour)}))
+		in := importCSV(n, nil)
+		r := strings.NewReader(in)
+		in = "" // only the reader holds the input
+		res, err := p.ImportCSV(ctx, "pulse", r, nil)
+		require.NoError(t, err)
+		require.Equal(t, n, res.Added)
+		return store.peak
+	}
+	small, large := peak(10000), peak(60000)
+	// Kept in memory, 50,000 more responses would take well over 10 MB
+	// (each holds a map of answers); the input itself is 3 MB larger.
+	t.Logf("live heap while storing: %d KB for 10,000 rows, %d KB for 60,000", small>>10, large>>10)
+	assert.Less(t, large, small+(4<<20), "the live heap grows with the input")
 }
