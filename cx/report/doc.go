@@ -24,17 +24,26 @@
 // its identity and the reason it is hidden, and hides as well any unit whose
 // respondents are fewer than the scorecard's minimum group, whatever the
 // scorecard says. The organization-wide reliability is dropped when the
-// root unit is hidden. Charts draw hidden units grey and hatched with their
-// reason; tables and the CSV say "hidden" and give the reason.
+// root unit is hidden, and a trend's point is hidden in the scorecard's
+// wave for every unit the scorecard hides. Charts draw hidden units grey
+// and hatched with their reason; tables and the CSV say "hidden" and give
+// the reason. Trends, impacts, wins and pitfalls are computed by package
+// cx from shown groups only; their suppressed points are rendered without
+// figures.
 //
 // # Charts
 //
-// The HTML holds, for a scorecard: headline cards (respondents, response
-// rate, eNPS, most and least favorable behavior, significant changes,
-// hidden units); a dot-and-interval chart of each behavior's favorable
-// share in the organization, with the baseline; the heatmap of units ×
-// behaviors on the viridis scale from 0% to 100%, ▲/▼ on significant
-// changes; and eNPS by unit with intervals. Every chart has a visible
+// The HTML holds, in order: headline cards (respondents, response rate,
+// eNPS, most and least favorable behavior, significant changes, hidden
+// units); the wins feed and the pitfalls; a dot-and-interval chart of each
+// behavior's favorable share in the organization, with the baseline; the
+// significant changes; the heatmap of units × behaviors on the viridis
+// scale from 0% to 100%, ▲/▼ on significant changes; control charts of
+// trends (values with intervals, centre line, control limits, shaded
+// baseline period, signals as diamonds; the organization's series and
+// those with a verdict other than stable, at most 12, and a table of every
+// verdict); each initiative's effects with intervals around zero; eNPS by
+// unit with intervals; reliability. Every chart has a visible
 // title, axis labels, a legend, n and intervals, an SVG <title> and <desc>
 // for screen readers, and a table of its numbers beside it. Colors are
 // colorblind-safe (Okabe-Ito for marks, viridis for the heatmap) and
@@ -71,6 +80,27 @@
 //	  units, names, behaviors   the rows' unit IDs and names, the columns
 //	  cells        [[{value, lower, upper, n, hidden, reason, change}]], cells[i][j] is unit i, behavior j;
 //	               change is "up" or "down" for a significant change, else absent
+//	trends        [trend], absent without trends:
+//	  unit, name, measure (a measure key of package cx, such as "behavior:agility" or "enps")
+//	  kind         "share" (p′-chart) or "mean" (XmR chart); direction of improvement
+//	  baseline_from, baseline_to, center   the baseline period and its centre line (null without a chart)
+//	  slope, slope_lower, slope_upper, slope_p   change per wave (null when undefined)
+//	  verdict      too_little_data | stable | improving | sustained_shift | declining; evidence [string]
+//	  points       [{label, time, hidden, reason, missing, value, lower, upper, n, successes,
+//	                 charted, baseline, lcl, ucl}], every wave; a hidden point has no figures
+//	  signals      [{rule (Nelson 1-8), text, point, index, improving, side}]
+//	impacts       [impact], absent without impacts:
+//	  initiative (UUID), name, kind, status, start, end (dates), behaviors, outcomes,
+//	  units, comparison, pre, during, after (wave IDs), fdr, level, notes
+//	  effects      [effect]: {measure, window ("during" | "after"), kind, direction, estimable, reason,
+//	               treated_units, comparison_units, treated_before, treated_after, comparison_before,
+//	               comparison_after, estimate, se, lower, upper, p, p_adjusted, significant, improved};
+//	               the figures are null when estimable is false
+//	  unit_effects [{unit, measure, window, placebo, direction, estimable, before, after, estimate,
+//	               lower, upper, p, p_adjusted, significant, improved}]
+//	wins          [{initiative, name, kind, units, treated_units, comparison_units, window, before,
+//	               after, outcome: effect, behaviors: [effect], text}], absent without wins
+//	pitfalls      [{kind, check, initiative, name, unit, measure, summary, evidence}], absent without pitfalls
 //
 // A share is {value, lower, upper, successes, n}: successes of n, the
 // value in [0, 1] and its interval (Wilson for favorable shares, counting
@@ -86,20 +116,31 @@
 // read_csv read it with their defaults: missing figures are NA, logical
 // columns TRUE or FALSE, text quoted as RFC 4180 requires.
 //
-//	section      "scorecard"
-//	unit, unit_name, parent, depth   the unit and where it sits
-//	wave         the wave the figure belongs to (the baseline wave for baseline figures)
+//	section      scorecard | trend | impact | impact_unit | impact_placebo
+//	unit, unit_name, parent, depth   the unit and where it sits (depth NA when the scorecard does not list it;
+//	             empty for an initiative's overall effect)
+//	initiative   the initiative's name (impact sections)
+//	wave         the wave the figure belongs to (the baseline wave for baseline figures, each point of a trend)
+//	window       during | after (impact sections)
 //	measure      respondents | response_rate | favorable | mean | favorable_change | enps | alpha
-//	behavior     the behavior of favorable, mean, favorable_change and alpha; empty otherwise
-//	value        the figure: a count, a share in [0, 1], a mean, a change in share, eNPS points, alpha
-//	lower, upper its confidence interval at the scorecard's level
-//	successes, n the counts behind a share; n is answers for favorable and mean, respondents for enps and alpha
-//	p_value, p_adjusted, significant   for favorable_change: the z test, its Benjamini-Hochberg adjustment, the verdict
-//	hidden       TRUE for a hidden unit, whose rows carry no figure
-//	reason       why it is hidden
+//	             | belief_favorable | practice_favorable | another measure key (an operational metric)
+//	behavior     the behavior of favorable, mean, favorable_change, alpha and their kin; empty otherwise
+//	value        the figure: a count, a share in [0, 1], a mean, a change in share, eNPS points, alpha,
+//	             or an effect (difference in differences, in the measure's unit: a share difference for shares)
+//	lower, upper its confidence interval
+//	successes, n the counts behind a share; n is answers for favorable and mean, respondents for enps and
+//	             alpha, treated units for an initiative's effect
+//	p_value, p_adjusted, significant   for changes and effects: the test, its Benjamini-Hochberg adjustment, the verdict
+//	center, lcl, ucl   for a charted trend point: the baseline centre line and the point's control limits
+//	signal       for a trend point: the Nelson rules it completes, separated by ";"
+//	verdict      for a trend: its verdict, on each of its rows
+//	hidden       TRUE for a hidden unit or point, whose rows carry no figure
+//	reason       why it is hidden, or why an effect could not be estimated ("no answers" for a trend
+//	             point without answers)
 //
 // alpha rows belong to the root unit: reliability is computed over the
-// organization.
+// organization. Wins and pitfalls are sentences with their evidence: they
+// are in the Markdown, HTML and JSON, not in the CSV.
 //
 // # Concurrency
 //
