@@ -25,6 +25,15 @@ type Options struct {
 	// NewID returns a fresh ID for initiatives and responses recorded
 	// without one; default uuid.New.
 	NewID func() uuid.UUID
+	// Pseudonymizer, when set, replaces each response's Respondent (the
+	// raw identity given to the recorder) with its keyed pseudonym before
+	// the response is validated, stored or named in an error, so the raw
+	// identity is never kept. Without it, Respondent is stored as given
+	// and must already be a pseudonym.
+	Pseudonymizer *Pseudonymizer
+	// Privacy holds the rules [Program.Scorecard] applies when its options
+	// set none; nil means [DefaultPrivacy]: complementary suppression on.
+	Privacy *Privacy
 }
 
 // Program is a culture-change program over one organization: its units,
@@ -41,6 +50,8 @@ type Program struct {
 	store Store
 	now   func() time.Time
 	newID func() uuid.UUID
+	pseud *Pseudonymizer
+	priv  Privacy
 	mu    sync.Mutex
 }
 
@@ -50,8 +61,15 @@ func New(store Store, opts *Options) (*Program, error) {
 	if store == nil {
 		return nil, invalid("store", "required: pass memstore.New() for an in-memory program")
 	}
-	p := &Program{store: store, now: time.Now, newID: uuid.New}
+	p := &Program{store: store, now: time.Now, newID: uuid.New, priv: DefaultPrivacy()}
 	if opts != nil {
+		p.pseud = opts.Pseudonymizer
+		if opts.Privacy != nil {
+			if err := opts.Privacy.Validate(); err != nil {
+				return nil, err
+			}
+			p.priv = opts.Privacy.WithDefaults()
+		}
 		if opts.Now != nil {
 			p.now = opts.Now
 		}
@@ -61,6 +79,20 @@ func New(store Store, opts *Options) (*Program, error) {
 	}
 	return p, nil
 }
+
+// Pseudonym returns the pseudonym the program records for a respondent
+// identity: its keyed pseudonym under Options.Pseudonymizer, or identity
+// unchanged without one. Every path that records responses applies it
+// before anything else sees the response.
+func (p *Program) Pseudonym(identity string) string {
+	if p.pseud == nil {
+		return identity
+	}
+	return p.pseud.Pseudonym(identity)
+}
+
+// Privacy returns the privacy rules of the program.
+func (p *Program) Privacy() Privacy { return p.priv }
 
 // Store returns the store the program keeps its data in.
 func (p *Program) Store() Store { return p.store }
@@ -363,7 +395,8 @@ func (p *Program) AdvanceInitiative(ctx context.Context, id uuid.UUID, to cultur
 }
 
 // RecordResponses validates a batch of responses and stores it, all or
-// nothing, returning how many were added. Responses without an ID get a
+// nothing, returning how many were added. With Options.Pseudonymizer, each
+// Respondent is first replaced by its pseudonym. Responses without an ID get a
 // fresh one (give IDs to make re-imports idempotent). Every problem in the
 // batch is listed in one [*ValidationError]; nothing is stored then.
 func (p *Program) RecordResponses(ctx context.Context, rs []survey.Response) (int, error) {
@@ -373,6 +406,7 @@ func (p *Program) RecordResponses(ctx context.Context, rs []survey.Response) (in
 	batch := make([]survey.Response, len(rs))
 	for i, r := range rs {
 		r = r.Normalize()
+		r.Respondent = p.Pseudonym(r.Respondent)
 		if r.ID == uuid.Nil {
 			r.ID = p.newID()
 		}
