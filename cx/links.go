@@ -418,17 +418,18 @@ type DetectableChange struct {
 	// of the unit in a shown wave.
 	MedianRespondents  int64 `json:"median_respondents"`
 	LargestRespondents int64 `json:"largest_respondents"`
-	// MDC is the minimum detectable change of the share between two
+	// MDC is the minimum detectable increase of the share between two
 	// waves of the median size, and MDCLargest between two waves of the
-	// largest size ([metrics.MinDetectableChange]); 1 when no change is
+	// largest size ([metrics.MinDetectableChange]); 1 when no increase is
 	// detectable. Respondents, not answers, are the sample size: answers
 	// of one person to several items are not independent, so this is
 	// conservative.
 	MDC        float64 `json:"mdc"`
 	MDCLargest float64 `json:"mdc_largest"`
 	// Undetectable lists the targets whose distance from the baseline
-	// is smaller than MDCLargest: no wave of this unit could detect
-	// reaching them.
+	// is smaller than the minimum detectable change in their direction
+	// between two waves of the largest size: no wave of this unit could
+	// detect reaching them.
 	Undetectable []TargetCheck `json:"undetectable,omitempty"`
 }
 
@@ -539,7 +540,11 @@ func Detectability(p *Panel, opts DetectOptions) ([]DetectableChange, error) {
 					continue
 				}
 				change := t.value - pt.Value
-				if change != 0 && math.Abs(change) < d.MDCLargest {
+				need := d.MDCLargest
+				if change < 0 {
+					need = mdc(big, 1-pt.Value, opts.Alpha, opts.Power)
+				}
+				if change != 0 && math.Abs(change) < need {
 					d.Undetectable = append(d.Undetectable, TargetCheck{Source: t.source, Target: t.value, Change: change})
 				}
 			}
@@ -549,13 +554,13 @@ func Detectability(p *Panel, opts DetectOptions) ([]DetectableChange, error) {
 	return out, nil
 }
 
-// mdc is the minimum detectable change of a share p between two waves of
-// n, up or down (the larger of the two), or 1 when none is detectable.
+// mdc is the minimum detectable increase of a share p between two waves
+// of n, or 1 when none is detectable (a decrease from p is the increase
+// from 1 - p).
 func mdc(n int64, p, alpha, power float64) float64 {
-	up, err1 := metrics.MinDetectableChange(n, n, p, alpha, power)
-	down, err2 := metrics.MinDetectableChange(n, n, 1-p, alpha, power)
-	if err1 != nil || err2 != nil || math.IsNaN(up) || math.IsNaN(down) {
+	up, err := metrics.MinDetectableChange(n, n, p, alpha, power)
+	if err != nil || math.IsNaN(up) {
 		return 1
 	}
-	return math.Max(up, down)
+	return up
 }

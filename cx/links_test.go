@@ -142,9 +142,8 @@ func TestDetectability(t *testing.T) {
 	cf := t1[0]
 	require.Equal(t, "behavior:customer_focus", cf.Measure)
 	require.Equal(t, int64(100), cf.MedianRespondents)
-	// R: power.prop.test(n = 100, p1 = 0.4, power = 0.8)$p2 - 0.4; an increase
-	// from 0.4 needs more than a decrease. R's uniroot stops at a
-	// tolerance of about 1e-5.
+	// R: power.prop.test(n = 100, p1 = 0.4, power = 0.8)$p2 - 0.4. R's
+	// uniroot stops at a tolerance of about 1e-5.
 	require.InDelta(t, 0.19693635797936893, cf.MDC, 1e-5)
 	require.Equal(t, []cx.TargetCheck{{Source: "initiative:Customer first", Target: 0.5, Change: 0.5 - 0.4}}, roundChecks(cf.Undetectable))
 	ind := t1[3]

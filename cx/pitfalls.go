@@ -22,8 +22,10 @@ type PitfallKind string
 const (
 	// ChangeByDecree: change pushed from the top without involvement:
 	// nobody takes part beyond the sponsor, beliefs rise while the
-	// behaviors people see stay flat, or the behaviors have no
-	// indicators to make them observable.
+	// behaviors people see stay flat (the belief items' difference in
+	// differences is a significant improvement, the behavior items' is
+	// not and its interval lies below the belief items' estimate), or
+	// the behaviors have no indicators to make them observable.
 	ChangeByDecree PitfallKind = "change_by_decree"
 	// NotAligned: an initiative not tied to the mission or to tangible
 	// outcomes: no mission link, no outcome target, or an outcome that is
@@ -209,7 +211,9 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 				if be == nil || pe == nil || !be.Estimable || !pe.Estimable {
 					continue
 				}
-				if be.Improved && !pe.Improved {
+				// Beliefs rose, and the behaviors' rise is not
+				// significant and clearly smaller.
+				if be.Improved && !pe.Improved && pe.Interval.Upper < be.Estimate {
 					add(ChangeByDecree, "beliefs_rise_behaviors_flat", BehaviorMeasure(b),
 						fmt.Sprintf("belief in %s rose but the behavior people see did not", strings.ReplaceAll(b, "_", " ")),
 						describeEffect(*be), describeEffect(*pe))
@@ -263,7 +267,7 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 	}
 	// Stopping too soon.
 	endedAt, ended := in.EndedAt()
-	if !ended && !in.End.After(opts.Now) {
+	if !ended && in.End.Before(opts.Now) {
 		endedAt, ended = in.End, true
 	}
 	if ended {
