@@ -36,9 +36,9 @@ type dotChart struct {
 
 func (c dotChart) svg() string {
 	const (
-		width  = 660.0
-		left   = 170.0
-		right  = 130.0
+		width  = 600.0
+		left   = 160.0
+		right  = 120.0
 		top    = 62.0
 		rowH   = 28.0
 		bottom = 52.0

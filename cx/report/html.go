@@ -25,7 +25,7 @@ body{margin:0;background:#fafafa;color:#111;font:15px/1.45 system-ui,-apple-syst
 header{background:#fff;border-bottom:1px solid #ddd;padding:18px 28px}
 header h1{margin:0 0 4px;font-size:24px}
 .meta{margin:0;color:#444;font-size:13px;max-width:1100px}
-main{padding:12px 28px 40px}
+main{padding:12px 24px 40px}
 section{margin:22px 0}
 h2{font-size:19px;margin:0 0 10px}
 h3{font-size:16px;margin:14px 0 8px}
@@ -39,6 +39,8 @@ h3{font-size:16px;margin:14px 0 8px}
 .plot{background:#fff;border:1px solid #ddd;border-radius:6px;padding:4px;overflow-x:auto;max-width:100%}
 .plot svg{display:block;max-width:none}
 .data{overflow:auto;max-height:560px;max-width:100%}
+.data table{font-size:12px}
+.data th,.data td{padding:3px 5px}
 table{border-collapse:collapse;background:#fff;font-size:13px}
 th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
