@@ -552,54 +552,78 @@ func TestScorecardSuppressionProperties(t *testing.T) {
 			}
 			return n
 		}
-		min := int64(c.Opts.MinGroup)
-		hm := sc.Heatmap()
-		if len(sc.Units) != h.Len() || len(hm.Cells) != h.Len() {
-			return "not every unit has a row"
-		}
-		for i, u := range sc.Units {
-			n := count(u.Unit, c.Opts.Wave)
-			if u.Suppressed != (n < min) {
-				return u.Unit + ": suppressed does not follow the minimum"
+		check := func(sc *cx.Scorecard) string {
+			min := int64(c.Opts.MinGroup)
+			hm := sc.Heatmap()
+			if len(sc.Units) != h.Len() || len(hm.Cells) != h.Len() {
+				return "not every unit has a row"
 			}
-			if u.Suppressed {
-				unit, _ := h.Unit(u.Unit)
-				bare := cx.UnitScore{Unit: u.Unit, Name: unit.Name, Parent: unit.Parent, Depth: h.Depth(u.Unit), Leaf: h.IsLeaf(u.Unit),
-					Suppressed: true, Reason: u.Reason}
-				if !reflect.DeepEqual(u, bare) {
-					return u.Unit + ": a suppressed unit carries figures"
+			for i, u := range sc.Units {
+				n := count(u.Unit, c.Opts.Wave)
+				if u.Suppressed != (n < min) {
+					return u.Unit + ": suppressed does not follow the minimum"
 				}
-				if !strings.Contains(u.Reason, "fewer than "+strconv.Itoa(c.Opts.MinGroup)) {
-					return u.Unit + ": reason " + u.Reason
+				if u.Suppressed {
+					unit, _ := h.Unit(u.Unit)
+					bare := cx.UnitScore{Unit: u.Unit, Name: unit.Name, Parent: unit.Parent, Depth: h.Depth(u.Unit), Leaf: h.IsLeaf(u.Unit),
+						Suppressed: true, Reason: u.Reason}
+					if !reflect.DeepEqual(u, bare) {
+						return u.Unit + ": a suppressed unit carries figures"
+					}
+					if !strings.Contains(u.Reason, "fewer than "+strconv.Itoa(c.Opts.MinGroup)) {
+						return u.Unit + ": reason " + u.Reason
+					}
+					for _, cell := range hm.Cells[i] {
+						if !cell.Suppressed || !math.IsNaN(cell.Value) || cell.N != 0 || cell.Significant || cell.Up || cell.Reason != u.Reason {
+							return u.Unit + ": a suppressed heatmap cell carries figures"
+						}
+					}
+					continue
 				}
-				for _, cell := range hm.Cells[i] {
-					if !cell.Suppressed || !math.IsNaN(cell.Value) || cell.N != 0 || cell.Significant || cell.Up || cell.Reason != u.Reason {
-						return u.Unit + ": a suppressed heatmap cell carries figures"
+				if u.Respondents != n {
+					return u.Unit + ": wrong respondents"
+				}
+				for j, b := range u.Behaviors {
+					cell := hm.Cells[i][j]
+					if cell.Suppressed || cell.N != b.Favorable.N {
+						return u.Unit + ": heatmap cell differs from the scorecard"
+					}
+					if b.Change != nil && count(u.Unit, c.Opts.Baseline) < min {
+						return u.Unit + ": change against a suppressed baseline group"
+					}
+					if b.Change != nil && cell.Significant != b.Change.Significant {
+						return u.Unit + ": heatmap significance differs"
 					}
 				}
-				continue
 			}
-			if u.Respondents != n {
-				return u.Unit + ": wrong respondents"
+			if count(h.Root(), c.Opts.Wave) < min {
+				for _, r := range sc.Reliability {
+					if r.Alpha.N > 0 || !math.IsNaN(r.Alpha.Raw) {
+						return "reliability of a suppressed organization is shown"
+					}
+				}
 			}
-			for j, b := range u.Behaviors {
-				cell := hm.Cells[i][j]
-				if cell.Suppressed || cell.N != b.Favorable.N {
-					return u.Unit + ": heatmap cell differs from the scorecard"
-				}
-				if b.Change != nil && count(u.Unit, c.Opts.Baseline) < min {
-					return u.Unit + ": change against a suppressed baseline group"
-				}
-				if b.Change != nil && cell.Significant != b.Change.Significant {
-					return u.Unit + ": heatmap significance differs"
-				}
+			return ""
+		}
+		// Every way of computing a scorecard: from Tallies, several at
+		// once, and from a Tallier without tally maps.
+		batch, err := cx.NewScorecards(h, c.Survey, tl, c.Opts)
+		if err != nil {
+			return err.Error()
+		}
+		tallier := cx.NewTallier(c.Survey)
+		for _, r := range c.Responses {
+			if err := tallier.Add(r); err != nil {
+				return err.Error()
 			}
 		}
-		if count(h.Root(), c.Opts.Wave) < min {
-			for _, r := range sc.Reliability {
-				if r.Alpha.N > 0 || !math.IsNaN(r.Alpha.Raw) {
-					return "reliability of a suppressed organization is shown"
-				}
+		direct, err := tallier.Scorecards(h, c.Opts)
+		if err != nil {
+			return err.Error()
+		}
+		for i, sc := range []*cx.Scorecard{sc, batch[0], direct[0]} {
+			if msg := check(sc); msg != "" {
+				return []string{"NewScorecard", "NewScorecards", "Tallier.Scorecards"}[i] + ": " + msg
 			}
 		}
 		return ""
