@@ -207,7 +207,8 @@ type PulseRow struct {
 	// figure, and is shown even when the row is hidden.
 	Invited int64
 	// Hidden is set when the unit had fewer respondents than the
-	// minimum (or the Hidden option hid it); Reason says why.
+	// minimum, the Hidden option hid it, or it is hidden so that such a
+	// unit cannot be worked out by subtraction; Reason says which.
 	Hidden bool
 	Reason string
 	// Respondents is the number of responses.
@@ -221,8 +222,8 @@ type PulseRow struct {
 	Skipped   metrics.Proportion
 	SkippedCI metrics.Interval
 	// CommentsHidden is set when the comment figures are hidden (fewer
-	// respondents than MinComments); Comments and CommentWords are then
-	// zero and NaN.
+	// respondents than MinComments, or to protect such a unit);
+	// Comments and CommentWords are then zero and NaN.
 	CommentsHidden bool
 	// Comments is the number of responses with a comment.
 	Comments int64
@@ -294,8 +295,12 @@ func (r *PulseReport) FatigueOf(unit string) (Fatigue, bool) {
 // NewPulseReport computes response rates and fatigue indicators from the
 // participation counts p of the given waves (in time order; their Invited
 // counts give the denominators), rolled up h. A unit's figures in a wave
-// are shown only when it has at least MinGroup respondents (and Hidden
-// does not hide it); comment figures only from MinComments respondents.
+// are shown only when it has at least MinGroup respondents, Hidden does
+// not hide it, and hiding it is not needed to keep a hidden unit from
+// being worked out by subtraction (the parent's count minus its shown
+// children, directly or along a chain of such relations); comment
+// figures likewise from MinComments respondents. Hidden figures are left
+// out of the fatigue trends.
 //
 // It fails with a [*ValidationError] for invalid options, waves of
 // another survey, repeated waves, or counts in waves not given; with
@@ -366,18 +371,35 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 	for _, w := range waves {
 		rep.Waves = append(rep.Waves, w.ID)
 	}
+	// Which cells are hidden, per wave: scores, then comments.
+	hidden := map[Group]string{}
+	commentsHidden := map[Group]bool{}
+	for _, w := range rep.Waves {
+		n := func(u string) int64 { return rolled[Group{u, w}].Respondents }
+		pre := map[string]string{}
+		if opts.Hidden != nil {
+			for _, u := range h.IDs() {
+				if opts.Hidden(u, w) {
+					pre[u] = "hidden by the disclosure plan"
+				}
+			}
+		}
+		scores := suppress(h, n, int64(opts.MinGroup), pre)
+		for u, why := range scores {
+			hidden[Group{u, w}] = why
+		}
+		for u := range suppress(h, n, int64(opts.MinComments), scores) {
+			commentsHidden[Group{u, w}] = true
+		}
+	}
+
 	nan := math.NaN()
 	for _, u := range h.IDs() {
 		var xs, rates, skips, words []float64
 		for i, w := range rep.Waves {
 			c := rolled[Group{u, w}]
 			row := PulseRow{Unit: u, Wave: w, Invited: invited[Group{u, w}]}
-			switch {
-			case c.Respondents < int64(opts.MinGroup):
-				row.Hidden, row.Reason = true, fmt.Sprintf("fewer than %d respondents", opts.MinGroup)
-			case opts.Hidden != nil && opts.Hidden(u, w):
-				row.Hidden, row.Reason = true, "hidden by the disclosure plan"
-			}
+			row.Reason, row.Hidden = hidden[Group{u, w}]
 			if row.Hidden {
 				row.CommentWords = nan
 				row.RateCI, row.SkippedCI = metrics.Interval{Lower: nan, Upper: nan}, metrics.Interval{Lower: nan, Upper: nan}
@@ -394,7 +416,7 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 			row.Skipped = metrics.Proportion{Successes: c.Asked - c.Answered, N: c.Asked}
 			row.SkippedCI = row.Skipped.Wilson(opts.Level)
 			row.CommentWords = nan
-			if c.Respondents < int64(opts.MinComments) {
+			if commentsHidden[Group{u, w}] {
 				row.CommentsHidden = true
 			} else {
 				row.Comments = c.Comments
@@ -412,6 +434,141 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 		rep.Fatigue = append(rep.Fatigue, f)
 	}
 	return rep, nil
+}
+
+// suppress returns the units whose figures are hidden in one wave, with
+// the reason: those in pre, those with fewer than min respondents (n
+// gives a unit's respondents, rolled up), and, to a fixpoint, enough
+// others that no hidden group can be worked out by subtraction along the
+// hierarchy, where a unit's respondents are those of its children plus
+// its own direct respondents (never shown, but derivable). The rules,
+// checked in every parent's relation: no hidden group with respondents
+// and no group of 1 to min-1 direct respondents may be the only unknown
+// term, and the unknown parts of a relation whose total is known must
+// hold 0 or at least min respondents. A broken rule hides the smallest
+// shown child with respondents (ties by ID), or else the parent. Hidden
+// cells without respondents count as known to be empty. This is the
+// hierarchy part of the program's privacy plan; a disclosure plan that
+// also covers segments and waves passes its hidden cells through
+// PulseOptions.Hidden, and they take part in the same rules.
+func suppress(h *Hierarchy, n func(string) int64, min int64, pre map[string]string) map[string]string {
+	hidden := maps.Clone(pre)
+	if hidden == nil {
+		hidden = map[string]string{}
+	}
+	ids := h.IDs()
+	for _, u := range ids {
+		if _, ok := hidden[u]; !ok && n(u) < min {
+			hidden[u] = fmt.Sprintf("fewer than %d respondents", min)
+		}
+	}
+	var parents []string
+	own := map[string]int64{}
+	for _, u := range ids {
+		if h.IsLeaf(u) {
+			continue
+		}
+		parents = append(parents, u)
+		o := n(u)
+		for _, c := range h.Children(u) {
+			o -= n(c)
+		}
+		own[u] = o
+	}
+	// mend hides, in p's relation, the smallest shown child with
+	// respondents, or else p, to protect what; it reports whether it hid
+	// a cell.
+	mend := func(p, what string) bool {
+		best := ""
+		for _, c := range h.Children(p) {
+			if _, hid := hidden[c]; hid || n(c) == 0 {
+				continue
+			}
+			if best == "" || n(c) < n(best) {
+				best = c
+			}
+		}
+		if best == "" {
+			if _, hid := hidden[p]; hid || n(p) == 0 {
+				return false
+			}
+			best = p
+		}
+		hidden[best] = "hidden so that " + what + " cannot be worked out by subtraction"
+		return true
+	}
+	for {
+		det := map[string]bool{}    // hidden units the relations determine
+		ownDet := map[string]bool{} // parents whose direct respondents are determined
+		known := func(u string) bool { _, hid := hidden[u]; return !hid || n(u) == 0 || det[u] }
+		ownKnown := func(p string) bool { return own[p] == 0 || ownDet[p] }
+		by := map[string]string{} // determined unit → relation (parent) that determined it
+		var order []string
+		for changed := true; changed; {
+			changed = false
+			for _, p := range parents {
+				var unknown []string
+				if !known(p) {
+					unknown = append(unknown, p)
+				}
+				for _, c := range h.Children(p) {
+					if !known(c) {
+						unknown = append(unknown, c)
+					}
+				}
+				ownUnknown := !ownKnown(p)
+				switch {
+				case len(unknown) == 1 && !ownUnknown:
+					det[unknown[0]], by[unknown[0]] = true, p
+					order = append(order, unknown[0])
+					changed = true
+				case len(unknown) == 0 && ownUnknown:
+					ownDet[p] = true
+					changed = true
+				}
+			}
+		}
+		fixed := false
+		for _, x := range order {
+			if fixed = mend(by[x], x); fixed {
+				break
+			}
+		}
+		for _, p := range parents {
+			if fixed {
+				break
+			}
+			if ownDet[p] && own[p] > 0 && own[p] < min {
+				fixed = mend(p, "the direct respondents of "+p)
+				continue
+			}
+			if !known(p) {
+				continue
+			}
+			var sum int64
+			protect := ""
+			for _, c := range h.Children(p) {
+				if !known(c) {
+					sum += n(c)
+					if protect == "" {
+						protect = c
+					}
+				}
+			}
+			if !ownKnown(p) {
+				sum += own[p]
+				if protect == "" {
+					protect = "the direct respondents of " + p
+				}
+			}
+			if sum > 0 && sum < min {
+				fixed = mend(p, protect)
+			}
+		}
+		if !fixed {
+			return hidden
+		}
+	}
 }
 
 // pulsePage is the number of responses read from the store at a time.

@@ -25,21 +25,24 @@ func pulseSurvey() survey.Survey {
 	return s
 }
 
-// pulseFixture: org → a (10 invited), b (12 invited); four weekly waves.
-// a answers 9, 8, 6, 5 times, every item, comments of 4 words from two
-// respondents; b answers 8, 8, 8, 3 times, two items of three.
+// pulseFixture: org → a (10 invited), b (12 invited), c (8 invited);
+// four weekly waves. a answers 9, 8, 6, 5 times, every item, comments of
+// 4 words from two respondents; b answers 8, 8, 8, 3 times, two items of
+// three, with one-word comments; c answers 6, 6, 6, 4 times, one item.
+// In the last wave b and c are below the minimum, and hidden together
+// they protect each other.
 func pulseFixture(t *testing.T) (*cx.Hierarchy, []survey.Wave, *cx.Participation) {
 	t.Helper()
-	h, err := cx.NewHierarchy([]cx.Unit{{ID: "org", Name: "Org"}, {ID: "a", Parent: "org", Name: "A"}, {ID: "b", Parent: "org", Name: "B"}})
+	h, err := cx.NewHierarchy([]cx.Unit{{ID: "org", Name: "Org"}, {ID: "a", Parent: "org", Name: "A"}, {ID: "b", Parent: "org", Name: "B"}, {ID: "c", Parent: "org", Name: "C"}})
 	require.NoError(t, err)
 	s := pulseSurvey()
 	var waves []survey.Wave
 	p, err := cx.NewParticipation(s, nil)
 	require.NoError(t, err)
 	start := time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)
-	for i, counts := range [][2]int{{9, 8}, {8, 8}, {6, 8}, {5, 3}} {
+	for i, counts := range [][3]int{{9, 8, 6}, {8, 8, 6}, {6, 8, 6}, {5, 3, 4}} {
 		w := survey.Wave{ID: fmt.Sprintf("w%d", i), Survey: "pulse", Opens: start.AddDate(0, 0, 7*i), Closes: start.AddDate(0, 0, 7*i+5),
-			Invited: map[string]int{"a": 10, "b": 12}}
+			Invited: map[string]int{"a": 10, "b": 12, "c": 8}}
 		waves = append(waves, w)
 		for k := range counts[0] {
 			r := survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "a%d%d", i, k)), Survey: "pulse", Wave: w.ID, Unit: "a",
@@ -53,6 +56,10 @@ func pulseFixture(t *testing.T) (*cx.Hierarchy, []survey.Wave, *cx.Participation
 			require.NoError(t, p.Add(survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "b%d%d", i, k)), Survey: "pulse", Wave: w.ID, Unit: "b",
 				Answers: map[string]int{"q1": 2, "q3": 4}, Comment: "ok"}))
 		}
+		for k := range counts[2] {
+			require.NoError(t, p.Add(survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "c%d%d", i, k)), Survey: "pulse", Wave: w.ID, Unit: "c",
+				Answers: map[string]int{"q2": 1}}))
+		}
 	}
 	return h, waves, p
 }
@@ -62,7 +69,7 @@ func TestPulseReport(t *testing.T) {
 	rep, err := cx.NewPulseReport(h, waves, p, cx.PulseOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"w0", "w1", "w2", "w3"}, rep.Waves)
-	assert.Len(t, rep.Rows, 3*4)
+	assert.Len(t, rep.Rows, 4*4)
 	assert.Equal(t, 5, rep.MinGroup)
 	assert.Equal(t, 10, rep.MinComments)
 
@@ -92,10 +99,14 @@ func TestPulseReport(t *testing.T) {
 	assert.True(t, math.IsNaN(b3.RateCI.Lower))
 	assert.True(t, math.IsNaN(b3.Skipped.Value()))
 	assert.Equal(t, int64(12), b3.Invited, "the headcount stays")
+	c3, _ := rep.Row("c", "w3")
+	assert.True(t, c3.Hidden, "4 respondents")
+	a3, _ := rep.Row("a", "w3")
+	assert.False(t, a3.Hidden, "b and c hidden together (7 respondents) need no third")
 
 	org0, _ := rep.Row("org", "w0")
-	assert.Equal(t, int64(17), org0.Respondents)
-	assert.Equal(t, int64(22), org0.Invited)
+	assert.Equal(t, int64(23), org0.Respondents)
+	assert.Equal(t, int64(30), org0.Invited)
 	assert.False(t, org0.CommentsHidden)
 	assert.Equal(t, int64(10), org0.Comments)
 	assert.InDelta(t, (2*4+8*1)/10.0, org0.CommentWords, 1e-12)
@@ -191,7 +202,7 @@ func TestPulseReportBadInput(t *testing.T) {
 	_, err = cx.NewPulseReport(h, over, p, cx.PulseOptions{})
 	assert.ErrorIs(t, err, cx.ErrInvalid)
 	assert.Contains(t, err.Error(), "waves[0].invited.a: 9 respondents but 3 invited")
-	assert.Contains(t, err.Error(), "waves[0].invited.org: 17 respondents but 15 invited")
+	assert.Contains(t, err.Error(), "waves[0].invited.org: 23 respondents but 15 invited")
 
 	small, _ := cx.NewHierarchy([]cx.Unit{{ID: "org", Name: "Org"}, {ID: "a", Parent: "org", Name: "A"}})
 	_, err = cx.NewPulseReport(small, waves, p, cx.PulseOptions{})
@@ -289,4 +300,85 @@ func TestProgramPulseReport(t *testing.T) {
 	require.NoError(t, err)
 	r0, _ := all.Row("org", d.Waves[0].ID)
 	assert.Greater(t, r0.Skipped.Value(), 0.8)
+}
+
+// TestPulseComplementarySuppression: a hidden team is never recovered by
+// subtracting its visible siblings from their parent.
+func TestPulseComplementarySuppression(t *testing.T) {
+	h, err := cx.NewHierarchy([]cx.Unit{{ID: "org", Name: "Org"}, {ID: "x", Parent: "org", Name: "X"}, {ID: "y", Parent: "org", Name: "Y"},
+		{ID: "y1", Parent: "y", Name: "Y1"}, {ID: "y2", Parent: "y", Name: "Y2"}})
+	require.NoError(t, err)
+	s := pulseSurvey()
+	p, err := cx.NewParticipation(s, nil)
+	require.NoError(t, err)
+	w := survey.Wave{ID: "w", Survey: "pulse", Opens: time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC), Closes: time.Date(2025, 1, 9, 0, 0, 0, 0, time.UTC)}
+	k := 0
+	add := func(unit string, n int) {
+		for range n {
+			k++
+			require.NoError(t, p.Add(survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%d", k)), Survey: "pulse", Wave: "w", Unit: unit,
+				Answers: map[string]int{"q1": 3}, Comment: "a comment"}))
+		}
+	}
+	// y1 has 2 respondents: y = y1 + y2 would give it away, so y2 is
+	// hidden too; then y (shown) = y1 + y2 holds 2 + 30 hidden
+	// respondents, which is enough. The org relation is complete: x and y
+	// are shown.
+	add("x", 40)
+	add("y1", 2)
+	add("y2", 30)
+	rep, err := cx.NewPulseReport(h, []survey.Wave{w}, p, cx.PulseOptions{})
+	require.NoError(t, err)
+	row := func(u string) cx.PulseRow { r, _ := rep.Row(u, "w"); return r }
+	assert.Equal(t, "fewer than 5 respondents", row("y1").Reason)
+	assert.True(t, row("y2").Hidden, "y2 protects y1")
+	assert.Contains(t, row("y2").Reason, "cannot be worked out by subtraction")
+	assert.False(t, row("y").Hidden)
+	assert.False(t, row("x").Hidden)
+	assert.False(t, row("org").Hidden)
+	assert.Equal(t, int64(32), row("y").Respondents)
+	// Every relation: a hidden count is never the only unknown, and the
+	// unknown parts of a shown total hold 0 or at least 5.
+	for parent, parts := range map[string][]string{"org": {"x", "y"}, "y": {"y1", "y2"}} {
+		var unknown int
+		for _, c := range parts {
+			if row(c).Hidden {
+				unknown++
+			}
+		}
+		assert.NotEqual(t, 1, unknown, "%s: one hidden part", parent)
+	}
+
+	// Comments, at 10: y1 and y2 are hidden already; y has 32, x 40.
+	assert.True(t, row("y2").CommentsHidden)
+	assert.False(t, row("y").CommentsHidden)
+	assert.Equal(t, int64(32), row("y").Comments)
+
+	// Direct respondents of y that, with y1, make up 5 or more protect
+	// y1 without hiding y2: 2 + 3 unknown respondents.
+	p2, _ := cx.NewParticipation(s, nil)
+	p = p2
+	add("x", 40)
+	add("y1", 2)
+	add("y2", 30)
+	add("y", 3)
+	rep, err = cx.NewPulseReport(h, []survey.Wave{w}, p, cx.PulseOptions{})
+	require.NoError(t, err)
+	assert.True(t, row("y1").Hidden)
+	assert.False(t, row("y2").Hidden)
+
+	// Only a parent's direct respondents would be revealed: with 2 own
+	// respondents and every child shown, the smallest child is hidden.
+	p3, _ := cx.NewParticipation(s, nil)
+	p = p3
+	add("x", 40)
+	add("y1", 10)
+	add("y2", 12)
+	add("y", 2)
+	rep, err = cx.NewPulseReport(h, []survey.Wave{w}, p, cx.PulseOptions{})
+	require.NoError(t, err)
+	assert.True(t, row("y1").Hidden)
+	assert.Equal(t, "hidden so that the direct respondents of y cannot be worked out by subtraction", row("y1").Reason)
+	assert.False(t, row("y2").Hidden)
+	assert.False(t, row("y").Hidden)
 }

@@ -172,14 +172,19 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 			slope(f.CommentWords.Slope, f.ShorterComments, "w"), sig)
 	}
 
-	hidden := 0
+	small, protecting := 0, 0
 	for _, r := range rep.Rows {
-		if r.Hidden {
-			hidden++
+		switch {
+		case !r.Hidden:
+		case strings.HasPrefix(r.Reason, "fewer than"):
+			small++
+		default:
+			protecting++
 		}
 	}
-	fmt.Fprintf(w, "\nPrivacy: %d of %d unit-weeks had fewer than %d respondents; their rates and counts are not shown.\n",
-		hidden, len(rep.Rows), rep.MinGroup)
+	fmt.Fprintf(w, "\nPrivacy: of %d unit-weeks, %d had fewer than %d respondents and %d more are hidden so that those cannot be\n"+
+		"worked out by subtraction; their counts and rates are not shown, nor used in the trends above.\n",
+		len(rep.Rows), small, rep.MinGroup, protecting)
 	return nil
 }
 

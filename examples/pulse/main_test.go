@@ -99,8 +99,10 @@ func TestRun(t *testing.T) {
 			t.Errorf("org fatigue lacks %q: %s", s, org)
 		}
 	}
-	if !regexp.MustCompile(`Privacy: \d+ of 208 unit-weeks had fewer than 5 respondents`).MatchString(text) {
+	if m := regexp.MustCompile(`Privacy: of 208 unit-weeks, (\d+) had fewer than 5 respondents and (\d+) more are hidden`).FindStringSubmatch(text); m == nil {
 		t.Errorf("no privacy line:\n%s", text)
+	} else if small, _ := strconv.Atoi(m[1]); small == 0 {
+		t.Errorf("no small unit-weeks: %s", m[0])
 	}
 
 	var again bytes.Buffer
