@@ -608,6 +608,8 @@ type planner struct {
 	// kids holds, per cell, the same cell of the unit's children (the
 	// unit tree, and one tree per segment).
 	kids map[int][]int
+	// relsOf holds, per node, the relations it is a term of.
+	relsOf [][]int
 }
 
 type pnode struct {
@@ -760,7 +762,44 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 			pl.rels = append(pl.rels, r)
 		}
 	}
+	pl.relsOf = make([][]int, len(pl.nodes))
+	for ri, r := range pl.rels {
+		pl.relsOf[r.total] = append(pl.relsOf[r.total], ri)
+		for _, x := range r.parts {
+			pl.relsOf[x] = append(pl.relsOf[x], ri)
+		}
+	}
 	return pl
+}
+
+// mendFrom mends a relation of the pinned node x or, when none of them has
+// a shown cell, a relation of the known terms that pinned it, breadth
+// first: it hides a shown cell in the first relation that has one.
+func (pl *planner) mendFrom(x int, known func(int) bool) bool {
+	seenRel := make([]bool, len(pl.rels))
+	seen := map[int]bool{x: true}
+	queue := []int{x}
+	for len(queue) > 0 {
+		y := queue[0]
+		queue = queue[1:]
+		for _, ri := range pl.relsOf[y] {
+			if seenRel[ri] {
+				continue
+			}
+			seenRel[ri] = true
+			r := pl.rels[ri]
+			if pl.mend(r, x) {
+				return true
+			}
+			for _, z := range append([]int{r.total}, r.parts...) {
+				if !seen[z] && known(z) && pl.nodes[z].n > 0 {
+					seen[z] = true
+					queue = append(queue, z)
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (pl *planner) lookup(ref CellRef) (pnode, bool) {
@@ -834,16 +873,21 @@ func (pl *planner) overlapReason(other int) Reason {
 }
 
 // bounds returns what a reader knows of a node's count before using the
-// relations: its value when shown (or empty, or a virtual group of at least
-// min, which the plan takes as known); from a hidden cell's reason, at most
-// min-1 below the minimum and at least min otherwise.
+// relations: its value when shown or empty; from a hidden cell's reason,
+// at most min-1 below the minimum and at least min otherwise; of a group
+// never shown, at most min-1 when it is that small (taking the worst case
+// that a reader guesses it), else nothing.
 func (pl *planner) bounds(i int) (lo, hi int64) {
 	nd := &pl.nodes[i]
 	switch {
+	case nd.virtual && nd.n == 0:
+		return 0, 0
+	case nd.virtual && nd.hidden:
+		return 0, pl.min - 1
+	case nd.virtual:
+		return 0, unbounded
 	case !nd.hidden || nd.n == 0:
 		return nd.n, nd.n
-	case nd.virtual:
-		return 0, pl.min - 1
 	case nd.reason.Kind == BelowMinimum:
 		return 0, int64(nd.reason.Min) - 1
 	}
@@ -912,10 +956,8 @@ func (pl *planner) fixOne() bool {
 		if !pl.nodes[x].hidden || pl.nodes[x].n == 0 || !known(x) {
 			continue
 		}
-		for _, r := range pl.rels {
-			if (r.total == x || slices.Contains(r.parts, x)) && pl.mend(r, x) {
-				return true
-			}
+		if pl.mendFrom(x, known) {
+			return true
 		}
 	}
 	// A hidden segment whose near twin is shown.
