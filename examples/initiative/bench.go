@@ -119,6 +119,45 @@ func runBench(ctx context.Context, w io.Writer, dir string, minGroup, workers in
 	for _, window := range []string{cx.DuringWindow, cx.AfterWindow} {
 		printRecall(w, im, window, isTreated, len(treated), h)
 	}
+	// The control-chart view: every team's trend since the start, judged
+	// against its own waves before the start.
+	var teams []string
+	for _, u := range h.IDs() {
+		if h.IsLeaf(u) {
+			teams = append(teams, u)
+		}
+	}
+	trends, err := cx.Trends(panel, cx.TrendOptions{Measures: measures[:len(measures)-1], Units: teams, Since: start})
+	if err != nil {
+		return err
+	}
+	lifted := map[string]bool{}
+	for _, b := range benchLifted {
+		lifted[cx.BehaviorMeasure(b)] = true
+	}
+	type tally struct{ up, judged int }
+	var hit, otherTreated, placebo tally
+	for _, tr := range trends {
+		if tr.Verdict == cx.TooLittleData {
+			continue
+		}
+		up := tr.Verdict == cx.Improving || tr.Verdict == cx.SustainedShift
+		c := &placebo
+		switch {
+		case isTreated[tr.Unit] && lifted[tr.Measure]:
+			c = &hit
+		case isTreated[tr.Unit]:
+			c = &otherTreated
+		}
+		c.judged++
+		if up {
+			c.up++
+		}
+	}
+	fmt.Fprintf(w, "trends since the start (improving or sustained shift):\n")
+	fmt.Fprintf(w, "  initiative teams, lifted behaviors %d of %d (%.1f%%); initiative teams, other behaviors %d of %d (%.1f%%); other teams %d of %d (%.1f%%)\n",
+		hit.up, hit.judged, pct(hit.up, hit.judged), otherTreated.up, otherTreated.judged, pct(otherTreated.up, otherTreated.judged),
+		placebo.up, placebo.judged, pct(placebo.up, placebo.judged))
 	return nil
 }
 
