@@ -23,7 +23,7 @@ func minGroupReason(k int) string { return fmt.Sprintf("fewer than %d respondent
 // hidden when sc suppresses it, and also, as a second line of defence,
 // when it reports fewer respondents than sc.MinGroup: the numbers of a
 // hidden unit are never copied.
-func buildScorecard(sc *cx.Scorecard, ps *problems) (*Scorecard, *Heatmap) {
+func buildScorecard(sc *cx.Scorecard, planned func(unit, wave string) (string, bool), ps *problems) (*Scorecard, *Heatmap) {
 	out := &Scorecard{Survey: sc.Survey, Wave: sc.Wave, Baseline: sc.Baseline, Level: num(sc.Level),
 		FDR: num(sc.FDR), MinGroup: sc.MinGroup, Tests: sc.Tests, Behaviors: append([]string{}, sc.Behaviors...)}
 	if sc.MinGroup < 1 {
@@ -51,7 +51,10 @@ func buildScorecard(sc *cx.Scorecard, ps *problems) (*Scorecard, *Heatmap) {
 		}
 		seen[u.Unit] = true
 		ou := Unit{Unit: u.Unit, Name: u.Name, Parent: u.Parent, Depth: u.Depth, Leaf: u.Leaf}
+		why, plannedHidden := planned(u.Unit, sc.Wave)
 		switch {
+		case plannedHidden && !u.Suppressed:
+			ou.Hidden, ou.Reason = true, why
 		case u.Suppressed:
 			ou.Hidden, ou.Reason = true, u.Reason
 			if ou.Reason == "" {
@@ -67,11 +70,16 @@ func buildScorecard(sc *cx.Scorecard, ps *problems) (*Scorecard, *Heatmap) {
 				s := share(*u.ResponseRate)
 				ou.ResponseRate = &s
 			}
+			_, baseHidden := planned(u.Unit, sc.Baseline)
 			for j, b := range u.Behaviors {
 				if b.Behavior != sc.Behaviors[j] {
 					ps.add(field+".behaviors["+strconv.Itoa(j)+"]", fmt.Sprintf("behavior %q where the scorecard has %q", b.Behavior, sc.Behaviors[j]))
 				}
-				ou.Behaviors = append(ou.Behaviors, behaviorScore(b))
+				bs := behaviorScore(b)
+				if baseHidden {
+					bs.Change = nil // the baseline's figures are hidden
+				}
+				ou.Behaviors = append(ou.Behaviors, bs)
 			}
 			if u.ENPS != nil {
 				ou.ENPS = &ENPS{Score: num(u.ENPS.Score), Lower: num(u.ENPS.Interval.Lower), Upper: num(u.ENPS.Interval.Upper),
@@ -122,4 +130,11 @@ func behaviorScore(b cx.BehaviorScore) BehaviorScore {
 			Adjusted: num(c.Adjusted), Significant: c.Significant && !math.IsNaN(c.Adjusted)}
 	}
 	return out
+}
+
+// privacyRules describes the privacy rules a scorecard applied.
+func privacyRules(p cx.Privacy) *Privacy {
+	p = p.WithDefaults()
+	return &Privacy{MinScores: p.MinScores, MinComments: p.MinComments, Complementary: !p.ThresholdOnly,
+		WaveDifference: !p.ThresholdOnly && !p.SkipWaveDifference}
 }

@@ -131,6 +131,9 @@ type Scorecard struct {
 	FDR Number `json:"fdr"`
 	// MinGroup is the minimum number of respondents of a shown unit.
 	MinGroup int `json:"min_group"`
+	// Privacy holds the privacy rules applied beyond MinGroup; absent
+	// when only the bare threshold was applied.
+	Privacy *Privacy `json:"privacy,omitempty"`
 	// Tests is the number of change tests adjusted together.
 	Tests int `json:"tests"`
 	// Behaviors are the behaviors scored; every Unit.Behaviors is aligned
@@ -141,6 +144,19 @@ type Scorecard struct {
 	// Reliability is Cronbach's alpha of each behavior's items over the
 	// organization.
 	Reliability []Reliability `json:"reliability,omitempty"`
+}
+
+// Privacy describes the privacy rules a scorecard applied.
+type Privacy struct {
+	// MinScores is the minimum number of respondents of shown scores;
+	// MinComments that of shown comments.
+	MinScores   int `json:"min_scores"`
+	MinComments int `json:"min_comments"`
+	// Complementary reports complementary suppression: more units are
+	// hidden so that no hidden unit can be worked out by subtraction.
+	Complementary bool `json:"complementary"`
+	// WaveDifference reports the wave-difference rule.
+	WaveDifference bool `json:"wave_difference"`
 }
 
 // Unit is one unit's row of a scorecard. A hidden unit has only its

@@ -12,10 +12,32 @@ import (
 )
 
 // org builds a scorecard of the culture pulse over an organization of
+// divisions × teams, from seeded answers (see orgData), under the default
+// privacy rules (complementary suppression).
+func org(t testing.TB, divisions, teams int, seed uint64, small map[int]bool) *cx.Scorecard {
+	t.Helper()
+	w := orgData(t, divisions, teams, seed, small)
+	pr := cx.DefaultPrivacy()
+	sc, err := cx.NewScorecard(w.h, w.s, w.t, cx.ScorecardOptions{Wave: "2026-06", Baseline: "2026-01", Invited: w.invited, Privacy: &pr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// world is the data a scorecard is computed from.
+type world struct {
+	h       *cx.Hierarchy
+	s       survey.Survey
+	t       *cx.Tallies
+	invited map[string]int
+}
+
+// orgData builds the tallies of the culture pulse over an organization of
 // divisions × teams, from seeded answers: two waves, "2026-01" (baseline)
 // and "2026-06"; every fourth team improves customer_focus in the second
 // wave; teams listed in small have only 3 respondents in the second wave.
-func org(t testing.TB, divisions, teams int, seed uint64, small map[int]bool) *cx.Scorecard {
+func orgData(t testing.TB, divisions, teams int, seed uint64, small map[int]bool) world {
 	t.Helper()
 	units := []cx.Unit{{ID: "org", Name: "Acme Public Services"}}
 	var leaves []string
@@ -74,11 +96,7 @@ func org(t testing.TB, divisions, teams int, seed uint64, small map[int]bool) *c
 			}
 		}
 	}
-	sc, err := cx.NewScorecard(h, s, tl.Tallies(), cx.ScorecardOptions{Wave: "2026-06", Baseline: "2026-01", Invited: invited})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sc
+	return world{h: h, s: s, t: tl.Tallies(), invited: invited}
 }
 
 func clamp(v, lo, hi int) int { return max(lo, min(hi, v)) }

@@ -45,7 +45,12 @@ func methodText(sc *Scorecard) string {
 		fmt.Fprintf(&b, " A change is significant when its two-proportion z test stays below the false discovery rate %s after Benjamini-Hochberg adjustment over %s tests.",
 			levelPct(sc.FDR), count(sc.Tests))
 	}
-	fmt.Fprintf(&b, " Units with fewer than %d respondents are hidden, with no figures.", sc.MinGroup)
+	switch p := sc.Privacy; {
+	case p != nil && p.Complementary:
+		fmt.Fprintf(&b, " Units with fewer than %d respondents are hidden, with no figures, and so are the units that would let a hidden one be worked out by subtraction; each hidden unit says why.", sc.MinGroup)
+	default:
+		fmt.Fprintf(&b, " Units with fewer than %d respondents are hidden, with no figures (the bare threshold: without complementary suppression a hidden unit may be worked out by subtracting its shown siblings from its parent).", sc.MinGroup)
+	}
 	return b.String()
 }
 

@@ -32,6 +32,12 @@ type Report struct {
 	// Hierarchy, when given, names the units of trends and impacts that
 	// the scorecard does not list.
 	Hierarchy *cx.Hierarchy
+	// Disclosure, when given, is the privacy plan of the program
+	// ([cx.Privacy.Plan]), applied on top of what each part hides: every
+	// cell it hides (a unit in a wave, with its reason) is hidden in the
+	// scorecard, its baseline comparisons and every trend. Pass the plan
+	// the scorecard was computed with.
+	Disclosure *cx.Disclosure
 }
 
 // DefaultTitle is the title of a report without one.
@@ -154,8 +160,21 @@ func Build(r Report) (*Document, error) {
 			names[u.ID] = u.Name
 		}
 	}
+	// planned reports whether the disclosure plan hides a unit in a wave.
+	planned := func(unit, wave string) (string, bool) {
+		if r.Disclosure == nil || wave == "" {
+			return "", false
+		}
+		why, hidden := r.Disclosure.Hidden(unit, wave)
+		return why.String(), hidden
+	}
 	if r.Scorecard != nil {
-		d.Scorecard, d.Heatmap = buildScorecard(r.Scorecard, &ps)
+		d.Scorecard, d.Heatmap = buildScorecard(r.Scorecard, planned, &ps)
+		if p := r.Scorecard.Privacy; p != nil {
+			d.Scorecard.Privacy = privacyRules(*p)
+		} else if r.Disclosure != nil {
+			d.Scorecard.Privacy = privacyRules(r.Disclosure.Privacy())
+		}
 		for _, u := range r.Scorecard.Units {
 			names[u.Unit] = u.Name
 		}
@@ -163,6 +182,9 @@ func Build(r Report) (*Document, error) {
 	// A unit the scorecard hides in its wave is hidden in that wave of
 	// every trend too, whatever the trend's own rule says.
 	hidden := func(unit, wave string) (string, bool) {
+		if why, ok := planned(unit, wave); ok {
+			return why, true
+		}
 		if d.Scorecard == nil || wave != d.Scorecard.Wave {
 			return "", false
 		}

@@ -231,8 +231,14 @@ func TestCSVIsTidyAndMatchesTheScorecard(t *testing.T) {
 		}
 		checked++
 	}
-	if checked != 6*len(sc.Behaviors) {
-		t.Errorf("checked %d favorable rows, want %d", checked, 6*len(sc.Behaviors))
+	shown := 0
+	for _, u := range sc.Units {
+		if !u.Suppressed {
+			shown++
+		}
+	}
+	if shown < 3 || checked != shown*len(sc.Behaviors) {
+		t.Errorf("checked %d favorable rows of %d shown units, want %d", checked, shown, shown*len(sc.Behaviors))
 	}
 }
 
@@ -381,5 +387,54 @@ func TestTrendPointsOfHiddenUnitsAreHidden(t *testing.T) {
 		if strings.Contains(out, "31.3") {
 			t.Errorf("%s shows the hidden point", format)
 		}
+	}
+}
+
+// A disclosure plan hides, in the scorecard and in every trend, the cells
+// it hides, with its reasons, even when the scorecard applied only the
+// bare threshold; changes whose baseline it hides lose their baseline.
+func TestDisclosureHidesPlannedCells(t *testing.T) {
+	w := orgData(t, 2, 2, 1, map[int]bool{3: true})
+	bare, err := cx.NewScorecard(w.h, w.s, w.t, cx.ScorecardOptions{Wave: "2026-06", Baseline: "2026-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := cx.DefaultPrivacy().Plan(w.h, w.t, []string{"2026-01", "2026-06"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var complementary []string
+	for _, c := range plan.HiddenCells() {
+		if c.Reason.Kind == cx.Complementary && c.Cell.Wave == "2026-06" {
+			complementary = append(complementary, c.Cell.Unit)
+		}
+	}
+	if len(complementary) == 0 {
+		t.Fatal("the plan hides nothing to protect team0003: the fixture does not test the plan")
+	}
+	// A trend that shows every wave of a unit the plan hides.
+	tr := cx.Trend{Unit: complementary[0], Measure: cx.ENPSMeasure, Kind: cx.MeanMeasure, Direction: "higher", Verdict: cx.TooLittleData,
+		Points: []cx.TrendPoint{{Point: cx.Point{Wave: "2026-01", Value: 1, N: 9}, Charted: true}, {Point: cx.Point{Wave: "2026-06", Value: 2, N: 9}, Charted: true}}}
+	d, err := report.Build(report.Report{Scorecard: bare, Trends: []cx.Trend{tr}, Disclosure: plan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range d.Scorecard.Units {
+		why, hidden := plan.Hidden(u.Unit, "2026-06")
+		if u.Hidden != hidden || (hidden && u.Reason != why.String()) {
+			t.Errorf("unit %s: hidden %v (%s), the plan says %v (%s)", u.Unit, u.Hidden, u.Reason, hidden, why)
+		}
+		_, baseHidden := plan.Hidden(u.Unit, "2026-01")
+		for _, b := range u.Behaviors {
+			if baseHidden && b.Change != nil {
+				t.Errorf("unit %s shows a change against a hidden baseline", u.Unit)
+			}
+		}
+	}
+	if p := d.Trends[0].Points[1]; !p.Hidden || p.Value.Defined() || !strings.Contains(p.Reason, "subtraction") {
+		t.Errorf("the trend point the plan hides: %+v", p)
+	}
+	if d.Scorecard.Privacy == nil || !d.Scorecard.Privacy.Complementary {
+		t.Errorf("privacy rules %+v, want those of the plan", d.Scorecard.Privacy)
 	}
 }
