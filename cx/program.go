@@ -32,7 +32,10 @@ type Options struct {
 	// and must already be a pseudonym.
 	Pseudonymizer *Pseudonymizer
 	// Privacy holds the rules [Program.Scorecard] applies when its options
-	// set none; nil means [DefaultPrivacy]: complementary suppression on.
+	// set none. Set it, to [DefaultPrivacy] or stricter, so that no hidden
+	// group can be worked out from the shown ones. When nil, scorecards
+	// apply the bare minimum of ScorecardOptions.MinGroup, as before
+	// privacy rules existed.
 	Privacy *Privacy
 }
 
@@ -51,7 +54,7 @@ type Program struct {
 	now   func() time.Time
 	newID func() uuid.UUID
 	pseud *Pseudonymizer
-	priv  Privacy
+	priv  *Privacy
 	mu    sync.Mutex
 }
 
@@ -61,14 +64,15 @@ func New(store Store, opts *Options) (*Program, error) {
 	if store == nil {
 		return nil, invalid("store", "required: pass memstore.New() for an in-memory program")
 	}
-	p := &Program{store: store, now: time.Now, newID: uuid.New, priv: DefaultPrivacy()}
+	p := &Program{store: store, now: time.Now, newID: uuid.New}
 	if opts != nil {
 		p.pseud = opts.Pseudonymizer
 		if opts.Privacy != nil {
 			if err := opts.Privacy.Validate(); err != nil {
 				return nil, err
 			}
-			p.priv = opts.Privacy.WithDefaults()
+			pr := opts.Privacy.WithDefaults()
+			p.priv = &pr
 		}
 		if opts.Now != nil {
 			p.now = opts.Now
@@ -91,8 +95,15 @@ func (p *Program) Pseudonym(identity string) string {
 	return p.pseud.Pseudonym(identity)
 }
 
-// Privacy returns the privacy rules of the program.
-func (p *Program) Privacy() Privacy { return p.priv }
+// Privacy returns the privacy rules of the program, or nil when it has
+// none (Options.Privacy unset).
+func (p *Program) Privacy() *Privacy {
+	if p.priv == nil {
+		return nil
+	}
+	pr := *p.priv
+	return &pr
+}
 
 // Store returns the store the program keeps its data in.
 func (p *Program) Store() Store { return p.store }

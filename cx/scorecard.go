@@ -45,8 +45,8 @@ type ScorecardOptions struct {
 	// from the shown ones. It is the recommended setting; the rules plan
 	// the scored wave and the baseline (the wave-difference rule needs
 	// every wave in order: pass a Disclosure for it). [Program.Scorecard]
-	// applies the program's rules when neither Privacy, Disclosure nor
-	// MinGroup is set.
+	// applies the program's rules (Options.Privacy) when neither Privacy,
+	// Disclosure nor MinGroup is set.
 	Privacy *Privacy
 	// Disclosure, when set, is the plan applied (see [Privacy.Plan]); it
 	// must cover Wave and Baseline. Plan once over every wave a product
@@ -644,7 +644,10 @@ func scaleStats(s survey.Survey, group []string, patterns []patternCount) (*metr
 
 // Scorecard computes the scorecard of a stored wave of a survey: tallies
 // come from the store (computed in the database when it offers
-// [TallyStore]), invited counts from the wave.
+// [TallyStore]), invited counts from the wave. When the program has
+// privacy rules (Options.Privacy) and opts set none (Privacy, Disclosure
+// and MinGroup all unset), the program's rules apply, planned over every
+// wave of the survey up to the one scored.
 func (p *Program) Scorecard(ctx context.Context, surveyID string, opts ScorecardOptions) (*Scorecard, error) {
 	s, err := p.store.GetSurvey(ctx, surveyID)
 	if err != nil {
@@ -672,9 +675,32 @@ func (p *Program) Scorecard(ctx context.Context, surveyID string, opts Scorecard
 	if err != nil {
 		return nil, err
 	}
+	program := p.priv != nil && opts.Privacy == nil && opts.Disclosure == nil && opts.MinGroup == 0
+	var planned []string
+	if program {
+		// The program's rules, planned over the survey's waves up to the
+		// one scored, in time order, for the wave-difference rule.
+		all, err := p.store.ListWaves(ctx, survey.WaveFilter{Survey: surveyID})
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range all {
+			if !x.Opens.After(w.Opens) || x.ID == opts.Baseline {
+				planned = append(planned, x.ID)
+				if !slices.Contains(waves, x.ID) {
+					waves = append(waves, x.ID)
+				}
+			}
+		}
+	}
 	t, err := TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID, Waves: waves})
 	if err != nil {
 		return nil, err
+	}
+	if program {
+		if opts.Disclosure, err = p.priv.Plan(h, t, planned, nil); err != nil {
+			return nil, err
+		}
 	}
 	if opts.Invited == nil {
 		opts.Invited = w.Invited
