@@ -10,6 +10,9 @@
 // responses.csv, as described in shared/bench/README.md), whose every
 // fifth team runs an initiative from wave 6.
 //
+// One privacy plan (cx.DefaultPrivacy: at least 5 respondents, and
+// complementary suppression so that no hidden unit can be worked out by
+// subtraction) covers every wave; the scorecard and the report apply it.
 // The report holds the scorecard of the last wave against the first, its
 // heatmap, trends with control limits and signals (of the organization
 // and its divisions), the initiative's impact, the wins feed and the
@@ -253,7 +256,17 @@ func loadBench(ctx context.Context, dir string, workers int) (*program, error) {
 // report computes everything the report shows.
 func (p *program) report() (report.Report, error) {
 	first, last := p.waves[0], p.waves[len(p.waves)-1]
-	sc, err := cx.NewScorecard(p.h, p.s, p.t, cx.ScorecardOptions{Wave: last.ID, Baseline: first.ID, Invited: last.Invited})
+	// One privacy plan over every wave, applied by the scorecard and the
+	// report alike: a unit hidden in a wave is hidden everywhere.
+	ids := make([]string, len(p.waves))
+	for i, w := range p.waves {
+		ids[i] = w.ID
+	}
+	plan, err := cx.DefaultPrivacy().Plan(p.h, p.t, ids, nil)
+	if err != nil {
+		return report.Report{}, fmt.Errorf("privacy plan: %w", err)
+	}
+	sc, err := cx.NewScorecard(p.h, p.s, p.t, cx.ScorecardOptions{Wave: last.ID, Baseline: first.ID, Invited: last.Invited, Disclosure: plan})
 	if err != nil {
 		return report.Report{}, fmt.Errorf("scorecard: %w", err)
 	}
@@ -274,5 +287,5 @@ func (p *program) report() (report.Report, error) {
 		return report.Report{}, errors.New("no trends")
 	}
 	return report.Report{Title: p.title, Generated: p.now, Scorecard: sc, Trends: trends, Impacts: []*cx.Impact{im},
-		Wins: cx.Wins(im), Pitfalls: pitfalls, Hierarchy: p.h}, nil
+		Wins: cx.Wins(im), Pitfalls: pitfalls, Hierarchy: p.h, Disclosure: plan}, nil
 }
