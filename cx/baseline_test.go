@@ -125,3 +125,44 @@ func TestSuppressedGroupsNeverShowProperty(t *testing.T) {
 	))
 	props.Run()
 }
+
+// With a privacy plan, the panel shows exactly what the plan shows.
+func TestPanelFollowsDisclosurePlan(t *testing.T) {
+	h := fixtureHierarchy(t)
+	p := simPanel(t, h, simSpec{seed: 4, waves: 6, n: 12, base: 0.5})
+	// t2 is small in w02; t5 in w04; all of d2 is small in w06.
+	setShare(t, p.Tallies, "t2", "w02", "cf_practice", 2, 3)
+	setShare(t, p.Tallies, "t5", "w04", "cf_practice", 2, 4)
+	for _, u := range []string{"t7", "t8", "t9", "t10", "t11", "t12"} {
+		p.Tallies.Respondents[cx.Group{Unit: u, Wave: "w06"}] = 0
+	}
+	var waves []string
+	for _, w := range p.Waves {
+		waves = append(waves, w.ID)
+	}
+	plan, err := cx.DefaultPrivacy().Plan(h, p.Tallies, waves, nil)
+	require.NoError(t, err)
+	for _, withPlan := range []*cx.Panel{{Hierarchy: h, Survey: p.Survey, Waves: p.Waves, Tallies: p.Tallies, Disclosure: plan},
+		{Hierarchy: h, Survey: p.Survey, Waves: p.Waves, Tallies: p.Tallies, Privacy: &cx.Privacy{}}} {
+		trends, err := cx.Trends(withPlan, cx.TrendOptions{Measures: []string{"item:cf_practice"}})
+		require.NoError(t, err)
+		hiddenSeen := 0
+		for _, tr := range trends {
+			for _, pt := range tr.Points {
+				r, hidden := plan.Hidden(tr.Unit, pt.Wave)
+				if withPlan.Tallies.Respondents[cx.Group{Unit: tr.Unit, Wave: pt.Wave}] == 0 && h.IsLeaf(tr.Unit) {
+					hidden = true
+				}
+				require.Equal(t, hidden, pt.Suppressed, "%s %s", tr.Unit, pt.Wave)
+				if pt.Suppressed {
+					hiddenSeen++
+					require.Zero(t, pt.N)
+					if r.Kind == cx.Complementary {
+						require.Contains(t, pt.Reason, "cannot be worked out by subtraction")
+					}
+				}
+			}
+		}
+		require.GreaterOrEqual(t, hiddenSeen, 4+6, "the two small teams, a complement each, and d2's teams")
+	}
+}

@@ -49,14 +49,28 @@ type Panel struct {
 	// CSAT, per unit and time.
 	Observations []Observation
 	// MinGroup is the minimum number of respondents for a unit's figures
-	// in a wave to be shown; default 5, as [ScorecardOptions].
+	// in a wave to be shown when no privacy plan is given; default 5, as
+	// [ScorecardOptions]. Groups below it are also left out of every
+	// roll-up. With Privacy or Disclosure it defaults to the plan's
+	// minimum and applies to observations' case counts only.
 	MinGroup int
+	// Privacy, when set, builds a disclosure plan ([Privacy.Plan]) over
+	// the panel's waves, and a unit's figures in a wave are shown only
+	// when the plan shows them (with complementary, wave-difference and
+	// other protections). Roll-ups then pool every group, as the plan
+	// assumes.
+	Privacy *Privacy
+	// Disclosure is a plan made elsewhere (the one a product hands to its
+	// scorecards and reports); it takes precedence over Privacy. It must
+	// cover the panel's waves: a wave it does not cover is hidden.
+	Disclosure *Disclosure
 	// Level is the confidence level of intervals; default 0.95.
 	Level float64
 
 	rolled *Tallies
 	order  []string
 	index  map[string]int
+	plan   *Disclosure
 }
 
 // prepare validates the panel and computes the roll-ups once.
@@ -114,9 +128,15 @@ func (p *Panel) prepare() (*Panel, error) {
 		return nil, err
 	}
 	q := *p
-	q.order, q.index, q.rolled = nil, nil, nil
+	q.order, q.index, q.rolled, q.plan = nil, nil, nil, nil
 	if q.MinGroup == 0 {
 		q.MinGroup = 5
+		switch {
+		case q.Disclosure != nil:
+			q.MinGroup = q.Disclosure.Privacy().MinScores
+		case q.Privacy != nil:
+			q.MinGroup = q.Privacy.WithDefaults().MinScores
+		}
 	}
 	if q.Level == 0 {
 		q.Level = 0.95
@@ -138,7 +158,19 @@ func (p *Panel) prepare() (*Panel, error) {
 	for i, w := range q.order {
 		q.index[w] = i
 	}
-	rolled, err := q.disclosed().rollUp(q.Hierarchy, nil)
+	q.plan = q.Disclosure
+	if q.plan == nil && q.Privacy != nil {
+		plan, err := q.Privacy.Plan(q.Hierarchy, q.Tallies, q.order, nil)
+		if err != nil {
+			return nil, err
+		}
+		q.plan = plan
+	}
+	source := q.Tallies
+	if q.plan == nil {
+		source = q.disclosed()
+	}
+	rolled, err := source.rollUp(q.Hierarchy, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -199,6 +231,15 @@ func (p *Panel) groupShown(n int64) bool { return n >= int64(p.MinGroup) }
 // if not, why. The unit's count pools the shown groups at or below it.
 func (p *Panel) shown(unit, wave string) (bool, string) {
 	n := p.rolled.Respondents[Group{unit, wave}]
+	if p.plan != nil {
+		if n == 0 {
+			return false, "no respondents"
+		}
+		if r, hidden := p.plan.Hidden(unit, wave); hidden {
+			return false, r.String()
+		}
+		return true, ""
+	}
 	if p.groupShown(n) && n > 0 {
 		return true, ""
 	}
