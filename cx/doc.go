@@ -19,6 +19,40 @@
 // suite every store passes. Store errors fall in the categories
 // [ErrNotFound], [ErrAlreadyExists] and [ErrInvalid].
 //
+// # Is the culture changing?
+//
+// A [Panel] gathers the measured history of a program: the hierarchy, the
+// waves of the employee pulse in time order with the instrument fielded in
+// each, the tallies of the responses, and operational metrics as
+// observations. From it:
+//
+//   - [NewBaseline] captures where each unit stood, per behavior, belief
+//     and behavior item group and outcome; [ComparabilityBreaks] lists the
+//     waves between which a measure's items were reworded or rescaled, so
+//     that nothing is compared across them.
+//   - [EvaluateIndicators] evaluates each behavior indicator per unit and
+//     wave (or observation period): value, interval, target met, trend.
+//   - [Trends] charts each unit's series against limits fixed from a
+//     baseline period (a p′-chart for shares, an XmR chart for means) with
+//     the Nelson rules, and judges it improving, sustained shift (the gain
+//     is embedded), declining, stable or too little data, with evidence.
+//   - [EstimateImpact] estimates an initiative's effect on its outcomes
+//     and fostered behaviors against comparison units (difference in
+//     differences with an interval), from before its start to its end and
+//     after; [Wins] turns significant improvements of its outcomes, after
+//     Benjamini-Hochberg control, into announcements that name the
+//     behaviors that improved with them.
+//   - [Pitfalls] detects change by decree, initiatives not aligned with
+//     the mission or outcomes, stopping too soon, no baseline, survey
+//     fatigue and comparability breaks, each with its evidence.
+//   - [Links] relates behaviors to a customer outcome across units
+//     (Shapley R² and relative weights with bootstrap intervals); [Gaps]
+//     gives the belief-behavior gap; [Detectability] the smallest change
+//     a unit's waves can detect, and the targets none could.
+//
+// Only groups shown under the privacy rules (a minimum group size, or a
+// [Disclosure] plan) enter any of these figures.
+//
 // # Concurrency
 //
 // A Program and every store in this module are safe for concurrent use.
