@@ -1,6 +1,7 @@
 package cx
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -587,4 +588,32 @@ func (p *Panel) pooledSeries(units []string, m measureSpec) []Point {
 		out = append(out, pt)
 	}
 	return out
+}
+
+// Panel returns the panel of a stored survey: the hierarchy, the survey,
+// its waves in time order, the tallies of its responses (computed in the
+// database when the store offers [TallyStore]) and every observation. Set
+// its privacy fields before use. An unknown survey is [ErrNotFound].
+func (p *Program) Panel(ctx context.Context, surveyID string) (*Panel, error) {
+	s, err := p.store.GetSurvey(ctx, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	h, err := p.Hierarchy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	waves, err := p.store.ListWaves(ctx, survey.WaveFilter{Survey: surveyID})
+	if err != nil {
+		return nil, err
+	}
+	t, err := TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID})
+	if err != nil {
+		return nil, err
+	}
+	obs, err := p.store.ListObservations(ctx, ObservationFilter{})
+	if err != nil {
+		return nil, err
+	}
+	return &Panel{Hierarchy: h, Survey: s, Waves: waves, Tallies: t, Observations: obs}, nil
 }
