@@ -129,16 +129,27 @@ type PulseOptions struct {
 	// MinGroup is the minimum number of respondents for a unit's figures
 	// in a wave (response rate, skipped answers) to be shown; default 5,
 	// the minimum of the field's products for scores and response rates.
-	// It is the MinScores of the program's privacy rules.
+	// With Privacy or Disclosure set it defaults to their MinScores and,
+	// if given, must equal it.
 	MinGroup int
 	// MinComments is the minimum number of respondents for a unit's
-	// comment figures to be shown; default 10 (and never below MinGroup).
+	// comment figures to be shown; default 10 (and never below MinGroup),
+	// or the privacy rules' MinComments.
 	MinComments int
+	// Privacy, when set, applies these privacy rules: the report plans a
+	// disclosure over the participation counts of every wave given (see
+	// [Privacy.Plan]), adding the rules' wave-difference protection to
+	// the complementary suppression the report always applies.
+	// [Program.PulseReport] applies the program's rules when neither
+	// Privacy, Disclosure nor MinGroup is set.
+	Privacy *Privacy
+	// Disclosure, when set, is a plan to apply: every cell it hides (or
+	// whose comments it hides) is hidden here too. Plan once over every
+	// wave a product shows and pass the same plan everywhere.
+	Disclosure *Disclosure
 	// Hidden, if set, hides further cells: it is asked for every unit
-	// and wave and hides the cell when it returns true, so that a
-	// disclosure plan covering complementary suppression (a
-	// Disclosure's Hidden method) hides here exactly what it hides
-	// elsewhere.
+	// and wave and hides the cell when it returns true (such as
+	// [Disclosure.HiddenFunc] of a plan made elsewhere).
 	Hidden func(unit, wave string) bool
 	// Level is the confidence level of intervals; default 0.95.
 	Level float64
@@ -148,11 +159,25 @@ type PulseOptions struct {
 }
 
 func (o PulseOptions) withDefaults() PulseOptions {
+	if o.Disclosure != nil && o.Privacy == nil {
+		pr := o.Disclosure.Privacy()
+		o.Privacy = &pr
+	}
+	if o.Privacy != nil {
+		pr := o.Privacy.WithDefaults()
+		o.Privacy = &pr
+		if o.MinGroup == 0 {
+			o.MinGroup = pr.MinScores
+		}
+		if o.MinComments == 0 {
+			o.MinComments = pr.MinComments
+		}
+	}
 	if o.MinGroup == 0 {
-		o.MinGroup = 5
+		o.MinGroup = DefaultMinScores
 	}
 	if o.MinComments == 0 {
-		o.MinComments = max(10, o.MinGroup)
+		o.MinComments = max(DefaultMinComments, o.MinGroup)
 	}
 	if o.Level == 0 {
 		o.Level = 0.95
@@ -170,6 +195,20 @@ func (o PulseOptions) validate() error {
 	}
 	if o.MinComments < o.MinGroup {
 		ps.add("min_comments", fmt.Sprintf("must be at least min_group (%d), got %d", o.MinGroup, o.MinComments))
+	}
+	if o.Privacy != nil {
+		if err := o.Privacy.Validate(); err != nil {
+			ps = append(ps, asValidation(err, "").(*ValidationError).Problems...)
+		}
+		if o.MinGroup != o.Privacy.MinScores {
+			ps.add("min_group", fmt.Sprintf("%d differs from the privacy rules' minimum %d: leave it unset", o.MinGroup, o.Privacy.MinScores))
+		}
+		if o.MinComments != o.Privacy.MinComments {
+			ps.add("min_comments", fmt.Sprintf("%d differs from the privacy rules' comment minimum %d: leave it unset", o.MinComments, o.Privacy.MinComments))
+		}
+		if o.Disclosure != nil && *o.Privacy != o.Disclosure.Privacy() {
+			ps.add("privacy", "differs from the rules the disclosure plan applied")
+		}
 	}
 	if !(o.Level > 0 && o.Level < 1) {
 		ps.add("level", fmt.Sprintf("must be in (0, 1), got %v", o.Level))
@@ -371,24 +410,45 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 	for _, w := range waves {
 		rep.Waves = append(rep.Waves, w.ID)
 	}
+	// The disclosure plan, if any: given, or planned here from the counts.
+	disc := opts.Disclosure
+	if disc == nil && opts.Privacy != nil {
+		t := NewTallies(p.Survey)
+		for g, c := range p.Counts {
+			t.Respondents[g] = c.Respondents
+			t.Comments[g] = c.Comments
+		}
+		var err error
+		if disc, err = opts.Privacy.Plan(h, t, rep.Waves, nil); err != nil {
+			return nil, err
+		}
+	}
 	// Which cells are hidden, per wave: scores, then comments.
 	hidden := map[Group]string{}
 	commentsHidden := map[Group]bool{}
 	for _, w := range rep.Waves {
 		n := func(u string) int64 { return rolled[Group{u, w}].Respondents }
 		pre := map[string]string{}
-		if opts.Hidden != nil {
-			for _, u := range h.IDs() {
-				if opts.Hidden(u, w) {
-					pre[u] = "hidden by the disclosure plan"
+		preComments := map[string]string{}
+		for _, u := range h.IDs() {
+			if disc != nil {
+				if r, hid := disc.Hidden(u, w); hid {
+					pre[u] = r.String()
 				}
+				if r, hid := disc.CommentsHidden(u, w); hid {
+					preComments[u] = r.String()
+				}
+			}
+			if _, done := pre[u]; !done && opts.Hidden != nil && opts.Hidden(u, w) {
+				pre[u] = "hidden by the disclosure plan"
 			}
 		}
 		scores := suppress(h, n, int64(opts.MinGroup), pre)
 		for u, why := range scores {
 			hidden[Group{u, w}] = why
+			preComments[u] = why
 		}
-		for u := range suppress(h, n, int64(opts.MinComments), scores) {
+		for u := range suppress(h, n, int64(opts.MinComments), preComments) {
 			commentsHidden[Group{u, w}] = true
 		}
 	}
@@ -577,10 +637,15 @@ const pulsePage = 10000
 // PulseReport computes the participation report of the survey with the
 // given ID from the store: its waves in time order (with their invited
 // counts) and all its responses, read a page at a time. asked gives the
-// items asked per wave ID, as for [NewParticipation]. Errors are those of
+// items asked per wave ID, as for [NewParticipation]. The program's
+// privacy rules apply when opts sets none (Privacy, Disclosure,
+// MinGroup). Errors are those of
 // [NewParticipation], [Participation.Add] and [NewPulseReport], and the
 // store's ([ErrNotFound] for an unknown survey or no org units).
 func (p *Program) PulseReport(ctx context.Context, surveyID string, asked map[string][]string, opts PulseOptions) (*PulseReport, error) {
+	if opts.Privacy == nil && opts.Disclosure == nil && opts.MinGroup == 0 {
+		opts.Privacy = p.Privacy()
+	}
 	s, err := p.store.GetSurvey(ctx, surveyID)
 	if err != nil {
 		return nil, err

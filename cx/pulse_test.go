@@ -382,3 +382,102 @@ func TestPulseComplementarySuppression(t *testing.T) {
 	assert.False(t, row("y2").Hidden)
 	assert.False(t, row("y").Hidden)
 }
+
+func TestPulseReportPrivacyRules(t *testing.T) {
+	h, waves, p := pulseFixture(t)
+	pr := cx.DefaultPrivacy()
+	rep, err := cx.NewPulseReport(h, waves, p, cx.PulseOptions{Privacy: &pr})
+	require.NoError(t, err)
+	assert.Equal(t, pr.MinScores, rep.MinGroup)
+	assert.Equal(t, pr.MinComments, rep.MinComments)
+	// a answers 9, 8, 6, 5 times: in so small a unit a change of fewer
+	// than 5 people since its last shown wave would single them out.
+	a0, _ := rep.Row("a", "w0")
+	assert.False(t, a0.Hidden)
+	for _, w := range []string{"w1", "w2", "w3"} {
+		r, _ := rep.Row("a", w)
+		assert.True(t, r.Hidden, "a@%s", w)
+		assert.Contains(t, r.Reason, "since wave w0", "a@%s", w)
+		assert.Zero(t, r.Respondents)
+	}
+	// Every cell the plan hides is hidden, and the report's own rules on top.
+	tal := cx.NewTallies("pulse")
+	for g, c := range p.Counts {
+		tal.Respondents[g] = c.Respondents
+		tal.Comments[g] = c.Comments
+	}
+	ids := []string{"w0", "w1", "w2", "w3"}
+	d, err := pr.Plan(h, tal, ids, nil)
+	require.NoError(t, err)
+	for _, u := range h.IDs() {
+		for _, w := range ids {
+			_, hid := d.Hidden(u, w)
+			r, _ := rep.Row(u, w)
+			if hid {
+				assert.True(t, r.Hidden, "%s@%s", u, w)
+			}
+			if _, ch := d.CommentsHidden(u, w); ch {
+				assert.True(t, r.CommentsHidden, "%s@%s comments", u, w)
+			}
+		}
+	}
+	// The same plan passed as a Disclosure gives the same report.
+	again, err := cx.NewPulseReport(h, waves, p, cx.PulseOptions{Disclosure: d})
+	require.NoError(t, err)
+	assert.Equal(t, len(rep.Rows), len(again.Rows))
+	for i := range rep.Rows {
+		assert.Equal(t, rep.Rows[i].Hidden, again.Rows[i].Hidden, "%s@%s", rep.Rows[i].Unit, rep.Rows[i].Wave)
+		assert.Equal(t, rep.Rows[i].Reason, again.Rows[i].Reason)
+	}
+	// So does its HiddenFunc, apart from the reasons.
+	viaFunc, err := cx.NewPulseReport(h, waves, p, cx.PulseOptions{Hidden: d.HiddenFunc()})
+	require.NoError(t, err)
+	for i := range rep.Rows {
+		assert.Equal(t, rep.Rows[i].Hidden, viaFunc.Rows[i].Hidden, "%s@%s", rep.Rows[i].Unit, rep.Rows[i].Wave)
+	}
+
+	_, err = cx.NewPulseReport(h, waves, p, cx.PulseOptions{Privacy: &pr, MinGroup: 3})
+	assert.ErrorIs(t, err, cx.ErrInvalid)
+	assert.Contains(t, err.Error(), "differs from the privacy rules' minimum 5")
+	strict := cx.Privacy{MinScores: 7}
+	_, err = cx.NewPulseReport(h, waves, p, cx.PulseOptions{Privacy: &strict, Disclosure: d})
+	assert.ErrorIs(t, err, cx.ErrInvalid)
+	bad := cx.Privacy{MinScores: 2}
+	_, err = cx.NewPulseReport(h, waves, p, cx.PulseOptions{Privacy: &bad})
+	assert.ErrorIs(t, err, cx.ErrInvalid)
+}
+
+func TestProgramPulseReportAppliesProgramPrivacy(t *testing.T) {
+	ctx := t.Context()
+	d, err := simulate.Generate(simulate.Config{Seed: 5, Waves: 6})
+	require.NoError(t, err)
+	load := func(opts *cx.Options) *cx.Program {
+		p, err := cx.New(memstore.New(), opts)
+		require.NoError(t, err)
+		require.NoError(t, p.DefineUnits(ctx, d.Units...))
+		require.NoError(t, p.DefineSurvey(ctx, d.Survey))
+		for _, w := range d.Waves {
+			require.NoError(t, p.OpenWave(ctx, w))
+		}
+		_, err = p.RecordResponses(ctx, d.Responses)
+		require.NoError(t, err)
+		return p
+	}
+	pr := cx.DefaultPrivacy()
+	count := func(rep *cx.PulseReport) (n int) {
+		for _, r := range rep.Rows {
+			if r.Hidden {
+				n++
+			}
+		}
+		return n
+	}
+	plain, err := load(nil).PulseReport(ctx, d.Survey.ID, nil, cx.PulseOptions{})
+	require.NoError(t, err)
+	ruled, err := load(&cx.Options{Privacy: &pr}).PulseReport(ctx, d.Survey.ID, nil, cx.PulseOptions{})
+	require.NoError(t, err)
+	assert.Greater(t, count(ruled), count(plain), "the wave-difference rule hides more")
+	explicit, err := load(nil).PulseReport(ctx, d.Survey.ID, nil, cx.PulseOptions{Privacy: &pr})
+	require.NoError(t, err)
+	assert.Equal(t, count(ruled), count(explicit))
+}

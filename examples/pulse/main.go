@@ -147,7 +147,10 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := cx.NewPulseReport(h, d.Waves, part, cx.PulseOptions{})
+	// The recommended privacy rules: 5 respondents for rates, 10 for
+	// comments, and nothing hidden may be worked out from what is shown.
+	pr := cx.DefaultPrivacy()
+	rep, err := cx.NewPulseReport(h, d.Waves, part, cx.PulseOptions{Privacy: &pr})
 	if err != nil {
 		return err
 	}
@@ -176,14 +179,15 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	for _, r := range rep.Rows {
 		switch {
 		case !r.Hidden:
-		case strings.HasPrefix(r.Reason, "fewer than"):
+		case r.Reason == fmt.Sprintf("fewer than %d respondents", rep.MinGroup):
 			small++
 		default:
 			protecting++
 		}
 	}
-	fmt.Fprintf(w, "\nPrivacy: of %d unit-weeks, %d had fewer than %d respondents and %d more are hidden so that those cannot be\n"+
-		"worked out by subtraction; their counts and rates are not shown, nor used in the trends above.\n",
+	fmt.Fprintf(w, "\nPrivacy: of %d unit-weeks, %d had fewer than %d respondents and %d more are hidden so that no small group\n"+
+		"can be worked out by subtraction or from the change since an earlier week; their counts and rates are\n"+
+		"not shown, nor used in the trends above.\n",
 		len(rep.Rows), small, rep.MinGroup, protecting)
 	return nil
 }
