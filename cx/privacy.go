@@ -27,7 +27,8 @@ const (
 )
 
 // Privacy holds the rules that decide which groups' figures may be shown.
-// The zero value applies the defaults with every protection on; use
+// The zero value applies the defaults with complementary and
+// overlapping-segment suppression on (the wave-difference rule is opt-in); use
 // [Privacy.WithDefaults] to see the values applied. A Privacy is a plain
 // value, safe to copy and to use concurrently.
 //
@@ -43,9 +44,9 @@ const (
 //   - Overlapping segments: of two demographic segments of the same unit
 //     and wave whose memberships differ by fewer than MinScores people,
 //     the smaller is hidden.
-//   - Wave difference: a small unit whose respondent count moved by fewer
-//     than MinScores people since its last shown wave is hidden in the
-//     later wave.
+//   - Wave difference, when WaveDifference is set: a small unit whose
+//     respondent count moved by fewer than MinScores people since its last
+//     shown wave is hidden in the later wave.
 type Privacy struct {
 	// MinScores is the minimum number of respondents for a group's scores
 	// to be shown; default 5, never below 3.
@@ -58,13 +59,16 @@ type Privacy struct {
 	// Hidden groups can then often be recovered by subtraction; it exists
 	// to reproduce tools that apply the bare threshold.
 	ThresholdOnly bool `json:"threshold_only,omitempty"`
-	// SkipWaveDifference turns the wave-difference rule off (the
-	// complementary and overlapping-segment rules stay on).
-	SkipWaveDifference bool `json:"skip_wave_difference,omitempty"`
+	// WaveDifference turns the wave-difference rule on (see [Privacy.Plan]).
+	// It is off by default: waves are not linked by an exact relation, so
+	// the rule guards against inference, not subtraction, and in small
+	// teams it hides much (on the 100,000-response benchmark data, 765 of
+	// 5,007 unit cells, against 68 for the complementary rule).
+	WaveDifference bool `json:"wave_difference,omitempty"`
 }
 
 // DefaultPrivacy returns the recommended rules: scores from 5 respondents,
-// comments from 10, every protection on.
+// comments from 10, complementary and overlapping-segment suppression on.
 func DefaultPrivacy() Privacy { return Privacy{}.WithDefaults() }
 
 // WithDefaults returns p with zero fields set to their defaults.
@@ -390,11 +394,12 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 // (counted by [Segments] as members of one but not the other), the smaller
 // is hidden (ties by name), since their difference is nearly a small group.
 //
-// Wave difference: answers change between waves, so two waves of a unit
-// are not linked by an exact relation; but in a small unit a change of a
-// few people weighs heavily on the change of its scores. When a unit with
-// fewer than 2×min respondents in a wave or in its last shown wave differs
-// from that wave by 1 to min-1 respondents, the later wave is hidden.
+// Wave difference (only with WaveDifference set): answers change between
+// waves, so two waves of a unit are not linked by an exact relation; but in
+// a small unit a change of a few people weighs heavily on the change of
+// its scores. When a unit with fewer than 2×min respondents in a wave or
+// in its last shown wave differs from that wave by 1 to min-1
+// respondents, the later wave is hidden.
 //
 // # Limits
 //
@@ -411,8 +416,10 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //     counts but not the respondent counts the plan works on; the relations
 //     still hold and counts stay undetermined, but an answer count may be
 //     narrowed further than the respondent count.
-//   - The wave rule is a heuristic over counts: it does not know who joined
-//     or left. Planning fewer waves than are shown breaks it.
+//   - The wave rule is a heuristic over counts, off by default: it does not
+//     know who joined or left, and planning fewer waves than are shown
+//     breaks it. Without it, a reader comparing two waves of a small unit
+//     may attribute the change to the people who joined or left.
 //   - With ThresholdOnly set, none of the above beyond the minimum holds.
 func (p Privacy) Plan(h *Hierarchy, t *Tallies, waves []string, segs *Segments) (*Disclosure, error) {
 	if err := p.Validate(); err != nil {
@@ -482,7 +489,7 @@ func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, direct m
 		pl := newPlanner(h, resp, segRolled, w, int64(p.MinScores))
 		pl.primary()
 		if !p.ThresholdOnly {
-			if !p.SkipWaveDifference {
+			if p.WaveDifference {
 				for i := range pl.nodes {
 					nd := &pl.nodes[i]
 					if nd.virtual || nd.ref.Key != "" || nd.hidden {

@@ -400,7 +400,7 @@ func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, patterns map[string]map[
 					// The scored wave and its baseline, which need not be
 					// consecutive: no wave-difference rule.
 					pr := *o.Privacy
-					pr.SkipWaveDifference = true
+					pr.WaveDifference = false
 					waves := []string{o.Wave}
 					if o.Baseline != "" {
 						waves = []string{o.Baseline, o.Wave}
