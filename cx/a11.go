@@ -85,9 +85,10 @@ type A11Options struct {
 	// service and the channel; default "service" and "channel".
 	ServiceKey, ChannelKey string
 	// MinGroup is the fewest responses for a row's answers (counts per
-	// point, means, shares) to be shown; default 5. The volumes and the
-	// number of responses, which A-11 reporting requires, are always
-	// shown.
+	// point, means, shares) to be shown; default [DefaultMinScores] (5).
+	// The volumes and the number of responses, which A-11 reporting
+	// requires, are always shown. The summary has no totals across rows,
+	// so a suppressed row's answers cannot be worked out by subtraction.
 	MinGroup int
 	// Level is the confidence level of the intervals; default 0.95.
 	Level float64
@@ -104,7 +105,7 @@ func (o A11Options) withDefaults() A11Options {
 		o.ChannelKey = "channel"
 	}
 	if o.MinGroup == 0 {
-		o.MinGroup = 5
+		o.MinGroup = DefaultMinScores
 	}
 	if o.Level == 0 {
 		o.Level = 0.95

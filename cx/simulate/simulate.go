@@ -139,8 +139,9 @@ type Config struct {
 	// data, byte for byte.
 	Seed int64
 
-	// Units is the org tree (validated with [cx.NewHierarchy]); its
-	// leaves are the teams whose people answer. Nil builds a tree "org"
+	// Units is the org tree (validated with [cx.NewHierarchy]; pass
+	// h.Units() for a [cx.Hierarchy] h); its leaves are the teams whose
+	// people answer. Nil builds a tree "org"
 	// → "d1".."dN" (Divisions, default 3) → "d1-t1".. (TeamsPerDivision,
 	// default 4).
 	Units            []cx.Unit
