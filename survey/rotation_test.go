@@ -223,3 +223,30 @@ func TestRotationProperties(t *testing.T) {
 	}, genRotation()))
 	props.run()
 }
+
+// The culture pulse (five behaviors with two items each, and eNPS) in
+// pulses of at most seven items: each behavior's belief item and eNPS
+// every week, the behavior items in turn, each at least every five
+// weeks.
+func ExampleRotation_Plan() {
+	s := survey.CulturePulse()
+	plan, err := survey.Rotation{MaxItems: 7, Every: 5, Anchors: survey.AnchorItems(s)}.Plan(s)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("cycle of", plan.Gap, "weeks")
+	for i := range plan.Gap {
+		fmt.Printf("week %d: %v\n", i+1, plan.Items(i))
+	}
+	_, err = survey.Rotation{MaxItems: 5, Every: 5, Anchors: survey.AnchorItems(s)}.Plan(s)
+	fmt.Println(err)
+	// Output:
+	// cycle of 5 weeks
+	// week 1: [customer_focus.belief customer_focus.behavior agility.belief empowerment.belief innovation.belief inclusion.belief enps]
+	// week 2: [customer_focus.belief agility.belief agility.behavior empowerment.belief innovation.belief inclusion.belief enps]
+	// week 3: [customer_focus.belief agility.belief empowerment.belief empowerment.behavior innovation.belief inclusion.belief enps]
+	// week 4: [customer_focus.belief agility.belief empowerment.belief innovation.belief innovation.behavior inclusion.belief enps]
+	// week 5: [customer_focus.belief agility.belief empowerment.belief innovation.belief inclusion.belief inclusion.behavior enps]
+	// survey: invalid: max_items: 5 items per wave cannot ask the 6 anchors in every wave and each of the 11 items of survey "culture_pulse" at least every 5 waves: that needs at least 7 items per wave
+}

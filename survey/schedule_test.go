@@ -222,3 +222,28 @@ func inGap(first, at time.Time) bool {
 	hh, mm, _ := want.Clock()
 	return hh != h || mm != m
 }
+
+// A monthly pulse on the last day of the month, 17:00 in Paris, open
+// three days: the day is clamped in short months, and the wall clock is
+// kept across the change to summer time on 30 March 2025.
+func ExampleSchedule_Plan() {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := survey.Schedule{Survey: "pulse", Cadence: survey.Monthly, First: time.Date(2025, 1, 31, 17, 0, 0, 0, paris), Waves: 4, OpenDays: 3}
+	waves, err := s.Plan()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, w := range waves {
+		fmt.Println(w.ID, w.Opens.Format("Mon 02 Jan 15:04 MST"), "→", w.Closes.Format("Mon 02 Jan 15:04 MST"), "=", w.Opens.UTC().Format("15:04Z"))
+	}
+	// Output:
+	// pulse-20250131 Fri 31 Jan 17:00 CET → Mon 03 Feb 17:00 CET = 16:00Z
+	// pulse-20250228 Fri 28 Feb 17:00 CET → Mon 03 Mar 17:00 CET = 16:00Z
+	// pulse-20250331 Mon 31 Mar 17:00 CEST → Thu 03 Apr 17:00 CEST = 15:00Z
+	// pulse-20250430 Wed 30 Apr 17:00 CEST → Sat 03 May 17:00 CEST = 15:00Z
+}
