@@ -135,6 +135,5 @@ func behaviorScore(b cx.BehaviorScore) BehaviorScore {
 // privacyRules describes the privacy rules a scorecard applied.
 func privacyRules(p cx.Privacy) *Privacy {
 	p = p.WithDefaults()
-	return &Privacy{MinScores: p.MinScores, MinComments: p.MinComments, Complementary: !p.ThresholdOnly,
-		WaveDifference: !p.ThresholdOnly && !p.SkipWaveDifference}
+	return &Privacy{MinScores: p.MinScores, MinComments: p.MinComments, Complementary: !p.ThresholdOnly}
 }

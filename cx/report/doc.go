@@ -63,6 +63,8 @@
 //	  survey, wave, baseline (absent without one)    strings
 //	  level, fdr                                     confidence level, false discovery rate
 //	  min_group, tests                               integers
+//	  privacy      {min_scores, min_comments, complementary}: the privacy rules applied;
+//	               absent when only the bare min_group threshold was
 //	  behaviors                                      [string], the order of every behaviors array
 //	  units        [unit], parents before children:
 //	    unit, name, parent (absent for the root), depth, leaf

@@ -155,8 +155,6 @@ type Privacy struct {
 	// Complementary reports complementary suppression: more units are
 	// hidden so that no hidden unit can be worked out by subtraction.
 	Complementary bool `json:"complementary"`
-	// WaveDifference reports the wave-difference rule.
-	WaveDifference bool `json:"wave_difference"`
 }
 
 // Unit is one unit's row of a scorecard. A hidden unit has only its

@@ -1,6 +1,10 @@
 package report
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
 
 // glance is the headline of a scorecard: what a reader should see first.
 type glance struct {
@@ -8,7 +12,7 @@ type glance struct {
 	up, down    int
 	hidden      int
 	units       int
-	reasons     []string // distinct reasons units are hidden, in order of first use
+	reasons     []string // how many units are hidden for each kind of reason, most first
 	best, worst int      // index of the root's most and least favorable behavior, -1 if none
 }
 
@@ -17,14 +21,11 @@ func summarize(sc *Scorecard) glance {
 	if len(sc.Units) > 0 {
 		g.root = &sc.Units[0]
 	}
-	seen := map[string]bool{}
+	byGroup := map[string]int{}
 	for _, u := range sc.Units {
 		if u.Hidden {
 			g.hidden++
-			if !seen[u.Reason] {
-				seen[u.Reason] = true
-				g.reasons = append(g.reasons, u.Reason)
-			}
+			byGroup[reasonGroup(u.Reason)]++
 			continue
 		}
 		for _, b := range u.Behaviors {
@@ -36,6 +37,11 @@ func summarize(sc *Scorecard) glance {
 				}
 			}
 		}
+	}
+	groups := sortedKeys(byGroup)
+	sort.SliceStable(groups, func(i, j int) bool { return byGroup[groups[i]] > byGroup[groups[j]] })
+	for _, r := range groups {
+		g.reasons = append(g.reasons, fmt.Sprintf("%d %s", byGroup[r], r))
 	}
 	if g.root != nil && !g.root.Hidden {
 		for j, b := range g.root.Behaviors {
@@ -86,4 +92,18 @@ func significantChanges(sc *Scorecard) []changeItem {
 		return a > b
 	})
 	return out
+}
+
+// reasonGroup names the kind of a reason a unit is hidden, without the
+// cells and waves it names, for counting.
+func reasonGroup(reason string) string {
+	switch {
+	case strings.HasPrefix(reason, "hidden so that"):
+		return "to keep another hidden unit from being worked out by subtraction"
+	case strings.Contains(reason, "joined or left since wave"):
+		return "too few people joined or left since an earlier wave"
+	case strings.HasPrefix(reason, "differs by fewer than"):
+		return "overlapping another segment"
+	}
+	return reason
 }
