@@ -265,3 +265,30 @@ func TestA11OnSimulatedCustomers(t *testing.T) {
 	ph, _ := sum.Row("licensing", "phone")
 	assert.Greater(t, driver(t, on, "a11.trust").Score.Mean, driver(t, ph, "a11.trust").Score.Mean, "online is the better channel in the simulation")
 }
+
+// The A-11 summary of a simulated quarter of customers, one service and
+// channel.
+func ExampleA11Summarize() {
+	d, err := simulate.Generate(simulate.Config{Seed: 1, Waves: 13, Customers: &simulate.Customers{}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	q := cx.FiscalQuarterOf(d.Waves[0].Opens)
+	sum, err := cx.A11Summarize(d.CustomerSurvey, d.CustomerResponses, d.Volumes, cx.A11Options{Quarter: q})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, _ := sum.Row("licensing", "online")
+	fmt.Printf("%s licensing/online: %d customers, %d offered the survey, %d responses\n", q, r.Customers, r.Offered, r.Responses)
+	for _, dr := range r.Drivers[:2] {
+		s := dr.Score
+		fmt.Printf("%-12s mean %.2f [%.2f, %.2f], agree %.1f%% [%.1f, %.1f]\n", dr.Driver, s.Mean, s.MeanCI.Lower, s.MeanCI.Upper,
+			s.Favorable.Percent(), 100*s.FavorCI.Lower, 100*s.FavorCI.Upper)
+	}
+	// Output:
+	// FY2025 Q2 licensing/online: 8831 customers, 2670 offered the survey, 524 responses
+	// satisfaction mean 3.17 [3.09, 3.25], agree 37.1% [33.0, 41.4]
+	// trust        mean 3.18 [3.10, 3.27], agree 38.3% [34.2, 42.7]
+}

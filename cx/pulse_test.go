@@ -481,3 +481,37 @@ func TestProgramPulseReportAppliesProgramPrivacy(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, count(ruled), count(explicit))
 }
+
+// Response rates and fatigue of a simulated quarter of weekly pulses
+// whose people tire of the survey.
+func ExampleNewPulseReport() {
+	d, err := simulate.Generate(simulate.Config{Seed: 1, Waves: 13, Fatigue: 0.05})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	h, _ := cx.NewHierarchy(d.Units)
+	part, _ := cx.NewParticipation(d.Survey, nil)
+	for _, r := range d.Responses {
+		if err := part.Add(r); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	pr := cx.DefaultPrivacy()
+	rep, err := cx.NewPulseReport(h, d.Waves, part, cx.PulseOptions{Privacy: &pr})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, w := range []string{rep.Waves[0], rep.Waves[12]} {
+		r, _ := rep.Row("org", w)
+		fmt.Printf("%s: %d of %d responded (%.0f%%), %.0f%% of items skipped\n", w, r.Respondents, r.Invited, r.ResponseRate.Percent(), r.Skipped.Percent())
+	}
+	f, _ := rep.FatigueOf("org")
+	fmt.Printf("response rate %+.1f points a week (p = %.2g): %v\n", 100*f.ResponseRate.Slope, f.ResponseRate.Test.P, f.Signals())
+	// Output:
+	// cx_pulse-20250106: 115 of 174 responded (66%), 4% of items skipped
+	// cx_pulse-20250331: 58 of 174 responded (33%), 18% of items skipped
+	// response rate -2.8 points a week (p = 4.6e-07): [falling response rate rising skipped answers shorter comments]
+}
