@@ -136,6 +136,9 @@ type Trend struct {
 	SigmaZ float64 `json:"sigma_z,omitempty"`
 	// MovingRange is the average moving range of the baseline (XmR only).
 	MovingRange float64 `json:"moving_range,omitempty"`
+	// BaseN is the number of answers the centre of a share was estimated
+	// from; the limits of every point are widened for its error.
+	BaseN int64 `json:"base_n,omitempty"`
 	// Signals are the Nelson-rule signals after the baseline period.
 	Signals []TrendSignal `json:"signals,omitempty"`
 	// Slope is the least-squares change per point over the comparable
@@ -199,7 +202,9 @@ var ruleText = map[metrics.Rule]string{
 // standardized baseline points of every unit charted (at least 1): answers
 // of one respondent to several items, and unit-to-unit differences, vary
 // more than binomially. For means the limits are those of an XmR chart
-// fixed from the baseline period ([metrics.XmRFixed]).
+// fixed from the baseline period ([metrics.XmRFixed]). In both, the limits
+// are widened for the error of a centre estimated from the baseline
+// period.
 //
 // It fails with a [*ValidationError] for an invalid panel, options or
 // measure key.
@@ -384,7 +389,8 @@ func (tr *Trend) judge(sigmaZ float64, dir culture.Direction, opts TrendOptions)
 		}
 		tr.Center = float64(s) / float64(n)
 		tr.SigmaZ = sigmaZ
-		ch = metrics.PChartFixed(succ, ns, tr.Center, sigmaZ)
+		ch = metrics.PChartFixed(succ, ns, tr.Center, sigmaZ, n)
+		tr.BaseN = n
 	default:
 		x := make([]float64, len(idx))
 		var sum, mr float64
@@ -403,7 +409,7 @@ func (tr *Trend) judge(sigmaZ float64, dir culture.Direction, opts TrendOptions)
 			tr.Evidence = append(tr.Evidence, "the baseline points are all equal: no spread to set control limits from")
 			return
 		}
-		ch = metrics.XmRFixed(x, tr.Center, tr.MovingRange)
+		ch = metrics.XmRFixed(x, tr.Center, tr.MovingRange, nBase)
 	}
 	z := make([]float64, len(idx))
 	for k, i := range idx {
@@ -411,9 +417,9 @@ func (tr *Trend) judge(sigmaZ float64, dir culture.Direction, opts TrendOptions)
 		tp.Lower, tp.Upper = finiteOr(ch.Lower[k], 0), finiteOr(ch.Upper[k], 0)
 		var sigma float64
 		if tr.Kind == ShareMeasure {
-			sigma = sigmaZ * math.Sqrt(tr.Center*(1-tr.Center)/float64(tp.N))
+			sigma = sigmaZ * math.Sqrt(tr.Center*(1-tr.Center)*(1/float64(tp.N)+1/float64(tr.BaseN)))
 		} else {
-			sigma = tr.MovingRange / 1.128
+			sigma = tr.MovingRange / 1.128 * math.Sqrt(1+1/float64(nBase))
 		}
 		z[k] = (tp.Value - tr.Center) / sigma
 		tp.Z = finiteOr(z[k], 0)

@@ -77,8 +77,9 @@ func TestTrendVerdicts(t *testing.T) {
 	require.Equal(t, "w03", t2.BaselineTo)
 	require.InDelta(t, 0.5, t2.Center, 1e-12)
 	require.Equal(t, 1.0, t2.SigmaZ, "no baseline variation: the Laney factor stays at its floor")
-	// The limits are those of a p-chart on 200 answers per wave.
-	ref := metrics.PChartFixed([]int64{140}, []int64{200}, 0.5, 1)
+	// The limits are those of a p-chart on 200 answers per wave, with a
+	// centre estimated from 600.
+	ref := metrics.PChartFixed([]int64{140}, []int64{200}, 0.5, 1, 600)
 	require.InDelta(t, ref.Upper[0], t2.Points[3].Upper, 1e-12)
 	require.Equal(t, metrics.Nelson1, t2.Signals[0].Rule)
 	require.Equal(t, "w04", t2.Signals[0].Point)
