@@ -53,6 +53,45 @@
 // Only groups shown under the privacy rules (a minimum group size, or a
 // [Disclosure] plan) enter any of these figures.
 //
+// # Privacy
+//
+// Employees answer honestly only if they cannot be singled out. A
+// [Privacy] value holds the rules: a group's scores are shown from
+// MinScores respondents (default 5, never below 3), its comments from
+// MinComments (default 10), its response rate only with its scores.
+//
+// Hiding the small groups is not enough: a hidden team is its division
+// minus its shown sibling teams. [Privacy.Plan] turns the rules into a
+// [Disclosure]: from the hierarchy, the tallies, the waves in time order and
+// optionally the respondents' demographic [Segments], it hides, besides the
+// groups below the minimum, the fewest further cells (deterministically,
+// smallest first) that leave every hidden group undetermined: no reader can
+// work out its respondent count or its favorable or answer counts by
+// subtracting shown groups from their parent, across levels, across the
+// segments of one attribute, or between a unit and its direct respondents;
+// and no difference a reader can compute is a group of 1 to MinScores-1
+// people. Segments whose members differ by fewer than MinScores people are
+// not both shown; WaveDifference, when set, also hides a small unit in a
+// wave whose count moved by fewer than MinScores people since its last
+// shown wave. Every hidden cell carries a [Reason] (below the minimum,
+// complementary to a named cell, overlapping segment, wave difference)
+// that a report can print. Plan once, over every wave shown, and hand the
+// same Disclosure to every path that shows figures (ScorecardOptions,
+// trends, exports, reports, win texts, comments), so that a cell hidden in
+// one is hidden in all; [Program.Scorecard] does so with the program's
+// Options.Privacy.
+//
+// What the plan cannot prevent is spelled out in [Privacy.Plan]: when all
+// of a shown group answered alike, so did each of its parts; figures
+// computed outside the plan's cells are not covered; a protected count may
+// be narrowed to a range, never pinned.
+//
+// Respondent identity is kept only as a keyed pseudonym: with
+// Options.Pseudonymizer (a [Pseudonymizer], HMAC-SHA256 under a key the
+// caller holds), [Program.RecordResponses] replaces each respondent by
+// its pseudonym before anything is validated, stored or reported, and the
+// same person links across waves through it.
+//
 // # Concurrency
 //
 // A Program and every store in this module are safe for concurrent use.

@@ -28,7 +28,9 @@ type attackCase struct {
 	Parents []int // Parents[i] is the parent of unit i; unit 0 is the root
 	Keys    int   // segment attributes k0, k1, ... with values a and b
 	Waves   int
-	Atoms   []atom
+	// WaveRule turns Privacy.WaveDifference on.
+	WaveRule bool
+	Atoms    []atom
 }
 
 type atom struct {
@@ -45,7 +47,7 @@ func (c attackCase) waveID(i int) string { return fmt.Sprintf("w%d", i+1) }
 // String draws the case: the tree, then every non-empty atom.
 func (c attackCase) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "min=%d keys=%d waves=%d tree:", c.Min, c.Keys, c.Waves)
+	fmt.Fprintf(&b, "min=%d keys=%d waves=%d wave_rule=%v tree:", c.Min, c.Keys, c.Waves, c.WaveRule)
 	for i := 1; i < len(c.Parents); i++ {
 		fmt.Fprintf(&b, " u%d<u%d", i, c.Parents[i])
 	}
@@ -105,7 +107,7 @@ func (c attackCase) plan() (*cx.Disclosure, error) {
 	for i := range waves {
 		waves[i] = c.waveID(i)
 	}
-	return cx.Privacy{MinScores: c.Min}.Plan(c.hierarchy(), t, waves, segs)
+	return cx.Privacy{MinScores: c.Min, WaveDifference: c.WaveRule}.Plan(c.hierarchy(), t, waves, segs)
 }
 
 // variables returns the atoms of wave w as the attacker sees them: every
@@ -212,6 +214,7 @@ func genAttackCase() gopter.Gen {
 	return func(p *gopter.GenParameters) *gopter.GenResult {
 		r := p.Rng
 		c := attackCase{Min: 3 + r.Intn(3), Keys: r.Intn(3), Waves: 1 + r.Intn(2)}
+		c.WaveRule = c.Waves > 1 && r.Intn(2) == 0
 		if c.Keys == 2 && r.Intn(2) == 0 {
 			c.Keys = 1
 		}
@@ -273,6 +276,11 @@ func favorableOf(r *rand.Rand, n int) int {
 func shrinkAttackCase(v interface{}) gopter.Shrink {
 	c := v.(attackCase)
 	var cands []attackCase
+	if c.WaveRule {
+		d := c
+		d.WaveRule = false
+		cands = append(cands, d)
+	}
 	if c.Waves > 1 {
 		d := c
 		d.Waves = c.Waves - 1

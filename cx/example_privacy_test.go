@@ -1,0 +1,58 @@
+package cx_test
+
+import (
+	"fmt"
+
+	"github.com/cxculture/cxculture/cx"
+)
+
+// Five teams of 23, 10, 7, 5 and 1 respondents under one organization. The
+// team of one is below the minimum; showing the others would give it away
+// (the organization minus the four teams), so the smallest other team is
+// hidden with it.
+func ExamplePrivacy_Plan() {
+	units := []cx.Unit{{ID: "org", Name: "Organization"}}
+	sizes := map[string]int64{"t1": 23, "t2": 10, "t3": 7, "t4": 5, "t5": 1}
+	t := cx.NewTallies("pulse")
+	for id, n := range sizes {
+		units = append(units, cx.Unit{ID: id, Parent: "org", Name: "Team " + id})
+		t.Respondents[cx.Group{Unit: id, Wave: "2026-06"}] = n
+	}
+	h, err := cx.NewHierarchy(units)
+	if err != nil {
+		panic(err)
+	}
+	plan, err := cx.DefaultPrivacy().Plan(h, t, []string{"2026-06"}, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range plan.HiddenCells() {
+		fmt.Printf("%s: %s\n", c.Cell, c.Reason)
+	}
+	fmt.Println("hidden beyond the minimum:", plan.BeyondMinimum())
+	_, hidden := plan.Hidden("org", "2026-06")
+	fmt.Println("organization hidden:", hidden)
+	// Output:
+	// t4@2026-06: hidden so that t5@2026-06 cannot be worked out by subtraction
+	// t5@2026-06: fewer than 5 respondents
+	// hidden beyond the minimum: 1
+	// organization hidden: false
+}
+
+// A keyed pseudonym links one person's responses across waves without
+// storing who they are.
+func ExampleNewPseudonymizer() {
+	p, err := cx.NewPseudonymizer([]byte("keep this key out of the store"))
+	if err != nil {
+		panic(err)
+	}
+	first, later := p.Pseudonym("e1234"), p.Pseudonym("e1234")
+	fmt.Println(first)
+	fmt.Println(first == later, cx.IsPseudonym(first))
+	_, err = cx.NewPseudonymizer([]byte("short"))
+	fmt.Println(err)
+	// Output:
+	// p1:4c53f8e55e898a9550d8bda4832d2b9e559e4474191e8719d4e7c8935c892979
+	// true true
+	// cx: invalid input: pseudonym_key: must hold at least 16 bytes, got 5
+}
