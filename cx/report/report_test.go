@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -436,5 +437,47 @@ func TestDisclosureHidesPlannedCells(t *testing.T) {
 	}
 	if d.Scorecard.Privacy == nil || !d.Scorecard.Privacy.Complementary {
 		t.Errorf("privacy rules %+v, want those of the plan", d.Scorecard.Privacy)
+	}
+}
+
+// pandas' read_csv, with its defaults, reads the CSV with numeric figures,
+// NaN where figures are missing and a boolean hidden column.
+func TestCSVReadByPandas(t *testing.T) {
+	python := ""
+	for _, p := range []string{"python3", "/usr/bin/python3"} {
+		if path, err := exec.LookPath(p); err == nil && exec.Command(path, "-c", "import pandas").Run() == nil {
+			python = path
+			break
+		}
+	}
+	if python == "" {
+		t.Skip("python3 with pandas is not installed (Debian: python3-pandas)")
+	}
+	_, _, _, cs := renderAll(t, withAnalytics(report.Report{Scorecard: edge()}))
+	path := filepath.Join(t.TempDir(), "report.csv")
+	if err := os.WriteFile(path, []byte(cs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := `import sys, pandas as pd
+d = pd.read_csv(sys.argv[1])
+v = d[(d.unit == "org") & (d.measure == "favorable") & (d.behavior == "customer_focus") & (d.wave == "w2") & (d.section == "scorecard")].value
+print(len(d), d.value.dtype, d.lower.dtype, d.hidden.dtype, int(d.hidden.sum()), int(d.value.isna().sum()), float(v.iloc[0]), d.unit_name[0])`
+	out, err := exec.Command(python, "-c", script, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pandas: %v\n%s", err, out)
+	}
+	recs, _ := csv.NewReader(strings.NewReader(cs)).ReadAll()
+	hidden, na := 0, 0
+	for _, r := range recs[1:] {
+		if r[indexOf(recs[0], "hidden")] == "TRUE" {
+			hidden++
+		}
+		if r[indexOf(recs[0], "value")] == "NA" {
+			na++
+		}
+	}
+	want := fmt.Sprintf("%d float64 float64 bool %d %d 0.65 %s", len(recs)-1, hidden, na, `Acme | "Public", <Services> & *Co*`)
+	if got := strings.TrimSpace(string(out)); got != want {
+		t.Errorf("pandas read:\n got %s\nwant %s", got, want)
 	}
 }
