@@ -35,6 +35,7 @@ import (
 	"strings"
 
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -283,9 +284,6 @@ func bench(w io.Writer, d *data, scs []*cx.Scorecard) {
 				if b.Favorable.N > 0 {
 					checksum += b.Favorable.Value
 				}
-				if b.Change != nil && b.Change.Significant && !math.IsNaN(b.Change.Adjusted) {
-					significant++
-				}
 			}
 			if u.ENPS != nil {
 				checksum += u.ENPS.Score / 100
@@ -295,10 +293,8 @@ func bench(w io.Writer, d *data, scs []*cx.Scorecard) {
 			alphas = append(alphas, r.Alpha.Raw)
 			checksum += r.Alpha.Raw
 		}
-		if sc.Baseline != "" {
-			changesTotal = sc.Tests
-		}
 	}
+	significant, changesTotal = changeTests(scs[0], scs[len(scs)-1])
 	var sum float64
 	for _, a := range alphas {
 		sum += a
@@ -318,4 +314,39 @@ func writeHeapProfile(path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// changeTests returns how many of the workload's change tests are
+// significant after Benjamini-Hochberg control, and how many there are:
+// one per team shown in both the first and the last wave and per behavior.
+// The p-value is the scorecard's two-proportion test where both waves have
+// answers to the behavior, and 1 where one has none (no evidence of
+// change), as the workload defines; the scorecard itself tests only pairs
+// with answers on both sides.
+func changeTests(first, last *cx.Scorecard) (significant, total int) {
+	shown := map[string]bool{}
+	for _, u := range first.Units {
+		if !u.Suppressed {
+			shown[u.Unit] = true
+		}
+	}
+	var p []float64
+	for _, u := range last.Units {
+		if u.Suppressed || !u.Leaf || !shown[u.Unit] {
+			continue
+		}
+		for _, b := range u.Behaviors {
+			if b.Change != nil && !math.IsNaN(b.Change.Test.P) {
+				p = append(p, b.Change.Test.P)
+			} else {
+				p = append(p, 1)
+			}
+		}
+	}
+	for _, q := range metrics.AdjustBH(p) {
+		if q < last.FDR {
+			significant++
+		}
+	}
+	return significant, len(p)
 }

@@ -363,3 +363,40 @@ func TestRunErrors(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(one, "responses.csv"), []byte(strings.Join(kept, "\n")+"\n"), 0o644))
 	assert.ErrorContains(t, run(t.Context(), &out, []string{"-data", one}), "need at least two waves")
 }
+
+// TestBenchLinesCountTestsWithoutAnswers blanks one behavior of a team in
+// the first wave: the team is still shown in both waves, so the workload
+// counts its test of that behavior, with p = 1, in the BH family.
+func TestBenchLinesCountTestsWithoutAnswers(t *testing.T) {
+	dir := t.TempDir()
+	rs := writeData(t, dir)
+	path := filepath.Join(dir, "responses.csv")
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
+	blanked := 0
+	for i, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		if f[1] == "t01" && f[2] == "1" {
+			f[7], f[8], f[9] = "", "", "" // q04..q06: the second behavior
+			lines[i+1] = strings.Join(f, ",")
+			blanked++
+		}
+	}
+	require.GreaterOrEqual(t, blanked, 5, "t01 must be shown in the first wave")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+	for i := range rs {
+		if rs[i].team == "t01" && rs[i].wave == 1 {
+			rs[i].keyed[1] = [3]int{}
+		}
+	}
+	want1, want2, _ := expectedLines(rs)
+	assert.True(t, strings.HasSuffix(want1, " of 9"), "the family keeps t01's blank behavior: %s", want1)
+
+	var out bytes.Buffer
+	require.NoError(t, run(t.Context(), &out, []string{"-data", dir, "-bench"}))
+	got := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	require.GreaterOrEqual(t, len(got), 2)
+	assert.Equal(t, want1, got[len(got)-2])
+	assert.Equal(t, want2, got[len(got)-1])
+}
