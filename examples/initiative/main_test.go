@@ -18,8 +18,10 @@ func TestStory(t *testing.T) {
 	}
 	s := out.String()
 	for _, want := range []string{
-		"15 teams in 3 divisions, 12 monthly waves from 2026-01-05",
-		"Impact of \"Customer-first 90 days\": 5 teams against 10 comparison teams",
+		"24 teams in 3 divisions, 12 monthly waves from 2026-01-05",
+		"Impact of \"Customer-first 90 days\": 8 teams against 16 comparison teams",
+		"teams with a significant improvement of their own: 8 of 8",
+		"Culture and customer trust across 23 teams (last three waves)",
 		"Wins: 2",
 		"Win: Customer-first 90 days (90-day project) raised customer focus by",
 		"Behind it, in the same units and time: empowerment rose by",
@@ -35,7 +37,7 @@ func TestStory(t *testing.T) {
 	}
 	// The project's teams all show an embedded gain in customer focus;
 	// the other division does not.
-	for _, u := range []string{"d1", "d1-t1", "d1-t2", "d1-t3", "d1-t4", "d1-t5"} {
+	for _, u := range []string{"d1", "d1-t1", "d1-t2", "d1-t3", "d1-t4", "d1-t5", "d1-t6", "d1-t7", "d1-t8"} {
 		if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(u) + ` +sustained_shift$`).MatchString(s) {
 			t.Errorf("%s: want a sustained shift:\n%s", u, s)
 		}
@@ -46,6 +48,17 @@ func TestStory(t *testing.T) {
 	// Agility was not lifted: no improvement is claimed for it.
 	if regexp.MustCompile(`behavior:agility .*improved`).MatchString(s) {
 		t.Errorf("agility flagged:\n%s", s)
+	}
+	// Customer focus explains the most of customer trust, with an
+	// interval.
+	m := regexp.MustCompile(`(?m)^  (\w+) +Shapley (\d\.\d\d) \[(\d\.\d\d), (\d\.\d\d)\]`).FindAllStringSubmatch(s, -1)
+	if len(m) != 5 || m[0][1] != "customer_focus" {
+		t.Fatalf("links table: %v\n%s", m, s)
+	}
+	for _, r := range m[1:] {
+		if r[2] >= m[0][2] || r[3] > r[2] || r[2] > r[4] {
+			t.Errorf("link of %s: %v", r[1], r)
+		}
 	}
 	// The project itself is well set up: no decree or alignment pitfall.
 	if regexp.MustCompile(`\[(change_by_decree|not_aligned)/[a-z_]+\] Customer-first`).MatchString(s) {

@@ -22,8 +22,8 @@ func runStory(w io.Writer, minGroup int) error {
 	// Division d1 runs a 90-day "customer-first" project from the fifth
 	// monthly wave; it lifts customer focus and empowerment.
 	d, err := simulate.Generate(simulate.Config{
-		Seed: 2026, Waves: 12, Cadence: survey.Monthly, First: first, TeamsPerDivision: 5, MinTeamSize: 12, MaxTeamSize: 30,
-		Fatigue: 0.02,
+		Seed: 2026, Waves: 12, Cadence: survey.Monthly, First: first, TeamsPerDivision: 8, MinTeamSize: 12, MaxTeamSize: 30,
+		Fatigue: 0.02, Customers: &simulate.Customers{},
 		Lifts: []simulate.Lift{{Units: []string{"d1"}, From: 4, Behaviors: []string{culture.CustomerFocus, culture.Empowerment},
 			Size: 0.6, Ramp: 1}},
 	})
@@ -209,7 +209,50 @@ func runStory(w io.Writer, minGroup int) error {
 		}
 	}
 
-	// 7. Planning: what can a team detect?
+	// 7. Culture and customers: which behaviors go with customer trust
+	// across teams, and where beliefs run ahead of practice.
+	ct := cx.NewTallier(d.CustomerSurvey)
+	for _, r := range d.CustomerResponses {
+		if err := ct.Add(r); err != nil {
+			return err
+		}
+	}
+	customers := &cx.Panel{Hierarchy: h, Survey: d.CustomerSurvey, Waves: d.CustomerWaves, Tallies: ct.Tallies(), MinGroup: minGroup}
+	var lastCustomer, lastPulse []string
+	for i := len(d.Waves) - 3; i < len(d.Waves); i++ {
+		lastCustomer = append(lastCustomer, d.CustomerWaves[i].ID)
+		lastPulse = append(lastPulse, d.Waves[i].ID)
+	}
+	trust, err := cx.MeasureValues(customers, "item:a11.trust", lastCustomer)
+	if err != nil {
+		return err
+	}
+	link, err := cx.Links(panel, "customer trust (A-11)", trust, cx.LinkOptions{Waves: lastPulse, Seed: 7, Bootstrap: 500})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nCulture and customer trust across %d teams (last three waves)\n", len(link.Units))
+	if !link.Enough {
+		fmt.Fprintf(w, "  %s\n", link.Reason)
+	} else {
+		fmt.Fprintf(w, "  R² %.2f [%.2f, %.2f]\n", link.R2, link.R2Interval.Lower, link.R2Interval.Upper)
+		for _, dl := range link.Drivers {
+			fmt.Fprintf(w, "  %-16s Shapley %.2f [%.2f, %.2f]  relative weight %.2f\n", dl.Behavior, dl.Shapley,
+				dl.ShapleyInterval.Lower, dl.ShapleyInterval.Upper, dl.Weight)
+		}
+	}
+	gaps, err := cx.Gaps(panel, last)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nBelief ahead of practice, last wave (belief − practice, favorable share)")
+	for _, g := range gaps {
+		if h.Depth(g.Unit) == 1 && (g.Behavior == culture.CustomerFocus || g.Behavior == culture.Empowerment) {
+			fmt.Fprintf(w, "  %-3s %-15s %+4.0f points [%+.0f, %+.0f]\n", g.Unit, g.Behavior, 100*g.Gap, 100*g.Interval.Lower, 100*g.Interval.Upper)
+		}
+	}
+
+	// 8. Planning: what can a team detect?
 	det, err := cx.Detectability(panel, cx.DetectOptions{Indicators: indicators, Initiatives: []culture.Initiative{project}})
 	if err != nil {
 		return err
