@@ -2,8 +2,9 @@
 // simulated data: the baseline, the scorecard, the project's impact
 // against comparison teams (difference in differences), the wins to
 // celebrate with the behaviors behind them, whether the gain is embedded,
-// the behavior indicators, the pitfalls of the program, and what a team
-// can detect.
+// the behavior indicators, the pitfalls of the program, which behaviors go
+// with customer trust across teams, where beliefs run ahead of practice,
+// and what a team can detect.
 //
 // With -data it instead reads the benchmark data of shared/bench (every
 // fifth team runs an initiative from wave 6 that lifts customer focus and
