@@ -31,8 +31,9 @@ import (
 // into PostgreSQL (when CXCULTURE_POSTGRES_DSN is set), and to time the
 // ingest, the tallies and the scorecard in the database against memory.
 // Beside the wall time of the ingest, the CPU time the test process spent
-// on it is reported: on a busy machine it varies less than the wall time
-// (PostgreSQL's own work is in the server's processes, not counted).
+// on it is reported, and for PostgreSQL running on this machine the CPU
+// time of the server's processes: on a busy machine they vary less than
+// the wall time.
 var (
 	benchData  = flag.String("benchdata", "", "directory of the benchmark data set (units.csv, items.csv, responses.csv); TestBenchData skips without it")
 	benchDB    = flag.String("benchdb", "", "SQLite file for TestBenchData (default: a new file in a temporary folder)")
@@ -170,6 +171,7 @@ func TestBenchData(t *testing.T) {
 		name                     string
 		ingest, tally, scorecard []time.Duration
 		ingestCPU                []time.Duration // CPU time of this process
+		serverCPU                []time.Duration // CPU time of the PostgreSQL server
 		ingestRate               float64
 	}
 	var results []*result
@@ -220,6 +222,10 @@ func TestBenchData(t *testing.T) {
 					}
 				}
 				runtime.GC()
+				server := time.Duration(-1)
+				if st.name == "Postgres" {
+					server = serverCPU(ctx, adminDB(t))
+				}
 				cpu := processCPU()
 				start := time.Now()
 				for lo := 0; lo < len(rs); lo += *benchBatch {
@@ -230,6 +236,11 @@ func TestBenchData(t *testing.T) {
 				}
 				res.ingest = append(res.ingest, time.Since(start))
 				res.ingestCPU = append(res.ingestCPU, processCPU()-cpu)
+				if server >= 0 {
+					if after := serverCPU(ctx, adminDB(t)); after >= 0 {
+						res.serverCPU = append(res.serverCPU, after-server)
+					}
+				}
 				for range *benchRuns {
 					runtime.GC()
 					start = time.Now()
@@ -250,8 +261,12 @@ func TestBenchData(t *testing.T) {
 				if c, ok := store.(interface{ Close() error }); ok {
 					_ = c.Close()
 				}
-				t.Logf("run %d: ingest %v (CPU time of the test process %v), tally %v, scorecard %v", run,
-					res.ingest[run].Round(time.Millisecond), res.ingestCPU[run].Round(time.Millisecond),
+				serverNote := ""
+				if len(res.serverCPU) > run {
+					serverNote = fmt.Sprintf(", of the PostgreSQL server %v", res.serverCPU[run].Round(time.Millisecond))
+				}
+				t.Logf("run %d: ingest %v (CPU time of the test process %v%s), tally %v, scorecard %v", run,
+					res.ingest[run].Round(time.Millisecond), res.ingestCPU[run].Round(time.Millisecond), serverNote,
 					res.tally[len(res.tally)-1].Round(time.Microsecond), res.scorecard[len(res.scorecard)-1].Round(time.Microsecond))
 			}
 		})
@@ -263,7 +278,7 @@ func TestBenchData(t *testing.T) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%d responses, batches of %d, medians of %d runs (%s, GOMAXPROCS %d)\n", len(rs), *benchBatch, *benchRuns, runtime.Version(), runtime.GOMAXPROCS(0))
-	fmt.Fprintf(&b, "%-9s %12s %14s %12s %12s %10s %12s %10s\n", "store", "ingest", "responses/s", "ingest CPU", "tally", "vs memory", "scorecard", "vs memory")
+	fmt.Fprintf(&b, "%-9s %12s %14s %12s %12s %12s %10s %12s %10s\n", "store", "ingest", "responses/s", "ingest CPU", "server CPU", "tally", "vs memory", "scorecard", "vs memory")
 	memTally, memCard := time.Duration(-1), time.Duration(-1)
 	for _, r := range results {
 		if r.name == "memory" {
@@ -277,8 +292,12 @@ func TestBenchData(t *testing.T) {
 		return fmt.Sprintf("%.2fx", float64(d)/float64(mem))
 	}
 	for _, r := range results {
-		fmt.Fprintf(&b, "%-9s %12v %14.0f %12v %12v %10s %12v %10s\n", r.name, median(r.ingest).Round(time.Millisecond), r.ingestRate,
-			median(r.ingestCPU).Round(time.Millisecond), median(r.tally).Round(time.Microsecond), ratio(median(r.tally), memTally),
+		server := "-"
+		if len(r.serverCPU) > 0 {
+			server = median(r.serverCPU).Round(time.Millisecond).String()
+		}
+		fmt.Fprintf(&b, "%-9s %12v %14.0f %12v %12s %12v %10s %12v %10s\n", r.name, median(r.ingest).Round(time.Millisecond), r.ingestRate,
+			median(r.ingestCPU).Round(time.Millisecond), server, median(r.tally).Round(time.Microsecond), ratio(median(r.tally), memTally),
 			median(r.scorecard).Round(time.Microsecond), ratio(median(r.scorecard), memCard))
 	}
 	if avg, err := os.ReadFile("/proc/loadavg"); err == nil {
