@@ -138,8 +138,9 @@ type PulseOptions struct {
 	MinComments int
 	// Privacy, when set, applies these privacy rules: the report plans a
 	// disclosure over the participation counts of every wave given (see
-	// [Privacy.Plan]), adding the rules' wave-difference protection to
-	// the complementary suppression the report always applies.
+	// [Privacy.Plan]): its overlapping-segment and (when set)
+	// wave-difference rules come on top of the complementary suppression
+	// the report always applies.
 	// [Program.PulseReport] applies the program's rules when neither
 	// Privacy, Disclosure nor MinGroup is set.
 	Privacy *Privacy

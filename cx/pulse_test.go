@@ -386,6 +386,7 @@ func TestPulseComplementarySuppression(t *testing.T) {
 func TestPulseReportPrivacyRules(t *testing.T) {
 	h, waves, p := pulseFixture(t)
 	pr := cx.DefaultPrivacy()
+	pr.WaveDifference = true
 	rep, err := cx.NewPulseReport(h, waves, p, cx.PulseOptions{Privacy: &pr})
 	require.NoError(t, err)
 	assert.Equal(t, pr.MinScores, rep.MinGroup)
@@ -464,6 +465,7 @@ func TestProgramPulseReportAppliesProgramPrivacy(t *testing.T) {
 		return p
 	}
 	pr := cx.DefaultPrivacy()
+	pr.WaveDifference = true
 	count := func(rep *cx.PulseReport) (n int) {
 		for _, r := range rep.Rows {
 			if r.Hidden {

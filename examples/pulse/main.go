@@ -148,7 +148,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 	// The recommended privacy rules: 5 respondents for rates, 10 for
-	// comments, and nothing hidden may be worked out from what is shown.
+	// comments, and no hidden group may be worked out by subtraction.
 	pr := cx.DefaultPrivacy()
 	rep, err := cx.NewPulseReport(h, d.Waves, part, cx.PulseOptions{Privacy: &pr})
 	if err != nil {
@@ -185,9 +185,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 			protecting++
 		}
 	}
-	fmt.Fprintf(w, "\nPrivacy: of %d unit-weeks, %d had fewer than %d respondents and %d more are hidden so that no small group\n"+
-		"can be worked out by subtraction or from the change since an earlier week; their counts and rates are\n"+
-		"not shown, nor used in the trends above.\n",
+	fmt.Fprintf(w, "\nPrivacy: of %d unit-weeks, %d had fewer than %d respondents and %d more are hidden so that those cannot\n"+
+		"be worked out by subtraction; their counts and rates are not shown, nor used in the trends above.\n",
 		len(rep.Rows), small, rep.MinGroup, protecting)
 	return nil
 }
