@@ -194,6 +194,25 @@ func (d *Document) writeAnalyticsMarkdown(p func(string, ...any)) {
 				formatEffect(e.Kind, e.Estimate), effectRange(e.Kind, e.Lower, e.Upper), pvalue(e.Adjusted), effectVerdict(e))
 		}
 		p("\n")
+		if len(im.UnitEffects) > 0 {
+			p("Effects per unit (placebo: a comparison unit estimated as if it had run the initiative):\n\n")
+			p("| unit | role | measure | window | before → after | effect | interval | adjusted p | |\n|---|---|---|---|--:|--:|--:|--:|---|\n")
+			for _, u := range im.UnitEffects {
+				role := "ran it"
+				if u.Placebo {
+					role = "placebo"
+				}
+				kind := kindOf(im, u.Measure)
+				if !u.Estimable {
+					p("| %s | %s | %s | %s | not estimable | | | | |\n", mdEscape(d.name(u.Unit)), role, mdCode(u.Measure), u.Window)
+					continue
+				}
+				p("| %s | %s | %s | %s | %s → %s | %s | %s | %s | %s |\n", mdEscape(d.name(u.Unit)), role, mdCode(u.Measure), u.Window,
+					formatMeasure(kind, u.Before), formatMeasure(kind, u.After), formatEffect(kind, u.Estimate),
+					effectRange(kind, u.Lower, u.Upper), pvalue(u.Adjusted), effectVerdict(Effect{Significant: u.Significant, Improved: u.Improved}))
+			}
+			p("\n")
+		}
 		for _, n := range im.Notes {
 			p("- %s\n", mdEscape(n))
 		}
@@ -687,6 +706,9 @@ func (h *htmlPage) impacts(d *Document) {
 				h.figure(svg, table, rows)
 			}
 		}
+		if len(im.UnitEffects) > 0 {
+			h.p(`<details><summary>Effects per unit (%d)</summary>%s</details>`, len(im.UnitEffects), d.unitEffectsTable(im))
+		}
 		if len(im.Notes) > 0 {
 			h.p(`<ul class="note">`)
 			for _, n := range im.Notes {
@@ -750,4 +772,44 @@ func axisTitle(pts []TrendPoint) string {
 		return "Wave (opening date)"
 	}
 	return "Wave"
+}
+
+// kindOf returns the kind of a measure's effects in an impact.
+func kindOf(im Impact, measure string) string {
+	for _, e := range im.Effects {
+		if e.Measure == measure {
+			return e.Kind
+		}
+	}
+	return "mean"
+}
+
+func (d *Document) name(unit string) string {
+	if n := d.names[unit]; n != "" {
+		return n
+	}
+	return unit
+}
+
+func (d *Document) unitEffectsTable(im Impact) string {
+	var b strings.Builder
+	b.WriteString(`<table><thead><tr><th>unit</th><th>role</th><th>measure</th><th>window</th><th>before → after</th><th>effect</th><th>interval</th><th>adjusted p</th><th></th></tr></thead><tbody>`)
+	for _, u := range im.UnitEffects {
+		role := "ran it"
+		if u.Placebo {
+			role = "placebo"
+		}
+		kind := kindOf(im, u.Measure)
+		if !u.Estimable {
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="hidden" colspan="5">not estimable</td></tr>`,
+				esc(d.name(u.Unit)), role, esc(u.Measure), esc(u.Window))
+			continue
+		}
+		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%s → %s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>`,
+			esc(d.name(u.Unit)), role, esc(u.Measure), esc(u.Window), formatMeasure(kind, u.Before), formatMeasure(kind, u.After),
+			formatEffect(kind, u.Estimate), effectRange(kind, u.Lower, u.Upper), esc(pvalue(u.Adjusted)),
+			effectVerdict(Effect{Significant: u.Significant, Improved: u.Improved}))
+	}
+	b.WriteString("</tbody></table>")
+	return b.String()
 }
