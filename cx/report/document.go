@@ -71,11 +71,14 @@ func (n Number) String() string {
 	if !n.Defined() {
 		return "NA"
 	}
-	r, _ := strconv.ParseFloat(strconv.FormatFloat(float64(n), 'g', 12, 64), 64)
-	if r == 0 {
-		r = 0 // no "-0"
+	// 'g' with a precision writes no trailing zeros, so for the magnitudes
+	// of a report (below 1e12) this is the shortest form of the rounded
+	// value.
+	s := strconv.FormatFloat(float64(n), 'g', 12, 64)
+	if s == "-0" {
+		return "0"
 	}
-	return strconv.FormatFloat(r, 'g', -1, 64)
+	return s
 }
 
 // MarshalJSON writes n as a JSON number, or null when undefined.
