@@ -29,8 +29,9 @@ type ComparabilityBreak struct {
 // DefaultMeasures returns the survey measures a baseline, trends and
 // links cover by default: the favorability of each behavior (belief and
 // behavior items), its beliefs and its practices apart when it has items
-// of both kinds, the mean answer of each behavior, and eNPS when the
-// survey has an eNPS item.
+// of both kinds, the mean answer of each behavior, eNPS when the survey
+// has an eNPS item, and the favorable share of every other outcome item
+// (such as the A-11 items of a customer survey).
 func DefaultMeasures(s survey.Survey) []string {
 	names, items := behaviorItems(s)
 	var out []string
@@ -50,6 +51,11 @@ func DefaultMeasures(s survey.Survey) []string {
 	}
 	if len(s.ItemsFor(survey.ENPS)) > 0 {
 		out = append(out, ENPSMeasure)
+	}
+	for _, it := range s.Items {
+		if it.Kind == survey.Outcome && it.Construct != survey.ENPS {
+			out = append(out, ItemPrefix+it.ID)
+		}
 	}
 	return out
 }

@@ -166,3 +166,33 @@ func TestPanelFollowsDisclosurePlan(t *testing.T) {
 		require.GreaterOrEqual(t, hiddenSeen, 4+6, "the two small teams, a complement each, and d2's teams")
 	}
 }
+
+func TestCustomerOutcomeBaseline(t *testing.T) {
+	h := fixtureHierarchy(t)
+	s := survey.A11()
+	tl := cx.NewTallies(s.ID)
+	waves := fixtureWaves(4)
+	for i := range waves {
+		waves[i].Survey = s.ID
+	}
+	for _, w := range waves {
+		for _, u := range []string{"t1", "t2"} {
+			for _, it := range s.Items {
+				setShare(t, tl, u, w.ID, it.ID, 30, 40)
+			}
+		}
+	}
+	p := &cx.Panel{Hierarchy: h, Survey: s, Waves: waves, Tallies: tl}
+	require.Equal(t, []string{"item:a11.satisfaction", "item:a11.trust", "item:a11.effectiveness", "item:a11.ease", "item:a11.efficiency",
+		"item:a11.equity", "item:a11.employee"}, cx.DefaultMeasures(s))
+	b, err := cx.NewBaseline(p, cx.BaselineOptions{})
+	require.NoError(t, err)
+	v, ok := b.Value("d1", "item:a11.trust")
+	require.True(t, ok)
+	require.InDelta(t, 0.75, v.Value, 1e-12)
+	require.Equal(t, int64(80), v.N)
+	trends, err := cx.Trends(p, cx.TrendOptions{Units: []string{"t1"}})
+	require.NoError(t, err)
+	require.Len(t, trends, 7)
+	require.Equal(t, cx.Stable, trends[1].Verdict)
+}

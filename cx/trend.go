@@ -54,8 +54,8 @@ func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil 
 // TrendOptions configure [Trends]. Zero values take the defaults.
 type TrendOptions struct {
 	// Measures are the measure keys charted; default [DefaultMeasures]'
-	// behavior favorabilities and eNPS, plus every operational metric of
-	// the panel.
+	// behavior favorabilities, eNPS and outcome items, plus every
+	// operational metric of the panel.
 	Measures []string
 	// Units are the units charted; default every unit of the hierarchy.
 	Units []string
@@ -220,7 +220,7 @@ func Trends(p *Panel, opts TrendOptions) ([]Trend, error) {
 	measures := opts.Measures
 	if measures == nil {
 		for _, m := range DefaultMeasures(q.Survey) {
-			if strings.HasPrefix(m, BehaviorPrefix) || m == ENPSMeasure {
+			if strings.HasPrefix(m, BehaviorPrefix) || strings.HasPrefix(m, ItemPrefix) || m == ENPSMeasure {
 				measures = append(measures, m)
 			}
 		}
