@@ -210,7 +210,7 @@ func startBrowser(ctx context.Context, bin, dir string) (*browser, error) {
 	b := &browser{in: in, out: out, errBuf: &lockedBuffer{}, waiting: map[int]chan message{},
 		events: make(chan message, 1024), done: make(chan struct{})}
 	b.cmd = exec.CommandContext(ctx, bin,
-		"--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--no-default-browser-check",
+		"--headless", "--disable-gpu", "--no-sandbox", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
 		"--disable-extensions", "--disable-background-networking", "--disable-sync", "--mute-audio",
 		"--hide-scrollbars", "--remote-debugging-pipe", "--user-data-dir="+filepath.Join(dir, "profile"),
 		"about:blank")
