@@ -779,10 +779,10 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 	return pl
 }
 
-// mendFrom mends a relation of the pinned node x or, when none of them has
-// a shown cell, a relation of the known terms that pinned it, breadth
-// first: it hides a shown cell in the first relation that has one.
-func (pl *planner) mendFrom(x int, known func(int) bool) bool {
+// mendFrom mends the relation nearest to the pinned node x (breadth first
+// over the relations, through their terms) that has a shown cell: it
+// hides that cell. It reports whether it hid one.
+func (pl *planner) mendFrom(x int) bool {
 	seenRel := make([]bool, len(pl.rels))
 	seen := map[int]bool{x: true}
 	queue := []int{x}
@@ -799,7 +799,7 @@ func (pl *planner) mendFrom(x int, known func(int) bool) bool {
 				return true
 			}
 			for _, z := range append([]int{r.total}, r.parts...) {
-				if !seen[z] && known(z) && pl.nodes[z].n > 0 {
+				if !seen[z] && pl.nodes[z].n > 0 {
 					seen[z] = true
 					queue = append(queue, z)
 				}
@@ -807,6 +807,139 @@ func (pl *planner) mendFrom(x int, known func(int) bool) bool {
 		}
 	}
 	return false
+}
+
+// linear returns the nodes whose count the relations determine exactly
+// by linear combination, the nodes with lo == hi taken as known: the
+// relations are reduced to row echelon form, connected group by connected
+// group, and a row left with one unknown pins it.
+func (pl *planner) linear(lo, hi []int64) []bool {
+	pinned := make([]bool, len(pl.nodes))
+	unknown := func(i int) bool { return lo[i] != hi[i] }
+	parent := make([]int, len(pl.nodes))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	type term struct {
+		node int
+		coef float64
+	}
+	rows := make([][]term, 0, len(pl.rels))
+	for _, r := range pl.rels {
+		var row []term
+		if unknown(r.total) {
+			row = append(row, term{r.total, 1})
+		}
+		for _, x := range r.parts {
+			if unknown(x) {
+				row = append(row, term{x, -1})
+			}
+		}
+		if len(row) == 0 {
+			continue
+		}
+		for _, t := range row[1:] {
+			parent[find(t.node)] = find(row[0].node)
+		}
+		rows = append(rows, row)
+	}
+	byComp := map[int][][]term{}
+	var comps []int
+	for _, row := range rows {
+		c := find(row[0].node)
+		if _, ok := byComp[c]; !ok {
+			comps = append(comps, c)
+		}
+		byComp[c] = append(byComp[c], row)
+	}
+	for _, c := range comps {
+		crows := byComp[c]
+		col := map[int]int{}
+		var nodes []int
+		for _, row := range crows {
+			for _, t := range row {
+				if _, ok := col[t.node]; !ok {
+					col[t.node] = len(nodes)
+					nodes = append(nodes, t.node)
+				}
+			}
+		}
+		if len(crows) == 1 {
+			if len(crows[0]) == 1 {
+				pinned[crows[0][0].node] = true
+			}
+			continue
+		}
+		m := make([][]float64, len(crows))
+		for i, row := range crows {
+			m[i] = make([]float64, len(nodes))
+			for _, t := range row {
+				m[i][col[t.node]] += t.coef
+			}
+		}
+		for _, j := range reducedPivots(m) {
+			pinned[nodes[j]] = true
+		}
+	}
+	return pinned
+}
+
+// reducedPivots brings m to reduced row echelon form and returns the
+// columns of the rows left with a single non-zero entry.
+func reducedPivots(m [][]float64) []int {
+	const eps = 1e-9
+	cols := len(m[0])
+	r := 0
+	for c := 0; c < cols && r < len(m); c++ {
+		p := -1
+		for i := r; i < len(m); i++ {
+			if math.Abs(m[i][c]) > eps && (p < 0 || math.Abs(m[i][c]) > math.Abs(m[p][c])) {
+				p = i
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		m[r], m[p] = m[p], m[r]
+		pv := m[r][c]
+		for j := range m[r] {
+			m[r][j] /= pv
+		}
+		for i := range m {
+			if i != r && math.Abs(m[i][c]) > eps {
+				f := m[i][c]
+				for j := range m[i] {
+					m[i][j] -= f * m[r][j]
+				}
+			}
+		}
+		r++
+	}
+	var out []int
+	for i := range r {
+		nz := -1
+		for j, v := range m[i] {
+			if math.Abs(v) > eps {
+				if nz >= 0 {
+					nz = -2
+					break
+				}
+				nz = j
+			}
+		}
+		if nz >= 0 {
+			out = append(out, nz)
+		}
+	}
+	return out
 }
 
 func (pl *planner) lookup(ref CellRef) (pnode, bool) {
@@ -957,13 +1090,14 @@ func (pl *planner) complete() {
 // reports whether it hid one.
 func (pl *planner) fixOne() bool {
 	lo, hi := pl.intervals()
-	known := func(i int) bool { return lo[i] == hi[i] }
+	pinned := pl.linear(lo, hi)
+	known := func(i int) bool { return lo[i] == hi[i] || pinned[i] }
 	// A protected group pinned to one value.
 	for x := range pl.nodes {
 		if !pl.nodes[x].hidden || pl.nodes[x].n == 0 || !known(x) {
 			continue
 		}
-		if pl.mendFrom(x, known) {
+		if pl.mendFrom(x) {
 			return true
 		}
 	}
