@@ -170,9 +170,12 @@ type Config struct {
 	First    time.Time
 	OpenDays int
 
-	// Baseline is the latent culture level of the organization (default
-	// 0.2; 0 is neutral, where a 5-point item averages 3).
+	// Baseline is the latent culture level of the organization, where 0
+	// is neutral (a 5-point item averages 3). Zero takes the default 0.2;
+	// set NeutralBaseline for exactly 0.
 	Baseline float64
+	// NeutralBaseline sets the baseline to 0 whatever Baseline says.
+	NeutralBaseline bool
 	// Levels add to the latent level of a unit and everything below it,
 	// by unit ID: a division's level applies to its teams.
 	Levels map[string]float64
@@ -194,11 +197,11 @@ type Config struct {
 	// (default 0.7); people differ in how often they answer.
 	ResponseRate float64
 	// MissingRate is the probability that a respondent skips an item
-	// (default 0.04); required items are never skipped and every
-	// response answers at least one item.
+	// (default 0.04; negative means none); required items are never
+	// skipped and every response answers at least one item.
 	MissingRate float64
 	// CommentRate is the share of responses with a comment (default
-	// 0.3).
+	// 0.3; negative means none).
 	CommentRate float64
 	// Fatigue in [0, 1) is survey fatigue per wave: the response rate
 	// and the comment length are multiplied by (1-Fatigue) each wave,
@@ -339,7 +342,10 @@ func withDefaults(cfg Config) (Config, error) {
 	if cfg.Survey.ID == "" && len(cfg.Survey.Items) == 0 {
 		cfg.Survey = Pulse()
 	}
-	if cfg.Baseline == 0 {
+	switch {
+	case cfg.NeutralBaseline:
+		cfg.Baseline = 0
+	case cfg.Baseline == 0:
 		cfg.Baseline = 0.2
 	}
 	switch {
@@ -351,11 +357,17 @@ func withDefaults(cfg Config) (Config, error) {
 	if cfg.ResponseRate == 0 {
 		cfg.ResponseRate = 0.7
 	}
-	if cfg.MissingRate == 0 {
+	switch {
+	case cfg.MissingRate == 0:
 		cfg.MissingRate = 0.04
+	case cfg.MissingRate < 0:
+		cfg.MissingRate = 0
 	}
-	if cfg.CommentRate == 0 {
+	switch {
+	case cfg.CommentRate == 0:
 		cfg.CommentRate = 0.3
+	case cfg.CommentRate < 0:
+		cfg.CommentRate = 0
 	}
 	if cfg.Divisions < 1 || cfg.TeamsPerDivision < 1 {
 		bad("divisions", fmt.Sprintf("%d divisions of %d teams: both must be 1 or more", cfg.Divisions, cfg.TeamsPerDivision))

@@ -360,3 +360,14 @@ func TestLiftFor(t *testing.T) {
 	in.Start = d.Waves[19].Opens.Add(time.Second)
 	assert.Equal(t, 20, simulate.LiftFor(in, d.Waves, 0.4).From, "starts after the last wave")
 }
+
+func TestZeroSettings(t *testing.T) {
+	d, err := simulate.Generate(simulate.Config{Seed: 3, Waves: 3, MissingRate: -1, CommentRate: -1, NeutralBaseline: true, TeamSD: -1})
+	require.NoError(t, err)
+	for _, r := range d.Responses {
+		assert.Len(t, r.Answers, len(d.Survey.Items), "no skipped answers")
+		assert.Empty(t, r.Comment)
+	}
+	assert.InDelta(t, 0, d.Latent("d1-t1", 0, culture.Agility), 1e-12)
+	assert.InDelta(t, 0, d.Latent("d2-t3", 2, culture.Innovation), 1e-12)
+}
