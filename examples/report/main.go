@@ -12,7 +12,8 @@
 //
 // One privacy plan (cx.DefaultPrivacy: at least 5 respondents, and
 // complementary suppression so that no hidden unit can be worked out by
-// subtraction) covers every wave; the scorecard and the report apply it.
+// subtraction) covers every wave; the scorecard, the panel behind trends,
+// impact and pitfalls, and the report all apply it.
 // The report holds the scorecard of the last wave against the first, its
 // heatmap, trends with control limits and signals (of the organization
 // and its divisions), the initiative's impact, the wins feed and the
@@ -270,7 +271,7 @@ func (p *program) report() (report.Report, error) {
 	if err != nil {
 		return report.Report{}, fmt.Errorf("scorecard: %w", err)
 	}
-	panel := &cx.Panel{Hierarchy: p.h, Survey: p.s, Waves: p.waves, Tallies: p.t}
+	panel := &cx.Panel{Hierarchy: p.h, Survey: p.s, Waves: p.waves, Tallies: p.t, Disclosure: plan}
 	trends, err := cx.Trends(panel, cx.TrendOptions{Units: p.trendUnits})
 	if err != nil {
 		return report.Report{}, fmt.Errorf("trends: %w", err)
