@@ -1,6 +1,7 @@
 package cx_test
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -64,8 +65,9 @@ func fixtureWaves(n int) []survey.Wave {
 func setShare(t testing.TB, tl *cx.Tallies, unit, wave, item string, fav, n int64) {
 	t.Helper()
 	c := metrics.NewTally(1, 5)
-	require.NoError(t, c.AddCount(5, fav))
-	require.NoError(t, c.AddCount(2, n-fav))
+	if err := errors.Join(c.AddCount(5, fav), c.AddCount(2, n-fav)); err != nil {
+		t.Fatalf("setShare %s %s %s: %v", unit, wave, item, err)
+	}
 	tl.Answers[cx.Cell{Unit: unit, Wave: wave, Item: item}] = c
 	tl.Respondents[cx.Group{Unit: unit, Wave: wave}] = n
 }
@@ -75,9 +77,9 @@ func setShare(t testing.TB, tl *cx.Tallies, unit, wave, item string, fav, n int6
 func setNPS(t testing.TB, tl *cx.Tallies, unit, wave string, pro, pas, det int64) {
 	t.Helper()
 	c := metrics.NewTally(0, 10)
-	require.NoError(t, c.AddCount(10, pro))
-	require.NoError(t, c.AddCount(8, pas))
-	require.NoError(t, c.AddCount(3, det))
+	if err := errors.Join(c.AddCount(10, pro), c.AddCount(8, pas), c.AddCount(3, det)); err != nil {
+		t.Fatalf("setNPS %s %s: %v", unit, wave, err)
+	}
 	tl.Answers[cx.Cell{Unit: unit, Wave: wave, Item: "enps"}] = c
 }
 
