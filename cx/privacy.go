@@ -372,27 +372,36 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 // minimum has at most min-1 respondents and a cell hidden for another
 // reason at least min.
 //
-// The plan then hides, one cell at a time and to a fixpoint, until in every
-// relation whose total is known:
+// The plan then hides, one cell at a time and to a fixpoint, until:
 //
-//   - no protected group is the only unknown term (so none is determined
-//     by subtraction, directly or through a chain of relations);
-//   - the unknown terms together hold 0 or at least min respondents (so
-//     the difference a reader can compute is never a small group);
-//   - the bounds revealed by the reasons do not pin any unknown term to one
-//     value.
+//   - no protected group is determined: not by subtraction through a
+//     chain of relations, not by any linear combination of them (the
+//     relations are reduced to row echelon form), not by the bounds the
+//     reasons reveal, propagated through the relations;
+//   - in every relation whose total is known, the unknown terms together
+//     hold 0 or at least min respondents (so the difference a reader can
+//     compute is never a small group);
+//   - a shown cell minus its nearest shown descendants, several levels
+//     down, holds 0 or at least min respondents.
 //
-// When a relation breaks a rule, the plan hides its smallest shown part
-// with respondents (ties broken by cell name), or, when it has none, its
-// total; that cell's Reason is Complementary, naming the protected cell.
-// Hidden cells with no respondents are treated as known to be empty: they
-// never count as protection. The result is deterministic: the same input
-// always hides the same cells.
+// To mend a broken rule, the plan hides the smallest shown part with
+// respondents (ties broken by cell name) of the relation at fault, or,
+// when it has none, its shown total, or else the nearest relation that has
+// a shown cell; that cell's Reason is Complementary, naming the protected
+// group. Hidden cells with no respondents are treated as known to be
+// empty: they never count as protection. The result is deterministic: the
+// same input always hides the same cells. The rules are checked against an
+// attacker who solves the linear system of everything shown for integer,
+// non-negative counts (see the package's tests); interval propagation is
+// not a complete solver, so a combination of non-negativity and several
+// relations may in principle narrow a count further than the plan sees.
 //
 // Overlapping segments: for two shown segments of different attributes in
 // the same unit and wave whose members differ by 1 to min-1 people
 // (counted by [Segments] as members of one but not the other), the smaller
-// is hidden (ties by name), since their difference is nearly a small group.
+// is hidden (ties by name), since their difference is nearly a small group;
+// and when one of two segments that differ by fewer than min people is
+// hidden, so is the other.
 //
 // Wave difference (only with WaveDifference set): answers change between
 // waves, so two waves of a unit are not linked by an exact relation; but in
