@@ -481,3 +481,20 @@ print(len(d), d.value.dtype, d.lower.dtype, d.hidden.dtype, int(d.hidden.sum()),
 		t.Errorf("pandas read:\n got %s\nwant %s", got, want)
 	}
 }
+
+// A report may hold analytics without a scorecard.
+func TestReportWithoutScorecard(t *testing.T) {
+	trends, im, wins, pitfalls := analytics()
+	md, htm, js, cs := renderAll(t, report.Report{Trends: trends, Impacts: []*cx.Impact{im}, Wins: wins, Pitfalls: pitfalls})
+	for format, out := range map[string]string{"Markdown": md, "HTML": htm, "JSON": js, "CSV": cs} {
+		if strings.Contains(out, "At a glance") || strings.Contains(out, `"scorecard"`) || strings.Contains(out, "\nscorecard,") {
+			t.Errorf("%s has a scorecard part", format)
+		}
+	}
+	if !strings.Contains(md, "## Trends") || !strings.Contains(htm, `id="trends"`) || !strings.Contains(cs, "\ntrend,org,") {
+		t.Error("the trends are missing")
+	}
+	if strings.Contains(cs, "42.4") {
+		t.Error("the suppressed trend point shows")
+	}
+}
