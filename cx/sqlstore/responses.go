@@ -146,17 +146,28 @@ func (s *Store) CreateResponses(ctx context.Context, rs []survey.Response) (int,
 	if len(rs) == 0 {
 		return 0, nil
 	}
-	fresh := make([]survey.Response, 0, len(rs))
+	// Identical duplicates within the batch count once: the first is
+	// kept. The batch is copied only when it has some.
 	seen := make(map[uuid.UUID]int, len(rs))
-	for _, r := range rs {
+	dups := 0
+	for i, r := range rs {
 		if j, dup := seen[r.ID]; dup {
-			if !fresh[j].Equal(r) {
+			if !rs[j].Equal(r) {
 				return 0, alreadyExists(op("create", "response", r.ID), "the batch holds two different responses with this ID")
 			}
+			dups++
 			continue
 		}
-		seen[r.ID] = len(fresh)
-		fresh = append(fresh, r)
+		seen[r.ID] = i
+	}
+	fresh := rs
+	if dups > 0 {
+		fresh = make([]survey.Response, 0, len(rs)-dups)
+		for i, r := range rs {
+			if seen[r.ID] == i {
+				fresh = append(fresh, r)
+			}
+		}
 	}
 	added, err := s.insertResponses(ctx, fresh, true)
 	if err != nil && isConflict(err) {
@@ -256,13 +267,22 @@ func (s *Store) insertEncoded(ctx context.Context, tx *sql.Tx, conn *sql.Conn, v
 	}
 	parts := make(chan part, 4)
 	stop := make(chan struct{})
+	// free returns the argument slices the INSERTs are done with to the
+	// encoder (a copy may keep rows until it ends: it returns none).
+	free := make(chan []any, cap(parts)+2)
 	d := newDelta()
 	go func() {
 		defer close(parts)
 		rows := make([]responseRow, chunk)
 		for lo := 0; lo < len(rs); lo += chunk {
 			batch := rs[lo:min(lo+chunk, len(rs))]
-			args := make([]any, 0, len(batch)*len(responseColList))
+			var args []any
+			select {
+			case args = <-free:
+				args = args[:0]
+			default:
+				args = make([]any, 0, chunk*len(responseColList))
+			}
 			for i, r := range batch {
 				l := layouts[r.Survey]
 				row, err := encodeResponse(r, l)
@@ -312,10 +332,15 @@ func (s *Store) insertEncoded(ctx context.Context, tx *sql.Tx, conn *sql.Conn, v
 		in := s.newInserter(tx, verb, "cx_responses", responseColList, "")
 		for p := range parts {
 			if err = p.err; err == nil {
-				err = in.add(ctx, p.args...)
+				err = in.add(ctx, p.args...) // copies the arguments it keeps
 			}
 			if err != nil {
 				break
+			}
+			clear(p.args) // drops the references to the batch's values
+			select {
+			case free <- p.args:
+			default:
 			}
 		}
 		if ferr := in.flush(ctx); err == nil {
