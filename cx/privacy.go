@@ -626,6 +626,9 @@ type planner struct {
 	kids map[int][]int
 	// relsOf holds, per node, the relations it is a term of.
 	relsOf [][]int
+	// dirty marks, during a pass of complete, the relations of the cells
+	// hidden in that pass: rules touching them wait for the next pass.
+	dirty []bool
 }
 
 type pnode struct {
@@ -803,6 +806,9 @@ func (pl *planner) mendFrom(x int) bool {
 				continue
 			}
 			seenRel[ri] = true
+			if pl.dirty != nil && pl.dirty[ri] {
+				return false // changed in this pass: the next pass decides
+			}
 			r := pl.rels[ri]
 			if pl.mend(r, x) {
 				return true
@@ -820,135 +826,89 @@ func (pl *planner) mendFrom(x int) bool {
 
 // linear returns the nodes whose count the relations determine exactly
 // by linear combination, the nodes with lo == hi taken as known: the
-// relations are reduced to row echelon form, connected group by connected
-// group, and a row left with one unknown pins it.
+// relations are brought to reduced row echelon form, sparse, one row at a
+// time, and a row left with one unknown pins it.
 func (pl *planner) linear(lo, hi []int64) []bool {
+	const eps = 1e-9
 	pinned := make([]bool, len(pl.nodes))
 	unknown := func(i int) bool { return lo[i] != hi[i] }
-	parent := make([]int, len(pl.nodes))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	type term struct {
-		node int
-		coef float64
-	}
-	rows := make([][]term, 0, len(pl.rels))
+	var basis []map[int]float64 // reduced rows
+	pivotRow := map[int]int{}   // pivot column → basis row
+	holders := map[int][]int{}  // column → basis rows that may hold it
 	for _, r := range pl.rels {
-		var row []term
+		row := map[int]float64{}
 		if unknown(r.total) {
-			row = append(row, term{r.total, 1})
+			row[r.total]++
 		}
 		for _, x := range r.parts {
 			if unknown(x) {
-				row = append(row, term{x, -1})
+				row[x]--
+			}
+		}
+		// Reduce by the basis.
+		for changed := true; changed; {
+			changed = false
+			for _, c := range sortedCols(row) {
+				bi, ok := pivotRow[c]
+				if !ok {
+					continue
+				}
+				f := row[c]
+				for j, v := range basis[bi] {
+					row[j] -= f * v
+					if math.Abs(row[j]) < eps {
+						delete(row, j)
+					}
+				}
+				changed = true
+				break
 			}
 		}
 		if len(row) == 0 {
 			continue
 		}
-		for _, t := range row[1:] {
-			parent[find(t.node)] = find(row[0].node)
+		cols := sortedCols(row)
+		p := cols[0]
+		pv := row[p]
+		for j := range row {
+			row[j] /= pv
 		}
-		rows = append(rows, row)
-	}
-	byComp := map[int][][]term{}
-	var comps []int
-	for _, row := range rows {
-		c := find(row[0].node)
-		if _, ok := byComp[c]; !ok {
-			comps = append(comps, c)
-		}
-		byComp[c] = append(byComp[c], row)
-	}
-	for _, c := range comps {
-		crows := byComp[c]
-		col := map[int]int{}
-		var nodes []int
-		for _, row := range crows {
-			for _, t := range row {
-				if _, ok := col[t.node]; !ok {
-					col[t.node] = len(nodes)
-					nodes = append(nodes, t.node)
+		// Eliminate the new pivot from the rows that hold it.
+		for _, bi := range holders[p] {
+			b := basis[bi]
+			f, ok := b[p]
+			if !ok {
+				continue
+			}
+			for j, v := range row {
+				b[j] -= f * v
+				if math.Abs(b[j]) < eps {
+					delete(b, j)
+				} else {
+					holders[j] = append(holders[j], bi)
 				}
 			}
 		}
-		if len(crows) == 1 {
-			if len(crows[0]) == 1 {
-				pinned[crows[0][0].node] = true
-			}
-			continue
+		bi := len(basis)
+		basis = append(basis, row)
+		pivotRow[p] = bi
+		for j := range row {
+			holders[j] = append(holders[j], bi)
 		}
-		m := make([][]float64, len(crows))
-		for i, row := range crows {
-			m[i] = make([]float64, len(nodes))
-			for _, t := range row {
-				m[i][col[t.node]] += t.coef
+	}
+	for _, b := range basis {
+		if len(b) == 1 {
+			for j := range b {
+				pinned[j] = true
 			}
-		}
-		for _, j := range reducedPivots(m) {
-			pinned[nodes[j]] = true
 		}
 	}
 	return pinned
 }
 
-// reducedPivots brings m to reduced row echelon form and returns the
-// columns of the rows left with a single non-zero entry.
-func reducedPivots(m [][]float64) []int {
-	const eps = 1e-9
-	cols := len(m[0])
-	r := 0
-	for c := 0; c < cols && r < len(m); c++ {
-		p := -1
-		for i := r; i < len(m); i++ {
-			if math.Abs(m[i][c]) > eps && (p < 0 || math.Abs(m[i][c]) > math.Abs(m[p][c])) {
-				p = i
-			}
-		}
-		if p < 0 {
-			continue
-		}
-		m[r], m[p] = m[p], m[r]
-		pv := m[r][c]
-		for j := range m[r] {
-			m[r][j] /= pv
-		}
-		for i := range m {
-			if i != r && math.Abs(m[i][c]) > eps {
-				f := m[i][c]
-				for j := range m[i] {
-					m[i][j] -= f * m[r][j]
-				}
-			}
-		}
-		r++
-	}
-	var out []int
-	for i := range r {
-		nz := -1
-		for j, v := range m[i] {
-			if math.Abs(v) > eps {
-				if nz >= 0 {
-					nz = -2
-					break
-				}
-				nz = j
-			}
-		}
-		if nz >= 0 {
-			out = append(out, nz)
-		}
-	}
-	return out
-}
+// sortedCols returns the columns of a sparse row in order, so that the
+// reduction is deterministic.
+func sortedCols(row map[int]float64) []int { return slices.Sorted(maps.Keys(row)) }
 
 func (pl *planner) lookup(ref CellRef) (pnode, bool) {
 	i, ok := pl.index[ref]
@@ -968,7 +928,24 @@ func (pl *planner) name(i int) string {
 func (pl *planner) hide(i int, r Reason) {
 	if !pl.nodes[i].hidden {
 		pl.nodes[i].hidden, pl.nodes[i].reason = true, r
+		if pl.dirty != nil {
+			for _, ri := range pl.relsOf[i] {
+				pl.dirty[ri] = true
+			}
+		}
 	}
+}
+
+// touched reports whether a relation of any of xs changed in this pass.
+func (pl *planner) touched(xs ...int) bool {
+	for _, x := range xs {
+		for _, ri := range pl.relsOf[x] {
+			if pl.dirty[ri] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // primary hides the published cells below the minimum.
@@ -1042,6 +1019,9 @@ func (pl *planner) bounds(i int) (lo, hi int64) {
 	return int64(nd.reason.Min), unbounded
 }
 
+// maxIntervalPasses caps the passes of interval propagation.
+const maxIntervalPasses = 1000
+
 // unbounded is the upper bound of a count known only from below; sums
 // saturate at it.
 const unbounded = int64(math.MaxInt64 / 4)
@@ -1056,7 +1036,10 @@ func (pl *planner) intervals() (lo, hi []int64) {
 	for i := range pl.nodes {
 		lo[i], hi[i] = pl.bounds(i)
 	}
-	for changed := true; changed; {
+	// Bounds tighten by whole respondents; a cycle of relations can
+	// tighten them one at a time, so the passes are capped (the cap is
+	// far above what trees of relations need).
+	for pass, changed := 0, true; changed && pass < maxIntervalPasses; pass++ {
 		changed = false
 		set := func(i int, l, h int64) {
 			if l > lo[i] {
@@ -1090,23 +1073,27 @@ func (pl *planner) intervals() (lo, hi []int64) {
 
 // complete hides cells until no rule is broken (see Privacy.Plan).
 func (pl *planner) complete() {
-	for pl.fixOne() {
+	for pl.fixPass() {
 	}
+	pl.dirty = nil
 }
 
-// fixOne finds the first broken rule and hides one cell to mend it; it
-// reports whether it hid one.
-func (pl *planner) fixOne() bool {
+// fixPass mends, in a fixed order, every broken rule whose relations no
+// earlier mend of the pass changed (those wait for the next pass, which
+// sees the change); it reports whether it hid a cell.
+func (pl *planner) fixPass() bool {
+	pl.dirty = make([]bool, len(pl.rels))
+	fixed := false
 	lo, hi := pl.intervals()
 	pinned := pl.linear(lo, hi)
 	known := func(i int) bool { return lo[i] == hi[i] || pinned[i] }
 	// A protected group pinned to one value.
 	for x := range pl.nodes {
-		if !pl.nodes[x].hidden || pl.nodes[x].n == 0 || !known(x) {
+		if !pl.nodes[x].hidden || pl.nodes[x].n == 0 || !known(x) || pl.touched(x) {
 			continue
 		}
 		if pl.mendFrom(x) {
-			return true
+			fixed = true
 		}
 	}
 	// A hidden segment whose near twin is shown.
@@ -1117,12 +1104,12 @@ func (pl *planner) fixOne() bool {
 		}
 		if pl.nodes[a].hidden && pl.nodes[a].n > 0 && !pl.nodes[b].hidden {
 			pl.hide(b, pl.overlapReason(a))
-			return true
+			fixed = true
 		}
 	}
 	// A difference that is a small group.
-	for _, r := range pl.rels {
-		if !known(r.total) {
+	for ri, r := range pl.rels {
+		if !known(r.total) || pl.dirty[ri] {
 			continue
 		}
 		var unknown []int
@@ -1134,13 +1121,13 @@ func (pl *planner) fixOne() bool {
 			}
 		}
 		if len(unknown) > 0 && sum < pl.min && pl.mend(r, pl.smallestName(unknown)) {
-			return true
+			fixed = true
 		}
 	}
 	// A shown cell minus its nearest shown descendants (over several
 	// levels) that is a small group.
 	for v := range pl.nodes {
-		if pl.nodes[v].hidden || len(pl.kids[v]) == 0 {
+		if pl.nodes[v].hidden || len(pl.kids[v]) == 0 || pl.touched(v) {
 			continue
 		}
 		rest := pl.nodes[v].n
@@ -1156,7 +1143,7 @@ func (pl *planner) fixOne() bool {
 			}
 			stack = append(stack, pl.kids[c]...)
 		}
-		if rest > 0 && rest < pl.min && len(shown) > 0 {
+		if rest > 0 && rest < pl.min && len(shown) > 0 && !pl.touched(shown...) {
 			best := shown[0]
 			for _, c := range shown[1:] {
 				if pl.nodes[c].n < pl.nodes[best].n || pl.nodes[c].n == pl.nodes[best].n && pl.name(c) < pl.name(best) {
@@ -1164,10 +1151,10 @@ func (pl *planner) fixOne() bool {
 				}
 			}
 			pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: "the respondents of " + pl.name(v) + " outside its shown parts"})
-			return true
+			fixed = true
 		}
 	}
-	return false
+	return fixed
 }
 
 // smallestName returns the node of xs with the smallest name, shown cells
