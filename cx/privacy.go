@@ -624,6 +624,8 @@ type planner struct {
 	// kids holds, per cell, the same cell of the unit's children (the
 	// unit tree, and one tree per segment).
 	kids map[int][]int
+	// segsOf holds, per unit cell, its segment cells by key.
+	segsOf map[int]map[string][]int
 	// relsOf holds, per node, the relations it is a term of.
 	relsOf [][]int
 	// dirty marks, during a pass of complete, the relations of the cells
@@ -646,7 +648,7 @@ type prel struct {
 }
 
 func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments, wave string, min int64) *planner {
-	pl := &planner{min: min, index: map[CellRef]int{}, kids: map[int][]int{}}
+	pl := &planner{min: min, index: map[CellRef]int{}, kids: map[int][]int{}, segsOf: map[int]map[string][]int{}}
 	add := func(ref CellRef, n int64) int {
 		pl.index[ref] = len(pl.nodes)
 		pl.nodes = append(pl.nodes, pnode{ref: ref, n: n})
@@ -679,7 +681,11 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 			for _, k := range sortedKeys(values) {
 				for _, v := range values[k] {
 					if n := segs.counts[CellRef{u, wave, k, v}]; n > 0 {
-						add(CellRef{u, wave, k, v}, n)
+						ui := pl.index[CellRef{Unit: u, Wave: wave}]
+						if pl.segsOf[ui] == nil {
+							pl.segsOf[ui] = map[string][]int{}
+						}
+						pl.segsOf[ui][k] = append(pl.segsOf[ui][k], add(CellRef{u, wave, k, v}, n))
 					}
 				}
 			}
@@ -1124,30 +1130,21 @@ func (pl *planner) fixPass() bool {
 			fixed = true
 		}
 	}
-	// A shown cell minus its nearest shown descendants (over several
-	// levels) that is a small group.
+	// A shown cell minus the most of it that disjoint shown cells inside
+	// it cover (units below it whole or by segment, over several levels)
+	// that is a small group.
+	memo := map[int]cover{}
 	for v := range pl.nodes {
-		if pl.nodes[v].hidden || len(pl.kids[v]) == 0 || pl.touched(v) {
+		nd := &pl.nodes[v]
+		if nd.virtual || nd.hidden || pl.touched(v) {
 			continue
 		}
-		rest := pl.nodes[v].n
-		var shown []int
-		stack := slices.Clone(pl.kids[v])
-		for len(stack) > 0 {
-			c := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if !pl.nodes[c].hidden {
-				rest -= pl.nodes[c].n
-				shown = append(shown, c)
-				continue
-			}
-			stack = append(stack, pl.kids[c]...)
-		}
-		if rest > 0 && rest < pl.min && len(shown) > 0 && !pl.touched(shown...) {
-			best := shown[0]
-			for _, c := range shown[1:] {
-				if pl.nodes[c].n < pl.nodes[best].n || pl.nodes[c].n == pl.nodes[best].n && pl.name(c) < pl.name(best) {
-					best = c
+		c := pl.inside(v, memo)
+		if rest := nd.n - c.n; rest > 0 && rest < pl.min && len(c.cells) > 0 && !pl.touched(c.cells...) {
+			best := c.cells[0]
+			for _, x := range c.cells[1:] {
+				if pl.nodes[x].n < pl.nodes[best].n || pl.nodes[x].n == pl.nodes[best].n && pl.name(x) < pl.name(best) {
+					best = x
 				}
 			}
 			pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: "the respondents of " + pl.name(v) + " outside its shown parts"})
@@ -1155,6 +1152,50 @@ func (pl *planner) fixPass() bool {
 		}
 	}
 	return fixed
+}
+
+// cover is a family of disjoint shown cells and the respondents they hold.
+type cover struct {
+	n     int64
+	cells []int
+}
+
+// best returns the largest cover of node i: i itself when shown, else
+// what covers the inside of it.
+func (pl *planner) best(i int, memo map[int]cover) cover {
+	if !pl.nodes[i].hidden {
+		return cover{pl.nodes[i].n, []int{i}}
+	}
+	return pl.inside(i, memo)
+}
+
+// inside returns the largest cover of node i by disjoint shown cells
+// strictly inside it: a segment cell by the same segment of the units
+// below; a unit cell by its child units (each covered its best way) or by
+// its segments of one key (each covered its best way).
+func (pl *planner) inside(i int, memo map[int]cover) cover {
+	if c, ok := memo[i]; ok {
+		return c
+	}
+	sum := func(xs []int) cover {
+		var c cover
+		for _, x := range xs {
+			b := pl.best(x, memo)
+			c.n += b.n
+			c.cells = append(c.cells, b.cells...)
+		}
+		return c
+	}
+	out := sum(pl.kids[i])
+	if pl.nodes[i].ref.Key == "" {
+		for _, k := range sortedKeys(pl.segsOf[i]) {
+			if c := sum(pl.segsOf[i][k]); c.n > out.n {
+				out = c
+			}
+		}
+	}
+	memo[i] = out
+	return out
 }
 
 // smallestName returns the node of xs with the smallest name, shown cells

@@ -767,6 +767,11 @@ var attackRegressions = []attackCase{
 	{Min: 5, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 2, 0, 3}, Atoms: []atom{
 		{Unit: 0, Seg: []int{2}, N: 1, F: 1}, {Unit: 1, Seg: []int{1}, N: 2, F: 2}, {Unit: 1, Seg: []int{2}, N: 4, F: 4},
 		{Unit: 2, Seg: []int{1}, N: 1, F: 1}, {Unit: 3, Seg: []int{0}, N: 3, F: 1}, {Unit: 5, Seg: []int{1}, N: 1, F: 1}}},
+	// The organization minus a shown team and a shown segment of another:
+	// two people, whose favorable count follows.
+	{Min: 5, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 0}, Atoms: []atom{
+		{Unit: 1, Seg: []int{1}, N: 5, F: 1}, {Unit: 1, Seg: []int{2}, N: 1, F: 0}, {Unit: 2, Seg: []int{2}, N: 1, F: 0},
+		{Unit: 3, Seg: []int{0}, N: 5, F: 4}, {Unit: 3, Seg: []int{2}, N: 1, F: 1}}},
 }
 
 func TestPrivacyPlanAttackerRegressions(t *testing.T) {
