@@ -381,8 +381,9 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //   - in every relation whose total is known, the unknown terms together
 //     hold 0 or at least min respondents (so the difference a reader can
 //     compute is never a small group);
-//   - a shown cell minus its nearest shown descendants, several levels
-//     down, holds 0 or at least min respondents.
+//   - a shown cell minus the most of it that disjoint shown cells inside
+//     it cover (units below it, whole or by the segments of one attribute,
+//     several levels down) holds 0 or at least min respondents.
 //
 // To mend a broken rule, the plan hides the smallest shown part with
 // respondents (ties broken by cell name) of the relation at fault, or,
