@@ -231,6 +231,7 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 		if err != nil {
 			return nil, err
 		}
+		b.settle()
 		for _, rb := range c {
 			rb.respondents += b.respondents
 			dst := rb.counts[:len(b.counts)]

@@ -185,3 +185,60 @@ func TestTallierWavesAndRespondents(t *testing.T) {
 		t.Error("no respondents counted")
 	}
 }
+
+// TestTallierCountsPastByteRange tallies the same answers hundreds of
+// times, so that every count passes 256 several times, in two talliers
+// merged, and checks the counts against a plain count.
+func TestTallierCountsPastByteRange(t *testing.T) {
+	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: []survey.Item{
+		{ID: "a", Text: "A", Scale: survey.Likert5, Construct: "c", Kind: survey.Behavior, Version: 1},
+		{ID: "b", Text: "B", Scale: survey.Likert5, Construct: "c", Kind: survey.Behavior, Version: 1, Reverse: true},
+		{ID: "e", Text: "E", Scale: survey.NPS, Construct: survey.ENPS, Kind: survey.Outcome, Version: 1},
+	}}
+	rng := rand.New(rand.NewSource(11))
+	want := map[cx.Cell]map[int]int64{}
+	parts := []*cx.Tallier{cx.NewTallier(s), cx.NewTallier(s)}
+	for i := range 5000 {
+		unit := []string{"t1", "t2"}[rng.Intn(2)]
+		vals := []int{1 + rng.Intn(2), 5, rng.Intn(11)}
+		if i%7 == 0 {
+			vals[1] = survey.Skipped
+		}
+		if err := parts[i%2].AddRow(unit, "w1", vals, false); err != nil {
+			t.Fatal(err)
+		}
+		for j, it := range s.Items {
+			if vals[j] == survey.Skipped {
+				continue
+			}
+			c := cx.Cell{Unit: unit, Wave: "w1", Item: it.ID}
+			if want[c] == nil {
+				want[c] = map[int]int64{}
+			}
+			want[c][vals[j]]++
+		}
+	}
+	if err := parts[0].Merge(parts[1]); err != nil {
+		t.Fatal(err)
+	}
+	got := parts[0].Tallies()
+	for c, byValue := range want {
+		tally := got.Answers[c]
+		for v, n := range byValue {
+			if tally.Count(v) != n {
+				t.Errorf("%v answer %d: counted %d, want %d", c, v, tally.Count(v), n)
+			}
+		}
+	}
+	if n := got.Respondents[cx.Group{Unit: "t1", Wave: "w1"}] + got.Respondents[cx.Group{Unit: "t2", Wave: "w1"}]; n != 5000 {
+		t.Errorf("respondents %d, want 5000", n)
+	}
+	// Adding after reading keeps counting from where it was.
+	if err := parts[0].AddRow("t1", "w1", []int{5, 5, 10}, false); err != nil {
+		t.Fatal(err)
+	}
+	c := cx.Cell{Unit: "t1", Wave: "w1", Item: "a"}
+	if n := parts[0].Tallies().Answers[c].Count(5); n != want[c][5]+1 {
+		t.Errorf("after one more response: %d answers 5 to a, want %d", n, want[c][5]+1)
+	}
+}

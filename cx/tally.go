@@ -258,11 +258,26 @@ type Tallier struct {
 }
 
 type block struct {
-	key         Group
-	wave        *waveBlock
+	key  Group
+	wave *waveBlock
+	// low holds each count modulo 256 and counts the rest: a response
+	// touches only the few cache lines of low, so the blocks of a large
+	// organization stay in the processor's cache while a file is read.
+	// Call settle before reading counts.
+	low         []uint8
 	counts      []int64
 	respondents int64
 	comments    int64
+}
+
+// settle moves the counts held in low into counts.
+func (b *block) settle() {
+	for i, c := range b.low {
+		if c != 0 {
+			b.counts[i] += int64(c)
+			b.low[i] = 0
+		}
+	}
 }
 
 type patternGroup struct {
@@ -362,7 +377,8 @@ func (t *Tallier) block(unit, wave string) *block {
 	}
 	b := t.blocks[Group{unit, wave}]
 	if b == nil {
-		b = &block{key: Group{strings.Clone(unit), strings.Clone(wave)}, counts: make([]int64, t.width), wave: t.wave(wave)}
+		b = &block{key: Group{strings.Clone(unit), strings.Clone(wave)}, low: make([]uint8, t.width), counts: make([]int64, t.width),
+			wave: t.wave(wave)}
 		t.blocks[b.key] = b
 	}
 	slot.b, slot.unit, slot.wave = b, unsafe.StringData(unit), unsafe.StringData(wave)
@@ -453,9 +469,14 @@ func (t *Tallier) add(unit, wave string, vals []int, hasComment bool) error {
 		b.comments++
 	}
 	shift := t.shift[:len(vals)]
+	low := b.low
 	for i, v := range vals {
 		if v != survey.Skipped {
-			b.counts[shift[i]+v]++
+			k := shift[i] + v
+			low[k]++
+			if low[k] == 0 { // wrapped: 256 more
+				b.counts[k] += 256
+			}
 		}
 	}
 	for gi := range t.groups {
@@ -502,6 +523,8 @@ func (t *Tallier) Merge(o *Tallier) error {
 	}
 	for k, ob := range o.blocks {
 		b := t.block(k.Unit, k.Wave)
+		ob.settle()
+		b.settle()
 		for i, c := range ob.counts {
 			b.counts[i] += c
 		}
@@ -560,6 +583,7 @@ func (t *Tallier) answers() (map[Cell]metrics.Tally, map[Group]int64, map[Group]
 		}
 		cells := backing[:t.width:t.width]
 		backing = backing[t.width:]
+		b.settle()
 		copy(cells, b.counts)
 		for i, it := range t.items {
 			counts := cells[t.offset[i] : t.offset[i]+it.Scale.Points() : t.offset[i]+it.Scale.Points()]
