@@ -281,6 +281,12 @@ func (l *csvLayout) fill(r *Row, line int, fields [][]byte) *ParseError {
 	for c, f := range fields {
 		switch l.kind[c] {
 		case colItem:
+			if len(f) == 1 && f[0] >= '0' && f[0] <= '9' { // the common case, first
+				if v := int(f[0] - '0'); v >= l.min[c] && v <= l.max[c] {
+					r.Values[l.item[c]] = v
+					continue
+				}
+			}
 			f = trimSpace(f)
 			if len(f) == 0 {
 				continue
