@@ -103,6 +103,8 @@ type csvLayout struct {
 	max     []int
 	loc     *time.Location
 	rfc3339 bool
+	// fast reports that every column is of a kind fillFast reads.
+	fast bool
 }
 
 func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
@@ -170,7 +172,99 @@ func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
 	if len(ps) > 0 {
 		return nil, &ParseError{Line: 1, Reason: "header: " + strings.Join(ps, "; ")}
 	}
+	l.fast = fastRecords
+	for _, k := range l.kind {
+		switch k {
+		case colIgnore, colItem, colRespondent, colUnit, colWave, colSubmitted:
+		default:
+			l.fast = false
+		}
+	}
 	return l, nil
+}
+
+// fastRecords enables [csvLayout.fillFast]; tests turn it off to compare.
+var fastRecords = true
+
+// fillFast maps a record without quotes onto r straight from its bytes,
+// in one pass, for layouts whose columns are items, unit, wave, submitted
+// time, respondent and ignored ones, when every field is in its plain
+// form. It reports false on anything else, and the record then goes
+// through the general parser and [csvLayout.fill], which read it the same
+// way or name what is wrong.
+func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
+	if !l.fast {
+		return false
+	}
+	if n := len(rec); n > 0 && rec[n-1] == '\r' {
+		rec = rec[:n-1]
+	}
+	if len(r.Values) != len(l.s.Items) {
+		r.Values = make([]int, len(l.s.Items))
+	}
+	for i := range r.Values {
+		r.Values[i] = Skipped
+	}
+	r.Line = line
+	r.ID, r.Unit, r.Wave, r.Submitted = uuid.Nil, "", "", time.Time{}
+	r.respondent, r.comment, r.segments = nil, nil, r.segments[:0]
+	// Fields are taken column by column: an answer is one digit or
+	// nothing, so most fields are read without searching for the comma.
+	pos, n := 0, len(rec)
+	for c, kind := range l.kind {
+		if c > 0 {
+			if pos >= n || rec[pos] != comma {
+				return false // fewer fields than columns
+			}
+			pos++
+		}
+		if kind == colItem {
+			switch {
+			case pos == n || rec[pos] == comma:
+				// skipped
+			case rec[pos] >= '0' && rec[pos] <= '9' && (pos+1 == n || rec[pos+1] == comma):
+				v := int(rec[pos] - '0')
+				if v < l.min[c] || v > l.max[c] {
+					return false
+				}
+				r.Values[l.item[c]] = v
+				pos++
+			default:
+				return false
+			}
+			continue
+		}
+		end := bytes.IndexByte(rec[pos:], comma)
+		if end < 0 {
+			end = n - pos
+		}
+		f := rec[pos : pos+end]
+		pos += end
+		switch kind {
+		case colUnit, colWave:
+			s, ok := r.internID(f)
+			if !ok {
+				return false
+			}
+			if kind == colUnit {
+				r.Unit = s
+			} else {
+				r.Wave = s
+			}
+		case colSubmitted:
+			t, ok := l.parseTime(f)
+			if !ok || len(f) == 0 || f[0] <= ' ' || f[len(f)-1] <= ' ' {
+				return false
+			}
+			r.Submitted = t
+		case colRespondent:
+			r.respondent = f
+		}
+	}
+	if pos != n {
+		return false // more fields than columns
+	}
+	return !r.Submitted.IsZero()
 }
 
 // Row is one response of a wide CSV file in columnar form, for callers
@@ -193,6 +287,7 @@ type Row struct {
 	respondent, comment []byte
 	segments            []segmentValue
 	intern              map[string]string
+	ids                 map[string]string // interned valid IDs
 }
 
 type segmentValue struct {
@@ -248,6 +343,25 @@ var responseNamespace = uuid.MustParse("5b0f3f0e-6a43-4f0b-9a8e-2f6c1d0c7a51")
 func DerivedID(r Response) uuid.UUID {
 	name := r.Survey + "\x00" + r.Wave + "\x00" + r.Unit + "\x00" + r.Respondent + "\x00" + NormalizeTime(r.Submitted).Format(time.RFC3339Nano)
 	return uuid.NewSHA1(responseNamespace, []byte(name))
+}
+
+// internID returns the interned string of a valid ID, or false for a
+// field that is not one as it stands (blanks around it included).
+func (r *Row) internID(b []byte) (string, bool) {
+	if s, ok := r.ids[string(b)]; ok {
+		return s, true
+	}
+	s := string(b)
+	if !ValidID(s) {
+		return "", false
+	}
+	if r.ids == nil {
+		r.ids = map[string]string{}
+	}
+	if len(r.ids) < 1<<16 {
+		r.ids[s] = s
+	}
+	return s, true
 }
 
 func (r *Row) internString(b []byte) string {
@@ -697,6 +811,24 @@ func (sc *chunkScanner) scan(ctx context.Context, c chunk, w int, fn func(int, *
 			return line, ctx.Err()
 		}
 		start := line
+		if rest := c.data[pos:]; len(rest) > 0 && rest[0] != '\n' && rest[0] != '\r' {
+			end := bytes.IndexByte(rest, '\n')
+			rec := rest
+			if end >= 0 {
+				rec = rest[:end]
+			}
+			if bytes.IndexByte(rec, '"') < 0 && sc.l.fillFast(&sc.row, start, rec, sc.p.comma) {
+				pos += len(rec)
+				if end >= 0 {
+					pos++
+					line++
+				}
+				if err := fn(w, &sc.row); err != nil {
+					return start, fmt.Errorf("survey: line %d: %w", start, err)
+				}
+				continue
+			}
+		}
 		next, nl, fields, perr := sc.p.parse(c.data, pos)
 		pos, line = next, line+nl
 		if perr == nil && fields == nil {
