@@ -1,6 +1,7 @@
 package cx_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand"
@@ -240,5 +241,42 @@ func TestTallierCountsPastByteRange(t *testing.T) {
 	c := cx.Cell{Unit: "t1", Wave: "w1", Item: "a"}
 	if n := parts[0].Tallies().Answers[c].Count(5); n != want[c][5]+1 {
 		t.Errorf("after one more response: %d answers 5 to a, want %d", n, want[c][5]+1)
+	}
+}
+
+// TestScorecardENPSScaleErrors: an eNPS item off the 0..10 range, or eNPS
+// items on different scales, are invalid input, not a panic.
+func TestScorecardENPSScaleErrors(t *testing.T) {
+	h, err := cx.NewHierarchy([]cx.Unit{{ID: "org", Name: "Org"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	percent := survey.Scale{ID: "percent", Min: 0, Max: 60, FavorableMin: 50, FavorableMax: 60}
+	for name, items := range map[string][]survey.Item{
+		"off range": {{ID: "e", Text: "E", Scale: percent, Construct: survey.ENPS, Kind: survey.Outcome, Version: 1}},
+		"mixed": {
+			{ID: "e1", Text: "E", Scale: survey.NPS, Construct: survey.ENPS, Kind: survey.Outcome, Version: 1},
+			{ID: "e2", Text: "E", Scale: survey.Likert5, Construct: survey.ENPS, Kind: survey.Outcome, Version: 1},
+		},
+	} {
+		s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: items}
+		tl := cx.NewTallier(s)
+		vals := make([]int, len(items))
+		for i := range vals {
+			vals[i] = items[i].Scale.Max
+		}
+		for range 6 {
+			if err := tl.AddRow("org", "w1", vals, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := cx.NewScorecard(h, s, tl.Tallies(), cx.ScorecardOptions{Wave: "w1"})
+		var ve *cx.ValidationError
+		if !errors.Is(err, cx.ErrInvalid) || !errors.As(err, &ve) {
+			t.Errorf("%s: got %v, want a validation error", name, err)
+		}
+		if _, err := tl.Scorecards(h, cx.ScorecardOptions{Wave: "w1"}); !errors.Is(err, cx.ErrInvalid) {
+			t.Errorf("%s: Tallier.Scorecards: got %v, want ErrInvalid", name, err)
+		}
 	}
 }

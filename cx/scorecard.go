@@ -451,6 +451,14 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 		sc.Privacy = &pr
 	}
 	enps := s.ItemsFor(survey.ENPS)
+	for _, it := range enps {
+		if it.Scale.Min < 0 || it.Scale.Max > 10 {
+			return nil, invalid("survey", fmt.Sprintf("eNPS item %s is on scale %s: an NPS needs answers within 0..10", it.ID, it.Scale))
+		}
+		if it.Scale.Min != enps[0].Scale.Min || it.Scale.Max != enps[0].Scale.Max {
+			return nil, invalid("survey", fmt.Sprintf("eNPS items %s and %s use different scales (%s, %s)", enps[0].ID, it.ID, enps[0].Scale, it.Scale))
+		}
+	}
 	invited := rollInvited(h, opts.Invited)
 
 	type pending struct{ unit, behavior int }
@@ -501,7 +509,7 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 			var nps metrics.Tally
 			for _, it := range enps {
 				if err := nps.Merge(rolled.tally(id, opts.Wave, it)); err != nil {
-					return nil, fmt.Errorf("cx: eNPS items use different scales: %w", err)
+					return nil, fmt.Errorf("cx: eNPS items use different scales: %w: %w", ErrInvalid, err)
 				}
 			}
 			if nps.N() > 0 {
