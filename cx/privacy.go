@@ -1155,6 +1155,29 @@ func (pl *planner) fixPass() bool {
 	return fixed
 }
 
+// cost counts the relations of node p that hiding it would leave with p
+// as their only unknown term: each would need one more cell hidden. A part
+// whose other relations already hold a hidden cell closes a cycle of
+// hidden cells (as in a table, where the protection of a hidden cell needs
+// a rectangle of them) and costs nothing.
+func (pl *planner) cost(p int) int {
+	cost := 0
+	for _, ri := range pl.relsOf[p] {
+		r := pl.rels[ri]
+		other := false
+		for _, z := range append([]int{r.total}, r.parts...) {
+			if z != p && pl.nodes[z].n > 0 && (pl.nodes[z].hidden || pl.nodes[z].virtual) {
+				other = true
+				break
+			}
+		}
+		if !other {
+			cost++
+		}
+	}
+	return cost
+}
+
 // cover is a family of disjoint shown cells and the respondents they hold.
 type cover struct {
 	n     int64
@@ -1217,18 +1240,20 @@ func (pl *planner) smallestName(xs []int) int {
 	return best
 }
 
-// mend hides, in relation r, the smallest shown part with respondents (ties
-// by name), or else the shown total, as complementary to protected node x.
-// It reports whether it hid a cell.
+// mend hides, in relation r, the shown part with respondents that leaves
+// the fewest other relations with a single unknown (see cost), the
+// smallest of those (ties by name), or else the shown total, as
+// complementary to protected node x. It reports whether it hid a cell.
 func (pl *planner) mend(r prel, x int) bool {
-	best := -1
+	best, bestCost := -1, 0
 	for _, p := range r.parts {
 		nd := &pl.nodes[p]
 		if nd.virtual || nd.hidden || nd.n == 0 {
 			continue
 		}
-		if best < 0 || nd.n < pl.nodes[best].n || nd.n == pl.nodes[best].n && pl.name(p) < pl.name(best) {
-			best = p
+		cost := pl.cost(p)
+		if best < 0 || cost < bestCost || cost == bestCost && (nd.n < pl.nodes[best].n || nd.n == pl.nodes[best].n && pl.name(p) < pl.name(best)) {
+			best, bestCost = p, cost
 		}
 	}
 	if best < 0 {
