@@ -1094,9 +1094,15 @@ func (pl *planner) fixPass() bool {
 	lo, hi := pl.intervals()
 	pinned := pl.linear(lo, hi)
 	known := func(i int) bool { return lo[i] == hi[i] || pinned[i] }
-	// A protected group pinned to one value.
+	// A protected group pinned to one value, or, when segments cross the
+	// hierarchy, narrowed to two: there, other figures of the same cells
+	// (favorable and unfavorable counts, which bound a group's size from
+	// below) can take one more value away. (In the hierarchy alone they
+	// cannot, short of unanimity.)
+	crossed := len(pl.segsOf) > 0
 	for x := range pl.nodes {
-		if !pl.nodes[x].hidden || pl.nodes[x].n == 0 || !known(x) || pl.touched(x) {
+		narrow := crossed && hi[x]-lo[x] < 2 && pl.nodes[x].n < pl.min
+		if !pl.nodes[x].hidden || pl.nodes[x].n == 0 || !(known(x) || narrow) || pl.touched(x) {
 			continue
 		}
 		if pl.mendFrom(x) {

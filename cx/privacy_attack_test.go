@@ -314,7 +314,7 @@ func shrinkAttackCase(v interface{}) gopter.Shrink {
 			d := c
 			d.Atoms = slices.Clone(c.Atoms)
 			d.Atoms[i].N--
-			d.Atoms[i].F = min(a.F, a.N-1)
+			d.Atoms[i].F = min(a.F, d.Atoms[i].N-1)
 			if d.Atoms[i].N > 1 && d.Atoms[i].F == 0 {
 				d.Atoms[i].F = 1
 			}
@@ -772,6 +772,11 @@ var attackRegressions = []attackCase{
 	{Min: 5, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 0}, Atoms: []atom{
 		{Unit: 1, Seg: []int{1}, N: 5, F: 1}, {Unit: 1, Seg: []int{2}, N: 1, F: 0}, {Unit: 2, Seg: []int{2}, N: 1, F: 0},
 		{Unit: 3, Seg: []int{0}, N: 5, F: 4}, {Unit: 3, Seg: []int{2}, N: 1, F: 1}}},
+	// Favorable counts bounding a segment from below: the count alone left
+	// it two values, the favorable counts took one away.
+	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 0, 2}, Atoms: []atom{
+		{Unit: 1, Seg: []int{2}, N: 4, F: 2}, {Unit: 3, Seg: []int{1}, N: 1, F: 1}, {Unit: 3, Seg: []int{2}, N: 4, F: 3},
+		{Unit: 4, Seg: []int{0}, N: 8, F: 2}, {Unit: 4, Seg: []int{1}, N: 9, F: 4}, {Unit: 4, Seg: []int{2}, N: 1, F: 0}}},
 }
 
 func TestPrivacyPlanAttackerRegressions(t *testing.T) {
