@@ -425,9 +425,9 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //   - The plan reasons on respondent counts. The favorable (and answer)
 //     counts shown for the same cells add bounds: a group holds at least
 //     as many respondents as favorable answers. Where segments cross the
-//     hierarchy, the plan keeps a margin against this (a protected count
-//     is never left fewer than three possible values), but it does not
-//     solve the system of favorable counts itself.
+//     hierarchy, the plan keeps a margin against this (a hidden group
+//     below the minimum is never left fewer than three possible counts),
+//     but it does not solve the system of favorable counts itself.
 //   - Respondents who skip every item of a behavior change its answer
 //     counts but not the respondent counts the plan works on; the relations
 //     still hold and counts stay undetermined, but an answer count may be
