@@ -718,11 +718,13 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 		r.parts = append(r.parts, own[u])
 		pl.rels = append(pl.rels, r)
 	}
+	unsetOf := map[string]map[string]int{}
 	for _, k := range sortedKeys(values) {
 		// unset[u]: u's respondents without k; ownUnset[u]: u's direct
 		// respondents without k; ownSeg[u][v]: u's direct respondents with
 		// k=v (-1 when there are none).
 		unset, ownUnset := map[string]int{}, map[string]int{}
+		unsetOf[k] = unset
 		ownSeg := map[string][]int{}
 		for _, u := range ids {
 			total := pl.index[CellRef{Unit: u, Wave: wave}]
@@ -792,6 +794,18 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 			}
 			r.parts = append(r.parts, ownUnset[u])
 			pl.rels = append(pl.rels, r)
+		}
+	}
+	// Two attributes cross in each unit: the respondents with k1=v and
+	// k2=w (counted by Segments), with one and without the other, with
+	// neither. Each segment is the sum of its crossings with the other
+	// attribute.
+	keys := sortedKeys(values)
+	for i, k1 := range keys {
+		for _, k2 := range keys[i+1:] {
+			for _, u := range ids {
+				pl.cross(segs, u, wave, k1, k2, values[k1], values[k2], unsetOf[k1][u], unsetOf[k2][u])
+			}
 		}
 	}
 	pl.relsOf = make([][]int, len(pl.nodes))
@@ -922,6 +936,96 @@ func (pl *planner) linear(lo, hi []int64) []bool {
 // sortedCols returns the columns of a sparse row in order, so that the
 // reduction is deterministic.
 func sortedCols(row map[int]float64) []int { return slices.Sorted(maps.Keys(row)) }
+
+// cross adds the crossings of attributes k1 and k2 (k1 < k2) in unit u as
+// groups never shown, and the relations that tie them to the segments
+// and to the respondents without each attribute.
+func (pl *planner) cross(segs *Segments, u, wave, k1, k2 string, vs1, vs2 []string, unset1, unset2 int) {
+	seg := func(k, v string) int {
+		if i, ok := pl.index[CellRef{u, wave, k, v}]; ok {
+			return i
+		}
+		return -1
+	}
+	virtual := func(label string, n int64) int {
+		pl.nodes = append(pl.nodes, pnode{ref: CellRef{Unit: u, Wave: wave}, label: label, n: n, virtual: true, hidden: n > 0 && n < pl.min})
+		return len(pl.nodes) - 1
+	}
+	name := u + "@" + wave
+	// rows[v] and cols[w] collect the crossings of k1=v and k2=w; the
+	// last of each is "without the other attribute".
+	rows := make([]prel, len(vs1)+1)
+	cols := make([]prel, len(vs2)+1)
+	for a, v := range vs1 {
+		rows[a].total = seg(k1, v)
+	}
+	rows[len(vs1)].total = unset1
+	for b, w := range vs2 {
+		cols[b].total = seg(k2, w)
+	}
+	cols[len(vs2)].total = unset2
+	rowN := func(a int) int64 {
+		if rows[a].total < 0 {
+			return 0
+		}
+		return pl.nodes[rows[a].total].n
+	}
+	colN := func(b int) int64 {
+		if cols[b].total < 0 {
+			return 0
+		}
+		return pl.nodes[cols[b].total].n
+	}
+	cell := make([][]int64, len(vs1)+1)
+	for a := range cell {
+		cell[a] = make([]int64, len(vs2)+1)
+	}
+	for a, v := range vs1 {
+		rest := rowN(a)
+		for b, w := range vs2 {
+			cell[a][b] = segs.pairs[segPair{u, wave, segKV{k1, v}, segKV{k2, w}}]
+			rest -= cell[a][b]
+		}
+		cell[a][len(vs2)] = rest
+	}
+	for b := range vs2 {
+		rest := colN(b)
+		for a := range vs1 {
+			rest -= cell[a][b]
+		}
+		cell[len(vs1)][b] = rest
+	}
+	rest := rowN(len(vs1))
+	for b := range vs2 {
+		rest -= cell[len(vs1)][b]
+	}
+	cell[len(vs1)][len(vs2)] = rest
+	label := func(a, b int) string {
+		x, y := "without "+k1, "without "+k2
+		if a < len(vs1) {
+			x = k1 + "=" + vs1[a]
+		}
+		if b < len(vs2) {
+			y = k2 + "=" + vs2[b]
+		}
+		return "the respondents of " + name + " with " + x + " and " + y
+	}
+	for a := range cell {
+		for b := range cell[a] {
+			if cell[a][b] == 0 {
+				continue
+			}
+			x := virtual(label(a, b), cell[a][b])
+			rows[a].parts = append(rows[a].parts, x)
+			cols[b].parts = append(cols[b].parts, x)
+		}
+	}
+	for _, r := range append(rows, cols...) {
+		if r.total >= 0 && len(r.parts) > 0 {
+			pl.rels = append(pl.rels, r)
+		}
+	}
+}
 
 func (pl *planner) lookup(ref CellRef) (pnode, bool) {
 	i, ok := pl.index[ref]

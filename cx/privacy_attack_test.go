@@ -777,6 +777,15 @@ var attackRegressions = []attackCase{
 	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 0, 2}, Atoms: []atom{
 		{Unit: 1, Seg: []int{2}, N: 4, F: 2}, {Unit: 3, Seg: []int{1}, N: 1, F: 1}, {Unit: 3, Seg: []int{2}, N: 4, F: 3},
 		{Unit: 4, Seg: []int{0}, N: 8, F: 2}, {Unit: 4, Seg: []int{1}, N: 9, F: 4}, {Unit: 4, Seg: []int{2}, N: 1, F: 0}}},
+	// Two attributes crossed: their segments pin each other through the
+	// crossings.
+	{Min: 5, Keys: 2, Waves: 2, Parents: []int{0, 0, 0, 0, 1}, Atoms: []atom{
+		{Unit: 1, Wave: 1, Seg: []int{1, 0}, N: 3, F: 1}, {Unit: 1, Wave: 1, Seg: []int{1, 1}, N: 4, F: 3},
+		{Unit: 1, Wave: 1, Seg: []int{2, 1}, N: 2, F: 1}, {Unit: 2, Wave: 1, Seg: []int{1, 2}, N: 6, F: 5},
+		{Unit: 2, Wave: 1, Seg: []int{2, 1}, N: 4, F: 1}, {Unit: 2, Wave: 1, Seg: []int{2, 2}, N: 1, F: 1},
+		{Unit: 3, Wave: 1, Seg: []int{1, 2}, N: 2, F: 1}, {Unit: 3, Wave: 1, Seg: []int{2, 0}, N: 5, F: 3},
+		{Unit: 4, Wave: 1, Seg: []int{0, 0}, N: 1, F: 0}, {Unit: 4, Wave: 1, Seg: []int{1, 1}, N: 4, F: 3},
+		{Unit: 4, Wave: 1, Seg: []int{2, 1}, N: 1, F: 1}, {Unit: 4, Wave: 1, Seg: []int{2, 2}, N: 5, F: 1}}},
 }
 
 func TestPrivacyPlanAttackerRegressions(t *testing.T) {
