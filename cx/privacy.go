@@ -363,7 +363,13 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //   - a unit = the sum of its segments of one attribute + the respondents
 //     without that attribute;
 //   - a unit's segment = the unit's own respondents in the segment + the
-//     same segment of its children.
+//     same segment of its children;
+//   - the respondents of a unit without an attribute = its own without
+//     it + its children's without it; its own = its own in each segment +
+//     its own without the attribute;
+//   - a unit's segment of one attribute = the sum of its crossings with
+//     each value of another attribute (and with none), and likewise for
+//     the respondents without an attribute.
 //
 // The direct respondents of a unit and the respondents without an
 // attribute are groups too: never shown, but derivable, so when they number
@@ -418,8 +424,10 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //     answered that way. No suppression pattern can prevent this short of
 //     hiding the group itself.
 //   - Figures computed outside the plan's relations (pooled waves, custom
-//     groupings, pairs of segments crossed with each other) are not
-//     covered: plan them as their own cells or do not show them.
+//     groupings, segments of two attributes crossed with each other) are
+//     not covered: plan them as their own cells or do not show them. The
+//     crossings of three or more attributes, and the crossings of a unit
+//     as sums of its children's, are not among the relations.
 //   - Ranges: a protected count is never determined, but a reader may
 //     narrow it (for example to "3 or 4").
 //   - The plan reasons on respondent counts. The favorable (and answer)
