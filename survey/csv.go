@@ -288,6 +288,9 @@ type Row struct {
 	segments            []segmentValue
 	intern              map[string]string
 	ids                 map[string]string // interned valid IDs
+	// recent holds recently read valid IDs by a hash of their last
+	// bytes, so most lookups compare a few bytes instead of hashing.
+	recent *[256]string
 }
 
 type segmentValue struct {
@@ -348,7 +351,19 @@ func DerivedID(r Response) uuid.UUID {
 // internID returns the interned string of a valid ID, or false for a
 // field that is not one as it stands (blanks around it included).
 func (r *Row) internID(b []byte) (string, bool) {
+	h := uint(len(b))
+	for i := max(0, len(b)-4); i < len(b); i++ {
+		h = h*31 + uint(b[i])
+	}
+	if r.recent == nil {
+		r.recent = new([256]string)
+	}
+	slot := &r.recent[h&255]
+	if *slot == string(b) && len(b) > 0 {
+		return *slot, true
+	}
 	if s, ok := r.ids[string(b)]; ok {
+		*slot = s
 		return s, true
 	}
 	s := string(b)
@@ -361,6 +376,7 @@ func (r *Row) internID(b []byte) (string, bool) {
 	if len(r.ids) < 1<<16 {
 		r.ids[s] = s
 	}
+	*slot = s
 	return s, true
 }
 
