@@ -249,10 +249,7 @@ type Tallier struct {
 	texts  [][]string // decoded pattern texts of dense groups, by code
 	// cache maps recent (unit, wave) pairs to their block without
 	// hashing whole strings.
-	cache [1 << blockCacheBits]struct {
-		b          *block
-		unit, wave *byte // where the IDs last looked up here pointed
-	}
+	cache [1 << blockCacheBits]*block
 	waves map[string]*waveBlock
 	vals  []int
 }
@@ -268,6 +265,9 @@ type block struct {
 	counts      []int64
 	respondents int64
 	comments    int64
+	// unitData and waveData are where the IDs last looked up for this
+	// block pointed.
+	unitData, waveData *byte
 }
 
 // settle moves the counts held in low into counts.
@@ -365,15 +365,19 @@ func (t *Tallier) Survey() survey.Survey { return t.s }
 
 func (t *Tallier) block(unit, wave string) *block {
 	slot := &t.cache[cacheSlot(unit, wave)]
-	// Callers that intern their IDs (as the CSV readers do) pass the same
-	// string again: comparing where it points saves reading its bytes.
-	if slot.b != nil && slot.unit == unsafe.StringData(unit) && slot.wave == unsafe.StringData(wave) &&
-		len(slot.b.key.Unit) == len(unit) && len(slot.b.key.Wave) == len(wave) {
-		return slot.b
-	}
-	if slot.b != nil && slot.b.key.Unit == unit && slot.b.key.Wave == wave {
-		slot.unit, slot.wave = unsafe.StringData(unit), unsafe.StringData(wave)
-		return slot.b
+	up, wp := unsafe.StringData(unit), unsafe.StringData(wave)
+	if b := *slot; b != nil {
+		// Callers that intern their IDs (as the CSV readers do) pass the
+		// same strings again: comparing where they point saves reading
+		// their bytes. The block keeps them alive, so the memory cannot
+		// hold other bytes meanwhile.
+		if b.unitData == up && b.waveData == wp && len(b.key.Unit) == len(unit) && len(b.key.Wave) == len(wave) {
+			return b
+		}
+		if b.key.Unit == unit && b.key.Wave == wave {
+			b.unitData, b.waveData = up, wp
+			return b
+		}
 	}
 	b := t.blocks[Group{unit, wave}]
 	if b == nil {
@@ -381,7 +385,8 @@ func (t *Tallier) block(unit, wave string) *block {
 			wave: t.wave(wave)}
 		t.blocks[b.key] = b
 	}
-	slot.b, slot.unit, slot.wave = b, unsafe.StringData(unit), unsafe.StringData(wave)
+	b.unitData, b.waveData = up, wp
+	*slot = b
 	return b
 }
 
