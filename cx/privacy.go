@@ -433,7 +433,7 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //   - The plan reasons on respondent counts. The favorable (and answer)
 //     counts shown for the same cells add bounds: a group holds at least
 //     as many respondents as favorable answers. Where segments cross the
-//     hierarchy, the plan keeps a margin against this (a hidden group
+//     hierarchy, the plan keeps a margin against this (a hidden cell
 //     below the minimum is never left fewer than three possible counts),
 //     but it does not solve the system of favorable counts itself.
 //   - Respondents who skip every item of a behavior change its answer
@@ -1219,7 +1219,7 @@ func (pl *planner) fixPass() bool {
 	// cannot, short of unanimity.)
 	crossed := len(pl.segsOf) > 0
 	for x := range pl.nodes {
-		narrow := crossed && hi[x]-lo[x] < 2 && pl.nodes[x].n < pl.min
+		narrow := crossed && !pl.nodes[x].virtual && hi[x]-lo[x] < 2 && pl.nodes[x].n < pl.min
 		if !pl.nodes[x].hidden || pl.nodes[x].n == 0 || !(known(x) || narrow) || pl.touched(x) {
 			continue
 		}
