@@ -189,7 +189,9 @@ func (p *Program) ImportCSV(ctx context.Context, surveyID string, r io.Reader, o
 		if err != nil {
 			return im.res, err
 		}
-		if err := im.add(row.Line, row.Response(im.s), cols); err != nil {
+		resp := row.Response(im.s)
+		im.pseudonymize(&resp, row.ID == uuid.Nil)
+		if err := im.add(row.Line, resp, cols); err != nil {
 			return im.res, err
 		}
 	}
@@ -227,14 +229,24 @@ func (p *Program) ImportJSONL(ctx context.Context, surveyID string, r io.Reader,
 		if err != nil {
 			return im.res, err
 		}
-		if resp.ID == uuid.Nil {
-			resp.ID = survey.DerivedID(resp)
-		}
+		im.pseudonymize(&resp, resp.ID == uuid.Nil)
 		if err := im.add(jr.Line(), resp, nil); err != nil {
 			return im.res, err
 		}
 	}
 	return im.finish(ctx)
+}
+
+// pseudonymize replaces the respondent's identity with the program's keyed
+// pseudonym (see [Options.Pseudonymizer]) before anything else sees it, and
+// derives the response's ID, when the input gave none, from the
+// pseudonym, so that neither the spool, the store nor the ID carries the
+// raw identity.
+func (im *importer) pseudonymize(r *survey.Response, derive bool) {
+	r.Respondent = im.p.Pseudonym(r.Respondent)
+	if derive {
+		r.ID = survey.DerivedID(*r)
+	}
 }
 
 // importer checks responses, keeps them to store, and stores them.
