@@ -31,11 +31,11 @@ type Options struct {
 	// identity is never kept. Without it, Respondent is stored as given
 	// and must already be a pseudonym.
 	Pseudonymizer *Pseudonymizer
-	// Privacy holds the rules [Program.Scorecard] applies when its options
-	// set none. Set it, to [DefaultPrivacy] or stricter, so that no hidden
-	// group can be worked out from the shown ones. When nil, scorecards
-	// apply the bare minimum of ScorecardOptions.MinGroup, as before
-	// privacy rules existed.
+	// Privacy holds the rules the program's reports apply
+	// ([Program.Scorecard], [Program.PulseReport]) when their options set
+	// none; nil means [DefaultPrivacy], under which no hidden group can be
+	// worked out from the shown ones. A scorecard whose options set
+	// MinGroup, Privacy or Disclosure applies those instead.
 	Privacy *Privacy
 }
 
@@ -64,7 +64,8 @@ func New(store Store, opts *Options) (*Program, error) {
 	if store == nil {
 		return nil, invalid("store", "required: pass memstore.New() for an in-memory program")
 	}
-	p := &Program{store: store, now: time.Now, newID: uuid.New}
+	def := DefaultPrivacy()
+	p := &Program{store: store, now: time.Now, newID: uuid.New, priv: &def}
 	if opts != nil {
 		p.pseud = opts.Pseudonymizer
 		if opts.Privacy != nil {
@@ -95,8 +96,8 @@ func (p *Program) Pseudonym(identity string) string {
 	return p.pseud.Pseudonym(identity)
 }
 
-// Privacy returns the privacy rules of the program, or nil when it has
-// none (Options.Privacy unset).
+// Privacy returns the privacy rules of the program: Options.Privacy, or
+// [DefaultPrivacy] when it was not set.
 func (p *Program) Privacy() *Privacy {
 	if p.priv == nil {
 		return nil

@@ -286,7 +286,8 @@ func TestProgramPulseReport(t *testing.T) {
 	for _, r := range d.Responses {
 		require.NoError(t, part.Add(r))
 	}
-	want, err := cx.NewPulseReport(h, d.Waves, part, cx.PulseOptions{})
+	pr := p.Privacy()
+	want, err := cx.NewPulseReport(h, d.Waves, part, cx.PulseOptions{Privacy: pr})
 	require.NoError(t, err)
 	assert.Equal(t, want.Waves, got.Waves)
 	require.Len(t, got.Rows, len(want.Rows))

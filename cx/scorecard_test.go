@@ -122,7 +122,10 @@ type changeRef struct {
 
 func TestScorecardMatchesR(t *testing.T) {
 	p := scProgram(t)
-	sc, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1"})
+	// MinGroup: the bare threshold the references were computed under
+	// (the program's default rules would also hide a sibling of the small
+	// team; see TestProgramScorecardDefaultPrivacy).
+	sc, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", MinGroup: 5})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"agility", "empowerment"}, sc.Behaviors)
 	assert.Equal(t, 5, sc.MinGroup)
@@ -218,7 +221,7 @@ func TestScorecardMatchesR(t *testing.T) {
 	assert.Equal(t, []string{"e1", "e2"}, sc.Reliability[1].Items)
 	scNear(t, 0.70317273795534652, sc.Reliability[1].Alpha.Raw, "alpha empowerment")
 
-	listwise, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", Listwise: true})
+	listwise, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", Listwise: true, MinGroup: 5})
 	require.NoError(t, err)
 	for i, want := range []struct {
 		alpha, lo, hi float64
@@ -255,7 +258,7 @@ func TestScorecardFromTalliesEqualsProgramScorecard(t *testing.T) {
 	got, err := cx.NewScorecard(h, scSurvey(), tl, cx.ScorecardOptions{Wave: "w2", Baseline: "w1",
 		Invited: map[string]int{"team_a": 12, "team_b": 4, "team_c": 10}})
 	require.NoError(t, err)
-	want, err := scProgram(t).Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1"})
+	want, err := scProgram(t).Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", MinGroup: 5})
 	require.NoError(t, err)
 	assert.True(t, sameScorecard(want, got))
 }
@@ -640,5 +643,34 @@ func TestScorecardSuppressedOrganizationHasNoReliability(t *testing.T) {
 	for _, r := range sc.Reliability {
 		assert.Zero(t, r.Alpha.N, "%s: the respondents of a suppressed organization are not counted", r.Behavior)
 		assert.True(t, math.IsNaN(r.Alpha.Raw), "%s: nor is their alpha shown", r.Behavior)
+	}
+}
+
+// TestProgramScorecardDefaultPrivacy: without rules of its own a program
+// applies DefaultPrivacy, so the scorecard equals the one planned with
+// those rules, and hides more than the bare threshold does.
+func TestProgramScorecardDefaultPrivacy(t *testing.T) {
+	p := scProgram(t)
+	got, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1"})
+	require.NoError(t, err)
+	require.NotNil(t, got.Privacy, "the scorecard names the rules applied")
+	assert.Equal(t, cx.DefaultPrivacy(), *got.Privacy)
+	bare, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", MinGroup: 5})
+	require.NoError(t, err)
+	hidden := func(sc *cx.Scorecard) (n int) {
+		for _, u := range sc.Units {
+			if u.Suppressed {
+				n++
+			}
+		}
+		return n
+	}
+	assert.Greater(t, hidden(got), hidden(bare), "complementary suppression hides a sibling of the small team")
+	pr := cx.DefaultPrivacy()
+	planned, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", Privacy: &pr})
+	require.NoError(t, err)
+	assert.Equal(t, scUnitIDs(planned), scUnitIDs(got))
+	for i := range got.Units {
+		assert.Equal(t, planned.Units[i].Suppressed, got.Units[i].Suppressed, got.Units[i].Unit)
 	}
 }
