@@ -40,8 +40,12 @@
 //   - metrics: the numbers: favorability, NPS, intervals, reliability,
 //     tests of change, multiple-comparison control, control charts, driver
 //     analysis; they agree with R.
-//   - cx: the program: units, observations, tallies, scorecards; the
-//     composed store interface and its error categories.
+//   - cx: the program: units, observations, tallies, scorecards, privacy
+//     rules and pseudonyms, baselines, trends, impact, wins, pitfalls,
+//     pulse programs; the composed store interface and its error
+//     categories.
+//   - cx/report: Markdown, HTML with inline SVG charts, JSON and tidy CSV.
+//   - cx/simulate: seeded simulation of pulse programs.
 //   - cx/memstore: the in-memory store, the default.
 //   - cx/sqlstore: SQLite and PostgreSQL storage with tallies computed in
 //     the database.
