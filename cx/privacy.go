@@ -422,7 +422,11 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //   - Unanimity: when every respondent of a shown group answered an item
 //     the same way, every part of it, hidden or not, is known to have
 //     answered that way. No suppression pattern can prevent this short of
-//     hiding the group itself.
+//     hiding the group itself. Likewise, the plan works on respondent
+//     counts and does not see answers: when the hidden respondents that a
+//     shown total leaves over all answered alike (none or all favorable),
+//     a reader learns that each of them did, even though how many they
+//     are stays unknown.
 //   - Figures computed outside the plan's relations (pooled waves, custom
 //     groupings, segments of two attributes crossed with each other) are
 //     not covered: plan them as their own cells or do not show them. The
