@@ -383,7 +383,8 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //   - no protected group is determined: not by subtraction through a
 //     chain of relations, not by any linear combination of them (the
 //     relations are reduced to row echelon form), not by the bounds the
-//     reasons reveal, propagated through the relations;
+//     reasons reveal, propagated through the relations and through the
+//     linear combinations of them;
 //   - in every relation whose total is known, the unknown terms together
 //     hold 0 or at least min respondents (so the difference a reader can
 //     compute is never a small group);
@@ -871,17 +872,25 @@ func (pl *planner) linear(lo, hi []int64) []bool {
 	const eps = 1e-9
 	pinned := make([]bool, len(pl.nodes))
 	unknown := func(i int) bool { return lo[i] != hi[i] }
+	// A row is Σ c_j x_j = k over the unknown counts x_j; the known counts
+	// go into k (konst[row]).
 	var basis []map[int]float64 // reduced rows
-	pivotRow := map[int]int{}   // pivot column → basis row
-	holders := map[int][]int{}  // column → basis rows that may hold it
+	var konst []float64
+	pivotRow := map[int]int{}  // pivot column → basis row
+	holders := map[int][]int{} // column → basis rows that may hold it
 	for _, r := range pl.rels {
 		row := map[int]float64{}
+		var k float64
 		if unknown(r.total) {
 			row[r.total]++
+		} else {
+			k -= float64(lo[r.total])
 		}
 		for _, x := range r.parts {
 			if unknown(x) {
 				row[x]--
+			} else {
+				k += float64(lo[x])
 			}
 		}
 		// Reduce by the basis.
@@ -899,6 +908,7 @@ func (pl *planner) linear(lo, hi []int64) []bool {
 						delete(row, j)
 					}
 				}
+				k -= f * konst[bi]
 				changed = true
 				break
 			}
@@ -912,6 +922,7 @@ func (pl *planner) linear(lo, hi []int64) []bool {
 		for j := range row {
 			row[j] /= pv
 		}
+		k /= pv
 		// Eliminate the new pivot from the rows that hold it.
 		for _, bi := range holders[p] {
 			b := basis[bi]
@@ -927,9 +938,11 @@ func (pl *planner) linear(lo, hi []int64) []bool {
 					holders[j] = append(holders[j], bi)
 				}
 			}
+			konst[bi] -= f * k
 		}
 		bi := len(basis)
 		basis = append(basis, row)
+		konst = append(konst, k)
 		pivotRow[p] = bi
 		for j := range row {
 			holders[j] = append(holders[j], bi)
@@ -940,6 +953,55 @@ func (pl *planner) linear(lo, hi []int64) []bool {
 			for j := range b {
 				pinned[j] = true
 			}
+		}
+	}
+	// The bounds of the reasons, propagated through the reduced rows: a
+	// combination of relations (x + y = 4) with bounds (x, y ≤ 2) can pin
+	// counts that neither alone pins.
+	flo, fhi := make([]float64, len(lo)), make([]float64, len(hi))
+	for i := range lo {
+		flo[i], fhi[i] = float64(lo[i]), math.Inf(1)
+		if hi[i] < unbounded {
+			fhi[i] = float64(hi[i])
+		}
+	}
+	for pass, changed := 0, true; changed && pass < maxIntervalPasses; pass++ {
+		changed = false
+		for bi, b := range basis {
+			if len(b) < 2 {
+				continue
+			}
+			for j, cj := range b {
+				// cj x_j = k - Σ_{i≠j} c_i x_i
+				l, h := konst[bi], konst[bi]
+				for i, ci := range b {
+					if i == j {
+						continue
+					}
+					if ci > 0 {
+						l -= ci * fhi[i]
+						h -= ci * flo[i]
+					} else {
+						l -= ci * flo[i]
+						h -= ci * fhi[i]
+					}
+				}
+				if cj < 0 {
+					l, h = h, l
+				}
+				l, h = l/cj, h/cj
+				if nl := math.Ceil(l - 1e-6); !math.IsNaN(nl) && nl > flo[j] {
+					flo[j], changed = nl, true
+				}
+				if nh := math.Floor(h + 1e-6); !math.IsNaN(nh) && nh < fhi[j] {
+					fhi[j], changed = nh, true
+				}
+			}
+		}
+	}
+	for i := range pinned {
+		if unknown(i) && flo[i] == fhi[i] {
+			pinned[i] = true
 		}
 	}
 	return pinned

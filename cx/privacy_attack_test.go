@@ -746,6 +746,13 @@ func checkAttack(c attackCase) string {
 
 // attackRegressions are counterexamples the property once found, shrunk.
 var attackRegressions = []attackCase{
+	// Two teams' small segments: their sum follows from the shown totals
+	// by a combination of relations, and the bound of their reasons (at
+	// most 2 each) pins both.
+	{Min: 3, Keys: 1, Waves: 2, Parents: []int{0, 0, 0, 0}, Atoms: []atom{
+		{Unit: 1, Wave: 1, Seg: []int{1}, N: 4, F: 3}, {Unit: 1, Wave: 1, Seg: []int{2}, N: 2, F: 1},
+		{Unit: 2, Wave: 1, Seg: []int{1}, N: 4, F: 3}, {Unit: 2, Wave: 1, Seg: []int{2}, N: 2, F: 1},
+		{Unit: 3, Wave: 1, Seg: []int{0}, N: 2, F: 1}, {Unit: 3, Wave: 1, Seg: []int{2}, N: 3, F: 2}}},
 	// A unit whose segments' reasons pinned it between lower bounds.
 	{Min: 3, Keys: 1, Waves: 2, Parents: []int{0, 0}, Atoms: []atom{
 		{Unit: 1, Wave: 1, Seg: []int{0}, N: 1, F: 1}, {Unit: 1, Wave: 1, Seg: []int{2}, N: 3, F: 1}}},
