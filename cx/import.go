@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -58,6 +59,46 @@ func ReadUnitsCSV(r io.Reader) ([]Unit, error) {
 		units = append(units, Unit{ID: strings.TrimSpace(rec[col["unit_id"]]),
 			Parent: strings.TrimSpace(rec[col["parent_id"]]), Name: strings.TrimSpace(rec[col["name"]])})
 	}
+}
+
+// ReadExportFolder reads the org chart and the item catalog of a survey
+// platform's export kept in folder dir: units.csv (see [ReadUnitsCSV])
+// and items.csv (see [survey.ReadItemsCSV]). It returns the hierarchy and
+// s with its items set from the catalog. The responses stay in
+// dir/responses.csv, for [TallyCSV], [TallierFromCSV] or
+// [Program.ImportCSV]. Errors name the file.
+func ReadExportFolder(dir string, s survey.Survey) (*Hierarchy, survey.Survey, error) {
+	read := func(name string, fn func(io.Reader) error) error {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := fn(f); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	}
+	var h *Hierarchy
+	err := read("units.csv", func(r io.Reader) error {
+		units, err := ReadUnitsCSV(r)
+		if err == nil {
+			h, err = NewHierarchy(units)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, s, err
+	}
+	err = read("items.csv", func(r io.Reader) error {
+		items, err := survey.ReadItemsCSV(r)
+		s.Items = items
+		return err
+	})
+	if err != nil {
+		return nil, s, err
+	}
+	return h, s, nil
 }
 
 // TallyCSV tallies the responses of a wide CSV export of survey s straight

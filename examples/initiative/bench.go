@@ -30,30 +30,12 @@ var benchLifted = []string{culture.CustomerFocus, culture.Empowerment}
 // estimates its impact on every behavior with per-team and placebo
 // effects, and prints recall and false positives.
 func runBench(ctx context.Context, w io.Writer, dir string, minGroup, workers int) error {
-	open := func(name string) (*os.File, error) { return os.Open(filepath.Join(dir, name)) }
-	f, err := open("units.csv")
+	h, s, err := cx.ReadExportFolder(dir, survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1})
 	if err != nil {
 		return err
 	}
-	units, err := cx.ReadUnitsCSV(f)
-	f.Close()
+	f, err := os.Open(filepath.Join(dir, "responses.csv"))
 	if err != nil {
-		return fmt.Errorf("units.csv: %w", err)
-	}
-	h, err := cx.NewHierarchy(units)
-	if err != nil {
-		return fmt.Errorf("units.csv: %w", err)
-	}
-	if f, err = open("items.csv"); err != nil {
-		return err
-	}
-	items, err := survey.ReadItemsCSV(f)
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("items.csv: %w", err)
-	}
-	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: items}
-	if f, err = open("responses.csv"); err != nil {
 		return err
 	}
 	t, err := cx.TallyCSV(ctx, f, s, nil, workers)

@@ -187,30 +187,12 @@ var benchStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
 // loadBench reads a benchmark data folder.
 func loadBench(ctx context.Context, dir string, workers int) (*program, error) {
-	open := func(name string) (*os.File, error) { return os.Open(filepath.Join(dir, name)) }
-	f, err := open("units.csv")
+	h, s, err := cx.ReadExportFolder(dir, survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1})
 	if err != nil {
 		return nil, err
 	}
-	units, err := cx.ReadUnitsCSV(f)
-	f.Close()
+	f, err := os.Open(filepath.Join(dir, "responses.csv"))
 	if err != nil {
-		return nil, fmt.Errorf("units.csv: %w", err)
-	}
-	h, err := cx.NewHierarchy(units)
-	if err != nil {
-		return nil, fmt.Errorf("units.csv: %w", err)
-	}
-	if f, err = open("items.csv"); err != nil {
-		return nil, err
-	}
-	items, err := survey.ReadItemsCSV(f)
-	f.Close()
-	if err != nil {
-		return nil, fmt.Errorf("items.csv: %w", err)
-	}
-	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: items}
-	if f, err = open("responses.csv"); err != nil {
 		return nil, err
 	}
 	t, err := cx.TallyCSV(ctx, f, s, nil, workers)

@@ -124,30 +124,12 @@ type data struct {
 }
 
 func load(ctx context.Context, cfg config) (*data, error) {
-	open := func(name string) (*os.File, error) { return os.Open(filepath.Join(cfg.data, name)) }
-	f, err := open("units.csv")
+	h, s, err := cx.ReadExportFolder(cfg.data, survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1})
 	if err != nil {
 		return nil, err
 	}
-	units, err := cx.ReadUnitsCSV(f)
-	f.Close()
+	f, err := os.Open(filepath.Join(cfg.data, "responses.csv"))
 	if err != nil {
-		return nil, fmt.Errorf("units.csv: %w", err)
-	}
-	h, err := cx.NewHierarchy(units)
-	if err != nil {
-		return nil, fmt.Errorf("units.csv: %w", err)
-	}
-	if f, err = open("items.csv"); err != nil {
-		return nil, err
-	}
-	items, err := survey.ReadItemsCSV(f)
-	f.Close()
-	if err != nil {
-		return nil, fmt.Errorf("items.csv: %w", err)
-	}
-	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: items}
-	if f, err = open("responses.csv"); err != nil {
 		return nil, err
 	}
 	defer f.Close()
