@@ -213,30 +213,13 @@ func (p *Program) ImportCSV(ctx context.Context, surveyID string, r io.Reader, o
 		return ImportResult{}, importError(err)
 	}
 	cols := csvColumns(cr.Header(), o, im.s)
-	for {
-		if im.res.Rows&1023 == 1023 && ctx.Err() != nil {
-			return im.res, ctx.Err()
-		}
+	return im.run(ctx, cols, func() (int, survey.Response, bool, error) {
 		row, err := cr.ReadRow()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		im.res.Rows++
-		if pe, ok := errors.AsType[*survey.ParseError](err); ok {
-			im.res.Skipped++
-			im.bad(pe)
-			continue
-		}
 		if err != nil {
-			return im.res, err
+			return 0, survey.Response{}, false, err
 		}
-		resp := row.Response(im.s)
-		im.pseudonymize(&resp, row.ID == uuid.Nil)
-		if err := im.add(row.Line, resp, cols); err != nil {
-			return im.res, err
-		}
-	}
-	return im.finish(ctx)
+		return row.Line, row.Response(im.s), row.ID == uuid.Nil, nil
+	})
 }
 
 // ImportJSONL reads responses to survey surveyID as JSON Lines (one
@@ -253,11 +236,21 @@ func (p *Program) ImportJSONL(ctx context.Context, surveyID string, r io.Reader,
 	defer im.close()
 	im.skip = opts != nil && opts.SkipBadRows
 	jr := survey.NewJSONLReader(r, &survey.JSONLOptions{Survey: &im.s, SkipBadRows: true})
+	return im.run(ctx, nil, func() (int, survey.Response, bool, error) {
+		resp, err := jr.Read()
+		return jr.Line(), resp, resp.ID == uuid.Nil, err
+	})
+}
+
+// run reads every response next returns (its line, the response, whether
+// its ID is to be derived, or io.EOF at the end), keeps the good ones,
+// reports the bad ones, and stores the kept ones when the input allows.
+func (im *importer) run(ctx context.Context, cols map[string]column, next func() (int, survey.Response, bool, error)) (ImportResult, error) {
 	for {
 		if im.res.Rows&1023 == 1023 && ctx.Err() != nil {
 			return im.res, ctx.Err()
 		}
-		resp, err := jr.Read()
+		line, resp, derive, err := next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -270,8 +263,8 @@ func (p *Program) ImportJSONL(ctx context.Context, surveyID string, r io.Reader,
 		if err != nil {
 			return im.res, err
 		}
-		im.pseudonymize(&resp, resp.ID == uuid.Nil)
-		if err := im.add(jr.Line(), resp, nil); err != nil {
+		im.pseudonymize(&resp, derive)
+		if err := im.add(line, resp, cols); err != nil {
 			return im.res, err
 		}
 	}
