@@ -67,6 +67,20 @@ type Privacy struct {
 	WaveDifference bool `json:"wave_difference,omitempty"`
 }
 
+// rulesOf returns the privacy rules that options name, directly or through
+// their disclosure plan, with defaults applied; nil when they name none.
+func rulesOf(p *Privacy, d *Disclosure) *Privacy {
+	if p == nil && d == nil {
+		return nil
+	}
+	if p == nil {
+		pr := d.Privacy()
+		p = &pr
+	}
+	pr := p.WithDefaults()
+	return &pr
+}
+
 // DefaultPrivacy returns the recommended rules: scores from 5 respondents,
 // comments from 10, complementary and overlapping-segment suppression on.
 func DefaultPrivacy() Privacy { return Privacy{}.WithDefaults() }

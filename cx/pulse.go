@@ -160,18 +160,13 @@ type PulseOptions struct {
 }
 
 func (o PulseOptions) withDefaults() PulseOptions {
-	if o.Disclosure != nil && o.Privacy == nil {
-		pr := o.Disclosure.Privacy()
-		o.Privacy = &pr
-	}
+	o.Privacy = rulesOf(o.Privacy, o.Disclosure)
 	if o.Privacy != nil {
-		pr := o.Privacy.WithDefaults()
-		o.Privacy = &pr
 		if o.MinGroup == 0 {
-			o.MinGroup = pr.MinScores
+			o.MinGroup = o.Privacy.MinScores
 		}
 		if o.MinComments == 0 {
-			o.MinComments = pr.MinComments
+			o.MinComments = o.Privacy.MinComments
 		}
 	}
 	if o.MinGroup == 0 {

@@ -70,19 +70,12 @@ type ScorecardOptions struct {
 }
 
 func (o ScorecardOptions) withDefaults() ScorecardOptions {
-	if o.Disclosure != nil && o.Privacy == nil {
-		pr := o.Disclosure.Privacy()
-		o.Privacy = &pr
-	}
-	if o.Privacy != nil {
-		pr := o.Privacy.WithDefaults()
-		o.Privacy = &pr
-		if o.MinGroup == 0 {
-			o.MinGroup = pr.MinScores
-		}
+	o.Privacy = rulesOf(o.Privacy, o.Disclosure)
+	if o.Privacy != nil && o.MinGroup == 0 {
+		o.MinGroup = o.Privacy.MinScores
 	}
 	if o.MinGroup == 0 {
-		o.MinGroup = 5
+		o.MinGroup = DefaultMinScores
 	}
 	if o.Level == 0 {
 		o.Level = 0.95
