@@ -519,3 +519,21 @@ func (p *Program) RecordObservations(ctx context.Context, obs []Observation) (in
 	}
 	return p.store.CreateObservations(ctx, batch)
 }
+
+// surveyScope returns a stored survey, the org hierarchy and the survey's
+// waves, for the reports that read a whole survey from the store.
+func (p *Program) surveyScope(ctx context.Context, surveyID string) (survey.Survey, *Hierarchy, []survey.Wave, error) {
+	s, err := p.store.GetSurvey(ctx, surveyID)
+	if err != nil {
+		return survey.Survey{}, nil, nil, err
+	}
+	h, err := p.Hierarchy(ctx)
+	if err != nil {
+		return survey.Survey{}, nil, nil, err
+	}
+	waves, err := p.store.ListWaves(ctx, survey.WaveFilter{Survey: surveyID})
+	if err != nil {
+		return survey.Survey{}, nil, nil, err
+	}
+	return s, h, waves, nil
+}

@@ -627,9 +627,6 @@ func suppress(h *Hierarchy, n func(string) int64, min int64, pre map[string]stri
 	}
 }
 
-// pulsePage is the number of responses read from the store at a time.
-const pulsePage = 10000
-
 // PulseReport computes the participation report of the survey with the
 // given ID from the store: its waves in time order (with their invited
 // counts) and all its responses, read a page at a time. asked gives the
@@ -642,15 +639,7 @@ func (p *Program) PulseReport(ctx context.Context, surveyID string, asked map[st
 	if opts.Privacy == nil && opts.Disclosure == nil && opts.MinGroup == 0 {
 		opts.Privacy = p.Privacy()
 	}
-	s, err := p.store.GetSurvey(ctx, surveyID)
-	if err != nil {
-		return nil, err
-	}
-	h, err := p.Hierarchy(ctx)
-	if err != nil {
-		return nil, err
-	}
-	waves, err := p.store.ListWaves(ctx, survey.WaveFilter{Survey: surveyID})
+	s, h, waves, err := p.surveyScope(ctx, surveyID)
 	if err != nil {
 		return nil, err
 	}
@@ -658,19 +647,8 @@ func (p *Program) PulseReport(ctx context.Context, surveyID string, asked map[st
 	if err != nil {
 		return nil, err
 	}
-	for off := 0; ; off += pulsePage {
-		rs, err := p.store.ListResponses(ctx, survey.ResponseFilter{Survey: surveyID, Limit: pulsePage, Offset: off})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			if err := part.Add(r); err != nil {
-				return nil, err
-			}
-		}
-		if len(rs) < pulsePage {
-			break
-		}
+	if err := eachResponse(ctx, p.store, survey.ResponseFilter{Survey: surveyID}, part.Add); err != nil {
+		return nil, err
 	}
 	return NewPulseReport(h, waves, part, opts)
 }

@@ -722,22 +722,33 @@ func tallyListed(ctx context.Context, store Store, f TallyFilter) (*Tallies, err
 	if len(waves) == 0 {
 		waves = []string{""}
 	}
-	const pageSize = 10000
 	for _, w := range waves {
-		for off := 0; ; off += pageSize {
-			rs, err := store.ListResponses(ctx, survey.ResponseFilter{Survey: f.Survey, Wave: w, Limit: pageSize, Offset: off})
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range rs {
-				if err := t.Add(r); err != nil {
-					return nil, err
-				}
-			}
-			if len(rs) < pageSize {
-				break
-			}
+		if err := eachResponse(ctx, store, survey.ResponseFilter{Survey: f.Survey, Wave: w}, t.Add); err != nil {
+			return nil, err
 		}
 	}
 	return t.Tallies(), nil
+}
+
+// listPage is the number of responses read from a store at a time.
+const listPage = 10000
+
+// eachResponse calls fn for every stored response that f selects, read
+// from the store in pages of listPage (f's Limit and Offset are set here).
+func eachResponse(ctx context.Context, store Store, f survey.ResponseFilter, fn func(survey.Response) error) error {
+	f.Limit = listPage
+	for f.Offset = 0; ; f.Offset += listPage {
+		rs, err := store.ListResponses(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(rs) < listPage {
+			return nil
+		}
+	}
 }

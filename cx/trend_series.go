@@ -595,15 +595,7 @@ func (p *Panel) pooledSeries(units []string, m measureSpec) []Point {
 // database when the store offers [TallyStore]) and every observation. Set
 // its privacy fields before use. An unknown survey is [ErrNotFound].
 func (p *Program) Panel(ctx context.Context, surveyID string) (*Panel, error) {
-	s, err := p.store.GetSurvey(ctx, surveyID)
-	if err != nil {
-		return nil, err
-	}
-	h, err := p.Hierarchy(ctx)
-	if err != nil {
-		return nil, err
-	}
-	waves, err := p.store.ListWaves(ctx, survey.WaveFilter{Survey: surveyID})
+	s, h, waves, err := p.surveyScope(ctx, surveyID)
 	if err != nil {
 		return nil, err
 	}
