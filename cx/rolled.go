@@ -162,40 +162,48 @@ func (r *rolled) tally(unit, wave string, it survey.Item) metrics.Tally {
 // sameScale false when the items use different scales. The pooled tally
 // is valid until the next call.
 func (r *rolledReader) pooled(unit, wave string, items []survey.Item) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
-	sameScale = true
 	b := r.blocks[Group{unit, wave}]
 	if b == nil {
 		return fav, all, true
 	}
-	for _, it := range items {
+	return poolItems(items, func(it survey.Item) metrics.Tally {
 		off, ok := r.offset[it.ID]
 		if !ok {
-			continue
+			return metrics.Tally{}
 		}
-		lo, hi := it.Scale.Min, it.Scale.Max
-		counts := b.counts[off : off+it.Scale.Points()]
-		var n int64
-		for _, c := range counts {
-			n += c
-		}
+		return metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: b.counts[off : off+it.Scale.Points()]}
+	}, r.scratchCounts)
+}
+
+// poolItems pools the answers of items, as tallyOf gives them (as
+// answered, on the tally's own scale): the favorable answers after
+// reverse keying, and the keyed answers as one tally whose counts come
+// from counts(n); sameScale is false when the items' tallies use
+// different scales, and the pooled tally then holds the first scale's.
+func poolItems(items []survey.Item, tallyOf func(survey.Item) metrics.Tally, counts func(n int) []int64) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
+	sameScale = true
+	for _, it := range items {
+		c := tallyOf(it)
+		n := c.N()
 		if n == 0 {
 			continue
 		}
+		lo, hi := c.Min, c.Max
 		if all.Counts == nil {
-			all = metrics.Tally{Min: lo, Max: hi, Counts: r.scratchCounts(len(counts))}
+			all = metrics.Tally{Min: lo, Max: hi, Counts: counts(len(c.Counts))}
 		} else if all.Min != lo || all.Max != hi {
 			sameScale = false
 		}
-		for j, c := range counts {
+		for j, k := range c.Counts {
 			v := lo + j
 			if it.Reverse {
 				v = lo + hi - v
 			}
 			if v >= it.Scale.FavorableMin && v <= it.Scale.FavorableMax {
-				fav.Successes += c
+				fav.Successes += k
 			}
 			if sameScale {
-				all.Counts[v-lo] += c
+				all.Counts[v-lo] += k
 			}
 		}
 		fav.N += n
@@ -295,21 +303,7 @@ func (t *Tallier) Respondents() map[Group]int64 {
 // merged into one tally, or sameScale false when the items use different
 // scales.
 func pooled(t *Tallies, unit, wave string, items []survey.Item) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
-	sameScale = true
-	for _, it := range items {
-		c, ok := t.Answers[Cell{unit, wave, it.ID}]
-		if !ok || c.N() == 0 {
-			continue
-		}
-		if it.Reverse {
-			c = c.Reversed()
-		}
-		f := c.Share(it.Scale.FavorableMin, it.Scale.FavorableMax)
-		fav.Successes += f.Successes
-		fav.N += f.N
-		if err := all.Merge(c); err != nil {
-			sameScale = false
-		}
-	}
-	return fav, all, sameScale
+	return poolItems(items, func(it survey.Item) metrics.Tally {
+		return t.Answers[Cell{unit, wave, it.ID}]
+	}, func(n int) []int64 { return make([]int64, n) })
 }
