@@ -204,12 +204,19 @@ type HiddenCell struct {
 
 // Segments counts respondents by demographic segment (the attributes of
 // survey.Response.Segments) per unit and wave, and the respondents shared
-// by every two segments of different attributes, for [Privacy.Plan]. Like
-// [Tallies], counts are per unit as recorded and are rolled up the
-// hierarchy by the plan. A Segments is not safe for concurrent mutation.
+// by every two segments of different attributes, for [Privacy.Plan];
+// counted with [Segments.AddResponse], it also counts their answers, so
+// that the plan can protect the favorable counts of segments as it does
+// those of units. Like [Tallies], counts are per unit as recorded and are
+// rolled up the hierarchy by the plan. A Segments is not safe for
+// concurrent mutation.
 type Segments struct {
-	counts map[CellRef]int64
-	pairs  map[segPair]int64
+	counts      map[CellRef]int64
+	pairs       map[segPair]int64
+	answers     map[segAnswer]int64
+	pairAnswers map[pairAnswer]int64
+	// noAnswers is set once a respondent is counted without answers.
+	noAnswers bool
 }
 
 type segPair struct {
@@ -221,12 +228,21 @@ type segKV struct{ Key, Value string }
 
 // NewSegments returns empty segment counts.
 func NewSegments() *Segments {
-	return &Segments{counts: map[CellRef]int64{}, pairs: map[segPair]int64{}}
+	return &Segments{counts: map[CellRef]int64{}, pairs: map[segPair]int64{},
+		answers: map[segAnswer]int64{}, pairAnswers: map[pairAnswer]int64{}}
 }
 
-// Add counts one respondent of unit in wave with the given attributes.
-// Attributes with an empty key or value are not segments and are ignored.
+// Add counts one respondent of unit in wave with the given attributes,
+// without answers: a plan then protects the segments' favorable counts
+// through their respondent counts only (see [Privacy.Plan]); prefer
+// [Segments.AddResponse]. Attributes with an empty key or value are not
+// segments and are ignored.
 func (s *Segments) Add(unit, wave string, attrs map[string]string) {
+	s.noAnswers = true
+	s.add(unit, wave, attrs, nil)
+}
+
+func (s *Segments) add(unit, wave string, attrs map[string]string, answers map[string]int) {
 	keys := make([]string, 0, len(attrs))
 	for k, v := range attrs {
 		if k != "" && v != "" {
@@ -235,15 +251,23 @@ func (s *Segments) Add(unit, wave string, attrs map[string]string) {
 	}
 	slices.Sort(keys)
 	for i, k := range keys {
-		s.counts[CellRef{unit, wave, k, attrs[k]}]++
+		c := CellRef{unit, wave, k, attrs[k]}
+		s.counts[c]++
+		for item, v := range answers {
+			s.answers[segAnswer{c, item, v}]++
+		}
 		for _, k2 := range keys[i+1:] {
-			s.pairs[segPair{unit, wave, segKV{k, attrs[k]}, segKV{k2, attrs[k2]}}]++
+			p := segPair{unit, wave, segKV{k, attrs[k]}, segKV{k2, attrs[k2]}}
+			s.pairs[p]++
+			for item, v := range answers {
+				s.pairAnswers[pairAnswer{p, item, v}]++
+			}
 		}
 	}
 }
 
-// AddResponse counts the respondent of r.
-func (s *Segments) AddResponse(r survey.Response) { s.Add(r.Unit, r.Wave, r.Segments) }
+// AddResponse counts the respondent of r and their answers.
+func (s *Segments) AddResponse(r survey.Response) { s.add(r.Unit, r.Wave, r.Segments, r.Answers) }
 
 // Merge adds the counts of o into s.
 func (s *Segments) Merge(o *Segments) {
@@ -253,6 +277,13 @@ func (s *Segments) Merge(o *Segments) {
 	for k, v := range o.pairs {
 		s.pairs[k] += v
 	}
+	for k, v := range o.answers {
+		s.answers[k] += v
+	}
+	for k, v := range o.pairAnswers {
+		s.pairAnswers[k] += v
+	}
+	s.noAnswers = s.noAnswers || o.noAnswers
 }
 
 // Respondents returns the number of respondents recorded in unit (not
@@ -465,11 +496,27 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //     may attribute the change to the people who joined or left.
 //   - With ThresholdOnly set, none of the above beyond the minimum holds.
 func (p Privacy) Plan(h *Hierarchy, t *Tallies, waves []string, segs *Segments) (*Disclosure, error) {
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
 	if t == nil {
 		return nil, invalid("tallies", "required")
+	}
+	return p.planTallies(h, t, waves, segs, conventionSpace(t, waves))
+}
+
+// PlanSurvey is [Privacy.Plan] for tallies of survey s: it protects the
+// favorable answers of each item as s defines them (the item's favorable
+// range, reverse keyed for a reversed item), where Plan protects the
+// answers above and below each scale's midpoint and, on 0-10 scales, the
+// promoters. Use it when s has scales with other favorable ranges.
+func (p Privacy) PlanSurvey(s survey.Survey, h *Hierarchy, t *Tallies, waves []string, segs *Segments) (*Disclosure, error) {
+	if t == nil {
+		return nil, invalid("tallies", "required")
+	}
+	return p.planTallies(h, t, waves, segs, surveySpace(s))
+}
+
+func (p Privacy) planTallies(h *Hierarchy, t *Tallies, waves []string, segs *Segments, space *answerSpace) (*Disclosure, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
 	keep := map[string]bool{}
 	for _, w := range waves {
@@ -487,7 +534,31 @@ func (p Privacy) Plan(h *Hierarchy, t *Tallies, waves []string, segs *Segments) 
 			resp[Group{u, g.Wave}] += n
 		}
 	}
-	return p.WithDefaults().plan(h, func(unit, wave string) int64 { return resp[Group{unit, wave}] }, t.Respondents, waves, segs)
+	vecs := map[Group][]int64{}
+	for c, v := range t.Answers {
+		if !keep[c.Wave] || len(space.byItem[c.Item]) == 0 {
+			continue
+		}
+		if !h.Has(c.Unit) {
+			return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", c.Unit, ErrNotFound)
+		}
+		for _, u := range withAncestors(h, c.Unit) {
+			g := Group{u, c.Wave}
+			vec := vecs[g]
+			if vec == nil {
+				vec = make([]int64, space.width())
+				vecs[g] = vec
+			}
+			space.addTally(vec, c.Item, v)
+		}
+	}
+	answers := func(unit, wave string) []int64 {
+		if v := vecs[Group{unit, wave}]; v != nil {
+			return v
+		}
+		return make([]int64, space.width())
+	}
+	return p.WithDefaults().plan(h, func(unit, wave string) int64 { return resp[Group{unit, wave}] }, answers, space, t.Respondents, waves, segs)
 }
 
 // HiddenFunc returns Hidden as a predicate, for options that take one
@@ -496,10 +567,12 @@ func (d *Disclosure) HiddenFunc() func(unit, wave string) bool {
 	return func(unit, wave string) bool { _, hidden := d.Hidden(unit, wave); return hidden }
 }
 
-// plan builds a disclosure from rolled-up respondent counts, without
+// plan builds a disclosure from rolled-up respondent counts and answer
+// vectors over space (answers may be nil: no answers known), without
 // validating p. direct holds the respondents per unit as tallied, against
 // which segment counts are checked.
-func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, direct map[Group]int64, waves []string, segs *Segments) (*Disclosure, error) {
+func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, answers func(unit, wave string) []int64, space *answerSpace,
+	direct map[Group]int64, waves []string, segs *Segments) (*Disclosure, error) {
 	var ps problems
 	seen := map[string]bool{}
 	for i, w := range waves {
@@ -515,12 +588,18 @@ func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, direct m
 		return nil, err
 	}
 	var segRolled *Segments
+	var segVecs map[CellRef][]int64
+	var pairVecs map[segPair][]int64
 	if segs != nil {
 		var err error
 		if segRolled, err = segs.rollUp(h, seen, direct); err != nil {
 			return nil, err
 		}
+		if answers != nil {
+			segVecs, pairVecs = segRolled.vectors(space)
+		}
 	}
+	av := answerVecs{unit: answers, seg: segVecs, pair: pairVecs, space: space}
 	d := &Disclosure{privacy: p, waves: seen, order: slices.Clone(waves), hidden: map[CellRef]HiddenCell{},
 		comments: map[CellRef]HiddenCell{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{}}
 	type shown struct {
@@ -529,7 +608,7 @@ func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, direct m
 	}
 	last := map[string]shown{}
 	for _, w := range waves {
-		pl := newPlanner(h, resp, segRolled, w, int64(p.MinScores))
+		pl := newPlanner(h, resp, av, segRolled, w, int64(p.MinScores))
 		pl.primary()
 		if !p.ThresholdOnly {
 			if p.WaveDifference {
@@ -547,6 +626,9 @@ func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, direct m
 			}
 			pl.overlaps(segRolled)
 			pl.complete()
+			for pl.audit() {
+				pl.complete()
+			}
 		}
 		for _, nd := range pl.nodes {
 			if nd.virtual {
@@ -568,7 +650,7 @@ func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, direct m
 		}
 		// Comments: the same plan at the comment minimum, starting from
 		// the cells whose scores are hidden.
-		cp := newPlanner(h, resp, segRolled, w, int64(p.MinComments))
+		cp := newPlanner(h, resp, answerVecs{}, segRolled, w, int64(p.MinComments))
 		for i := range cp.nodes {
 			nd := &cp.nodes[i]
 			if nd.virtual {
@@ -641,6 +723,27 @@ func (s *Segments) rollUp(h *Hierarchy, keep map[string]bool, direct map[Group]i
 			out.pairs[segPair{u, k.Wave, k.A, k.B}] += n
 		}
 	}
+	out.noAnswers = s.noAnswers
+	for k, n := range s.answers {
+		if !keep[k.Cell.Wave] || !h.Has(k.Cell.Unit) {
+			continue
+		}
+		for _, u := range withAncestors(h, k.Cell.Unit) {
+			c := k.Cell
+			c.Unit = u
+			out.answers[segAnswer{c, k.Item, k.Value}] += n
+		}
+	}
+	for k, n := range s.pairAnswers {
+		if !keep[k.Pair.Wave] || !h.Has(k.Pair.Unit) {
+			continue
+		}
+		for _, u := range withAncestors(h, k.Pair.Unit) {
+			pr := k.Pair
+			pr.Unit = u
+			out.pairAnswers[pairAnswer{pr, k.Item, k.Value}] += n
+		}
+	}
 	return out, nil
 }
 
@@ -665,12 +768,16 @@ type planner struct {
 	// dirty marks, during a pass of complete, the relations of the cells
 	// hidden in that pass: rules touching them wait for the next pass.
 	dirty []bool
+	// space is what the nodes' answer vectors count; nil when none.
+	space *answerSpace
 }
 
 type pnode struct {
-	ref     CellRef
-	label   string // names a virtual group in reasons
-	n       int64
+	ref   CellRef
+	label string // names a virtual group in reasons
+	n     int64
+	// ans is the node's answer vector (see answerSpace), nil when unknown.
+	ans     []int64
 	virtual bool
 	hidden  bool
 	reason  Reason
@@ -681,20 +788,34 @@ type prel struct {
 	parts []int
 }
 
-func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments, wave string, min int64) *planner {
-	pl := &planner{min: min, index: map[CellRef]int{}, kids: map[int][]int{}, segsOf: map[int]map[string][]int{}}
-	add := func(ref CellRef, n int64) int {
+// answerVecs gives the answer vectors of a plan's cells: of units rolled
+// up, of segments and of segment pairs; unit nil means none are known.
+type answerVecs struct {
+	unit  func(unit, wave string) []int64
+	seg   map[CellRef][]int64
+	pair  map[segPair][]int64
+	space *answerSpace
+}
+
+func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, av answerVecs, segs *Segments, wave string, min int64) *planner {
+	pl := &planner{min: min, index: map[CellRef]int{}, kids: map[int][]int{}, segsOf: map[int]map[string][]int{}, space: av.space}
+	add := func(ref CellRef, n int64, ans []int64) int {
 		pl.index[ref] = len(pl.nodes)
-		pl.nodes = append(pl.nodes, pnode{ref: ref, n: n})
+		pl.nodes = append(pl.nodes, pnode{ref: ref, n: n, ans: ans})
 		return len(pl.nodes) - 1
 	}
-	virtual := func(label string, ref CellRef, n int64) int {
-		pl.nodes = append(pl.nodes, pnode{ref: ref, label: label, n: n, virtual: true, hidden: n > 0 && n < min})
+	virtual := func(label string, ref CellRef, n int64, ans []int64) int {
+		pl.nodes = append(pl.nodes, pnode{ref: ref, label: label, n: n, ans: ans, virtual: true, hidden: n > 0 && n < min})
 		return len(pl.nodes) - 1
 	}
+	ansOf := func(i int) []int64 { return pl.nodes[i].ans }
 	ids := h.IDs()
 	for _, u := range ids {
-		add(CellRef{Unit: u, Wave: wave}, resp(u, wave))
+		var ans []int64
+		if av.unit != nil {
+			ans = av.unit(u, wave)
+		}
+		add(CellRef{Unit: u, Wave: wave}, resp(u, wave), ans)
 	}
 	// values per key, over the whole wave, sorted
 	values := map[string][]string{}
@@ -719,7 +840,7 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 						if pl.segsOf[ui] == nil {
 							pl.segsOf[ui] = map[string][]int{}
 						}
-						pl.segsOf[ui][k] = append(pl.segsOf[ui][k], add(CellRef{u, wave, k, v}, n))
+						pl.segsOf[ui][k] = append(pl.segsOf[ui][k], add(CellRef{u, wave, k, v}, n, av.seg[CellRef{u, wave, k, v}]))
 					}
 				}
 			}
@@ -735,13 +856,15 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 		}
 		r := prel{total: total}
 		n := pl.nodes[total].n
+		var sub [][]int64
 		for _, c := range h.Children(u) {
 			i := pl.index[CellRef{Unit: c, Wave: wave}]
 			r.parts = append(r.parts, i)
 			pl.kids[total] = append(pl.kids[total], i)
 			n -= pl.nodes[i].n
+			sub = append(sub, ansOf(i))
 		}
-		own[u] = virtual("the direct respondents of "+u+"@"+wave, CellRef{Unit: u, Wave: wave}, n)
+		own[u] = virtual("the direct respondents of "+u+"@"+wave, CellRef{Unit: u, Wave: wave}, n, subVec(ansOf(total), sub...))
 		r.parts = append(r.parts, own[u])
 		pl.rels = append(pl.rels, r)
 	}
@@ -757,13 +880,15 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 			total := pl.index[CellRef{Unit: u, Wave: wave}]
 			r := prel{total: total}
 			rest := pl.nodes[total].n
+			var sub [][]int64
 			for _, v := range values[k] {
 				if i, ok := pl.index[CellRef{u, wave, k, v}]; ok {
 					r.parts = append(r.parts, i)
 					rest -= pl.nodes[i].n
+					sub = append(sub, ansOf(i))
 				}
 			}
-			unset[u] = virtual("the respondents of "+u+"@"+wave+" without "+k, CellRef{Unit: u, Wave: wave, Key: k}, rest)
+			unset[u] = virtual("the respondents of "+u+"@"+wave+" without "+k, CellRef{Unit: u, Wave: wave, Key: k}, rest, subVec(ansOf(total), sub...))
 			r.parts = append(r.parts, unset[u])
 			pl.rels = append(pl.rels, r)
 		}
@@ -781,14 +906,16 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 				}
 				r := prel{total: total}
 				n := pl.nodes[total].n
+				var sub [][]int64
 				for _, c := range h.Children(u) {
 					if i, ok := pl.index[CellRef{c, wave, k, v}]; ok {
 						r.parts = append(r.parts, i)
 						pl.kids[total] = append(pl.kids[total], i)
 						n -= pl.nodes[i].n
+						sub = append(sub, ansOf(i))
 					}
 				}
-				segs[j] = virtual("the direct respondents of "+u+"@"+wave+" with "+k+"="+v, CellRef{u, wave, k, v}, n)
+				segs[j] = virtual("the direct respondents of "+u+"@"+wave+" with "+k+"="+v, CellRef{u, wave, k, v}, n, subVec(ansOf(total), sub...))
 				r.parts = append(r.parts, segs[j])
 				pl.rels = append(pl.rels, r)
 			}
@@ -800,11 +927,13 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 			// Without k: u's = its direct ones + its children's.
 			r := prel{total: unset[u]}
 			n := pl.nodes[unset[u]].n
+			var sub [][]int64
 			for _, c := range h.Children(u) {
 				r.parts = append(r.parts, unset[c])
 				n -= pl.nodes[unset[c]].n
+				sub = append(sub, ansOf(unset[c]))
 			}
-			ownUnset[u] = virtual("the direct respondents of "+u+"@"+wave+" without "+k, CellRef{Unit: u, Wave: wave, Key: k}, n)
+			ownUnset[u] = virtual("the direct respondents of "+u+"@"+wave+" without "+k, CellRef{Unit: u, Wave: wave, Key: k}, n, subVec(ansOf(unset[u]), sub...))
 			r.parts = append(r.parts, ownUnset[u])
 			pl.rels = append(pl.rels, r)
 		}
@@ -831,7 +960,7 @@ func newPlanner(h *Hierarchy, resp func(unit, wave string) int64, segs *Segments
 	for i, k1 := range keys {
 		for _, k2 := range keys[i+1:] {
 			for _, u := range ids {
-				pl.cross(segs, u, wave, k1, k2, values[k1], values[k2], unsetOf[k1][u], unsetOf[k2][u])
+				pl.cross(segs, av.pair, u, wave, k1, k2, values[k1], values[k2], unsetOf[k1][u], unsetOf[k2][u])
 			}
 		}
 	}
@@ -1028,15 +1157,15 @@ func sortedCols(row map[int]float64) []int { return slices.Sorted(maps.Keys(row)
 // cross adds the crossings of attributes k1 and k2 (k1 < k2) in unit u as
 // groups never shown, and the relations that tie them to the segments
 // and to the respondents without each attribute.
-func (pl *planner) cross(segs *Segments, u, wave, k1, k2 string, vs1, vs2 []string, unset1, unset2 int) {
+func (pl *planner) cross(segs *Segments, pairVecs map[segPair][]int64, u, wave, k1, k2 string, vs1, vs2 []string, unset1, unset2 int) {
 	seg := func(k, v string) int {
 		if i, ok := pl.index[CellRef{u, wave, k, v}]; ok {
 			return i
 		}
 		return -1
 	}
-	virtual := func(label string, n int64) int {
-		pl.nodes = append(pl.nodes, pnode{ref: CellRef{Unit: u, Wave: wave}, label: label, n: n, virtual: true, hidden: n > 0 && n < pl.min})
+	virtual := func(label string, n int64, ans []int64) int {
+		pl.nodes = append(pl.nodes, pnode{ref: CellRef{Unit: u, Wave: wave}, label: label, n: n, ans: ans, virtual: true, hidden: n > 0 && n < pl.min})
 		return len(pl.nodes) - 1
 	}
 	name := u + "@" + wave
@@ -1064,30 +1193,58 @@ func (pl *planner) cross(segs *Segments, u, wave, k1, k2 string, vs1, vs2 []stri
 		}
 		return pl.nodes[cols[b].total].n
 	}
+	// The answers of a row or column total; a missing segment has none.
+	ansOf := func(i int) []int64 {
+		if i < 0 {
+			if pl.space == nil || pairVecs == nil {
+				return nil
+			}
+			return make([]int64, pl.space.width())
+		}
+		return pl.nodes[i].ans
+	}
 	cell := make([][]int64, len(vs1)+1)
+	ans := make([][][]int64, len(vs1)+1)
 	for a := range cell {
 		cell[a] = make([]int64, len(vs2)+1)
+		ans[a] = make([][]int64, len(vs2)+1)
 	}
 	for a, v := range vs1 {
 		rest := rowN(a)
+		var sub [][]int64
 		for b, w := range vs2 {
-			cell[a][b] = segs.pairs[segPair{u, wave, segKV{k1, v}, segKV{k2, w}}]
+			p := segPair{u, wave, segKV{k1, v}, segKV{k2, w}}
+			cell[a][b] = segs.pairs[p]
 			rest -= cell[a][b]
+			if pairVecs != nil {
+				ans[a][b] = pairVecs[p]
+				if ans[a][b] == nil {
+					ans[a][b] = make([]int64, pl.space.width())
+				}
+			}
+			sub = append(sub, ans[a][b])
 		}
 		cell[a][len(vs2)] = rest
+		ans[a][len(vs2)] = subVec(ansOf(rows[a].total), sub...)
 	}
 	for b := range vs2 {
 		rest := colN(b)
+		var sub [][]int64
 		for a := range vs1 {
 			rest -= cell[a][b]
+			sub = append(sub, ans[a][b])
 		}
 		cell[len(vs1)][b] = rest
+		ans[len(vs1)][b] = subVec(ansOf(cols[b].total), sub...)
 	}
 	rest := rowN(len(vs1))
+	var sub [][]int64
 	for b := range vs2 {
 		rest -= cell[len(vs1)][b]
+		sub = append(sub, ans[len(vs1)][b])
 	}
 	cell[len(vs1)][len(vs2)] = rest
+	ans[len(vs1)][len(vs2)] = subVec(ansOf(rows[len(vs1)].total), sub...)
 	label := func(a, b int) string {
 		x, y := "without "+k1, "without "+k2
 		if a < len(vs1) {
@@ -1103,7 +1260,7 @@ func (pl *planner) cross(segs *Segments, u, wave, k1, k2 string, vs1, vs2 []stri
 			if cell[a][b] == 0 {
 				continue
 			}
-			x := virtual(label(a, b), cell[a][b])
+			x := virtual(label(a, b), cell[a][b], ans[a][b])
 			rows[a].parts = append(rows[a].parts, x)
 			cols[b].parts = append(cols[b].parts, x)
 		}
@@ -1335,28 +1492,165 @@ func (pl *planner) fixPass() bool {
 			fixed = true
 		}
 	}
-	// A shown cell minus the most of it that disjoint shown cells inside
-	// it cover (units below it whole or by segment, over several levels)
-	// that is a small group.
-	memo := map[int]cover{}
-	for v := range pl.nodes {
-		nd := &pl.nodes[v]
-		if nd.virtual || nd.hidden || pl.touched(v) {
-			continue
-		}
-		c := pl.inside(v, memo)
-		if rest := nd.n - c.n; rest > 0 && rest < pl.min && len(c.cells) > 0 && !pl.touched(c.cells...) {
-			best := c.cells[0]
-			for _, x := range c.cells[1:] {
-				if pl.nodes[x].n < pl.nodes[best].n || pl.nodes[x].n == pl.nodes[best].n && pl.name(x) < pl.name(best) {
-					best = x
+	// Unknown terms whose answers, together, are unanimous: each protected
+	// group among them would be known to have answered that way.
+	var holds []bool
+	if pl.space != nil {
+		holds = pl.holdsProtected()
+		for ri, r := range pl.rels {
+			if !known(r.total) || pl.dirty[ri] {
+				continue
+			}
+			var kn, unknown, prot []int
+			for _, x := range r.parts {
+				switch {
+				case known(x):
+					kn = append(kn, x)
+				case holds[x]:
+					prot = append(prot, x)
+					fallthrough
+				default:
+					unknown = append(unknown, x)
 				}
 			}
-			pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: "the respondents of " + pl.name(v) + " outside its shown parts"})
-			fixed = true
+			if len(prot) > 0 && pl.revealed(pl.nodes[r.total].ans, kn, unknown, holds) {
+				x := pl.smallestName(prot)
+				if pl.mend(r, x) || pl.mendFrom(x) {
+					fixed = true
+				}
+			}
+		}
+	}
+	// A shown cell minus shown cells inside it (units below it, whole or
+	// by segment, over several levels): what is left must not be a small
+	// group, nor a protected group whose answers are unanimous.
+	memo := map[int][]split{}
+	for v := range pl.nodes {
+		nd := &pl.nodes[v]
+		if nd.virtual || nd.hidden || nd.n == 0 || pl.touched(v) {
+			continue
+		}
+		for _, ri := range pl.relsOf[v] {
+			r := pl.rels[ri]
+			if r.total != v || !pl.publishedPart(r) {
+				continue
+			}
+			for _, sp := range pl.product(r.parts, memo) {
+				if len(sp.cells) == 0 || pl.touched(sp.cells...) || pl.touched(sp.open...) {
+					continue
+				}
+				var rest int64
+				for _, x := range sp.open {
+					rest += pl.nodes[x].n
+				}
+				if rest == 0 {
+					continue
+				}
+				var why string
+				switch {
+				case rest < pl.min:
+					why = "the respondents of " + pl.name(v) + " outside its shown parts"
+				case holds != nil && pl.revealed(nd.ans, sp.cells, sp.open, holds):
+					why = "the answers of the respondents of " + pl.name(v) + " outside its shown parts"
+				default:
+					continue
+				}
+				best := sp.cells[0]
+				for _, x := range sp.cells[1:] {
+					if pl.nodes[x].n < pl.nodes[best].n || pl.nodes[x].n == pl.nodes[best].n && pl.name(x) < pl.name(best) {
+						best = x
+					}
+				}
+				pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: why})
+				fixed = true
+				break
+			}
 		}
 	}
 	return fixed
+}
+
+// revealed reports whether total minus the answers of the known nodes
+// leaves answers that are unanimous on some measure, while one of the
+// unknown nodes holds a protected group that answered and whose unanimity
+// no shown cell already tells (a shown cell holding it, unanimous the same
+// way). Unknown answers count as not revealed.
+func (pl *planner) revealed(total []int64, known, unknown []int, holds []bool) bool {
+	rest := total
+	for _, x := range known {
+		rest = subVec(rest, pl.nodes[x].ans)
+	}
+	if rest == nil {
+		return false
+	}
+	for m := range pl.space.ms {
+		n, k := rest[2*m], rest[2*m+1]
+		if n == 0 || k != 0 && k != n {
+			continue
+		}
+		for _, x := range unknown {
+			if holds[x] && pl.nodes[x].ans != nil && pl.nodes[x].ans[2*m] > 0 && !pl.toldBy(x, m, k == 0) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// toldBy reports whether a shown cell holding node x is unanimous on
+// measure m, none in range (none) or all.
+func (pl *planner) toldBy(x, m int, none bool) bool {
+	seen := map[int]bool{x: true}
+	queue := []int{x}
+	for len(queue) > 0 {
+		y := queue[0]
+		queue = queue[1:]
+		nd := &pl.nodes[y]
+		if !nd.virtual && !nd.hidden && nd.ans != nil {
+			if n, k := nd.ans[2*m], nd.ans[2*m+1]; n > 0 && (none && k == 0 || !none && k == n) {
+				return true
+			}
+		}
+		for _, ri := range pl.relsOf[y] {
+			if t := pl.rels[ri].total; t != y && !seen[t] {
+				seen[t] = true
+				queue = append(queue, t)
+			}
+		}
+	}
+	return false
+}
+
+// holdsProtected returns, per node, whether it is or holds a protected
+// group: a hidden cell with respondents, a group never shown of 1 to min-1
+// respondents, or the total of a relation with such a part.
+func (pl *planner) holdsProtected() []bool {
+	out := make([]bool, len(pl.nodes))
+	state := make([]int8, len(pl.nodes)) // 0 new, 1 visiting, 2 done
+	parts := make([][]int, len(pl.nodes))
+	for _, r := range pl.rels {
+		parts[r.total] = append(parts[r.total], r.parts...)
+	}
+	var visit func(i int) bool
+	visit = func(i int) bool {
+		if state[i] != 0 {
+			return out[i]
+		}
+		state[i] = 1
+		nd := &pl.nodes[i]
+		h := nd.hidden && nd.n > 0
+		for _, p := range parts[i] {
+			if visit(p) {
+				h = true
+			}
+		}
+		out[i], state[i] = h, 2
+		return h
+	}
+	for i := range pl.nodes {
+		visit(i)
+	}
+	return out
 }
 
 // cost counts the relations of node p that hiding it would leave with p
@@ -1382,48 +1676,73 @@ func (pl *planner) cost(p int) int {
 	return cost
 }
 
-// cover is a family of disjoint shown cells and the respondents they hold.
-type cover struct {
-	n     int64
-	cells []int
+// split divides a group into shown cells and groups not shown (hidden
+// cells and groups never shown), disjoint.
+type split struct{ cells, open []int }
+
+// maxSplits caps the ways of dividing one group that the plan examines.
+const maxSplits = 64
+
+// publishedPart reports whether a part of r is a cell that can be shown.
+func (pl *planner) publishedPart(r prel) bool {
+	return slices.ContainsFunc(r.parts, func(p int) bool { return !pl.nodes[p].virtual && pl.nodes[p].n > 0 })
 }
 
-// best returns the largest cover of node i: i itself when shown, else
-// what covers the inside of it.
-func (pl *planner) best(i int, memo map[int]cover) cover {
-	if !pl.nodes[i].hidden {
-		return cover{pl.nodes[i].n, []int{i}}
+// splits returns the ways of dividing the hidden cell i into shown cells
+// and groups not shown, through the relations of which it is the total,
+// over several levels: first i itself, not divided.
+func (pl *planner) splits(i int, memo map[int][]split) []split {
+	if m, ok := memo[i]; ok {
+		return m
 	}
-	return pl.inside(i, memo)
-}
-
-// inside returns the largest cover of node i by disjoint shown cells
-// strictly inside it: a segment cell by the same segment of the units
-// below; a unit cell by its child units (each covered its best way) or by
-// its segments of one key (each covered its best way).
-func (pl *planner) inside(i int, memo map[int]cover) cover {
-	if c, ok := memo[i]; ok {
-		return c
-	}
-	sum := func(xs []int) cover {
-		var c cover
-		for _, x := range xs {
-			b := pl.best(x, memo)
-			c.n += b.n
-			c.cells = append(c.cells, b.cells...)
+	out := []split{{open: []int{i}}}
+	memo[i] = out // a relation back to i divides it no further
+	for _, ri := range pl.relsOf[i] {
+		r := pl.rels[ri]
+		if r.total != i || !pl.publishedPart(r) {
+			continue
 		}
-		return c
-	}
-	out := sum(pl.kids[i])
-	if pl.nodes[i].ref.Key == "" {
-		for _, k := range sortedKeys(pl.segsOf[i]) {
-			if c := sum(pl.segsOf[i][k]); c.n > out.n {
-				out = c
-			}
+		out = append(out, pl.product(r.parts, memo)...)
+		if len(out) >= maxSplits {
+			out = out[:maxSplits]
+			break
 		}
 	}
 	memo[i] = out
 	return out
+}
+
+// product returns the ways of dividing the sum of parts: each shown part
+// whole, each hidden part in each of its ways, each group never shown
+// whole; parts with no respondents are left out.
+func (pl *planner) product(parts []int, memo map[int][]split) []split {
+	acc := []split{{}}
+	for _, p := range parts {
+		nd := &pl.nodes[p]
+		var opts []split
+		switch {
+		case nd.n == 0:
+			continue
+		case nd.virtual:
+			opts = []split{{open: []int{p}}}
+		case !nd.hidden:
+			opts = []split{{cells: []int{p}}}
+		default:
+			opts = pl.splits(p, memo)
+		}
+		next := make([]split, 0, min(len(acc)*len(opts), maxSplits))
+	combine:
+		for _, a := range acc {
+			for _, o := range opts {
+				next = append(next, split{cells: append(slices.Clip(a.cells), o.cells...), open: append(slices.Clip(a.open), o.open...)})
+				if len(next) >= maxSplits {
+					break combine
+				}
+			}
+		}
+		acc = next
+	}
+	return acc
 }
 
 // smallestName returns the node of xs with the smallest name, shown cells

@@ -16,6 +16,8 @@ import (
 
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/internal/cxgen"
+	"github.com/cxculture/cxculture/metrics"
+	"github.com/cxculture/cxculture/survey"
 )
 
 // attackCase is an organization whose respondents are known cell by cell:
@@ -92,15 +94,28 @@ func (c attackCase) attrs(a atom) map[string]string {
 	return m
 }
 
-// plan runs the plan under test on the case.
+// plan runs the plan under test on the case: every respondent answers
+// one yes/no item, yes (favorable) for F of each atom's N.
 func (c attackCase) plan() (*cx.Disclosure, error) {
 	t := cx.NewTallies("s")
 	segs := cx.NewSegments()
 	for _, a := range c.Atoms {
 		g := cx.Group{Unit: c.unitID(a.Unit), Wave: c.waveID(a.Wave)}
 		t.Respondents[g] += int64(a.N)
-		for range a.N {
-			segs.Add(g.Unit, g.Wave, c.attrs(a))
+		cell := cx.Cell{Unit: g.Unit, Wave: g.Wave, Item: "q"}
+		tally, ok := t.Answers[cell]
+		if !ok {
+			tally = metrics.NewTally(0, 1)
+		}
+		tally.Counts[0] += int64(a.N - a.F)
+		tally.Counts[1] += int64(a.F)
+		t.Answers[cell] = tally
+		for i := range a.N {
+			yes := 0
+			if i < a.F {
+				yes = 1
+			}
+			segs.AddResponse(survey.Response{Unit: g.Unit, Wave: g.Wave, Segments: c.attrs(a), Answers: map[string]int{"q": yes}})
 		}
 	}
 	waves := make([]string, c.Waves)
@@ -263,11 +278,16 @@ func genAttackCase() gopter.Gen {
 	}
 }
 
+// favorableOf draws the favorable answers of n people, unanimous (none or
+// all favorable) about half the time, so that unanimous groups are common.
 func favorableOf(r *rand.Rand, n int) int {
-	if n == 1 {
-		return r.Intn(2)
+	switch r.Intn(4) {
+	case 0:
+		return 0
+	case 1:
+		return n
 	}
-	return 1 + r.Intn(n-1)
+	return r.Intn(n + 1)
 }
 
 // shrinkAttackCase offers smaller cases: without an atom, with an atom of
@@ -314,10 +334,7 @@ func shrinkAttackCase(v interface{}) gopter.Shrink {
 			d := c
 			d.Atoms = slices.Clone(c.Atoms)
 			d.Atoms[i].N--
-			d.Atoms[i].F = min(a.F, d.Atoms[i].N-1)
-			if d.Atoms[i].N > 1 && d.Atoms[i].F == 0 {
-				d.Atoms[i].F = 1
-			}
+			d.Atoms[i].F = min(a.F, d.Atoms[i].N)
 			cands = append(cands, d)
 		}
 	}
@@ -357,14 +374,32 @@ type protected struct {
 	n, f    int
 }
 
+// told reports whether the shown cells tell every respondent's answer in
+// g: each atom of g with respondents lies in a shown cell whose answers
+// are all unfavorable (fav false) or all favorable (fav true). That is
+// the unanimity no plan can hide short of hiding the shown cell.
+func told(g protected, vars []atom, shown []protected, fav bool) bool {
+	for _, i := range g.members {
+		if vars[i].N == 0 {
+			continue
+		}
+		if !slices.ContainsFunc(shown, func(s protected) bool {
+			return slices.Contains(s.members, i) && (fav && s.f == s.n || !fav && s.f == 0)
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
 // attackWave builds the attacker's system of wave w and returns the groups
 // it must leave undetermined: every hidden cell with respondents, and
 // every derivable group of 1 to min-1 respondents.
-func (c attackCase) attackWave(d *cx.Disclosure, w int) (*system, []protected, string) {
+func (c attackCase) attackWave(d *cx.Disclosure, w int) (*system, []protected, []protected, string) {
 	vars := c.variables(w)
 	m := len(vars)
 	s := &system{m: m}
-	var prot []protected
+	var prot, shown []protected
 	for _, ce := range c.cells(w, vars) {
 		nrow, frow := make([]float64, 2*m), make([]float64, 2*m)
 		var n, f int
@@ -390,18 +425,19 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (*system, []protected, s
 		switch {
 		case !hidden:
 			if n < c.Min {
-				return nil, nil, fmt.Sprintf("%s is shown with %d respondents, below the minimum %d", ref, n, c.Min)
+				return nil, nil, nil, fmt.Sprintf("%s is shown with %d respondents, below the minimum %d", ref, n, c.Min)
 			}
 			s.add(nrow, 0, float64(n))
 			s.add(frow, 0, float64(f))
+			shown = append(shown, protected{ref.String(), "shown", ce.members, n, f})
 		case reason.Kind == cx.BelowMinimum:
 			if n >= reason.Min {
-				return nil, nil, fmt.Sprintf("%s has %d respondents but is hidden as %s", ref, n, reason)
+				return nil, nil, nil, fmt.Sprintf("%s has %d respondents but is hidden as %s", ref, n, reason)
 			}
 			s.add(nrow, -1, float64(reason.Min-1))
 		default:
 			if n < reason.Min {
-				return nil, nil, fmt.Sprintf("%s has %d respondents but is hidden as %s, which says at least %d", ref, n, reason, reason.Min)
+				return nil, nil, nil, fmt.Sprintf("%s has %d respondents but is hidden as %s, which says at least %d", ref, n, reason, reason.Min)
 			}
 			s.add(nrow, +1, float64(reason.Min))
 		}
@@ -414,7 +450,7 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (*system, []protected, s
 		row[m+j], row[j] = 1, -1
 		s.add(row, -1, 0)
 	}
-	return s, prot, ""
+	return s, prot, shown, ""
 }
 
 // lpProblem is a set of linear constraints over nv non-negative
@@ -702,9 +738,21 @@ func (s *system) undetermined(vars []int, f bool, truth int, trueN []float64) st
 	return msg
 }
 
+// unfavorableUndetermined checks that the unfavorable answers of vars
+// (n - f), zero in truth, can be positive in an integer solution of the
+// whole system; it returns why not.
+func (s *system) unfavorableUndetermined(vars []int) string {
+	obj := make([]float64, 2*s.m)
+	for _, v := range vars {
+		obj[v], obj[s.m+v] = 1, -1
+	}
+	_, msg := witnesses(s.whole(), obj, 0)
+	return msg
+}
+
 func TestPrivacyPlanAttacker(t *testing.T) {
 	props := cxgen.NewProperties(t, 100)
-	props.Property("no hidden group's respondent count, nor its favorable count short of unanimity, is determined by what the plan shows", prop.ForAll(checkAttack, genAttackCase()))
+	props.Property("no hidden group's respondent count, favorable count or favorable share is determined by what the plan shows", prop.ForAll(checkAttack, genAttackCase()))
 	props.Run()
 }
 
@@ -716,28 +764,31 @@ func checkAttack(c attackCase) string {
 		return "plan: " + err.Error()
 	}
 	for w := range c.Waves {
-		s, prot, why := c.attackWave(d, w)
+		s, prot, shown, why := c.attackWave(d, w)
 		if why != "" {
 			return why
 		}
+		vars := c.variables(w)
 		trueN := make([]float64, s.m)
-		for i, a := range c.variables(w) {
+		for i, a := range vars {
 			trueN[i] = float64(a.N)
 		}
 		for _, g := range prot {
 			if msg := s.undetermined(g.members, false, g.n, trueN); msg != "" {
 				return fmt.Sprintf("respondents of %s (%d; %s): %s", g.name, g.n, g.reason, msg)
 			}
+			if g.f == 0 && told(g, vars, shown, false) {
+				continue
+			}
 			if msg := s.undetermined(g.members, true, g.f, trueN); msg != "" {
-				if g.f == 0 || g.f == g.n {
-					// The unanimity limit the plan documents: the plan
-					// works on respondent counts, so when hidden
-					// respondents all answered alike (none or all
-					// favorable) a reader can learn that they did.
-					// Any other favorable count must stay undetermined.
-					continue
-				}
 				return fmt.Sprintf("favorable count of %s (%d of %d; %s): %s", g.name, g.f, g.n, g.reason, msg)
+			}
+			if g.f == g.n && !told(g, vars, shown, true) {
+				// All favorable: the count may vary with the respondents,
+				// but the share must not be pinned at 100%.
+				if msg := s.unfavorableUndetermined(g.members); msg != "" {
+					return fmt.Sprintf("favorable share of %s (%d of %d; %s): %s", g.name, g.f, g.n, g.reason, msg)
+				}
 			}
 		}
 	}
@@ -801,6 +852,26 @@ var attackRegressions = []attackCase{
 		{Unit: 3, Wave: 1, Seg: []int{1, 2}, N: 2, F: 1}, {Unit: 3, Wave: 1, Seg: []int{2, 0}, N: 5, F: 3},
 		{Unit: 4, Wave: 1, Seg: []int{0, 0}, N: 1, F: 0}, {Unit: 4, Wave: 1, Seg: []int{1, 1}, N: 4, F: 3},
 		{Unit: 4, Wave: 1, Seg: []int{2, 1}, N: 1, F: 1}, {Unit: 4, Wave: 1, Seg: []int{2, 2}, N: 5, F: 1}}},
+	// A shown team whose four people all answered favorably: the
+	// favorable counts of the division's segments then bound the team's
+	// segments, and the count of one follows.
+	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0}, Atoms: []atom{
+		{Unit: 0, Seg: []int{1}, N: 4, F: 0}, {Unit: 0, Seg: []int{2}, N: 4, F: 0},
+		{Unit: 1, Seg: []int{1}, N: 3, F: 3}, {Unit: 1, Seg: []int{2}, N: 1, F: 1}}},
+	// The organization minus a shown grandchild leaves four people, all
+	// favorable, though the organization is also covered by its shown
+	// segments.
+	{Min: 5, Keys: 1, Waves: 1, Parents: []int{0, 0, 1, 0, 1}, Atoms: []atom{
+		{Unit: 0, Seg: []int{2}, N: 1, F: 1}, {Unit: 1, Seg: []int{1}, N: 2, F: 2}, {Unit: 1, Seg: []int{2}, N: 1, F: 1},
+		{Unit: 4, Seg: []int{1}, N: 5, F: 4}, {Unit: 4, Seg: []int{2}, N: 4, F: 0}}},
+	// A team below the minimum inside a chain of units: its favorable
+	// count follows from its parent's and a shown segment's.
+	{Min: 3, Keys: 1, Waves: 1, Parents: []int{0, 0, 1, 2}, Atoms: []atom{
+		{Unit: 2, Seg: []int{2}, N: 3, F: 0}, {Unit: 3, Seg: []int{0}, N: 3, F: 3}, {Unit: 3, Seg: []int{2}, N: 1, F: 0}}},
+	// Two segments of a team, one unanimous each way.
+	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 2}, Atoms: []atom{
+		{Unit: 2, Seg: []int{1}, N: 4, F: 0}, {Unit: 2, Seg: []int{2}, N: 4, F: 0},
+		{Unit: 3, Seg: []int{1}, N: 2, F: 0}, {Unit: 3, Seg: []int{2}, N: 4, F: 4}}},
 }
 
 func TestPrivacyPlanAttackerRegressions(t *testing.T) {

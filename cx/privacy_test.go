@@ -425,9 +425,20 @@ func TestBenchOverSuppression(t *testing.T) {
 	for _, f := range dirs {
 		dir := filepath.Dir(f)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			h, tl, waves := loadBench(t, dir)
-			for _, pr := range []cx.Privacy{{}, {WaveDifference: true}} {
-				d, err := pr.Plan(h, tl, waves, nil)
+			h, s, tl, waves := loadBench(t, dir)
+			for _, run := range []struct {
+				name string
+				pr   cx.Privacy
+				plan func(cx.Privacy) (*cx.Disclosure, error)
+			}{
+				{"Plan", cx.Privacy{}, func(pr cx.Privacy) (*cx.Disclosure, error) { return pr.Plan(h, tl, waves, nil) }},
+				{"PlanSurvey", cx.Privacy{}, func(pr cx.Privacy) (*cx.Disclosure, error) { return pr.PlanSurvey(s, h, tl, waves, nil) }},
+				{"Plan", cx.Privacy{WaveDifference: true}, func(pr cx.Privacy) (*cx.Disclosure, error) { return pr.Plan(h, tl, waves, nil) }},
+			} {
+				pr := run.pr
+				start := time.Now()
+				d, err := run.plan(pr)
+				took := time.Since(start)
 				require.NoError(t, err)
 				cells, primary := 0, 0
 				for _, w := range waves {
@@ -448,9 +459,9 @@ func TestBenchOverSuppression(t *testing.T) {
 				for _, c := range d.HiddenCells() {
 					by[c.Reason.Kind]++
 				}
-				t.Logf("%s wave_rule=%v: %d cells with respondents over %d waves; %d below the minimum; %d hidden beyond it (%.1f%% of the cells): %v",
-					filepath.Base(dir), pr.WaveDifference, cells, len(waves), primary, d.BeyondMinimum(),
-					100*float64(d.BeyondMinimum())/float64(cells), fmtKinds(by))
+				t.Logf("%s %s wave_rule=%v: %d cells with respondents over %d waves; %d below the minimum; %d hidden beyond it (%.1f%% of the cells): %v; planned in %v",
+					filepath.Base(dir), run.name, pr.WaveDifference, cells, len(waves), primary, d.BeyondMinimum(),
+					100*float64(d.BeyondMinimum())/float64(cells), fmtKinds(by), took.Round(time.Millisecond))
 				assert.Equal(t, primary, by[cx.BelowMinimum])
 			}
 		})
@@ -465,7 +476,7 @@ func fmtKinds(m map[cx.ReasonKind]int) string {
 	return strings.Join(parts, " ")
 }
 
-func loadBench(t *testing.T, dir string) (*cx.Hierarchy, *cx.Tallies, []string) {
+func loadBench(t *testing.T, dir string) (*cx.Hierarchy, survey.Survey, *cx.Tallies, []string) {
 	t.Helper()
 	f, err := os.Open(filepath.Join(dir, "units.csv"))
 	require.NoError(t, err)
@@ -491,5 +502,5 @@ func loadBench(t *testing.T, dir string) (*cx.Hierarchy, *cx.Tallies, []string) 
 		y, _ := strconv.Atoi(b)
 		return x - y
 	})
-	return h, tl, waves
+	return h, s, tl, waves
 }

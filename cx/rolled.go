@@ -145,6 +145,18 @@ func (r *rolled) respondents(unit, wave string) int64 {
 	return 0
 }
 
+// answers returns the answer vectors over space of the units in each
+// wave, rolled up, for a privacy plan.
+func (r *rolled) answers(space *answerSpace) func(unit, wave string) []int64 {
+	return func(unit, wave string) []int64 {
+		vec := make([]int64, space.width())
+		for _, it := range r.items {
+			space.addTally(vec, it.ID, r.tally(unit, wave, it))
+		}
+		return vec
+	}
+}
+
 // tally returns the answers to one item of a unit in a wave; the counts
 // alias the block and must not be changed.
 func (r *rolled) tally(unit, wave string, it survey.Item) metrics.Tally {

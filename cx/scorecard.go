@@ -379,6 +379,7 @@ func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, patterns map[string]map[
 	errs := make([]error, len(opts))
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	space := surveySpace(s)
 	for range min(len(opts), runtime.GOMAXPROCS(0)) {
 		wg.Add(1)
 		go func() {
@@ -398,7 +399,7 @@ func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, patterns map[string]map[
 					if o.Baseline != "" {
 						waves = []string{o.Baseline, o.Wave}
 					}
-					if o.Disclosure, errs[i] = pr.plan(h, r.respondents, nil, waves, nil); errs[i] != nil {
+					if o.Disclosure, errs[i] = pr.plan(h, r.respondents, r.answers(space), space, nil, waves, nil); errs[i] != nil {
 						continue
 					}
 					o.Privacy = &pr
@@ -699,7 +700,7 @@ func (p *Program) Scorecard(ctx context.Context, surveyID string, opts Scorecard
 		return nil, err
 	}
 	if program {
-		if opts.Disclosure, err = p.priv.Plan(h, t, planned, nil); err != nil {
+		if opts.Disclosure, err = p.priv.PlanSurvey(s, h, t, planned, nil); err != nil {
 			return nil, err
 		}
 	}

@@ -161,7 +161,7 @@ func (p *Panel) prepare() (*Panel, error) {
 	}
 	q.plan = q.Disclosure
 	if q.plan == nil && q.Privacy != nil {
-		plan, err := q.Privacy.Plan(q.Hierarchy, q.Tallies, q.order, nil)
+		plan, err := q.Privacy.PlanSurvey(q.Survey, q.Hierarchy, q.Tallies, q.order, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -245,7 +245,7 @@ func (p *program) report() (report.Report, error) {
 	for i, w := range p.waves {
 		ids[i] = w.ID
 	}
-	plan, err := cx.DefaultPrivacy().Plan(p.h, p.t, ids, nil)
+	plan, err := cx.DefaultPrivacy().PlanSurvey(p.s, p.h, p.t, ids, nil)
 	if err != nil {
 		return report.Report{}, fmt.Errorf("privacy plan: %w", err)
 	}

@@ -1,0 +1,164 @@
+package cx
+
+import (
+	"slices"
+
+	"github.com/cxculture/cxculture/metrics"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// answerSpace says which answer counts a plan follows besides the
+// respondent counts: per item, the answers given and, for each range of
+// answers whose share is shown (the favorable range), the answers in it.
+// A vector over the space holds, per measure m, the answers to m's item at
+// 2m and those in m's range at 2m+1.
+type answerSpace struct {
+	ms     []measure
+	byItem map[string][]int
+}
+
+// measure is a range of answers, as answered (before reverse keying), to
+// one item.
+type measure struct {
+	item   string
+	lo, hi int
+}
+
+func (a *answerSpace) width() int { return 2 * len(a.ms) }
+
+func (a *answerSpace) add(item string, lo, hi int) {
+	if lo > hi {
+		return
+	}
+	for _, m := range a.byItem[item] {
+		if a.ms[m].lo == lo && a.ms[m].hi == hi {
+			return
+		}
+	}
+	a.byItem[item] = append(a.byItem[item], len(a.ms))
+	a.ms = append(a.ms, measure{item, lo, hi})
+}
+
+// surveySpace follows the favorable answers of each item of s: its scale's
+// favorable range, reverse keyed for a reversed item.
+func surveySpace(s survey.Survey) *answerSpace {
+	a := &answerSpace{byItem: map[string][]int{}}
+	for _, it := range s.Items {
+		lo, hi := it.Scale.FavorableMin, it.Scale.FavorableMax
+		if it.Reverse {
+			lo, hi = it.Scale.Reverse(hi), it.Scale.Reverse(lo)
+		}
+		a.add(it.ID, lo, hi)
+	}
+	return a
+}
+
+// conventionSpace follows, for each item the tallies of waves answer, the
+// answers above the midpoint of its scale and those below it (the
+// favorable answers of [metrics.Favorable], as answered and reverse
+// keyed), and on a 0-10 scale the promoters (9-10).
+func conventionSpace(t *Tallies, waves []string) *answerSpace {
+	keep := map[string]bool{}
+	for _, w := range waves {
+		keep[w] = true
+	}
+	scales := map[string]metrics.Tally{}
+	for c, v := range t.Answers {
+		if keep[c.Wave] && len(v.Counts) > 0 {
+			if _, ok := scales[c.Item]; !ok {
+				scales[c.Item] = v
+			}
+		}
+	}
+	a := &answerSpace{byItem: map[string][]int{}}
+	for _, item := range sortedKeys(scales) {
+		lo, hi := scales[item].Min, scales[item].Max
+		a.add(item, (lo+hi)/2+1, hi)
+		a.add(item, lo, (lo+hi+1)/2-1)
+		if lo == 0 && hi == 10 {
+			a.add(item, 9, 10)
+		}
+	}
+	return a
+}
+
+// addAnswers adds n answers v to item into vec.
+func (a *answerSpace) addAnswers(vec []int64, item string, v int, n int64) {
+	for _, m := range a.byItem[item] {
+		vec[2*m] += n
+		if v >= a.ms[m].lo && v <= a.ms[m].hi {
+			vec[2*m+1] += n
+		}
+	}
+}
+
+// addTally adds the answers of t to item into vec.
+func (a *answerSpace) addTally(vec []int64, item string, t metrics.Tally) {
+	if len(a.byItem[item]) == 0 {
+		return
+	}
+	for j, n := range t.Counts {
+		if n != 0 {
+			a.addAnswers(vec, item, t.Min+j, n)
+		}
+	}
+}
+
+// subVec returns a - Σ bs, or nil when any of them is unknown (nil).
+func subVec(a []int64, bs ...[]int64) []int64 {
+	if a == nil {
+		return nil
+	}
+	out := slices.Clone(a)
+	for _, b := range bs {
+		if b == nil {
+			return nil
+		}
+		for i, v := range b {
+			out[i] -= v
+		}
+	}
+	return out
+}
+
+// segAnswer counts the answers v to an item in a segment cell.
+type segAnswer struct {
+	Cell  CellRef
+	Item  string
+	Value int
+}
+
+// pairAnswer counts the answers v to an item of the respondents in two
+// segments.
+type pairAnswer struct {
+	Pair  segPair
+	Item  string
+	Value int
+}
+
+// vectors returns the answer vectors of the segment cells and segment
+// pairs of s over space, or nils when s holds respondents counted without
+// their answers.
+func (s *Segments) vectors(space *answerSpace) (cells map[CellRef][]int64, pairs map[segPair][]int64) {
+	if s.noAnswers || space == nil {
+		return nil, nil
+	}
+	cells, pairs = map[CellRef][]int64{}, map[segPair][]int64{}
+	for c := range s.counts {
+		cells[c] = make([]int64, space.width())
+	}
+	for p := range s.pairs {
+		pairs[p] = make([]int64, space.width())
+	}
+	for k, n := range s.answers {
+		if v := cells[k.Cell]; v != nil {
+			space.addAnswers(v, k.Item, k.Value, n)
+		}
+	}
+	for k, n := range s.pairAnswers {
+		if v := pairs[k.Pair]; v != nil {
+			space.addAnswers(v, k.Item, k.Value, n)
+		}
+	}
+	return cells, pairs
+}
