@@ -66,11 +66,15 @@
 // optionally the respondents' demographic [Segments], it hides, besides the
 // groups below the minimum, the fewest further cells (deterministically,
 // smallest first) that leave every hidden group undetermined: no reader can
-// work out its respondent count or its favorable or answer counts by
+// work out its respondent count or, item by item, its favorable count, nor
+// learn that it answered an item all favorably or all unfavorably, by
 // subtracting shown groups from their parent, across levels, across the
-// segments of one attribute, or between a unit and its direct respondents;
-// and no difference a reader can compute is a group of 1 to MinScores-1
-// people. Segments whose members differ by fewer than MinScores people are
+// segments of one attribute, between a unit and its direct respondents, or
+// by any combination of these with the bounds the reasons reveal (the
+// plan solves what a reader can infer as linear programs); and no
+// difference a reader can compute is a group of 1 to MinScores-1 people.
+// [Privacy.PlanSurvey] does the same for the favorable ranges of a
+// survey's items. Segments whose members differ by fewer than MinScores people are
 // not both shown; WaveDifference, when set, also hides a small unit in a
 // wave whose count moved by fewer than MinScores people since its last
 // shown wave. Every hidden cell carries a [Reason] (below the minimum,

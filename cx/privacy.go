@@ -399,9 +399,10 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //
 // A hidden group with respondents ("protected") is one below the minimum,
 // or one hidden to protect another. The plan treats every figure it lets
-// through as known to a reader, together with these linear relations,
-// which hold for respondent counts and, item by item, for answer and
-// favorable counts alike:
+// through as known to a reader: the respondent count of each shown cell
+// and, item by item, its answer count and favorable count (from which its
+// shares, means and eNPS follow), together with these linear relations,
+// which hold for each of those counts:
 //
 //   - a unit = its own direct respondents + its children (the roll-up of
 //     [Tallies.RollUp]);
@@ -421,33 +422,49 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 // 1 to min-1 they are protected like a hidden cell. The reason of a hidden
 // cell is shown, so a reader also knows that a cell hidden below the
 // minimum has at most min-1 respondents and a cell hidden for another
-// reason at least min.
+// reason at least min; and every group holds at least as many respondents
+// as answers to an item, and at least as many answers as favorable ones.
 //
-// The plan then hides, one cell at a time and to a fixpoint, until:
+// The plan hides, one cell at a time and to a fixpoint, until:
 //
-//   - no protected group is determined: not by subtraction through a
-//     chain of relations, not by any linear combination of them (the
-//     relations are reduced to row echelon form), not by the bounds the
-//     reasons reveal, propagated through the relations and through the
-//     linear combinations of them;
+//   - no protected group's respondent count is determined;
+//   - for each item, no protected group that answered it has its favorable
+//     count determined, nor is known to have answered it all favorably or
+//     all unfavorably (which would tell its favorable share, and, since
+//     every answer would then be on one side, much of its mean);
 //   - in every relation whose total is known, the unknown terms together
-//     hold 0 or at least min respondents (so the difference a reader can
-//     compute is never a small group);
-//   - a shown cell minus the most of it that disjoint shown cells inside
-//     it cover (units below it, whole or by the segments of one attribute,
-//     several levels down) holds 0 or at least min respondents.
+//     hold 0 or at least min respondents, and their answers to each item
+//     are not unanimous (all or none favorable) when a protected group is
+//     among them;
+//   - a shown cell minus any family of disjoint shown cells inside it
+//     (units below it, whole or by the segments of one attribute, several
+//     levels down) leaves 0 or at least min respondents, whose answers are
+//     not unanimous when a protected group is among them.
 //
-// To mend a broken rule, the plan hides the smallest shown part with
-// respondents (ties broken by cell name) of the relation at fault, or,
-// when it has none, its shown total, or else the nearest relation that has
-// a shown cell; that cell's Reason is Complementary, naming the protected
-// group. Hidden cells with no respondents are treated as known to be
-// empty: they never count as protection. The result is deterministic: the
-// same input always hides the same cells. The rules are checked against an
-// attacker who solves the linear system of everything shown for integer,
-// non-negative counts (see the package's tests); interval propagation is
-// not a complete solver, so a combination of non-negativity and several
-// relations may in principle narrow a count further than the plan sees.
+// The first two are checked by solving, per connected set of cells not
+// shown, the linear programs of what a reader can infer (the minimum and
+// maximum of each protected count, favorable count and unfavorable count
+// over every non-negative solution of the relations and bounds, counts
+// rounded inward to whole people); faster rules (chains of subtractions,
+// the relations in row echelon form, interval propagation of the reasons'
+// bounds) find most breaches first. To mend a breach the plan hides the
+// smallest shown part with respondents (ties broken by cell name) of the
+// relation at fault, or, when it has none, its shown total, or else the
+// nearest relation that has a shown cell; that cell's Reason is
+// Complementary, naming the protected group. Hidden cells with no
+// respondents are treated as known to be empty: they never count as
+// protection. The result is deterministic: the same input always hides the
+// same cells. The package's tests attack plans with an independent solver
+// that searches for whole-number solutions.
+//
+// Which answers count as favorable: Plan protects, for each item, the
+// answers above the midpoint of its scale and those below it (the
+// favorable answers of items as worded and of reverse-keyed items on the
+// built-in agreement, satisfaction and effort scales), and on 0-10 scales
+// the promoters. [Privacy.PlanSurvey] protects exactly each item's
+// favorable range instead, and hides less; use it when the survey is at
+// hand. Segment cells carry answers only when counted with
+// [Segments.AddResponse].
 //
 // Overlapping segments: for two shown segments of different attributes in
 // the same unit and wave whose members differ by 1 to min-1 people
@@ -465,31 +482,25 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //
 // # Limits
 //
-//   - Unanimity: when every respondent of a shown group answered an item
-//     the same way, every part of it, hidden or not, is known to have
-//     answered that way. No suppression pattern can prevent this short of
-//     hiding the group itself. Likewise, the plan works on respondent
-//     counts and does not see answers: when the hidden respondents that a
-//     shown total leaves over all answered alike (none or all favorable),
-//     a reader learns that each of them did, even though how many they
-//     are stays unknown.
+//   - Unanimity of a shown group: when every respondent of a shown group
+//     answered an item the same way, every part of it, hidden or not, is
+//     known to have answered that way. No suppression pattern can prevent
+//     this short of hiding the group itself, which the rules do not ask.
+//   - Items one at a time: the plan solves each item's answers with the
+//     respondent counts, not several items jointly, and protects favorable
+//     counts, not the count of each answer (how many chose 1, 2, ...).
+//     A mean is protected through the favorable count and unanimity; a
+//     reader may still narrow it.
+//   - Ranges: a protected count is never determined, but a reader may
+//     narrow it (for example to "3 or 4"). The linear programs work over
+//     fractions and round inward; a set of relations whose only
+//     whole-number solutions agree on a count, though fractional ones do
+//     not, would escape them (the tests have not found one).
 //   - Figures computed outside the plan's relations (pooled waves, custom
 //     groupings, segments of two attributes crossed with each other) are
 //     not covered: plan them as their own cells or do not show them. The
 //     crossings of three or more attributes, and the crossings of a unit
 //     as sums of its children's, are not among the relations.
-//   - Ranges: a protected count is never determined, but a reader may
-//     narrow it (for example to "3 or 4").
-//   - The plan reasons on respondent counts. The favorable (and answer)
-//     counts shown for the same cells add bounds: a group holds at least
-//     as many respondents as favorable answers. Where segments cross the
-//     hierarchy, the plan keeps a margin against this (a hidden cell
-//     below the minimum is never left fewer than three possible counts),
-//     but it does not solve the system of favorable counts itself.
-//   - Respondents who skip every item of a behavior change its answer
-//     counts but not the respondent counts the plan works on; the relations
-//     still hold and counts stay undetermined, but an answer count may be
-//     narrowed further than the respondent count.
 //   - The wave rule is a heuristic over counts, off by default: it does not
 //     know who joined or left, and planning fewer waves than are shown
 //     breaks it. Without it, a reader comparing two waves of a small unit

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/memstore"
+	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -503,4 +504,82 @@ func loadBench(t *testing.T, dir string) (*cx.Hierarchy, survey.Survey, *cx.Tall
 		return x - y
 	})
 	return h, s, tl, waves
+}
+
+// answered builds tallies of one wave "w" and item "q" on 1-5 from each
+// team's answers.
+func answered(t *testing.T, teams map[string][]int) *cx.Tallies {
+	t.Helper()
+	tl := cx.NewTallies("pulse")
+	for u, answers := range teams {
+		tl.Respondents[cx.Group{Unit: u, Wave: "w"}] += int64(len(answers))
+		tally := metrics.NewTally(1, 5)
+		for _, v := range answers {
+			require.NoError(t, tally.Add(v))
+		}
+		tl.Answers[cx.Cell{Unit: u, Wave: "w", Item: "q"}] = tally
+	}
+	return tl
+}
+
+// A team below the minimum and the sibling hidden to protect it leave,
+// together, a remainder a reader can compute from the division: when its
+// answers are unanimous, each of the two is known to have answered that
+// way, so a third team is hidden; when they are mixed, it is not. The
+// favorable range decides what unanimous means.
+func TestPrivacyPlanUnanimousRemainder(t *testing.T) {
+	h := org(t, "t1<org", "t2<org", "t3<org", "t4<org")
+	mixed := []int{1, 2, 3, 4, 5, 5, 4, 2, 1, 3}
+	topBox := survey.Scale{ID: "topbox", Min: 1, Max: 5, FavorableMin: 5, FavorableMax: 5}
+	s := survey.Survey{ID: "pulse", Items: []survey.Item{{ID: "q", Scale: topBox}}}
+	for _, c := range []struct {
+		name           string
+		t2, t4         []int
+		plan, planSurv bool // whether t3 is hidden by Plan and PlanSurvey
+	}{
+		{"all favorable", []int{5, 5, 5, 5, 5, 5}, []int{5, 5}, true, true},
+		{"all above the midpoint, some below the top box", []int{4, 5, 4, 5, 4, 5}, []int{5, 4}, true, false},
+		{"mixed", []int{1, 5, 4, 5, 4, 5}, []int{5, 2}, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tl := answered(t, map[string][]int{"t1": mixed, "t2": c.t2, "t3": mixed[:7], "t4": c.t4})
+			d, err := cx.Privacy{}.Plan(h, tl, []string{"w"}, nil)
+			require.NoError(t, err)
+			hidden := hiddenSet(d)
+			assert.Contains(t, hidden, "t4@w")
+			assert.Contains(t, hidden, "t2@w", "the smallest sibling protects t4")
+			_, t3 := hidden["t3@w"]
+			assert.Equal(t, c.plan, t3, "Plan: t3 hidden; plan %v", hidden)
+			d, err = cx.Privacy{}.PlanSurvey(s, h, tl, []string{"w"}, nil)
+			require.NoError(t, err)
+			hidden = hiddenSet(d)
+			_, t3 = hidden["t3@w"]
+			assert.Equal(t, c.planSurv, t3, "PlanSurvey: t3 hidden; plan %v", hidden)
+			assert.NotContains(t, hidden, "t1@w")
+		})
+	}
+}
+
+// The scorecard plans with the survey's favorable ranges when given rules
+// but no plan: the unanimous remainder hides a third team there too.
+func TestScorecardPrivacyProtectsUnanimousRemainder(t *testing.T) {
+	h := org(t, "t1<org", "t2<org", "t3<org", "t4<org")
+	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1,
+		Items: []survey.Item{{ID: "q", Text: "q", Construct: "customer_focus", Scale: survey.Likert5, Kind: survey.Behavior, Version: 1}}}
+	require.NoError(t, s.Validate())
+	mixed := []int{1, 2, 3, 4, 5, 5, 4, 2, 1, 3}
+	for _, unanimous := range []bool{true, false} {
+		t2 := []int{5, 5, 4, 5, 4, 5}
+		if !unanimous {
+			t2[0] = 1
+		}
+		tl := answered(t, map[string][]int{"t1": mixed, "t2": t2, "t3": mixed[:7], "t4": {5, 4}})
+		sc, err := cx.NewScorecard(h, s, tl, cx.ScorecardOptions{Wave: "w", Privacy: &cx.Privacy{}})
+		require.NoError(t, err)
+		suppressed := map[string]bool{}
+		for _, u := range sc.Units {
+			suppressed[u.Unit] = u.Suppressed
+		}
+		assert.Equal(t, map[string]bool{"org": false, "t1": false, "t2": true, "t3": unanimous, "t4": true}, suppressed, "unanimous %v", unanimous)
+	}
 }
