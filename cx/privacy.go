@@ -1524,9 +1524,21 @@ func (pl *planner) fixPass() bool {
 					unknown = append(unknown, x)
 				}
 			}
-			if len(prot) > 0 && pl.revealed(pl.nodes[r.total].ans, kn, unknown, holds) {
+			if len(prot) == 0 {
+				continue
+			}
+			if m, none, ok := pl.revealed(pl.nodes[r.total].ans, kn, unknown, holds); ok {
 				x := pl.smallestName(prot)
-				if pl.mend(r, x) || pl.mendFrom(x) {
+				var shown []int
+				for _, p := range r.parts {
+					if nd := &pl.nodes[p]; !nd.virtual && !nd.hidden && nd.n > 0 {
+						shown = append(shown, p)
+					}
+				}
+				if b := pl.breaker(shown, m, none); b >= 0 {
+					pl.hide(b, Reason{Kind: Complementary, Min: int(pl.min), Other: pl.name(x)})
+					fixed = true
+				} else if pl.mend(r, x) || pl.mendFrom(x) {
 					fixed = true
 				}
 			}
@@ -1558,18 +1570,23 @@ func (pl *planner) fixPass() bool {
 					continue
 				}
 				var why string
-				switch {
-				case rest < pl.min:
+				best := -1
+				if rest < pl.min {
 					why = "the respondents of " + pl.name(v) + " outside its shown parts"
-				case holds != nil && pl.revealed(nd.ans, sp.cells, sp.open, holds):
+				} else if holds == nil {
+					continue
+				} else if m, none, ok := pl.revealed(nd.ans, sp.cells, sp.open, holds); ok {
 					why = "the answers of the respondents of " + pl.name(v) + " outside its shown parts"
-				default:
+					best = pl.breaker(sp.cells, m, none)
+				} else {
 					continue
 				}
-				best := sp.cells[0]
-				for _, x := range sp.cells[1:] {
-					if pl.nodes[x].n < pl.nodes[best].n || pl.nodes[x].n == pl.nodes[best].n && pl.name(x) < pl.name(best) {
-						best = x
+				if best < 0 {
+					best = sp.cells[0]
+					for _, x := range sp.cells[1:] {
+						if pl.nodes[x].n < pl.nodes[best].n || pl.nodes[x].n == pl.nodes[best].n && pl.name(x) < pl.name(best) {
+							best = x
+						}
 					}
 				}
 				pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: why})
@@ -1581,18 +1598,37 @@ func (pl *planner) fixPass() bool {
 	return fixed
 }
 
+// breaker returns the smallest of the cells xs (ties by name) whose
+// answers on measure m would, hidden, end a unanimity: one with answers in
+// m's range when none of the others are (none), or else one with answers
+// outside it; -1 when there is none.
+func (pl *planner) breaker(xs []int, m int, none bool) int {
+	best := -1
+	for _, x := range xs {
+		a := pl.nodes[x].ans
+		if a == nil || none && a[2*m+1] == 0 || !none && a[2*m+1] == a[2*m] {
+			continue
+		}
+		if best < 0 || pl.nodes[x].n < pl.nodes[best].n || pl.nodes[x].n == pl.nodes[best].n && pl.name(x) < pl.name(best) {
+			best = x
+		}
+	}
+	return best
+}
+
 // revealed reports whether total minus the answers of the known nodes
-// leaves answers that are unanimous on some measure, while one of the
-// unknown nodes holds a protected group that answered and whose unanimity
-// no shown cell already tells (a shown cell holding it, unanimous the same
-// way). Unknown answers count as not revealed.
-func (pl *planner) revealed(total []int64, known, unknown []int, holds []bool) bool {
+// leaves answers that are unanimous on some measure m, none in its range
+// (none) or all, while one of the unknown nodes holds a protected group
+// that answered and whose unanimity no shown cell already tells (a shown
+// cell holding it, unanimous the same way). Unknown answers count as not
+// revealed.
+func (pl *planner) revealed(total []int64, known, unknown []int, holds []bool) (m int, none, ok bool) {
 	rest := total
 	for _, x := range known {
 		rest = subVec(rest, pl.nodes[x].ans)
 	}
 	if rest == nil {
-		return false
+		return 0, false, false
 	}
 	for m := range pl.space.ms {
 		n, k := rest[2*m], rest[2*m+1]
@@ -1601,11 +1637,11 @@ func (pl *planner) revealed(total []int64, known, unknown []int, holds []bool) b
 		}
 		for _, x := range unknown {
 			if holds[x] && pl.nodes[x].ans != nil && pl.nodes[x].ans[2*m] > 0 && !pl.toldBy(x, m, k == 0) {
-				return true
+				return m, k == 0, true
 			}
 		}
 	}
-	return false
+	return 0, false, false
 }
 
 // toldBy reports whether a shown cell holding node x is unanimous on
