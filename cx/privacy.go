@@ -445,9 +445,11 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 // shown, the linear programs of what a reader can infer (the minimum and
 // maximum of each protected count, favorable count and unfavorable count
 // over every non-negative solution of the relations and bounds, counts
-// rounded inward to whole people); faster rules (chains of subtractions,
-// the relations in row echelon form, interval propagation of the reasons'
-// bounds) find most breaches first. To mend a breach the plan hides the
+// rounded inward to whole people); a set of more than 48 such cells is
+// solved around each protected cell, the farther cells taken as known,
+// which is sound but may hide more. Faster rules (chains of subtractions
+// with the reasons' bounds, the last two rules above) find most breaches
+// first. To mend a breach the plan hides the
 // smallest shown part with respondents (ties broken by cell name) of the
 // relation at fault, or, when it has none, its shown total, or else the
 // nearest relation that has a shown cell; that cell's Reason is
@@ -675,6 +677,9 @@ func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, answers 
 		if !p.ThresholdOnly {
 			cp.overlaps(segRolled)
 			cp.complete()
+			for cp.audit() {
+				cp.complete()
+			}
 		}
 		for _, nd := range cp.nodes {
 			switch {
@@ -1018,153 +1023,6 @@ func (pl *planner) mendFrom(x int) bool {
 	return false
 }
 
-// linear returns the nodes whose count the relations determine exactly
-// by linear combination, the nodes with lo == hi taken as known: the
-// relations are brought to reduced row echelon form, sparse, one row at a
-// time, and a row left with one unknown pins it.
-func (pl *planner) linear(lo, hi []int64) []bool {
-	const eps = 1e-9
-	pinned := make([]bool, len(pl.nodes))
-	unknown := func(i int) bool { return lo[i] != hi[i] }
-	// A row is Σ c_j x_j = k over the unknown counts x_j; the known counts
-	// go into k (konst[row]).
-	var basis []map[int]float64 // reduced rows
-	var konst []float64
-	pivotRow := map[int]int{}  // pivot column → basis row
-	holders := map[int][]int{} // column → basis rows that may hold it
-	for _, r := range pl.rels {
-		row := map[int]float64{}
-		var k float64
-		if unknown(r.total) {
-			row[r.total]++
-		} else {
-			k -= float64(lo[r.total])
-		}
-		for _, x := range r.parts {
-			if unknown(x) {
-				row[x]--
-			} else {
-				k += float64(lo[x])
-			}
-		}
-		// Reduce by the basis.
-		for changed := true; changed; {
-			changed = false
-			for _, c := range sortedCols(row) {
-				bi, ok := pivotRow[c]
-				if !ok {
-					continue
-				}
-				f := row[c]
-				for j, v := range basis[bi] {
-					row[j] -= f * v
-					if math.Abs(row[j]) < eps {
-						delete(row, j)
-					}
-				}
-				k -= f * konst[bi]
-				changed = true
-				break
-			}
-		}
-		if len(row) == 0 {
-			continue
-		}
-		cols := sortedCols(row)
-		p := cols[0]
-		pv := row[p]
-		for j := range row {
-			row[j] /= pv
-		}
-		k /= pv
-		// Eliminate the new pivot from the rows that hold it.
-		for _, bi := range holders[p] {
-			b := basis[bi]
-			f, ok := b[p]
-			if !ok {
-				continue
-			}
-			for j, v := range row {
-				b[j] -= f * v
-				if math.Abs(b[j]) < eps {
-					delete(b, j)
-				} else {
-					holders[j] = append(holders[j], bi)
-				}
-			}
-			konst[bi] -= f * k
-		}
-		bi := len(basis)
-		basis = append(basis, row)
-		konst = append(konst, k)
-		pivotRow[p] = bi
-		for j := range row {
-			holders[j] = append(holders[j], bi)
-		}
-	}
-	for _, b := range basis {
-		if len(b) == 1 {
-			for j := range b {
-				pinned[j] = true
-			}
-		}
-	}
-	// The bounds of the reasons, propagated through the reduced rows: a
-	// combination of relations (x + y = 4) with bounds (x, y ≤ 2) can pin
-	// counts that neither alone pins.
-	flo, fhi := make([]float64, len(lo)), make([]float64, len(hi))
-	for i := range lo {
-		flo[i], fhi[i] = float64(lo[i]), math.Inf(1)
-		if hi[i] < unbounded {
-			fhi[i] = float64(hi[i])
-		}
-	}
-	for pass, changed := 0, true; changed && pass < maxIntervalPasses; pass++ {
-		changed = false
-		for bi, b := range basis {
-			if len(b) < 2 {
-				continue
-			}
-			for j, cj := range b {
-				// cj x_j = k - Σ_{i≠j} c_i x_i
-				l, h := konst[bi], konst[bi]
-				for i, ci := range b {
-					if i == j {
-						continue
-					}
-					if ci > 0 {
-						l -= ci * fhi[i]
-						h -= ci * flo[i]
-					} else {
-						l -= ci * flo[i]
-						h -= ci * fhi[i]
-					}
-				}
-				if cj < 0 {
-					l, h = h, l
-				}
-				l, h = l/cj, h/cj
-				if nl := math.Ceil(l - 1e-6); !math.IsNaN(nl) && nl > flo[j] {
-					flo[j], changed = nl, true
-				}
-				if nh := math.Floor(h + 1e-6); !math.IsNaN(nh) && nh < fhi[j] {
-					fhi[j], changed = nh, true
-				}
-			}
-		}
-	}
-	for i := range pinned {
-		if unknown(i) && flo[i] == fhi[i] {
-			pinned[i] = true
-		}
-	}
-	return pinned
-}
-
-// sortedCols returns the columns of a sparse row in order, so that the
-// reduction is deterministic.
-func sortedCols(row map[int]float64) []int { return slices.Sorted(maps.Keys(row)) }
-
 // cross adds the crossings of attributes k1 and k2 (k1 < k2) in unit u as
 // groups never shown, and the relations that tie them to the segments
 // and to the respondents without each attribute.
@@ -1458,17 +1316,10 @@ func (pl *planner) fixPass() bool {
 	pl.dirty = make([]bool, len(pl.rels))
 	fixed := false
 	lo, hi := pl.intervals()
-	pinned := pl.linear(lo, hi)
-	known := func(i int) bool { return lo[i] == hi[i] || pinned[i] }
-	// A protected group pinned to one value, or, when segments cross the
-	// hierarchy, narrowed to two: there, other figures of the same cells
-	// (favorable and unfavorable counts, which bound a group's size from
-	// below) can take one more value away. (In the hierarchy alone they
-	// cannot, short of unanimity.)
-	crossed := len(pl.segsOf) > 0
+	known := func(i int) bool { return lo[i] == hi[i] }
+	// A protected group pinned to one value.
 	for x := range pl.nodes {
-		narrow := crossed && !pl.nodes[x].virtual && hi[x]-lo[x] < 2 && pl.nodes[x].n < pl.min
-		if !pl.nodes[x].hidden || pl.nodes[x].n == 0 || !(known(x) || narrow) || pl.touched(x) {
+		if !pl.nodes[x].hidden || pl.nodes[x].n == 0 || !known(x) || pl.touched(x) {
 			continue
 		}
 		if pl.mendFrom(x) {

@@ -125,6 +125,61 @@ func (g *region) atMost(w map[int]float64, rhs float64) {
 	g.b = append(g.b, max(rhs-g.at(w), 0))
 }
 
+// step returns the moves t = ±e_q (one free direction) that keep z in
+// the region and whole: sign +1 or -1 per direction, 0 for none.
+func (g *region) step(q int) (plus, minus bool) {
+	const eps = 1e-9
+	for _, row := range g.n {
+		if x := row[q]; math.Abs(x-math.Round(x)) > eps {
+			return false, false
+		}
+	}
+	plus, minus = true, true
+	for i, row := range g.a {
+		if row[q] > g.b[i]+eps {
+			plus = false
+		}
+		if -row[q] > g.b[i]+eps {
+			minus = false
+		}
+	}
+	return plus, minus
+}
+
+// moves reports whether a single move along a free direction reaches
+// another whole-number point of the region where w·z differs.
+func (g *region) moves(w map[int]float64) bool {
+	if len(g.n) == 0 || len(g.n[0]) == 0 {
+		return false
+	}
+	for q, c := range g.dir(w) {
+		if math.Abs(c) < 0.5 {
+			continue
+		}
+		if plus, minus := g.step(q); plus || minus {
+			return true
+		}
+	}
+	return false
+}
+
+// reaches reports whether a single move along a free direction reaches a
+// whole-number point of the region where w·z is larger.
+func (g *region) reaches(w map[int]float64) bool {
+	if len(g.n) == 0 || len(g.n[0]) == 0 {
+		return false
+	}
+	for q, c := range g.dir(w) {
+		if math.Abs(c) < 0.5 {
+			continue
+		}
+		if plus, minus := g.step(q); c > 0 && plus || c < 0 && minus {
+			return true
+		}
+	}
+	return false
+}
+
 // span returns the integers w·z can take in the region, from the rounded
 // least and greatest values; hi is +Inf when unbounded. ok is false when
 // the solver gave up.
@@ -227,9 +282,10 @@ func maximize(a [][]float64, b, c []float64) (float64, bool) {
 }
 
 // audit solves what a reader can work out of each protected group and
-// hides one more cell for the first group pinned; it reports whether it
-// hid one.
+// hides one more cell for the first group pinned in each connected group
+// of cells not shown; it reports whether it hid one.
 func (pl *planner) audit() bool {
+	hid := false
 	unknown := func(i int) bool { nd := &pl.nodes[i]; return nd.n > 0 && (nd.virtual || nd.hidden) }
 	protected := func(i int) bool { nd := &pl.nodes[i]; return nd.n > 0 && nd.hidden }
 	// Connected groups of cells not shown, through the relations.
@@ -237,8 +293,7 @@ func (pl *planner) audit() bool {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -275,19 +330,56 @@ func (pl *planner) audit() bool {
 		if !slices.ContainsFunc(comp, protected) {
 			continue
 		}
-		if x, ok := pl.pinned(comp, protected); ok {
-			if pl.mendFrom(x) {
-				return true
+		// A large group is audited around each protected cell, the cells
+		// farther away taken as known (their true values): a count free
+		// there is free in the whole, so the audit stays sound, if more
+		// cautious.
+		if len(comp) <= maxAuditCells {
+			if x, ok := pl.pinned(comp, comp, protected); ok && pl.mendFrom(x) {
+				hid = true
+			}
+			continue
+		}
+		for _, x := range comp {
+			if !protected(x) {
+				continue
+			}
+			if _, ok := pl.pinned(pl.around(x, unknown), []int{x}, protected); ok && pl.mendFrom(x) {
+				hid = true
+				break
 			}
 		}
 	}
-	return false
+	return hid
 }
 
-// pinned returns the first protected node of comp (a connected group of
-// cells not shown) whose count, or whose answers on some measure, a
-// reader can pin down.
-func (pl *planner) pinned(comp []int, protected func(int) bool) (int, bool) {
+// maxAuditCells is the most cells one linear program of the audit holds.
+const maxAuditCells = 48
+
+// around returns up to maxAuditCells unknown cells nearest x through the
+// relations, x first.
+func (pl *planner) around(x int, unknown func(int) bool) []int {
+	out := []int{x}
+	seen := map[int]bool{x: true}
+	for i := 0; i < len(out) && len(out) < maxAuditCells; i++ {
+		for _, ri := range pl.relsOf[out[i]] {
+			r := pl.rels[ri]
+			for _, y := range append([]int{r.total}, r.parts...) {
+				if !seen[y] && unknown(y) && len(out) < maxAuditCells {
+					seen[y] = true
+					out = append(out, y)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// pinned returns the first protected node of targets whose count, or
+// whose answers on some measure, a reader can pin down, solving over the
+// cells of comp (cells not shown, targets among them) with every other
+// cell taken as known.
+func (pl *planner) pinned(comp, targets []int, protected func(int) bool) (int, bool) {
 	col := make(map[int]int, len(comp))
 	for j, x := range comp {
 		col[x] = j
@@ -362,11 +454,16 @@ func (pl *planner) pinned(comp []int, protected func(int) bool) (int, bool) {
 	counts := newRegion(z0, equations(0, false))
 	nonNegative(counts)
 	bounds(counts, func(j int) map[int]float64 { return map[int]float64{j: 1} })
-	for j, x := range comp {
+	for _, x := range targets {
+		j := col[x]
 		if !protected(x) {
 			continue
 		}
-		if lo, hi, ok := counts.span(map[int]float64{j: 1}); !ok || lo >= hi {
+		w := map[int]float64{j: 1}
+		if counts.moves(w) {
+			continue
+		}
+		if lo, hi, ok := counts.span(w); !ok || lo >= hi {
 			return x, true
 		}
 	}
@@ -376,7 +473,7 @@ func (pl *planner) pinned(comp []int, protected func(int) bool) (int, bool) {
 	// Per measure: the respondents who did not answer (s), the favorable
 	// (f) and the other (g) answers, at 0, k and 2k.
 	for m := range pl.space.ms {
-		if !slices.ContainsFunc(comp, func(x int) bool { return protected(x) && pl.nodes[x].ans[2*m] > 0 }) {
+		if !slices.ContainsFunc(targets, func(x int) bool { return protected(x) && pl.nodes[x].ans[2*m] > 0 }) {
 			continue
 		}
 		z0 := make([]float64, 3*k)
@@ -392,15 +489,27 @@ func (pl *planner) pinned(comp []int, protected func(int) bool) (int, bool) {
 		g := newRegion(z0, eq)
 		nonNegative(g)
 		bounds(g, func(j int) map[int]float64 { return map[int]float64{j: 1, k + j: 1, 2*k + j: 1} })
-		for j, x := range comp {
+		for _, x := range targets {
+			j := col[x]
 			nd := &pl.nodes[x]
 			if !protected(x) || nd.ans[2*m] == 0 {
 				continue
 			}
-			if lo, hi, ok := g.span(map[int]float64{j: 1, k + j: 1, 2*k + j: 1}); !ok || lo >= hi {
+			n := map[int]float64{j: 1, k + j: 1, 2*k + j: 1}
+			f := map[int]float64{k + j: 1}
+			u := map[int]float64{2*k + j: 1}
+			// Moves to other whole-number solutions settle most cells
+			// without solving: the count and favorable count change, and
+			// favorable and unfavorable answers each exist in some
+			// solution.
+			fav, unfav := nd.ans[2*m+1] > 0, nd.ans[2*m] > nd.ans[2*m+1]
+			if g.moves(n) && g.moves(f) && (fav || g.reaches(f)) && (unfav || g.reaches(u)) {
+				continue
+			}
+			if lo, hi, ok := g.span(n); !ok || lo >= hi {
 				return x, true
 			}
-			lo, hi, ok := g.span(map[int]float64{k + j: 1})
+			lo, hi, ok := g.span(f)
 			switch {
 			case !ok:
 				return x, true
@@ -412,7 +521,7 @@ func (pl *planner) pinned(comp []int, protected func(int) bool) (int, bool) {
 			case lo >= hi:
 				return x, true
 			}
-			if _, rest, ok := g.span(map[int]float64{2*k + j: 1}); !ok || rest <= 0 && !pl.toldBy(x, m, false) {
+			if _, rest, ok := g.span(u); !ok || rest <= 0 && !pl.toldBy(x, m, false) {
 				return x, true
 			}
 		}
