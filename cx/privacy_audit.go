@@ -14,6 +14,15 @@ import (
 // unanimous favorable share is pinned, it hides one more cell and plans
 // again. The linear programs are solved per connected group of cells not
 // shown, which in a plan are small.
+//
+// The simplex method is written here rather than taken from gonum's
+// optimize/convex/lp: that Simplex searches for a first feasible basis by
+// repeated QR factorizations, which took minutes on programs of a few
+// hundred columns, and has no rule against cycling on the degenerate
+// programs plans give. The audit's programs always start from a known
+// solution (the true counts), so a condensed tableau from the slack basis
+// with Bland's rule needs no first phase; the package's tests check it
+// against gonum's Simplex on random programs.
 
 // region is the set of points z = z0 + N t with A t <= b, b >= 0: the
 // solutions of a system of equations and inequalities that z0 satisfies,
