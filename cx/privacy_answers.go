@@ -1,7 +1,10 @@
 package cx
 
 import (
+	"cmp"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
@@ -53,30 +56,37 @@ func surveySpace(s survey.Survey) *answerSpace {
 	return a
 }
 
-// conventionSpace follows, for each item the tallies of waves answer, the
-// answers above the midpoint of its scale and those below it (the
-// favorable answers of [metrics.Favorable], as answered and reverse
-// keyed), and on a 0-10 scale the promoters (9-10).
+// conventionSpace follows, for each item the tallies of waves answer and
+// each scale its tallies use, the answers above the midpoint of the scale
+// and those below it (the favorable answers of [metrics.Favorable], as
+// answered and reverse keyed), and on a 0-10 scale the promoters (9-10).
+// The measures are in the order of item and scale, so that plans are
+// deterministic.
 func conventionSpace(t *Tallies, waves []string) *answerSpace {
 	keep := map[string]bool{}
 	for _, w := range waves {
 		keep[w] = true
 	}
-	scales := map[string]metrics.Tally{}
+	type scale struct {
+		item     string
+		min, max int
+	}
+	seen := map[scale]bool{}
 	for c, v := range t.Answers {
 		if keep[c.Wave] && len(v.Counts) > 0 {
-			if _, ok := scales[c.Item]; !ok {
-				scales[c.Item] = v
-			}
+			seen[scale{c.Item, v.Min, v.Max}] = true
 		}
 	}
+	scales := slices.SortedFunc(maps.Keys(seen), func(a, b scale) int {
+		return cmp.Or(strings.Compare(a.item, b.item), cmp.Compare(a.min, b.min), cmp.Compare(a.max, b.max))
+	})
 	a := &answerSpace{byItem: map[string][]int{}}
-	for _, item := range sortedKeys(scales) {
-		lo, hi := scales[item].Min, scales[item].Max
-		a.add(item, (lo+hi)/2+1, hi)
-		a.add(item, lo, (lo+hi+1)/2-1)
+	for _, sc := range scales {
+		lo, hi := sc.min, sc.max
+		a.add(sc.item, (lo+hi)/2+1, hi)
+		a.add(sc.item, lo, (lo+hi+1)/2-1)
 		if lo == 0 && hi == 10 {
-			a.add(item, 9, 10)
+			a.add(sc.item, 9, 10)
 		}
 	}
 	return a
