@@ -1378,7 +1378,7 @@ func (pl *planner) fixPass() bool {
 			if len(prot) == 0 {
 				continue
 			}
-			if m, none, ok := pl.revealed(pl.nodes[r.total].ans, kn, unknown, holds); ok {
+			if un := pl.revealed(pl.nodes[r.total].ans, kn, unknown, holds); len(un) > 0 {
 				x := pl.smallestName(prot)
 				var shown []int
 				for _, p := range r.parts {
@@ -1386,7 +1386,7 @@ func (pl *planner) fixPass() bool {
 						shown = append(shown, p)
 					}
 				}
-				if b := pl.breaker(shown, m, none); b >= 0 {
+				if b := pl.breaker(shown, un); b >= 0 {
 					pl.hide(b, Reason{Kind: Complementary, Min: int(pl.min), Other: pl.name(x)})
 					fixed = true
 				} else if pl.mend(r, x) || pl.mendFrom(x) {
@@ -1426,9 +1426,9 @@ func (pl *planner) fixPass() bool {
 					why = "the respondents of " + pl.name(v) + " outside its shown parts"
 				} else if holds == nil {
 					continue
-				} else if m, none, ok := pl.revealed(nd.ans, sp.cells, sp.open, holds); ok {
+				} else if un := pl.revealed(nd.ans, sp.cells, sp.open, holds); len(un) > 0 {
 					why = "the answers of the respondents of " + pl.name(v) + " outside its shown parts"
-					best = pl.breaker(sp.cells, m, none)
+					best = pl.breaker(sp.cells, un)
 				} else {
 					continue
 				}
@@ -1449,38 +1449,53 @@ func (pl *planner) fixPass() bool {
 	return fixed
 }
 
-// breaker returns the smallest of the cells xs (ties by name) whose
-// answers on measure m would, hidden, end a unanimity: one with answers in
-// m's range when none of the others are (none), or else one with answers
-// outside it; -1 when there is none.
-func (pl *planner) breaker(xs []int, m int, none bool) int {
-	best := -1
+// unanimity is a measure on which some answers are unanimous: none in its
+// range (none) or all.
+type unanimity struct {
+	m    int
+	none bool
+}
+
+// breaker returns the cell of xs whose answers, hidden, would end the most
+// of the unanimities un (it answered otherwise on those measures), the
+// smallest of those (ties by name); -1 when none would end any.
+func (pl *planner) breaker(xs []int, un []unanimity) int {
+	best, bestN := -1, 0
 	for _, x := range xs {
 		a := pl.nodes[x].ans
-		if a == nil || none && a[2*m+1] == 0 || !none && a[2*m+1] == a[2*m] {
+		if a == nil {
 			continue
 		}
-		if best < 0 || pl.nodes[x].n < pl.nodes[best].n || pl.nodes[x].n == pl.nodes[best].n && pl.name(x) < pl.name(best) {
-			best = x
+		n := 0
+		for _, u := range un {
+			if u.none && a[2*u.m+1] > 0 || !u.none && a[2*u.m+1] < a[2*u.m] {
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		if best < 0 || n > bestN || n == bestN && (pl.nodes[x].n < pl.nodes[best].n || pl.nodes[x].n == pl.nodes[best].n && pl.name(x) < pl.name(best)) {
+			best, bestN = x, n
 		}
 	}
 	return best
 }
 
-// revealed reports whether total minus the answers of the known nodes
-// leaves answers that are unanimous on some measure m, none in its range
-// (none) or all, while one of the unknown nodes holds a protected group
-// that answered and whose unanimity no shown cell already tells (a shown
-// cell holding it, unanimous the same way). Unknown answers count as not
-// revealed.
-func (pl *planner) revealed(total []int64, known, unknown []int, holds []bool) (m int, none, ok bool) {
+// revealed returns the measures on which total minus the answers of the
+// known nodes leaves unanimous answers while one of the unknown nodes
+// holds a protected group that answered and whose unanimity no shown cell
+// already tells (a shown cell holding it, unanimous the same way). Unknown
+// answers count as not revealed.
+func (pl *planner) revealed(total []int64, known, unknown []int, holds []bool) []unanimity {
 	rest := total
 	for _, x := range known {
 		rest = subVec(rest, pl.nodes[x].ans)
 	}
 	if rest == nil {
-		return 0, false, false
+		return nil
 	}
+	var out []unanimity
 	for m := range pl.space.ms {
 		n, k := rest[2*m], rest[2*m+1]
 		if n == 0 || k != 0 && k != n {
@@ -1488,11 +1503,12 @@ func (pl *planner) revealed(total []int64, known, unknown []int, holds []bool) (
 		}
 		for _, x := range unknown {
 			if holds[x] && pl.nodes[x].ans != nil && pl.nodes[x].ans[2*m] > 0 && !pl.toldBy(x, m, k == 0) {
-				return m, k == 0, true
+				out = append(out, unanimity{m, k == 0})
+				break
 			}
 		}
 	}
-	return 0, false, false
+	return out
 }
 
 // toldBy reports whether a shown cell holding node x is unanimous on
