@@ -497,7 +497,10 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //     narrow it (for example to "3 or 4"). The linear programs work over
 //     fractions and round inward; a set of relations whose only
 //     whole-number solutions agree on a count, though fractional ones do
-//     not, would escape them (the tests have not found one).
+//     not, would escape them (the tests have not found one). Shares are
+//     protected through counts and unanimity: a share that stays the same
+//     while a group's counts vary together (2 of 4, 4 of 8) is not looked
+//     for.
 //   - Figures computed outside the plan's relations (pooled waves, custom
 //     groupings, segments of two attributes crossed with each other) are
 //     not covered: plan them as their own cells or do not show them. The
