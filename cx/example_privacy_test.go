@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/metrics"
+	"github.com/cxculture/cxculture/survey"
 )
 
 // Five teams of 23, 10, 7, 5 and 1 respondents under one organization. The
@@ -37,6 +39,51 @@ func ExamplePrivacy_Plan() {
 	// t5@2026-06: fewer than 5 respondents
 	// hidden beyond the minimum: 1
 	// organization hidden: false
+}
+
+// The same teams, now with their answers to one item. Hiding the team of
+// one and the team of five is not enough when all six of them agreed: the
+// organization minus the three shown teams would tell that each hidden
+// team answered favorably. So a third team is hidden, one whose answers
+// were mixed.
+func ExamplePrivacy_PlanSurvey() {
+	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: []survey.Item{
+		{ID: "q1", Text: "We act on what customers tell us.", Construct: "customer_focus", Scale: survey.Likert5, Kind: survey.Behavior, Version: 1}}}
+	answers := map[string][]int{
+		"t1": {5, 4, 4, 2, 3, 5, 4, 1, 4, 5, 4, 4, 3, 5, 2, 4, 4, 5, 3, 4, 4, 2, 5},
+		"t2": {4, 4, 2, 5, 3, 4, 4, 5, 1, 4},
+		"t3": {4, 2, 5, 4, 3, 4, 4},
+		"t4": {5, 4, 4, 5, 4},
+		"t5": {5},
+	}
+	units := []cx.Unit{{ID: "org", Name: "Organization"}}
+	t := cx.NewTallies("pulse")
+	for id, as := range answers {
+		units = append(units, cx.Unit{ID: id, Parent: "org", Name: "Team " + id})
+		t.Respondents[cx.Group{Unit: id, Wave: "2026-06"}] = int64(len(as))
+		tally := metrics.NewTally(1, 5)
+		for _, a := range as {
+			if err := tally.Add(a); err != nil {
+				panic(err)
+			}
+		}
+		t.Answers[cx.Cell{Unit: id, Wave: "2026-06", Item: "q1"}] = tally
+	}
+	h, err := cx.NewHierarchy(units)
+	if err != nil {
+		panic(err)
+	}
+	plan, err := cx.DefaultPrivacy().PlanSurvey(s, h, t, []string{"2026-06"}, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range plan.HiddenCells() {
+		fmt.Printf("%s: %s\n", c.Cell, c.Reason)
+	}
+	// Output:
+	// t3@2026-06: hidden so that t4@2026-06 cannot be worked out by subtraction
+	// t4@2026-06: hidden so that t5@2026-06 cannot be worked out by subtraction
+	// t5@2026-06: fewer than 5 respondents
 }
 
 // A keyed pseudonym links one person's responses across waves without
