@@ -1,6 +1,7 @@
 package cx
 
 import (
+	"maps"
 	"math"
 	"slices"
 )
@@ -328,13 +329,7 @@ func (pl *planner) audit() bool {
 			comps[find(i)] = append(comps[find(i)], i)
 		}
 	}
-	for _, root := range slices.Sorted(func(yield func(int) bool) {
-		for k := range comps {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, root := range slices.Sorted(maps.Keys(comps)) {
 		comp := comps[root]
 		if !slices.ContainsFunc(comp, protected) {
 			continue
