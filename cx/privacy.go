@@ -734,36 +734,27 @@ func (s *Segments) rollUp(h *Hierarchy, keep map[string]bool, direct map[Group]i
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	for k, n := range s.pairs {
-		if !keep[k.Wave] || !h.Has(k.Unit) {
-			continue
-		}
-		for _, u := range withAncestors(h, k.Unit) {
-			out.pairs[segPair{u, k.Wave, k.A, k.B}] += n
-		}
-	}
+	rollUpCounts(h, keep, s.pairs, out.pairs, func(k *segPair) (*string, string) { return &k.Unit, k.Wave })
+	rollUpCounts(h, keep, s.answers, out.answers, func(k *segAnswer) (*string, string) { return &k.Cell.Unit, k.Cell.Wave })
+	rollUpCounts(h, keep, s.pairAnswers, out.pairAnswers, func(k *pairAnswer) (*string, string) { return &k.Pair.Unit, k.Pair.Wave })
 	out.noAnswers = s.noAnswers
-	for k, n := range s.answers {
-		if !keep[k.Cell.Wave] || !h.Has(k.Cell.Unit) {
-			continue
-		}
-		for _, u := range withAncestors(h, k.Cell.Unit) {
-			c := k.Cell
-			c.Unit = u
-			out.answers[segAnswer{c, k.Item, k.Value}] += n
-		}
-	}
-	for k, n := range s.pairAnswers {
-		if !keep[k.Pair.Wave] || !h.Has(k.Pair.Unit) {
-			continue
-		}
-		for _, u := range withAncestors(h, k.Pair.Unit) {
-			pr := k.Pair
-			pr.Unit = u
-			out.pairAnswers[pairAnswer{pr, k.Item, k.Value}] += n
-		}
-	}
 	return out, nil
+}
+
+// rollUpCounts adds the counts of src in the waves of keep into dst, at
+// the unit of each key and at each of its ancestors; at gives a key's
+// unit (to be rewritten) and wave. Keys of units not in h are left out.
+func rollUpCounts[K comparable](h *Hierarchy, keep map[string]bool, src, dst map[K]int64, at func(*K) (*string, string)) {
+	for k, n := range src {
+		unit, wave := at(&k)
+		if !keep[wave] || !h.Has(*unit) {
+			continue
+		}
+		for _, u := range withAncestors(h, *unit) {
+			*unit = u
+			dst[k] += n
+		}
+	}
 }
 
 // The planner works on one wave: nodes are the cells (published unit and

@@ -38,8 +38,13 @@ type region struct {
 // newRegion returns the region of the equations eq (rows over z, which z0
 // satisfies).
 func newRegion(z0 []float64, eq []map[int]float64) *region {
+	return &region{z0: z0, n: freeDirections(len(z0), eq)}
+}
+
+// freeDirections returns N, v × d: the solutions of the homogeneous
+// equations eq over v variables are N t.
+func freeDirections(v int, eq []map[int]float64) [][]float64 {
 	const eps = 1e-9
-	v := len(z0)
 	// Reduced row echelon form of eq.
 	var rows [][]float64
 	var pivots []int
@@ -91,19 +96,19 @@ func newRegion(z0 []float64, eq []map[int]float64) *region {
 			free = append(free, j)
 		}
 	}
-	g := &region{z0: z0, n: make([][]float64, v)}
+	n := make([][]float64, v)
 	for j := range v {
-		g.n[j] = make([]float64, len(free))
+		n[j] = make([]float64, len(free))
 		if k := isPivot[j]; k >= 0 {
 			for q, f := range free {
-				g.n[j][q] = -rows[k][f]
+				n[j][q] = -rows[k][f]
 			}
 		}
 	}
 	for q, f := range free {
-		g.n[f][q] = 1
+		n[f][q] = 1
 	}
-	return g
+	return n
 }
 
 // dir returns w N, the change of w·z per unit of t.
@@ -157,8 +162,9 @@ func (g *region) step(q int) (plus, minus bool) {
 }
 
 // moves reports whether a single move along a free direction reaches
-// another whole-number point of the region where w·z differs.
-func (g *region) moves(w map[int]float64) bool {
+// another whole-number point of the region where w·z is larger (up) or
+// smaller (down).
+func (g *region) moves(w map[int]float64, up, down bool) bool {
 	if len(g.n) == 0 || len(g.n[0]) == 0 {
 		return false
 	}
@@ -166,24 +172,8 @@ func (g *region) moves(w map[int]float64) bool {
 		if math.Abs(c) < 0.5 {
 			continue
 		}
-		if plus, minus := g.step(q); plus || minus {
-			return true
-		}
-	}
-	return false
-}
-
-// reaches reports whether a single move along a free direction reaches a
-// whole-number point of the region where w·z is larger.
-func (g *region) reaches(w map[int]float64) bool {
-	if len(g.n) == 0 || len(g.n[0]) == 0 {
-		return false
-	}
-	for q, c := range g.dir(w) {
-		if math.Abs(c) < 0.5 {
-			continue
-		}
-		if plus, minus := g.step(q); c > 0 && plus || c < 0 && minus {
+		plus, minus := g.step(q)
+		if up && (c > 0 && plus || c < 0 && minus) || down && (c < 0 && plus || c > 0 && minus) {
 			return true
 		}
 	}
@@ -464,7 +454,7 @@ func (pl *planner) pinned(comp, targets []int, protected func(int) bool) (int, b
 			continue
 		}
 		w := map[int]float64{j: 1}
-		if counts.moves(w) {
+		if counts.moves(w, true, true) {
 			continue
 		}
 		if lo, hi, ok := counts.span(w); !ok || lo >= hi {
@@ -475,7 +465,12 @@ func (pl *planner) pinned(comp, targets []int, protected func(int) bool) (int, b
 		return 0, false
 	}
 	// Per measure: the respondents who did not answer (s), the favorable
-	// (f) and the other (g) answers, at 0, k and 2k.
+	// (f) and the other (g) answers, at 0, k and 2k. The equations are the
+	// same for every measure; only the true point differs.
+	eq := equations(0, true)
+	eq = append(eq, equations(k, true)...)
+	eq = append(eq, equations(2*k, true)...)
+	free := freeDirections(3*k, eq)
 	for m := range pl.space.ms {
 		if !slices.ContainsFunc(targets, func(x int) bool { return protected(x) && pl.nodes[x].ans[2*m] > 0 }) {
 			continue
@@ -487,10 +482,7 @@ func (pl *planner) pinned(comp, targets []int, protected func(int) bool) (int, b
 			z0[k+j] = float64(nd.ans[2*m+1])
 			z0[2*k+j] = float64(nd.ans[2*m] - nd.ans[2*m+1])
 		}
-		eq := equations(0, true)
-		eq = append(eq, equations(k, true)...)
-		eq = append(eq, equations(2*k, true)...)
-		g := newRegion(z0, eq)
+		g := &region{z0: z0, n: free}
 		nonNegative(g)
 		bounds(g, func(j int) map[int]float64 { return map[int]float64{j: 1, k + j: 1, 2*k + j: 1} })
 		for _, x := range targets {
@@ -507,7 +499,7 @@ func (pl *planner) pinned(comp, targets []int, protected func(int) bool) (int, b
 			// favorable and unfavorable answers each exist in some
 			// solution.
 			fav, unfav := nd.ans[2*m+1] > 0, nd.ans[2*m] > nd.ans[2*m+1]
-			if g.moves(n) && g.moves(f) && (fav || g.reaches(f)) && (unfav || g.reaches(u)) {
+			if g.moves(n, true, true) && g.moves(f, true, true) && (fav || g.moves(f, true, false)) && (unfav || g.moves(u, true, false)) {
 				continue
 			}
 			if lo, hi, ok := g.span(n); !ok || lo >= hi {

@@ -130,11 +130,11 @@ func TestRegionSpan(t *testing.T) {
 	if !ok || lo != 0 || hi != 4 {
 		t.Errorf("free: span %v..%v (ok %v), want 0..4", lo, hi, ok)
 	}
-	if !free.moves(map[int]float64{0: 1}) || pinned.moves(map[int]float64{0: 1}) {
+	if !free.moves(map[int]float64{0: 1}, true, true) || pinned.moves(map[int]float64{0: 1}, true, true) {
 		t.Error("moves: want a move in the free region only")
 	}
 	free.atMost(map[int]float64{0: 1}, 3) // x <= 3: x can only fall
-	if free.reaches(map[int]float64{0: 1}) || !free.reaches(map[int]float64{1: 1}) {
-		t.Error("reaches: x is at its bound, y is not")
+	if free.moves(map[int]float64{0: 1}, true, false) || !free.moves(map[int]float64{1: 1}, true, false) || !free.moves(map[int]float64{0: 1}, false, true) {
+		t.Error("moves up: x is at its bound, y is not; x can still fall")
 	}
 }
