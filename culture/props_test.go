@@ -1,6 +1,7 @@
 package culture_test
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -9,12 +10,16 @@ import (
 	"github.com/leanovate/gopter"
 )
 
-// gopterSeedEnv fixes the seed of the gopter runs, to replay a failure.
+// gopterSeedEnv sets the seed of the gopter runs (default 20261207, fixed, so a
+// plain go test replays the same cases); CXCULTURE_TEST_SCALE multiplies
+// the number of runs for a longer search. The conventions are those of
+// package cx/internal/cxgen, which this package cannot import.
 const gopterSeedEnv = "CXCULTURE_GOPTER_SEED"
 
 // cultureProps is a gopter.Properties bound to a test: seeded from
-// gopterSeedEnv when set, fewer runs under -short, the report in the test
-// log and the seed printed on failure.
+// gopterSeedEnv (printed to standard error when the test starts), runs
+// scaled by CXCULTURE_TEST_SCALE and fewer under -short, the report in the
+// test log and the seed printed on failure.
 type cultureProps struct {
 	*gopter.Properties
 	t      *testing.T
@@ -23,19 +28,26 @@ type cultureProps struct {
 
 func newCultureProps(t *testing.T, runs int) *cultureProps {
 	t.Helper()
-	var params *gopter.TestParameters
+	seed := int64(20261207)
 	if s := os.Getenv(gopterSeedEnv); s != "" {
-		seed, err := strconv.ParseInt(s, 10, 64)
+		v, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			t.Fatalf("%s=%q: not an integer seed", gopterSeedEnv, s)
 		}
-		params = gopter.DefaultTestParametersWithSeed(seed)
-	} else {
-		params = gopter.DefaultTestParameters()
+		seed = v
+	}
+	fmt.Fprintf(os.Stderr, "%s: seed %d (replay with %s=%d)\n", t.Name(), seed, gopterSeedEnv, seed)
+	if s := os.Getenv("CXCULTURE_TEST_SCALE"); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(v > 0) {
+			t.Fatalf("CXCULTURE_TEST_SCALE=%q: not a positive number", s)
+		}
+		runs = max(1, int(float64(runs)*v+0.5))
 	}
 	if testing.Short() {
 		runs = max(10, runs/5)
 	}
+	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = runs
 	return &cultureProps{Properties: gopter.NewProperties(params), t: t, params: params}
 }

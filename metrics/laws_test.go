@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
@@ -16,16 +15,18 @@ import (
 	"github.com/cxculture/cxculture/metrics"
 )
 
-// seedEnv names the environment variable that replays a property run: set
-// it to the seed that a failure printed ("failed with initial seed: N").
+// seedEnv sets the seed of the property runs (default 20261207, fixed, so
+// a plain go test replays the same cases); CXCULTURE_TEST_SCALE multiplies
+// the number of runs for a longer search. The conventions are those of
+// package cx/internal/cxgen, which this package cannot import.
 const seedEnv = "CXCULTURE_GOPTER_SEED"
 
 // properties returns the gopter properties of one test: seeded from
-// CXCULTURE_GOPTER_SEED when set and from the clock otherwise, with fewer
-// runs under -short.
+// CXCULTURE_GOPTER_SEED (printed to standard error when the test starts),
+// 200 runs scaled by CXCULTURE_TEST_SCALE, fewer under -short.
 func properties(t *testing.T) *gopter.Properties {
 	t.Helper()
-	seed := time.Now().UnixNano()
+	seed := int64(20261207)
 	if s := os.Getenv(seedEnv); s != "" {
 		v, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
@@ -33,11 +34,20 @@ func properties(t *testing.T) *gopter.Properties {
 		}
 		seed = v
 	}
-	params := gopter.DefaultTestParametersWithSeed(seed)
-	params.MinSuccessfulTests = 200
-	if testing.Short() {
-		params.MinSuccessfulTests = 25
+	fmt.Fprintf(os.Stderr, "%s: seed %d (replay with %s=%d)\n", t.Name(), seed, seedEnv, seed)
+	runs := 200
+	if s := os.Getenv("CXCULTURE_TEST_SCALE"); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(v > 0) {
+			t.Fatalf("CXCULTURE_TEST_SCALE=%q: not a positive number", s)
+		}
+		runs = max(1, int(float64(runs)*v+0.5))
 	}
+	if testing.Short() {
+		runs = max(10, runs/8)
+	}
+	params := gopter.DefaultTestParametersWithSeed(seed)
+	params.MinSuccessfulTests = runs
 	return gopter.NewProperties(params)
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/internal/cxgen"
 	"github.com/cxculture/cxculture/cx/sqlstore/sqlite"
 	"github.com/cxculture/cxculture/survey"
 )
@@ -44,8 +45,7 @@ func TestCrash(t *testing.T) {
 	if testing.Short() {
 		runs = 3
 	}
-	seed := time.Now().UnixNano()
-	t.Logf("seed %d", seed)
+	seed := cxgen.Seed(t)
 	rng := rand.New(rand.NewPCG(uint64(seed), 1))
 	committed := -1 // highest batch the children reported committed
 	for run := range runs {

@@ -27,48 +27,82 @@ import (
 	"github.com/cxculture/cxculture/survey"
 )
 
-// SeedEnv is the environment variable that fixes the seed of every gopter
-// run, to replay a failure.
+// SeedEnv is the environment variable that sets the seed of every gopter
+// run and simulation, to replay a failure or to explore other data.
 const SeedEnv = "CXCULTURE_GOPTER_SEED"
+
+// ScaleEnv is the environment variable that multiplies the number of runs
+// of property tests and the replications of simulations (a positive
+// number; default 1), for longer runs than the default suite: for example
+// CXCULTURE_TEST_SCALE=10 go test ./cx/.
+const ScaleEnv = "CXCULTURE_TEST_SCALE"
+
+// DefaultSeed is the seed used when [SeedEnv] is unset, so that a plain
+// go test replays the same cases every time.
+const DefaultSeed int64 = 20261207
 
 // Base is the origin of every generated time.
 var Base = time.Date(2025, time.January, 6, 9, 0, 0, 0, time.UTC)
 
-// Properties is a gopter.Properties bound to a test, seeded from
-// [SeedEnv] when it is set.
+// Properties is a gopter.Properties bound to a test, seeded by [Seed].
 type Properties struct {
 	*gopter.Properties
 	t      *testing.T
 	params *gopter.TestParameters
 }
 
-// NewProperties returns properties that each run runs successful checks,
-// or a fifth of them (at least 10) under testing.Short().
+// NewProperties returns properties that each run [Runs](t, runs)
+// successful checks.
 func NewProperties(t *testing.T, runs int) *Properties {
 	t.Helper()
 	params := Parameters(t, runs)
 	return &Properties{Properties: gopter.NewProperties(params), t: t, params: params}
 }
 
-// Parameters returns gopter test parameters for t: the seed comes from
-// [SeedEnv] if set, else from the clock; runs successful checks, a fifth
-// of them (at least 10) under testing.Short().
-func Parameters(t testing.TB, runs int) *gopter.TestParameters {
+// Seed returns the seed of t's random cases: [SeedEnv] when it is set,
+// else [DefaultSeed]. It prints the seed to standard error at once, so
+// that a run that fails or times out can be replayed (go test shows a
+// failing package's output).
+func Seed(t testing.TB) int64 {
 	t.Helper()
-	var params *gopter.TestParameters
+	seed := DefaultSeed
 	if s := os.Getenv(SeedEnv); s != "" {
-		seed, err := strconv.ParseInt(s, 10, 64)
+		v, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			t.Fatalf("%s=%q: not an integer seed", SeedEnv, s)
 		}
-		params = gopter.DefaultTestParametersWithSeed(seed)
-	} else {
-		params = gopter.DefaultTestParameters()
+		seed = v
 	}
+	fmt.Fprintf(os.Stderr, "%s: seed %d (replay with %s=%d)\n", t.Name(), seed, SeedEnv, seed)
+	return seed
+}
+
+// Runs returns how many cases a test that asks for runs should check:
+// runs times [ScaleEnv] (default 1), a fifth of that (at least 10) under
+// testing.Short(), and at least 1.
+func Runs(t testing.TB, runs int) int {
+	t.Helper()
+	scale := 1.0
+	if s := os.Getenv(ScaleEnv); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(v > 0) {
+			t.Fatalf("%s=%q: not a positive number", ScaleEnv, s)
+		}
+		scale = v
+	}
+	n := int(float64(runs)*scale + 0.5)
 	if testing.Short() {
-		runs = max(10, runs/5)
+		n = max(10, n/5)
 	}
-	params.MinSuccessfulTests = runs
+	return max(1, n)
+}
+
+// Parameters returns gopter test parameters for t: the seed of [Seed] and
+// [Runs](t, runs) successful checks.
+func Parameters(t testing.TB, runs int) *gopter.TestParameters {
+	t.Helper()
+	params := gopter.DefaultTestParametersWithSeed(Seed(t))
+	params.MinSuccessfulTests = Runs(t, runs)
 	return params
 }
 
