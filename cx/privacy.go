@@ -128,6 +128,9 @@ const (
 	WaveDifference
 	// NotPlanned: the cell was not part of the plan (an unknown wave).
 	NotPlanned
+	// FewAnswered: the group is shown, but fewer than the minimum of its
+	// people answered the questions behind the figure.
+	FewAnswered
 )
 
 // String returns the kind's name.
@@ -143,6 +146,8 @@ func (k ReasonKind) String() string {
 		return "wave_difference"
 	case NotPlanned:
 		return "not_planned"
+	case FewAnswered:
+		return "few_answered"
 	}
 	return fmt.Sprintf("ReasonKind(%d)", int(k))
 }
@@ -170,6 +175,8 @@ func (r Reason) String() string {
 		return fmt.Sprintf("fewer than %d respondents joined or left since wave %s", r.Min, r.Other)
 	case NotPlanned:
 		return "not covered by the disclosure plan"
+	case FewAnswered:
+		return fmt.Sprintf("fewer than %d people answered", r.Min)
 	}
 	return r.Kind.String()
 }
@@ -309,6 +316,12 @@ type Disclosure struct {
 	shown         map[CellRef]bool
 	commentsShown map[CellRef]bool
 	primary       int
+	// survey is the survey planned (nil for a plan without one), space
+	// the answers followed, and ans the answer vector over space of every
+	// cell with respondents, for the per-figure rules.
+	survey *survey.Survey
+	space  *answerSpace
+	ans    map[CellRef][]int64
 }
 
 // Privacy returns the rules the plan applied.
@@ -527,7 +540,13 @@ func (p Privacy) PlanSurvey(s survey.Survey, h *Hierarchy, t *Tallies, waves []s
 	if t == nil {
 		return nil, invalid("tallies", "required")
 	}
-	return p.planTallies(h, t, waves, segs, surveySpace(s))
+	d, err := p.planTallies(h, t, waves, segs, surveySpace(s))
+	if err != nil {
+		return nil, err
+	}
+	sc := s.Clone()
+	d.survey = &sc
+	return d, nil
 }
 
 func (p Privacy) planTallies(h *Hierarchy, t *Tallies, waves []string, segs *Segments, space *answerSpace) (*Disclosure, error) {
@@ -617,7 +636,8 @@ func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, answers 
 	}
 	av := answerVecs{unit: answers, seg: segVecs, pair: pairVecs, space: space}
 	d := &Disclosure{privacy: p, waves: seen, order: slices.Clone(waves), hidden: map[CellRef]HiddenCell{},
-		comments: map[CellRef]HiddenCell{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{}}
+		comments: map[CellRef]HiddenCell{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{},
+		space: space, ans: map[CellRef][]int64{}}
 	type shown struct {
 		wave string
 		n    int64
@@ -649,6 +669,9 @@ func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, answers 
 		for _, nd := range pl.nodes {
 			if nd.virtual {
 				continue
+			}
+			if nd.ans != nil && nd.n > 0 {
+				d.ans[nd.ref] = nd.ans
 			}
 			if nd.hidden {
 				if nd.n > 0 {

@@ -52,9 +52,19 @@ func surveySpace(s survey.Survey) *answerSpace {
 			lo, hi = it.Scale.Reverse(hi), it.Scale.Reverse(lo)
 		}
 		a.add(it.ID, lo, hi)
+		if isNPSScale(it.Scale.Min, it.Scale.Max) {
+			// eNPS publishes detractors and passives beside promoters.
+			a.add(it.ID, 0, 6)
+			a.add(it.ID, 7, 8)
+		}
 	}
 	return a
 }
+
+// isNPSScale reports whether a scale from lo to hi is the 0-10 scale of
+// Net Promoter questions, whose scores publish promoters (9-10), passives
+// (7-8) and detractors (0-6).
+func isNPSScale(lo, hi int) bool { return lo == 0 && hi == 10 }
 
 // conventionSpace follows, for each item the tallies of waves answer and
 // each scale its tallies use, the answers above the midpoint of the scale
@@ -85,8 +95,10 @@ func conventionSpace(t *Tallies, waves []string) *answerSpace {
 		lo, hi := sc.min, sc.max
 		a.add(sc.item, (lo+hi)/2+1, hi)
 		a.add(sc.item, lo, (lo+hi+1)/2-1)
-		if lo == 0 && hi == 10 {
+		if isNPSScale(lo, hi) {
 			a.add(sc.item, 9, 10)
+			a.add(sc.item, 0, 6)
+			a.add(sc.item, 7, 8)
 		}
 	}
 	return a

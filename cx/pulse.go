@@ -254,8 +254,12 @@ type PulseRow struct {
 	RateCI       metrics.Interval
 	// Skipped is the share of the items asked that were left unanswered,
 	// with its Wilson interval (each asking counted as a trial).
-	Skipped   metrics.Proportion
-	SkippedCI metrics.Interval
+	// SkippedHidden is set, and Skipped zero, when the plan hides it: it
+	// sums the answers to every item, so it is shown only when every
+	// item's figure is.
+	Skipped       metrics.Proportion
+	SkippedCI     metrics.Interval
+	SkippedHidden bool
 	// CommentsHidden is set when the comment figures are hidden (fewer
 	// respondents than MinComments, or to protect such a unit);
 	// Comments and CommentWords are then zero and NaN.
@@ -471,6 +475,14 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 			row.RateCI = row.ResponseRate.Wilson(opts.Level)
 			row.Skipped = metrics.Proportion{Successes: c.Asked - c.Answered, N: c.Asked}
 			row.SkippedCI = row.Skipped.Wilson(opts.Level)
+			if disc != nil && disc.hasAnswers() {
+				// The skipped share sums every item's answers: it is shown
+				// only when every item's figure is.
+				if _, hid := disc.FigureHidden(CellRef{Unit: u, Wave: w}, SkippedFigure); hid {
+					row.Skipped, row.SkippedCI = metrics.Proportion{}, metrics.Interval{Lower: nan, Upper: nan}
+					row.SkippedHidden = true
+				}
+			}
 			row.CommentWords = nan
 			if commentsHidden[Group{u, w}] {
 				row.CommentsHidden = true
@@ -481,7 +493,11 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 				}
 			}
 			rep.Rows = append(rep.Rows, row)
-			xs, rates, skips, words = append(xs, float64(i)), append(rates, row.ResponseRate.Value()), append(skips, row.Skipped.Value()), append(words, row.CommentWords)
+			skip := row.Skipped.Value()
+			if row.SkippedHidden {
+				skip = nan
+			}
+			xs, rates, skips, words = append(xs, float64(i)), append(rates, row.ResponseRate.Value()), append(skips, skip), append(words, row.CommentWords)
 		}
 		f := Fatigue{Unit: u, ResponseRate: metrics.LinearTrend(xs, rates), Skipped: metrics.LinearTrend(xs, skips), CommentWords: metrics.LinearTrend(xs, words)}
 		f.FallingResponse = f.ResponseRate.Slope < 0 && f.ResponseRate.Test.P < opts.Alpha
@@ -630,18 +646,20 @@ func suppress(h *Hierarchy, n func(string) int64, min int64, pre map[string]stri
 // PulseReport computes the participation report of the survey with the
 // given ID from the store: its waves in time order (with their invited
 // counts) and all its responses, read a page at a time. asked gives the
-// items asked per wave ID, as for [NewParticipation]. The program's
-// privacy rules apply when opts sets none (Privacy, Disclosure,
-// MinGroup). Errors are those of
+// items asked per wave ID, as for [NewParticipation]. The program's plan
+// ([Program.Disclosure] over every wave of the survey) applies when opts
+// sets no rules (Privacy, Disclosure, MinGroup). Errors are those of
 // [NewParticipation], [Participation.Add] and [NewPulseReport], and the
 // store's ([ErrNotFound] for an unknown survey or no org units).
 func (p *Program) PulseReport(ctx context.Context, surveyID string, asked map[string][]string, opts PulseOptions) (*PulseReport, error) {
-	if opts.Privacy == nil && opts.Disclosure == nil && opts.MinGroup == 0 {
-		opts.Privacy = p.Privacy()
-	}
 	s, h, waves, err := p.surveyScope(ctx, surveyID)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Privacy == nil && opts.Disclosure == nil && opts.MinGroup == 0 {
+		if opts.Disclosure, err = p.Disclosure(ctx, surveyID); err != nil {
+			return nil, err
+		}
 	}
 	part, err := NewParticipation(s, asked)
 	if err != nil {

@@ -286,8 +286,10 @@ func TestProgramPulseReport(t *testing.T) {
 	for _, r := range d.Responses {
 		require.NoError(t, part.Add(r))
 	}
-	pr := p.Privacy()
-	want, err := cx.NewPulseReport(h, d.Waves, part, cx.PulseOptions{Privacy: pr})
+	// The program's report applies the program's plan.
+	plan, err := p.Disclosure(ctx, d.Survey.ID)
+	require.NoError(t, err)
+	want, err := cx.NewPulseReport(h, d.Waves, part, cx.PulseOptions{Disclosure: plan})
 	require.NoError(t, err)
 	assert.Equal(t, want.Waves, got.Waves)
 	require.Len(t, got.Rows, len(want.Rows))
@@ -480,9 +482,15 @@ func TestProgramPulseReportAppliesProgramPrivacy(t *testing.T) {
 	ruled, err := load(&cx.Options{Privacy: &pr}).PulseReport(ctx, d.Survey.ID, nil, cx.PulseOptions{})
 	require.NoError(t, err)
 	assert.Greater(t, count(ruled), count(plain), "the wave-difference rule hides more")
-	explicit, err := load(nil).PulseReport(ctx, d.Survey.ID, nil, cx.PulseOptions{Privacy: &pr})
+	withRules := load(&cx.Options{Privacy: &pr})
+	plan, err := withRules.Disclosure(ctx, d.Survey.ID)
+	require.NoError(t, err)
+	explicit, err := withRules.PulseReport(ctx, d.Survey.ID, nil, cx.PulseOptions{Disclosure: plan})
 	require.NoError(t, err)
 	assert.Equal(t, count(ruled), count(explicit))
+	for i := range ruled.Rows {
+		assert.Equal(t, nanFree(ruled.Rows[i]), nanFree(explicit.Rows[i]))
+	}
 }
 
 // Response rates and fatigue of a simulated quarter of weekly pulses

@@ -33,13 +33,20 @@ type ScorecardOptions struct {
 	// Baseline is the wave changes are measured against; empty for none.
 	Baseline string
 	// MinGroup is the minimum number of respondents for a unit's figures
-	// to be shown; default 5. Smaller groups are suppressed. Without
-	// Privacy or Disclosure, that threshold is the only rule applied (as
-	// the field's bare threshold, and as the benchmark workload computes
-	// it): a hidden unit can then often be worked out by subtracting its
-	// shown siblings from its parent. With Privacy or Disclosure set,
+	// to be shown; default 5. Smaller groups are suppressed, and so is
+	// each figure of a shown unit that fewer people answered (a behavior
+	// with an item answered by 1 to MinGroup-1 people, eNPS likewise).
+	// Without Privacy or Disclosure, that threshold is the only rule
+	// applied (the field's bare threshold): a hidden unit can then often
+	// be worked out by subtracting its shown siblings from its parent. With Privacy or Disclosure set,
 	// MinGroup defaults to their minimum and, if given, must equal it.
 	MinGroup int
+	// UnitMinimumOnly applies MinGroup to units' respondents only, as the
+	// benchmark workload defines suppression: a shown unit then shows
+	// every figure, even one that fewer of its people answered. It exists
+	// to compare results with tools that do so; figures people read
+	// should never use it. Not allowed with Privacy or Disclosure.
+	UnitMinimumOnly bool
 	// Privacy, when set, applies these privacy rules (see [Privacy]):
 	// complementary suppression, so that no hidden unit can be worked out
 	// from the shown ones. It is the recommended setting; the rules plan
@@ -101,6 +108,9 @@ func (o ScorecardOptions) validate() error {
 		ps.add("min_group", fmt.Sprintf("must be at least 1, got %d", o.MinGroup))
 	}
 	if o.Privacy != nil {
+		if o.UnitMinimumOnly {
+			ps.add("unit_minimum_only", "not allowed with privacy rules or a disclosure plan")
+		}
 		if err := o.Privacy.Validate(); err != nil {
 			ps = append(ps, err.(*ValidationError).Problems...)
 		}
@@ -185,8 +195,10 @@ type UnitScore struct {
 	// Behaviors are aligned with Scorecard.Behaviors.
 	Behaviors []BehaviorScore `json:"behaviors,omitempty"`
 	// ENPS is the employee Net Promoter Score, when the survey has an
-	// item with construct "enps" and someone answered it.
-	ENPS *NPSScore `json:"enps,omitempty"`
+	// item with construct "enps" and someone answered it, and it may be
+	// shown; ENPSReason says why it is hidden when it may not.
+	ENPS       *NPSScore `json:"enps,omitempty"`
+	ENPSReason string    `json:"enps_reason,omitempty"`
 }
 
 // Estimate is a share with its confidence interval and counts.
@@ -199,6 +211,13 @@ type Estimate struct {
 // BehaviorScore is how favorable one behavior is in one unit.
 type BehaviorScore struct {
 	Behavior string `json:"behavior"`
+	// Suppressed is set when the behavior's figures may not be shown in
+	// this unit although the unit is shown (fewer than the minimum of its
+	// people answered the behavior's items, or hiding them protects
+	// another group): Favorable and Mean then hold no figure (zero counts,
+	// NaN values) and Reason says why.
+	Suppressed bool   `json:"suppressed,omitempty"`
+	Reason     string `json:"reason,omitempty"`
 	// Favorable is the share of favorable answers pooled over the
 	// behavior's answered items, after reverse keying, with its Wilson
 	// interval. Answers of one respondent to several items are counted as
@@ -276,6 +295,8 @@ func (sc *Scorecard) Heatmap() Heatmap {
 			switch {
 			case u.Suppressed:
 				row[j] = HeatCell{Value: math.NaN(), Suppressed: true, Reason: u.Reason}
+			case u.Behaviors[j].Suppressed:
+				row[j] = HeatCell{Value: math.NaN(), Suppressed: true, Reason: u.Behaviors[j].Reason}
 			default:
 				b := u.Behaviors[j]
 				row[j] = HeatCell{Value: b.Favorable.Value, N: b.Favorable.N}
@@ -444,6 +465,25 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 		pr := opts.Disclosure.Privacy()
 		sc.Privacy = &pr
 	}
+	// figureHidden applies the plan's rule for a figure over items of a
+	// shown unit, or without a plan the minimum per item: every item
+	// answered by no one or by at least the minimum.
+	figureHidden := func(id, wave string, items []survey.Item) (Reason, bool) {
+		if opts.Disclosure != nil {
+			return opts.Disclosure.ItemsHidden(CellRef{Unit: id, Wave: wave}, itemIDs(items)...)
+		}
+		if opts.UnitMinimumOnly {
+			return Reason{}, false
+		}
+		for _, it := range items {
+			if n := rolled.tally(id, wave, it).N(); n > 0 && n < int64(opts.MinGroup) {
+				return Reason{Kind: FewAnswered, Min: opts.MinGroup}, true
+			}
+		}
+		return Reason{}, false
+	}
+	nan := math.NaN()
+	nanInterval := metrics.Interval{Lower: nan, Upper: nan}
 	enps := s.ItemsFor(survey.ENPS)
 	for _, it := range enps {
 		if it.Scale.Min < 0 || it.Scale.Max > 10 {
@@ -480,13 +520,18 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 		}
 		testable := baseShown && (opts.ChangeScope == AllUnits || h.IsLeaf(id))
 		for j, b := range names {
+			if why, hid := figureHidden(id, opts.Wave, items[j]); hid {
+				us.Behaviors = append(us.Behaviors, BehaviorScore{Behavior: b, Suppressed: true, Reason: why.String(),
+					Favorable: Estimate{Value: nan, Interval: nanInterval}, Mean: nan, MeanInterval: nanInterval})
+				continue
+			}
 			fav, all, same := rolled.pooled(id, opts.Wave, items[j])
 			bs := BehaviorScore{Behavior: b, Favorable: estimate(fav, opts.Level), Mean: math.NaN(),
 				MeanInterval: metrics.Interval{Lower: math.NaN(), Upper: math.NaN()}}
 			if same {
 				bs.Mean, bs.MeanInterval = all.Mean(), all.MeanCI(opts.Level)
 			}
-			if baseShown {
+			if _, baseHid := figureHidden(id, opts.Baseline, items[j]); baseShown && !baseHid {
 				base, _, _ := rolled.pooled(id, opts.Baseline, items[j])
 				if fav.N > 0 && base.N > 0 {
 					bs.Change = &Change{Baseline: estimate(base, opts.Level), Diff: fav.Value() - base.Value(),
@@ -499,7 +544,9 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 			}
 			us.Behaviors = append(us.Behaviors, bs)
 		}
-		if len(enps) > 0 {
+		if why, hid := figureHidden(id, opts.Wave, enps); len(enps) > 0 && hid {
+			us.ENPSReason = why.String()
+		} else if len(enps) > 0 {
 			var nps metrics.Tally
 			for _, it := range enps {
 				if err := nps.Merge(rolled.tally(id, opts.Wave, it)); err != nil {
@@ -525,7 +572,15 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 		// its respondent count, is a figure of that group too.
 		return sc, nil
 	}
-	sc.Reliability, err = reliability(s, patterns, names, opts)
+	// Reliability rests on the people who answered the behavior's items
+	// across the organization: shown only with the behavior's figures.
+	var shown []string
+	for j, b := range names {
+		if _, hid := figureHidden(h.Root(), opts.Wave, items[j]); !hid {
+			shown = append(shown, b)
+		}
+	}
+	sc.Reliability, err = reliability(s, patterns, shown, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -646,10 +701,9 @@ func scaleStats(s survey.Survey, group []string, patterns []patternCount) (*metr
 
 // Scorecard computes the scorecard of a stored wave of a survey: tallies
 // come from the store (computed in the database when it offers
-// [TallyStore]), invited counts from the wave. When the program has
-// privacy rules (Options.Privacy) and opts set none (Privacy, Disclosure
-// and MinGroup all unset), the program's rules apply, planned over every
-// wave of the survey up to the one scored.
+// [TallyStore]), invited counts from the wave. When opts set no privacy
+// rules (Privacy, Disclosure and MinGroup all unset), the program's plan
+// applies ([Program.Disclosure] over every wave of the survey).
 func (p *Program) Scorecard(ctx context.Context, surveyID string, opts ScorecardOptions) (*Scorecard, error) {
 	s, err := p.store.GetSurvey(ctx, surveyID)
 	if err != nil {
@@ -677,32 +731,14 @@ func (p *Program) Scorecard(ctx context.Context, surveyID string, opts Scorecard
 	if err != nil {
 		return nil, err
 	}
-	program := p.priv != nil && opts.Privacy == nil && opts.Disclosure == nil && opts.MinGroup == 0
-	var planned []string
-	if program {
-		// The program's rules, planned over the survey's waves up to the
-		// one scored, in time order, for the wave-difference rule.
-		all, err := p.store.ListWaves(ctx, survey.WaveFilter{Survey: surveyID})
-		if err != nil {
+	var t *Tallies
+	if p.priv != nil && opts.Privacy == nil && opts.Disclosure == nil && opts.MinGroup == 0 {
+		// The program's one plan, over every wave of the survey.
+		if opts.Disclosure, t, err = p.disclosure(ctx, surveyID, nil); err != nil {
 			return nil, err
 		}
-		for _, x := range all {
-			if !x.Opens.After(w.Opens) || x.ID == opts.Baseline {
-				planned = append(planned, x.ID)
-				if !slices.Contains(waves, x.ID) {
-					waves = append(waves, x.ID)
-				}
-			}
-		}
-	}
-	t, err := TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID, Waves: waves})
-	if err != nil {
+	} else if t, err = TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID, Waves: waves}); err != nil {
 		return nil, err
-	}
-	if program {
-		if opts.Disclosure, err = p.priv.PlanSurvey(s, h, t, planned, nil); err != nil {
-			return nil, err
-		}
 	}
 	if opts.Invited == nil {
 		opts.Invited = w.Invited

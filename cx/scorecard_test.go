@@ -345,7 +345,19 @@ func TestScorecardChangeScopeAndMinGroup(t *testing.T) {
 	require.False(t, c.Suppressed, "three respondents are shown with a minimum of 2")
 	assert.Equal(t, metrics.Proportion{Successes: 2, N: 6}, c.Behaviors[0].Favorable.Proportion)
 	assert.Equal(t, metrics.Proportion{Successes: 4, N: 4}, c.Behaviors[0].Change.Baseline.Proportion)
-	assert.Equal(t, 8, two.Tests)
+	// team_c's empowerment in w1 rests on one person (the other skipped
+	// both items): hidden at a minimum of 2, so it is not tested.
+	base, _ := two.Unit("team_c")
+	assert.Nil(t, base.Behaviors[1].Change, "empowerment rests on one person in the baseline")
+	assert.Equal(t, 7, two.Tests)
+	one, err := cx.NewScorecard(h, scSurvey(), tl, cx.ScorecardOptions{Wave: "w1", MinGroup: 2})
+	require.NoError(t, err)
+	c1, _ := one.Unit("team_c")
+	require.False(t, c1.Suppressed)
+	assert.True(t, c1.Behaviors[1].Suppressed, "empowerment answered by one person")
+	assert.Equal(t, "fewer than 2 people answered", c1.Behaviors[1].Reason)
+	assert.Zero(t, c1.Behaviors[1].Favorable.N)
+	assert.False(t, c1.Behaviors[0].Suppressed, "agility answered by both")
 
 	// team_b has 5 respondents in w2 and 6 in w1: with a minimum of 6 it
 	// is shown in neither comparison, and team_a still is.
@@ -555,6 +567,29 @@ func TestScorecardSuppressionProperties(t *testing.T) {
 			}
 			return n
 		}
+		// answered counts the answers to item in the subtree of u.
+		answered := func(u, wave, item string) int64 {
+			sub := append([]string{u}, h.Descendants(u)...)
+			var n int64
+			for _, r := range c.Responses {
+				if _, ok := r.Answers[item]; ok && r.Wave == wave && slices.Contains(sub, r.Unit) {
+					n++
+				}
+			}
+			return n
+		}
+		// fewAnswered reports whether a behavior rests on fewer people
+		// than the minimum in u: an item answered by 1 to min-1.
+		fewAnswered := func(u, wave, behavior string, min int64) bool {
+			for _, it := range c.Survey.Items {
+				if it.Construct == behavior && (it.Kind == survey.Belief || it.Kind == survey.Behavior) {
+					if n := answered(u, wave, it.ID); n > 0 && n < min {
+						return true
+					}
+				}
+			}
+			return false
+		}
 		check := func(sc *cx.Scorecard) string {
 			min := int64(c.Opts.MinGroup)
 			hm := sc.Heatmap()
@@ -586,8 +621,33 @@ func TestScorecardSuppressionProperties(t *testing.T) {
 				if u.Respondents != n {
 					return u.Unit + ": wrong respondents"
 				}
+				var enps []string
+				for _, it := range c.Survey.ItemsFor(survey.ENPS) {
+					enps = append(enps, it.ID)
+				}
+				few := false
+				for _, id := range enps {
+					if a := answered(u.Unit, c.Opts.Wave, id); a > 0 && a < min {
+						few = true
+					}
+				}
+				if few && (u.ENPS != nil || u.ENPSReason == "") || !few && u.ENPSReason != "" {
+					return u.Unit + ": eNPS shown does not follow the minimum per figure"
+				}
 				for j, b := range u.Behaviors {
 					cell := hm.Cells[i][j]
+					if b.Suppressed != fewAnswered(u.Unit, c.Opts.Wave, b.Behavior, min) {
+						return u.Unit + ": behavior suppressed does not follow the minimum per figure"
+					}
+					if b.Suppressed {
+						if b.Favorable.N != 0 || b.Favorable.Successes != 0 || !math.IsNaN(b.Mean) || b.Change != nil || !cell.Suppressed || cell.N != 0 || cell.Reason != b.Reason {
+							return u.Unit + ": a suppressed behavior carries figures"
+						}
+						continue
+					}
+					if b.Change != nil && fewAnswered(u.Unit, c.Opts.Baseline, b.Behavior, min) {
+						return u.Unit + ": change against a baseline resting on too few people"
+					}
 					if cell.Suppressed || cell.N != b.Favorable.N {
 						return u.Unit + ": heatmap cell differs from the scorecard"
 					}

@@ -250,6 +250,22 @@ func (p *Panel) shown(unit, wave string) (bool, string) {
 	return false, fmt.Sprintf("fewer than %d respondents", p.MinGroup)
 }
 
+// figureHidden reports whether a figure over items of a shown unit in a
+// wave is hidden, and why: by the plan's rule ([Disclosure.ItemsHidden]),
+// or without a plan when an item was answered by 1 to MinGroup-1 people.
+func (p *Panel) figureHidden(unit, wave string, items []survey.Item) (bool, string) {
+	if p.plan != nil {
+		r, hid := p.plan.ItemsHidden(CellRef{Unit: unit, Wave: wave}, itemIDs(items)...)
+		return hid, r.String()
+	}
+	for _, it := range items {
+		if n := p.rolled.Answers[Cell{unit, wave, it.ID}].N(); n > 0 && n < int64(p.MinGroup) {
+			return true, Reason{Kind: FewAnswered, Min: p.MinGroup}.String()
+		}
+	}
+	return false, ""
+}
+
 // anyBelow reports whether anyone responded at or below unit in wave.
 func (p *Panel) anyBelow(unit, wave string) bool {
 	for _, u := range append([]string{unit}, p.Hierarchy.Descendants(unit)...) {
@@ -416,6 +432,11 @@ func (p *Panel) series(unit string, m measureSpec) []Point {
 		prevSig = sig
 		pt := Point{Wave: w, Time: p.waveTime(i), Segment: segment}
 		if ok, why := p.shown(unit, w); !ok {
+			pt.Suppressed, pt.Reason = true, why
+			out = append(out, pt)
+			continue
+		}
+		if hid, why := p.figureHidden(unit, w, items); hid {
 			pt.Suppressed, pt.Reason = true, why
 			out = append(out, pt)
 			continue
@@ -592,8 +613,11 @@ func (p *Panel) pooledSeries(units []string, m measureSpec) []Point {
 
 // Panel returns the panel of a stored survey: the hierarchy, the survey,
 // its waves in time order, the tallies of its responses (computed in the
-// database when the store offers [TallyStore]) and every observation. Set
-// its privacy fields before use. An unknown survey is [ErrNotFound].
+// database when the store offers [TallyStore]) and every observation.
+// Its Disclosure is the program's plan ([Program.Disclosure] over every
+// wave of the survey), so that every figure computed from the panel hides
+// what the program's other outputs hide. An unknown survey is
+// [ErrNotFound].
 func (p *Program) Panel(ctx context.Context, surveyID string) (*Panel, error) {
 	s, h, waves, err := p.surveyScope(ctx, surveyID)
 	if err != nil {
@@ -607,5 +631,9 @@ func (p *Program) Panel(ctx context.Context, surveyID string) (*Panel, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Panel{Hierarchy: h, Survey: s, Waves: waves, Tallies: t, Observations: obs}, nil
+	d, err := p.Disclosure(ctx, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	return &Panel{Hierarchy: h, Survey: s, Waves: waves, Tallies: t, Observations: obs, Disclosure: d}, nil
 }

@@ -76,6 +76,9 @@ func buildScorecard(sc *cx.Scorecard, planned func(unit, wave string) (string, b
 					ps.add(field+".behaviors["+strconv.Itoa(j)+"]", fmt.Sprintf("behavior %q where the scorecard has %q", b.Behavior, sc.Behaviors[j]))
 				}
 				bs := behaviorScore(b)
+				if b.Suppressed {
+					bs = hiddenBehavior(b)
+				}
 				if baseHidden {
 					bs.Change = nil // the baseline's figures are hidden
 				}
@@ -94,6 +97,8 @@ func buildScorecard(sc *cx.Scorecard, planned func(unit, wave string) (string, b
 			switch {
 			case ou.Hidden:
 				row[j] = Cell{Value: NaN(), Lower: NaN(), Upper: NaN(), Hidden: true, Reason: ou.Reason}
+			case j < len(ou.Behaviors) && ou.Behaviors[j].Hidden:
+				row[j] = Cell{Value: NaN(), Lower: NaN(), Upper: NaN(), Hidden: true, Reason: ou.Behaviors[j].Reason}
 			case j < len(ou.Behaviors):
 				b := ou.Behaviors[j]
 				row[j] = Cell{Value: b.Favorable.Value, Lower: b.Favorable.Lower, Upper: b.Favorable.Upper, N: b.Favorable.N}
@@ -120,6 +125,17 @@ func buildScorecard(sc *cx.Scorecard, planned func(unit, wave string) (string, b
 			Alpha: num(r.Alpha.Raw), Lower: num(r.Alpha.Feldt.Lower), Upper: num(r.Alpha.Feldt.Upper), N: r.Alpha.N})
 	}
 	return out, hm
+}
+
+// hiddenBehavior is a behavior the scorecard hides in a shown unit: no
+// figure of it is copied.
+func hiddenBehavior(b cx.BehaviorScore) BehaviorScore {
+	reason := b.Reason
+	if reason == "" {
+		reason = "suppressed"
+	}
+	return BehaviorScore{Behavior: b.Behavior, Hidden: true, Reason: reason,
+		Favorable: Share{Value: NaN(), Lower: NaN(), Upper: NaN()}, Mean: Mean{Value: NaN(), Lower: NaN(), Upper: NaN()}}
 }
 
 func behaviorScore(b cx.BehaviorScore) BehaviorScore {

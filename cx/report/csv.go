@@ -210,6 +210,12 @@ func scorecardRows(sc *Scorecard) []row {
 			rows = append(rows, r)
 		}
 		for _, b := range u.Behaviors {
+			if b.Hidden {
+				r := base
+				r.measure, r.behavior, r.hidden, r.reason = "favorable", b.Behavior, true, b.Reason
+				rows = append(rows, r)
+				continue
+			}
 			f := b.Favorable
 			r := base
 			r.measure, r.behavior = "favorable", b.Behavior

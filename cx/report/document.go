@@ -184,6 +184,11 @@ type Unit struct {
 // BehaviorScore is how favorable one behavior is in one unit.
 type BehaviorScore struct {
 	Behavior string `json:"behavior"`
+	// Hidden behaviors of a shown unit show no figures (fewer than the
+	// minimum of its people answered, or hiding them protects another
+	// group); Reason says why.
+	Hidden bool   `json:"hidden,omitempty"`
+	Reason string `json:"reason,omitempty"`
 	// Favorable is the share of favorable answers (answers, not
 	// respondents, are counted in N).
 	Favorable Share `json:"favorable"`

@@ -220,7 +220,8 @@ func benchOptions(d *data, cfg config) []cx.ScorecardOptions {
 	first, last := d.waves[0], d.waves[len(d.waves)-1]
 	var opts []cx.ScorecardOptions
 	for _, wave := range d.waves {
-		o := cx.ScorecardOptions{Wave: wave, MinGroup: cfg.minGroup, Listwise: true}
+		// The workload suppresses by units' respondents only.
+		o := cx.ScorecardOptions{Wave: wave, MinGroup: cfg.minGroup, Listwise: true, UnitMinimumOnly: true}
 		if wave == last {
 			o.Baseline, o.ChangeScope = first, cx.LeavesOnly
 		}

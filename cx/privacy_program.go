@@ -1,0 +1,148 @@
+package cx
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/cxculture/cxculture/survey"
+)
+
+// Disclosure returns the program's disclosure plan of the survey with the
+// given ID: the one plan every output of the program applies by default
+// ([Program.Scorecard], [Program.PulseReport], [Program.Panel] and what is
+// computed from the panel, and the reports built from them), so that a
+// cell or figure hidden in one output is hidden in all. It plans the
+// given waves, or every wave of the survey when none is given, in time
+// order (by Opens), under the program's privacy rules
+// ([Program.Privacy]), over the tallies of the stored responses and the
+// segments of the respondents (survey.Response.Segments) by the
+// attributes the program's outputs cut the survey by.
+//
+// A plan over a set of waves agrees, on each of its waves, with a plan
+// over any longer run of the survey's waves that starts with the same
+// waves: waves are planned in time order and a wave's plan depends only
+// on the waves before it. Outputs that read several waves should use one
+// plan over all of them.
+//
+// Code that shows figures of its own (a new cut, a new report) asks the
+// plan before showing each: [Disclosure.Hidden] or
+// [Disclosure.SegmentHidden] for a group's existence and respondent
+// count, [Disclosure.FigureHidden] or [Disclosure.ItemsHidden] for each
+// figure of a shown group, [Disclosure.CommentsHidden] for comments. A
+// figure the plan does not cover is hidden (NotPlanned).
+//
+// It fails with [ErrNotFound] for an unknown survey or a wave that is not
+// one of the survey's, with a [*ValidationError] for a wave given twice.
+func (p *Program) Disclosure(ctx context.Context, surveyID string, waves ...string) (*Disclosure, error) {
+	d, _, err := p.disclosure(ctx, surveyID, waves)
+	return d, err
+}
+
+// disclosure returns the program's plan of a survey over waves (every
+// wave when empty) and the tallies it planned.
+func (p *Program) disclosure(ctx context.Context, surveyID string, waves []string) (*Disclosure, *Tallies, error) {
+	s, h, all, err := p.surveyScope(ctx, surveyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ordered, err := planWaves(surveyID, all, waves)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]string, len(ordered))
+	for i, w := range ordered {
+		ids[i] = w.ID
+	}
+	t, err := TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID, Waves: ids})
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := p.segmentKeys(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	segs, err := p.segmentCounts(ctx, surveyID, ids, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	priv := DefaultPrivacy()
+	if p.priv != nil {
+		priv = *p.priv
+	}
+	d, err := priv.PlanSurvey(s, h, t, ids, segs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, t, nil
+}
+
+// planWaves returns the waves to plan in time order: those named (each a
+// wave of the survey), or all of them.
+func planWaves(surveyID string, all []survey.Wave, named []string) ([]survey.Wave, error) {
+	slices.SortStableFunc(all, func(a, b survey.Wave) int { return a.Opens.Compare(b.Opens) })
+	if len(named) == 0 {
+		return all, nil
+	}
+	var ps problems
+	want := map[string]bool{}
+	for i, id := range named {
+		if want[id] {
+			ps.add(fmt.Sprintf("waves[%d]", i), fmt.Sprintf("wave %q given twice", id))
+		}
+		want[id] = true
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	var out []survey.Wave
+	for _, w := range all {
+		if want[w.ID] {
+			out = append(out, w)
+			delete(want, w.ID)
+		}
+	}
+	for _, id := range named {
+		if want[id] {
+			return nil, fmt.Errorf("cx: wave %q is not a wave of survey %q: %w", id, surveyID, ErrNotFound)
+		}
+	}
+	return out, nil
+}
+
+// segmentKeys returns the segment attributes the program's outputs cut
+// the survey by: the plan covers the segments of these attributes, and
+// only these (a plan that protects segments no output shows hides unit
+// figures for nothing). None yet: segment cuts are declared per survey.
+func (p *Program) segmentKeys(_ context.Context, _ survey.Survey) ([]string, error) {
+	return nil, nil
+}
+
+// segmentCounts counts the stored respondents of the survey in waves by
+// segment of the given attributes, with their answers, for the plan; nil
+// without attributes.
+func (p *Program) segmentCounts(ctx context.Context, surveyID string, waves, keys []string) (*Segments, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	segs := NewSegments()
+	for _, w := range waves {
+		err := eachResponse(ctx, p.store, survey.ResponseFilter{Survey: surveyID, Wave: w}, func(r survey.Response) error {
+			attrs := map[string]string{}
+			for _, k := range keys {
+				if v := r.Segments[k]; v != "" {
+					attrs[k] = v
+				}
+			}
+			if len(attrs) > 0 {
+				r.Segments = attrs
+				segs.AddResponse(r)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return segs, nil
+}
