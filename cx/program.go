@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -111,51 +110,6 @@ func (p *Program) Store() Store { return p.store }
 
 // Now returns the program clock's current time, normalized.
 func (p *Program) Now() time.Time { return survey.NormalizeTime(p.now()) }
-
-// DefineUnits adds units to the org hierarchy. The hierarchy that results
-// (the stored units plus these) must be one valid tree; otherwise nothing
-// is stored and a [*ValidationError] lists every problem.
-func (p *Program) DefineUnits(ctx context.Context, units ...Unit) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	stored, err := p.store.ListUnits(ctx)
-	if err != nil {
-		return err
-	}
-	if len(units) == 0 {
-		return invalid("units", "no units given")
-	}
-	// The new units come first so that problems name them by their
-	// position in units.
-	h, err := NewHierarchy(append(slices.Clone(units), stored...))
-	if err != nil {
-		return err
-	}
-	isNew := make(map[string]bool, len(units))
-	for _, u := range units {
-		isNew[u.ID] = true
-	}
-	for _, u := range h.Units() {
-		if isNew[u.ID] {
-			if err := p.store.CreateUnit(ctx, u); err != nil {
-				return fmt.Errorf("cx: storing unit %s: %w", u.ID, err)
-			}
-		}
-	}
-	return nil
-}
-
-// Hierarchy returns the stored org hierarchy.
-func (p *Program) Hierarchy(ctx context.Context) (*Hierarchy, error) {
-	units, err := p.store.ListUnits(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(units) == 0 {
-		return nil, fmt.Errorf("cx: no org units defined: %w", ErrNotFound)
-	}
-	return NewHierarchy(units)
-}
 
 // DefineFramework stores a framework of the desired culture, such as
 // culture.CXBehaviors(). Behavior IDs must be unique across frameworks.
@@ -349,20 +303,6 @@ func normalizeInitiative(in *culture.Initiative) {
 	}
 }
 
-// unitSet returns the IDs of the stored units. An empty set is not an
-// error: references to units are then reported as unknown.
-func (p *Program) unitSet(ctx context.Context) (map[string]bool, error) {
-	units, err := p.store.ListUnits(ctx)
-	if err != nil {
-		return nil, err
-	}
-	known := make(map[string]bool, len(units))
-	for _, u := range units {
-		known[u.ID] = true
-	}
-	return known, nil
-}
-
 // checkRefs checks that the units and behaviors of in are defined.
 func (p *Program) checkRefs(ctx context.Context, ps *problems, in culture.Initiative) error {
 	known, err := p.unitSet(ctx)
@@ -451,13 +391,11 @@ func (p *Program) catalog(ctx context.Context) (*catalog, error) {
 	for _, w := range ws {
 		c.waves[w.ID] = w
 	}
-	us, err := p.store.ListUnits(ctx)
+	known, err := p.unitSet(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, u := range us {
-		c.units[u.ID] = true
-	}
+	c.units = known
 	return c, nil
 }
 

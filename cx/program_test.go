@@ -20,6 +20,7 @@ import (
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/internal/cxgen"
 	"github.com/cxculture/cxculture/cx/memstore"
+	cxorg "github.com/cxculture/cxculture/cx/org"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -77,7 +78,7 @@ func seeded(t *testing.T) (*cx.Program, cx.Store) {
 
 // snapshot is everything a store holds.
 type snapshot struct {
-	Units        []cx.Unit
+	Org          []cx.OrgChange
 	Frameworks   []culture.Framework
 	Indicators   []culture.Indicator
 	Initiatives  []culture.Initiative
@@ -99,7 +100,7 @@ func snap(t *testing.T, s cx.Store) snapshot {
 		}
 	}
 	var e error
-	sn.Units, e = s.ListUnits(ctx)
+	sn.Org, e = s.ListOrgChanges(ctx)
 	must(e)
 	sn.Frameworks, e = s.ListFrameworks(ctx)
 	must(e)
@@ -219,9 +220,6 @@ func TestProgramRejectsBadInput(t *testing.T) {
 		{"DefineUnits/Cycle", nil, func(ctx context.Context, p *cx.Program) error {
 			return p.DefineUnits(ctx, cx.Unit{ID: "x", Parent: "y", Name: "X"}, cx.Unit{ID: "y", Parent: "x", Name: "Y"})
 		}, "units[x].parent"},
-		{"DefineUnits/Taken", nil, func(ctx context.Context, p *cx.Program) error {
-			return p.DefineUnits(ctx, cx.Unit{ID: "claims", Parent: "billing", Name: "Claims again"})
-		}, "units[claims].id"},
 		{"DefineUnits/NoRootInEmptyProgram", newProgram, func(ctx context.Context, p *cx.Program) error {
 			return p.DefineUnits(ctx, cx.Unit{ID: "claims", Parent: "org", Name: "Claims"})
 		}, "units[claims].parent"},
@@ -594,13 +592,19 @@ func TestProgramProperties(t *testing.T) {
 		if err := p.DefineUnits(ctx, units...); err != nil {
 			return err.Error()
 		}
-		stored, err := s.ListUnits(ctx)
+		stored, err := s.ListOrgChanges(ctx)
 		if err != nil {
 			return err.Error()
 		}
-		want := slices.SortedFunc(slices.Values(units), func(a, b cx.Unit) int { return strings.Compare(a.ID, b.ID) })
-		if !slices.Equal(want, stored) {
-			return fmt.Sprintf("stored %v, want %v", stored, want)
+		var got []cx.Unit
+		for _, c := range stored {
+			if c.Kind != cxorg.Add || !c.Effective.IsZero() {
+				return fmt.Sprintf("stored %v, want units added from the start", c)
+			}
+			got = append(got, c.Unit)
+		}
+		if !slices.EqualFunc(units, got, cx.Unit.Equal) {
+			return fmt.Sprintf("stored %v, want %v in the order given", got, units)
 		}
 		h, err := p.Hierarchy(ctx)
 		if err != nil {

@@ -687,6 +687,11 @@ type TallyFilter struct {
 	Survey string
 	// Waves keeps responses of these waves; empty means every wave.
 	Waves []string
+	// Version is the version of the survey the answers are tallied
+	// against (its items' scales; see survey.SurveyStore); zero means the
+	// latest. [TallyResponses] tallies each wave against the version it
+	// fielded.
+	Version int
 }
 
 // TallyStore is an optional capability of a [Store]: computing [Tallies]
@@ -695,16 +700,27 @@ type TallyFilter struct {
 // Scorecards use it when the store offers it, and otherwise tally the
 // responses listed from the store.
 //
-// TallyResponses must return exactly what [TallyResponses] computes from
-// the store's responses. It fails with ErrNotFound for an unknown survey.
+// TallyResponses must return exactly what a [Tallier] of version
+// f.Version of the survey (the latest when zero) computes from the
+// store's responses that f selects. It fails with ErrNotFound for an
+// unknown survey or version.
 type TallyStore interface {
 	TallyResponses(ctx context.Context, f TallyFilter) (*Tallies, error)
 }
 
 // TallyResponses returns the tallies of the stored responses that match f:
 // through the store's [TallyStore] capability when it has one, otherwise by
-// listing the responses in pages and tallying them in the process.
+// listing the responses in pages and tallying them in the process. When
+// f.Version is zero and the survey has several stored versions, each
+// wave's answers are tallied against the version the wave fielded (see
+// survey.Wave.SurveyVersion), and only the responses of stored waves are
+// tallied.
 func TallyResponses(ctx context.Context, store Store, f TallyFilter) (*Tallies, error) {
+	return tallyFielded(ctx, store, f)
+}
+
+// tallyVersion tallies f against one version of the survey.
+func tallyVersion(ctx context.Context, store Store, f TallyFilter) (*Tallies, error) {
 	if ts, ok := store.(TallyStore); ok {
 		return ts.TallyResponses(ctx, f)
 	}
@@ -713,7 +729,7 @@ func TallyResponses(ctx context.Context, store Store, f TallyFilter) (*Tallies, 
 
 // tallyListed tallies the responses listed from store, page by page.
 func tallyListed(ctx context.Context, store Store, f TallyFilter) (*Tallies, error) {
-	s, err := store.GetSurvey(ctx, f.Survey)
+	s, err := surveyVersion(ctx, store, f.Survey, f.Version)
 	if err != nil {
 		return nil, err
 	}

@@ -2,208 +2,115 @@ package cx
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"maps"
-	"slices"
-	"strconv"
 
-	"github.com/cxculture/cxculture/survey"
+	"github.com/cxculture/cxculture/cx/org"
 )
 
 // Unit is a node of the org hierarchy: the organization, a division, a
-// team. Exactly one unit, the root, has no parent.
-type Unit struct {
-	ID     string `json:"id"`
-	Parent string `json:"parent,omitempty"`
-	Name   string `json:"name"`
-}
-
-// UnitStore persists org units.
-//
-// Implementations must be safe for concurrent use and must not retain or
-// modify the values passed to them or returned by them. Errors satisfy
-// errors.Is with [ErrNotFound] or [ErrAlreadyExists] as documented. The
-// hierarchy is validated by [Program] before a store sees a unit.
-type UnitStore interface {
-	// CreateUnit stores u, or fails with ErrAlreadyExists if a unit with
-	// u.ID is stored.
-	CreateUnit(ctx context.Context, u Unit) error
-	// GetUnit returns the unit with the given ID, or ErrNotFound.
-	GetUnit(ctx context.Context, id string) (Unit, error)
-	// ListUnits returns every unit ordered by ID.
-	ListUnits(ctx context.Context) ([]Unit, error)
-	// UpdateUnit replaces the stored unit with u.ID, or fails with
-	// ErrNotFound.
-	UpdateUnit(ctx context.Context, u Unit) error
-	// DeleteUnit removes the unit with the given ID, or fails with
-	// ErrNotFound.
-	DeleteUnit(ctx context.Context, id string) error
-}
+// team, with its leaders. It is [org.Unit]; the org chart's history is
+// kept as dated [OrgChange]s (see package cx/org).
+type Unit = org.Unit
 
 // Hierarchy is a validated org tree: one root, every parent known, no
-// cycles. It is immutable and safe for concurrent use.
-type Hierarchy struct {
-	units    map[string]Unit
-	children map[string][]string
-	order    []string // parents before children, siblings by ID
-	depth    map[string]int
-	root     string
-}
+// cycles. It is [org.Hierarchy], immutable and safe for concurrent use.
+type Hierarchy = org.Hierarchy
+
+// OrgChange is one dated change to the org chart: a unit added, renamed,
+// moved, merged, split, closed or given leaders. It is [org.Change].
+type OrgChange = org.Change
 
 // NewHierarchy validates units as one org tree and returns it. The
 // [*ValidationError] lists every problem: malformed or duplicate IDs,
 // missing names, no root or several roots, unknown parents, cycles.
 func NewHierarchy(units []Unit) (*Hierarchy, error) {
-	var ps problems
-	h := &Hierarchy{units: make(map[string]Unit, len(units)), children: map[string][]string{}, depth: map[string]int{}}
-	var roots []string
-	for i, u := range units {
-		f := "units[" + strconv.Itoa(i) + "]"
-		if !survey.ValidID(u.ID) {
-			ps.add(f+".id", fmt.Sprintf("malformed unit ID %q", u.ID))
-			continue
-		}
-		f = "units[" + u.ID + "]"
-		if _, dup := h.units[u.ID]; dup {
-			ps.add(f+".id", "duplicate unit "+u.ID)
-			continue
-		}
-		if u.Name == "" {
-			ps.add(f+".name", "required")
-		}
-		if u.Parent == u.ID {
-			ps.add(f+".parent", "a unit cannot be its own parent")
-		}
-		h.units[u.ID] = u
-		if u.Parent == "" {
-			roots = append(roots, u.ID)
-		}
-	}
-	switch {
-	case len(units) == 0:
-		ps.add("units", "an org hierarchy needs a root unit")
-	case len(roots) == 0 && len(h.units) > 0:
-		ps.add("units", "no root: exactly one unit must have no parent")
-	case len(roots) > 1:
-		ps.add("units", fmt.Sprintf("%d roots (%v): exactly one unit must have no parent", len(roots), roots))
-	}
-	ids := slices.Sorted(maps.Keys(h.units))
-	for _, id := range ids {
-		u := h.units[id]
-		if u.Parent == "" || u.Parent == u.ID {
-			continue
-		}
-		if _, ok := h.units[u.Parent]; !ok {
-			ps.add("units["+id+"].parent", fmt.Sprintf("unknown parent %q", u.Parent))
-			continue
-		}
-		h.children[u.Parent] = append(h.children[u.Parent], id)
-	}
-	// Units not reachable from a root sit on a cycle or below one.
-	if len(roots) == 1 {
-		h.root = roots[0]
-		h.walk(h.root, 0)
-	}
-	for _, id := range ids {
-		if _, reached := h.depth[id]; !reached && h.units[id].Parent != "" && h.units[id].Parent != id {
-			if _, known := h.units[h.units[id].Parent]; known && h.onCycle(id) {
-				ps.add("units["+id+"].parent", "cycle: "+h.cycleFrom(id))
-			}
-		}
-	}
-	if err := ps.err(); err != nil {
-		return nil, err
+	h, err := org.NewHierarchy(units)
+	if err != nil {
+		return nil, orgError(err, "")
 	}
 	return h, nil
 }
 
-func (h *Hierarchy) walk(id string, d int) {
-	h.depth[id] = d
-	h.order = append(h.order, id)
-	for _, c := range h.children[id] {
-		h.walk(c, d+1)
-	}
+// UnitStore persists the org chart as its history of dated changes (see
+// package cx/org): the only record of the units, from which the org at
+// any date is replayed.
+//
+// Implementations must be safe for concurrent use, also by several
+// processes sharing one database, and must not retain or modify the
+// values passed to them or returned by them. They keep the history valid
+// whoever calls them: every write checks the whole history in the
+// transaction (or under the lock) that makes it, so that no sequence of
+// calls, concurrent or not, leaves a cycle, a second root, an orphan or a
+// unit that records refer to erased.
+type UnitStore interface {
+	// RecordOrgChanges appends changes to the history, all or nothing,
+	// and returns how many were added. It calls [CheckOrgChanges] with
+	// the stored history in the same transaction and records what that
+	// returns, after the stored changes, in the order given: a change
+	// equal to a stored one adds nothing. The errors are those of
+	// CheckOrgChanges: ErrInvalid for a history that breaks a rule,
+	// ErrAlreadyExists for a unit added again with different content.
+	RecordOrgChanges(ctx context.Context, changes []OrgChange) (added int, err error)
+	// ListOrgChanges returns every recorded change, in the order
+	// recorded.
+	ListOrgChanges(ctx context.Context) ([]OrgChange, error)
+	// DeleteUnit erases a unit recorded by mistake: the changes that add,
+	// rename, move, lead or close it, as [EraseOrgUnit] computes them, in
+	// one transaction. It fails with ErrNotFound for a unit the history
+	// does not define, and with ErrInvalid, changing nothing, when
+	// EraseOrgUnit refuses or when a response, an initiative, an
+	// observation or a wave's invited counts refer to the unit.
+	DeleteUnit(ctx context.Context, id string) error
 }
 
-// onCycle reports whether following parents from id returns to id.
-func (h *Hierarchy) onCycle(id string) bool {
-	seen := map[string]bool{}
-	for cur := id; cur != ""; cur = h.units[cur].Parent {
-		if seen[cur] {
-			return cur == id
+// CheckOrgChanges validates what recording added after the stored
+// history would give and returns the changes of added to record: those
+// not equal to a stored change or to an earlier one of added (see
+// [org.Check]). Store implementations call it inside the transaction
+// that records the changes. The error is a [*ValidationError] (naming a
+// change of added as "changes[i]") or, for a unit added again with
+// different content, an error satisfying errors.Is(err, ErrAlreadyExists)
+// that names the unit.
+func CheckOrgChanges(stored, added []OrgChange) ([]OrgChange, error) {
+	fresh, err := org.Check(stored, added)
+	if err != nil {
+		return nil, orgError(err, "")
+	}
+	return fresh, nil
+}
+
+// EraseOrgUnit returns the stored history without unit id (see
+// [org.Erase]), for store implementations of [UnitStore.DeleteUnit]: a
+// [*ValidationError] when a merge or split involves the unit or another
+// unit was placed under it, ErrNotFound when the history does not define
+// it.
+func EraseOrgUnit(stored []OrgChange, id string) ([]OrgChange, error) {
+	kept, err := org.Erase(stored, id)
+	if err != nil {
+		return nil, orgError(err, "")
+	}
+	return kept, nil
+}
+
+// orgError reports the errors of package org in the categories of this
+// package, prefixing validation fields with prefix.
+func orgError(err error, prefix string) error {
+	if err == nil {
+		return nil
+	}
+	if ve, ok := errors.AsType[*org.ValidationError](err); ok {
+		out := &ValidationError{cause: err}
+		for _, p := range ve.Problems {
+			out.Problems = append(out.Problems, Problem{join(prefix, p.Field), p.Message})
 		}
-		seen[cur] = true
-		if _, ok := h.units[cur]; !ok {
-			return false
-		}
+		return out
 	}
-	return false
-}
-
-func (h *Hierarchy) cycleFrom(id string) string {
-	path := id
-	for cur := h.units[id].Parent; cur != id; cur = h.units[cur].Parent {
-		path += " → " + cur
+	if ce, ok := errors.AsType[*org.ConflictError](err); ok {
+		return fmt.Errorf("cx: %w: %w", ce, ErrAlreadyExists)
 	}
-	return path + " → " + id
-}
-
-// Root returns the ID of the root unit.
-func (h *Hierarchy) Root() string { return h.root }
-
-// Unit returns the unit with the given ID.
-func (h *Hierarchy) Unit(id string) (Unit, bool) {
-	u, ok := h.units[id]
-	return u, ok
-}
-
-// Has reports whether the hierarchy holds a unit with the given ID.
-func (h *Hierarchy) Has(id string) bool { _, ok := h.units[id]; return ok }
-
-// Len returns the number of units.
-func (h *Hierarchy) Len() int { return len(h.order) }
-
-// IDs returns every unit ID, parents before their children and siblings
-// ordered by ID (a pre-order walk from the root).
-func (h *Hierarchy) IDs() []string { return slices.Clone(h.order) }
-
-// Children returns the IDs of the direct children of id, ordered by ID.
-func (h *Hierarchy) Children(id string) []string { return slices.Clone(h.children[id]) }
-
-// IsLeaf reports whether id has no children.
-func (h *Hierarchy) IsLeaf(id string) bool { return len(h.children[id]) == 0 }
-
-// Depth returns the distance from the root (0 for the root).
-func (h *Hierarchy) Depth(id string) int { return h.depth[id] }
-
-// Ancestors returns the IDs from the parent of id up to the root.
-func (h *Hierarchy) Ancestors(id string) []string {
-	var out []string
-	for p := h.units[id].Parent; p != ""; p = h.units[p].Parent {
-		out = append(out, p)
+	if errors.Is(err, org.ErrNotFound) {
+		return fmt.Errorf("cx: %w: %w", err, ErrNotFound)
 	}
-	return out
-}
-
-// Descendants returns the IDs below id, in pre-order.
-func (h *Hierarchy) Descendants(id string) []string {
-	var out []string
-	var walk func(string)
-	walk = func(u string) {
-		for _, c := range h.children[u] {
-			out = append(out, c)
-			walk(c)
-		}
-	}
-	walk(id)
-	return out
-}
-
-// Units returns every unit in the order of [Hierarchy.IDs].
-func (h *Hierarchy) Units() []Unit {
-	out := make([]Unit, len(h.order))
-	for i, id := range h.order {
-		out[i] = h.units[id]
-	}
-	return out
+	return err
 }

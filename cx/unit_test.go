@@ -102,7 +102,7 @@ func checkTree(units []cx.Unit, h *cx.Hierarchy) string {
 	}
 	for _, u := range units {
 		got, ok := h.Unit(u.ID)
-		if !ok || got != u || !h.Has(u.ID) {
+		if !ok || !got.Equal(u) || !h.Has(u.ID) {
 			return fmt.Sprintf("Unit(%s) = %+v, %v", u.ID, got, ok)
 		}
 		anc := h.Ancestors(u.ID)

@@ -6,7 +6,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// SurveyStore persists survey instruments.
+// SurveyStore persists survey instruments, every version of each: a
+// reworded or rescaled item makes a new version (Survey.Version), and the
+// versions that waves fielded are kept so that results are compared only
+// across identical items.
 //
 // Implementations must be safe for concurrent use and must not retain or
 // modify the values passed to them or returned by them (slices and maps
@@ -17,18 +20,29 @@ import (
 // maps nil), and a store returns exactly what it was given. Package
 // cx/storetest checks implementations.
 type SurveyStore interface {
-	// CreateSurvey stores s, or fails with cx.ErrAlreadyExists if a survey
-	// with s.ID is stored.
+	// CreateSurvey stores s as the first version of survey s.ID, or
+	// fails with cx.ErrAlreadyExists if a survey with s.ID is stored.
 	CreateSurvey(ctx context.Context, s Survey) error
-	// GetSurvey returns the survey with the given ID, or cx.ErrNotFound.
+	// GetSurvey returns the latest version (the highest Version) of the
+	// survey with the given ID, or cx.ErrNotFound.
 	GetSurvey(ctx context.Context, id string) (Survey, error)
-	// ListSurveys returns every survey ordered by ID.
+	// ListSurveys returns the latest version of every survey, ordered by
+	// ID.
 	ListSurveys(ctx context.Context) ([]Survey, error)
-	// UpdateSurvey replaces the stored survey with s.ID, or fails with
-	// cx.ErrNotFound.
+	// ListSurveyVersions returns every stored version of the survey with
+	// the given ID, ordered by Version, or cx.ErrNotFound.
+	ListSurveyVersions(ctx context.Context, id string) ([]Survey, error)
+	// UpdateSurvey stores s as version s.Version of survey s.ID: beside
+	// the stored versions when it is new, in place of the stored one
+	// otherwise. It fails with cx.ErrNotFound when no survey s.ID is
+	// stored, and with cx.ErrInvalid, changing nothing, when it would
+	// change a version that a stored wave fielded (see
+	// [Wave.SurveyVersion]): a fielded version is kept as it was fielded.
 	UpdateSurvey(ctx context.Context, s Survey) error
-	// DeleteSurvey removes the survey with the given ID, or fails with
-	// cx.ErrNotFound.
+	// DeleteSurvey removes every version of the survey with the given ID.
+	// It fails with cx.ErrNotFound when none is stored, and with
+	// cx.ErrInvalid, removing nothing, when a stored wave or response
+	// refers to the survey.
 	DeleteSurvey(ctx context.Context, id string) error
 }
 
@@ -46,8 +60,9 @@ type WaveStore interface {
 	// UpdateWave replaces the stored wave with w.ID, or fails with
 	// cx.ErrNotFound.
 	UpdateWave(ctx context.Context, w Wave) error
-	// DeleteWave removes the wave with the given ID, or fails with
-	// cx.ErrNotFound.
+	// DeleteWave removes the wave with the given ID. It fails with
+	// cx.ErrNotFound when none is stored, and with cx.ErrInvalid,
+	// removing nothing, when a stored response refers to the wave.
 	DeleteWave(ctx context.Context, id string) error
 }
 

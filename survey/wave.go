@@ -17,6 +17,29 @@ type Wave struct {
 	// Invited is the number of people invited per unit ID, where known;
 	// response rates are computed from it.
 	Invited map[string]int `json:"invited,omitempty"`
+	// SurveyVersion is the version of the survey the wave fielded (see
+	// [Survey.Version]); a program records the survey's latest version
+	// when the wave opens. Zero, for waves stored before versions were
+	// kept, stands for the survey's first stored version.
+	SurveyVersion int `json:"survey_version,omitempty"`
+}
+
+// Fielded returns the version of the survey w fielded, from the stored
+// versions of its survey in any order: the one numbered
+// w.SurveyVersion, or the first when it is zero. It reports false when
+// that version is not among them.
+func (w Wave) Fielded(versions []Survey) (Survey, bool) {
+	var first Survey
+	found := false
+	for _, s := range versions {
+		if w.SurveyVersion != 0 && s.Version == w.SurveyVersion {
+			return s, true
+		}
+		if w.SurveyVersion == 0 && (!found || s.Version < first.Version) {
+			first, found = s, true
+		}
+	}
+	return first, found
 }
 
 // Open reports whether t falls in the wave's window [Opens, Closes].
@@ -47,6 +70,9 @@ func (w Wave) Validate() error {
 		ps.add("closes", "required")
 	case !w.Closes.After(w.Opens):
 		ps.add("closes", "must be after opens")
+	}
+	if w.SurveyVersion < 0 {
+		ps.add("survey_version", fmt.Sprintf("must be 1 or more (or 0: the first), got %d", w.SurveyVersion))
 	}
 	for _, u := range sortedKeys(w.Invited) {
 		if !ValidID(u) {

@@ -28,11 +28,11 @@ import (
 // [New].
 type Store struct {
 	mu           sync.RWMutex
-	units        map[string]cx.Unit
+	org          []cx.OrgChange
 	frameworks   map[string]culture.Framework
 	indicators   map[string]culture.Indicator
 	initiatives  map[uuid.UUID]culture.Initiative
-	surveys      map[string]survey.Survey
+	surveys      map[string][]survey.Survey // every version, by Version
 	waves        map[string]survey.Wave
 	responses    map[uuid.UUID]survey.Response
 	observations map[obsKey]cx.Observation
@@ -48,11 +48,10 @@ var _ cx.Store = (*Store)(nil)
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		units:        map[string]cx.Unit{},
 		frameworks:   map[string]culture.Framework{},
 		indicators:   map[string]culture.Indicator{},
 		initiatives:  map[uuid.UUID]culture.Initiative{},
-		surveys:      map[string]survey.Survey{},
+		surveys:      map[string][]survey.Survey{},
 		waves:        map[string]survey.Wave{},
 		responses:    map[uuid.UUID]survey.Response{},
 		observations: map[obsKey]cx.Observation{},
@@ -117,31 +116,6 @@ func list[K comparable, V any](mu *sync.RWMutex, m map[K]V, keep func(V) bool, c
 }
 
 func same[V any](v V) V { return v }
-
-// CreateUnit implements [cx.UnitStore].
-func (s *Store) CreateUnit(_ context.Context, u cx.Unit) error {
-	return create(&s.mu, s.units, u.ID, u, same, "unit")
-}
-
-// GetUnit implements [cx.UnitStore].
-func (s *Store) GetUnit(_ context.Context, id string) (cx.Unit, error) {
-	return get(&s.mu, s.units, id, same, "unit")
-}
-
-// ListUnits implements [cx.UnitStore].
-func (s *Store) ListUnits(context.Context) ([]cx.Unit, error) {
-	return list(&s.mu, s.units, nil, same, func(a, b cx.Unit) int { return cmp.Compare(a.ID, b.ID) }), nil
-}
-
-// UpdateUnit implements [cx.UnitStore].
-func (s *Store) UpdateUnit(_ context.Context, u cx.Unit) error {
-	return update(&s.mu, s.units, u.ID, u, same, "unit")
-}
-
-// DeleteUnit implements [cx.UnitStore].
-func (s *Store) DeleteUnit(_ context.Context, id string) error {
-	return del(&s.mu, s.units, id, "unit")
-}
 
 // CreateFramework implements [culture.FrameworkStore].
 func (s *Store) CreateFramework(_ context.Context, f culture.Framework) error {
@@ -223,63 +197,6 @@ func (s *Store) UpdateInitiative(_ context.Context, in culture.Initiative) error
 // DeleteInitiative implements [culture.InitiativeStore].
 func (s *Store) DeleteInitiative(_ context.Context, id uuid.UUID) error {
 	return del(&s.mu, s.initiatives, id, "initiative")
-}
-
-// CreateSurvey implements [survey.SurveyStore].
-func (s *Store) CreateSurvey(_ context.Context, sv survey.Survey) error {
-	return create(&s.mu, s.surveys, sv.ID, sv, survey.Survey.Clone, "survey")
-}
-
-// GetSurvey implements [survey.SurveyStore].
-func (s *Store) GetSurvey(_ context.Context, id string) (survey.Survey, error) {
-	return get(&s.mu, s.surveys, id, survey.Survey.Clone, "survey")
-}
-
-// ListSurveys implements [survey.SurveyStore].
-func (s *Store) ListSurveys(context.Context) ([]survey.Survey, error) {
-	return list(&s.mu, s.surveys, nil, survey.Survey.Clone,
-		func(a, b survey.Survey) int { return cmp.Compare(a.ID, b.ID) }), nil
-}
-
-// UpdateSurvey implements [survey.SurveyStore].
-func (s *Store) UpdateSurvey(_ context.Context, sv survey.Survey) error {
-	return update(&s.mu, s.surveys, sv.ID, sv, survey.Survey.Clone, "survey")
-}
-
-// DeleteSurvey implements [survey.SurveyStore].
-func (s *Store) DeleteSurvey(_ context.Context, id string) error {
-	return del(&s.mu, s.surveys, id, "survey")
-}
-
-// CreateWave implements [survey.WaveStore].
-func (s *Store) CreateWave(_ context.Context, w survey.Wave) error {
-	return create(&s.mu, s.waves, w.ID, w, survey.Wave.Clone, "wave")
-}
-
-// GetWave implements [survey.WaveStore].
-func (s *Store) GetWave(_ context.Context, id string) (survey.Wave, error) {
-	return get(&s.mu, s.waves, id, survey.Wave.Clone, "wave")
-}
-
-// ListWaves implements [survey.WaveStore].
-func (s *Store) ListWaves(_ context.Context, f survey.WaveFilter) ([]survey.Wave, error) {
-	keep := func(w survey.Wave) bool { return f.Survey == "" || w.Survey == f.Survey }
-	return list(&s.mu, s.waves, keep, survey.Wave.Clone, func(a, b survey.Wave) int {
-		if c := a.Opens.Compare(b.Opens); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	}), nil
-}
-
-// UpdateWave implements [survey.WaveStore].
-func (s *Store) UpdateWave(_ context.Context, w survey.Wave) error {
-	return update(&s.mu, s.waves, w.ID, w, survey.Wave.Clone, "wave")
-}
-
-// DeleteWave implements [survey.WaveStore].
-func (s *Store) DeleteWave(_ context.Context, id string) error {
-	return del(&s.mu, s.waves, id, "wave")
 }
 
 // CreateResponses implements [survey.ResponseStore]: the batch is checked

@@ -15,9 +15,9 @@ var _ cx.TallyStore = (*Store)(nil)
 func (s *Store) TallyResponses(_ context.Context, f cx.TallyFilter) (*cx.Tallies, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	sv, ok := s.surveys[f.Survey]
+	sv, ok := s.surveyVersion(f.Survey, f.Version)
 	if !ok {
-		return nil, fmt.Errorf("memstore: survey %s: %w", f.Survey, cx.ErrNotFound)
+		return nil, fmt.Errorf("memstore: survey %s version %d: %w", f.Survey, f.Version, cx.ErrNotFound)
 	}
 	t := cx.NewTallier(sv)
 	for _, r := range s.responses {

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cxculture/cxculture/culture"
-	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -105,54 +104,6 @@ func listDocs[T any](ctx context.Context, q queryer, opName, query string, args 
 		return nil, wrap(err, opName, "")
 	}
 	return out, nil
-}
-
-// CreateUnit implements [cx.UnitStore].
-func (s *Store) CreateUnit(ctx context.Context, u cx.Unit) error {
-	return create(ctx, s.db, op("create", "unit", u.ID),
-		"INSERT INTO cx_units (id, parent, name) VALUES ($1, $2, $3)", u.ID, u.Parent, u.Name)
-}
-
-// GetUnit implements [cx.UnitStore].
-func (s *Store) GetUnit(ctx context.Context, id string) (cx.Unit, error) {
-	u := cx.Unit{ID: id}
-	err := s.db.QueryRowContext(ctx, "SELECT parent, name FROM cx_units WHERE id = $1", id).Scan(&u.Parent, &u.Name)
-	if err != nil {
-		return cx.Unit{}, wrap(err, op("get", "unit", id), "")
-	}
-	return u, nil
-}
-
-// ListUnits implements [cx.UnitStore].
-func (s *Store) ListUnits(ctx context.Context) ([]cx.Unit, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, parent, name FROM cx_units ORDER BY id")
-	if err != nil {
-		return nil, wrap(err, "list units", "")
-	}
-	defer rows.Close()
-	var out []cx.Unit
-	for rows.Next() {
-		var u cx.Unit
-		if err := rows.Scan(&u.ID, &u.Parent, &u.Name); err != nil {
-			return nil, wrap(err, "list units", "")
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "list units", "")
-	}
-	return out, nil
-}
-
-// UpdateUnit implements [cx.UnitStore].
-func (s *Store) UpdateUnit(ctx context.Context, u cx.Unit) error {
-	return execOne(ctx, s.db, op("update", "unit", u.ID),
-		"UPDATE cx_units SET parent = $2, name = $3 WHERE id = $1", u.ID, u.Parent, u.Name)
-}
-
-// DeleteUnit implements [cx.UnitStore].
-func (s *Store) DeleteUnit(ctx context.Context, id string) error {
-	return execOne(ctx, s.db, op("delete", "unit", id), "DELETE FROM cx_units WHERE id = $1", id)
 }
 
 // CreateFramework implements [culture.FrameworkStore].
@@ -294,6 +245,9 @@ func (s *Store) CreateSurvey(ctx context.Context, sv survey.Survey) error {
 		if err := create(ctx, tx, o, "INSERT INTO cx_surveys (id, doc) VALUES ($1, $2)", sv.ID, doc); err != nil {
 			return err
 		}
+		if err := putVersion(ctx, tx, o, sv, doc); err != nil {
+			return err
+		}
 		return s.reencode(ctx, tx, sv)
 	})
 }
@@ -310,33 +264,6 @@ func getSurvey(ctx context.Context, q queryer, id string) (survey.Survey, error)
 // ListSurveys implements [survey.SurveyStore].
 func (s *Store) ListSurveys(ctx context.Context) ([]survey.Survey, error) {
 	return listDocs[survey.Survey](ctx, s.db, "list surveys", "SELECT doc FROM cx_surveys ORDER BY id")
-}
-
-// UpdateSurvey implements [survey.SurveyStore]. When the change affects
-// how answers are tallied (items, their order or scales, reliability
-// groups), the survey's stored responses are re-encoded against the new
-// version in the same transaction.
-func (s *Store) UpdateSurvey(ctx context.Context, sv survey.Survey) error {
-	o := op("update", "survey", sv.ID)
-	doc, err := marshal(o, sv)
-	if err != nil {
-		return err
-	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		if err := lock(ctx, tx, lockResponses); err != nil {
-			return err
-		}
-		if err := execOne(ctx, tx, o, "UPDATE cx_surveys SET doc = $2 WHERE id = $1", sv.ID, doc); err != nil {
-			return err
-		}
-		return s.reencode(ctx, tx, sv)
-	})
-}
-
-// DeleteSurvey implements [survey.SurveyStore]. Its waves and responses
-// stay (stores do not cascade).
-func (s *Store) DeleteSurvey(ctx context.Context, id string) error {
-	return execOne(ctx, s.db, op("delete", "survey", id), "DELETE FROM cx_surveys WHERE id = $1", id)
 }
 
 // CreateWave implements [survey.WaveStore].
@@ -379,9 +306,4 @@ func (s *Store) UpdateWave(ctx context.Context, w survey.Wave) error {
 	}
 	return execOne(ctx, s.db, o, "UPDATE cx_waves SET survey = $2, opens_us = $3, doc = $4 WHERE id = $1",
 		w.ID, w.Survey, w.Opens.UnixMicro(), doc)
-}
-
-// DeleteWave implements [survey.WaveStore].
-func (s *Store) DeleteWave(ctx context.Context, id string) error {
-	return execOne(ctx, s.db, op("delete", "wave", id), "DELETE FROM cx_waves WHERE id = $1", id)
 }

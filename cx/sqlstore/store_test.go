@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/org"
 	"github.com/cxculture/cxculture/cx/sqlstore"
 	"github.com/cxculture/cxculture/cx/sqlstore/postgres"
 	"github.com/cxculture/cxculture/cx/sqlstore/sqlite"
@@ -59,10 +61,17 @@ func TestMigrations(t *testing.T) {
 				if v, _ := old.SchemaVersion(ctx); v != 1 {
 					t.Fatalf("schema version: want 1, got %d", v)
 				}
-				unit := cx.Unit{ID: "org", Name: "Organization"}
-				if err := old.CreateUnit(ctx, unit); err != nil {
-					t.Fatalf("CreateUnit on version 1: %v", err)
+				// Version 1 kept units in a table and one version of each
+				// survey.
+				for _, q := range []string{
+					"INSERT INTO cx_units (id, parent, name) VALUES ('org', '', 'Organization'), ('a', 'org', 'Team A')",
+					`INSERT INTO cx_surveys (id, doc) VALUES ('s', '{"id":"s","name":"S","audience":1,"version":3,"items":[{"id":"q","text":"Q","scale":{"id":"binary","min":0,"max":1,"favorable_min":1,"favorable_max":1},"kind":3,"version":1}]}')`,
+				} {
+					if _, err := db.ExecContext(ctx, q); err != nil {
+						t.Fatalf("writing version 1 data: %v", err)
+					}
 				}
+				_ = old
 				s, err := sqlstore.New(ctx, db, nil)
 				if err != nil {
 					t.Fatalf("New on a version 1 database: %v", err)
@@ -73,8 +82,15 @@ func TestMigrations(t *testing.T) {
 				if v, _ := s.SchemaVersion(ctx); v != sqlstore.LatestVersion(d) {
 					t.Errorf("schema version after New: want %d, got %d", sqlstore.LatestVersion(d), v)
 				}
-				if got, err := s.GetUnit(ctx, "org"); err != nil || got != unit {
-					t.Errorf("GetUnit after the upgrade: want %v, got %v, %v", unit, got, err)
+				want := []cx.OrgChange{
+					{Kind: org.Add, Unit: cx.Unit{ID: "a", Parent: "org", Name: "Team A"}},
+					{Kind: org.Add, Unit: cx.Unit{ID: "org", Name: "Organization"}},
+				}
+				if got, err := s.ListOrgChanges(ctx); err != nil || !slices.EqualFunc(want, got, cx.OrgChange.Equal) {
+					t.Errorf("ListOrgChanges after the upgrade: want the units added from the start %v, got %v, %v", want, got, err)
+				}
+				if vs, err := s.ListSurveyVersions(ctx, "s"); err != nil || len(vs) != 1 || vs[0].Version != 3 {
+					t.Errorf("ListSurveyVersions after the upgrade: want the stored survey as version 3, got %v, %v", vs, err)
 				}
 				r := survey.Response{ID: uuid.New(), Survey: "s", Wave: "w", Unit: "org", Submitted: time.Unix(1e9, 0).UTC(), Answers: map[string]int{"q": 1}}
 				if n, err := s.CreateResponses(ctx, []survey.Response{r}); err != nil || n != 1 {
@@ -221,16 +237,16 @@ func TestOpeners(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := openSQLiteAt(t, odd)
-	if err := s.CreateUnit(ctx, cx.Unit{ID: "u", Name: "U"}); err != nil {
-		t.Errorf("CreateUnit in %s: %v", odd, err)
+	if _, err := s.RecordOrgChanges(ctx, []cx.OrgChange{{Kind: org.Add, Unit: cx.Unit{ID: "u", Name: "U"}}}); err != nil {
+		t.Errorf("RecordOrgChanges in %s: %v", odd, err)
 	}
 	if !fileExists(odd) {
 		t.Errorf("sqlite.Open(%q) did not create that file", odd)
 	}
 	t.Run("Postgres", func(t *testing.T) {
 		s := openPostgresOpener(t)
-		if err := s.CreateUnit(ctx, cx.Unit{ID: "u", Name: "U"}); err != nil {
-			t.Errorf("CreateUnit: %v", err)
+		if _, err := s.RecordOrgChanges(ctx, []cx.OrgChange{{Kind: org.Add, Unit: cx.Unit{ID: "u", Name: "U"}}}); err != nil {
+			t.Errorf("RecordOrgChanges: %v", err)
 		}
 	})
 }
@@ -270,8 +286,8 @@ func TestBadInput(t *testing.T) {
 				if c, _ := s.CountResponses(ctx, survey.ResponseFilter{}); c != 0 {
 					t.Errorf("a refused batch left %d responses", c)
 				}
-				if err := s.CreateUnit(ctx, cx.Unit{ID: "bad\xff", Name: "x"}); !errors.As(err, &ve) {
-					t.Errorf("CreateUnit with invalid UTF-8: want a *cx.ValidationError, got %v", err)
+				if _, err := s.RecordOrgChanges(ctx, []cx.OrgChange{{Kind: org.Add, Unit: cx.Unit{ID: "u", Name: "bad \xff"}}}); !errors.As(err, &ve) {
+					t.Errorf("RecordOrgChanges with invalid UTF-8: want a *cx.ValidationError, got %v", err)
 				}
 			}
 		})

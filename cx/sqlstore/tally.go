@@ -247,7 +247,7 @@ func (s *Store) TallyResponses(ctx context.Context, f cx.TallyFilter) (*cx.Talli
 	o := op("tally responses to", "survey", f.Survey)
 	var out *cx.Tallies
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		sv, err := getSurvey(ctx, tx, f.Survey)
+		sv, err := getVersion(ctx, tx, f.Survey, f.Version)
 		if err != nil {
 			return err
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/internal/cxgen"
 	"github.com/cxculture/cxculture/cx/memstore"
+	"github.com/cxculture/cxculture/cx/org"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -120,6 +121,7 @@ func genTallyScenario(r *rand.Rand) tallyScenario {
 				s.Items[i].Scale = survey.Scale{ID: "wide", Min: -5, Max: 120, FavorableMin: 100, FavorableMax: 120}
 			}
 		}
+		s.Version++ // a fielded version is kept: the change is a new one
 		sc.Update = &s
 	}
 	sc.Filters = [][]string{nil}
@@ -134,10 +136,12 @@ func genTallyScenario(r *rand.Rand) tallyScenario {
 // play runs the scenario on s and returns, per survey and filter, the
 // tallies or the error category.
 func play(ctx context.Context, s cx.Store, sc tallyScenario) (map[string]any, error) {
+	var adds []cx.OrgChange
 	for _, u := range sc.World.Units {
-		if err := s.CreateUnit(ctx, u); err != nil {
-			return nil, err
-		}
+		adds = append(adds, cx.OrgChange{Kind: org.Add, Unit: u})
+	}
+	if _, err := s.RecordOrgChanges(ctx, adds); err != nil {
+		return nil, err
 	}
 	for _, w := range sc.World.Waves {
 		if err := s.CreateWave(ctx, w); err != nil {
@@ -183,6 +187,15 @@ func play(ctx context.Context, s cx.Store, sc tallyScenario) (map[string]any, er
 			t, err := cx.TallyResponses(ctx, s, cx.TallyFilter{Survey: id, Waves: f})
 			if out[key], err = outcome(t, err, false); err != nil {
 				return nil, fmt.Errorf("%s: %w", key, err)
+			}
+			// Against the latest version too, whichever the waves
+			// fielded: the re-encoded responses.
+			if sc.Update != nil && id == sc.Update.ID {
+				key += " latest"
+				t, err := cx.TallyResponses(ctx, s, cx.TallyFilter{Survey: id, Waves: f, Version: sc.Update.Version})
+				if out[key], err = outcome(t, err, false); err != nil {
+					return nil, fmt.Errorf("%s: %w", key, err)
+				}
 			}
 		}
 	}

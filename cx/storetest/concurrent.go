@@ -3,6 +3,8 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -10,6 +12,7 @@ import (
 
 	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/org"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -25,8 +28,15 @@ func concurrencyCases() []testCase {
 
 func concurrentMixed(c *check) {
 	const perWorker = 10
-	unitOf := func(g, j int) cx.Unit {
-		return cx.Unit{ID: fmt.Sprintf("g%d_u%02d", g, j), Parent: "root", Name: "created"}
+	addOf := func(g, j int) cx.OrgChange {
+		return cx.OrgChange{Kind: org.Add, Unit: cx.Unit{ID: fmt.Sprintf("g%d_u%02d", g, j), Parent: "root", Name: "created"}}
+	}
+	renameOf := func(g, j int) cx.OrgChange {
+		return cx.OrgChange{Kind: org.Rename, Effective: at(g, j), Unit: cx.Unit{ID: fmt.Sprintf("g%d_u%02d", g, j), Name: "renamed"}}
+	}
+	root := cx.OrgChange{Kind: org.Add, Unit: cx.Unit{ID: "root", Name: "Root"}}
+	if _, err := c.s.RecordOrgChanges(c.ctx, []cx.OrgChange{root}); err != nil {
+		c.fatalf("RecordOrgChanges of the root: %v", err)
 	}
 	responseOf := func(g, j int) survey.Response {
 		return withID(response(j), uuidOf("concurrent response", g*100+j))
@@ -52,22 +62,17 @@ func concurrentMixed(c *check) {
 	for g := range workers {
 		wg.Go(func() {
 			for j := range perWorker {
-				u := unitOf(g, j)
-				if !ok(c.s.CreateUnit(c.ctx, u), "CreateUnit") {
+				if n, err := c.s.RecordOrgChanges(c.ctx, []cx.OrgChange{addOf(g, j)}); !ok(err, "RecordOrgChanges") || n != 1 {
 					return
 				}
-				if got, err := c.s.GetUnit(c.ctx, u.ID); ok(err, "GetUnit") {
-					if d := diff(u, got); d != "" {
-						c.failf("GetUnit(%s) while other goroutines write: %s", u.ID, d)
-					}
+				if got, err := c.s.ListOrgChanges(c.ctx); ok(err, "ListOrgChanges") && !slices.ContainsFunc(got, addOf(g, j).Equal) {
+					c.failf("ListOrgChanges while other goroutines write: the unit %s just added is missing", addOf(g, j).Unit.ID)
 				}
-				u.Name = "updated"
-				ok(c.s.UpdateUnit(c.ctx, u), "UpdateUnit")
+				_, err := c.s.RecordOrgChanges(c.ctx, []cx.OrgChange{renameOf(g, j)})
+				ok(err, "RecordOrgChanges of a rename")
 				if j%2 == 0 {
-					ok(c.s.DeleteUnit(c.ctx, u.ID), "DeleteUnit")
+					ok(c.s.DeleteUnit(c.ctx, addOf(g, j).Unit.ID), "DeleteUnit")
 				}
-				_, err := c.s.ListUnits(c.ctx)
-				ok(err, "ListUnits")
 
 				n, err := c.s.CreateResponses(c.ctx, []survey.Response{responseOf(g, j)})
 				if ok(err, "CreateResponses") && n != 1 {
@@ -99,25 +104,32 @@ func concurrentMixed(c *check) {
 		return
 	}
 
-	var units []cx.Unit
+	changes := []cx.OrgChange{root}
 	var rs []survey.Response
 	var obs []cx.Observation
 	var ins []culture.Initiative
 	for g := range workers {
 		for j := range perWorker {
 			if j%2 == 1 {
-				u := unitOf(g, j)
-				u.Name = "updated"
-				units = append(units, u)
+				changes = append(changes, addOf(g, j), renameOf(g, j))
 			}
 			rs = append(rs, responseOf(g, j))
 			obs = append(obs, observationOf(g, j))
 			ins = append(ins, initiativeChange(initiativeOf(g, j)))
 		}
 	}
-	gotUnits, err := c.s.ListUnits(c.ctx)
-	c.must(err, "ListUnits")
-	listed(c, "ListUnits after concurrent writes", sorted(units, unitEntity().order), gotUnits, func(u cx.Unit) string { return u.ID })
+	got, err := c.s.ListOrgChanges(c.ctx)
+	c.must(err, "ListOrgChanges")
+	// Each goroutine's changes keep their order; the goroutines'
+	// changes interleave.
+	key := func(ch cx.OrgChange) string { return ch.Kind.String() + " " + ch.Unit.ID }
+	listed(c, "ListOrgChanges after concurrent writes (sorted)", sorted(changes, func(a, b cx.OrgChange) int { return strings.Compare(key(a), key(b)) }),
+		sorted(got, func(a, b cx.OrgChange) int { return strings.Compare(key(a), key(b)) }), key)
+	for i, ch := range got {
+		if ch.Kind == org.Rename && !slices.ContainsFunc(got[:i], func(x cx.OrgChange) bool { return x.Kind == org.Add && x.Unit.ID == ch.Unit.ID }) {
+			c.failf("ListOrgChanges after concurrent writes: the rename of %s comes before its add", ch.Unit.ID)
+		}
+	}
 	c.responsesAre(rs, "after concurrent writes")
 	c.observationsAre(obs, "after concurrent writes")
 	gotIns, err := c.s.ListInitiatives(c.ctx, culture.InitiativeFilter{})

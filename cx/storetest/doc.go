@@ -38,9 +38,9 @@
 // # What it checks
 //
 // Every subtest names the rule it checks and a failure message quotes it.
-// For each entity (units, frameworks, indicators, initiatives, surveys,
-// waves, responses, observations) the suite checks, against the doc
-// comments of the store interfaces:
+// For each entity (frameworks, indicators, initiatives, surveys, waves,
+// responses, observations) the suite checks, against the doc comments of
+// the store interfaces:
 //
 //   - round trips: what Get and List return is exactly what was stored:
 //     every field, nil slices and maps nil, times the same instant in UTC;
@@ -67,13 +67,29 @@
 //     that keys collide, checked step by step against a plain map model;
 //     a failing sequence is shrunk to a short one.
 //
+// The org chart is kept as a history of dated changes (cx.UnitStore); the
+// suite checks that RecordOrgChanges keeps the history valid whoever calls
+// it: a change that makes a cycle, a second root or an orphan, or that
+// breaks a later date, fails with cx.ErrInvalid and stores nothing of its
+// batch; a unit added again differently fails with cx.ErrAlreadyExists;
+// changes equal to recorded ones add nothing; concurrent writers cannot
+// record two roots; ListOrgChanges returns the changes in the order
+// recorded; DeleteUnit erases a unit only when nothing refers to it. The
+// model-based test replays its histories with a checker of its own.
+//
+// Surveys keep every version: UpdateSurvey adds a new version or replaces
+// a stored one that no wave fielded; GetSurvey and ListSurveys return the
+// latest; ListSurveyVersions every one. A store that offers cx.TallyStore
+// tallies against the version its filter names.
+//
 // Generated values come from a seeded random source; a failure prints the
 // seed, and setting CXCULTURE_GOPTER_SEED to it replays the run.
 //
 // Values given to the store are valid and normalized as a [cx.Program]
 // hands them over (times in UTC truncated to the microsecond, empty slices
 // and maps nil); the suite does not test how a store treats other input.
-// Stores keep no references between entities: the program checks them, so
-// the suite stores waves of surveys and responses of units that are not
-// stored, and expects deleting a survey to leave its waves.
+// Stores check references between entities on delete only: a unit, wave
+// or survey that records refer to is not deleted (cx.ErrInvalid). On
+// create the program checks them, so the suite stores waves of surveys and
+// responses of units that are not stored.
 package storetest

@@ -42,20 +42,6 @@ func at(h, us int) time.Time {
 	return base.Add(time.Duration(h)*time.Hour + time.Duration(us)*time.Microsecond)
 }
 
-func unitFixture(i int) cx.Unit {
-	u := cx.Unit{ID: ids[i], Name: fmt.Sprintf("Unit %d: Zürich \"north\"", i)}
-	if i > 0 {
-		u.Parent = ids[0]
-	}
-	return u
-}
-
-func unitChange(u cx.Unit) cx.Unit {
-	u.Name += " (renamed)"
-	u.Parent = "elsewhere"
-	return u
-}
-
 func frameworkFixture(i int) culture.Framework {
 	f := culture.Framework{ID: ids[i], Name: fmt.Sprintf("Framework %d", i)}
 	if i%2 == 0 {

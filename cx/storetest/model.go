@@ -624,8 +624,7 @@ func storeCommands(t *testing.T, newStore func(*testing.T) cx.Store) *commands.P
 		tables[idx] = empty
 		gens = append(gens, gs...)
 	}
-	units := newKind(unitEntity(), 0, func(u cx.Unit, i int) cx.Unit { u.ID = ids[i]; return u })
-	add(0, kindGens(units), map[string]cx.Unit{})
+	add(0, orgGens(0), orgTable(nil))
 	frameworks := newKind(frameworkEntity(), 1, func(f culture.Framework, i int) culture.Framework { f.ID = ids[i]; return f })
 	add(1, kindGens(frameworks), map[string]culture.Framework{})
 	indicators := newKind(indicatorEntity(), 2, func(in culture.Indicator, i int) culture.Indicator { in.ID = ids[i]; return in })
@@ -635,7 +634,15 @@ func storeCommands(t *testing.T, newStore func(*testing.T) cx.Store) *commands.P
 		return in
 	})
 	add(3, kindGens(initiatives), map[uuid.UUID]culture.Initiative{})
-	surveys := newKind(surveyEntity(), 4, func(s survey.Survey, i int) survey.Survey { s.ID = ids[i]; return s })
+	// A survey's variants share a version, so that an update replaces
+	// it; new versions are checked by the named cases.
+	sameVersion := surveyEntity()
+	sameVersion.change = func(s survey.Survey) survey.Survey {
+		c := surveyChange(s)
+		c.Version = s.Version
+		return c
+	}
+	surveys := newKind(sameVersion, 4, func(s survey.Survey, i int) survey.Survey { s.ID = ids[i]; return s })
 	add(4, kindGens(surveys), map[string]survey.Survey{})
 	waves := newKind(waveEntity(), 5, func(w survey.Wave, i int) survey.Wave { w.ID = ids[i]; return w })
 	add(5, kindGens(waves), map[string]survey.Wave{})

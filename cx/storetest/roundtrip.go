@@ -67,11 +67,14 @@ func roundTrips(t *testing.T, s cx.Store) {
 	n := 0
 	next := func(p string) string { n++; return fmt.Sprintf("%s%d", p, n) }
 
-	props.Property("units round-trip", prop.ForAll(func(us []cx.Unit) string {
-		u := us[len(us)-1]
-		u.ID = next("unit")
-		return roundTrip(ctx, s, unitEntity(), u)
-	}, cxgen.Units(3)))
+	c := &check{T: t, ctx: ctx, s: s}
+	props.Property("org histories round-trip", prop.ForAll(func(changes []cx.OrgChange) string {
+		prefix := next("h")
+		for i := range changes {
+			changes[i] = prefixUnits(changes[i], prefix)
+		}
+		return c.orgRoundTrip(changes)
+	}, cxgen.OrgHistory(4, 8)))
 	props.Property("frameworks round-trip", prop.ForAll(func(f culture.Framework) string {
 		f.ID = next("framework")
 		return roundTrip(ctx, s, frameworkEntity(), f)

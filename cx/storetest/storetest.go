@@ -14,6 +14,7 @@ import (
 
 	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/org"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -110,12 +111,13 @@ func errName(err error) string {
 // cases returns every named case of the suite.
 func cases() []testCase {
 	var cs []testCase
-	cs = append(cs, entityCases(unitEntity())...)
+	cs = append(cs, orgCases()...)
 	cs = append(cs, entityCases(frameworkEntity())...)
 	cs = append(cs, entityCases(indicatorEntity())...)
 	cs = append(cs, entityCases(initiativeEntity())...)
 	cs = append(cs, initiativeCases()...)
 	cs = append(cs, entityCases(surveyEntity())...)
+	cs = append(cs, surveyVersionCases()...)
 	cs = append(cs, entityCases(waveEntity())...)
 	cs = append(cs, waveCases()...)
 	cs = append(cs, responseCases()...)
@@ -150,16 +152,6 @@ type entity[K comparable, V any] struct {
 
 func byID[V any](id func(V) string) func(a, b V) int {
 	return func(a, b V) int { return strings.Compare(id(a), id(b)) }
-}
-
-func unitEntity() entity[string, cx.Unit] {
-	return entity[string, cx.Unit]{
-		name: "Unit", plural: "Units", key: func(u cx.Unit) string { return u.ID },
-		order: byID(func(u cx.Unit) string { return u.ID }), orderDoc: "by ID (byte order)",
-		fixture: unitFixture, change: unitChange,
-		create: cx.Store.CreateUnit, get: cx.Store.GetUnit, list: cx.Store.ListUnits,
-		update: cx.Store.UpdateUnit, delete: cx.Store.DeleteUnit,
-	}
 }
 
 func frameworkEntity() entity[string, culture.Framework] {
@@ -461,7 +453,7 @@ func crossCases() []testCase {
 	return []testCase{
 		{"KindsApart", "Each kind of entity has its own keys: a unit, a framework, an indicator, a survey and a wave may share an ID, and deleting one leaves the others", func(c *check) {
 			const id = "shared"
-			u := cx.Unit{ID: id, Name: "Unit"}
+			u := cx.OrgChange{Kind: org.Add, Unit: cx.Unit{ID: id, Name: "Unit"}}
 			f := frameworkFixture(0)
 			f.ID = id
 			in := indicatorFixture(0)
@@ -470,7 +462,7 @@ func crossCases() []testCase {
 			s.ID = id
 			w := waveFixture(0)
 			w.ID, w.Survey = id, id
-			c.must(c.s.CreateUnit(c.ctx, u), "CreateUnit")
+			c.record([]cx.OrgChange{u}, 1, "of unit shared")
 			c.must(c.s.CreateFramework(c.ctx, f), "CreateFramework")
 			c.must(c.s.CreateIndicator(c.ctx, in), "CreateIndicator")
 			c.must(c.s.CreateSurvey(c.ctx, s), "CreateSurvey")
@@ -488,10 +480,14 @@ func crossCases() []testCase {
 			gw, err := c.s.GetWave(c.ctx, id)
 			c.must(err, "GetWave")
 			c.equal(w, gw, "GetWave after DeleteUnit of the same ID")
+			c.must(c.s.DeleteWave(c.ctx, id), "DeleteWave")
+			gs, err = c.s.GetSurvey(c.ctx, id)
+			c.must(err, "GetSurvey after DeleteWave of the same ID")
+			c.equal(s, gs, "GetSurvey after DeleteWave")
 			c.must(c.s.DeleteSurvey(c.ctx, id), "DeleteSurvey")
-			gw, err = c.s.GetWave(c.ctx, id)
-			c.must(err, "GetWave after DeleteSurvey of its survey (stores do not cascade)")
-			c.equal(w, gw, "GetWave after DeleteSurvey")
+			gf, err = c.s.GetFramework(c.ctx, id)
+			c.must(err, "GetFramework after DeleteSurvey of the same ID")
+			c.equal(f, gf, "GetFramework after DeleteSurvey")
 		}},
 		{"InitiativeAndResponseIDsApart", "Initiatives and responses have separate UUID keys: the same UUID may name one of each", func(c *check) {
 			in := initiativeFixture(0)

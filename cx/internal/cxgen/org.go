@@ -1,0 +1,197 @@
+package cxgen
+
+import (
+	"math/rand"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/leanovate/gopter"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/org"
+)
+
+// OrgHistoryFrom returns a valid org history: a tree of 2 to 1+maxN units
+// "u0", ... added from the start (u0 the root), then up to steps dated
+// changes of every kind (add, rename, move, merge, split, close, lead),
+// several sharing a date at times, each valid on the org the changes
+// before it left. Dates are whole days from [Base]; the last is at most
+// Base + 4*steps days.
+func OrgHistoryFrom(r *rand.Rand, maxN, steps int) []cx.OrgChange {
+	g := &orgGen{r: r, parent: map[string]string{}}
+	n := 2 + r.Intn(maxN)
+	for i := range n {
+		id := g.fresh()
+		u := cx.Unit{ID: id, Name: TextFrom(r)}
+		if i > 0 {
+			u.Parent = g.open[r.Intn(len(g.open))]
+		}
+		if r.Intn(4) == 0 {
+			u.Leaders = []string{"leader-" + strconv.Itoa(r.Intn(5))}
+		}
+		g.add(cx.OrgChange{Kind: org.Add, Unit: u})
+	}
+	day := 0
+	for range r.Intn(steps + 1) {
+		if r.Intn(3) > 0 {
+			day += 1 + r.Intn(3)
+		}
+		g.step(Base.Add(time.Duration(day) * 24 * time.Hour))
+	}
+	return g.out
+}
+
+// OrgHistory generates histories of [OrgHistoryFrom].
+func OrgHistory(maxN, steps int) gopter.Gen {
+	return From(func(r *rand.Rand) []cx.OrgChange { return OrgHistoryFrom(r, maxN, steps) }).WithLabel("org history")
+}
+
+type orgGen struct {
+	r      *rand.Rand
+	next   int
+	open   []string // open units, root first
+	parent map[string]string
+	out    []cx.OrgChange
+}
+
+func (g *orgGen) fresh() string {
+	id := "u" + strconv.Itoa(g.next)
+	g.next++
+	return id
+}
+
+func (g *orgGen) add(c cx.OrgChange) {
+	g.out = append(g.out, c)
+	g.open = append(g.open, c.Unit.ID)
+	g.parent[c.Unit.ID] = c.Unit.Parent
+}
+
+func (g *orgGen) children(id string) []string {
+	var out []string
+	for _, u := range g.open {
+		if g.parent[u] == id {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func (g *orgGen) within(u, anc string) bool {
+	for ; u != ""; u = g.parent[u] {
+		if u == anc {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *orgGen) close(id string) {
+	g.open = slices.DeleteFunc(g.open, func(u string) bool { return u == id })
+}
+
+// step appends one valid change effective at t.
+func (g *orgGen) step(t time.Time) {
+	r := g.r
+	nonRoot := g.open[1:]
+	switch k := r.Intn(7); {
+	case k == 0 || len(nonRoot) == 0:
+		id := g.fresh()
+		g.add(cx.OrgChange{Kind: org.Add, Effective: t, Unit: cx.Unit{ID: id, Parent: pick(r, g.open), Name: TextFrom(r)}})
+	case k == 1:
+		u := pick(r, g.open)
+		g.out = append(g.out, cx.OrgChange{Kind: org.Rename, Effective: t, Unit: cx.Unit{ID: u, Name: TextFrom(r)}})
+	case k == 2:
+		u := pick(r, nonRoot)
+		var to []string
+		for _, p := range g.open {
+			if !g.within(p, u) && p != g.parent[u] {
+				to = append(to, p)
+			}
+		}
+		if len(to) == 0 {
+			return
+		}
+		p := pick(r, to)
+		g.parent[u] = p
+		g.out = append(g.out, cx.OrgChange{Kind: org.Move, Effective: t, Unit: cx.Unit{ID: u, Parent: p}, Note: "moved"})
+	case k == 3:
+		// Merge two siblings: into a new unit, or one into the other.
+		a := pick(r, nonRoot)
+		sib := slices.DeleteFunc(g.children(g.parent[a]), func(u string) bool { return u == a })
+		if len(sib) == 0 {
+			return
+		}
+		b := pick(r, sib)
+		if r.Intn(2) == 0 {
+			id := g.fresh()
+			g.out = append(g.out, cx.OrgChange{Kind: org.Merge, Effective: t, Unit: cx.Unit{ID: id, Name: TextFrom(r)}, From: []string{a, b}})
+			g.open = append(g.open, id)
+			g.parent[id] = g.parent[a]
+			for _, c := range append(g.children(a), g.children(b)...) {
+				g.parent[c] = id
+			}
+			g.close(a)
+			g.close(b)
+			return
+		}
+		g.out = append(g.out, cx.OrgChange{Kind: org.Merge, Effective: t, Unit: cx.Unit{ID: a}, From: []string{b}})
+		for _, c := range g.children(b) {
+			g.parent[c] = a
+		}
+		g.close(b)
+	case k == 4:
+		// Split a unit without units below it.
+		var leaves []string
+		for _, u := range nonRoot {
+			if len(g.children(u)) == 0 {
+				leaves = append(leaves, u)
+			}
+		}
+		if len(leaves) == 0 {
+			return
+		}
+		u := pick(r, leaves)
+		carries := r.Intn(2) == 0
+		var into []cx.Unit
+		if carries {
+			into = append(into, cx.Unit{ID: u})
+		}
+		for range 1 + r.Intn(2) {
+			id := g.fresh()
+			into = append(into, cx.Unit{ID: id, Name: TextFrom(r)})
+			g.open = append(g.open, id)
+			g.parent[id] = g.parent[u]
+		}
+		if len(into) == 1 {
+			id := g.fresh()
+			into = append(into, cx.Unit{ID: id, Name: TextFrom(r)})
+			g.open = append(g.open, id)
+			g.parent[id] = g.parent[u]
+		}
+		g.out = append(g.out, cx.OrgChange{Kind: org.Split, Effective: t, Unit: cx.Unit{ID: u}, Into: into})
+		if !carries {
+			g.close(u)
+		}
+	case k == 5:
+		var leaves []string
+		for _, u := range nonRoot {
+			if len(g.children(u)) == 0 {
+				leaves = append(leaves, u)
+			}
+		}
+		if len(leaves) == 0 {
+			return
+		}
+		u := pick(r, leaves)
+		g.out = append(g.out, cx.OrgChange{Kind: org.Close, Effective: t, Unit: cx.Unit{ID: u}})
+		g.close(u)
+	default:
+		u := pick(r, g.open)
+		var leaders []string
+		for i := range r.Intn(3) {
+			leaders = append(leaders, "leader-"+strconv.Itoa(i+r.Intn(5)*3))
+		}
+		g.out = append(g.out, cx.OrgChange{Kind: org.Lead, Effective: t, Unit: cx.Unit{ID: u, Leaders: leaders}})
+	}
+}
