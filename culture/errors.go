@@ -46,6 +46,17 @@ func (ps problems) err() error {
 	return &ValidationError{Problems: ps}
 }
 
+// ValidMetric reports whether s is a well-formed measure key for an
+// outcome target or an indicator: an identifier ([ValidID]), or a survey
+// ID and an identifier joined by "/" (a customer survey's measure, such
+// as "a11/trust").
+func ValidMetric(s string) bool {
+	if sv, m, ok := strings.Cut(s, "/"); ok {
+		return ValidID(sv) && ValidID(m)
+	}
+	return ValidID(s)
+}
+
 // ValidID reports whether s is a well-formed identifier for a behavior,
 // framework or indicator: 1 to 64 characters from letters, digits and
 // "_.:-", starting with a letter or digit.

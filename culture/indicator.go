@@ -52,7 +52,8 @@ type Source struct {
 	// value.
 	Items []string `json:"items,omitempty"`
 	// Metric is the key of an operational metric, such as "csat_weekly" or
-	// "processing_days".
+	// "processing_days", or of another measure of the program, such as a
+	// customer survey's "a11/trust" (see [ValidMetric]).
 	Metric string `json:"metric,omitempty"`
 }
 
@@ -103,7 +104,7 @@ func (in Indicator) Validate() error {
 		}
 		seen[it] = true
 	}
-	if in.Source.Metric != "" && !ValidID(in.Source.Metric) {
+	if in.Source.Metric != "" && !ValidMetric(in.Source.Metric) {
 		ps.add("source.metric", "malformed metric key "+strconv.Quote(in.Source.Metric))
 	}
 	if !in.Direction.valid() {

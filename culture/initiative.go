@@ -96,8 +96,10 @@ type Transition struct {
 // direction of improvement.
 type OutcomeTarget struct {
 	// Metric is the key of the measure: an operational metric fed as
-	// observations (such as "csat_weekly"), or a survey measure named by the
-	// program (such as "behavior:customer_focus" or "item:a11_trust").
+	// observations (such as "csat_weekly"), a measure of the employee
+	// survey (such as "behavior:customer_focus"), or a customer survey's
+	// measure as SURVEY/MEASURE (such as "a11/trust" or "nps/nps"); see
+	// [ValidMetric] and package cx's measure keys.
 	Metric    string    `json:"metric"`
 	Baseline  float64   `json:"baseline"`
 	Target    float64   `json:"target"`
@@ -172,7 +174,7 @@ func (in Initiative) Validate() error {
 	}
 	for i, o := range in.Outcomes {
 		f := "outcomes[" + strconv.Itoa(i) + "]"
-		if !ValidID(o.Metric) {
+		if !ValidMetric(o.Metric) {
 			ps.add(f+".metric", "malformed metric key "+strconv.Quote(o.Metric))
 		}
 		if !finite(o.Baseline) {

@@ -74,7 +74,7 @@ func ComparabilityBreaks(p *Panel, measures []string) ([]ComparabilityBreak, err
 	}
 	var out []ComparabilityBreak
 	for _, key := range measures {
-		m, err := parseMeasure(key)
+		m, err := q.measure(key)
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +218,7 @@ func NewBaseline(p *Panel, opts BaselineOptions) (*Baseline, error) {
 	}
 	specs := make([]measureSpec, len(measures))
 	for i, key := range measures {
-		if specs[i], err = parseMeasure(key); err != nil {
+		if specs[i], err = q.measure(key); err != nil {
 			return nil, err
 		}
 	}

@@ -88,12 +88,14 @@ func setNPS(t testing.TB, tl *cx.Tallies, unit, wave string, pro, pas, det int64
 // is base plus lift for the treated teams from wave from (0-based) on,
 // for the items of the lifted constructs.
 type simSpec struct {
-	seed    uint64
-	waves   int
-	n       int64
-	base    float64
-	lift    float64
-	from    int
+	seed  uint64
+	waves int
+	n     int64
+	base  float64
+	lift  float64
+	from  int
+	// until, when above from, ends the lift before wave until (0-based).
+	until   int
 	treated map[string]bool
 	lifted  map[string]bool
 	// items, when set, lifts these item IDs instead of constructs.
@@ -116,7 +118,7 @@ func simPanel(t testing.TB, h *cx.Hierarchy, sp simSpec) *cx.Panel {
 					continue
 				}
 				p := sp.base
-				if sp.treated[u] && wi >= sp.from && (sp.lifted[it.Construct] || sp.items[it.ID]) {
+				if sp.treated[u] && wi >= sp.from && (sp.until <= sp.from || wi < sp.until) && (sp.lifted[it.Construct] || sp.items[it.ID]) {
 					p += sp.lift
 				}
 				var fav int64

@@ -82,8 +82,8 @@ func ExampleWins() {
 		fmt.Println(w.Text)
 	}
 	// Output:
-	// Win: Listen and fix (90-day project) raised customer focus by 26.5 percentage points in 2 units, from waves m1–m2 to waves m3–m5, beyond the change in 4 comparison units (95% interval +16.8 to +36.1; adjusted p = 1.6e-07).
-	// Win: Listen and fix (90-day project) raised customer focus by 28.1 percentage points in 2 units, from waves m1–m2 to wave m6, beyond the change in 4 comparison units (95% interval +15.9 to +40.3; adjusted p = 6.4e-06).
+	// Win: Listen and fix (90-day project, 5 Mar–3 Jun 2026) raised customer focus by 26.5 percentage points in Team a and Team b, beyond the change in 4 units that did not run it (95% interval +16.8 to +36.1 percentage points), from the surveys of 5 Jan–5 Feb 2026 to those of 5 Mar–5 May 2026. Its units reached 73%, meeting the target of 70%.
+	// Win: Listen and fix (90-day project, 5 Mar–3 Jun 2026) raised customer focus by 28.1 percentage points in Team a and Team b, beyond the change in 4 units that did not run it (95% interval +15.9 to +40.3 percentage points), from the surveys of 5 Jan–5 Feb 2026 to those of 5 Jun 2026, after it ended. Its units reached 76%, meeting the target of 70%.
 }
 
 func ExampleTrends() {
@@ -99,7 +99,7 @@ func ExampleTrends() {
 	}
 	// Output:
 	// a behavior:customer_focus: sustained_shift
-	//    all 4 points from m3 on are on the improving side of the baseline centre (at least 3 needed): the gain is embedded
+	//    all 4 points from m3 on are on the improving side of the baseline average, and the latest 3 average 75.0%, better than the baseline (one-sided p = 2.6e-06) and not significantly below the earlier points of the gain: the gain is embedded
 	// c behavior:customer_focus: stable
 	//    no special cause in the 4 points after the baseline
 }

@@ -1,10 +1,13 @@
 package cx
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -66,9 +69,13 @@ type Impact struct {
 	// metrics of its outcome targets.
 	Behaviors []string `json:"behaviors,omitempty"`
 	Outcomes  []string `json:"outcomes,omitempty"`
-	// Units ran the initiative; Comparison did not.
+	// Units ran the initiative; Comparison did not. UnitNames name the
+	// Units for people.
 	Units      []string `json:"units"`
+	UnitNames  []string `json:"unit_names,omitempty"`
 	Comparison []string `json:"comparison"`
+	// Targets are the initiative's outcome targets.
+	Targets []culture.OutcomeTarget `json:"targets,omitempty"`
 	// Pre, During and After are the waves of each period.
 	Pre    []string `json:"pre"`
 	During []string `json:"during"`
@@ -109,7 +116,9 @@ type Impact struct {
 // units, or, for a single treated unit, the prediction test of
 // [UnitEffect].
 type Effect struct {
-	Measure   string      `json:"measure"`
+	Measure string `json:"measure"`
+	// Label names the measure for people (see [Panel.Label]).
+	Label     string      `json:"label"`
 	Window    string      `json:"window"`
 	Kind      MeasureKind `json:"kind"`
 	Direction string      `json:"direction"`
@@ -139,6 +148,17 @@ type Effect struct {
 	// Improved reports a significant effect in the direction of
 	// improvement.
 	Improved bool `json:"improved"`
+	// Before and After are the waves (or, for operational metrics, the
+	// observation dates) pooled before the start and in the window, in
+	// time order, and BeforeFrom, BeforeTo, AfterFrom and AfterTo the
+	// times of the first and last of each: for a customer survey, its own
+	// reporting periods.
+	Before     []string  `json:"before,omitempty"`
+	After      []string  `json:"after,omitempty"`
+	BeforeFrom time.Time `json:"before_from,omitzero"`
+	BeforeTo   time.Time `json:"before_to,omitzero"`
+	AfterFrom  time.Time `json:"after_from,omitzero"`
+	AfterTo    time.Time `json:"after_to,omitzero"`
 }
 
 // UnitEffect is one unit's difference in differences: its own change
@@ -236,6 +256,8 @@ func pool(pts []Point, kind MeasureKind) (periodValue, bool) {
 type unitChange struct {
 	unit          string
 	before, after periodValue
+	// pre and post are the points pooled in before and after.
+	pre, post []Point
 }
 
 func (c unitChange) d() float64 { return c.after.value - c.before.value }
@@ -313,6 +335,10 @@ func EstimateImpact(p *Panel, in culture.Initiative, opts ImpactOptions) (*Impac
 		Behaviors: slices.Clone(in.Behaviors)}
 	for _, o := range in.Outcomes {
 		im.Outcomes = append(im.Outcomes, o.Metric)
+		im.Targets = append(im.Targets, o)
+	}
+	for _, u := range in.Units {
+		im.UnitNames = append(im.UnitNames, q.unitName(u))
 	}
 	period := func(t time.Time) string {
 		switch {
@@ -343,7 +369,7 @@ func EstimateImpact(p *Panel, in culture.Initiative, opts ImpactOptions) (*Impac
 	}
 	var unitFamily []*UnitEffect
 	for _, key := range measures {
-		m, err := parseMeasure(key)
+		m, err := q.measure(key)
 		if err != nil {
 			return nil, err
 		}
@@ -353,6 +379,8 @@ func EstimateImpact(p *Panel, in culture.Initiative, opts ImpactOptions) (*Impac
 			control, _ := q.changes(comparison, m, period, window)
 			im.Notes = append(im.Notes, notes...)
 			e := didEffect(treated, control, m, dir, window, q.Level)
+			e.Label = q.Label(key)
+			e.setPeriods(append(slices.Clone(treated), control...))
 			im.Effects = append(im.Effects, e)
 			if opts.PerUnit {
 				for _, c := range treated {
@@ -376,6 +404,28 @@ func EstimateImpact(p *Panel, in culture.Initiative, opts ImpactOptions) (*Impac
 	adjustUnitEffects(unitFamily, opts.FDR)
 	im.Notes = dedupe(im.Notes)
 	return im, nil
+}
+
+// setPeriods records the points pooled by the units' changes.
+func (e *Effect) setPeriods(cs []unitChange) {
+	collect := func(side func(unitChange) []Point) ([]string, time.Time, time.Time) {
+		seen := map[string]time.Time{}
+		for _, c := range cs {
+			for _, pt := range side(c) {
+				l := TrendPoint{Point: pt}.label()
+				seen[l] = pt.Time
+			}
+		}
+		labels := slices.SortedFunc(maps.Keys(seen), func(a, b string) int {
+			return cmp.Or(seen[a].Compare(seen[b]), strings.Compare(a, b))
+		})
+		if len(labels) == 0 {
+			return nil, time.Time{}, time.Time{}
+		}
+		return labels, seen[labels[0]], seen[labels[len(labels)-1]]
+	}
+	e.Before, e.BeforeFrom, e.BeforeTo = collect(func(c unitChange) []Point { return c.pre })
+	e.After, e.AfterFrom, e.AfterTo = collect(func(c unitChange) []Point { return c.post })
 }
 
 func dedupe(s []string) []string {
@@ -464,7 +514,7 @@ func (p *Panel) changes(units []string, m measureSpec, period func(time.Time) st
 		b, ok1 := pool(pre, m.kind)
 		a, ok2 := pool(post, m.kind)
 		if ok1 && ok2 {
-			out = append(out, unitChange{unit: u, before: b, after: a})
+			out = append(out, unitChange{unit: u, before: b, after: a, pre: pre, post: post})
 		}
 	}
 	return out, notes

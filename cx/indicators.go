@@ -99,7 +99,10 @@ func EvaluateIndicators(p *Panel, indicators []culture.Indicator, opts Indicator
 	}
 	var out []IndicatorResult
 	for _, in := range indicators {
-		m := indicatorMeasure(in)
+		m, err := q.indicatorMeasure(in)
+		if err != nil {
+			return nil, err
+		}
 		series := make([][]Point, len(units))
 		for i, u := range units {
 			series[i] = q.series(u, m)
@@ -128,10 +131,12 @@ func EvaluateIndicators(p *Panel, indicators []culture.Indicator, opts Indicator
 	return out, nil
 }
 
-// indicatorMeasure returns the measure of an indicator.
-func indicatorMeasure(in culture.Indicator) measureSpec {
+// indicatorMeasure returns the measure of an indicator: the favorable
+// share of its items, or the measure its metric key names (an operational
+// metric, or any measure of the panel such as a customer survey's).
+func (p *Panel) indicatorMeasure(in culture.Indicator) (measureSpec, error) {
 	if in.Source.Metric != "" {
-		return measureSpec{key: in.Source.Metric, kind: MeanMeasure, source: "observations"}
+		return p.measure(in.Source.Metric)
 	}
 	ids := slices.Clone(in.Source.Items)
 	key := "items:"
@@ -149,5 +154,5 @@ func indicatorMeasure(in culture.Indicator) measureSpec {
 			}
 		}
 		return out
-	}}
+	}}, nil
 }

@@ -18,23 +18,25 @@ import (
 // PitfallKind names a well-known mistake of culture change.
 type PitfallKind string
 
-// The pitfalls detected by [Pitfalls].
+// The pitfalls detected by [Pitfalls]. Each check's rule, rationale and
+// error rates are in [Pitfalls].
 const (
 	// ChangeByDecree: change pushed from the top without involvement:
-	// nobody takes part beyond the sponsor, beliefs rise while the
-	// behaviors people see stay flat (the belief items' difference in
-	// differences is a significant improvement, the behavior items' is
-	// not and its interval lies below the belief items' estimate), or
-	// the behaviors have no indicators to make them observable.
+	// nobody takes part beyond the sponsor, the behaviors have no
+	// indicators to make them observable, or beliefs rose while the
+	// behaviors people see did not follow (a tested widening of the
+	// belief-practice gap).
 	ChangeByDecree PitfallKind = "change_by_decree"
 	// NotAligned: an initiative not tied to the mission or to tangible
 	// outcomes: no mission link, no outcome target, or an outcome that is
 	// never measured.
 	NotAligned PitfallKind = "not_aligned"
-	// StoppingTooSoon: an initiative, or its measurement, ended before
-	// its gains met the sustained-shift rule, or its gains faded after
-	// the end.
+	// StoppingTooSoon: an initiative stopped before its planned end, or
+	// whose gain faded after it ended (a tested decline, see [Sustain]).
 	StoppingTooSoon PitfallKind = "stopping_too_soon"
+	// NoMeasurableGain: an initiative that ended with no measurable gain
+	// in its outcomes (Kotter's failure to produce short-term wins).
+	NoMeasurableGain PitfallKind = "no_measurable_gain"
 	// NoBaseline: an initiative started with no measurement before it.
 	NoBaseline PitfallKind = "no_baseline"
 	// SurveyFatigue: response rates (or counts) falling wave after wave.
@@ -69,11 +71,15 @@ type PitfallOptions struct {
 	// Indicators are the behavior indicators of the culture model.
 	Indicators []culture.Indicator
 	// SustainPoints is the number of waves after an initiative's end
-	// the sustained-shift rule needs; default 3 (as [TrendOptions]).
+	// over which a gain must hold to be embedded; default 3 (see
+	// [Sustain]).
 	SustainPoints int
 	// FDR is the false discovery rate of the impact estimates; default
 	// 0.05.
 	FDR float64
+	// Alpha is the one-sided significance level of the tests of a
+	// widening belief-practice gap and of a fading gain; default 0.05.
+	Alpha float64
 	// FatigueAlpha is the significance level of the falling response
 	// trend; default 0.05. FatigueDrop is the smallest relative fall from
 	// the first to the last wave that counts; default 0.1.
@@ -82,9 +88,42 @@ type PitfallOptions struct {
 
 // Pitfalls checks a program for the known pitfalls of culture change:
 // each initiative for change by decree, lack of alignment, stopping too
-// soon and a missing baseline; the panel for survey fatigue and
-// comparability breaks. Every pitfall carries its evidence; only figures
+// soon, no measurable gain and a missing baseline; the panel for survey
+// fatigue and comparability breaks. Every pitfall names its initiative in
+// its Summary, in plain language, and carries its evidence; only figures
 // of shown groups are used.
+//
+// The judgement rules (error rates measured by simulation; see also
+// [Sustain]):
+//
+//   - beliefs_outpace_practice (change by decree): the belief-practice
+//     gap (gap:X, the belief items' favorable share minus the behavior
+//     items') is tested directly. It fires when beliefs rose (the
+//     difference in differences of belief:X is a significant improvement
+//     after Benjamini-Hochberg control at FDR) and the gap widened: its
+//     difference in differences against the comparison units is
+//     positive, one-sided p below Alpha. Rationale: culture imposed by
+//     decree shows as professed belief that practice does not follow; an
+//     initiative that lifts belief and practice alike leaves the gap
+//     unchanged and must not fire. Error rates (TestPitfallErrorRates: 12
+//     teams, 5 running the initiative, 40 answers per item and wave, 600
+//     organizations per case): with beliefs and practices lifted alike by
+//     20 points it fires in at most 5%, with no change in at most 1%, and
+//     with the beliefs lifted alone in at least 95%.
+//   - gains_fading (stopping too soon): the verdict [GainFading] of
+//     [Sustain]: a gain during the initiative followed by a tested decline
+//     after its end. Too little data after the end is not a pitfall, and
+//     an initiative without a gain cannot fade.
+//   - stopped_early (stopping too soon): stopped before its planned end.
+//   - no_measurable_gain: the initiative ended and none of its outcomes
+//     (its behaviors when it has no outcome target) shows a measurable
+//     gain, and at least one shows none ([GainNone]).
+//   - no_participants, no_indicators, no_mission_link, no_outcome,
+//     outcome_not_measured, no_baseline: facts of the initiative's
+//     definition and of the data, with no error rate.
+//   - falling_response (survey fatigue): a significant falling linear
+//     trend of response rates (at FatigueAlpha) that lost at least
+//     FatigueDrop of the first wave's rate.
 //
 // It fails with a [*ValidationError] for an invalid panel, initiative or
 // options.
@@ -105,6 +144,12 @@ func Pitfalls(p *Panel, initiatives []culture.Initiative, opts PitfallOptions) (
 	}
 	if opts.FatigueAlpha == 0 {
 		opts.FatigueAlpha = 0.05
+	}
+	if opts.Alpha == 0 {
+		opts.Alpha = 0.05
+	}
+	if !(opts.Alpha > 0 && opts.Alpha < 0.5) {
+		ps.add("alpha", "must be in (0,0.5)")
 	}
 	if opts.FatigueDrop == 0 {
 		opts.FatigueDrop = 0.1
@@ -151,7 +196,8 @@ func Pitfalls(p *Panel, initiatives []culture.Initiative, opts PitfallOptions) (
 	}
 	for _, b := range breaks {
 		out = append(out, Pitfall{Kind: ComparabilityBreakKind, Check: "items_changed", Measure: b.Measure,
-			Summary:  fmt.Sprintf("%s cannot be compared across waves %s and %s: its items changed", b.Measure, b.Previous, b.Wave),
+			Summary: fmt.Sprintf("%s cannot be compared between %s and %s: its questions changed", q.Label(b.Measure),
+				q.waveName(b.Previous), q.waveName(b.Wave)),
 			Evidence: []string{b.Reason, "before: " + strings.Join(b.Before, ", "), "after: " + strings.Join(b.After, ", ")}})
 	}
 	return out, nil
@@ -171,7 +217,7 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 		}
 	}
 	if len(others) == 0 {
-		add(ChangeByDecree, "no_participants", "", fmt.Sprintf("%s involves nobody beyond its sponsor %s", in.Name, in.Owner),
+		add(ChangeByDecree, "no_participants", "", fmt.Sprintf("%s involves nobody beyond its sponsor, %s", in.Name, in.Owner),
 			fmt.Sprintf("participants: %d listed, none other than the owner", len(in.Participants)))
 	}
 	if len(in.Behaviors) == 0 {
@@ -186,39 +232,25 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 			}
 		}
 		if len(inds) == 0 {
-			add(ChangeByDecree, "no_indicators", BehaviorMeasure(b), fmt.Sprintf("behavior %s has no indicator: nobody can see whether it changes", b),
-				fmt.Sprintf("%d indicators defined, none for %s", len(opts.Indicators), b))
+			add(ChangeByDecree, "no_indicators", BehaviorMeasure(b), fmt.Sprintf("%s fosters %s, which has no indicator: nobody can see whether it changes",
+				in.Name, lowerFirst(p.behaviorName(b))), fmt.Sprintf("%d indicators defined, none for %s", len(opts.Indicators), p.behaviorName(b)))
 		}
 	}
 	started := !in.Start.After(opts.Now)
 	comparison := defaultComparison(p.Hierarchy, in)
 	if started && len(p.Waves) > 0 {
 		for _, b := range in.Behaviors {
-			if len(p.Survey.ItemsFor(b)) == 0 {
-				continue
-			}
-			bel, _ := parseMeasure(BeliefPrefix + b)
-			pra, _ := parseMeasure(PracticePrefix + b)
+			bel, _ := p.measure(BeliefPrefix + b)
+			pra, _ := p.measure(PracticePrefix + b)
 			if len(bel.items(p.Survey)) == 0 || len(pra.items(p.Survey)) == 0 {
 				continue
 			}
-			im, err := EstimateImpact(p, in, ImpactOptions{Measures: []string{bel.key, pra.key}, Comparison: comparison, FDR: opts.FDR})
+			pf, err := p.decree(in, b, comparison, opts)
 			if err != nil {
 				return nil, err
 			}
-			for _, w := range []string{DuringWindow, AfterWindow} {
-				be, pe := effectOf(im, bel.key, w), effectOf(im, pra.key, w)
-				if be == nil || pe == nil || !be.Estimable || !pe.Estimable {
-					continue
-				}
-				// Beliefs rose, and the behaviors' rise is not
-				// significant and clearly smaller.
-				if be.Improved && !pe.Improved && pe.Interval.Upper < be.Estimate {
-					add(ChangeByDecree, "beliefs_rise_behaviors_flat", BehaviorMeasure(b),
-						fmt.Sprintf("belief in %s rose but the behavior people see did not", strings.ReplaceAll(b, "_", " ")),
-						describeEffect(*be), describeEffect(*pe))
-					break
-				}
+			if pf != nil {
+				out = append(out, *pf)
 			}
 		}
 	}
@@ -230,9 +262,9 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 		add(NotAligned, "no_outcome", "", fmt.Sprintf("%s has no outcome target: nothing tangible says whether it worked", in.Name), "outcomes: none")
 	}
 	for _, o := range in.Outcomes {
-		m, err := parseMeasure(o.Metric)
+		m, err := p.measure(o.Metric)
 		if err != nil {
-			add(NotAligned, "outcome_not_measured", o.Metric, fmt.Sprintf("outcome %s is not a measure the program knows", o.Metric), err.Error())
+			add(NotAligned, "outcome_not_measured", o.Metric, fmt.Sprintf("%s has an outcome, %s, that the program does not measure", in.Name, o.Metric), err.Error())
 			continue
 		}
 		shown := 0
@@ -242,8 +274,8 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 			}
 		}
 		if shown == 0 {
-			add(NotAligned, "outcome_not_measured", o.Metric, fmt.Sprintf("outcome %s is never measured in the initiative's units", o.Metric),
-				fmt.Sprintf("no shown value of %s in %s", o.Metric, strings.Join(in.Units, ", ")))
+			add(NotAligned, "outcome_not_measured", o.Metric, fmt.Sprintf("%s has an outcome, %s, that is never measured in its units", in.Name, p.Label(o.Metric)),
+				fmt.Sprintf("no shown value of %s in %s", p.Label(o.Metric), p.unitNames(in.Units)))
 		}
 	}
 	// No baseline.
@@ -261,78 +293,127 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 			}
 		}
 		if before == 0 {
-			add(NoBaseline, "no_baseline", "", fmt.Sprintf("%s started with no measurement of its units before it", in.Name),
-				fmt.Sprintf("no wave before %s shows any of its units", in.Start.Format(time.DateOnly)))
+			add(NoBaseline, "no_baseline", "", fmt.Sprintf("%s started on %s with no survey of its units before it", in.Name, dateText(in.Start)),
+				fmt.Sprintf("no wave before %s shows any of its units", dateText(in.Start)))
 		}
 	}
-	// Stopping too soon.
-	endedAt, ended := in.EndedAt()
-	if !ended && in.End.Before(opts.Now) {
-		endedAt, ended = in.End, true
+	// Stopping too soon, and no measurable gain.
+	endedAt, ended := endOf(in, opts.Now)
+	if !ended {
+		return out, nil
 	}
-	if ended {
-		measures := slices.Clone(in.Behaviors)
-		for i := range measures {
-			measures[i] = BehaviorMeasure(measures[i])
+	if in.Status == culture.Stopped && endedAt.Before(in.End) {
+		add(StoppingTooSoon, "stopped_early", "", fmt.Sprintf("%s was stopped on %s, before its planned end on %s", in.Name,
+			dateText(endedAt), dateText(in.End)))
+	}
+	measures := initiativeMeasures(in)
+	if len(measures) == 0 {
+		return out, nil
+	}
+	ss, err := p.sustain(in, SustainOptions{Now: opts.Now, Measures: measures, Comparison: comparison, SustainPoints: opts.SustainPoints,
+		FDR: opts.FDR, Alpha: opts.Alpha}.withDefaults())
+	if err != nil {
+		return nil, err
+	}
+	var targets []string
+	for _, o := range in.Outcomes {
+		targets = append(targets, o.Metric)
+	}
+	if len(targets) == 0 {
+		targets = measures
+	}
+	var none []Sustainment
+	gained := false
+	for _, s := range ss {
+		if s.Verdict == GainFading {
+			add(StoppingTooSoon, "gains_fading", s.Measure, s.Summary, s.Evidence...)
 		}
-		for _, o := range in.Outcomes {
-			if !slices.Contains(measures, o.Metric) {
-				measures = append(measures, o.Metric)
+		if !slices.Contains(targets, s.Measure) {
+			continue
+		}
+		switch s.Verdict {
+		case GainNone:
+			none = append(none, s)
+		case GainFading, GainHolding, GainEmbedded:
+			gained = true
+		case GainTooLittleData:
+			if s.During.Improved || s.After.Improved {
+				gained = true
 			}
 		}
-		if in.Status == culture.Stopped && endedAt.Before(in.End) {
-			add(StoppingTooSoon, "stopped_early", "", fmt.Sprintf("%s was stopped on %s, before its planned end %s", in.Name,
-				endedAt.Format(time.DateOnly), in.End.Format(time.DateOnly)))
+	}
+	if !gained && len(none) > 0 {
+		var labels, ev []string
+		for _, s := range none {
+			labels = append(labels, s.Label)
+			ev = append(ev, s.Evidence...)
 		}
-		after := 0
-		for i := range p.Waves {
-			if p.waveTime(i).After(endedAt) && !p.waveTime(i).After(opts.Now) {
-				after++
-			}
-		}
-		if after < opts.SustainPoints {
-			add(StoppingTooSoon, "measurement_stopped", "", fmt.Sprintf("%s ended on %s and only %d wave(s) measured its units since: the sustained-shift rule needs %d",
-				in.Name, endedAt.Format(time.DateOnly), after, opts.SustainPoints), fmt.Sprintf("waves after the end: %d", after))
-		}
-		for _, key := range measures {
-			m, err := parseMeasure(key)
-			if err != nil {
-				continue
-			}
-			tr := chartAll([]string{"initiative"}, [][]Point{p.pooledSeries(in.Units, m)}, m, directionOf(in, key),
-				TrendOptions{Since: in.Start, SustainPoints: opts.SustainPoints}.withDefaults())[0]
-			if tr.Verdict != SustainedShift && after >= 1 {
-				add(StoppingTooSoon, "ended_before_embedded", key, fmt.Sprintf("%s ended before the gain in %s was embedded (verdict: %s)",
-					in.Name, measureName(key), tr.Verdict), tr.Evidence...)
-			}
-		}
-		if len(comparison) >= 2 && len(measures) > 0 {
-			im, err := EstimateImpact(p, in, ImpactOptions{Measures: measures, Comparison: comparison, FDR: opts.FDR})
-			if err != nil {
-				return nil, err
-			}
-			for _, key := range measures {
-				d, a := effectOf(im, key, DuringWindow), effectOf(im, key, AfterWindow)
-				if d == nil || a == nil || !d.Estimable || !a.Estimable {
-					continue
-				}
-				if d.Improved && (!a.Improved || (better(a.Direction, d.Estimate-a.Estimate) && !a.Interval.Contains(d.Estimate))) {
-					add(StoppingTooSoon, "gains_fading", key, fmt.Sprintf("the gain in %s during %s faded after it ended", measureName(key), in.Name),
-						describeEffect(*d), describeEffect(*a))
-				}
-			}
-		}
+		add(NoMeasurableGain, "no_measurable_gain", "", fmt.Sprintf("%s made no measurable gain in %s against the units that did not run it",
+			in.Name, joinAnd(labels)), ev...)
 	}
 	return out, nil
 }
 
-func directionOf(in culture.Initiative, key string) culture.Direction {
-	for _, o := range in.Outcomes {
-		if o.Metric == key {
-			return o.Direction
+// decree tests the change in the belief-practice gap of behavior b: the
+// difference in differences of gap:b (belief share minus practice share)
+// against the comparison units. It returns the pitfall when beliefs rose
+// (a significant improvement of belief:b after Benjamini-Hochberg control
+// over the beliefs, practices and gaps of both windows) and the gap
+// widened, one-sided at opts.Alpha.
+func (p *Panel) decree(in culture.Initiative, b string, comparison []string, opts PitfallOptions) (*Pitfall, error) {
+	bel, pra, gap := BeliefPrefix+b, PracticePrefix+b, GapPrefix+b
+	im, err := EstimateImpact(p, in, ImpactOptions{Measures: []string{bel, pra, gap}, Comparison: comparison, FDR: opts.FDR,
+		Directions: map[string]culture.Direction{gap: culture.LowerIsBetter}})
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range []string{DuringWindow, AfterWindow} {
+		be, pe, ge := effectOf(im, bel, w), effectOf(im, pra, w), effectOf(im, gap, w)
+		if be == nil || ge == nil || !be.Estimable || !ge.Estimable || !be.Improved || ge.Estimate <= 0 {
+			continue
+		}
+		if one := ge.P / 2; one < opts.Alpha {
+			when := "during it"
+			if w == AfterWindow {
+				when = "by the surveys after its end"
+			}
+			name := lowerFirst(p.behaviorName(b))
+			return &Pitfall{Kind: ChangeByDecree, Check: "beliefs_outpace_practice", Initiative: in.ID, Name: in.Name, Measure: BehaviorMeasure(b),
+				Summary: fmt.Sprintf("%s raised belief in %s %s, but %s in practice did not follow: the gap between belief and practice widened by %s",
+					in.Name, name, when, name, signedAmount(DifferenceMeasure, ge.Estimate)[1:]),
+				Evidence: []string{p.describeEffect(*be), p.describeEffect(*pe), p.describeEffect(*ge) + fmt.Sprintf("; one-sided p = %.2g", one)}}, nil
 		}
 	}
-	return culture.HigherIsBetter
+	return nil, nil
+}
+
+// unitNames names units for people: their names, joined.
+func (p *Panel) unitNames(units []string) string {
+	names := make([]string, len(units))
+	for i, u := range units {
+		names[i] = p.unitName(u)
+	}
+	return joinAnd(names)
+}
+
+func (p *Panel) unitName(u string) string {
+	if p.Hierarchy != nil {
+		if x, ok := p.Hierarchy.Unit(u); ok && x.Name != "" {
+			return x.Name
+		}
+	}
+	return u
+}
+
+// joinAnd joins words as people list them: "a, b and c".
+func joinAnd(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 func effectOf(im *Impact, measure, window string) *Effect {
@@ -342,21 +423,6 @@ func effectOf(im *Impact, measure, window string) *Effect {
 		}
 	}
 	return nil
-}
-
-// describeEffect states an effect with its numbers.
-func describeEffect(e Effect) string {
-	scale := 1.0
-	unit := ""
-	if e.Kind == ShareMeasure {
-		scale, unit = 100, " pp"
-	}
-	sig := "not significant"
-	if e.Significant {
-		sig = "significant"
-	}
-	return fmt.Sprintf("%s, %s window: difference in differences %+.3g%s [%+.3g, %+.3g], adjusted p = %.2g (%s; %d treated, %d comparison units)",
-		e.Measure, e.Window, scale*e.Estimate, unit, scale*e.Interval.Lower, scale*e.Interval.Upper, e.Adjusted, sig, e.TreatedUnits, e.ComparisonUnits)
 }
 
 // fatigue checks the response rates (or, without invited counts, the

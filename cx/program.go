@@ -36,6 +36,10 @@ type Options struct {
 	// worked out from the shown ones. A scorecard whose options set
 	// MinGroup, Privacy or Disclosure applies those instead.
 	Privacy *Privacy
+	// Metrics describe the operational metrics the program receives as
+	// observations (their names, and whether they are shares); panels
+	// carry them ([Panel.Metrics]).
+	Metrics []Metric
 }
 
 // Program is a culture-change program over one organization: its units,
@@ -49,12 +53,13 @@ type Options struct {
 // Program; several Programs writing definitions to one store at the same
 // time are not coordinated.
 type Program struct {
-	store Store
-	now   func() time.Time
-	newID func() uuid.UUID
-	pseud *Pseudonymizer
-	priv  *Privacy
-	mu    sync.Mutex
+	store   Store
+	now     func() time.Time
+	newID   func() uuid.UUID
+	pseud   *Pseudonymizer
+	priv    *Privacy
+	metrics []Metric
+	mu      sync.Mutex
 }
 
 // New returns a Program over store. It fails with a [*ValidationError] if
@@ -67,6 +72,19 @@ func New(store Store, opts *Options) (*Program, error) {
 	p := &Program{store: store, now: time.Now, newID: uuid.New, priv: &def}
 	if opts != nil {
 		p.pseud = opts.Pseudonymizer
+		p.metrics = slices.Clone(opts.Metrics)
+		var ps problems
+		for i, m := range opts.Metrics {
+			if !survey.ValidID(m.Key) {
+				ps.add("metrics["+strconv.Itoa(i)+"].key", fmt.Sprintf("malformed metric key %q", m.Key))
+			}
+			if m.Kind != 0 && m.Kind != ShareMeasure && m.Kind != MeanMeasure {
+				ps.add("metrics["+strconv.Itoa(i)+"].kind", "must be ShareMeasure, MeanMeasure or zero (inferred)")
+			}
+		}
+		if err := ps.err(); err != nil {
+			return nil, err
+		}
 		if opts.Privacy != nil {
 			if err := opts.Privacy.Validate(); err != nil {
 				return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
 )
@@ -19,7 +20,11 @@ import (
 // baselines, indicators, trends, initiative impact, wins, pitfalls and
 // culture-to-CX links are computed: the org hierarchy, the waves of one
 // employee survey in time order with the instrument as fielded in each,
-// the tallies of the responses, and operational CX metrics.
+// the tallies of the responses, the customer surveys answered by the
+// customers the units serve ([Panel.Customer]), and operational CX
+// metrics. Customer results are measures of the panel like any other
+// (see the measure key constants, such as a11/trust), so that impact,
+// wins, links, indicators and outcome targets use them directly.
 //
 // Only groups shown under the disclosure rule (see [Panel.MinGroup]) enter
 // any figure computed from a panel: a group below the minimum, as
@@ -67,11 +72,31 @@ type Panel struct {
 	Disclosure *Disclosure
 	// Level is the confidence level of intervals; default 0.95.
 	Level float64
+	// Customer are the panels of the customer surveys (A-11, CSAT, NPS,
+	// CES or the program's own), over the same units: each response is
+	// counted in the unit that served the customer, and each survey's
+	// waves are its reporting periods (months or quarters of a continuous
+	// survey). Their results per unit and wave, with intervals and the
+	// privacy rules applied, are the measures SURVEY/M of this panel
+	// ([CustomerMeasure]). A customer panel's nil Hierarchy, unset privacy
+	// (Privacy, Disclosure, MinGroup), zero Level and nil Behaviors take
+	// this panel's; with this panel's Privacy or Disclosure, a customer
+	// panel without its own plans its survey under the same rules.
+	// Program.Panel fills it with every customer survey of the program.
+	Customer []*Panel
+	// Behaviors names the behaviors of the culture model in the texts
+	// leaders read; Program.Panel fills it. A behavior without a name is
+	// named from its ID.
+	Behaviors []culture.Behavior
+	// Metrics describe operational metrics: their names, and whether
+	// they are shares (see [Metric]).
+	Metrics []Metric
 
-	rolled *Tallies
-	order  []string
-	index  map[string]int
-	plan   *Disclosure
+	rolled    *Tallies
+	order     []string
+	index     map[string]int
+	plan      *Disclosure
+	customers map[string]*Panel
 }
 
 // prepare validates the panel and computes the roll-ups once.
@@ -129,7 +154,14 @@ func (p *Panel) prepare() (*Panel, error) {
 		return nil, err
 	}
 	q := *p
-	q.order, q.index, q.rolled, q.plan = nil, nil, nil, nil
+	q.order, q.index, q.rolled, q.plan, q.customers = nil, nil, nil, nil, nil
+	if len(p.Customer) > 0 {
+		cs, err := p.prepareCustomers()
+		if err != nil {
+			return nil, err
+		}
+		q.customers = cs
+	}
 	if q.MinGroup == 0 {
 		q.MinGroup = 5
 		switch {
@@ -276,111 +308,6 @@ func (p *Panel) anyBelow(unit, wave string) bool {
 	return false
 }
 
-// MeasureKind says how a measure is estimated and charted.
-type MeasureKind int
-
-const (
-	// ShareMeasure is a favorable share of answers, charted on a p-chart.
-	ShareMeasure MeasureKind = iota + 1
-	// MeanMeasure is a mean (a mean answer, a Net Promoter Score, an
-	// operational metric), charted on an XmR chart.
-	MeanMeasure
-)
-
-// String returns "share" or "mean".
-func (k MeasureKind) String() string {
-	switch k {
-	case ShareMeasure:
-		return "share"
-	case MeanMeasure:
-		return "mean"
-	}
-	return "MeasureKind(" + strconv.Itoa(int(k)) + ")"
-}
-
-// MarshalText encodes the kind as its name.
-func (k MeasureKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
-
-// Measure keys name what is measured, as in culture.OutcomeTarget.Metric:
-//
-//	behavior:X  favorable share pooled over the belief and behavior items
-//	            of behavior X (as the scorecard scores it)
-//	belief:X    favorable share of the belief items of X (what people think)
-//	practice:X  favorable share of the behavior items of X (what people see done)
-//	mean:X      mean answer over the belief and behavior items of X
-//	item:ID     favorable share of one survey item
-//	enps        employee Net Promoter Score, in points
-//	anything else: an operational metric fed as observations
-const (
-	BehaviorPrefix = "behavior:"
-	BeliefPrefix   = "belief:"
-	PracticePrefix = "practice:"
-	MeanPrefix     = "mean:"
-	ItemPrefix     = "item:"
-	ENPSMeasure    = "enps"
-)
-
-// BehaviorMeasure returns the measure key of a behavior's favorability.
-func BehaviorMeasure(behavior string) string { return BehaviorPrefix + behavior }
-
-// measureSpec is a parsed measure key.
-type measureSpec struct {
-	key    string
-	kind   MeasureKind
-	source string // "survey" or "observations"
-	// items selects the survey items of the measure in an instrument.
-	items func(s survey.Survey) []survey.Item
-	nps   bool
-	mean  bool
-}
-
-func parseMeasure(key string) (measureSpec, error) {
-	m := measureSpec{key: key, kind: ShareMeasure, source: "survey"}
-	byConstruct := func(c string, kinds ...survey.ItemKind) func(survey.Survey) []survey.Item {
-		return func(s survey.Survey) []survey.Item {
-			var out []survey.Item
-			for _, it := range s.Items {
-				if it.Construct == c && slices.Contains(kinds, it.Kind) {
-					out = append(out, it)
-				}
-			}
-			return out
-		}
-	}
-	rest := func(prefix string) string { return strings.TrimPrefix(key, prefix) }
-	switch {
-	case strings.HasPrefix(key, BehaviorPrefix):
-		m.items = byConstruct(rest(BehaviorPrefix), survey.Belief, survey.Behavior)
-	case strings.HasPrefix(key, BeliefPrefix):
-		m.items = byConstruct(rest(BeliefPrefix), survey.Belief)
-	case strings.HasPrefix(key, PracticePrefix):
-		m.items = byConstruct(rest(PracticePrefix), survey.Behavior)
-	case strings.HasPrefix(key, MeanPrefix):
-		m.items = byConstruct(rest(MeanPrefix), survey.Belief, survey.Behavior)
-		m.kind, m.mean = MeanMeasure, true
-	case strings.HasPrefix(key, ItemPrefix):
-		id := rest(ItemPrefix)
-		m.items = func(s survey.Survey) []survey.Item {
-			if it, ok := s.Item(id); ok {
-				return []survey.Item{it}
-			}
-			return nil
-		}
-	case key == ENPSMeasure:
-		m.items = func(s survey.Survey) []survey.Item { return s.ItemsFor(survey.ENPS) }
-		m.kind, m.nps = MeanMeasure, true
-	default:
-		m.kind, m.source = MeanMeasure, "observations"
-	}
-	if i := strings.IndexByte(key, ':'); i >= 0 && m.source == "survey" && !survey.ValidID(key[i+1:]) {
-		return m, invalid("measure", fmt.Sprintf("malformed measure %q: the part after %q must be an ID", key, key[:i+1]))
-	}
-	if m.source == "observations" && !survey.ValidID(key) {
-		return m, invalid("measure", fmt.Sprintf("malformed measure %q: not a metric key nor one of behavior:, belief:, practice:, mean:, item:, enps", key))
-	}
-	return m, nil
-}
-
 // Point is one value of a series: a unit's measure in one wave, or one
 // observation of an operational metric. A suppressed point carries no
 // figure, only the reason.
@@ -418,14 +345,21 @@ type Point struct {
 // series returns the points of a measure in a unit, in time order. For a
 // survey measure there is one point per wave of the panel.
 func (p *Panel) series(unit string, m measureSpec) []Point {
+	if m.sub != nil {
+		return m.sub.series(unit, *m.inner)
+	}
 	if m.source == "observations" {
-		return p.observationSeries(unit, m.key)
+		return p.observationSeries(unit, m.key, m.kind)
 	}
 	out := make([]Point, 0, len(p.order))
 	segment, prevSig := 0, ""
 	for i, w := range p.order {
 		items := m.items(p.instrument(w))
-		sig := itemSignature(items)
+		var other []survey.Item
+		if m.other != nil {
+			other = m.other(p.instrument(w))
+		}
+		sig := itemSignature(append(slices.Clone(items), other...))
 		if i > 0 && sig != prevSig {
 			segment++
 		}
@@ -436,21 +370,32 @@ func (p *Panel) series(unit string, m measureSpec) []Point {
 			out = append(out, pt)
 			continue
 		}
-		if hid, why := p.figureHidden(unit, w, items); hid {
+		if hid, why := p.figureHidden(unit, w, append(slices.Clone(items), other...)); hid {
 			pt.Suppressed, pt.Reason = true, why
 			out = append(out, pt)
 			continue
 		}
 		pt.Respondents = p.rolled.Respondents[Group{unit, w}]
-		p.estimate(&pt, unit, w, m, items)
+		p.estimate(&pt, unit, w, m, items, other)
 		out = append(out, pt)
 	}
 	return out
 }
 
 // estimate fills the figures of a shown point.
-func (p *Panel) estimate(pt *Point, unit, wave string, m measureSpec, items []survey.Item) {
+func (p *Panel) estimate(pt *Point, unit, wave string, m measureSpec, items, other []survey.Item) {
 	switch {
+	case m.gap:
+		fb, _, _ := pooled(p.rolled, unit, wave, items)
+		fp, _, _ := pooled(p.rolled, unit, wave, other)
+		pt.N = min(fb.N, fp.N)
+		if fb.N == 0 || fp.N == 0 {
+			pt.Missing = true
+			return
+		}
+		pt.Value = fb.Value() - fp.Value()
+		pt.SE = math.Hypot(fb.SE(), fp.SE())
+		pt.Interval = metrics.NewcombeDiff(fb, fp, p.Level)
 	case m.nps:
 		var nps metrics.NPS
 		for _, it := range items {
@@ -495,7 +440,7 @@ func (p *Panel) estimate(pt *Point, unit, wave string, m measureSpec, items []su
 // observationSeries returns the observations of a metric in a unit as
 // points, in time order. Observations are not grouped, so none is
 // suppressed; an observation with N cases below MinGroup is.
-func (p *Panel) observationSeries(unit, metric string) []Point {
+func (p *Panel) observationSeries(unit, metric string, kind MeasureKind) []Point {
 	var out []Point
 	for _, o := range p.Observations {
 		if o.Metric != metric || o.Unit != unit {
@@ -504,7 +449,7 @@ func (p *Panel) observationSeries(unit, metric string) []Point {
 		pt := Point{Time: o.Time, Value: o.Value, N: o.N, Interval: metrics.Interval{Lower: o.Value, Upper: o.Value}}
 		if o.N > 0 && o.N < int64(p.MinGroup) {
 			pt = Point{Time: o.Time, Suppressed: true, Reason: fmt.Sprintf("fewer than %d cases", p.MinGroup)}
-		} else if o.N > 0 && o.Value >= 0 && o.Value <= 1 {
+		} else if kind == ShareMeasure && o.N > 0 && o.Value >= 0 && o.Value <= 1 {
 			s := int64(math.Round(o.Value * float64(o.N)))
 			pt.Successes = s
 			prop := metrics.Proportion{Successes: s, N: o.N}
@@ -613,12 +558,53 @@ func (p *Panel) pooledSeries(units []string, m measureSpec) []Point {
 
 // Panel returns the panel of a stored survey: the hierarchy, the survey,
 // its waves in time order, the tallies of its responses (computed in the
-// database when the store offers [TallyStore]) and every observation.
-// Its Disclosure is the program's plan ([Program.Disclosure] over every
-// wave of the survey), so that every figure computed from the panel hides
-// what the program's other outputs hide. An unknown survey is
+// database when the store offers [TallyStore]), every observation, the
+// names of the behaviors and the program's metrics (Options.Metrics), and,
+// as Customer, the panel of every other stored customer survey, so that
+// customer results are outcomes of the panel. Each survey's Disclosure is
+// the program's plan for it ([Program.Disclosure] over every wave of the
+// survey), so that every figure computed from the panel hides what the
+// program's other outputs hide. An unknown survey is
 // [ErrNotFound].
 func (p *Program) Panel(ctx context.Context, surveyID string) (*Panel, error) {
+	panel, err := p.surveyPanel(ctx, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	obs, err := p.store.ListObservations(ctx, ObservationFilter{})
+	if err != nil {
+		return nil, err
+	}
+	panel.Observations = obs
+	behaviors, err := p.Behaviors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range sortedKeys(behaviors) {
+		panel.Behaviors = append(panel.Behaviors, behaviors[id])
+	}
+	panel.Metrics = slices.Clone(p.metrics)
+	surveys, err := p.store.ListSurveys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range surveys {
+		if s.ID == surveyID || s.Audience != survey.Customer {
+			continue
+		}
+		c, err := p.surveyPanel(ctx, s.ID)
+		if err != nil {
+			return nil, err
+		}
+		c.Hierarchy = nil
+		panel.Customer = append(panel.Customer, c)
+	}
+	return panel, nil
+}
+
+// surveyPanel returns the hierarchy, survey, waves and tallies of a
+// stored survey.
+func (p *Program) surveyPanel(ctx context.Context, surveyID string) (*Panel, error) {
 	s, h, waves, err := p.surveyScope(ctx, surveyID)
 	if err != nil {
 		return nil, err
@@ -627,13 +613,9 @@ func (p *Program) Panel(ctx context.Context, surveyID string) (*Panel, error) {
 	if err != nil {
 		return nil, err
 	}
-	obs, err := p.store.ListObservations(ctx, ObservationFilter{})
-	if err != nil {
-		return nil, err
-	}
 	d, err := p.Disclosure(ctx, surveyID)
 	if err != nil {
 		return nil, err
 	}
-	return &Panel{Hierarchy: h, Survey: s, Waves: waves, Tallies: t, Observations: obs, Disclosure: d}, nil
+	return &Panel{Hierarchy: h, Survey: s, Waves: waves, Tallies: t, Disclosure: d}, nil
 }

@@ -35,17 +35,30 @@ func TestWinsCarryEvidence(t *testing.T) {
 	require.Equal(t, 7, w.ComparisonUnits)
 	require.Equal(t, []string{"w01", "w02", "w03"}, w.Before)
 	require.Equal(t, []string{"w04", "w05", "w06", "w07"}, w.After, "a wave opening on the end day belongs to the initiative")
+	require.Equal(t, t0, w.Outcome.BeforeFrom)
 	var behaviors []string
 	for _, b := range w.Behaviors {
 		behaviors = append(behaviors, b.Measure)
 		require.True(t, b.Improved)
 	}
 	require.Equal(t, []string{"behavior:customer_focus", "behavior:empowerment"}, behaviors, "agility was not lifted")
-	require.Contains(t, w.Text, "Customer first (90-day project) raised item cf practice by ")
-	require.Contains(t, w.Text, "in 5 units, from waves w01–w03 to waves w04–w07, beyond the change in 7 comparison units")
-	require.Contains(t, w.Text, "customer focus rose by")
+	// Plain language: the initiative, its dates, the result with its
+	// interval in percentage points, the target, the behaviors behind it;
+	// no keys, no wave IDs.
+	require.True(t, strings.HasPrefix(w.Text, "Win: Customer first (90-day project, 5 Apr–4 Jul 2026) raised “Statement cf_practice” by "), w.Text)
+	require.Contains(t, w.Text, " percentage points in its 5 units, beyond the change in 7 units that did not run it (95% interval +")
+	require.Contains(t, w.Text, "from the surveys of 5 Jan–6 Mar 2026 to those of 5 Apr–4 Jul 2026.")
+	require.True(t, w.HasTarget)
+	require.InDelta(t, 0.6, w.Target, 1e-12)
+	require.Equal(t, w.Outcome.TreatedAfter, w.Reached)
+	require.True(t, w.TargetMet, "a 25-point lift from 45%% reaches 60%%: %v", w.Reached)
+	require.Contains(t, w.Text, "meeting the target of 60%.")
+	require.Contains(t, w.Text, "Behind it, in the same units' employee pulse: customer focus rose by")
 	require.Contains(t, w.Text, "empowerment rose by")
 	require.NotContains(t, w.Text, "agility")
+	for _, jargon := range []string{"behavior:", "item:", "w0", "adjusted p"} {
+		require.NotContains(t, w.Text, jargon)
+	}
 	require.True(t, strings.HasPrefix(w.Markdown, "**Win: Customer first**"))
 	require.Contains(t, w.Markdown, "\n- customer focus rose by")
 	_, err = json.Marshal(wins)

@@ -25,12 +25,12 @@ func TestStory(t *testing.T) {
 		"teams with a significant improvement of their own: 7 of 8",
 		"Culture and customer trust across 17 teams (last three waves)",
 		"Wins: 2",
-		"Win: Customer-first 90 days (90-day project) raised customer focus by",
-		"Behind it, in the same units and time: empowerment rose by",
+		"Win: Customer-first 90 days (90-day project, 5 May–3 Aug 2026) raised customer focus by",
+		"Behind it, in the same units' employee pulse: empowerment rose by",
 		"**Win: Customer-first 90 days**",
-		"[change_by_decree/no_participants] Innovation mandate involves nobody beyond its sponsor CEO",
+		"[change_by_decree/no_participants] Innovation mandate involves nobody beyond its sponsor, CEO",
 		"[not_aligned/no_mission_link] Innovation mandate",
-		"[not_aligned/outcome_not_measured] outcome digital_uptake is never measured",
+		"[not_aligned/outcome_not_measured] Innovation mandate has an outcome, digital uptake, that is never measured in its units",
 		"[survey_fatigue/falling_response] response rate in org fell",
 	} {
 		if !strings.Contains(s, want) {

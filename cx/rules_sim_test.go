@@ -1,0 +1,271 @@
+package cx_test
+
+// Simulations of the judgement rules' error rates: each rule is run on
+// data with no effect (false alarms) and with planted effects (power),
+// and the rates are checked against the rates documented in the rules'
+// doc comments, within three binomial standard errors of the number of
+// replications. The replications are bounded so that each test takes a
+// few seconds under -race; CXCULTURE_TEST_SCALE multiplies them for the
+// precise measurement recorded in the notes, for example:
+//
+//	CXCULTURE_TEST_SCALE=20 go test -run 'ErrorRates' -v ./cx/
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/internal/cxgen"
+)
+
+// rate counts how often a rule fired over replications.
+type rate struct{ hits, n int }
+
+func (r *rate) add(fired bool) {
+	r.n++
+	if fired {
+		r.hits++
+	}
+}
+
+func (r rate) p() float64 { return float64(r.hits) / float64(r.n) }
+
+// atMost checks a false-alarm rate against its documented bound, within
+// three binomial standard errors of the bound, and logs the rate.
+func atMost(t *testing.T, what string, r rate, bound float64) {
+	t.Helper()
+	se := math.Sqrt(bound * (1 - bound) / float64(r.n))
+	t.Logf("%s: %d of %d (%.1f%%; documented at most %.0f%%)", what, r.hits, r.n, 100*r.p(), 100*bound)
+	require.LessOrEqual(t, r.p(), bound+3*se, "%s: %d of %d, documented at most %.0f%%", what, r.hits, r.n, 100*bound)
+}
+
+// atLeast checks a power against its documented floor, within three
+// binomial standard errors of the floor, and logs it.
+func atLeast(t *testing.T, what string, r rate, floor float64) {
+	t.Helper()
+	se := math.Sqrt(floor * (1 - floor) / float64(r.n))
+	t.Logf("%s: %d of %d (%.1f%%; documented at least %.0f%%)", what, r.hits, r.n, 100*r.p(), 100*floor)
+	require.GreaterOrEqual(t, r.p(), floor-3*se, "%s: %d of %d, documented at least %.0f%%", what, r.hits, r.n, 100*floor)
+}
+
+// teamsPanel simulates the item cf_practice in units independent teams
+// over len(p) waves of n answers each; the favorable probability of a
+// team in wave i is p[i].
+func teamsPanel(t testing.TB, rng *rand.Rand, units int, n int64, p []float64) (*cx.Panel, []string) {
+	t.Helper()
+	us := []cx.Unit{{ID: "org", Name: "Org"}}
+	var ids []string
+	for i := range units {
+		id := fmt.Sprintf("u%03d", i)
+		ids = append(ids, id)
+		us = append(us, cx.Unit{ID: id, Parent: "org", Name: "Team " + id})
+	}
+	h, err := cx.NewHierarchy(us)
+	require.NoError(t, err)
+	s := fixtureSurvey()
+	tl := cx.NewTallies(s.ID)
+	waves := fixtureWaves(len(p))
+	for _, u := range ids {
+		for wi, w := range waves {
+			var fav int64
+			for range n {
+				if rng.Float64() < p[wi] {
+					fav++
+				}
+			}
+			setShare(t, tl, u, w.ID, "cf_practice", fav, n)
+		}
+	}
+	return &cx.Panel{Hierarchy: h, Survey: s, Waves: waves, Tallies: tl, MinGroup: 1}, ids
+}
+
+// TestTrendErrorRates: series of 10 waves of 100 answers, judged from the
+// fourth wave on (3 baseline waves at 40%). A gain of 15 points in waves
+// 4 to 7 either holds to the end, falls back to 40% in waves 8 to 10, or
+// never happens.
+func TestTrendErrorRates(t *testing.T) {
+	rng := rand.New(rand.NewPCG(uint64(cxgen.Seed(t)), 11))
+	units := cxgen.Runs(t, 150)
+	const base, gain = 0.40, 0.15
+	scenario := func(last float64, lift float64) []float64 {
+		p := []float64{base, base, base}
+		for range 4 {
+			p = append(p, base+lift)
+		}
+		for range 3 {
+			p = append(p, last)
+		}
+		return p
+	}
+	run := func(p []float64) map[cx.Verdict]int {
+		panel, ids := teamsPanel(t, rng, units, 100, p)
+		trends, err := cx.Trends(panel, cx.TrendOptions{Measures: []string{"item:cf_practice"}, Units: ids, Since: panel.Waves[3].Opens})
+		require.NoError(t, err)
+		out := map[cx.Verdict]int{}
+		for _, tr := range trends {
+			out[tr.Verdict]++
+		}
+		return out
+	}
+	count := func(m map[cx.Verdict]int, v cx.Verdict) rate { return rate{hits: m[v], n: units} }
+	null := run(scenario(base, 0))
+	held := run(scenario(base+gain, gain))
+	faded := run(scenario(base, gain))
+	t.Logf("verdicts: no change %v; gain held %v; gain faded %v", null, held, faded)
+
+	atMost(t, "embedded, no change", count(null, cx.SustainedShift), 0.03)
+	atMost(t, "faded, no change", count(null, cx.Faded), 0.015)
+	atMost(t, "embedded, gain faded back to the baseline", count(faded, cx.SustainedShift), 0.01)
+	atMost(t, "faded, gain held", count(held, cx.Faded), 0.06)
+	atLeast(t, "embedded, gain held (power)", count(held, cx.SustainedShift), 0.90)
+	atLeast(t, "faded, gain faded back to the baseline (power)", count(faded, cx.Faded), 0.88)
+}
+
+// sustainRun simulates the fixture organization (12 teams, 5 running a
+// 90-day initiative from the fourth monthly wave, 40 answers per item and
+// wave) and returns the verdict of Sustain on customer focus.
+func sustainRun(t *testing.T, seed uint64, lift float64, until int) cx.Sustainment {
+	h := fixtureHierarchy(t)
+	units := []string{"t1", "t2", "t3", "t4", "t5"}
+	treated := map[string]bool{}
+	for _, u := range units {
+		treated[u] = true
+	}
+	p := simPanel(t, h, simSpec{seed: seed, waves: 10, n: 40, base: 0.45, lift: lift, from: 3, until: until, treated: treated,
+		lifted: map[string]bool{culture.CustomerFocus: true}})
+	in := fixtureInitiative(units, 3)
+	in.Behaviors = []string{culture.CustomerFocus}
+	ss, err := cx.Sustain(p, in, cx.SustainOptions{Now: t0.AddDate(0, 0, 400)})
+	require.NoError(t, err)
+	require.Len(t, ss, 1)
+	return ss[0]
+}
+
+// TestSustainErrorRates: a 20-point lift of customer focus during the
+// initiative (waves 4 to 7) that holds after its end (waves 8 to 10),
+// falls back (waves 8 to 10 at the start level), or never happens.
+func TestSustainErrorRates(t *testing.T) {
+	seed := uint64(cxgen.Seed(t))
+	runs := cxgen.Runs(t, 60)
+	var heldFading, heldEmbedded, fadedFading, fadedEmbedded, nullFading, nullNone rate
+	verdicts := map[string]map[cx.SustainVerdict]int{"held": {}, "faded": {}, "none": {}}
+	for i := range runs {
+		held := sustainRun(t, seed+uint64(3*i), 0.2, 0)
+		faded := sustainRun(t, seed+uint64(3*i+1), 0.2, 7)
+		none := sustainRun(t, seed+uint64(3*i+2), 0, 0)
+		verdicts["held"][held.Verdict]++
+		verdicts["faded"][faded.Verdict]++
+		verdicts["none"][none.Verdict]++
+		heldFading.add(held.Verdict == cx.GainFading)
+		heldEmbedded.add(held.Verdict == cx.GainEmbedded)
+		fadedFading.add(faded.Verdict == cx.GainFading)
+		fadedEmbedded.add(faded.Verdict == cx.GainEmbedded)
+		nullFading.add(none.Verdict == cx.GainFading)
+		nullNone.add(none.Verdict == cx.GainNone)
+	}
+	t.Logf("verdicts: %v", verdicts)
+	atMost(t, "stopping too soon (fading), gain held", heldFading, 0.05)
+	atMost(t, "stopping too soon (fading), no gain", nullFading, 0.01)
+	atMost(t, "embedded, gain faded", fadedEmbedded, 0.01)
+	atLeast(t, "embedded, gain held (power)", heldEmbedded, 0.90)
+	atLeast(t, "stopping too soon (fading), gain faded (power)", fadedFading, 0.95)
+	atLeast(t, "no measurable gain, no gain", nullNone, 0.95)
+}
+
+// TestPitfallErrorRates: change by decree on an initiative that lifts
+// beliefs and practices of customer focus alike by 20 points (no decree),
+// and on one that lifts the beliefs only (decree).
+func TestPitfallErrorRates(t *testing.T) {
+	seed := uint64(cxgen.Seed(t))
+	runs := cxgen.Runs(t, 60)
+	h := fixtureHierarchy(t)
+	units := []string{"t1", "t2", "t3", "t4", "t5"}
+	treated := map[string]bool{}
+	for _, u := range units {
+		treated[u] = true
+	}
+	in := fixtureInitiative(units, 3)
+	in.Behaviors = []string{culture.CustomerFocus}
+	in.Status = culture.Active
+	in.History = []culture.Transition{{From: culture.Planned, To: culture.Active, At: in.Start}}
+	in.End = t0.AddDate(0, 0, 1000)
+	in.Kind = culture.ChangeProgram
+	indicators := []culture.Indicator{{ID: "cf", Behavior: culture.CustomerFocus, Name: "CF", Source: culture.Source{Items: []string{"cf_practice"}}}}
+	decree := func(sp simSpec) bool {
+		p := simPanel(t, h, sp)
+		ps, err := cx.Pitfalls(p, []culture.Initiative{in}, cx.PitfallOptions{Now: t0.AddDate(0, 0, 300), Indicators: indicators})
+		require.NoError(t, err)
+		for _, pf := range ps {
+			if pf.Check == "beliefs_outpace_practice" {
+				return true
+			}
+		}
+		return false
+	}
+	var alike, beliefsOnly, none rate
+	for i := range runs {
+		s := seed + uint64(3*i)
+		alike.add(decree(simSpec{seed: s, waves: 8, n: 40, base: 0.45, lift: 0.2, from: 3, treated: treated,
+			lifted: map[string]bool{culture.CustomerFocus: true}}))
+		beliefsOnly.add(decree(simSpec{seed: s + 1, waves: 8, n: 40, base: 0.45, lift: 0.2, from: 3, treated: treated,
+			items: map[string]bool{"cf_belief": true}}))
+		none.add(decree(simSpec{seed: s + 2, waves: 8, n: 40, base: 0.45, treated: treated}))
+	}
+	atMost(t, "change by decree, beliefs and practices lifted alike", alike, 0.05)
+	atMost(t, "change by decree, no change", none, 0.01)
+	atLeast(t, "change by decree, beliefs lifted alone (power)", beliefsOnly, 0.95)
+}
+
+// linksRun relates three behaviors to an outcome across units teams:
+// favorable shares of 60 answers around 50% with team differences of
+// 10 points; the outcome is slope × (customer focus share) plus noise of
+// SD 0.1.
+func linksRun(t *testing.T, rng *rand.Rand, units int, slope float64) *cx.Link {
+	us := []cx.Unit{{ID: "org", Name: "Org"}}
+	for i := range units {
+		us = append(us, cx.Unit{ID: fmt.Sprintf("u%03d", i), Parent: "org", Name: fmt.Sprint("Team ", i)})
+	}
+	h, err := cx.NewHierarchy(us)
+	require.NoError(t, err)
+	s := fixtureSurvey()
+	tl := cx.NewTallies(s.ID)
+	waves := fixtureWaves(1)
+	y := map[string]float64{}
+	for _, u := range us[1:] {
+		share := func() float64 { return math.Min(0.95, math.Max(0.05, 0.5+0.1*rng.NormFloat64())) }
+		cf, em, ag := share(), share(), share()
+		for _, it := range []struct {
+			id string
+			p  float64
+		}{{"cf_belief", cf}, {"cf_practice", cf}, {"em_belief", em}, {"em_practice", em}, {"ag_practice", ag}} {
+			setShare(t, tl, u.ID, waves[0].ID, it.id, int64(math.Round(60*it.p)), 60)
+		}
+		y[u.ID] = slope*cf + 0.1*rng.NormFloat64()
+	}
+	p := &cx.Panel{Hierarchy: h, Survey: s, Waves: waves, Tallies: tl}
+	l, err := cx.Links(p, "outcome", y, cx.LinkOptions{Bootstrap: 20, Permutations: 199, Seed: rng.Uint64()})
+	require.NoError(t, err)
+	require.True(t, l.Enough)
+	return l
+}
+
+// TestLinksErrorRates: 20 teams, no relation between the behaviors and
+// the outcome, or a planted one (slope 1: a team 10 points more
+// favorable on customer focus scores 0.1 higher, as much as the noise
+// SD).
+func TestLinksErrorRates(t *testing.T) {
+	rng := rand.New(rand.NewPCG(uint64(cxgen.Seed(t)), 13))
+	runs := cxgen.Runs(t, 150)
+	var null, planted rate
+	for range runs {
+		null.add(linksRun(t, rng, 20, 0).Significant)
+		planted.add(linksRun(t, rng, 20, 1).Significant)
+	}
+	atMost(t, "link claimed, no relation", null, 0.05)
+	atLeast(t, "link claimed, planted relation (power)", planted, 0.80)
+}
