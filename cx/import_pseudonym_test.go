@@ -59,8 +59,8 @@ func TestImportStoresPseudonyms(t *testing.T) {
 		assert.False(t, strings.HasPrefix(r.Respondent, "p0"), "raw identity stored")
 		raw := r
 		raw.Respondent = "p" + strings.Repeat("0", 5) // any raw identity
-		assert.NotEqual(t, survey.DerivedID(raw), r.ID)
-		assert.Equal(t, survey.DerivedID(r), r.ID, "the ID derives from the stored pseudonym")
+		assert.NotEqual(t, survey.ContentID(raw, 0), r.ID)
+		assert.Equal(t, survey.ContentID(r, 0), r.ID, "the ID derives from the stored pseudonym")
 	}
 	assert.NotContains(t, strings.Join(respondents(stored), ","), "p00001")
 }

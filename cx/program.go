@@ -1,12 +1,14 @@
 package cx
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,14 +24,16 @@ type Options struct {
 	// Now returns the current time; default time.Now. Times are kept in
 	// UTC, truncated to the microsecond.
 	Now func() time.Time
-	// NewID returns a fresh ID for initiatives and responses recorded
-	// without one; default uuid.New.
+	// NewID returns a fresh ID for initiatives launched without one;
+	// default uuid.New. (Responses without an ID get one derived from
+	// their content: see [Program.RecordResponses].)
 	NewID func() uuid.UUID
 	// Pseudonymizer, when set, replaces each response's Respondent (the
 	// raw identity given to the recorder) with its keyed pseudonym before
 	// the response is validated, stored or named in an error, so the raw
-	// identity is never kept. Without it, Respondent is stored as given
-	// and must already be a pseudonym.
+	// identity is never kept. Without it, a Respondent must already be a
+	// pseudonym ([IsPseudonym]) or empty: recorders and imports refuse any
+	// other.
 	Pseudonymizer *Pseudonymizer
 	// Privacy holds the rules the program's reports apply
 	// ([Program.Scorecard], [Program.PulseReport]) when their options set
@@ -366,20 +370,46 @@ func (p *Program) AdvanceInitiative(ctx context.Context, id uuid.UUID, to cultur
 }
 
 // RecordResponses validates a batch of responses and stores it, all or
-// nothing, returning how many were added. With Options.Pseudonymizer, each
-// Respondent is first replaced by its pseudonym. Responses without an ID get a
-// fresh one (give IDs to make re-imports idempotent). Every problem in the
-// batch is listed in one [*ValidationError]; nothing is stored then.
+// nothing, returning how many were added. Every problem in the batch is
+// listed in one [*ValidationError]; nothing is stored then.
+//
+// A Respondent is stored only as a pseudonym: one that is not a pseudonym
+// (see [IsPseudonym]) is replaced by its pseudonym under
+// Options.Pseudonymizer before anything else sees it, and without a
+// Pseudonymizer it is a problem naming the response and its respondent
+// field; the raw identity is never stored nor named.
+//
+// A response without an ID gets the one [survey.ContentID] derives from its
+// whole content and its occurrence among the identical responses of rs, so
+// recording the same slice again adds nothing, while identical responses
+// in one slice (two people who gave the same answers in the same second)
+// are counted each. A response without an ID is known by its content
+// only: to correct one later, give responses IDs.
 func (p *Program) RecordResponses(ctx context.Context, rs []survey.Response) (int, error) {
 	if len(rs) == 0 {
 		return 0, nil
 	}
 	batch := make([]survey.Response, len(rs))
+	var ps problems
+	occurrence := map[uuid.UUID]int{}
 	for i, r := range rs {
 		r = r.Normalize()
-		r.Respondent = p.Pseudonym(r.Respondent)
+		if reason, ok := p.pseudonymize(&r); !ok {
+			f := "responses[" + strconv.Itoa(i) + "]"
+			if r.ID != uuid.Nil {
+				f = "responses[" + strconv.Itoa(i) + " " + r.ID.String() + "]"
+			}
+			ps.add(f+".respondent", reason)
+			r.Respondent = ""
+		}
 		if r.ID == uuid.Nil {
-			r.ID = p.newID()
+			first := survey.ContentID(r, 0)
+			k := occurrence[first]
+			occurrence[first] = k + 1
+			r.ID = first
+			if k > 0 {
+				r.ID = survey.ContentID(r, k)
+			}
 		}
 		batch[i] = r
 	}
@@ -387,10 +417,47 @@ func (p *Program) RecordResponses(ctx context.Context, rs []survey.Response) (in
 	if err != nil {
 		return 0, err
 	}
-	if err := survey.ValidateResponses(cat, batch); err != nil {
-		return 0, asValidation(err, "")
+	verr := survey.ValidateResponses(cat, batch)
+	if ve, ok := errors.AsType[*survey.ValidationError](verr); ok {
+		for _, pr := range ve.Problems {
+			ps.add(pr.Field, pr.Message)
+		}
+	} else if verr != nil {
+		return 0, verr
+	}
+	if len(ps) > 0 {
+		slices.SortStableFunc(ps, func(a, b Problem) int { return cmp.Compare(problemIndex(a.Field), problemIndex(b.Field)) })
+		return 0, &ValidationError{Problems: ps, cause: verr}
 	}
 	return p.store.CreateResponses(ctx, batch)
+}
+
+// problemIndex returns i of a field "responses[i ...", for sorting.
+func problemIndex(field string) int {
+	rest, ok := strings.CutPrefix(field, "responses[")
+	if !ok {
+		return -1
+	}
+	end := strings.IndexAny(rest, " ]")
+	if end < 0 {
+		return -1
+	}
+	i, _ := strconv.Atoi(rest[:end])
+	return i
+}
+
+// pseudonymize replaces r's respondent with its pseudonym under the
+// program's key. Without a key, a respondent that is not a pseudonym is
+// refused: reason says why, and ok is false.
+func (p *Program) pseudonymize(r *survey.Response) (reason string, ok bool) {
+	if r.Respondent == "" || IsPseudonym(r.Respondent) {
+		return "", true
+	}
+	if p.pseud == nil {
+		return "not a pseudonym, and the program has no Options.Pseudonymizer to make one (raw identities are never stored)", false
+	}
+	r.Respondent = p.pseud.Pseudonym(r.Respondent)
+	return "", true
 }
 
 // catalog loads the surveys, waves and units responses are checked against.

@@ -145,6 +145,9 @@ func TestRecordResponsesWithoutPseudonymizerKeepsRespondent(t *testing.T) {
 	r := pulseResponse(respA)
 	r.Respondent = "p1:already-a-pseudonym-from-the-caller"
 	_, err := p.RecordResponses(ctx, []survey.Response{r})
+	require.ErrorIs(t, err, cx.ErrInvalid, "a respondent that is not of the pseudonym form is refused without a key")
+	r.Respondent = cx.PseudonymPrefix + strings.Repeat("0f", 32)
+	_, err = p.RecordResponses(ctx, []survey.Response{r})
 	require.NoError(t, err)
 	got, err := store.GetResponse(ctx, respA)
 	require.NoError(t, err)

@@ -27,9 +27,9 @@ func ReadItemsCSV(r io.Reader) ([]Item, error) {
 	if err != nil {
 		return nil, fmt.Errorf("survey: reading items: %w", err)
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	col, err := HeaderIndex(header)
+	if err != nil {
+		return nil, err
 	}
 	if _, ok := col["construct"]; !ok {
 		if i, ok := col["behavior"]; ok {
@@ -46,7 +46,7 @@ func ReadItemsCSV(r io.Reader) ([]Item, error) {
 		return nil, err
 	}
 	var items []Item
-	for line := 2; ; line++ {
+	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -54,6 +54,7 @@ func ReadItemsCSV(r io.Reader) ([]Item, error) {
 		if err != nil {
 			return nil, fmt.Errorf("survey: reading items: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		get := func(name string) (string, string) {
 			i, ok := col[name]
 			if !ok || i >= len(rec) {
@@ -63,7 +64,11 @@ func ReadItemsCSV(r io.Reader) ([]Item, error) {
 		}
 		id, _ := get("item_id")
 		it := Item{ID: id, Version: 1}
-		it.Text, _ = get("text")
+		text, where := get("text")
+		if reason, ok := TextProblem(text); !ok {
+			ps.add(where, reason)
+		}
+		it.Text = text
 		scale, where := get("scale")
 		sc, ok := ScaleByID(scale)
 		if !ok {

@@ -29,13 +29,19 @@ type CSVOptions struct {
 	// header; ID, Respondent and Comment are used when present.
 	// Defaults: "response_id", "respondent_id", "unit_id", "wave",
 	// "submitted_at", "comment".
+	//
+	// Every reader of this module matches header names by one rule (see
+	// [HeaderIndex]): blanks around a name and a byte-order mark before
+	// the first are ignored, and ASCII case is not significant, so
+	// "Unit_ID" is the unit column. A header that names one column twice
+	// under this rule is an error.
 	ID, Respondent, Unit, Wave, Submitted, Comment string
 	// Items maps header names to item IDs for columns whose name is not
 	// the item ID itself. A column whose name is an item ID of the survey
 	// is an item column.
 	Items map[string]string
 	// Segments are columns copied into Response.Segments, under the
-	// column name.
+	// name given here.
 	Segments []string
 	// Ignore lists columns to skip, such as a platform's own metadata.
 	// Any other column that is not mapped is an error: nothing in the
@@ -51,9 +57,16 @@ type CSVOptions struct {
 	// row, and [ScanCSV] passes them to OnBadRow. By default the first
 	// bad row fails the whole input.
 	SkipBadRows bool
-	// OnBadRow receives the bad rows [ScanCSV] skips when SkipBadRows is
-	// set. Calls are serialized but may come in any order of lines.
+	// OnBadRow receives the problems of the bad rows [ScanCSV] skips
+	// when SkipBadRows is set, one call per problem (a row may have
+	// several). Calls are serialized but may come in any order of lines.
 	OnBadRow func(*ParseError)
+	// MaxRecordBytes caps the size of one record, quotes and line breaks
+	// inside quoted fields included; 0 means [DefaultMaxRecordBytes]. A
+	// longer record (typically one whose quote is never closed) is a bad
+	// row named by its line and column, and reading goes on at the
+	// record's second line; memory stays bounded whatever the input.
+	MaxRecordBytes int
 }
 
 func (o *CSVOptions) withDefaults() CSVOptions {
@@ -75,6 +88,9 @@ func (o *CSVOptions) withDefaults() CSVOptions {
 	def(&c.TimeLayout, time.RFC3339)
 	if c.Comma == 0 {
 		c.Comma = ','
+	}
+	if c.MaxRecordBytes <= 0 {
+		c.MaxRecordBytes = DefaultMaxRecordBytes
 	}
 	return c
 }
@@ -101,6 +117,7 @@ type csvLayout struct {
 	item    []int // item index for colItem columns
 	min     []int // scale bounds of item columns
 	max     []int
+	segName []string // segment name of colSegment columns
 	loc     *time.Location
 	rfc3339 bool
 	// fast reports that every column is of a kind fillFast reads.
@@ -109,46 +126,77 @@ type csvLayout struct {
 
 func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
 	l := &csvLayout{s: s, opts: opts, kind: make([]int, len(header)), item: make([]int, len(header)),
-		min: make([]int, len(header)), max: make([]int, len(header)), loc: time.UTC, rfc3339: opts.TimeLayout == time.RFC3339}
+		min: make([]int, len(header)), max: make([]int, len(header)), segName: make([]string, len(header)),
+		loc: time.UTC, rfc3339: opts.TimeLayout == time.RFC3339}
+	// Item IDs are matched exactly first, then regardless of case when
+	// only one item has that name.
 	itemIndex := make(map[string]int, len(s.Items))
+	foldedItems := make(map[string][]int, len(s.Items))
 	for i, it := range s.Items {
 		itemIndex[it.ID] = i
+		k := strings.ToLower(it.ID)
+		foldedItems[k] = append(foldedItems[k], i)
 	}
-	special := map[string]int{opts.ID: colID, opts.Respondent: colRespondent, opts.Unit: colUnit,
-		opts.Wave: colWave, opts.Submitted: colSubmitted, opts.Comment: colComment}
+	special := map[string]int{}
+	for name, kind := range map[string]int{opts.ID: colID, opts.Respondent: colRespondent, opts.Unit: colUnit,
+		opts.Wave: colWave, opts.Submitted: colSubmitted, opts.Comment: colComment} {
+		special[strings.ToLower(name)] = kind
+	}
+	mapped := make(map[string]string, len(opts.Items))
+	for h, id := range opts.Items {
+		mapped[strings.ToLower(strings.TrimSpace(h))] = id
+	}
+	segments := make(map[string]string, len(opts.Segments))
+	for _, sg := range opts.Segments {
+		segments[strings.ToLower(sg)] = sg
+	}
+	ignore := make(map[string]bool, len(opts.Ignore))
+	for _, ig := range opts.Ignore {
+		ignore[strings.ToLower(strings.TrimSpace(ig))] = true
+	}
 	seen := map[string]int{}
 	itemSeen := map[int]int{}
 	var ps []string
 	for c, h := range header {
-		name := strings.TrimSpace(string(h))
-		if c == 0 {
-			name = strings.TrimPrefix(name, "\ufeff")
-		}
+		name := headerName(string(h), c)
+		key := strings.ToLower(name)
 		l.headers = append(l.headers, name)
-		if prev, dup := seen[name]; dup {
-			ps = append(ps, fmt.Sprintf("column %d (%s): same name as column %d", c+1, name, prev+1))
+		seenKey := key
+		if _, exact := itemIndex[name]; exact && len(foldedItems[key]) > 1 {
+			seenKey = "\x00" + name // items whose IDs differ only in case are told apart
+		}
+		if prev, dup := seen[seenKey]; dup {
+			ps = append(ps, fmt.Sprintf("column %d (%s): same name as column %d", c+1, name, prev))
 			continue
 		}
-		seen[name] = c + 1
-		itemID, mapped := opts.Items[name]
-		if !mapped {
-			itemID = name
-		}
+		seen[seenKey] = c + 1
+		itemID, isMapped := mapped[key]
 		switch {
-		case slices.Contains(opts.Ignore, name):
+		case ignore[key]:
 			l.kind[c] = colIgnore
-		case special[name] != 0 && !mapped:
-			l.kind[c] = special[name]
-		case slices.Contains(opts.Segments, name):
-			l.kind[c] = colSegment
+		case special[key] != 0 && !isMapped:
+			l.kind[c] = special[key]
+		case segments[key] != "":
+			l.kind[c], l.segName[c] = colSegment, segments[key]
 		default:
 			i, ok := itemIndex[itemID]
+			if !isMapped {
+				i, ok = itemIndex[name]
+				if !ok && len(foldedItems[key]) == 1 {
+					i, ok = foldedItems[key][0], true
+				}
+				itemID = name
+			}
 			if !ok {
+				if !isMapped && len(foldedItems[key]) > 1 {
+					ps = append(ps, fmt.Sprintf("column %d (%s): matches several items of survey %q that differ only in case; map it with Items", c+1, name, s.ID))
+					continue
+				}
 				ps = append(ps, fmt.Sprintf("column %d (%s): not an item of survey %q, nor a configured column (add it to Ignore to skip it)", c+1, name, s.ID))
 				continue
 			}
 			if prev, dup := itemSeen[i]; dup {
-				ps = append(ps, fmt.Sprintf("column %d (%s): item %s is already read from column %d", c+1, name, itemID, prev))
+				ps = append(ps, fmt.Sprintf("column %d (%s): item %s is already read from column %d", c+1, name, s.Items[i].ID, prev))
 				continue
 			}
 			itemSeen[i] = c + 1
@@ -156,9 +204,9 @@ func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
 			l.min[c], l.max[c] = s.Items[i].Scale.Min, s.Items[i].Scale.Max
 		}
 	}
-	for _, req := range []struct{ name string }{{opts.Unit}, {opts.Wave}, {opts.Submitted}} {
-		if _, ok := seen[req.name]; !ok {
-			ps = append(ps, fmt.Sprintf("required column %q missing", req.name))
+	for _, req := range []string{opts.Unit, opts.Wave, opts.Submitted} {
+		if _, ok := seen[strings.ToLower(req)]; !ok {
+			ps = append(ps, fmt.Sprintf("required column %q missing", req))
 		}
 	}
 	for _, seg := range opts.Segments {
@@ -193,7 +241,7 @@ var fastRecords = true
 // through the general parser and [csvLayout.fill], which read it the same
 // way or name what is wrong.
 func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
-	if !l.fast {
+	if !l.fast || len(rec) > l.opts.MaxRecordBytes {
 		return false
 	}
 	if n := len(rec); n > 0 && rec[n-1] == '\r' {
@@ -258,6 +306,9 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 			}
 			r.Submitted = t
 		case colRespondent:
+			if _, ok := textProblem(f); !ok {
+				return false
+			}
 			r.respondent = f
 		}
 	}
@@ -308,9 +359,10 @@ func (r *Row) Comment() string { return string(r.comment) }
 func (r *Row) HasComment() bool { return len(bytes.TrimSpace(r.comment)) > 0 }
 
 // Response builds the domain response of the row for survey s. A row
-// without a response ID gets a deterministic one derived from the survey,
-// wave, unit, respondent and submitted time, so that importing the same
-// file twice yields the same IDs.
+// without a response ID gives a response without one (uuid.Nil): the
+// program that records or imports it derives one from its content and its
+// occurrence in the input ([ContentID]), which a reader of one row cannot
+// know.
 func (r *Row) Response(s Survey) Response {
 	resp := Response{ID: r.ID, Survey: s.ID, Wave: r.Wave, Unit: r.Unit, Respondent: string(r.respondent),
 		Submitted: r.Submitted, Comment: string(r.comment)}
@@ -331,18 +383,21 @@ func (r *Row) Response(s Survey) Response {
 		}
 		resp.Segments[sv.name] = string(sv.value)
 	}
-	if resp.ID == uuid.Nil {
-		resp.ID = DerivedID(resp)
-	}
 	return resp
 }
 
 // responseNamespace is the UUID namespace of derived response IDs.
 var responseNamespace = uuid.MustParse("5b0f3f0e-6a43-4f0b-9a8e-2f6c1d0c7a51")
 
-// DerivedID returns the deterministic ID given to an imported response
-// that has none: a name-based (SHA-1, version 5) UUID of its survey, wave,
-// unit, respondent and submitted time.
+// DerivedID returns the ID that imports used to give a response without
+// one: a name-based (SHA-1, version 5) UUID of its survey, wave, unit,
+// respondent and submitted time.
+//
+// Deprecated: distinct responses share it when those five fields are
+// equal (two people of an anonymous export answering in the same second),
+// which merged them. The imports and Program.RecordResponses of package cx
+// now use [ContentID], derived from the whole content and from the
+// response's occurrence in its input.
 func DerivedID(r Response) uuid.UUID {
 	name := r.Survey + "\x00" + r.Wave + "\x00" + r.Unit + "\x00" + r.Respondent + "\x00" + NormalizeTime(r.Submitted).Format(time.RFC3339Nano)
 	return uuid.NewSHA1(responseNamespace, []byte(name))
@@ -392,7 +447,9 @@ func (r *Row) internString(b []byte) string {
 }
 
 // fill maps the fields of one record onto r. line is the record's line.
-func (l *csvLayout) fill(r *Row, line int, fields [][]byte) *ParseError {
+// It returns every problem of the record, in the order of the columns:
+// nil, a *ParseError, or ParseErrors.
+func (l *csvLayout) fill(r *Row, line int, fields [][]byte) error {
 	r.Line = line
 	if len(fields) != len(l.kind) {
 		return &ParseError{Line: line, Reason: fmt.Sprintf("%d fields, the header has %d", len(fields), len(l.kind))}
@@ -405,8 +462,15 @@ func (l *csvLayout) fill(r *Row, line int, fields [][]byte) *ParseError {
 	}
 	r.ID, r.Unit, r.Wave, r.Submitted = uuid.Nil, "", "", time.Time{}
 	r.respondent, r.comment, r.segments = nil, nil, r.segments[:0]
-	perr := func(c int, reason string) *ParseError {
-		return &ParseError{Line: line, Column: c + 1, Header: l.headers[c], Reason: reason}
+	var pes []*ParseError
+	perr := func(c int, reason string) {
+		pes = append(pes, &ParseError{Line: line, Column: c + 1, Header: l.headers[c], Reason: reason})
+	}
+	text := func(c int, f []byte) []byte {
+		if reason, ok := textProblem(f); !ok {
+			perr(c, reason)
+		}
+		return f
 	}
 	for c, f := range fields {
 		switch l.kind[c] {
@@ -421,24 +485,23 @@ func (l *csvLayout) fill(r *Row, line int, fields [][]byte) *ParseError {
 			if len(f) == 0 {
 				continue
 			}
-			var v int
-			if len(f) == 1 && f[0] >= '0' && f[0] <= '9' {
-				v = int(f[0] - '0')
-			} else if n, ok := atoi(f); ok {
-				v = n
-			} else {
-				return perr(c, fmt.Sprintf("answer %q is not an integer", f))
+			v, ok := atoi(f)
+			if !ok {
+				perr(c, fmt.Sprintf("answer %q is not an integer", f))
+				continue
 			}
 			if v < l.min[c] || v > l.max[c] {
 				it := &l.s.Items[l.item[c]]
-				return perr(c, fmt.Sprintf("answer %d outside scale %s of item %s", v, it.Scale, it.ID))
+				perr(c, fmt.Sprintf("answer %d outside scale %s of item %s", v, it.Scale, it.ID))
+				continue
 			}
 			r.Values[l.item[c]] = v
 		case colUnit, colWave:
 			f = trimSpace(f)
 			s := r.internString(f)
 			if !ValidID(s) {
-				return perr(c, fmt.Sprintf("%q is not a valid ID", f))
+				perr(c, fmt.Sprintf("%q is not a valid ID", f))
+				continue
 			}
 			if l.kind[c] == colUnit {
 				r.Unit = s
@@ -449,7 +512,8 @@ func (l *csvLayout) fill(r *Row, line int, fields [][]byte) *ParseError {
 			f = trimSpace(f)
 			t, ok := l.parseTime(f)
 			if !ok {
-				return perr(c, fmt.Sprintf("time %q does not match layout %s", f, l.opts.TimeLayout))
+				perr(c, fmt.Sprintf("time %q does not match layout %s", f, l.opts.TimeLayout))
+				continue
 			}
 			r.Submitted = t
 		case colID:
@@ -459,21 +523,22 @@ func (l *csvLayout) fill(r *Row, line int, fields [][]byte) *ParseError {
 			}
 			id, err := uuid.ParseBytes(f)
 			if err != nil {
-				return perr(c, fmt.Sprintf("response ID %q is not a UUID", f))
+				perr(c, fmt.Sprintf("response ID %q is not a UUID", f))
+				continue
 			}
 			r.ID = id
 		case colRespondent:
-			r.respondent = f
+			r.respondent = text(c, f)
 		case colComment:
-			r.comment = f
+			r.comment = text(c, f)
 		case colSegment:
-			r.segments = append(r.segments, segmentValue{l.headers[c], bytes.TrimSpace(f)})
+			r.segments = append(r.segments, segmentValue{l.segName[c], text(c, bytes.TrimSpace(f))})
 		}
 	}
-	if r.Submitted.IsZero() {
+	if len(pes) == 0 && r.Submitted.IsZero() {
 		return &ParseError{Line: line, Column: l.col(colSubmitted), Header: l.opts.Submitted, Reason: "submitted time missing"}
 	}
-	return nil
+	return parseErr(pes)
 }
 
 func (l *csvLayout) col(kind int) int {
@@ -585,8 +650,11 @@ type csvSource struct {
 	sp     *splitter
 	layout *csvLayout
 	comma  byte
+	max    int   // MaxRecordBytes
 	head   chunk // the records after the header in the first chunk read
 }
+
+func (src *csvSource) parser() recordParser { return recordParser{comma: src.comma, max: src.max} }
 
 // nextChunk returns the first chunk after the header, then the splitter's.
 func (src *csvSource) nextChunk(buf []byte) (chunk, error) {
@@ -606,7 +674,7 @@ func openCSV(r io.Reader, s Survey, opts *CSVOptions) (*csvSource, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	src := &csvSource{sp: newSplitter(r, 1), comma: byte(o.Comma)}
+	src := &csvSource{sp: newSplitter(r, 1, o.MaxRecordBytes, byte(o.Comma)), comma: byte(o.Comma), max: o.MaxRecordBytes}
 	// The header is the first record of the first chunk; the rest of that
 	// chunk is the first chunk of data.
 	first, err := src.sp.next(nil)
@@ -616,7 +684,10 @@ func openCSV(r io.Reader, s Survey, opts *CSVOptions) (*csvSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("survey: reading CSV: %w", err)
 	}
-	p := recordParser{comma: src.comma}
+	if first.perr != nil {
+		return nil, first.perr
+	}
+	p := src.parser()
 	next, nl, fields, perr := p.parse(first.data, 0)
 	if perr != nil {
 		perr.Line = 1
@@ -656,7 +727,7 @@ func NewCSVReader(r io.Reader, s Survey, opts *CSVOptions) (*CSVReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &CSVReader{src: src, p: recordParser{comma: src.comma}, row: Row{intern: map[string]string{}}}, nil
+	return &CSVReader{src: src, p: src.parser(), row: Row{intern: map[string]string{}}}, nil
 }
 
 // Header returns the column names.
@@ -664,9 +735,12 @@ func (cr *CSVReader) Header() []string { return slices.Clone(cr.src.layout.heade
 
 // ReadRow reads the next record into the reader's [Row] and returns it; the
 // row is valid until the next call. At the end of the input it returns
-// io.EOF. A malformed record is a *ParseError naming its line and column;
-// with CSVOptions.SkipBadRows the next call goes on at the following
-// record, otherwise every later call returns the same error.
+// io.EOF. A malformed record is a *ParseError naming its line and column,
+// or [ParseErrors] when it has several problems; with
+// CSVOptions.SkipBadRows the next call goes on at the following record
+// (at the bad record's second line when the record itself is malformed,
+// so that one bad record never hides the ones after it), otherwise every
+// later call returns the same error.
 func (cr *CSVReader) ReadRow() (*Row, error) {
 	if cr.failed != nil {
 		return nil, cr.failed
@@ -683,26 +757,41 @@ func (cr *CSVReader) ReadRow() (*Row, error) {
 				return nil, cr.failed
 			}
 			cr.cur, cr.pos, cr.line, cr.buf = c, 0, c.line, c.data
+			if c.perr != nil {
+				return nil, cr.bad(c.perr)
+			}
 		}
-		start := cr.line
+		start, from := cr.line, cr.pos
 		next, nl, fields, perr := cr.p.parse(cr.cur.data, cr.pos)
 		cr.pos, cr.line = next, cr.line+nl
 		if perr == nil && fields == nil {
 			continue // blank line
 		}
-		if perr == nil {
-			perr = cr.src.layout.fill(&cr.row, start, fields)
-		} else {
-			cr.src.layout.locate(perr, start)
-		}
 		if perr != nil {
-			if !cr.src.layout.opts.SkipBadRows {
-				cr.failed = perr
+			cr.src.layout.locate(perr, start)
+			return nil, cr.bad(perr)
+		}
+		if err := cr.src.layout.fill(&cr.row, start, fields); err != nil {
+			if len(fields) != len(cr.src.layout.kind) && nl > 1 {
+				// A record of several lines with the wrong number of
+				// fields: a quote out of place joined lines that are
+				// records of their own.
+				cr.pos, nl = secondLine(cr.cur.data, from)
+				cr.line = start + nl
 			}
-			return nil, perr
+			return nil, cr.bad(err)
 		}
 		return &cr.row, nil
 	}
+}
+
+// bad returns the error of a bad row, which fails every later read
+// without SkipBadRows.
+func (cr *CSVReader) bad(err error) error {
+	if !cr.src.layout.opts.SkipBadRows {
+		cr.failed = err
+	}
+	return err
 }
 
 // Read reads the next response. Errors are those of [CSVReader.ReadRow].
@@ -765,7 +854,7 @@ func ScanCSV(ctx context.Context, r io.Reader, s Survey, opts *CSVOptions, worke
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := chunkScanner{l: src.layout, p: recordParser{comma: src.comma}, row: Row{intern: map[string]string{}}, mu: &mu}
+			sc := chunkScanner{l: src.layout, p: src.parser(), row: Row{intern: map[string]string{}}, mu: &mu}
 			for j := range jobs {
 				if j.seq <= stopSeq.Load() && ctx.Err() == nil {
 					if line, err := sc.scan(ctx, j.c, w, fn); err != nil {
@@ -821,12 +910,15 @@ type chunkScanner struct {
 // the first record that fails (a bad row without SkipBadRows, or an error
 // from fn).
 func (sc *chunkScanner) scan(ctx context.Context, c chunk, w int, fn func(int, *Row) error) (int, error) {
+	if c.perr != nil {
+		return sc.bad(c.perr)
+	}
 	line := c.line
 	for pos, n := 0, 0; pos < len(c.data); n++ {
 		if n&1023 == 1023 && ctx.Err() != nil {
 			return line, ctx.Err()
 		}
-		start := line
+		start, from := line, pos
 		if rest := c.data[pos:]; len(rest) > 0 && rest[0] != '\n' && rest[0] != '\r' {
 			end := bytes.IndexByte(rest, '\n')
 			rec := rest
@@ -850,25 +942,40 @@ func (sc *chunkScanner) scan(ctx context.Context, c chunk, w int, fn func(int, *
 		if perr == nil && fields == nil {
 			continue
 		}
-		if perr == nil {
-			perr = sc.l.fill(&sc.row, start, fields)
-		} else {
-			sc.l.locate(perr, start)
-		}
+		var err error
 		if perr != nil {
-			if !sc.l.opts.SkipBadRows {
-				return start, perr
-			}
-			if sc.l.opts.OnBadRow != nil {
-				sc.mu.Lock()
-				sc.l.opts.OnBadRow(perr)
-				sc.mu.Unlock()
+			sc.l.locate(perr, start)
+			err = perr
+		} else if err = sc.l.fill(&sc.row, start, fields); err != nil && len(fields) != len(sc.l.kind) && nl > 1 {
+			pos, nl = secondLine(c.data, from) // as CSVReader.ReadRow does
+			line = start + nl
+		}
+		if err != nil {
+			if l, err := sc.bad(err); err != nil {
+				return l, err
 			}
 			continue
 		}
 		if err := fn(w, &sc.row); err != nil {
 			return start, fmt.Errorf("survey: line %d: %w", start, err)
 		}
+	}
+	return 0, nil
+}
+
+// bad fails the scan with a bad row's error, or, with SkipBadRows, passes
+// its problems to OnBadRow and returns no error.
+func (sc *chunkScanner) bad(err error) (int, error) {
+	pes := Problems(err)
+	if !sc.l.opts.SkipBadRows {
+		return pes[0].Line, err
+	}
+	if sc.l.opts.OnBadRow != nil {
+		sc.mu.Lock()
+		for _, pe := range pes {
+			sc.l.opts.OnBadRow(pe)
+		}
+		sc.mu.Unlock()
 	}
 	return 0, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // This file holds the byte-level CSV machinery shared by [CSVReader] and
@@ -41,34 +42,98 @@ func (e *ParseError) Error() string {
 // Unwrap returns [ErrInvalid].
 func (e *ParseError) Unwrap() error { return ErrInvalid }
 
-// chunk is a run of whole records and the line number of its first byte.
+// ParseErrors lists the problems of one record that has several (a row
+// with two answers off their scale), in the order of the columns. Readers
+// return a lone problem as a *ParseError and several as ParseErrors;
+// errors.As finds the first *ParseError through it, and [Problems] lists
+// them all.
+type ParseErrors []*ParseError
+
+// Error joins the problems.
+func (e ParseErrors) Error() string {
+	parts := make([]string, len(e))
+	for i, pe := range e {
+		parts[i] = pe.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap returns the problems.
+func (e ParseErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, pe := range e {
+		out[i] = pe
+	}
+	return out
+}
+
+// Problems returns the problems an error of a reader of this package
+// names: the *ParseError itself, each of ParseErrors, or nil for other
+// errors.
+func Problems(err error) []*ParseError {
+	if pes, ok := errors.AsType[ParseErrors](err); ok {
+		return pes
+	}
+	if pe, ok := errors.AsType[*ParseError](err); ok {
+		return []*ParseError{pe}
+	}
+	return nil
+}
+
+// parseErr returns nil, the lone problem, or all of them.
+func parseErr(pes []*ParseError) error {
+	switch len(pes) {
+	case 0:
+		return nil
+	case 1:
+		return pes[0]
+	}
+	return ParseErrors(pes)
+}
+
+// DefaultMaxRecordBytes is the longest record (a CSV record, a JSON line)
+// the readers accept unless told otherwise: 1 MiB, far above any survey
+// response, low enough that an unclosed quote cannot make a reader hold
+// a whole file.
+const DefaultMaxRecordBytes = 1 << 20
+
+// chunk is a run of whole records and the line number of its first byte,
+// or, with perr set and no data, a record the splitter skipped because it
+// exceeds the record size limit.
 type chunk struct {
 	data []byte
 	line int
+	perr *ParseError
 }
 
 // splitter cuts an input into chunks that end on record boundaries: a
 // newline outside quotes. Input is read straight into the chunk's buffer;
-// only the partial record at its end is copied, to the next chunk.
+// only the partial record at its end is copied, to the next chunk. A
+// record longer than max bytes is not kept: the splitter reports it as a
+// chunk with an error and goes on at the record's second line, so that an
+// unclosed quote neither makes memory grow with the input nor swallows the
+// records after it.
 type splitter struct {
 	r     io.Reader
 	carry []byte // the start of a record cut by the previous read
 	line  int    // line number of carry[0]
 	eof   bool
 	size  int
+	max   int
+	comma byte
 }
 
 // chunkSize is the initial chunk size; tests lower it to exercise chunk
 // boundaries.
 var chunkSize = 1 << 20
 
-func newSplitter(r io.Reader, line int) *splitter {
-	return &splitter{r: r, line: line, size: chunkSize}
+func newSplitter(r io.Reader, line, max int, comma byte) *splitter {
+	return &splitter{r: r, line: line, size: chunkSize, max: max, comma: comma}
 }
 
 // next fills dst (reusing its capacity) with the next chunk. It returns
 // io.EOF when the input is exhausted. A record longer than the chunk size
-// doubles it.
+// doubles it, up to the record limit.
 func (s *splitter) next(dst []byte) (chunk, error) {
 	if s.eof && len(s.carry) == 0 {
 		return chunk{}, io.EOF
@@ -78,14 +143,8 @@ func (s *splitter) next(dst []byte) (chunk, error) {
 	}
 	buf := append(dst[:0], s.carry...)
 	for {
-		for !s.eof && len(buf) < cap(buf) {
-			n, err := s.r.Read(buf[len(buf):cap(buf)])
-			buf = buf[:len(buf)+n]
-			if errors.Is(err, io.EOF) {
-				s.eof = true
-			} else if err != nil {
-				return chunk{}, err
-			}
+		if err := s.fill(&buf); err != nil {
+			return chunk{}, err
 		}
 		cut := lastBoundary(buf)
 		if s.eof {
@@ -101,11 +160,73 @@ func (s *splitter) next(dst []byte) (chunk, error) {
 			s.carry = append(s.carry[:0], buf[cut:]...)
 			return c, nil
 		}
-		s.size *= 2
+		if len(buf) > s.max {
+			return s.skip(buf)
+		}
+		s.size = min(2*s.size, s.max+1)
+		if s.size <= cap(buf) {
+			s.size = cap(buf) + 1
+		}
 		grown := make([]byte, len(buf), s.size)
 		copy(grown, buf)
 		buf = grown
 	}
+}
+
+// fill reads into buf until it is full or the input ends.
+func (s *splitter) fill(buf *[]byte) error {
+	b := *buf
+	for !s.eof && len(b) < cap(b) {
+		n, err := s.r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if errors.Is(err, io.EOF) {
+			s.eof = true
+		} else if err != nil {
+			*buf = b
+			return err
+		}
+	}
+	*buf = b
+	return nil
+}
+
+// skip reports the record that begins buf, longer than the limit, and
+// moves to its second line, reading (and dropping) as much input as it
+// takes to find it.
+func (s *splitter) skip(buf []byte) (chunk, error) {
+	perr := &ParseError{Line: s.line, Column: openColumn(buf[:s.max+1], s.comma),
+		Reason: fmt.Sprintf("the record is longer than %d bytes (MaxRecordBytes): is a quote not closed? Reading goes on at the next line", s.max)}
+	line := s.line
+	i := bytes.IndexByte(buf, '\n')
+	for i < 0 && !s.eof {
+		buf = buf[:0]
+		if err := s.fill(&buf); err != nil {
+			return chunk{}, err
+		}
+		i = bytes.IndexByte(buf, '\n')
+	}
+	if i < 0 {
+		s.carry = s.carry[:0]
+	} else {
+		s.carry = append(s.carry[:0], buf[i+1:]...)
+		s.line++
+	}
+	return chunk{data: buf[:0], line: line, perr: perr}, nil
+}
+
+// openColumn returns the column (from 1) that the end of b falls in,
+// counting delimiters outside quotes.
+func openColumn(b []byte, comma byte) int {
+	col, quoted := 1, false
+	for _, c := range b {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == comma && !quoted:
+			col++
+		}
+	}
+	return col
 }
 
 // lastBoundary returns the length of the longest prefix of b made of whole
@@ -133,18 +254,22 @@ func lastBoundary(b []byte) int {
 // valid until the next call.
 type recordParser struct {
 	comma   byte
+	max     int // the longest record accepted, in bytes
 	fields  [][]byte
 	unquote []byte
 }
 
 // parse reads one record from data starting at pos. It returns the
 // position after the record, the number of newlines consumed, and the
-// fields; for a blank line it returns no fields. A malformed record
-// returns a *ParseError with Line relative to the record start (the
-// caller adds the record's line) and the position after the record.
+// fields; for a blank line it returns no fields. A malformed record (an
+// unclosed quote, a stray quote, a record longer than max bytes) returns a
+// *ParseError with Line relative to the record start (the caller adds the
+// record's line), and the position of the record's second line: a bad
+// record never swallows the lines after its first.
 func (p *recordParser) parse(data []byte, pos int) (next, newlines int, fields [][]byte, err *ParseError) {
 	p.fields = p.fields[:0]
 	p.unquote = p.unquote[:0]
+	start := pos
 	if pos < len(data) && (data[pos] == '\n' || (data[pos] == '\r' && pos+1 < len(data) && data[pos+1] == '\n')) {
 		if data[pos] == '\r' {
 			pos++
@@ -158,17 +283,21 @@ func (p *recordParser) parse(data []byte, pos int) (next, newlines int, fields [
 		lineEnd = pos + end
 	}
 	if line := data[pos:lineEnd]; bytes.IndexByte(line, '"') < 0 {
+		if len(line) > p.max {
+			next, nl := secondLine(data, start)
+			return next, nl, nil, p.tooLong(data[start:])
+		}
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
-		start := 0
+		from := 0
 		for i, c := range line {
 			if c == p.comma {
-				p.fields = append(p.fields, line[start:i])
-				start = i + 1
+				p.fields = append(p.fields, line[from:i])
+				from = i + 1
 			}
 		}
-		p.fields = append(p.fields, line[start:])
+		p.fields = append(p.fields, line[from:])
 		if end >= 0 {
 			return lineEnd + 1, 1, p.fields, nil
 		}
@@ -177,16 +306,27 @@ func (p *recordParser) parse(data []byte, pos int) (next, newlines int, fields [
 	type span struct{ start, end int } // into unquote, for quoted fields
 	var quotedSpans []span
 	var quotedIdx []int
+	fail := func(col int, reason string) (int, int, [][]byte, *ParseError) {
+		next, nl := secondLine(data, start)
+		return next, nl, nil, &ParseError{Column: col, Reason: reason}
+	}
 	for {
+		if pos-start > p.max {
+			next, nl := secondLine(data, start)
+			return next, nl, nil, p.tooLong(data[start:])
+		}
 		col := len(p.fields) + 1
 		if pos < len(data) && data[pos] == '"' {
-			start := len(p.unquote)
+			begin := len(p.unquote)
 			pos++
 			for {
 				i := bytes.IndexByte(data[pos:], '"')
-				if i < 0 {
-					newlines += bytes.Count(data[pos:], []byte{'\n'})
-					return len(data), newlines, nil, &ParseError{Column: col, Reason: "quoted field not closed"}
+				if i < 0 || pos+i-start > p.max {
+					if i >= 0 || len(data)-start > p.max {
+						next, nl := secondLine(data, start)
+						return next, nl, nil, p.tooLong(data[start:])
+					}
+					return fail(col, "quoted field not closed; reading goes on at the next line")
 				}
 				newlines += bytes.Count(data[pos:pos+i], []byte{'\n'})
 				p.unquote = append(p.unquote, data[pos:pos+i]...)
@@ -199,29 +339,27 @@ func (p *recordParser) parse(data []byte, pos int) (next, newlines int, fields [
 				break
 			}
 			quotedIdx = append(quotedIdx, len(p.fields))
-			quotedSpans = append(quotedSpans, span{start, len(p.unquote)})
+			quotedSpans = append(quotedSpans, span{begin, len(p.unquote)})
 			p.fields = append(p.fields, nil)
 			if pos < len(data) && data[pos] != p.comma && data[pos] != '\n' &&
 				(data[pos] != '\r' || pos+1 >= len(data) || data[pos+1] != '\n') {
-				end, nl := skipRecord(data, pos)
-				return end, newlines + nl, nil, &ParseError{Column: col, Reason: fmt.Sprintf("unexpected %q after a quoted field", data[pos])}
+				return fail(col, fmt.Sprintf("unexpected %q after a quoted field", data[pos]))
 			}
 		} else {
-			start := pos
+			from := pos
 			for pos < len(data) && data[pos] != p.comma && data[pos] != '\n' {
 				if data[pos] == '"' {
-					end, nl := skipRecord(data, pos)
-					return end, newlines + nl, nil, &ParseError{Column: col, Reason: `bare " in an unquoted field (quote the field and double the quote)`}
+					return fail(col, `bare " in an unquoted field (quote the field and double the quote)`)
 				}
 				pos++
 			}
-			end := pos
-			if pos < len(data) && data[pos] == '\n' && end > start && data[end-1] == '\r' {
-				end--
-			} else if pos == len(data) && end > start && data[end-1] == '\r' {
-				end--
+			to := pos
+			if pos < len(data) && data[pos] == '\n' && to > from && data[to-1] == '\r' {
+				to--
+			} else if pos == len(data) && to > from && data[to-1] == '\r' {
+				to--
 			}
-			p.fields = append(p.fields, data[start:end])
+			p.fields = append(p.fields, data[from:to])
 		}
 		if pos < len(data) && data[pos] == '\r' && pos+1 < len(data) && data[pos+1] == '\n' {
 			pos++
@@ -236,27 +374,28 @@ func (p *recordParser) parse(data []byte, pos int) (next, newlines int, fields [
 		}
 		pos++ // comma
 	}
+	if pos-start > p.max {
+		next, nl := secondLine(data, start)
+		return next, nl, nil, p.tooLong(data[start:])
+	}
 	for i, fi := range quotedIdx {
 		p.fields[fi] = p.unquote[quotedSpans[i].start:quotedSpans[i].end]
 	}
 	return pos, newlines, p.fields, nil
 }
 
-// skipRecord returns the position after the record containing pos,
-// honoring quotes from pos on, and the newlines consumed.
-func skipRecord(data []byte, pos int) (int, int) {
-	newlines := 0
-	quoted := false
-	for ; pos < len(data); pos++ {
-		switch data[pos] {
-		case '"':
-			quoted = !quoted
-		case '\n':
-			if !quoted {
-				return pos + 1, newlines + 1
-			}
-			newlines++
-		}
+// tooLong is the error of a record beginning rec, over the limit.
+func (p *recordParser) tooLong(rec []byte) *ParseError {
+	return &ParseError{Column: openColumn(rec[:min(len(rec), p.max+1)], p.comma),
+		Reason: fmt.Sprintf("the record is longer than %d bytes (MaxRecordBytes): is a quote not closed? Reading goes on at the next line", p.max)}
+}
+
+// secondLine returns the position after the first newline at or after
+// start (the end of data if there is none) and the newlines consumed.
+func secondLine(data []byte, start int) (int, int) {
+	i := bytes.IndexByte(data[start:], '\n')
+	if i < 0 {
+		return len(data), 0
 	}
-	return pos, newlines
+	return start + i + 1, 1
 }

@@ -8,16 +8,20 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // JSONLReader reads responses from JSON Lines: one JSON object per line,
-// in the form [Response] marshals to. Blank lines are skipped. Memory is
-// bounded by the longest line. It is not safe for concurrent use.
+// in the form [Response] marshals to. Blank lines are skipped, and so is
+// a byte-order mark before the first line. Memory is bounded by
+// JSONLOptions.MaxRecordBytes. It is not safe for concurrent use.
 type JSONLReader struct {
 	r      *bufio.Reader
 	s      *Survey
 	line   int
 	skip   bool
+	max    int
+	buf    []byte
 	failed error
 }
 
@@ -32,27 +36,37 @@ type JSONLOptions struct {
 	// at the next line; by default the first bad line fails every later
 	// Read too.
 	SkipBadRows bool
+	// MaxRecordBytes caps the length of a line; 0 means
+	// [DefaultMaxRecordBytes]. A longer line is a bad line named by its
+	// number, and is skipped without being held in memory.
+	MaxRecordBytes int
 }
 
 // NewJSONLReader returns a reader of r.
 func NewJSONLReader(r io.Reader, opts *JSONLOptions) *JSONLReader {
-	jr := &JSONLReader{r: bufio.NewReaderSize(r, 64<<10)}
+	jr := &JSONLReader{r: bufio.NewReaderSize(r, 64<<10), max: DefaultMaxRecordBytes}
 	if opts != nil {
 		jr.s, jr.skip = opts.Survey, opts.SkipBadRows
+		if opts.MaxRecordBytes > 0 {
+			jr.max = opts.MaxRecordBytes
+		}
 	}
 	return jr
 }
 
 // Read returns the next response, io.EOF at the end, or a *ParseError
-// naming the line, the column (byte offset in the line, for syntax errors)
-// or field, and the reason. Unknown fields are errors.
+// naming the line, the column (byte offset in the line, for syntax errors
+// and text that is not valid UTF-8) or field, and the reason; a line with
+// several problems (answers off their scales) returns [ParseErrors]
+// listing them all. Unknown fields are errors, and so are text fields
+// holding a NUL character.
 func (jr *JSONLReader) Read() (Response, error) {
 	if jr.failed != nil {
 		return Response{}, jr.failed
 	}
 	for {
-		b, err := jr.r.ReadBytes('\n')
-		if len(b) == 0 && err != nil {
+		b, tooLong, err := jr.readLine()
+		if len(b) == 0 && !tooLong && err != nil {
 			if errors.Is(err, io.EOF) {
 				jr.failed = io.EOF
 			} else {
@@ -61,12 +75,37 @@ func (jr *JSONLReader) Read() (Response, error) {
 			return Response{}, jr.failed
 		}
 		jr.line++
-		if len(bytes.TrimSpace(b)) == 0 {
-			continue
+		if jr.line == 1 {
+			b = bytes.TrimPrefix(b, []byte("\ufeff"))
 		}
-		r, perr := jr.decode(b)
+		var perr error
+		var r Response
+		switch {
+		case tooLong:
+			perr = &ParseError{Line: jr.line, Column: jr.max + 1, Reason: fmt.Sprintf("the line is longer than %d bytes (MaxRecordBytes)", jr.max)}
+		case len(bytes.TrimSpace(b)) == 0:
+			continue
+		default:
+			if !utf8.Valid(b) {
+				i := 0
+				for i < len(b) {
+					c, size := utf8.DecodeRune(b[i:])
+					if c == utf8.RuneError && size == 1 {
+						break
+					}
+					i += size
+				}
+				perr = &ParseError{Line: jr.line, Column: i + 1, Reason: "invalid UTF-8"}
+				break
+			}
+			var pes []*ParseError
+			r, pes = jr.decode(b)
+			for _, pe := range pes {
+				pe.Line = jr.line
+			}
+			perr = parseErr(pes)
+		}
 		if perr != nil {
-			perr.Line = jr.line
 			if !jr.skip {
 				jr.failed = perr
 			}
@@ -76,11 +115,35 @@ func (jr *JSONLReader) Read() (Response, error) {
 	}
 }
 
+// readLine returns the next line, or reports a line longer than the limit
+// after reading past it.
+func (jr *JSONLReader) readLine() ([]byte, bool, error) {
+	jr.buf = jr.buf[:0]
+	for {
+		part, err := jr.r.ReadSlice('\n')
+		if len(jr.buf)+len(part) > jr.max+1 { // +1: the newline
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = jr.r.ReadSlice('\n')
+			}
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			jr.buf = jr.buf[:0]
+			return nil, true, err
+		}
+		jr.buf = append(jr.buf, part...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return jr.buf, false, err
+		}
+	}
+}
+
 // Line returns the line number of the last line read: the line of the
 // response (or error) Read last returned.
 func (jr *JSONLReader) Line() int { return jr.line }
 
-func (jr *JSONLReader) decode(b []byte) (Response, *ParseError) {
+func (jr *JSONLReader) decode(b []byte) (Response, []*ParseError) {
+	one := func(pe *ParseError) (Response, []*ParseError) { return Response{}, []*ParseError{pe} }
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var r Response
@@ -89,37 +152,51 @@ func (jr *JSONLReader) decode(b []byte) (Response, *ParseError) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			return r, &ParseError{Column: int(se.Offset), Reason: "malformed JSON: " + se.Error()}
+			return one(&ParseError{Column: int(se.Offset), Reason: "malformed JSON: " + se.Error()})
 		case errors.Is(err, io.ErrUnexpectedEOF):
-			return r, &ParseError{Column: len(bytes.TrimRight(b, " \t\r\n")) + 1, Reason: "malformed JSON: the line ends inside a value"}
+			return one(&ParseError{Column: len(bytes.TrimRight(b, " \t\r\n")) + 1, Reason: "malformed JSON: the line ends inside a value"})
 		case errors.As(err, &te) && te.Field == "":
-			return r, &ParseError{Reason: fmt.Sprintf("a line must hold one JSON object, not %s", te.Value)}
+			return one(&ParseError{Reason: fmt.Sprintf("a line must hold one JSON object, not %s", te.Value)})
 		case errors.As(err, &te):
 			field := te.Field
 			if field == "answers" {
 				field = badAnswer(b)
 			}
-			return r, &ParseError{Header: field, Reason: fmt.Sprintf("field %s: %s is not %s", field, te.Value, kindName(te.Type.Kind().String()))}
+			return one(&ParseError{Header: field, Reason: fmt.Sprintf("field %s: %s is not %s", field, te.Value, kindName(te.Type.Kind().String()))})
 		}
-		return r, &ParseError{Reason: "malformed response: " + strings.TrimPrefix(err.Error(), "json: ")}
+		return one(&ParseError{Reason: "malformed response: " + strings.TrimPrefix(err.Error(), "json: ")})
 	}
 	if dec.More() {
-		return r, &ParseError{Column: int(dec.InputOffset()) + 1, Reason: "more than one JSON value on the line"}
+		return one(&ParseError{Column: int(dec.InputOffset()) + 1, Reason: "more than one JSON value on the line"})
 	}
-	if jr.s == nil {
-		return r.Normalize(), nil
-	}
-	if r.Survey != jr.s.ID {
-		return r, &ParseError{Header: "survey", Reason: fmt.Sprintf("response to survey %q, expected %q", r.Survey, jr.s.ID)}
-	}
-	for _, id := range sortedKeys(r.Answers) {
-		it, ok := jr.s.Item(id)
-		if !ok {
-			return r, &ParseError{Header: "answers." + id, Reason: fmt.Sprintf("unknown item %q in survey %q", id, jr.s.ID)}
+	var pes []*ParseError
+	text := func(field, v string) {
+		if reason, ok := TextProblem(v); !ok {
+			pes = append(pes, &ParseError{Header: field, Reason: reason})
 		}
-		if v := r.Answers[id]; !it.Scale.Contains(v) {
-			return r, &ParseError{Header: "answers." + id, Reason: fmt.Sprintf("answer %d outside scale %s", v, it.Scale)}
+	}
+	text("respondent", r.Respondent)
+	text("comment", r.Comment)
+	for _, k := range sortedKeys(r.Segments) {
+		text("segments."+k, r.Segments[k])
+	}
+	if jr.s != nil {
+		if r.Survey != jr.s.ID {
+			pes = append(pes, &ParseError{Header: "survey", Reason: fmt.Sprintf("response to survey %q, expected %q", r.Survey, jr.s.ID)})
 		}
+		for _, id := range sortedKeys(r.Answers) {
+			it, ok := jr.s.Item(id)
+			if !ok {
+				pes = append(pes, &ParseError{Header: "answers." + id, Reason: fmt.Sprintf("unknown item %q in survey %q", id, jr.s.ID)})
+				continue
+			}
+			if v := r.Answers[id]; !it.Scale.Contains(v) {
+				pes = append(pes, &ParseError{Header: "answers." + id, Reason: fmt.Sprintf("answer %d outside scale %s", v, it.Scale)})
+			}
+		}
+	}
+	if len(pes) > 0 {
+		return Response{}, pes
 	}
 	return r.Normalize(), nil
 }

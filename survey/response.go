@@ -83,74 +83,113 @@ type Catalog interface {
 // position and ID) and the field or item: a missing or duplicate ID,
 // an unknown survey, wave or unit, a wave of another survey, a time
 // outside the wave's window, an unknown item, a value outside the item's
-// scale, a missing required item, a response with no answers.
+// scale, a missing required item, a response with no answers, text (a
+// respondent, a comment, a segment) that is not valid UTF-8 or holds a
+// NUL byte.
 func ValidateResponses(c Catalog, rs []Response) error {
 	var ps problems
 	seen := make(map[uuid.UUID]int, len(rs))
 	for i, r := range rs {
-		validateResponse(&ps, c, i, r, seen)
+		f := "responses[" + strconv.Itoa(i) + "]"
+		if r.ID == uuid.Nil {
+			ps.add(f+".id", "required")
+		} else {
+			f = "responses[" + strconv.Itoa(i) + " " + r.ID.String() + "]"
+			if j, dup := seen[r.ID]; dup {
+				ps.add(f+".id", "same response ID as responses["+strconv.Itoa(j)+"] in this batch")
+			} else {
+				seen[r.ID] = i
+			}
+		}
+		validateResponse(&ps, c, f+".", r)
 	}
 	return ps.err()
 }
 
-func validateResponse(ps *problems, c Catalog, i int, r Response, seen map[uuid.UUID]int) {
-	f := "responses[" + strconv.Itoa(i) + "]"
-	if r.ID == uuid.Nil {
-		ps.add(f+".id", "required")
-	} else {
-		f = "responses[" + strconv.Itoa(i) + " " + r.ID.String() + "]"
-		if j, dup := seen[r.ID]; dup {
-			ps.add(f+".id", "same response ID as responses["+strconv.Itoa(j)+"] in this batch")
-		} else {
-			seen[r.ID] = i
-		}
-	}
+// ValidateResponse checks one response as [ValidateResponses] does, but for
+// its ID, and names the fields without a prefix ("unit",
+// "answers.q07").
+func ValidateResponse(c Catalog, r Response) error {
+	var ps problems
+	validateResponse(&ps, c, "", r)
+	return ps.err()
+}
+
+// validateResponse adds the problems of r, its fields named after prefix.
+func validateResponse(ps *problems, c Catalog, f string, r Response) {
 	s, okSurvey := c.Survey(r.Survey)
 	if !okSurvey {
-		ps.add(f+".survey", fmt.Sprintf("unknown survey %q", r.Survey))
+		ps.add(f+"survey", fmt.Sprintf("unknown survey %q", r.Survey))
 	}
 	w, okWave := c.Wave(r.Wave)
 	switch {
 	case !okWave:
-		ps.add(f+".wave", fmt.Sprintf("unknown wave %q", r.Wave))
+		ps.add(f+"wave", fmt.Sprintf("unknown wave %q", r.Wave))
 	case okSurvey && w.Survey != r.Survey:
-		ps.add(f+".wave", fmt.Sprintf("wave %q belongs to survey %q, not %q", r.Wave, w.Survey, r.Survey))
+		ps.add(f+"wave", fmt.Sprintf("wave %q belongs to survey %q, not %q", r.Wave, w.Survey, r.Survey))
 	}
 	if !c.HasUnit(r.Unit) {
-		ps.add(f+".unit", fmt.Sprintf("unknown unit %q", r.Unit))
+		ps.add(f+"unit", fmt.Sprintf("unknown unit %q", r.Unit))
 	}
 	switch {
 	case r.Submitted.IsZero():
-		ps.add(f+".submitted", "required")
+		ps.add(f+"submitted", "required")
 	case okWave && !w.Open(r.Submitted):
-		ps.add(f+".submitted", fmt.Sprintf("%s is outside wave %q (%s to %s)", r.Submitted.UTC().Format(time.RFC3339),
+		ps.add(f+"submitted", fmt.Sprintf("%s is outside wave %q (%s to %s)", r.Submitted.UTC().Format(time.RFC3339),
 			w.ID, w.Opens.UTC().Format(time.RFC3339), w.Closes.UTC().Format(time.RFC3339)))
 	}
 	if len(r.Answers) == 0 {
-		ps.add(f+".answers", "no answers")
+		ps.add(f+"answers", "no answers")
 	}
-	if okSurvey {
+	if okSurvey && !answersFit(s, r.Answers) {
 		for _, id := range sortedKeys(r.Answers) {
 			v := r.Answers[id]
 			it, ok := s.Item(id)
 			switch {
 			case !ok:
-				ps.add(f+".answers."+id, fmt.Sprintf("unknown item %q in survey %q", id, s.ID))
+				ps.add(f+"answers."+id, fmt.Sprintf("unknown item %q in survey %q", id, s.ID))
 			case !it.Scale.Contains(v):
-				ps.add(f+".answers."+id, fmt.Sprintf("value %d outside scale %s", v, it.Scale))
+				ps.add(f+"answers."+id, fmt.Sprintf("value %d outside scale %s", v, it.Scale))
 			}
 		}
 		for _, it := range s.Items {
 			if _, ok := r.Answers[it.ID]; it.Required && !ok {
-				ps.add(f+".answers."+it.ID, "required item not answered")
+				ps.add(f+"answers."+it.ID, "required item not answered")
 			}
 		}
 	}
 	for _, k := range sortedKeys(r.Segments) {
 		if !ValidID(k) {
-			ps.add(f+".segments", fmt.Sprintf("malformed segment name %q", k))
+			ps.add(f+"segments", fmt.Sprintf("malformed segment name %q", k))
+		} else if reason, ok := TextProblem(r.Segments[k]); !ok {
+			ps.add(f+"segments."+k, reason)
 		}
 	}
+	if reason, ok := TextProblem(r.Respondent); !ok {
+		ps.add(f+"respondent", reason)
+	}
+	if reason, ok := TextProblem(r.Comment); !ok {
+		ps.add(f+"comment", reason)
+	}
+}
+
+// answersFit reports whether every answer is to an item of s and on its
+// scale, and every required item answered: the common case, checked
+// without sorting.
+func answersFit(s Survey, answers map[string]int) bool {
+	n := 0
+	for _, it := range s.Items {
+		v, ok := answers[it.ID]
+		switch {
+		case ok && !it.Scale.Contains(v):
+			return false
+		case ok:
+			n++
+		case it.Required:
+			return false
+		}
+	}
+	return n == len(answers)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

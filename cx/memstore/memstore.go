@@ -36,6 +36,10 @@ type Store struct {
 	waves        map[string]survey.Wave
 	responses    map[uuid.UUID]survey.Response
 	observations map[obsKey]cx.Observation
+	// talliers hold the tallies of the stored responses per survey and
+	// wave, and stale the ones to count again (see tally.go).
+	talliers map[tallyKey]*cx.Tallier
+	stale    map[tallyKey]bool
 }
 
 type obsKey struct {
@@ -55,6 +59,8 @@ func New() *Store {
 		waves:        map[string]survey.Wave{},
 		responses:    map[uuid.UUID]survey.Response{},
 		observations: map[obsKey]cx.Observation{},
+		talliers:     map[tallyKey]*cx.Tallier{},
+		stale:        map[tallyKey]bool{},
 	}
 }
 
@@ -219,6 +225,9 @@ func (s *Store) CreateResponses(_ context.Context, rs []survey.Response) (int, e
 		fresh[r.ID] = r.Clone()
 	}
 	maps.Copy(s.responses, fresh)
+	for _, r := range fresh {
+		s.tallyOf(r)
+	}
 	return len(fresh), nil
 }
 
@@ -265,7 +274,15 @@ func (s *Store) CountResponses(_ context.Context, f survey.ResponseFilter) (int,
 
 // DeleteResponse implements [survey.ResponseStore].
 func (s *Store) DeleteResponse(_ context.Context, id uuid.UUID) error {
-	return del(&s.mu, s.responses, id, "response")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.responses[id]
+	if !ok {
+		return fmt.Errorf("memstore: response %v: %w", id, cx.ErrNotFound)
+	}
+	delete(s.responses, id)
+	s.staleTally(r.Survey, r.Wave)
+	return nil
 }
 
 // CreateObservations implements [cx.ObservationStore].

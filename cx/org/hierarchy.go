@@ -118,8 +118,8 @@ func NewHierarchy(units []Unit) (*Hierarchy, error) {
 func checkUnit(ps *problems, f string, u Unit) {
 	if u.Name == "" {
 		ps.add(f+".name", "required")
-	} else if !utf8.ValidString(u.Name) {
-		ps.add(f+".name", "not valid UTF-8 text")
+	} else if reason, ok := survey.TextProblem(u.Name); !ok {
+		ps.add(f+".name", reason)
 	}
 	if u.Parent != "" && !survey.ValidID(u.Parent) {
 		ps.add(f+".parent", fmt.Sprintf("malformed unit ID %q", u.Parent))

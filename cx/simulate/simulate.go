@@ -1,6 +1,8 @@
 package simulate
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"maps"
@@ -591,6 +593,14 @@ type person struct {
 	tenure     string
 }
 
+// pseudonym returns the respondent of a simulated person as a program
+// stores it: a pseudonym (see cx.IsPseudonym), here a hash of the person's
+// ID, since simulated people have no identity to protect.
+func pseudonym(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return cx.PseudonymPrefix + hex.EncodeToString(sum[:])
+}
+
 func (d *Data) people(team string) []person {
 	r := d.rng("people", team)
 	n := d.Waves[0].Invited[team]
@@ -627,7 +637,7 @@ func (d *Data) respond() {
 					Survey:     d.Survey.ID,
 					Wave:       wave.ID,
 					Unit:       team,
-					Respondent: p.id,
+					Respondent: pseudonym(p.id),
 					Submitted:  submitted(r, wave),
 					Answers:    make(map[string]int, len(d.Asked[w])),
 					Segments:   map[string]string{"tenure": p.tenure},

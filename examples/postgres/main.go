@@ -125,7 +125,13 @@ var (
 // records the simulated responses of both waves; it returns how many were
 // new.
 func record(ctx context.Context, store cx.Store) (int, error) {
-	p, err := cx.New(store, nil)
+	// Respondents are stored only as keyed pseudonyms. Keep the key
+	// outside the store, as a secret of your own; this one is a demo.
+	ps, err := cx.NewPseudonymizer([]byte("postgres example demo key, not a secret"))
+	if err != nil {
+		return 0, err
+	}
+	p, err := cx.New(store, &cx.Options{Pseudonymizer: ps})
 	if err != nil {
 		return 0, err
 	}

@@ -33,7 +33,13 @@ func main() {
 func run(ctx context.Context, w io.Writer) error {
 	// A fixed clock keeps the story reproducible.
 	now := time.Date(2026, 6, 30, 12, 0, 0, 0, time.UTC)
-	p, err := cx.New(memstore.New(), &cx.Options{Now: func() time.Time { return now }})
+	// Respondents are stored only as keyed pseudonyms. Keep the key
+	// outside the store, as a secret of your own; this one is a demo.
+	ps, err := cx.NewPseudonymizer([]byte("quickstart demo key, not a secret"))
+	if err != nil {
+		return err
+	}
+	p, err := cx.New(memstore.New(), &cx.Options{Now: func() time.Time { return now }, Pseudonymizer: ps})
 	if err != nil {
 		return err
 	}

@@ -331,7 +331,8 @@ func ResponseFrom(r *rand.Rand, s survey.Survey, w survey.Wave, units []string) 
 		resp.Answers[it.ID] = it.Scale.Min + r.Intn(it.Scale.Points())
 	}
 	if r.Intn(2) == 0 {
-		resp.Respondent = fmt.Sprintf("p%016x", r.Uint64())
+		// A pseudonym, as programs store respondents (cx.IsPseudonym).
+		resp.Respondent = fmt.Sprintf("p1:%048x%016x", 0, r.Uint64())
 	}
 	if r.Intn(3) == 0 {
 		resp.Comment = TextFrom(r)

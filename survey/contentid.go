@@ -1,0 +1,91 @@
+package survey
+
+import (
+	"cmp"
+	"crypto/sha1"
+	"encoding/binary"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// contentNamespace is the UUID namespace of content-derived response IDs.
+var contentNamespace = uuid.MustParse("0c1f6a39-2f51-4d7e-8b1d-9a3c6e2b7f40")
+
+// ContentID returns the ID given to a response recorded or imported
+// without one: a name-based (SHA-1, version 5) UUID of the response's
+// whole content (survey, wave, unit, respondent, submitted time, answers,
+// comment and segments) and of occurrence, its number among the identical
+// responses of one input (0 for the first, 1 for the second, ...).
+//
+// Responses that differ in anything get different IDs; identical
+// responses of one input get distinct IDs through their occurrence; and
+// the same input gives the same IDs every time, so storing it again adds
+// nothing. The ID does not depend on the order of the answers or segments
+// nor on the time's zone, and reads r as [Response.Normalize] leaves it.
+// The ID ignores r.ID.
+func ContentID(r Response, occurrence int) uuid.UUID {
+	var buf [512]byte
+	b := AppendContent(buf[:0], r)
+	b = binary.AppendUvarint(b, uint64(occurrence))
+	h := sha1.New()
+	h.Write(contentNamespace[:])
+	h.Write(b)
+	var sum [sha1.Size]byte
+	h.Sum(sum[:0])
+	var id uuid.UUID
+	copy(id[:], sum[:])
+	id[6] = (id[6] & 0x0f) | 0x50 // version 5
+	id[8] = (id[8] & 0x3f) | 0x80 // RFC 4122 variant
+	return id
+}
+
+// AppendContent appends to b an encoding of r's content that two
+// responses share exactly when they hold the same data (IDs aside), as
+// [Response.Equal] compares them: every string with its length, the
+// answers and segments sorted by key, the submitted time in microseconds
+// since the epoch. [ContentID] hashes it.
+func AppendContent(b []byte, r Response) []byte {
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = append(b, 'v', '2')
+	str(r.Survey)
+	str(r.Wave)
+	str(r.Unit)
+	str(r.Respondent)
+	b = binary.AppendVarint(b, NormalizeTime(r.Submitted).UnixMicro())
+	b = binary.AppendUvarint(b, uint64(len(r.Answers)))
+	if len(r.Answers) > 0 {
+		type kv struct {
+			k string
+			v int
+		}
+		var arr [64]kv
+		kvs := arr[:0]
+		for k, v := range r.Answers {
+			kvs = append(kvs, kv{k, v})
+		}
+		slices.SortFunc(kvs, func(a, b kv) int { return strings.Compare(a.k, b.k) })
+		for _, e := range kvs {
+			str(e.k)
+			b = binary.AppendVarint(b, int64(e.v))
+		}
+	}
+	str(r.Comment)
+	b = binary.AppendUvarint(b, uint64(len(r.Segments)))
+	if len(r.Segments) > 0 {
+		keys := make([]string, 0, len(r.Segments))
+		for k := range r.Segments {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, cmp.Compare[string])
+		for _, k := range keys {
+			str(k)
+			str(r.Segments[k])
+		}
+	}
+	return b
+}

@@ -1,0 +1,76 @@
+package survey
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// headerName is the name of column c of a header as every reader reads
+// it: blanks around it ignored, and a byte-order mark before the first.
+func headerName(h string, c int) string {
+	if c == 0 {
+		h = strings.TrimPrefix(strings.TrimLeft(h, " \t"), "\ufeff")
+	}
+	return strings.TrimSpace(h)
+}
+
+// HeaderIndex maps the names of a CSV header onto their columns (from 0)
+// by the rule every reader of this module applies: blanks around a name,
+// and a byte-order mark before the first, are ignored, and ASCII case is
+// not significant. The keys are the names in lower case. A name that
+// appears twice under this rule is a *ParseError on line 1 naming both
+// columns.
+func HeaderIndex(header []string) (map[string]int, error) {
+	out := make(map[string]int, len(header))
+	var ps []string
+	for c, h := range header {
+		name := headerName(h, c)
+		key := strings.ToLower(name)
+		if prev, dup := out[key]; dup {
+			ps = append(ps, fmt.Sprintf("column %d (%s): same name as column %d", c+1, name, prev+1))
+			continue
+		}
+		out[key] = c
+	}
+	if len(ps) > 0 {
+		return nil, &ParseError{Line: 1, Reason: "header: " + strings.Join(ps, "; ")}
+	}
+	return out, nil
+}
+
+// TextProblem reports what is wrong with a text field (a comment, a
+// respondent, a name): invalid UTF-8 or a NUL byte, with the byte offset
+// (from 1) where it starts; ok is true for valid text. Every reader and
+// recorder of this module refuses such text rather than store it
+// altered.
+func TextProblem(s string) (reason string, ok bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c < 0x80 {
+			continue
+		}
+		if c == 0 {
+			return fmt.Sprintf("NUL byte at byte %d", i+1), false
+		}
+		if c < 0x80 {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return fmt.Sprintf("invalid UTF-8 at byte %d", i+1), false
+		}
+		i += size - 1
+	}
+	return "", true
+}
+
+// textProblem is TextProblem of a byte slice, without converting it.
+func textProblem(b []byte) (string, bool) {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x80 {
+			return TextProblem(string(b))
+		}
+	}
+	return "", true
+}
