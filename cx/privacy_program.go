@@ -42,7 +42,7 @@ func (p *Program) Disclosure(ctx context.Context, surveyID string, waves ...stri
 // disclosure returns the program's plan of a survey over waves (every
 // wave when empty) and the tallies it planned.
 func (p *Program) disclosure(ctx context.Context, surveyID string, waves []string) (*Disclosure, *Tallies, error) {
-	s, h, all, err := p.surveyScope(ctx, surveyID)
+	s, _, all, err := p.surveyScope(ctx, surveyID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -70,7 +70,8 @@ func (p *Program) disclosure(ctx context.Context, surveyID string, waves []strin
 	if p.priv != nil {
 		priv = *p.priv
 	}
-	d, err := priv.PlanSurvey(s, h, t, ids, segs)
+	// Each wave on the org in force when it opened.
+	d, err := p.planOrg(ctx, priv, s, ordered, t, segs)
 	if err != nil {
 		return nil, nil, err
 	}

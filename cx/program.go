@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/cx/org"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -225,49 +226,6 @@ func anySurveyHas(surveys []survey.Survey, item string) bool {
 	return false
 }
 
-// DefineSurvey stores a survey instrument, such as survey.CulturePulse().
-func (p *Program) DefineSurvey(ctx context.Context, s survey.Survey) error {
-	s = s.Clone()
-	if err := s.Validate(); err != nil {
-		return asValidation(err, "survey")
-	}
-	return p.store.CreateSurvey(ctx, s)
-}
-
-// OpenWave stores a wave of a stored survey. Units named in Invited must
-// exist. Times are normalized to UTC microseconds.
-func (p *Program) OpenWave(ctx context.Context, w survey.Wave) error {
-	w = w.Clone()
-	w.Opens, w.Closes = survey.NormalizeTime(w.Opens), survey.NormalizeTime(w.Closes)
-	if len(w.Invited) == 0 {
-		w.Invited = nil
-	}
-	var ps problems
-	if err := w.Validate(); err != nil {
-		ps = append(ps, asValidation(err, "wave").(*ValidationError).Problems...)
-	}
-	if _, err := p.store.GetSurvey(ctx, w.Survey); errors.Is(err, ErrNotFound) {
-		ps.add("wave.survey", fmt.Sprintf("unknown survey %q", w.Survey))
-	} else if err != nil {
-		return err
-	}
-	if len(w.Invited) > 0 {
-		known, err := p.unitSet(ctx)
-		if err != nil {
-			return err
-		}
-		for _, u := range sortedKeys(w.Invited) {
-			if !known[u] {
-				ps.add("wave.invited."+u, fmt.Sprintf("unknown unit %q", u))
-			}
-		}
-	}
-	if err := ps.err(); err != nil {
-		return err
-	}
-	return p.store.CreateWave(ctx, w)
-}
-
 // LaunchInitiative validates and stores a new initiative and returns it as
 // stored. A nil ID gets a fresh one; Created is set to now; a NinetyDay
 // initiative without an end ends 90 days after its start; the status
@@ -462,13 +420,19 @@ func (p *Program) pseudonymize(r *survey.Response) (reason string, ok bool) {
 
 // catalog loads the surveys, waves and units responses are checked against.
 func (p *Program) catalog(ctx context.Context) (*catalog, error) {
-	c := &catalog{surveys: map[string]survey.Survey{}, waves: map[string]survey.Wave{}, units: map[string]bool{}}
+	c := &catalog{surveys: map[string]survey.Survey{}, waves: map[string]survey.Wave{}, units: map[string]bool{},
+		versions: map[string][]survey.Survey{}, orgs: map[string]*Hierarchy{}}
 	ss, err := p.store.ListSurveys(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, s := range ss {
 		c.surveys[s.ID] = s
+		if s.Version > 1 {
+			if c.versions[s.ID], err = p.store.ListSurveyVersions(ctx, s.ID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	ws, err := p.store.ListWaves(ctx, survey.WaveFilter{})
 	if err != nil {
@@ -477,23 +441,57 @@ func (p *Program) catalog(ctx context.Context) (*catalog, error) {
 	for _, w := range ws {
 		c.waves[w.ID] = w
 	}
-	known, err := p.unitSet(ctx)
-	if err != nil {
+	if c.hist, err = p.Org(ctx); err != nil {
 		return nil, err
 	}
-	c.units = known
+	for _, e := range c.hist.Entries() {
+		c.units[e.Unit.ID] = true
+	}
 	return c, nil
 }
 
+// catalog answers the lookups of response validation ([survey.Catalog],
+// [survey.FieldedCatalog] and [survey.OrgCatalog]). It is not safe for
+// concurrent use.
 type catalog struct {
-	surveys map[string]survey.Survey
-	waves   map[string]survey.Wave
-	units   map[string]bool
+	surveys  map[string]survey.Survey
+	waves    map[string]survey.Wave
+	units    map[string]bool
+	versions map[string][]survey.Survey // of the surveys with several
+	hist     *org.History
+	orgs     map[string]*Hierarchy // by wave, as looked up
 }
 
 func (c *catalog) Survey(id string) (survey.Survey, bool) { s, ok := c.surveys[id]; return s, ok }
 func (c *catalog) Wave(id string) (survey.Wave, bool)     { w, ok := c.waves[id]; return w, ok }
 func (c *catalog) HasUnit(id string) bool                 { return c.units[id] }
+
+// Fielded returns the version of a survey that a wave fielded.
+func (c *catalog) Fielded(surveyID, wave string) (survey.Survey, bool) {
+	vs, ok := c.versions[surveyID]
+	w, okW := c.waves[wave]
+	if !ok || !okW {
+		return survey.Survey{}, false
+	}
+	return w.Fielded(vs)
+}
+
+// UnitInWave says why unit was not in the org when wave opened, or "".
+func (c *catalog) UnitInWave(unit, wave string) string {
+	w, ok := c.waves[wave]
+	if !ok || c.hist == nil {
+		return ""
+	}
+	h, ok := c.orgs[wave]
+	if !ok {
+		h, _ = c.hist.At(w.Opens)
+		c.orgs[wave] = h
+	}
+	if h != nil && h.Has(unit) {
+		return ""
+	}
+	return unitNotInForce(c.hist, unit, w.Opens) + fmt.Sprintf(" (wave %s opened on %s)", wave, org.Day(w.Opens))
+}
 
 // RecordObservations validates a batch of operational metric observations
 // and stores it, all or nothing, returning how many were added. Re-recording

@@ -368,7 +368,9 @@ func TestProgramDefinesAndRecords(t *testing.T) {
 	t.Run("Wave", func(t *testing.T) {
 		got, err := s.GetWave(ctx, "pulse-1")
 		require.NoError(t, err)
-		assert.Equal(t, pulseWave, got)
+		want := pulseWave.Clone()
+		want.SurveyVersion = survey.CulturePulse().Version
+		assert.Equal(t, want, got, "the wave records the version of the survey it fields")
 		local := time.FixedZone("UTC-5", -5*3600)
 		w := survey.Wave{ID: "pulse-2", Survey: survey.CulturePulseID, Opens: now.In(local).Add(123456789), Closes: now.Add(14 * 24 * time.Hour), Invited: map[string]int{}}
 		require.NoError(t, p.OpenWave(ctx, w))

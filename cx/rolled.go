@@ -242,6 +242,9 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 	if err != nil || len(opts) == 0 {
 		return nil, err
 	}
+	if slices.ContainsFunc(opts, ScorecardOptions.needsRestating) {
+		return NewScorecards(h, t.s, t.Tallies(), opts...)
+	}
 	r := newRolled(h, t.s, waves)
 	for k, b := range t.blocks {
 		if !r.keep[k.Wave] {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/cxculture/cxculture/cx/org"
 	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
 )
@@ -74,6 +75,33 @@ type ScorecardOptions struct {
 	// response rates; Program.Scorecard fills it from the wave. A roll-up
 	// unit's invited count is the sum over itself and the units below it.
 	Invited map[string]int
+	// Fielded holds, per wave ID, the instrument as fielded in that wave
+	// when it differs from the survey given to [NewScorecard] (an item
+	// reworded, rescaled or added in a new version); [Program.Scorecard]
+	// fills it from the versions the waves fielded. The wave is scored on
+	// its own instrument, and a behavior's change since the baseline is
+	// measured on the items both waves measured alike only
+	// ([survey.Item.Comparable]); [BehaviorScore.Break] says which items
+	// were left out and why.
+	Fielded map[string]survey.Survey
+	// Lineage relates the org when the baseline opened to the org when
+	// the wave opened (org.History.Lineage), when they differ;
+	// [Program.Scorecard] fills it. The hierarchy given to [NewScorecard]
+	// is then the wave's, the baseline's tallies name the baseline's
+	// units, and each unit is compared with its predecessors: a unit that
+	// is not comparable shows no change and says why
+	// ([UnitScore.NotComparable]); a restated baseline is shown only when
+	// it adds up from baseline figures that are shown themselves and
+	// rests on at least MinGroup people ([UnitScore.Restated]).
+	Lineage *org.Lineage
+
+	// baseKey is the wave key of the baseline's figures in the rolled
+	// tallies (restated for another org or version, or the baseline);
+	// thenRespondents and thenPlan are the baseline's respondents and
+	// plan on the baseline's own org, when the org changed.
+	baseKey         string
+	thenRespondents map[string]int64
+	thenPlan        *Disclosure
 }
 
 func (o ScorecardOptions) withDefaults() ScorecardOptions {
@@ -199,6 +227,15 @@ type UnitScore struct {
 	// shown; ENPSReason says why it is hidden when it may not.
 	ENPS       *NPSScore `json:"enps,omitempty"`
 	ENPSReason string    `json:"enps_reason,omitempty"`
+	// NotComparable says why the unit shows no change since the baseline
+	// although both waves may have figures: it is new since the
+	// baseline, or its people were divided by a split (see
+	// [ScorecardOptions.Lineage]).
+	NotComparable string `json:"not_comparable,omitempty"`
+	// Restated says how the unit's baseline was restated on the wave's
+	// org, when it is not what the unit itself was at the baseline: units
+	// moved in or out, units merged into it.
+	Restated string `json:"restated,omitempty"`
 }
 
 // Estimate is a share with its confidence interval and counts.
@@ -231,10 +268,18 @@ type BehaviorScore struct {
 	// Change is the change of Favorable since the baseline wave, when the
 	// scorecard has one and the unit is shown in both.
 	Change *Change `json:"change,omitempty"`
+	// Break says which of the behavior's items the change leaves out, and
+	// why (reworded, rescaled or not asked in the baseline): the change is
+	// measured on the others, or not at all when none is left.
+	Break string `json:"break,omitempty"`
 }
 
 // Change compares a favorable share with the baseline wave's.
 type Change struct {
+	// Items are the items compared, when they are fewer than the
+	// behavior's (see [BehaviorScore.Break]): both shares are then over
+	// these items only.
+	Items    []string `json:"items,omitempty"`
 	Baseline Estimate `json:"baseline"`
 	// Diff is the change in the share (wave minus baseline).
 	Diff float64 `json:"diff"`
@@ -366,11 +411,47 @@ func NewScorecards(h *Hierarchy, s survey.Survey, t *Tallies, opts ...ScorecardO
 	if t.Survey != s.ID {
 		return nil, invalid("tallies", fmt.Sprintf("tallies of survey %q, not %q", t.Survey, s.ID))
 	}
+	if len(opts) > 1 && !oneInstrument(s, opts) {
+		// Waves that fielded other versions are scored apart.
+		out := make([]*Scorecard, len(opts))
+		for i := range opts {
+			sc, err := NewScorecards(h, s, t, opts[i])
+			if err != nil {
+				return nil, fmt.Errorf("cx: scorecard %d: %w", i, err)
+			}
+			out[i] = sc[0]
+		}
+		return out, nil
+	}
+	s = opts[0].instrument(s, opts[0].Wave)
+	if t, err = restate(t, opts, s); err != nil {
+		return nil, err
+	}
+	waves = waves[:0]
+	for _, o := range opts {
+		for _, w := range []string{o.Wave, o.baseKey} {
+			if w != "" && !slices.Contains(waves, w) {
+				waves = append(waves, w)
+			}
+		}
+	}
 	r, err := rollUpWaves(h, s, t, waves...)
 	if err != nil {
 		return nil, err
 	}
 	return scoreAll(h, s, r, patternsByWave(t, scored), opts)
+}
+
+// oneInstrument reports whether every options value scores its wave on
+// the same instrument.
+func oneInstrument(s survey.Survey, opts []ScorecardOptions) bool {
+	first := opts[0].instrument(s, opts[0].Wave)
+	for _, o := range opts[1:] {
+		if w := o.instrument(s, o.Wave); w.Version != first.Version || !slices.Equal(w.Items, first.Items) {
+			return false
+		}
+	}
+	return true
 }
 
 // prepareScorecards applies the defaults to opts and validates them; it
@@ -389,6 +470,7 @@ func prepareScorecards(opts []ScorecardOptions) (waves, scored []string, err err
 				waves = append(waves, w)
 			}
 		}
+		opts[i].baseKey = opts[i].Baseline
 		scored = append(scored, opts[i].Wave)
 	}
 	return waves, scored, nil
@@ -418,7 +500,7 @@ func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, patterns map[string]map[
 					pr.WaveDifference = false
 					waves := []string{o.Wave}
 					if o.Baseline != "" {
-						waves = []string{o.Baseline, o.Wave}
+						waves = []string{o.baseKey, o.Wave}
 					}
 					if o.Disclosure, errs[i] = pr.plan(h, r.respondents, r.answers(space), space, nil, waves, nil); errs[i] != nil {
 						continue
@@ -514,9 +596,11 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 			us.ResponseRate = &Estimate{Value: p.Value(), Interval: p.Wilson(opts.Level), Proportion: p}
 		}
 		baseShown := false
+		var base baseView
 		if opts.Baseline != "" {
-			_, baseHidden := hidden(id, opts.Baseline)
-			baseShown = !baseHidden
+			base = opts.baseline(id, rolled, hidden)
+			baseShown = base.shown
+			us.NotComparable, us.Restated = base.notComparable, base.restated
 		}
 		testable := baseShown && (opts.ChangeScope == AllUnits || h.IsLeaf(id))
 		for j, b := range names {
@@ -531,11 +615,25 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 			if same {
 				bs.Mean, bs.MeanInterval = all.Mean(), all.MeanCI(opts.Level)
 			}
-			if _, baseHid := figureHidden(id, opts.Baseline, items[j]); baseShown && !baseHid {
-				base, _, _ := rolled.pooled(id, opts.Baseline, items[j])
-				if fav.N > 0 && base.N > 0 {
-					bs.Change = &Change{Baseline: estimate(base, opts.Level), Diff: fav.Value() - base.Value(),
-						Test: metrics.TwoProportionZ(fav, base), Adjusted: math.NaN()}
+			alike, brk := opts.comparableItems(s, items[j])
+			bs.Break = brk
+			cur := fav
+			if !sameItems(alike, items[j]) && len(alike) > 0 {
+				// The change over the items both waves measured alike.
+				if _, hid := figureHidden(id, opts.Wave, alike); hid {
+					alike = nil
+				} else {
+					cur, _, _ = rolled.pooled(id, opts.Wave, alike)
+				}
+			}
+			if baseShown && len(alike) > 0 && !opts.baseFigureHidden(id, base, alike, rolled, figureHidden) {
+				was, _, _ := rolled.pooled(id, opts.baseKey, alike)
+				if cur.N > 0 && was.N > 0 {
+					bs.Change = &Change{Baseline: estimate(was, opts.Level), Diff: cur.Value() - was.Value(),
+						Test: metrics.TwoProportionZ(cur, was), Adjusted: math.NaN()}
+					if !sameItems(alike, items[j]) {
+						bs.Change.Items = itemIDs(alike)
+					}
 					if testable {
 						tests = append(tests, pending{len(sc.Units), j})
 						pvals = append(pvals, bs.Change.Test.P)
@@ -701,7 +799,11 @@ func scaleStats(s survey.Survey, group []string, patterns []patternCount) (*metr
 
 // Scorecard computes the scorecard of a stored wave of a survey: tallies
 // come from the store (computed in the database when it offers
-// [TallyStore]), invited counts from the wave. When opts set no privacy
+// [TallyStore]), invited counts from the wave. The wave is scored on the
+// org in force when it opened and on the version of the survey it
+// fielded; a change since the baseline compares each unit with its
+// predecessors in the baseline's org (ScorecardOptions.Lineage) on the
+// items both waves measured alike (ScorecardOptions.Fielded). When opts set no privacy
 // rules (Privacy, Disclosure and MinGroup all unset), the program's plan
 // applies ([Program.Disclosure] over every wave of the survey).
 func (p *Program) Scorecard(ctx context.Context, surveyID string, opts ScorecardOptions) (*Scorecard, error) {
@@ -727,7 +829,7 @@ func (p *Program) Scorecard(ctx context.Context, surveyID string, opts Scorecard
 		}
 		waves = append(waves, opts.Baseline)
 	}
-	h, err := p.Hierarchy(ctx)
+	h, err := p.waveContext(ctx, s, w, opts.Baseline, &opts)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/cx/org"
 	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
 )
@@ -51,6 +52,14 @@ type Panel struct {
 	// Tallies are the tallies of the responses to Survey, per unit as
 	// tallied (roll-ups are computed here); required.
 	Tallies *Tallies
+	// Org is the history of the org chart; [Program.Panel] fills it.
+	// When set (with Waves), each wave is rolled up on the org in force
+	// when it opened; a unit's series shows no figure in a wave whose org
+	// did not have it, and starts a new comparable stretch
+	// ([Point.Segment]) when the people it counts changed since the wave
+	// before (a unit moved in or out, a merge, a split: see
+	// org.Lineage). Without it, every wave is rolled up on Hierarchy.
+	Org *org.History
 	// Observations are values of operational CX metrics, such as weekly
 	// CSAT, per unit and time.
 	Observations []Observation
@@ -97,6 +106,8 @@ type Panel struct {
 	index     map[string]int
 	plan      *Disclosure
 	customers map[string]*Panel
+	orgs      map[string]*Hierarchy // per wave, with Org
+	orgBreak  map[Group]bool        // unit and wave where the unit's people changed
 }
 
 // prepare validates the panel and computes the roll-ups once.
@@ -191,9 +202,12 @@ func (p *Panel) prepare() (*Panel, error) {
 	for i, w := range q.order {
 		q.index[w] = i
 	}
+	if err := q.prepareOrgs(); err != nil {
+		return nil, err
+	}
 	q.plan = q.Disclosure
 	if q.plan == nil && q.Privacy != nil {
-		plan, err := q.Privacy.PlanSurvey(q.Survey, q.Hierarchy, q.Tallies, q.order, nil)
+		plan, err := q.planOrgs()
 		if err != nil {
 			return nil, err
 		}
@@ -203,7 +217,7 @@ func (p *Panel) prepare() (*Panel, error) {
 	if q.plan == nil {
 		source = q.disclosed()
 	}
-	rolled, err := source.rollUp(q.Hierarchy, nil)
+	rolled, err := q.rollUpOrgs(source)
 	if err != nil {
 		return nil, err
 	}
@@ -360,11 +374,16 @@ func (p *Panel) series(unit string, m measureSpec) []Point {
 			other = m.other(p.instrument(w))
 		}
 		sig := itemSignature(append(slices.Clone(items), other...))
-		if i > 0 && sig != prevSig {
+		if i > 0 && (sig != prevSig || p.orgBreak[Group{unit, w}]) {
 			segment++
 		}
 		prevSig = sig
 		pt := Point{Wave: w, Time: p.waveTime(i), Segment: segment}
+		if why := p.notInOrg(unit, w); why != "" {
+			pt.Suppressed, pt.Reason = true, why
+			out = append(out, pt)
+			continue
+		}
 		if ok, why := p.shown(unit, w); !ok {
 			pt.Suppressed, pt.Reason = true, why
 			out = append(out, pt)
@@ -556,8 +575,10 @@ func (p *Panel) pooledSeries(units []string, m measureSpec) []Point {
 	return out
 }
 
-// Panel returns the panel of a stored survey: the hierarchy, the survey,
-// its waves in time order, the tallies of its responses (computed in the
+// Panel returns the panel of a stored survey: the hierarchy (as it stands
+// after the last change) and the org's history (Org), the survey, its
+// waves in time order with the versions of the survey they fielded
+// (Fielded), the tallies of its responses (computed in the
 // database when the store offers [TallyStore]), every observation, the
 // names of the behaviors and the program's metrics (Options.Metrics), and,
 // as Customer, the panel of every other stored customer survey, so that
@@ -617,5 +638,13 @@ func (p *Program) surveyPanel(ctx context.Context, surveyID string) (*Panel, err
 	if err != nil {
 		return nil, err
 	}
-	return &Panel{Hierarchy: h, Survey: s, Waves: waves, Tallies: t, Disclosure: d}, nil
+	hist, err := p.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fielded, err := p.fieldedOf(ctx, s, waves)
+	if err != nil {
+		return nil, err
+	}
+	return &Panel{Hierarchy: h, Survey: s, Waves: waves, Fielded: fielded, Tallies: t, Org: hist, Disclosure: d}, nil
 }

@@ -62,7 +62,9 @@ func tallyFielded(ctx context.Context, store Store, f TallyFilter) (*Tallies, er
 	}
 	// Waves asked for but not stored: against the latest version.
 	latest := versions[len(versions)-1].Version
-	groups[latest] = append(groups[latest], slices.Sorted(maps.Keys(keep))...)
+	if len(keep) > 0 {
+		groups[latest] = append(groups[latest], slices.Sorted(maps.Keys(keep))...)
+	}
 	out := NewTallies(f.Survey)
 	for _, v := range slices.Sorted(maps.Keys(groups)) {
 		t, err := tallyVersion(ctx, store, TallyFilter{Survey: f.Survey, Waves: groups[v], Version: v})

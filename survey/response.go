@@ -78,6 +78,25 @@ type Catalog interface {
 	HasUnit(id string) bool
 }
 
+// FieldedCatalog is a [Catalog] that knows which version of its survey
+// each wave fielded: [ValidateResponses] then checks a response's answers
+// against that version.
+type FieldedCatalog interface {
+	Catalog
+	// Fielded returns the version of survey that wave fielded.
+	Fielded(survey, wave string) (Survey, bool)
+}
+
+// OrgCatalog is a [Catalog] that knows the org in force when each wave
+// opened: [ValidateResponses] then checks that a response's unit was in
+// it.
+type OrgCatalog interface {
+	Catalog
+	// UnitInWave returns "" when unit was in the org when wave opened,
+	// or says why it was not.
+	UnitInWave(unit, wave string) string
+}
+
 // ValidateResponses checks a batch of responses against c and returns one
 // [*ValidationError] listing every problem, each naming the response (by
 // position and ID) and the field or item: a missing or duplicate ID,
@@ -120,6 +139,10 @@ func validateResponse(ps *problems, c Catalog, f string, r Response) {
 	s, okSurvey := c.Survey(r.Survey)
 	if !okSurvey {
 		ps.add(f+"survey", fmt.Sprintf("unknown survey %q", r.Survey))
+	} else if fc, ok := c.(FieldedCatalog); ok {
+		if fs, ok := fc.Fielded(r.Survey, r.Wave); ok {
+			s = fs
+		}
 	}
 	w, okWave := c.Wave(r.Wave)
 	switch {
@@ -130,6 +153,10 @@ func validateResponse(ps *problems, c Catalog, f string, r Response) {
 	}
 	if !c.HasUnit(r.Unit) {
 		ps.add(f+"unit", fmt.Sprintf("unknown unit %q", r.Unit))
+	} else if oc, ok := c.(OrgCatalog); ok && okWave {
+		if why := oc.UnitInWave(r.Unit, r.Wave); why != "" {
+			ps.add(f+"unit", why)
+		}
 	}
 	switch {
 	case r.Submitted.IsZero():

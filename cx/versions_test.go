@@ -1,0 +1,175 @@
+package cx_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// rewordSurvey is a pulse whose customer focus has a belief and a
+// behavior item.
+func rewordSurvey() survey.Survey {
+	return survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: []survey.Item{
+		{ID: "cf_belief", Text: "Our customers' needs come first here.", Scale: survey.Likert5, Construct: culture.CustomerFocus, Kind: survey.Belief, Version: 1},
+		{ID: "cf_practice", Text: "My team changed something because of customer feedback.", Scale: survey.Likert5, Construct: culture.CustomerFocus, Kind: survey.Behavior, Version: 1},
+	}}
+}
+
+// rewordProgram is the reproducer: in a unit of 300, the belief
+// item of customer focus is reworded (version 2) and its answers move
+// from 40% to 55% favorable, while the unchanged behavior item stays at
+// 50%.
+func rewordProgram(t *testing.T) *cx.Program {
+	t.Helper()
+	ctx := t.Context()
+	p, _ := newProgram(t)
+	require.NoError(t, p.DefineUnits(ctx, cx.Unit{ID: "org", Name: "Agency"}, cx.Unit{ID: "claims", Parent: "org", Name: "Claims"}))
+	v1 := rewordSurvey()
+	require.NoError(t, p.DefineSurvey(ctx, v1))
+	w1 := survey.Wave{ID: "w1", Survey: "pulse", Name: "January", Opens: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 1, 19, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, p.OpenWave(ctx, w1))
+	v2 := v1.Clone()
+	v2.Version = 2
+	v2.Items[0].Text, v2.Items[0].Version = "Customers' needs come first in what we decide.", 2
+	require.NoError(t, p.DefineSurvey(ctx, v2))
+	w2 := survey.Wave{ID: "w2", Survey: "pulse", Name: "April", Opens: time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, p.OpenWave(ctx, w2))
+	var rs []survey.Response
+	for wi, w := range []survey.Wave{w1, w2} {
+		belief := []int{120, 165}[wi]
+		for i := range 300 {
+			a := map[string]int{"cf_belief": 2, "cf_practice": 2}
+			if i < belief {
+				a["cf_belief"] = 4
+			}
+			if i%2 == 0 {
+				a["cf_practice"] = 5
+			}
+			rs = append(rs, survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s-%d", w.ID, i)), Survey: "pulse", Wave: w.ID, Unit: "claims",
+				Respondent: fmt.Sprintf("person-%03d", i), Submitted: w.Opens.Add(time.Hour), Answers: a})
+		}
+	}
+	n, err := p.RecordResponses(ctx, rs)
+	require.NoError(t, err)
+	require.Equal(t, 600, n)
+	return p
+}
+
+// TestRewordedItemIsABreak: the reworded belief item is not compared;
+// customer focus is compared on the unchanged behavior item only, and
+// shows no change, where comparing across versions showed +7.5 points,
+// significant.
+func TestRewordedItemIsABreak(t *testing.T) {
+	ctx := t.Context()
+	p := rewordProgram(t)
+	w2, err := p.Store().GetWave(ctx, "w2")
+	require.NoError(t, err)
+	assert.Equal(t, 2, w2.SurveyVersion, "the wave records the version it fielded")
+	vs, err := p.SurveyVersions(ctx, "pulse")
+	require.NoError(t, err)
+	require.Len(t, vs, 2, "every version is kept")
+
+	sc, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1"})
+	require.NoError(t, err)
+	u, ok := sc.Unit("claims")
+	require.True(t, ok)
+	require.False(t, u.Suppressed)
+	cf := u.Behaviors[0]
+	assert.InDelta(t, (165.0+150)/600, cf.Favorable.Value, 1e-12, "the wave's own figure uses every item it fielded")
+	require.NotNil(t, cf.Change, "the unchanged item is still compared")
+	assert.Equal(t, []string{"cf_practice"}, cf.Change.Items)
+	assert.InDelta(t, 0, cf.Change.Diff, 1e-12, "on the unchanged item nothing moved")
+	assert.False(t, cf.Change.Significant)
+	assert.Contains(t, cf.Break, "item cf_belief was reworded between the baseline (version 1) and this wave (version 2)")
+
+	// What comparing across the versions gave: +7.5 points, significant.
+	h, err := p.Hierarchy(ctx)
+	require.NoError(t, err)
+	tallies, err := cx.TallyResponses(ctx, p.Store(), cx.TallyFilter{Survey: "pulse"})
+	require.NoError(t, err)
+	naive, err := cx.NewScorecard(h, vs[1], tallies, cx.ScorecardOptions{Wave: "w2", Baseline: "w1"})
+	require.NoError(t, err)
+	nu, _ := naive.Unit("claims")
+	assert.InDelta(t, 0.075, nu.Behaviors[0].Change.Diff, 1e-12)
+	assert.True(t, nu.Behaviors[0].Change.Significant, "without the versions the rewording looked like a significant change")
+
+	// Every item reworded: no change at all, and the break says why.
+	vs2 := vs[1].Clone()
+	vs2.Version = 3
+	vs2.Items[1].Version, vs2.Items[1].Text = 2, "Reworded too."
+	sc3, err := cx.NewScorecard(h, vs2, tallies, cx.ScorecardOptions{Wave: "w2", Baseline: "w1", Fielded: map[string]survey.Survey{"w1": vs[0], "w2": vs2}})
+	require.NoError(t, err)
+	u3, _ := sc3.Unit("claims")
+	assert.Nil(t, u3.Behaviors[0].Change)
+	assert.Contains(t, u3.Behaviors[0].Break, "not compared with the baseline")
+}
+
+// TestRewordedItemBreaksTrends: the panel of the program knows the
+// versions, so trends, breaks and pitfalls see the rewording.
+func TestRewordedItemBreaksTrends(t *testing.T) {
+	ctx := t.Context()
+	p := rewordProgram(t)
+	panel, err := p.Panel(ctx, "pulse")
+	require.NoError(t, err)
+	require.Contains(t, panel.Fielded, "w1", "Program.Panel fills Fielded itself")
+	assert.Equal(t, 1, panel.Fielded["w1"].Version)
+	breaks, err := cx.ComparabilityBreaks(panel, nil)
+	require.NoError(t, err)
+	var found bool
+	for _, b := range breaks {
+		if b.Measure == cx.BehaviorMeasure(culture.CustomerFocus) && b.Previous == "w1" && b.Wave == "w2" {
+			found = true
+		}
+	}
+	assert.True(t, found, "a comparability break of customer focus between w1 and w2: %+v", breaks)
+	trends, err := cx.Trends(panel, cx.TrendOptions{Measures: []string{cx.BehaviorMeasure(culture.CustomerFocus), cx.ItemPrefix + "cf_practice"}, Units: []string{"claims"}})
+	require.NoError(t, err)
+	for _, tr := range trends {
+		require.Len(t, tr.Points, 2)
+		switch tr.Measure {
+		case cx.BehaviorMeasure(culture.CustomerFocus):
+			assert.NotEqual(t, tr.Points[0].Segment, tr.Points[1].Segment, "the behavior's series breaks at the rewording")
+		default:
+			assert.Equal(t, tr.Points[0].Segment, tr.Points[1].Segment, "the unchanged item's series does not")
+		}
+	}
+	pits, err := cx.Pitfalls(panel, nil, cx.PitfallOptions{Now: now})
+	require.NoError(t, err)
+	found = false
+	for _, pf := range pits {
+		if pf.Kind == cx.ComparabilityBreakKind {
+			found = true
+		}
+	}
+	assert.True(t, found, "the comparability break is a pitfall")
+}
+
+func TestDefineSurveyVersions(t *testing.T) {
+	ctx := t.Context()
+	p, _ := newProgram(t)
+	v1 := rewordSurvey()
+	require.NoError(t, p.DefineSurvey(ctx, v1))
+	require.NoError(t, p.DefineSurvey(ctx, v1), "defining a stored version again as it is does nothing")
+	changed := v1.Clone()
+	changed.Items[0].Text = "Reworded in place"
+	require.ErrorIs(t, p.DefineSurvey(ctx, changed), cx.ErrAlreadyExists, "a stored version defined otherwise")
+	changed.Version = 2
+	err := p.DefineSurvey(ctx, changed)
+	assert.Empty(t, wantProblem(err, "survey.items[0].version", "raise its version"), "an item reworded without a new item version")
+	changed.Items[0].Version = 2
+	require.NoError(t, p.DefineSurvey(ctx, changed))
+	old := v1.Clone()
+	old.Version = 1
+	old.Name = "Older"
+	require.ErrorIs(t, p.DefineSurvey(ctx, old), cx.ErrAlreadyExists)
+	w := survey.Wave{ID: "w9", Survey: "pulse", SurveyVersion: 7, Opens: now, Closes: now.Add(time.Hour)}
+	assert.Empty(t, wantProblem(p.OpenWave(ctx, w), "wave.survey_version", "no version 7"))
+}
