@@ -54,7 +54,7 @@ func rewordProgram(t *testing.T) *cx.Program {
 				a["cf_practice"] = 5
 			}
 			rs = append(rs, survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s-%d", w.ID, i)), Survey: "pulse", Wave: w.ID, Unit: "claims",
-				Respondent: fmt.Sprintf("person-%03d", i), Submitted: w.Opens.Add(time.Hour), Answers: a})
+				Submitted: w.Opens.Add(time.Hour), Answers: a})
 		}
 	}
 	n, err := p.RecordResponses(ctx, rs)
