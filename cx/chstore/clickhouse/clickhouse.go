@@ -1,0 +1,214 @@
+// Package clickhouse opens a [chstore.Store] on a ClickHouse cluster with
+// github.com/ClickHouse/clickhouse-go/v2, over ClickHouse's native
+// protocol, and its catalog in SQLite (a file) or PostgreSQL.
+//
+// Run: go run ./examples/clickhouse -addrs HOST:PORT[,HOST:PORT] -cluster NAME
+package clickhouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/ext"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/chstore"
+	"github.com/cxculture/cxculture/cx/sqlstore"
+	// The database/sql drivers of the catalog: "pgx" and "sqlite".
+	_ "github.com/cxculture/cxculture/cx/sqlstore/postgres"
+	"github.com/cxculture/cxculture/cx/sqlstore/sqlite"
+)
+
+// Options configure [Open].
+type Options struct {
+	// Cluster names the cluster of the servers' remote_servers
+	// configuration whose shards the addresses are. Required.
+	Cluster string
+	// Database is the ClickHouse database of the store's tables:
+	// "cxculture" when empty.
+	Database string
+	// Catalog is where the catalog (units, surveys, waves, initiatives,
+	// and the store's log of batches) is kept: the path of a SQLite file,
+	// created if missing, for a store used by one process at a time, or a
+	// PostgreSQL URL (postgres://...) for a store shared by several
+	// processes or machines. Required.
+	Catalog string
+	// Username and Password authenticate to every server; the empty
+	// username is ClickHouse's "default" user.
+	Username, Password string
+	// Compress asks for LZ4 compression of the data sent to and from the
+	// servers: worth it over a network, a cost on one machine.
+	Compress bool
+}
+
+// Open connects to every shard of a ClickHouse cluster, one address
+// (host:port of the native protocol) per shard in any order, opens the
+// catalog, and returns a store over them, its tables created where
+// missing. Close the store to close the connections and the catalog.
+func Open(ctx context.Context, addrs []string, opts *Options) (*chstore.Store, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	var ps []cx.Problem
+	if len(addrs) == 0 {
+		ps = append(ps, cx.Problem{Field: "addrs", Message: "required: the host:port of the native protocol of every shard"})
+	}
+	for i, a := range addrs {
+		if !strings.Contains(a, ":") {
+			ps = append(ps, cx.Problem{Field: fmt.Sprintf("addrs[%d]", i), Message: fmt.Sprintf("%q is not host:port", a)})
+		}
+	}
+	if o.Catalog == "" {
+		ps = append(ps, cx.Problem{Field: "options.catalog", Message: "required: a SQLite file path or a postgres:// URL"})
+	}
+	if len(ps) > 0 {
+		return nil, &cx.ValidationError{Problems: ps}
+	}
+	var conns []chstore.Conn
+	closeAll := func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}
+	for _, a := range addrs {
+		c, err := Dial(ctx, a, &o)
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		conns = append(conns, c)
+	}
+	db, dialect, err := openCatalog(ctx, o.Catalog)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	s, err := chstore.New(ctx, conns, db, &chstore.Options{Cluster: o.Cluster, Database: o.Database, Dialect: dialect, Close: true})
+	if err != nil {
+		closeAll()
+		return nil, errors.Join(err, db.Close())
+	}
+	return s, nil
+}
+
+// openCatalog opens the catalog database named by catalog.
+func openCatalog(ctx context.Context, catalog string) (*sql.DB, sqlstore.Dialect, error) {
+	driverName, dsn, dialect := "sqlite", "file:"+escape(catalog)+"?"+sqlite.Pragmas, sqlstore.SQLite
+	if strings.HasPrefix(catalog, "postgres://") || strings.HasPrefix(catalog, "postgresql://") {
+		driverName, dsn, dialect = "pgx", catalog, sqlstore.Postgres
+	}
+	db, err := sql.Open(driverName, dsn)
+	if err != nil {
+		return nil, 0, fmt.Errorf("clickhouse: opening the catalog: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		return nil, 0, errors.Join(fmt.Errorf("clickhouse: opening the catalog: %w", err), db.Close())
+	}
+	return db, dialect, nil
+}
+
+// escape makes path safe inside a SQLite URI.
+func escape(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
+// Dial connects to one ClickHouse server (host:port of its native
+// protocol) and returns it as a [chstore.Conn]; opts gives the user,
+// password and compression (nil: the default user, no compression).
+func Dial(ctx context.Context, addr string, opts *Options) (chstore.Conn, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	co := &ch.Options{
+		Addr:         []string{addr},
+		Auth:         ch.Auth{Username: o.Username, Password: o.Password},
+		DialTimeout:  10 * time.Second,
+		MaxOpenConns: 16,
+		MaxIdleConns: 4,
+	}
+	if o.Compress {
+		co.Compression = &ch.Compression{Method: ch.CompressionLZ4}
+	}
+	c, err := ch.Open(co)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: connecting to %s: %w", addr, err)
+	}
+	if err := c.Ping(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("clickhouse: connecting to %s: %w", addr, err), c.Close())
+	}
+	return &conn{c: c, addr: addr}, nil
+}
+
+// conn is a chstore.Conn over a clickhouse-go connection pool.
+type conn struct {
+	c    driver.Conn
+	addr string
+}
+
+func (c *conn) Exec(ctx context.Context, q string) error {
+	if err := c.c.Exec(ctx, q); err != nil {
+		return fmt.Errorf("clickhouse %s: %w", c.addr, err)
+	}
+	return nil
+}
+
+func (c *conn) Query(ctx context.Context, q string, external ...chstore.Table) (chstore.Rows, error) {
+	if len(external) > 0 {
+		var ts []*ext.Table
+		for _, t := range external {
+			et, err := ext.NewTable(t.Name)
+			if err != nil {
+				return nil, err
+			}
+			for _, col := range t.Columns {
+				if err := et.Block().AddColumn(col.Name, column.Type(col.Type)); err != nil {
+					return nil, fmt.Errorf("clickhouse: external table %s: %w", t.Name, err)
+				}
+			}
+			for i, col := range t.Columns {
+				if _, err := et.Block().Columns[i].Append(col.Data); err != nil {
+					return nil, fmt.Errorf("clickhouse: external table %s, column %s: %w", t.Name, col.Name, err)
+				}
+			}
+			ts = append(ts, et)
+		}
+		ctx = ch.Context(ctx, ch.WithExternalTable(ts...))
+	}
+	rows, err := c.c.Query(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse %s: %w", c.addr, err)
+	}
+	return rows, nil
+}
+
+func (c *conn) Insert(ctx context.Context, t chstore.Table) error {
+	names := make([]string, len(t.Columns))
+	for i, col := range t.Columns {
+		names[i] = col.Name
+	}
+	b, err := c.c.PrepareBatch(ctx, "INSERT INTO "+t.Name+" ("+strings.Join(names, ", ")+")")
+	if err != nil {
+		return fmt.Errorf("clickhouse %s: %w", c.addr, err)
+	}
+	for i, col := range t.Columns {
+		if err := b.Column(i).Append(col.Data); err != nil {
+			_ = b.Abort()
+			return fmt.Errorf("clickhouse %s: %s.%s: %w", c.addr, t.Name, col.Name, err)
+		}
+	}
+	if err := b.Send(); err != nil {
+		return fmt.Errorf("clickhouse %s: inserting into %s: %w", c.addr, t.Name, err)
+	}
+	return nil
+}
+
+func (c *conn) Close() error { return c.c.Close() }

@@ -1,0 +1,13 @@
+package chstore_test
+
+import (
+	"testing"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	cluster(t)
+	storetest.Run(t, func(t *testing.T) cx.Store { return openStore(t) })
+}

@@ -1,0 +1,107 @@
+// Package chstore keeps a program's responses in a sharded ClickHouse
+// cluster, where the tallies of a scorecard are computed, and its catalog
+// (units, frameworks, indicators, initiatives, surveys, waves,
+// observations) in a SQL database through package cx/sqlstore. It imports
+// no driver: package cx/chstore/clickhouse opens a store with
+// github.com/ClickHouse/clickhouse-go/v2 over ClickHouse's native
+// protocol, and with SQLite or PostgreSQL for the catalog.
+//
+// It is for programs that outgrow one PostgreSQL server: billions of
+// answers from many surveys, units and organizations. The README's
+// section on choosing a store compares it with the others.
+//
+// # Layout
+//
+// The store is given one connection per shard and the name of the cluster
+// the shards form in the servers' remote_servers configuration. On every
+// shard it creates, in its own database, local tables and Distributed
+// tables over them, itself: no DDL is distributed, so no ZooKeeper is
+// needed. Rows are spread over the shards by a sharding key, the code of
+// the response's unit, exactly as the Distributed tables would spread them
+// (the key modulo the shards' total weight); the store writes each shard's
+// rows to its local tables and reads through the Distributed tables.
+//
+//   - responses: one row per response, with everything needed to return
+//     it (GetResponse, ListResponses);
+//   - answers: the long table, one row per answer (unit, wave, item,
+//     value);
+//   - patterns: one row per response and reliability group of its survey:
+//     the pattern of its answers over the group's items, from which
+//     Cronbach's alpha is computed exactly.
+//
+// Unit, wave, survey and item IDs are written as integer codes of a
+// dictionary kept in the catalog, so that every GROUP BY key is a small
+// integer. Materialized views sum, on every shard and per batch, the rows
+// the store writes: respondents and comments per unit and wave, answers
+// per unit, wave, item and value, patterns per wave, group and pattern.
+//
+// # Tallies
+//
+// [Store.TallyResponses] computes the [cx.Tallies] of a survey with GROUP
+// BY queries over those sums: the cluster adds up the rows of every
+// batch a read may see, and the process receives one row per unit, wave
+// and item (with its values and counts), per unit and wave, and per wave
+// and pattern; it loads no response. Nothing is added up in the process
+// when responses are written: the process only sorts each shard's rows
+// in the order of the table's key. The tallies equal those that
+// [cx.TallyResponses] computes from the same responses in memory; a
+// scorecard from the cluster equals the scorecard in memory.
+//
+// # Batches, and what a read sees
+//
+// Every write (a call of CreateResponses, a deletion) is a batch. The
+// catalog numbers it and records its state: pending while its rows are
+// written to the shards, then committed (or failed). A batch commits in
+// one transaction of the catalog, after all its rows are written; every
+// read first reads the batch log in one transaction and keeps only the
+// rows of the batches committed then. So a batch is seen whole or not at
+// all, by every query, whatever ClickHouse has merged: there are no
+// transactions in ClickHouse, and none are needed.
+//
+//   - Re-importing adds nothing. Response IDs are deterministic (the
+//     program derives them from the content when a file has none), and
+//     the store looks up the IDs of a batch among the stored responses
+//     (with a digest of each response's content kept beside it) before
+//     writing: identical responses are skipped, a response stored with
+//     different content fails the batch with cx.ErrAlreadyExists, and
+//     nothing is written. The store relies on neither ReplacingMergeTree
+//     nor insert deduplication (which needs replicated tables in 18.16):
+//     a response is stored when the last of its rows (by batch) is a +1
+//     row, which holds before and after merges. Writes of one Store are
+//     serialized; writes of other processes are detected when a batch
+//     commits (a batch committed meanwhile that wrote rows of the same
+//     IDs makes the commit fail and the write start again).
+//   - A failed write is visible and retriable. If writing a batch fails
+//     (a server down, a full disk, a cancelled context), the batch is
+//     marked failed with the error, its rows stay invisible and are
+//     deleted from the shards, and the call returns the error; calling it
+//     again with the same responses stores them all. A process killed
+//     while writing leaves its batch pending: invisible, listed by
+//     [Store.Batches], discarded by [Store.Discard].
+//   - Deleting writes a tombstone and the answers and patterns of the
+//     response again with sign -1; its content is later erased from the
+//     shards' disks by a mutation ([Store.Erase]).
+//
+// # Catalog
+//
+// The catalog lives in a SQL database, not in the cluster: the units,
+// surveys, waves, initiatives and observations are small, they need the
+// unique keys and transactions that ClickHouse lacks, and every catalog
+// method of package cx/sqlstore (and every one added to it) is the
+// store's without being written twice. The store's own tables in that
+// database are prefixed cxch_: the dictionary of codes, the batch log,
+// and the erasures to carry out. Use SQLite for a store written by one
+// process at a time, PostgreSQL for a store shared by several processes
+// or machines. A cluster's database and its catalog belong together:
+// opening a cluster database with another catalog is refused.
+//
+// # Differences from the other stores
+//
+// The conformance suite of package cx/storetest passes. Where the store
+// keeps a promise differently, it says so here: a response write and a
+// catalog write are never in one transaction (the catalog is another
+// database); ListResponses groups the matching rows by ID on every call,
+// which makes paging through millions of responses slow (tallies never
+// page); and the content of a deleted response leaves the shards' disks
+// when the erasure mutation has run, not when DeleteResponse returns.
+package chstore

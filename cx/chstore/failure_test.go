@@ -1,0 +1,333 @@
+package chstore_test
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/chstore"
+	"github.com/cxculture/cxculture/cx/chstore/clickhouse"
+	"github.com/cxculture/cxculture/cx/internal/cxgen"
+	"github.com/cxculture/cxculture/cx/memstore"
+	"github.com/cxculture/cxculture/cx/simulate"
+	"github.com/cxculture/cxculture/cx/sqlstore"
+	"github.com/cxculture/cxculture/cx/sqlstore/sqlite"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// flaky is a Conn whose inserts fail, from the n-th on, while armed.
+type flaky struct {
+	chstore.Conn
+	armed *atomic.Int64 // inserts to let through before failing; < 0: never fail
+}
+
+var errInjected = errors.New("injected: the server went away")
+
+func (c flaky) Insert(ctx context.Context, t chstore.Table) error {
+	if c.armed.Load() >= 0 && c.armed.Add(-1) < 0 {
+		return errInjected
+	}
+	return c.Conn.Insert(ctx, t)
+}
+
+// openWith returns a store over conns wrapped by wrap, with its catalog in
+// the SQLite file at catalog (created when missing) and its tables in
+// database db.
+func openWith(t *testing.T, db, catalog string, wrap func(chstore.Conn) chstore.Conn) *chstore.Store {
+	t.Helper()
+	addrs, name := cluster(t)
+	var conns []chstore.Conn
+	for _, a := range addrs {
+		c, err := clickhouse.Dial(t.Context(), a, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, wrap(c))
+	}
+	cat, err := sql.Open("sqlite", "file:"+catalog+"?"+sqlite.Pragmas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := chstore.New(t.Context(), conns, cat, &chstore.Options{Cluster: name, Database: db, Dialect: sqlstore.SQLite, Close: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// define defines the simulated program's units, survey and waves in store.
+func define(t *testing.T, store cx.Store, d *simulate.Data) {
+	t.Helper()
+	p, err := cx.New(store, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.DefineUnits(t.Context(), d.Units...); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.DefineSurvey(t.Context(), d.Survey); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range d.Waves {
+		if err := p.OpenWave(t.Context(), w); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sameAsMemory fails the test unless store's tallies of d's survey equal
+// those of rs tallied in memory.
+func sameAsMemory(t *testing.T, store *chstore.Store, d *simulate.Data, rs []survey.Response, when string) {
+	t.Helper()
+	mem := memstore.New()
+	define(t, mem, d)
+	if _, err := mem.CreateResponses(t.Context(), rs); err != nil {
+		t.Fatal(err)
+	}
+	want, err := cx.TallyResponses(t.Context(), mem, cx.TallyFilter{Survey: d.Survey.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.TallyResponses(t.Context(), cx.TallyFilter{Survey: d.Survey.ID})
+	if err != nil {
+		t.Fatalf("%s: TallyResponses: %v", when, err)
+	}
+	if !got.Equal(want) {
+		t.Errorf("%s: the tallies differ from those of the responses stored:\n%s", when, tallyDiff(want, got))
+	}
+	n, err := store.CountResponses(t.Context(), survey.ResponseFilter{})
+	if err != nil || n != len(rs) {
+		t.Errorf("%s: CountResponses: want %d, got %d, %v", when, len(rs), n, err)
+	}
+}
+
+// TestFailedWriteIsVisibleAndRetriable fails the inserts of a write
+// part-way, after some shards and tables were written, and checks that
+// the write returns the error, that no read sees any of its rows, that
+// the batch log shows it failed with the cause, and that the same write
+// run again stores every response.
+func TestFailedWriteIsVisibleAndRetriable(t *testing.T) {
+	addrs, _ := cluster(t)
+	db := database(t, addrs)
+	var armed atomic.Int64
+	armed.Store(-1)
+	s := openWith(t, db, filepath.Join(t.TempDir(), "catalog.db"), func(c chstore.Conn) chstore.Conn { return flaky{c, &armed} })
+	d := simulated(t)
+	define(t, s, d)
+	rs := d.Responses
+	first := rs[:len(rs)/3]
+	if n, err := s.CreateResponses(t.Context(), first); err != nil || n != len(first) {
+		t.Fatalf("CreateResponses of the first third: %d, %v", n, err)
+	}
+	for _, after := range []int64{0, 2, 4} { // fail the first insert, or later ones
+		armed.Store(after)
+		n, err := s.CreateResponses(t.Context(), rs)
+		armed.Store(-1)
+		if !errors.Is(err, errInjected) || n != 0 {
+			t.Fatalf("CreateResponses with inserts failing after %d: want 0 and the injected error, got %d, %v", after, n, err)
+		}
+		sameAsMemory(t, s, d, first, fmt.Sprintf("after a write failing after %d inserts", after))
+		bs, err := s.Batches(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := bs[len(bs)-1]
+		if last.State != "failed" || !strings.Contains(last.Error, errInjected.Error()) || last.Finished.IsZero() {
+			t.Errorf("the batch log's last entry: want a failed batch naming the cause, got %+v", last)
+		}
+	}
+	n, err := s.CreateResponses(t.Context(), rs)
+	if err != nil || n != len(rs)-len(first) {
+		t.Fatalf("CreateResponses run again: want %d added, got %d, %v", len(rs)-len(first), n, err)
+	}
+	sameAsMemory(t, s, d, rs, "after the write ran again")
+}
+
+// crashEnv, set to "database,catalog", makes TestCrash the child process
+// that writes batches until it is killed.
+const crashEnv = "CXCULTURE_CLICKHOUSE_CRASH_CHILD"
+
+// TestCrash kills a process writing batches of responses with SIGKILL at
+// random moments and checks after each kill that the store holds exactly
+// the batches the child reported committed, or also the one it was
+// writing, whole: never a part of a batch; that a batch left pending is
+// listed and can be discarded; and that writing everything again stores
+// every response.
+func TestCrash(t *testing.T) {
+	d := crashData(t)
+	if env := os.Getenv(crashEnv); env != "" {
+		// database,catalog,first batch,inserts before exiting (-1: none)
+		f := strings.Split(env, ",")
+		from, _ := strconv.Atoi(f[2])
+		exitAfter, _ := strconv.ParseInt(f[3], 10, 64)
+		var n atomic.Int64
+		n.Store(exitAfter)
+		s := openWith(t, f[0], f[1], func(c chstore.Conn) chstore.Conn { return exiting{c, &n} })
+		for i := from; i < crashBatches; i++ {
+			if _, err := s.CreateResponses(context.Background(), crashBatch(d, i)); err != nil {
+				fmt.Println("error", err)
+				os.Exit(1)
+			}
+			fmt.Println("committed", i)
+		}
+		select {} // wait to be killed
+	}
+	if _, err := os.Executable(); err != nil {
+		t.Skipf("cannot re-execute the test binary: %v", err)
+	}
+	addrs, _ := cluster(t)
+	db := database(t, addrs)
+	catalog := filepath.Join(t.TempDir(), "catalog.db")
+	s := openWith(t, db, catalog, func(c chstore.Conn) chstore.Conn { return c })
+	define(t, s, d)
+	rng := rand.New(rand.NewPCG(uint64(cxgen.Seed(t)), 2))
+	next := 0 // the first batch not stored
+	for run := range 4 {
+		// The first child dies in the middle of its first batch, after
+		// two of its inserts; the others are killed at a random moment.
+		exitAfter, delay := int64(2), time.Minute
+		if run > 0 {
+			exitAfter, delay = -1, time.Duration(rng.IntN(400))*time.Millisecond
+		}
+		last := crashChild(t, fmt.Sprintf("%s,%s,%d,%d", db, catalog, next, exitAfter), delay)
+		if last >= 0 {
+			next = last + 1
+		}
+		// The batch being written when the child died is wholly there
+		// or wholly absent.
+		stored := d.Responses[:crashBatchStart(d, next)]
+		n, err := s.CountResponses(t.Context(), survey.ResponseFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != len(stored) && next < crashBatches {
+			next++
+			stored = d.Responses[:crashBatchStart(d, next)]
+		}
+		sameAsMemory(t, s, d, stored, fmt.Sprintf("after kill %d", run))
+		t.Logf("kill %d: %d responses stored, in the first %d batches", run, n, next)
+	}
+	bs, err := s.Batches(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending := 0
+	for _, b := range bs {
+		if b.State == "pending" {
+			pending++
+			if err := s.Discard(t.Context(), b.ID); err != nil {
+				t.Errorf("Discard(%d): %v", b.ID, err)
+			}
+		}
+	}
+	t.Logf("%d batches in the log, %d left pending by a killed child, discarded", len(bs), pending)
+	if pending == 0 {
+		t.Error("no batch was left pending: the first child should have died in the middle of one")
+	}
+	if err := s.Discard(t.Context(), bs[0].ID); !errors.Is(err, cx.ErrInvalid) {
+		t.Errorf("Discard of a batch that is not pending: want cx.ErrInvalid, got %v", err)
+	}
+	for i := range crashBatches {
+		if _, err := s.CreateResponses(t.Context(), crashBatch(d, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sameAsMemory(t, s, d, d.Responses, "after writing everything again")
+}
+
+// exiting is a Conn that ends the process, as a crash would, when its
+// countdown of inserts reaches zero (never if it starts below zero).
+type exiting struct {
+	chstore.Conn
+	n *atomic.Int64
+}
+
+func (c exiting) Insert(ctx context.Context, t chstore.Table) error {
+	if c.n.Load() >= 0 && c.n.Add(-1) < 0 {
+		os.Exit(3)
+	}
+	return c.Conn.Insert(ctx, t)
+}
+
+func crashData(t *testing.T) *simulate.Data {
+	t.Helper()
+	d, err := simulate.Generate(simulate.Config{Seed: cxgen.Seed(t), Waves: 8, Divisions: 3, TeamsPerDivision: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+const crashBatches = 12
+
+// crashBatch returns the i-th of crashBatches parts of d's responses.
+func crashBatch(d *simulate.Data, i int) []survey.Response {
+	return d.Responses[crashBatchStart(d, i):crashBatchStart(d, i+1)]
+}
+
+func crashBatchStart(d *simulate.Data, i int) int { return i * len(d.Responses) / crashBatches }
+
+// crashChild runs the child for delay (from the moment it is started),
+// kills it and returns the last batch it reported committed (-1 for
+// none).
+func crashChild(t *testing.T, env string, delay time.Duration) int {
+	t.Helper()
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "-test.run=^TestCrash$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashEnv+"="+env)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan int, 1024)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "committed "); ok {
+				if i, err := strconv.Atoi(v); err == nil {
+					lines <- i
+				}
+			}
+		}
+		close(lines)
+	}()
+	last := -1
+	timer := time.NewTimer(delay)
+	kill := func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}
+	for {
+		select {
+		case i, ok := <-lines:
+			if !ok {
+				kill()
+				return last // it died by itself, as asked
+			}
+			last = i
+		case <-timer.C:
+			kill()
+			for i := range lines {
+				last = max(last, i)
+			}
+			return last
+		}
+	}
+}

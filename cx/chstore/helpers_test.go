@@ -1,0 +1,74 @@
+package chstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cxculture/cxculture/cx/chstore"
+	"github.com/cxculture/cxculture/cx/chstore/clickhouse"
+)
+
+// The cluster the tests run on: .ci/run (through .ci/clickhouse-cluster)
+// starts two local servers as the shards of cluster cxculture and sets
+// these variables.
+const (
+	addrsEnv   = "CXCULTURE_CLICKHOUSE_ADDRS"
+	clusterEnv = "CXCULTURE_CLICKHOUSE_CLUSTER"
+)
+
+// cluster returns the shard addresses and the cluster name, or skips the
+// test when they are not set; in CI (CI=true) it fails instead.
+func cluster(t testing.TB) ([]string, string) {
+	t.Helper()
+	addrs, name := os.Getenv(addrsEnv), os.Getenv(clusterEnv)
+	if addrs == "" || name == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s and %s are not set, but CI is: in CI the ClickHouse tests run (.ci/run starts a cluster and sets them)", addrsEnv, clusterEnv)
+		}
+		t.Skipf("%s and %s are not set: no ClickHouse cluster to test against (.ci/clickhouse-cluster starts one)", addrsEnv, clusterEnv)
+	}
+	return strings.Split(addrs, ","), name
+}
+
+// database returns a fresh database name and drops it from every shard
+// at the end of the test.
+func database(t testing.TB, addrs []string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	db := "cxtest_" + hex.EncodeToString(b)
+	t.Cleanup(func() {
+		for _, a := range addrs {
+			c, err := clickhouse.Dial(context.Background(), a, nil)
+			if err != nil {
+				t.Errorf("dropping database %s: %v", db, err)
+				continue
+			}
+			if err := c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db); err != nil {
+				t.Errorf("dropping database %s on %s: %v", db, a, err)
+			}
+			_ = c.Close()
+		}
+	})
+	return db
+}
+
+// openStore returns a store in a new database of the cluster, with its
+// catalog in a new SQLite file, closed and dropped at the end of the test.
+func openStore(t testing.TB) *chstore.Store {
+	t.Helper()
+	addrs, name := cluster(t)
+	db := database(t, addrs)
+	s, err := clickhouse.Open(context.Background(), addrs, &clickhouse.Options{Cluster: name, Database: db,
+		Catalog: filepath.Join(t.TempDir(), "catalog.db")})
+	if err != nil {
+		t.Fatalf("clickhouse.Open: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}

@@ -1,0 +1,158 @@
+package chstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cxculture/cxculture/cx"
+)
+
+// The tables of a store, on every shard. Each local table (name_local)
+// has a distributed table over it (name) that reads every shard. Names,
+// units, waves, surveys, items and reliability groups are written as
+// codes of the catalog's dictionary (cxch_names), so that every key of a
+// GROUP BY is a small integer. Every row carries the batch that wrote it
+// and a sign: +1 for a response written, -1 for a response deleted.
+//
+//   - responses: one row per response, everything needed to return it.
+//   - answers: the long table, one row per answer.
+//   - patterns: one row per response and reliability group of its survey,
+//     the pattern of its answers over the group's items (the text of
+//     cx.PatternKey.Pattern).
+//
+// Materialized views keep, on every shard, the sums of these rows per
+// batch (SummingMergeTree tables): respondents and comments per unit and
+// wave, answers per unit, wave, item and value, patterns per wave, group
+// and pattern. Tallies are read from them with GROUP BY over the batches
+// a snapshot of the catalog shows committed.
+var tables = []struct {
+	name    string
+	columns string
+	engine  string
+	// key is the sharding key of the distributed table; empty for
+	// the sums, which only the views write.
+	key string
+	// view is the SELECT of the materialized view that fills the table
+	// from another local table, written with {db}.
+	view string
+}{
+	{name: "responses", key: "unit",
+		columns: "survey UInt32, wave UInt32, unit UInt32, id FixedString(16), batch UInt32, sign Int8, " +
+			"digest UInt64, respondent String, submitted Int64, comment String, has_comment UInt8, " +
+			"seg_keys Array(String), seg_vals Array(String), items Array(UInt32), vals Array(Int64)",
+		engine: "MergeTree ORDER BY (survey, wave, unit, id)"},
+	{name: "answers", key: "unit",
+		columns: "survey UInt32, wave UInt32, unit UInt32, item UInt32, value Int64, sign Int8, batch UInt32",
+		engine:  "MergeTree ORDER BY (survey, wave, unit, item, value)"},
+	{name: "patterns", key: "unit",
+		columns: "survey UInt32, wave UInt32, unit UInt32, grp UInt32, pattern String, sign Int8, batch UInt32",
+		engine:  "MergeTree ORDER BY (survey, wave, grp)"},
+	{name: "group_sums",
+		columns: "survey UInt32, wave UInt32, unit UInt32, batch UInt32, respondents Int64, comments Int64",
+		engine:  "SummingMergeTree ORDER BY (survey, wave, unit, batch)",
+		view: "SELECT survey, wave, unit, batch, sum(toInt64(sign)) AS respondents, sum(toInt64(sign) * has_comment) AS comments " +
+			"FROM {db}.responses_local GROUP BY survey, wave, unit, batch"},
+	{name: "answer_sums",
+		columns: "survey UInt32, wave UInt32, unit UInt32, item UInt32, value Int64, batch UInt32, n Int64",
+		engine:  "SummingMergeTree ORDER BY (survey, wave, unit, item, value, batch)",
+		view: "SELECT survey, wave, unit, item, value, batch, sum(toInt64(sign)) AS n " +
+			"FROM {db}.answers_local GROUP BY survey, wave, unit, item, value, batch"},
+	{name: "pattern_sums",
+		columns: "survey UInt32, wave UInt32, grp UInt32, pattern String, batch UInt32, n Int64",
+		engine:  "SummingMergeTree ORDER BY (survey, wave, grp, pattern, batch)",
+		view: "SELECT survey, wave, grp, pattern, batch, sum(toInt64(sign)) AS n " +
+			"FROM {db}.patterns_local GROUP BY survey, wave, grp, pattern, batch"},
+}
+
+// createTables creates the database and the tables on every shard, when
+// missing, and checks that the database belongs to the catalog: each
+// shard keeps the identity of the store (made by the catalog) in a table
+// of one row, written when the tables are created.
+func (s *Store) createTables(ctx context.Context) error {
+	db := s.database
+	id, err := s.storeID(ctx)
+	if err != nil {
+		return err
+	}
+	for i, c := range s.shards {
+		stmts := []string{"CREATE DATABASE IF NOT EXISTS " + db, "CREATE TABLE IF NOT EXISTS " + db + ".store_local (id String) ENGINE = TinyLog"}
+		for _, t := range tables {
+			stmts = append(stmts, fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s_local (%s) ENGINE = %s", db, t.name, t.columns, t.engine))
+			if t.view != "" {
+				stmts = append(stmts, fmt.Sprintf("CREATE MATERIALIZED VIEW IF NOT EXISTS %s.%s_view TO %s.%s_local AS %s",
+					db, t.name, db, t.name, strings.ReplaceAll(t.view, "{db}", db)))
+			}
+			dist := fmt.Sprintf("Distributed(%s, %s, %s_local", s.cluster, db, t.name)
+			if t.key != "" {
+				dist += ", " + t.key
+			}
+			stmts = append(stmts, fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s AS %s.%s_local ENGINE = %s)", db, t.name, db, t.name, dist))
+		}
+		for _, q := range stmts[:2] {
+			if err := c.Exec(ctx, q); err != nil {
+				return fmt.Errorf("chstore: creating the tables on shard %d: %w", i+1, err)
+			}
+		}
+		var ids []string
+		if err := query(ctx, c, "SELECT id FROM "+db+".store_local", func(r Rows) error {
+			var v string
+			err := r.Scan(&v)
+			ids = append(ids, v)
+			return err
+		}); err != nil {
+			return fmt.Errorf("chstore: reading the store's identity on shard %d: %w", i+1, err)
+		}
+		for _, other := range ids {
+			if other != id {
+				return &cx.ValidationError{Problems: []cx.Problem{{Field: "catalog", Message: fmt.Sprintf(
+					"database %s on shard %d belongs to another catalog (store %s, this catalog's store is %s): open it with its own catalog, or use another database",
+					db, i+1, other, id)}}}
+			}
+		}
+		if len(ids) == 0 {
+			if err := c.Insert(ctx, Table{Name: db + ".store_local", Columns: []Column{{Name: "id", Type: "String", Data: []string{id}}}}); err != nil {
+				return fmt.Errorf("chstore: recording the store's identity on shard %d: %w", i+1, err)
+			}
+		}
+		for _, q := range stmts[2:] {
+			if err := c.Exec(ctx, q); err != nil {
+				return fmt.Errorf("chstore: creating the tables on shard %d: %w", i+1, err)
+			}
+		}
+	}
+	return nil
+}
+
+// quote returns s as a ClickHouse string literal.
+func quote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', '\'':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case 0:
+			b.WriteString(`\0`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// uints writes "v1, v2, ..." for a SQL list.
+func uints[T ~uint32 | ~int64](vs []T) string {
+	var b strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.FormatInt(int64(v), 10))
+	}
+	return b.String()
+}
