@@ -164,3 +164,34 @@ func chunks[T any](vs []T, n int, fn func([]T) error) error {
 	}
 	return nil
 }
+
+// exec writes n rows (n at most per; their values flattened in args) with
+// one statement, and returns the number of rows the statement wrote. The
+// statement of a full set of rows is prepared once.
+func (in *inserter) exec(ctx context.Context, n int, args []any) (int64, error) {
+	var res sql.Result
+	var err error
+	if n == in.per {
+		if in.full == nil {
+			if in.full, err = in.tx.PrepareContext(ctx, in.text(in.per)); err != nil {
+				return 0, wrap(err, "insert into "+in.table, "")
+			}
+		}
+		res, err = in.full.ExecContext(ctx, args...)
+	} else {
+		res, err = in.tx.ExecContext(ctx, in.text(n), args...)
+	}
+	if err != nil {
+		return 0, wrap(err, "insert into "+in.table, "")
+	}
+	written, err := res.RowsAffected()
+	return written, wrap(err, "insert into "+in.table, "")
+}
+
+// close releases the prepared statement.
+func (in *inserter) close() {
+	if in.full != nil {
+		in.full.Close()
+		in.full = nil
+	}
+}

@@ -121,6 +121,7 @@ func cases() []testCase {
 	cs = append(cs, entityCases(waveEntity())...)
 	cs = append(cs, waveCases()...)
 	cs = append(cs, responseCases()...)
+	cs = append(cs, importCases()...)
 	cs = append(cs, observationCases()...)
 	cs = append(cs, crossCases()...)
 	cs = append(cs, concurrencyCases()...)

@@ -1,0 +1,363 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/survey"
+)
+
+var _ cx.ImportStore = (*Store)(nil)
+
+// BeginImport implements [cx.ImportStore]. The import runs in one
+// transaction on a connection of its own, which holds the store's
+// responses lock from the start: other writers of responses wait for the
+// import to commit or roll back (on SQLite, every writer does). Readers
+// do not wait, and see nothing of the import before it commits; a process
+// killed before then leaves the database as it was.
+//
+// Responses are written as they are staged, straight into the responses
+// table: on SQLite with multi-row INSERTs that leave out IDs stored
+// already; on PostgreSQL with the store's CopyFunc (COPY through pgx with
+// the opener of package cx/sqlstore/postgres), each batch in a savepoint,
+// so that a batch that meets a stored ID is written again without it. A
+// staged ID found stored is compared with the stored response then. The
+// tallies of the import are counted in the process as the rows are
+// written and applied to the stored tallies once, at Commit.
+func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.ImportOptions) (cx.StagedImport, error) {
+	o := op("import responses to", "survey", surveyID)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, wrap(err, o, "")
+	}
+	im := &staged{s: s, conn: conn, replace: opts.Replace, d: newDelta()}
+	if err := im.begin(ctx, surveyID); err != nil {
+		return nil, errors.Join(err, im.Rollback())
+	}
+	return im, nil
+}
+
+// staged is an import in progress: a transaction on conn.
+type staged struct {
+	s       *Store
+	conn    *sql.Conn
+	tx      *sql.Tx
+	l       *layout // the encoding of the survey's responses; nil if it has none
+	replace bool
+	// maxRowID is the largest rowid of cx_responses when the import began
+	// (SQLite): rows at or below it were stored before.
+	maxRowID int64
+	d        *delta
+	out      cx.ImportOutcome
+	n        int // responses written
+	ended    bool
+	args     []any
+	in       *inserter // the INSERTs of SQLite
+}
+
+var errImportEnded = errors.New("sqlstore: the import has ended")
+
+func (im *staged) begin(ctx context.Context, surveyID string) error {
+	tx, err := im.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(err, "begin an import", "")
+	}
+	im.tx = tx
+	if err := lock(ctx, tx, lockResponses); err != nil {
+		return err
+	}
+	sv, err := getSurvey(ctx, tx, surveyID)
+	if err != nil {
+		return err
+	}
+	if l, err := layoutOf(sv); err == nil {
+		if err := im.s.saveLayout(ctx, tx, l); err != nil {
+			return err
+		}
+		im.l = l
+	}
+	if im.s.dialect == SQLite {
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(rowid), 0) FROM cx_responses").Scan(&im.maxRowID); err != nil {
+			return wrap(err, "begin an import", "")
+		}
+	}
+	return nil
+}
+
+// Add implements [cx.StagedImport].
+func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
+	if im.ended {
+		return errImportEnded
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	rows := make([]responseRow, len(rs))
+	for i, r := range rs {
+		row, err := encodeResponse(r, im.l)
+		if err != nil {
+			return invalid(op("import", "response", r.ID), "answers", err.Error())
+		}
+		rows[i] = row
+	}
+	var err error
+	if im.s.dialect == SQLite {
+		err = im.insertSQLite(ctx, rs, rows)
+	} else {
+		err = im.insertPostgres(ctx, rs, rows)
+	}
+	if err != nil {
+		return err
+	}
+	im.n += len(rs)
+	return nil
+}
+
+// count adds r, stored as row, to the tallies of the import.
+func (im *staged) count(r survey.Response, row *responseRow, sign int64) {
+	l := im.l
+	if row.enc == rawEncoding {
+		l = nil
+	}
+	im.d.add(l, r.Survey, r.Wave, r.Unit, row.code.String, r.Comment != "", sign)
+}
+
+// insertSQLite writes rows with multi-row INSERTs that leave out stored
+// IDs. A statement that writes fewer rows than it was given met stored
+// IDs: those of its rows stored before the import are then compared.
+func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response, rows []responseRow) error {
+	if im.in == nil {
+		im.in = im.s.newInserter(im.tx, "INSERT", "cx_responses", responseColList, " ON CONFLICT (id) DO NOTHING")
+	}
+	in := im.in
+	for lo := 0; lo < len(rs); lo += in.per {
+		hi := min(lo+in.per, len(rs))
+		args := im.args[:0]
+		for i := lo; i < hi; i++ {
+			args = rows[i].appendArgs(args)
+			im.count(rs[i], &rows[i], +1)
+		}
+		im.args = args
+		n, err := in.exec(ctx, hi-lo, args)
+		clear(args)
+		if err != nil {
+			return err
+		}
+		if n < int64(hi-lo) {
+			if err := im.compare(ctx, rs[lo:hi], rows[lo:hi], "rowid <= "+fmt.Sprint(im.maxRowID)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// insertPostgres writes rows in a savepoint; if one of their IDs is
+// stored, it rolls back to the savepoint, compares the stored responses,
+// and writes the others.
+func (im *staged) insertPostgres(ctx context.Context, rs []survey.Response, rows []responseRow) error {
+	for i := range rs {
+		im.count(rs[i], &rows[i], +1)
+	}
+	if _, err := im.tx.ExecContext(ctx, "SAVEPOINT cx_import"); err != nil {
+		return wrap(err, "import", "")
+	}
+	err := im.write(ctx, rows)
+	if err == nil {
+		_, err = im.tx.ExecContext(ctx, "RELEASE SAVEPOINT cx_import")
+		return wrap(err, "import", "")
+	}
+	if !isConflict(err) {
+		return err
+	}
+	if _, err := im.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT cx_import"); err != nil {
+		return wrap(err, "import", "")
+	}
+	stored, err := im.stored(ctx, rows, "")
+	if err != nil {
+		return err
+	}
+	fresh := make([]responseRow, 0, len(rows))
+	for i := range rows {
+		id, _ := uuid.FromBytes(rows[i].id)
+		if _, ok := stored[id]; !ok {
+			fresh = append(fresh, rows[i])
+		}
+	}
+	if err := im.write(ctx, fresh); err != nil {
+		return err
+	}
+	return im.resolve(ctx, rs, rows, stored)
+}
+
+// write writes rows that are not stored: with the store's CopyFunc when it
+// has one, with multi-row INSERTs otherwise.
+func (im *staged) write(ctx context.Context, rows []responseRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if im.s.copy != nil {
+		ncols := len(responseColList)
+		i := 0
+		row := make([]any, 0, ncols)
+		next := func() ([]any, error) {
+			if i == len(rows) {
+				return nil, nil
+			}
+			row = rows[i].appendArgs(row[:0])
+			i++
+			return row, nil
+		}
+		err := im.conn.Raw(func(dc any) error { return im.s.copy(ctx, dc, "cx_responses", responseColList, next) })
+		return wrap(err, "copy into cx_responses", "")
+	}
+	in := im.s.newInserter(im.tx, "INSERT", "cx_responses", responseColList, "")
+	defer in.close()
+	for lo := 0; lo < len(rows); lo += in.per {
+		hi := min(lo+in.per, len(rows))
+		args := im.args[:0]
+		for i := lo; i < hi; i++ {
+			args = rows[i].appendArgs(args)
+		}
+		im.args = args
+		_, err := in.exec(ctx, hi-lo, args)
+		clear(args)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stored returns the stored responses (as stored rows) with the IDs of
+// rows, among those that cond (a condition on cx_responses, or "")
+// selects.
+func (im *staged) stored(ctx context.Context, rows []responseRow, cond string) (map[uuid.UUID]responseRow, error) {
+	out := map[uuid.UUID]responseRow{}
+	err := chunks(rows, 500, func(part []responseRow) error {
+		b := builder{d: im.s.dialect}
+		b.sb.WriteString("SELECT " + responseCols + " FROM cx_responses WHERE ")
+		if cond != "" {
+			b.sb.WriteString(cond + " AND ")
+		}
+		ids := make([][]byte, len(part))
+		for i := range part {
+			ids[i] = part[i].id
+		}
+		in(&b, "id", ids)
+		got, err := queryResponseRows(ctx, im.tx, "read stored responses", b.String(), b.args...)
+		for _, row := range got {
+			id, _ := uuid.FromBytes(row.id)
+			out[id] = row
+		}
+		return err
+	})
+	return out, err
+}
+
+// compare finds, among rows (written but for stored IDs), the responses
+// stored before the import (selected by cond), and resolves them.
+func (im *staged) compare(ctx context.Context, rs []survey.Response, rows []responseRow, cond string) error {
+	stored, err := im.stored(ctx, rows, cond)
+	if err != nil {
+		return err
+	}
+	return im.resolve(ctx, rs, rows, stored)
+}
+
+// resolve handles the staged responses whose IDs are stored: identical,
+// they are unchanged and leave the tallies; different, they are a
+// conflict, or, with replace, they replace the stored response, whose
+// share of the tallies goes.
+func (im *staged) resolve(ctx context.Context, rs []survey.Response, rows []responseRow, stored map[uuid.UUID]responseRow) error {
+	if len(stored) == 0 {
+		return nil
+	}
+	for i, r := range rs {
+		old, ok := stored[r.ID]
+		if !ok {
+			continue
+		}
+		prev, err := im.s.decodeResponse(ctx, im.tx, old)
+		if err != nil {
+			return err
+		}
+		switch {
+		case prev.Equal(r):
+			im.out.Unchanged++
+			im.count(r, &rows[i], -1)
+		case !im.replace:
+			im.out.Conflicts = append(im.out.Conflicts, r.ID)
+			im.count(r, &rows[i], -1)
+		default:
+			im.out.Replaced = append(im.out.Replaced, r.ID)
+			var oldLayout *layout
+			if old.enc != rawEncoding {
+				if oldLayout, err = im.s.layout(ctx, im.tx, old.enc); err != nil {
+					return err
+				}
+			}
+			im.d.add(oldLayout, old.survey, old.wave, old.unit, old.code.String, old.comment != "", -1)
+			nr := rows[i]
+			if _, err := im.tx.ExecContext(ctx, "UPDATE cx_responses SET survey = $2, wave = $3, unit = $4, respondent = $5, submitted_us = $6, "+
+				"comment = $7, segments = $8, enc = $9, code = $10, answers = $11 WHERE id = $1",
+				nr.id, nr.survey, nr.wave, nr.unit, nr.respondent, nr.submitted, nr.comment, nullable(nr.segments), nr.enc,
+				nullable(nr.code), nullable(nr.answers)); err != nil {
+				return wrap(err, op("replace", "response", r.ID), "")
+			}
+		}
+	}
+	return nil
+}
+
+// Commit implements [cx.StagedImport]: it applies the tallies of the
+// import to the stored tallies and commits.
+func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
+	if im.ended {
+		return cx.ImportOutcome{}, errImportEnded
+	}
+	if n := len(im.out.Conflicts); n > 0 {
+		out := cx.ImportOutcome{Conflicts: im.out.Conflicts}
+		err := fmt.Errorf("sqlstore: import: %d staged responses differ from the stored ones with their IDs (%s first): %w",
+			n, out.Conflicts[0], cx.ErrAlreadyExists)
+		return out, errors.Join(err, im.Rollback())
+	}
+	if im.in != nil {
+		im.in.close()
+	}
+	if err := im.s.apply(ctx, im.tx, im.d); err != nil {
+		return cx.ImportOutcome{}, errors.Join(err, im.Rollback())
+	}
+	err := im.tx.Commit()
+	im.ended = true
+	im.conn.Close()
+	if err != nil {
+		return cx.ImportOutcome{}, wrap(err, "commit an import", "")
+	}
+	out := im.out
+	out.Added = im.n - out.Unchanged - len(out.Replaced)
+	return out, nil
+}
+
+// Rollback implements [cx.StagedImport].
+func (im *staged) Rollback() error {
+	if im.ended {
+		return nil
+	}
+	im.ended = true
+	if im.in != nil {
+		im.in.close()
+	}
+	var err error
+	if im.tx != nil {
+		if rerr := im.tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			err = wrap(rerr, "roll back an import", "")
+		}
+	}
+	return errors.Join(err, im.conn.Close())
+}
