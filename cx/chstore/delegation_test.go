@@ -18,10 +18,11 @@ import (
 // SQL store keeps. Every other method must be written in this package.
 var delegated = []string{
 	"CreateFramework", "CreateIndicator", "CreateInitiative", "CreateObservations", "CreateSurvey", "CreateUnit", "CreateWave",
-	"DeleteFramework", "DeleteIndicator", "DeleteInitiative", "DeleteObservation", "DeleteSurvey", "DeleteUnit", "DeleteWave",
+	"DeleteFramework", "DeleteIndicator", "DeleteInitiative", "DeleteObservation",
 	"Dialect",
 	"GetFramework", "GetIndicator", "GetInitiative", "GetSurvey", "GetUnit", "GetWave",
-	"ListFrameworks", "ListIndicators", "ListInitiatives", "ListObservations", "ListSurveys", "ListUnits", "ListWaves",
+	"ListFrameworks", "ListIndicators", "ListInitiatives", "ListObservations", "ListOrgChanges", "ListSurveyVersions", "ListSurveys",
+	"ListUnits", "ListWaves", "RecordOrgChanges",
 	"UpdateFramework", "UpdateIndicator", "UpdateInitiative", "UpdateSurvey", "UpdateUnit", "UpdateWave",
 }
 

@@ -13,8 +13,9 @@ import (
 )
 
 // TallyResponses implements [cx.TallyStore]: it returns the tallies of
-// the stored responses to f.Survey in f.Waves (every wave when empty),
-// exactly as [cx.TallyResponses] computes them from the responses, with
+// the stored responses to f.Survey in f.Waves (every wave when empty)
+// against version f.Version of the survey (the latest when zero), exactly
+// as a [cx.Tallier] of that version computes them from the responses, with
 // three GROUP BY queries on the cluster and no response read into the
 // process: respondents and comments per unit and wave, answers per unit,
 // wave, item and value, and the patterns of each reliability group per
@@ -31,7 +32,7 @@ import (
 // cluster, a slower query over those batches' rows.
 func (s *Store) TallyResponses(ctx context.Context, f cx.TallyFilter) (*cx.Tallies, error) {
 	opName := fmt.Sprintf("tally responses to survey %q", f.Survey)
-	sv, err := s.catalog.GetSurvey(ctx, f.Survey)
+	sv, err := s.surveyVersion(ctx, f.Survey, f.Version)
 	if err != nil {
 		return nil, err
 	}
