@@ -289,6 +289,72 @@ func ExampleA11Summarize() {
 	}
 	// Output:
 	// FY2025 Q2 licensing/online: 8831 customers, 2670 offered the survey, 524 responses
-	// satisfaction mean 3.17 [3.09, 3.25], agree 37.1% [33.0, 41.4]
-	// trust        mean 3.18 [3.10, 3.27], agree 38.3% [34.2, 42.7]
+	// satisfaction mean 3.21 [3.13, 3.29], agree 38.5% [34.5, 42.8]
+	// trust        mean 3.18 [3.10, 3.27], agree 38.2% [34.1, 42.4]
+}
+
+// The Touchpoints convention: per question the number of answers, the
+// average and the full distribution with the scale's labels, pooled over
+// services and channels; a hidden group (passport/phone, 3 responses) is
+// pooled only when the hidden groups reach the minimum together.
+func TestA11Touchpoints(t *testing.T) {
+	rs, vols := a11Fixture()
+	rs[0].Texts = map[string]string{"a11.feedback": "Fast and friendly"}
+	q := cx.FiscalQuarter{Year: 2025, Quarter: 2}
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	tp, err := cx.A11Touchpoints(survey.A11(), rs, vols, cx.A11Options{Quarter: q, Location: ny})
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), tp.Responses, "the 3 phone responses are below the minimum and alone: left out")
+	assert.Equal(t, int64(3), tp.LeftOut)
+	assert.Equal(t, int64(55), tp.Offered, "20 + 20 online, 10 phone, 5 visa in the quarter")
+	assert.InDelta(t, 7.0/55, tp.Rate, 1e-15)
+	// The questions in the questionnaire's order, the free-text ones in
+	// place.
+	var order []string
+	for _, qq := range tp.Questions {
+		order = append(order, qq.Item)
+	}
+	assert.Equal(t, []string{"a11.satisfaction", "a11.trust", "a11.scores_feedback", "a11.effectiveness", "a11.ease", "a11.efficiency",
+		"a11.equity", "a11.employee", "a11.feedback"}, order)
+	trust := tp.Questions[1]
+	// Trust answers of passport/online, the only group pooled: 5 4 4 3 2 5 4.
+	answers := []int{5, 4, 4, 3, 2, 5, 4}
+	var sum float64
+	counts := map[int]int64{}
+	for _, a := range answers {
+		sum += float64(a)
+		counts[a]++
+	}
+	assert.Equal(t, int64(7), trust.Answered)
+	assert.InDelta(t, sum/7, trust.Average, 1e-15)
+	assert.Equal(t, 3.86, cx.TouchpointsAverage(trust.Average), "27/7 = 3.857… shown as 3.86")
+	require.Len(t, trust.Distribution, 5)
+	for _, d := range trust.Distribution {
+		assert.Equal(t, counts[d.Value], d.Count, "answers %d", d.Value)
+	}
+	assert.Equal(t, "Strongly Disagree", trust.Distribution[0].Label)
+	assert.Equal(t, "Strongly Agree", trust.Distribution[4].Label)
+	ease := tp.Questions[4]
+	assert.Equal(t, int64(6), ease.Answered)
+	eff := tp.Questions[3]
+	assert.True(t, eff.Hidden, "nobody answered effectiveness")
+	assert.Empty(t, eff.Distribution)
+	fb := tp.Questions[8]
+	assert.True(t, fb.FreeText)
+	assert.Equal(t, int64(1), fb.Answered)
+	assert.True(t, fb.Hidden, "one comment is below the minimum")
+
+	// With two more phone responses the hidden groups… stay hidden in
+	// the per-row summary but reach the minimum together: pooled.
+	for i := range 2 {
+		r := rs[9].Clone() // a phone response in the quarter
+		r.ID = uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "extra/%d", i))
+		r.Segments = map[string]string{"service": "visa", "channel": "in_person"}
+		rs = append(rs, r)
+	}
+	tp, err = cx.A11Touchpoints(survey.A11(), rs, vols, cx.A11Options{Quarter: q, Location: ny})
+	require.NoError(t, err)
+	assert.Equal(t, int64(12), tp.Responses)
+	assert.Zero(t, tp.LeftOut)
 }

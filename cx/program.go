@@ -559,3 +559,20 @@ func (p *Program) surveyScope(ctx context.Context, surveyID string) (survey.Surv
 	}
 	return s, h, waves, nil
 }
+
+// normalizeSurvey returns a copy of s as stores keep it: empty lists nil.
+func normalizeSurvey(s survey.Survey) survey.Survey {
+	s = s.Clone()
+	for i := range s.Items {
+		if len(s.Items[i].Labels) == 0 {
+			s.Items[i].Labels = nil
+		}
+		if len(s.Items[i].Alternatives) == 0 {
+			s.Items[i].Alternatives = nil
+		}
+	}
+	if len(s.TextItems) == 0 {
+		s.TextItems = nil
+	}
+	return s
+}

@@ -25,7 +25,7 @@ import (
 // instead); a version below the latest, or an item changed without a
 // higher item version, fails with a [*ValidationError].
 func (p *Program) DefineSurvey(ctx context.Context, s survey.Survey) error {
-	s = s.Clone()
+	s = normalizeSurvey(s)
 	if err := s.Validate(); err != nil {
 		return asValidation(err, "survey")
 	}

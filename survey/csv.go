@@ -106,6 +106,8 @@ const (
 	colSubmitted
 	colComment
 	colSegment
+	// colText holds the answers to a free-text question (a text item).
+	colText
 )
 
 // csvLayout maps the header's columns onto a survey.
@@ -114,7 +116,9 @@ type csvLayout struct {
 	opts    CSVOptions
 	headers []string
 	kind    []int
-	item    []int // item index for colItem columns
+	item    []int // item index for colItem columns, text index for colText
+	// textIDs are the text item IDs of the colText columns.
+	textIDs []string
 	min     []int // scale bounds of item columns
 	max     []int
 	segName []string // segment name of colSegment columns
@@ -179,6 +183,16 @@ func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
 		case segments[key] != "":
 			l.kind[c], l.segName[c] = colSegment, segments[key]
 		default:
+			tid := itemID
+			if !isMapped {
+				tid = name
+			}
+			if _, ok := s.TextItem(tid); ok {
+				l.kind[c] = colText
+				l.textIDs = append(l.textIDs, tid)
+				l.item[c] = len(l.textIDs) - 1
+				continue
+			}
 			i, ok := itemIndex[itemID]
 			if !isMapped {
 				i, ok = itemIndex[name]
@@ -255,7 +269,7 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 	}
 	r.Line = line
 	r.ID, r.Unit, r.Wave, r.Submitted = uuid.Nil, "", "", time.Time{}
-	r.respondent, r.comment, r.segments = nil, nil, r.segments[:0]
+	r.respondent, r.comment, r.segments, r.texts = nil, nil, r.segments[:0], r.texts[:0]
 	// Fields are taken column by column: an answer is one digit or
 	// nothing, so most fields are read without searching for the comma.
 	pos, n := 0, len(rec)
@@ -337,8 +351,10 @@ type Row struct {
 
 	respondent, comment []byte
 	segments            []segmentValue
-	intern              map[string]string
-	ids                 map[string]string // interned valid IDs
+	// texts are the answers to free-text questions, by text item ID.
+	texts  []segmentValue
+	intern map[string]string
+	ids    map[string]string // interned valid IDs
 	// recent holds recently read valid IDs by a hash of their last
 	// bytes, so most lookups compare a few bytes instead of hashing.
 	recent *[256]string
@@ -382,6 +398,15 @@ func (r *Row) Response(s Survey) Response {
 			resp.Segments = map[string]string{}
 		}
 		resp.Segments[sv.name] = string(sv.value)
+	}
+	for _, tv := range r.texts {
+		if len(tv.value) == 0 {
+			continue
+		}
+		if resp.Texts == nil {
+			resp.Texts = map[string]string{}
+		}
+		resp.Texts[tv.name] = string(tv.value)
 	}
 	return resp
 }
@@ -461,7 +486,7 @@ func (l *csvLayout) fill(r *Row, line int, fields [][]byte) error {
 		r.Values[i] = Skipped
 	}
 	r.ID, r.Unit, r.Wave, r.Submitted = uuid.Nil, "", "", time.Time{}
-	r.respondent, r.comment, r.segments = nil, nil, r.segments[:0]
+	r.respondent, r.comment, r.segments, r.texts = nil, nil, r.segments[:0], r.texts[:0]
 	var pes []*ParseError
 	perr := func(c int, reason string) {
 		pes = append(pes, &ParseError{Line: line, Column: c + 1, Header: l.headers[c], Reason: reason})
@@ -533,6 +558,8 @@ func (l *csvLayout) fill(r *Row, line int, fields [][]byte) error {
 			r.comment = text(c, f)
 		case colSegment:
 			r.segments = append(r.segments, segmentValue{l.segName[c], text(c, bytes.TrimSpace(f))})
+		case colText:
+			r.texts = append(r.texts, segmentValue{l.textIDs[l.item[c]], text(c, bytes.TrimSpace(f))})
 		}
 	}
 	if len(pes) == 0 && r.Submitted.IsZero() {
@@ -1018,12 +1045,21 @@ func (cw *CSVWriter) Write(r Response) error {
 			b = append(b, ',')
 			b = appendCSVField(b, sg)
 		}
+		for _, t := range cw.s.TextItems {
+			b = append(b, ',')
+			b = appendCSVField(b, t.ID)
+		}
 		b = append(b, ",comment\n"...)
 		cw.header = true
 	}
 	for id := range r.Answers {
 		if _, ok := cw.s.Item(id); !ok {
 			return fmt.Errorf("survey: response %s answers item %q, which survey %q does not have: %w", r.ID, id, cw.s.ID, ErrInvalid)
+		}
+	}
+	for id := range r.Texts {
+		if _, ok := cw.s.TextItem(id); !ok {
+			return fmt.Errorf("survey: response %s answers free-text question %q, which survey %q does not have: %w", r.ID, id, cw.s.ID, ErrInvalid)
 		}
 	}
 	for k := range r.Segments {
@@ -1049,6 +1085,10 @@ func (cw *CSVWriter) Write(r Response) error {
 	for _, sg := range cw.segs {
 		b = append(b, ',')
 		b = appendCSVField(b, r.Segments[sg])
+	}
+	for _, t := range cw.s.TextItems {
+		b = append(b, ',')
+		b = appendCSVField(b, r.Texts[t.ID])
 	}
 	b = append(b, ',')
 	b = appendCSVField(b, r.Comment)

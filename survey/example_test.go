@@ -18,6 +18,7 @@ func ExampleInstruments() {
 	// Output:
 	// culture_pulse  employee 11 items, constructs [customer_focus agility empowerment innovation inclusion enps]
 	// a11            customer  7 items, constructs [satisfaction trust effectiveness ease efficiency equity_transparency employee_helpfulness]
+	// a11_v2         customer 15 items, constructs [trust effectiveness ease efficiency equity_transparency humanity employee_helpfulness other]
 	// nps            customer  1 items, constructs [nps]
 	// csat           customer  1 items, constructs [csat]
 	// ces            customer  1 items, constructs [ces]

@@ -114,7 +114,7 @@ func TestBuiltinInstruments(t *testing.T) {
 		require.NoError(t, s.Validate(), s.ID)
 		ids[i] = s.ID
 	}
-	assert.Equal(t, []string{survey.CulturePulseID, survey.A11ID, survey.NPSID, survey.CSATID, survey.CESID}, ids)
+	assert.Equal(t, []string{survey.CulturePulseID, survey.A11ID, survey.A11V2ID, survey.NPSID, survey.CSATID, survey.CESID}, ids)
 
 	t.Run("CulturePulse", func(t *testing.T) {
 		p := survey.CulturePulse()
@@ -146,6 +146,71 @@ func TestBuiltinInstruments(t *testing.T) {
 			assert.Equal(t, survey.Likert5, it.Scale, it.ID)
 			assert.True(t, strings.HasPrefix(it.ID, "a11."), it.ID)
 		}
+	})
+	t.Run("A11Verbatim", func(t *testing.T) {
+		// The question list of OMB Circular A-11 Section 280 as GSA
+		// Touchpoints' PRA supporting statement gives it (app/models/
+		// pra_form.rb), one line per question, "OR" between wordings. The
+		// statement there lacks the full stop after "My need was
+		// addressed", which every other wording has; it is kept here.
+		standard := []string{
+			"5 point Likert scale: I am satisfied with the service I received from [Program/Service name].",
+			"5 point Likert scale: This interaction increased my confidence in [Program/Service name]. OR I trust [Agency/Program/Service name] to fulfill our country’s commitment to [relevant population].",
+			"Free response: Any additional feedback on your scores above?",
+			"5 point Likert scale: My need was addressed. OR My issue was resolved. OR I found what I was looking for.",
+			"5 point Likert scale: It was easy to complete what I needed to do.",
+			"5 point Likert scale: It took a reasonable amount of time to do what I needed to do.",
+			"5 point Likert scale: I was treated fairly.",
+			"5 point Likert scale: Employees I interacted with were helpful.",
+			"Free response: Any additional feedback for [Program/Service name]?",
+		}
+		a := survey.A11()
+		var got []string
+		for _, q := range questionnaire(a) {
+			got = append(got, q)
+		}
+		assert.Equal(t, standard, got)
+		for _, it := range a.Items {
+			assert.Equal(t, []string{"Strongly Disagree", "Disagree", "Neutral", "Agree", "Strongly Agree"}, it.Labels, it.ID)
+			assert.Equal(t, "Strongly Agree", it.Label(5))
+			assert.Equal(t, it.ID == "a11.satisfaction" || it.ID == "a11.trust", it.Required, "required: %s", it.ID)
+		}
+		require.NoError(t, a.Validate())
+
+		filled := a.Fill(map[string]string{survey.A11ProgramService: "Passport Renewal",
+			survey.A11AgencyProgramService: "the Passport Office", survey.A11Population: "travelers"})
+		sat, _ := filled.Item("a11.satisfaction")
+		assert.Equal(t, "I am satisfied with the service I received from Passport Renewal.", sat.Text)
+		trust, _ := filled.Item("a11.trust")
+		assert.Equal(t, []string{"I trust the Passport Office to fulfill our country’s commitment to travelers."}, trust.Alternatives)
+		fb, _ := filled.TextItem("a11.feedback")
+		assert.Equal(t, "Any additional feedback for Passport Renewal?", fb.Text)
+		orig, _ := a.Item("a11.satisfaction")
+		assert.Contains(t, orig.Text, survey.A11ProgramService, "Fill returns a copy")
+	})
+	t.Run("A11V2", func(t *testing.T) {
+		v2 := survey.A11V2()
+		require.NoError(t, v2.Validate())
+		trust := v2.Items[0]
+		assert.Equal(t, "Based on my experience [Agency name]'s Service, I trust [Agency name] to deliver on their mission for the American public.", trust.Text)
+		assert.Equal(t, survey.Binary, trust.Scale, "thumbs up (1) or down (0)")
+		assert.True(t, trust.Required)
+		assert.Equal(t, []string{"Thumbs down", "Thumbs up"}, trust.Labels)
+		// Touchpoints' a11_v2 seed and CSV export: two checkbox questions
+		// over the codes effectiveness, ease, efficiency, transparency,
+		// humanity, employee, other; then "Additional Comments".
+		codes := []string{"effectiveness", "ease", "efficiency", "transparency", "humanity", "employee", "other"}
+		for qi, q := range []string{"What went well?", "What didn't go so well?"} {
+			for oi, code := range codes {
+				it := v2.Items[1+qi*len(codes)+oi]
+				assert.Equal(t, q, it.Text)
+				assert.Equal(t, code, it.Option)
+				assert.Equal(t, survey.Binary, it.Scale)
+				assert.False(t, it.Required)
+			}
+		}
+		require.Len(t, v2.TextItems, 1)
+		assert.Equal(t, "Additional Comments", v2.TextItems[0].Text)
 	})
 	t.Run("SingleItem", func(t *testing.T) {
 		for _, tc := range []struct {
@@ -281,4 +346,25 @@ func TestSurveyValidationError(t *testing.T) {
 	assert.Equal(t, "survey: invalid: id: required; items: a survey needs at least one item", err.Error())
 	assert.True(t, errors.Is(err, survey.ErrInvalid))
 	assert.True(t, slices.Equal([]string{"id", "items"}, surveyFields(t, err)))
+}
+
+// questionnaire lists a survey's questions in the order a respondent reads
+// them, in the form of the A-11 standard's list: "5 point Likert scale:"
+// or "Free response:", then the wording and its alternatives joined by
+// " OR ".
+func questionnaire(s survey.Survey) []string {
+	var out []string
+	place := func(after string) {
+		for _, t := range s.TextItems {
+			if t.After == after {
+				out = append(out, "Free response: "+t.Text)
+			}
+		}
+	}
+	for _, it := range s.Items {
+		out = append(out, "5 point Likert scale: "+strings.Join(append([]string{it.Text}, it.Alternatives...), " OR "))
+		place(it.ID)
+	}
+	place("")
+	return out
 }

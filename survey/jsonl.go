@@ -180,6 +180,9 @@ func (jr *JSONLReader) decode(b []byte) (Response, []*ParseError) {
 	for _, k := range sortedKeys(r.Segments) {
 		text("segments."+k, r.Segments[k])
 	}
+	for _, k := range sortedKeys(r.Texts) {
+		text("texts."+k, r.Texts[k])
+	}
 	if jr.s != nil {
 		if r.Survey != jr.s.ID {
 			pes = append(pes, &ParseError{Header: "survey", Reason: fmt.Sprintf("response to survey %q, expected %q", r.Survey, jr.s.ID)})
@@ -192,6 +195,11 @@ func (jr *JSONLReader) decode(b []byte) (Response, []*ParseError) {
 			}
 			if v := r.Answers[id]; !it.Scale.Contains(v) {
 				pes = append(pes, &ParseError{Header: "answers." + id, Reason: fmt.Sprintf("answer %d outside scale %s", v, it.Scale)})
+			}
+		}
+		for _, id := range sortedKeys(r.Texts) {
+			if _, ok := jr.s.TextItem(id); !ok {
+				pes = append(pes, &ParseError{Header: "texts." + id, Reason: fmt.Sprintf("unknown free-text question %q in survey %q", id, jr.s.ID)})
 			}
 		}
 	}

@@ -5,7 +5,9 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -25,7 +27,13 @@ type Response struct {
 	// Answers maps item IDs to the answer given, as the scale point
 	// chosen (before reverse keying). A skipped item has no entry.
 	Answers map[string]int `json:"answers"`
-	Comment string         `json:"comment,omitempty"`
+	// Comment is a free comment outside any question, kept for inputs
+	// that have one comment column.
+	Comment string `json:"comment,omitempty"`
+	// Texts maps the IDs of the survey's free-text questions
+	// ([Survey.TextItems]) to the words given. A skipped question has no
+	// entry.
+	Texts map[string]string `json:"texts,omitempty"`
 	// Segments are attributes of the respondent used to break results
 	// down (such as "tenure": "0-2y"), subject to the privacy rules.
 	Segments map[string]string `json:"segments,omitempty"`
@@ -39,6 +47,9 @@ func (r Response) Clone() Response {
 	if r.Segments != nil {
 		r.Segments = maps.Clone(r.Segments)
 	}
+	if r.Texts != nil {
+		r.Texts = maps.Clone(r.Texts)
+	}
 	return r
 }
 
@@ -47,7 +58,7 @@ func (r Response) Clone() Response {
 func (r Response) Equal(o Response) bool {
 	return r.ID == o.ID && r.Survey == o.Survey && r.Wave == o.Wave && r.Unit == o.Unit &&
 		r.Respondent == o.Respondent && r.Submitted.Equal(o.Submitted) && r.Comment == o.Comment &&
-		maps.Equal(r.Answers, o.Answers) && maps.Equal(r.Segments, o.Segments)
+		maps.Equal(r.Answers, o.Answers) && maps.Equal(r.Segments, o.Segments) && maps.Equal(r.Texts, o.Texts)
 }
 
 // Normalize returns r as stores keep it: the submitted time in UTC
@@ -60,6 +71,9 @@ func (r Response) Normalize() Response {
 	}
 	if len(r.Segments) == 0 {
 		r.Segments = nil
+	}
+	if len(r.Texts) == 0 {
+		r.Texts = nil
 	}
 	return r
 }
@@ -165,7 +179,7 @@ func validateResponse(ps *problems, c Catalog, f string, r Response) {
 		ps.add(f+"submitted", fmt.Sprintf("%s is outside wave %q (%s to %s)", r.Submitted.UTC().Format(time.RFC3339),
 			w.ID, w.Opens.UTC().Format(time.RFC3339), w.Closes.UTC().Format(time.RFC3339)))
 	}
-	if len(r.Answers) == 0 {
+	if len(r.Answers) == 0 && len(r.Texts) == 0 {
 		ps.add(f+"answers", "no answers")
 	}
 	if okSurvey && !answersFit(s, r.Answers) {
@@ -184,6 +198,9 @@ func validateResponse(ps *problems, c Catalog, f string, r Response) {
 				ps.add(f+"answers."+it.ID, "required item not answered")
 			}
 		}
+	}
+	if okSurvey && (len(r.Texts) > 0 || len(s.TextItems) > 0) {
+		validateTexts(ps, f, s, r)
 	}
 	for _, k := range sortedKeys(r.Segments) {
 		if !ValidID(k) {
@@ -249,4 +266,30 @@ func (f ResponseFilter) Match(r Response) bool {
 		return false
 	}
 	return f.Until.IsZero() || r.Submitted.Before(f.Until)
+}
+
+// validateTexts checks the free-text answers of r: each to a text item of
+// s, valid UTF-8, within its length; every required text item answered.
+// f is the response's field prefix, ending in ".".
+func validateTexts(ps *problems, f string, s Survey, r Response) {
+	for _, id := range sortedKeys(r.Texts) {
+		t, ok := s.TextItem(id)
+		max := t.MaxLength
+		if max == 0 {
+			max = DefaultMaxTextLength
+		}
+		switch {
+		case !ok:
+			ps.add(f+"texts."+id, fmt.Sprintf("unknown free-text question %q in survey %q", id, s.ID))
+		case !utf8.ValidString(r.Texts[id]):
+			ps.add(f+"texts."+id, "not valid UTF-8")
+		case utf8.RuneCountInString(r.Texts[id]) > max:
+			ps.add(f+"texts."+id, fmt.Sprintf("%d characters: at most %d", utf8.RuneCountInString(r.Texts[id]), max))
+		}
+	}
+	for _, t := range s.TextItems {
+		if v, ok := r.Texts[t.ID]; t.Required && (!ok || strings.TrimSpace(v) == "") {
+			ps.add(f+"texts."+t.ID, "required question not answered")
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package survey_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -371,3 +372,66 @@ func TestResponseFilterMatch(t *testing.T) {
 		assert.Equal(t, tc.want, tc.f.Match(r), "%+v", tc.f)
 	}
 }
+
+// Free-text answers live in Response.Texts, keyed by the survey's text
+// items; Comment keeps working beside them.
+func TestTextAnswers(t *testing.T) {
+	s := survey.A11()
+	s.TextItems[1].Required = true
+	s.TextItems[1].MaxLength = 20
+	w := survey.Wave{ID: "q1", Survey: s.ID, Opens: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)}
+	cat := textCatalog{s: s, w: w}
+	ok := survey.Response{ID: uuid.New(), Survey: s.ID, Wave: "q1", Unit: "u", Submitted: w.Opens.Add(time.Hour),
+		Answers: map[string]int{"a11.satisfaction": 4, "a11.trust": 5},
+		Texts:   map[string]string{"a11.feedback": "Quick and kind", "a11.scores_feedback": "none"}, Comment: "also a comment"}
+	require.NoError(t, survey.ValidateResponses(cat, []survey.Response{ok}))
+	require.True(t, ok.Equal(ok.Clone()))
+	c := ok.Clone()
+	c.Texts["a11.feedback"] = "changed"
+	require.Equal(t, "Quick and kind", ok.Texts["a11.feedback"], "Clone copies the texts")
+	require.False(t, ok.Equal(c))
+
+	bad := ok.Clone()
+	bad.ID = uuid.New()
+	bad.Texts = map[string]string{"a11.trust": "words for a scale item", "a11.feedback": strings.Repeat("x", 21)}
+	err := survey.ValidateResponses(cat, []survey.Response{bad})
+	var ve *survey.ValidationError
+	require.ErrorAs(t, err, &ve)
+	msgs := fmt.Sprint(ve.Problems)
+	require.Contains(t, msgs, `unknown free-text question "a11.trust"`)
+	require.Contains(t, msgs, "21 characters: at most 20")
+	bad.Texts = nil
+	require.ErrorContains(t, survey.ValidateResponses(cat, []survey.Response{bad}), "texts.a11.feedback: required question not answered")
+
+	// CSV: a column named after a text item holds its answers.
+	var buf bytes.Buffer
+	cw := survey.NewCSVWriter(&buf, s)
+	require.NoError(t, cw.Write(ok))
+	require.Contains(t, buf.String(), ",a11.scores_feedback,a11.feedback,comment\n")
+	rd, err := survey.NewCSVReader(&buf, s, nil)
+	require.NoError(t, err)
+	back, err := rd.Read()
+	require.NoError(t, err)
+	require.Equal(t, ok.Texts, back.Texts)
+	require.Equal(t, ok.Comment, back.Comment)
+
+	// JSON Lines: texts round-trip; an unknown text question is refused.
+	buf.Reset()
+	require.NoError(t, survey.NewJSONLWriter(&buf).Write(ok))
+	jr := survey.NewJSONLReader(&buf, &survey.JSONLOptions{Survey: &s})
+	back, err = jr.Read()
+	require.NoError(t, err)
+	require.True(t, ok.Equal(back))
+	jr = survey.NewJSONLReader(strings.NewReader(`{"id":"`+uuid.NewString()+`","survey":"a11","wave":"q1","unit":"u","submitted":"2026-01-02T00:00:00Z","answers":{"a11.trust":4},"texts":{"nope":"x"}}`+"\n"), &survey.JSONLOptions{Survey: &s})
+	_, err = jr.Read()
+	require.ErrorContains(t, err, `unknown free-text question "nope"`)
+}
+
+type textCatalog struct {
+	s survey.Survey
+	w survey.Wave
+}
+
+func (c textCatalog) Survey(id string) (survey.Survey, bool) { return c.s, id == c.s.ID }
+func (c textCatalog) Wave(id string) (survey.Wave, bool)     { return c.w, id == c.w.ID }
+func (c textCatalog) HasUnit(id string) bool                 { return id == "u" }

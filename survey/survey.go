@@ -2,7 +2,9 @@ package survey
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // ItemKind says what an item measures. Culture changes when behaviors
@@ -76,6 +78,52 @@ type Item struct {
 	Version int `json:"version"`
 	// Required items must be answered in every response.
 	Required bool `json:"required,omitempty"`
+	// Labels name the scale's points from Min to Max as the respondent
+	// reads them (such as "Strongly Disagree" ... "Strongly Agree"); nil
+	// when the points are unlabelled.
+	Labels []string `json:"labels,omitempty"`
+	// Alternatives are other wordings of the question that its standard
+	// allows in place of Text (such as the alternative trust statement
+	// of OMB Circular A-11 Section 280).
+	Alternatives []string `json:"alternatives,omitempty"`
+	// Option, for one option of a multiple-choice question, is the
+	// option's value: the item is on the [Binary] scale (1 chosen, 0 not
+	// chosen when the question was shown) and the items of one question
+	// share its Text.
+	Option string `json:"option,omitempty"`
+}
+
+// TextItem is a free-text question: its answers are words, kept in
+// [Response.Texts] under its ID, never scored.
+type TextItem struct {
+	// ID is the stable identifier text answers refer to; unique among
+	// the survey's items and text items.
+	ID   string `json:"id"`
+	Text string `json:"text"`
+	// Construct, when set, is the behavior or CX driver the answers
+	// speak of, so comments can be read per behavior.
+	Construct string `json:"construct,omitempty"`
+	// After is the ID of the item (or text item) the question follows in
+	// the questionnaire; empty places it after every item.
+	After string `json:"after,omitempty"`
+	// Required text items must be answered in every response.
+	Required bool `json:"required,omitempty"`
+	// MaxLength bounds an answer's length in characters (0: the default
+	// of 10,000).
+	MaxLength int `json:"max_length,omitempty"`
+}
+
+// DefaultMaxTextLength is the longest text answer accepted when a text
+// item sets no MaxLength.
+const DefaultMaxTextLength = 10000
+
+// Label returns the label of scale point v, or "" when it has none.
+func (it Item) Label(v int) string {
+	i := v - it.Scale.Min
+	if i < 0 || i >= len(it.Labels) {
+		return ""
+	}
+	return it.Labels[i]
 }
 
 // Keyed returns the answer v as it counts in scores: reversed for a
@@ -100,6 +148,46 @@ type Survey struct {
 	Audience Audience `json:"audience"`
 	Version  int      `json:"version"`
 	Items    []Item   `json:"items"`
+	// TextItems are the free-text questions, answered in Response.Texts.
+	TextItems []TextItem `json:"text_items,omitempty"`
+}
+
+// TextItem returns the free-text question with the given ID.
+func (s Survey) TextItem(id string) (TextItem, bool) {
+	for _, t := range s.TextItems {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return TextItem{}, false
+}
+
+// Fill returns s with every placeholder of its texts replaced: each key
+// of values (such as "[Program/Service name]") is replaced by its value in
+// the items' and text items' wordings, alternatives and labels. Filling
+// names the service; it does not change the question, so versions are
+// kept.
+func (s Survey) Fill(values map[string]string) Survey {
+	s = s.Clone()
+	var pairs []string
+	for _, k := range sortedKeys(values) {
+		pairs = append(pairs, k, values[k])
+	}
+	r := strings.NewReplacer(pairs...)
+	for i := range s.Items {
+		it := &s.Items[i]
+		it.Text = r.Replace(it.Text)
+		for j := range it.Alternatives {
+			it.Alternatives[j] = r.Replace(it.Alternatives[j])
+		}
+		for j := range it.Labels {
+			it.Labels[j] = r.Replace(it.Labels[j])
+		}
+	}
+	for i := range s.TextItems {
+		s.TextItems[i].Text = r.Replace(s.TextItems[i].Text)
+	}
+	return s
 }
 
 // Item returns the item with the given ID.
@@ -137,11 +225,30 @@ func (s Survey) Constructs() []string {
 	return out
 }
 
+// Equal reports whether it and o are the same item, field by field.
+func (it Item) Equal(o Item) bool {
+	return it.ID == o.ID && it.Text == o.Text && it.Scale == o.Scale && it.Reverse == o.Reverse && it.Construct == o.Construct &&
+		it.Kind == o.Kind && it.Version == o.Version && it.Required == o.Required && it.Option == o.Option &&
+		slices.Equal(it.Labels, o.Labels) && slices.Equal(it.Alternatives, o.Alternatives)
+}
+
+// Equal reports whether s and o hold the same survey: the same fields,
+// items and text items (nil and empty lists are equal).
+func (s Survey) Equal(o Survey) bool {
+	return s.ID == o.ID && s.Name == o.Name && s.Audience == o.Audience && s.Version == o.Version &&
+		slices.EqualFunc(s.Items, o.Items, Item.Equal) && slices.Equal(s.TextItems, o.TextItems)
+}
+
 // Clone returns a deep copy of s.
 func (s Survey) Clone() Survey {
 	if s.Items != nil {
 		s.Items = append([]Item(nil), s.Items...)
+		for i := range s.Items {
+			s.Items[i].Labels = slices.Clone(s.Items[i].Labels)
+			s.Items[i].Alternatives = slices.Clone(s.Items[i].Alternatives)
+		}
 	}
+	s.TextItems = slices.Clone(s.TextItems)
 	return s
 }
 
@@ -186,6 +293,41 @@ func (s Survey) Validate() error {
 		}
 		if it.Version < 1 {
 			ps.add(f+".version", "must be 1 or more")
+		}
+		if len(it.Labels) > 0 && len(it.Labels) != it.Scale.Points() {
+			ps.add(f+".labels", fmt.Sprintf("%d labels for a scale of %d points", len(it.Labels), it.Scale.Points()))
+		}
+		for j, a := range it.Alternatives {
+			if strings.TrimSpace(a) == "" {
+				ps.add(f+".alternatives["+strconv.Itoa(j)+"]", "empty wording")
+			}
+		}
+		if it.Option != "" && (it.Scale.Min != 0 || it.Scale.Max != 1) {
+			ps.add(f+".option", "an option of a multiple-choice question is on a 0-1 scale (1 chosen)")
+		}
+	}
+	for i, t := range s.TextItems {
+		f := "text_items[" + strconv.Itoa(i) + "]"
+		switch {
+		case !ValidID(t.ID):
+			ps.add(f+".id", fmt.Sprintf("malformed item ID %q", t.ID))
+		case seen[t.ID]:
+			ps.add(f+".id", "duplicate item "+t.ID)
+		}
+		seen[t.ID] = true
+		if strings.TrimSpace(t.Text) == "" {
+			ps.add(f+".text", "required")
+		}
+		if t.Construct != "" && !ValidID(t.Construct) {
+			ps.add(f+".construct", fmt.Sprintf("malformed construct %q", t.Construct))
+		}
+		if t.MaxLength < 0 {
+			ps.add(f+".max_length", "must not be negative")
+		}
+	}
+	for i, t := range s.TextItems {
+		if t.After != "" && !seen[t.After] {
+			ps.add("text_items["+strconv.Itoa(i)+"].after", fmt.Sprintf("unknown item %q", t.After))
 		}
 	}
 	return ps.err()

@@ -197,7 +197,7 @@ func fieldedVersion(waves []survey.Wave, vs []survey.Survey, stored, given surve
 
 // sameSurvey reports whether a and b are the same survey version.
 func sameSurvey(a, b survey.Survey) bool {
-	return a.ID == b.ID && a.Name == b.Name && a.Audience == b.Audience && a.Version == b.Version && slices.Equal(a.Items, b.Items)
+	return a.Equal(b)
 }
 
 // DeleteSurvey implements [survey.SurveyStore].

@@ -16,9 +16,9 @@ import (
 
 // responseCols are the columns of cx_responses, in the order of
 // responseRow and of insertion.
-const responseCols = "id, survey, wave, unit, respondent, submitted_us, comment, segments, enc, code, answers"
+const responseCols = "id, survey, wave, unit, respondent, submitted_us, comment, segments, enc, code, answers, texts"
 
-var responseColList = []string{"id", "survey", "wave", "unit", "respondent", "submitted_us", "comment", "segments", "enc", "code", "answers"}
+var responseColList = []string{"id", "survey", "wave", "unit", "respondent", "submitted_us", "comment", "segments", "enc", "code", "answers", "texts"}
 
 // responseRow is a response as stored.
 type responseRow struct {
@@ -30,13 +30,15 @@ type responseRow struct {
 	enc                            int64
 	code                           sql.NullString
 	answers                        sql.NullString
+	// texts holds the free-text answers as JSON; NULL without any.
+	texts sql.NullString
 }
 
 // appendArgs appends the row's values in the order of responseCols, as
 // the plain values drivers take without conversion.
 func (r *responseRow) appendArgs(args []any) []any {
 	return append(args, r.id, r.survey, r.wave, r.unit, r.respondent, r.submitted, r.comment,
-		nullable(r.segments), r.enc, nullable(r.code), nullable(r.answers))
+		nullable(r.segments), r.enc, nullable(r.code), nullable(r.answers), nullable(r.texts))
 }
 
 func nullable(s sql.NullString) any {
@@ -57,6 +59,13 @@ func encodeResponse(r survey.Response, l *layout) (responseRow, error) {
 			return row, err
 		}
 		row.segments = sql.NullString{String: string(b), Valid: true}
+	}
+	if r.Texts != nil {
+		b, err := json.Marshal(r.Texts)
+		if err != nil {
+			return row, err
+		}
+		row.texts = sql.NullString{String: string(b), Valid: true}
 	}
 	if l != nil {
 		if code, ok := l.encode(r.Answers); ok {
@@ -84,6 +93,11 @@ func (s *Store) decodeResponse(ctx context.Context, q queryer, row responseRow) 
 	if row.segments.Valid {
 		if err := json.Unmarshal([]byte(row.segments.String), &r.Segments); err != nil {
 			return r, wrap(fmt.Errorf("segments are corrupt: %w", err), o, "")
+		}
+	}
+	if row.texts.Valid {
+		if err := json.Unmarshal([]byte(row.texts.String), &r.Texts); err != nil {
+			return r, wrap(fmt.Errorf("text answers are corrupt: %w", err), o, "")
 		}
 	}
 	switch {
@@ -114,7 +128,7 @@ func queryResponseRows(ctx context.Context, q queryer, opName, query string, arg
 	for rows.Next() {
 		var r responseRow
 		if err := rows.Scan(&r.id, &r.survey, &r.wave, &r.unit, &r.respondent, &r.submitted, &r.comment,
-			&r.segments, &r.enc, &r.code, &r.answers); err != nil {
+			&r.segments, &r.enc, &r.code, &r.answers, &r.texts); err != nil {
 			return nil, wrap(err, opName, "")
 		}
 		out = append(out, r)

@@ -1,10 +1,14 @@
 // Command a11 produces the quarterly customer-experience summary that US
 // federal High Impact Service Providers report under OMB Circular A-11
-// Section 280: the A-11 customer survey (one statement per driver on a
-// 5-point agreement scale), a quarter of simulated customer responses for
-// three services across three channels, and, per service and channel, the
-// volume of customers, the surveys offered, the responses, and per driver
-// the mean and the share who agree with their 95% intervals.
+// Section 280: the A-11 customer survey word for word (its statements on a
+// 5-point agreement scale with their labels, the required marks, the
+// standard's alternative wordings and its two free-text questions, with
+// the service and agency names filled in), a quarter of simulated customer
+// responses for three services across three channels, and, per service and
+// channel, the volume of customers, the surveys offered, the responses,
+// and per driver the mean and the share who agree with their 95%
+// intervals; then the same quarter in the convention of GSA Touchpoints
+// (per question the average and the full distribution of answers).
 //
 // The teams of division d2 run a change program from the first week, so
 // their customers' answers improve as the quarter goes on; the mail
@@ -54,12 +58,30 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 
-	// 1. The survey.
-	a11 := survey.A11()
-	fmt.Fprintf(w, "%s (%d items, %s)\n", a11.Name, len(a11.Items), a11.Items[0].Scale)
-	for _, it := range a11.Items {
-		fmt.Fprintf(w, "  %-22s %s\n", it.Construct, it.Text)
+	// 1. The survey, word for word, with the names filled in.
+	a11 := survey.A11().Fill(map[string]string{survey.A11ProgramService: "State Benefits Online",
+		survey.A11AgencyProgramService: "the State Benefits Office", survey.A11Population: "residents"})
+	fmt.Fprintf(w, "%s (%d items, %s: %s)\n", a11.Name, len(a11.Items), a11.Items[0].Scale, strings.Join(a11.Items[0].Labels, " / "))
+	texts := func(after string) {
+		for _, t := range a11.TextItems {
+			if t.After == after {
+				fmt.Fprintf(w, "  %-22s %s (free text)\n", "", t.Text)
+			}
+		}
 	}
+	for _, it := range a11.Items {
+		mark := ""
+		if it.Required {
+			mark = " *"
+		}
+		fmt.Fprintf(w, "  %-22s %s%s\n", it.Construct, it.Text, mark)
+		for _, alt := range it.Alternatives {
+			fmt.Fprintf(w, "  %-22s   or: %s\n", "", alt)
+		}
+		texts(it.ID)
+	}
+	texts("")
+	fmt.Fprintln(w, "  (* required)")
 
 	// 2. A quarter of customers: FY2025 Q2, January to March 2025, in
 	// weekly batches, served by twelve teams.
@@ -132,7 +154,32 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		}
 	}
 
-	// 5. Trust by division: the change program shows in its customers.
+	// 5. The same quarter in the Touchpoints convention.
+	tp, err := cx.A11Touchpoints(d.CustomerSurvey, d.CustomerResponses, d.Volumes, cx.A11Options{Quarter: quarter})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nTouchpoints summary, %s: %d responses, %d offered the survey, rate %.0f%%", quarter, tp.Responses, tp.Offered, 100*tp.Rate)
+	if tp.LeftOut > 0 {
+		fmt.Fprintf(w, " (%d responses of groups below the minimum left out)", tp.LeftOut)
+	}
+	fmt.Fprintln(w)
+	for _, q := range tp.Questions {
+		switch {
+		case q.FreeText:
+			fmt.Fprintf(w, "  %-22s %d written answers\n", q.Item, q.Answered)
+		case q.Hidden:
+			fmt.Fprintf(w, "  %-22s hidden: %d answers\n", q.Driver, q.Answered)
+		default:
+			var dist []string
+			for _, c := range q.Distribution {
+				dist = append(dist, fmt.Sprintf("%s %d", c.Label, c.Count))
+			}
+			fmt.Fprintf(w, "  %-22s average %.2f of %d answers: %s\n", q.Driver, cx.TouchpointsAverage(q.Average), q.Answered, strings.Join(dist, ", "))
+		}
+	}
+
+	// 6. Trust by division: the change program shows in its customers.
 	fmt.Fprintf(w, "\nTrust by division (%% agree), January and March, change with its 95%% interval (Newcombe)\n")
 	for _, div := range []string{"d1", "d2", "d3"} {
 		jan, mar := trustShare(d, div, time.January), trustShare(d, div, time.March)

@@ -276,6 +276,22 @@ func SurveyFrom(r *rand.Rand, id string) survey.Survey {
 		it.Required = r.Intn(3) == 0
 		s.Items = append(s.Items, it)
 	}
+	// Scale labels and free-text questions, drawn last so that the items
+	// above are those of earlier seeds.
+	for i := range s.Items {
+		if r.Intn(4) == 0 {
+			for v := range s.Items[i].Scale.Points() {
+				s.Items[i].Labels = append(s.Items[i].Labels, "point "+strconv.Itoa(v))
+			}
+		}
+	}
+	for i := range r.Intn(3) {
+		t := survey.TextItem{ID: "t" + strconv.Itoa(i), Text: TextFrom(r), Required: r.Intn(4) == 0}
+		if r.Intn(2) == 0 {
+			t.After = pick(r, s.Items).ID
+		}
+		s.TextItems = append(s.TextItems, t)
+	}
 	return s
 }
 
@@ -341,6 +357,14 @@ func ResponseFrom(r *rand.Rand, s survey.Survey, w survey.Wave, units []string) 
 		resp.Segments = map[string]string{"tenure": pick(r, []string{"0-2y", "2-5y", "5y+"})}
 		if r.Intn(2) == 0 {
 			resp.Segments["role"] = pick(r, []string{"frontline", "manager"})
+		}
+	}
+	for _, t := range s.TextItems {
+		if t.Required || r.Intn(2) == 0 {
+			if resp.Texts == nil {
+				resp.Texts = map[string]string{}
+			}
+			resp.Texts[t.ID] = TextFrom(r)
 		}
 	}
 	return resp
