@@ -87,5 +87,20 @@ func AppendContent(b []byte, r Response) []byte {
 			str(r.Segments[k])
 		}
 	}
+	// Free-text answers, only when there are any, so that the IDs of
+	// responses without them are those of before they existed.
+	if len(r.Texts) > 0 {
+		b = append(b, 't')
+		b = binary.AppendUvarint(b, uint64(len(r.Texts)))
+		keys := make([]string, 0, len(r.Texts))
+		for k := range r.Texts {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, cmp.Compare[string])
+		for _, k := range keys {
+			str(k)
+			str(r.Texts[k])
+		}
+	}
 	return b
 }

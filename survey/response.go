@@ -215,6 +215,11 @@ func validateResponse(ps *problems, c Catalog, f string, r Response) {
 	if reason, ok := TextProblem(r.Comment); !ok {
 		ps.add(f+"comment", reason)
 	}
+	for _, k := range sortedKeys(r.Texts) {
+		if reason, ok := TextProblem(r.Texts[k]); !ok {
+			ps.add(f+"texts."+k, reason)
+		}
+	}
 }
 
 // answersFit reports whether every answer is to an item of s and on its
@@ -281,8 +286,6 @@ func validateTexts(ps *problems, f string, s Survey, r Response) {
 		switch {
 		case !ok:
 			ps.add(f+"texts."+id, fmt.Sprintf("unknown free-text question %q in survey %q", id, s.ID))
-		case !utf8.ValidString(r.Texts[id]):
-			ps.add(f+"texts."+id, "not valid UTF-8")
 		case utf8.RuneCountInString(r.Texts[id]) > max:
 			ps.add(f+"texts."+id, fmt.Sprintf("%d characters: at most %d", utf8.RuneCountInString(r.Texts[id]), max))
 		}

@@ -386,6 +386,9 @@ func TestTextAnswers(t *testing.T) {
 		Texts:   map[string]string{"a11.feedback": "Quick and kind", "a11.scores_feedback": "none"}, Comment: "also a comment"}
 	require.NoError(t, survey.ValidateResponses(cat, []survey.Response{ok}))
 	require.True(t, ok.Equal(ok.Clone()))
+	plain := ok.Clone()
+	plain.Texts = nil
+	require.NotEqual(t, survey.ContentID(ok, 0), survey.ContentID(plain, 0), "the content ID covers the text answers")
 	c := ok.Clone()
 	c.Texts["a11.feedback"] = "changed"
 	require.Equal(t, "Quick and kind", ok.Texts["a11.feedback"], "Clone copies the texts")
