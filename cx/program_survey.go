@@ -75,7 +75,7 @@ func (p *Program) DefineSurvey(ctx context.Context, s survey.Survey) error {
 
 // sameSurvey reports whether a and b are the same survey version.
 func sameSurvey(a, b survey.Survey) bool {
-	return a.ID == b.ID && a.Name == b.Name && a.Audience == b.Audience && a.Version == b.Version && slices.Equal(a.Items, b.Items)
+	return a.Equal(b)
 }
 
 // SurveyVersions returns every stored version of a survey, oldest first;

@@ -447,7 +447,7 @@ func NewScorecards(h *Hierarchy, s survey.Survey, t *Tallies, opts ...ScorecardO
 func oneInstrument(s survey.Survey, opts []ScorecardOptions) bool {
 	first := opts[0].instrument(s, opts[0].Wave)
 	for _, o := range opts[1:] {
-		if w := o.instrument(s, o.Wave); w.Version != first.Version || !slices.Equal(w.Items, first.Items) {
+		if w := o.instrument(s, o.Wave); w.Version != first.Version || !slices.EqualFunc(w.Items, first.Items, survey.Item.Equal) {
 			return false
 		}
 	}

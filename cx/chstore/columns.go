@@ -17,6 +17,8 @@ type responseRows struct {
 	segKeys, segVals          [][]string
 	items                     [][]uint32
 	vals                      [][]int64
+	// textKeys and textVals are the free-text answers, by text item ID.
+	textKeys, textVals [][]string
 }
 
 func responseColumns(n int) *responseRows {
@@ -25,6 +27,7 @@ func responseColumns(n int) *responseRows {
 		id: make([]string, 0, n), sign: make([]int8, 0, n), digest: make([]uint64, 0, n),
 		respondent: make([]string, 0, n), comment: make([]string, 0, n), submitted: make([]int64, 0, n), hasComment: make([]uint8, 0, n),
 		segKeys: make([][]string, 0, n), segVals: make([][]string, 0, n), items: make([][]uint32, 0, n), vals: make([][]int64, 0, n),
+		textKeys: make([][]string, 0, n), textVals: make([][]string, 0, n),
 	}
 }
 
@@ -55,6 +58,8 @@ func (t *responseRows) add(cr coded, b uint32, sign int8, c *codebook) {
 		t.segVals = append(t.segVals, []string{})
 		t.items = append(t.items, []uint32{})
 		t.vals = append(t.vals, []int64{})
+		t.textKeys = append(t.textKeys, []string{})
+		t.textVals = append(t.textVals, []string{})
 		return
 	}
 	t.digest = append(t.digest, digest(*r))
@@ -83,6 +88,16 @@ func (t *responseRows) add(cr coded, b uint32, sign int8, c *codebook) {
 	}
 	t.items = append(t.items, items)
 	t.vals = append(t.vals, vs)
+	tkeys := slices.Sorted(maps.Keys(r.Texts))
+	tvals := make([]string, len(tkeys))
+	for i, k := range tkeys {
+		tvals[i] = r.Texts[k]
+	}
+	if tkeys == nil {
+		tkeys = []string{}
+	}
+	t.textKeys = append(t.textKeys, tkeys)
+	t.textVals = append(t.textVals, tvals)
 }
 
 func (t *responseRows) table(db string) Table {
@@ -93,6 +108,7 @@ func (t *responseRows) table(db string) Table {
 		{"comment", "String", t.comment}, {"has_comment", "UInt8", t.hasComment},
 		{"seg_keys", "Array(String)", t.segKeys}, {"seg_vals", "Array(String)", t.segVals},
 		{"items", "Array(UInt32)", t.items}, {"vals", "Array(Int64)", t.vals},
+		{"text_keys", "Array(String)", t.textKeys}, {"text_vals", "Array(String)", t.textVals},
 	}}
 }
 

@@ -146,10 +146,10 @@ const liveRule = "argMax(sign, (batch, sign)) = 1"
 // of their last row.
 func (s *Store) liveResponses(ctx context.Context, sn snapshot, cond string, ids []uuid.UUID, order string, limit, offset int) ([]liveResponse, error) {
 	last := func(col string) string { return "argMax(" + col + ", (batch, sign))" }
-	q := fmt.Sprintf("SELECT id, %s, %s, %s, %s, %s AS sub, %s, %s, %s, %s, %s, toInt64(max(batch)) "+
+	q := fmt.Sprintf("SELECT id, %s, %s, %s, %s, %s AS sub, %s, %s, %s, %s, %s, toInt64(max(batch)), %s, %s "+
 		"FROM %s.responses WHERE %s AND %s GROUP BY id HAVING %s %s",
 		last("survey"), last("wave"), last("unit"), last("respondent"), last("submitted"), last("comment"), last("seg_keys"),
-		last("seg_vals"), last("items"), last("vals"), s.database, sn.where(), cond, liveRule, order)
+		last("seg_vals"), last("items"), last("vals"), last("text_keys"), last("text_vals"), s.database, sn.where(), cond, liveRule, order)
 	if limit > 0 || offset > 0 {
 		lim := int64(limit)
 		if limit == 0 {
@@ -175,12 +175,13 @@ func (s *Store) liveResponses(ctx context.Context, sn snapshot, cond string, ids
 		items              []uint32
 		vals               []int64
 		batch              int64
+		textKeys, textVals []string
 	}
 	var got []raw
 	for rows.Next() {
 		var r raw
 		if err := rows.Scan(&r.id, &r.survey, &r.wave, &r.unit, &r.respondent, &r.submitted, &r.comment,
-			&r.segKeys, &r.segVals, &r.items, &r.vals, &r.batch); err != nil {
+			&r.segKeys, &r.segVals, &r.items, &r.vals, &r.batch, &r.textKeys, &r.textVals); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("chstore: reading responses: %w", err)
 		}
@@ -212,7 +213,7 @@ func (s *Store) liveResponses(ctx context.Context, sn snapshot, cond string, ids
 	}
 	out := make([]liveResponse, len(got))
 	for i, r := range got {
-		if len(r.id) != 16 || len(r.segKeys) != len(r.segVals) || len(r.items) != len(r.vals) {
+		if len(r.id) != 16 || len(r.segKeys) != len(r.segVals) || len(r.items) != len(r.vals) || len(r.textKeys) != len(r.textVals) {
 			return nil, fmt.Errorf("chstore: a stored response row is malformed")
 		}
 		resp := survey.Response{ID: uuid.UUID([]byte(r.id)), Survey: svN[r.survey], Wave: wN[r.wave], Unit: uN[r.unit],
@@ -221,6 +222,12 @@ func (s *Store) liveResponses(ctx context.Context, sn snapshot, cond string, ids
 			resp.Answers = make(map[string]int, len(r.items))
 			for j, it := range r.items {
 				resp.Answers[iN[it]] = int(r.vals[j])
+			}
+		}
+		if len(r.textKeys) > 0 {
+			resp.Texts = make(map[string]string, len(r.textKeys))
+			for j, k := range r.textKeys {
+				resp.Texts[k] = r.textVals[j]
 			}
 		}
 		if len(r.segKeys) > 0 {

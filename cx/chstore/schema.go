@@ -41,7 +41,8 @@ var tables = []struct {
 	{name: "responses", key: "unit",
 		columns: "survey UInt32, wave UInt32, unit UInt32, id FixedString(16), batch UInt32, sign Int8, " +
 			"digest UInt64, respondent String, submitted Int64, comment String, has_comment UInt8, " +
-			"seg_keys Array(String), seg_vals Array(String), items Array(UInt32), vals Array(Int64)",
+			"seg_keys Array(String), seg_vals Array(String), items Array(UInt32), vals Array(Int64), " +
+			"text_keys Array(String), text_vals Array(String)",
 		engine: "MergeTree ORDER BY (survey, wave, unit, id)"},
 	{name: "answers", key: "unit",
 		columns: "survey UInt32, wave UInt32, unit UInt32, item UInt32, value Int64, sign Int8, batch UInt32",

@@ -267,6 +267,13 @@ func digest(r survey.Response) uint64 {
 		str(k)
 		str(r.Segments[k])
 	}
+	if len(r.Texts) > 0 {
+		h.Write([]byte{0xfe})
+		for _, k := range slices.Sorted(maps.Keys(r.Texts)) {
+			str(k)
+			str(r.Texts[k])
+		}
+	}
 	return binary.LittleEndian.Uint64(h.Sum(nil))
 }
 
