@@ -1,10 +1,5 @@
 package chstore
 
-import (
-	"maps"
-	"slices"
-)
-
 // responseRows are rows of the responses table, by column.
 type responseRows struct {
 	survey, wave, unit, batch []uint32
@@ -35,22 +30,20 @@ func responseColumns(n int) *responseRows {
 // response holds; with sign -1, its tombstone, which keeps its ID, the
 // keys (survey, wave, unit, submitted) and the comment flag that the sums
 // count, and nothing else.
-func (t *responseRows) add(cr coded, b uint32, sign int8, c *codebook) {
-	r := cr.r
-	tomb := sign < 0
-	t.survey = append(t.survey, cr.survey)
-	t.wave = append(t.wave, cr.wave)
-	t.unit = append(t.unit, cr.unit)
+func (t *responseRows) add(r *rec, b uint32, sign int8) {
+	t.survey = append(t.survey, r.survey)
+	t.wave = append(t.wave, r.wave)
+	t.unit = append(t.unit, r.unit)
 	t.batch = append(t.batch, b)
-	t.id = append(t.id, string(r.ID[:]))
+	t.id = append(t.id, string(r.id[:]))
 	t.sign = append(t.sign, sign)
-	t.submitted = append(t.submitted, r.Submitted.UnixMicro())
+	t.submitted = append(t.submitted, r.submitted)
 	has := uint8(0)
-	if r.Comment != "" {
+	if r.comment != "" {
 		has = 1
 	}
 	t.hasComment = append(t.hasComment, has)
-	if tomb {
+	if sign < 0 {
 		t.digest = append(t.digest, 0)
 		t.respondent = append(t.respondent, "")
 		t.comment = append(t.comment, "")
@@ -62,42 +55,24 @@ func (t *responseRows) add(cr coded, b uint32, sign int8, c *codebook) {
 		t.textVals = append(t.textVals, []string{})
 		return
 	}
-	t.digest = append(t.digest, digest(*r))
-	t.respondent = append(t.respondent, r.Respondent)
-	t.comment = append(t.comment, r.Comment)
-	keys := slices.Sorted(maps.Keys(r.Segments))
-	vals := make([]string, len(keys))
-	for i, k := range keys {
-		vals[i] = r.Segments[k]
+	t.digest = append(t.digest, r.digest)
+	t.respondent = append(t.respondent, r.respondent)
+	t.comment = append(t.comment, r.comment)
+	t.segKeys = append(t.segKeys, nonNil(r.segKeys))
+	t.segVals = append(t.segVals, nonNil(r.segVals))
+	t.items = append(t.items, nonNil(r.items))
+	t.vals = append(t.vals, nonNil(r.vals))
+	t.textKeys = append(t.textKeys, nonNil(r.textKeys))
+	t.textVals = append(t.textVals, nonNil(r.textVals))
+}
+
+// nonNil returns vs, or an empty slice for nil: an array column takes no
+// nil.
+func nonNil[T any](vs []T) []T {
+	if vs == nil {
+		return []T{}
 	}
-	if keys == nil {
-		keys = []string{}
-	}
-	t.segKeys = append(t.segKeys, keys)
-	t.segVals = append(t.segVals, vals)
-	items := make([]uint32, 0, len(r.Answers))
-	byCode := make(map[uint32]int64, len(r.Answers))
-	for k, v := range r.Answers {
-		items = append(items, c.item[k])
-		byCode[c.item[k]] = int64(v)
-	}
-	slices.Sort(items)
-	vs := make([]int64, len(items))
-	for i, it := range items {
-		vs[i] = byCode[it]
-	}
-	t.items = append(t.items, items)
-	t.vals = append(t.vals, vs)
-	tkeys := slices.Sorted(maps.Keys(r.Texts))
-	tvals := make([]string, len(tkeys))
-	for i, k := range tkeys {
-		tvals[i] = r.Texts[k]
-	}
-	if tkeys == nil {
-		tkeys = []string{}
-	}
-	t.textKeys = append(t.textKeys, tkeys)
-	t.textVals = append(t.textVals, tvals)
+	return vs
 }
 
 func (t *responseRows) table(db string) Table {

@@ -1,0 +1,320 @@
+package chstore
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// rec is a response as the store writes it: its names as codes of the
+// dictionary, its answers as item codes (ascending) and values, its
+// segments by key, and the digest of its content. A rec holds no
+// reference to the maps of the response it was made from.
+type rec struct {
+	id                 uuid.UUID
+	survey, wave, unit uint32
+	submitted          int64
+	respondent         string
+	comment            string
+	segKeys, segVals   []string
+	textKeys, textVals []string
+	items              []uint32
+	vals               []int64
+	digest             uint64
+}
+
+// value returns the answer to the item with the given code.
+func (r *rec) value(item uint32) (int64, bool) {
+	i, ok := slices.BinarySearch(r.items, item)
+	if !ok {
+		return 0, false
+	}
+	return r.vals[i], true
+}
+
+// encode turns responses into recs, giving codes to the names that have
+// none yet.
+func (s *Store) encode(ctx context.Context, rs []survey.Response) ([]rec, error) {
+	var surveys, waves, units, items []string
+	seen := map[string]bool{}
+	add := func(list *[]string, kind, name string) {
+		if k := nameKey(kind, name); !seen[k] {
+			seen[k] = true
+			*list = append(*list, name)
+		}
+	}
+	for _, r := range rs {
+		add(&surveys, kindSurvey, r.Survey)
+		add(&waves, kindWave, r.Wave)
+		add(&units, kindUnit, r.Unit)
+		for k := range r.Answers {
+			add(&items, kindItem, k)
+		}
+	}
+	sc, err := s.codes(ctx, kindSurvey, surveys)
+	if err != nil {
+		return nil, err
+	}
+	wc, err := s.codes(ctx, kindWave, waves)
+	if err != nil {
+		return nil, err
+	}
+	uc, err := s.codes(ctx, kindUnit, units)
+	if err != nil {
+		return nil, err
+	}
+	ic, err := s.codes(ctx, kindItem, items)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rec, len(rs))
+	for i := range rs {
+		r := &rs[i]
+		e := rec{id: r.ID, survey: sc[r.Survey], wave: wc[r.Wave], unit: uc[r.Unit], submitted: r.Submitted.UnixMicro(),
+			respondent: r.Respondent, comment: r.Comment, digest: digest(*r)}
+		if len(r.Segments) > 0 {
+			e.segKeys = slices.Sorted(maps.Keys(r.Segments))
+			e.segVals = make([]string, len(e.segKeys))
+			for j, k := range e.segKeys {
+				e.segVals[j] = r.Segments[k]
+			}
+		}
+		if len(r.Texts) > 0 {
+			e.textKeys = slices.Sorted(maps.Keys(r.Texts))
+			e.textVals = make([]string, len(e.textKeys))
+			for j, k := range e.textKeys {
+				e.textVals[j] = r.Texts[k]
+			}
+		}
+		if len(r.Answers) > 0 {
+			type pair struct {
+				item uint32
+				v    int64
+			}
+			ps := make([]pair, 0, len(r.Answers))
+			for k, v := range r.Answers {
+				ps = append(ps, pair{ic[k], int64(v)})
+			}
+			slices.SortFunc(ps, func(a, b pair) int { return cmp.Compare(a.item, b.item) })
+			e.items, e.vals = make([]uint32, len(ps)), make([]int64, len(ps))
+			for j, p := range ps {
+				e.items[j], e.vals[j] = p.item, p.v
+			}
+		}
+		out[i] = e
+	}
+	return out, nil
+}
+
+// digest returns a digest of everything a response holds, which the
+// store keeps beside it: a response stored again is recognized by it.
+func digest(r survey.Response) uint64 {
+	h := sha256.New()
+	var buf []byte
+	str := func(s string) {
+		buf = binary.AppendUvarint(buf[:0], uint64(len(s)))
+		h.Write(buf)
+		h.Write([]byte(s))
+	}
+	str(r.Survey)
+	str(r.Wave)
+	str(r.Unit)
+	str(r.Respondent)
+	buf = binary.AppendVarint(buf[:0], r.Submitted.UnixMicro())
+	h.Write(buf)
+	str(r.Comment)
+	for _, k := range slices.Sorted(maps.Keys(r.Answers)) {
+		str(k)
+		buf = binary.AppendVarint(buf[:0], int64(r.Answers[k]))
+		h.Write(buf)
+	}
+	h.Write([]byte{0xff})
+	for _, k := range slices.Sorted(maps.Keys(r.Segments)) {
+		str(k)
+		str(r.Segments[k])
+	}
+	if len(r.Texts) > 0 {
+		h.Write([]byte{0xfe})
+		for _, k := range slices.Sorted(maps.Keys(r.Texts)) {
+			str(k)
+			str(r.Texts[k])
+		}
+	}
+	return binary.LittleEndian.Uint64(h.Sum(nil))
+}
+
+// groupLayout is a reliability group as its pattern rows encode it: the
+// items, and the scale bounds the letters of a pattern count from. Its
+// JSON text is its name in the dictionary.
+type groupLayout struct {
+	Items []string `json:"items"`
+	Min   []int    `json:"min"`
+	Max   []int    `json:"max"`
+	code  uint32
+	key   string   // the items joined with commas, as cx.PatternKey.Items
+	codes []uint32 // the items' codes
+}
+
+// layouts returns the reliability groups of sv as layouts.
+func layouts(sv survey.Survey) []groupLayout {
+	byID := map[string]survey.Item{}
+	for _, it := range sv.Items {
+		byID[it.ID] = it
+	}
+	var out []groupLayout
+	for _, g := range cx.ReliabilityGroups(sv) {
+		l := groupLayout{Items: g, key: strings.Join(g, ",")}
+		for _, id := range g {
+			l.Min = append(l.Min, byID[id].Scale.Min)
+			l.Max = append(l.Max, byID[id].Scale.Max)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func (l groupLayout) name() string {
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+func parseLayout(name string) (groupLayout, error) {
+	var l groupLayout
+	if err := json.Unmarshal([]byte(name), &l); err != nil || len(l.Min) != len(l.Items) || len(l.Max) != len(l.Items) {
+		return l, fmt.Errorf("chstore: the dictionary holds a malformed reliability group %q", name)
+	}
+	l.key = strings.Join(l.Items, ",")
+	return l, nil
+}
+
+// pattern returns the pattern text of r over the group's items: a letter
+// per item from 'A' for the scale's minimum, '.' for a skipped item, '?'
+// for an answer off the scale (a response the tally refuses).
+func (l *groupLayout) pattern(r *rec, buf []byte) []byte {
+	buf = buf[:0]
+	for j, c := range l.codes {
+		v, ok := r.value(c)
+		switch {
+		case !ok:
+			buf = append(buf, '.')
+		case v < int64(l.Min[j]) || v > int64(l.Max[j]) || l.Max[j]-l.Min[j] > 'z'-'A':
+			buf = append(buf, '?')
+		default:
+			buf = append(buf, byte('A'+v-int64(l.Min[j])))
+		}
+	}
+	return buf
+}
+
+// withCodes gives the layouts their codes and their items' codes, and
+// sorts them by code.
+func (s *Store) withCodes(ctx context.Context, ls []groupLayout) error {
+	var ns, items []string
+	for _, l := range ls {
+		ns = append(ns, l.name())
+		items = append(items, l.Items...)
+	}
+	gc, err := s.codes(ctx, kindGroup, ns)
+	if err != nil {
+		return err
+	}
+	ic, err := s.codes(ctx, kindItem, items)
+	if err != nil {
+		return err
+	}
+	for i := range ls {
+		ls[i].code = gc[ls[i].name()]
+		ls[i].codes = make([]uint32, len(ls[i].Items))
+		for j, id := range ls[i].Items {
+			ls[i].codes[j] = ic[id]
+		}
+	}
+	slices.SortFunc(ls, func(a, b groupLayout) int { return cmp.Compare(a.code, b.code) })
+	return nil
+}
+
+// surveyGroups returns the layouts of the reliability groups of the
+// stored surveys among the codes of rs, by survey code; a survey not
+// stored has none.
+func (s *Store) surveyGroups(ctx context.Context, rs []rec) (map[uint32][]groupLayout, error) {
+	var codes []uint32
+	for _, r := range rs {
+		codes = append(codes, r.survey)
+	}
+	names, err := s.namesOf(ctx, kindSurvey, codes)
+	if err != nil {
+		return nil, err
+	}
+	out := map[uint32][]groupLayout{}
+	for code, id := range names {
+		sv, err := s.catalog.GetSurvey(ctx, id)
+		if errors.Is(err, cx.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		ls := layouts(sv)
+		if err := s.withCodes(ctx, ls); err != nil {
+			return nil, err
+		}
+		out[code] = ls
+	}
+	return out, nil
+}
+
+// batchGroups returns the layouts whose pattern rows batch b wrote for
+// the responses it stored, by survey code.
+func (s *Store) batchGroups(ctx context.Context, b int64) (map[uint32][]groupLayout, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT survey, grp FROM cxch_batch_groups WHERE batch = $1 ORDER BY survey, grp", b)
+	if err != nil {
+		return nil, fmt.Errorf("chstore: reading the groups of batch %d: %w", b, err)
+	}
+	var pairs []batchGroup
+	for rows.Next() {
+		var sv, g int64
+		if err := rows.Scan(&sv, &g); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		pairs = append(pairs, batchGroup{uint32(sv), uint32(g)})
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	var gs []uint32
+	for _, p := range pairs {
+		gs = append(gs, p.grp)
+	}
+	gNames, err := s.namesOf(ctx, kindGroup, gs)
+	if err != nil {
+		return nil, err
+	}
+	out := map[uint32][]groupLayout{}
+	for _, p := range pairs {
+		l, err := parseLayout(gNames[p.grp])
+		if err != nil {
+			return nil, err
+		}
+		out[p.survey] = append(out[p.survey], l)
+	}
+	for sv, ls := range out {
+		if err := s.withCodes(ctx, ls); err != nil {
+			return nil, err
+		}
+		out[sv] = ls
+	}
+	return out, nil
+}

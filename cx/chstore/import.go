@@ -1,0 +1,237 @@
+package chstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/survey"
+)
+
+var _ cx.ImportStore = (*Store)(nil)
+
+// BeginImport implements [cx.ImportStore]: the import is one batch, its
+// rows written to the shards as it goes and made visible, all at once,
+// when Commit commits the batch; until then no read sees them, and a
+// process that dies leaves the batch pending (invisible; see
+// [Store.Batches] and [Store.Discard]). Staged responses are compared
+// with those stored when the import began, a group of up to 65,536 at a
+// time.
+//
+// The import holds the Store's write lock until Commit or Rollback:
+// other writes of this Store wait for it, so the caller must end every
+// import it begins. Writes of other processes are detected at Commit,
+// which then fails, storing nothing, if one of them stored responses with
+// the staged IDs meanwhile; the import can then be run again.
+func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.ImportOptions) (cx.StagedImport, error) {
+	opName := fmt.Sprintf("import responses to survey %q", surveyID)
+	if _, err := s.catalog.GetSurvey(ctx, surveyID); err != nil {
+		return nil, err
+	}
+	s.wmu.Lock()
+	sn, err := s.snapshot(ctx)
+	if err != nil {
+		s.wmu.Unlock()
+		return nil, wrap(err, opName)
+	}
+	return &staged{s: s, op: opName, replace: opts.Replace, sn: sn, groups: map[batchGroup]bool{}}, nil
+}
+
+// stageFlush is the number of staged responses compared with the stored
+// ones and written at a time.
+const stageFlush = 65536
+
+// staged is an import in progress.
+type staged struct {
+	s       *Store
+	op      string
+	replace bool
+	sn      snapshot // what was stored when the import began
+	batch   int64    // 0 until the first write
+	pending []rec    // staged, not compared yet
+	written []uuid.UUID
+	out     cx.ImportOutcome
+	layouts map[uint32][]groupLayout // of the import's survey, once known
+	groups  map[batchGroup]bool
+	ended   bool
+}
+
+var errImportEnded = errors.New("chstore: the import has ended")
+
+// Add implements [cx.StagedImport].
+func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
+	if im.ended {
+		return errImportEnded
+	}
+	recs, err := im.s.encode(ctx, rs)
+	if err != nil {
+		return wrap(err, im.op)
+	}
+	im.pending = append(im.pending, recs...)
+	if len(im.pending) >= stageFlush {
+		return wrap(im.flush(ctx), im.op)
+	}
+	return nil
+}
+
+// flush compares the pending responses with the stored ones and writes
+// the new ones (and, with Replace, the changed ones over the stored).
+func (im *staged) flush(ctx context.Context) error {
+	recs := im.pending
+	im.pending = nil
+	if len(recs) == 0 {
+		return nil
+	}
+	ids := make([]uuid.UUID, len(recs))
+	for i := range recs {
+		ids[i] = recs[i].id
+	}
+	stored, err := im.s.storedDigests(ctx, im.sn, ids)
+	if err != nil {
+		return err
+	}
+	var fresh []rec
+	var replaced []uuid.UUID
+	for _, r := range recs {
+		d, ok := stored[r.id]
+		switch {
+		case !ok:
+			fresh = append(fresh, r)
+			im.out.Added++
+		case d == r.digest:
+			im.out.Unchanged++
+		case im.replace:
+			fresh = append(fresh, r)
+			replaced = append(replaced, r.id)
+		default:
+			im.out.Conflicts = append(im.out.Conflicts, r.id)
+		}
+	}
+	if len(fresh) == 0 || (len(im.out.Conflicts) > 0 && !im.replace) {
+		return nil // nothing to write, or Commit will store nothing
+	}
+	if im.batch == 0 {
+		if im.batch, err = im.s.beginBatch(ctx); err != nil {
+			return err
+		}
+	}
+	if im.layouts == nil {
+		if im.layouts, err = im.s.surveyGroups(ctx, fresh); err != nil {
+			return err
+		}
+	}
+	if len(replaced) > 0 {
+		// The replaced responses leave with -1 rows that mirror those
+		// their batches wrote.
+		old, err := im.s.liveResponses(ctx, im.sn, "id IN ids", replaced, "", 0, 0)
+		if err != nil {
+			return err
+		}
+		byBatch := map[int64][]survey.Response{}
+		for _, o := range old {
+			byBatch[o.batch] = append(byBatch[o.batch], o.Response)
+		}
+		for b, rs := range byBatch {
+			groups, err := im.s.batchGroups(ctx, b)
+			if err != nil {
+				return err
+			}
+			olds, err := im.s.encode(ctx, rs)
+			if err != nil {
+				return err
+			}
+			if err := im.s.writeRecs(ctx, uint32(im.batch), -1, olds, groups); err != nil {
+				return err
+			}
+		}
+		im.out.Replaced = append(im.out.Replaced, replaced...)
+	}
+	if err := im.s.writeRecs(ctx, uint32(im.batch), 1, fresh, im.layouts); err != nil {
+		return err
+	}
+	for _, g := range recorded(im.layouts) {
+		im.groups[g] = true
+	}
+	for i := range fresh {
+		im.written = append(im.written, fresh[i].id)
+	}
+	return nil
+}
+
+// Commit implements [cx.StagedImport].
+func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
+	if im.ended {
+		return cx.ImportOutcome{}, errImportEnded
+	}
+	defer im.end()
+	if err := im.flush(ctx); err != nil {
+		im.fail(ctx, err)
+		return cx.ImportOutcome{}, wrap(err, im.op)
+	}
+	if len(im.out.Conflicts) > 0 && !im.replace {
+		err := alreadyExists(im.op, fmt.Sprintf("%d staged responses differ from the stored ones with their IDs, such as %s; nothing was stored",
+			len(im.out.Conflicts), im.out.Conflicts[0]))
+		im.fail(ctx, err)
+		return cx.ImportOutcome{Conflicts: im.out.Conflicts}, err
+	}
+	if im.batch == 0 {
+		return im.out, nil // nothing new
+	}
+	var groups []batchGroup
+	for g := range im.groups {
+		groups = append(groups, g)
+	}
+	err := im.s.commitBatch(ctx, im.batch, len(im.written), im.sn, groups, func(since []int64) (bool, error) {
+		return im.s.anyTouched(ctx, since, im.written)
+	}, func(tx *sql.Tx) error {
+		for _, id := range im.out.Replaced {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO cxch_erasures (id, before) VALUES ($1, $2)", hex.EncodeToString(id[:]), im.batch); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if !errors.Is(err, errRace) {
+			im.fail(ctx, err)
+		}
+		return cx.ImportOutcome{}, wrap(fmt.Errorf("%w; nothing was stored: run the import again", err), im.op)
+	}
+	if len(im.out.Replaced) > 0 {
+		if err := im.s.eraseIfMany(context.WithoutCancel(ctx)); err != nil {
+			return im.out, err
+		}
+	}
+	return im.out, nil
+}
+
+// Rollback implements [cx.StagedImport].
+func (im *staged) Rollback() error {
+	if im.ended {
+		return nil
+	}
+	im.fail(context.Background(), errors.New("rolled back"))
+	im.end()
+	return nil
+}
+
+// fail marks the import's batch failed, if it has one.
+func (im *staged) fail(ctx context.Context, cause error) {
+	if im.batch != 0 {
+		im.s.failBatch(ctx, im.batch, cause)
+	}
+}
+
+// end ends the import and releases the Store's write lock.
+func (im *staged) end() {
+	if !im.ended {
+		im.ended = true
+		im.pending = nil
+		im.s.wmu.Unlock()
+	}
+}
