@@ -37,6 +37,10 @@ const (
 	// NoMeasurableGain: an initiative that ended with no measurable gain
 	// in its outcomes (Kotter's failure to produce short-term wins).
 	NoMeasurableGain PitfallKind = "no_measurable_gain"
+	// WinsNotCelebrated: an initiative whose wins were never recognized:
+	// no act of recognition of its behaviors in its units (or tied to it)
+	// since it started.
+	WinsNotCelebrated PitfallKind = "wins_not_celebrated"
 	// NoBaseline: an initiative started with no measurement before it.
 	NoBaseline PitfallKind = "no_baseline"
 	// SurveyFatigue: response rates (or counts) falling wave after wave.
@@ -80,6 +84,16 @@ type PitfallOptions struct {
 	// Alpha is the one-sided significance level of the tests of a
 	// widening belief-practice gap and of a fading gain; default 0.05.
 	Alpha float64
+	// Recognitions are the acts of recognition recorded by the program
+	// (see [Program.RecordRecognitions]). When not nil (an empty slice
+	// says none were recorded), an initiative with wins ([Wins]) but no
+	// recognition of its behaviors in its units, or tied to it, since it
+	// started is a [WinsNotCelebrated] pitfall, once RecognitionGrace has
+	// passed since the surveys that showed the win.
+	Recognitions []culture.Recognition
+	// RecognitionGrace is the time allowed to recognize a win; default
+	// 30 days.
+	RecognitionGrace time.Duration
 	// FatigueAlpha is the significance level of the falling response
 	// trend; default 0.05. FatigueDrop is the smallest relative fall from
 	// the first to the last wave that counts; default 0.1.
@@ -118,6 +132,11 @@ type PitfallOptions struct {
 //   - no_measurable_gain: the initiative ended and none of its outcomes
 //     (its behaviors when it has no outcome target) shows a measurable
 //     gain, and at least one shows none ([GainNone]).
+//   - wins_not_recognized (wins not celebrated): with
+//     PitfallOptions.Recognitions, the initiative has wins ([Wins], with
+//     their error rates) and no act of recognition of its behaviors in
+//     its units, or tied to it, since it started, RecognitionGrace after
+//     the surveys that showed the win.
 //   - no_participants, no_indicators, no_mission_link, no_outcome,
 //     outcome_not_measured, no_baseline: facts of the initiative's
 //     definition and of the data, with no error rate.
@@ -147,6 +166,9 @@ func Pitfalls(p *Panel, initiatives []culture.Initiative, opts PitfallOptions) (
 	}
 	if opts.Alpha == 0 {
 		opts.Alpha = 0.05
+	}
+	if opts.RecognitionGrace == 0 {
+		opts.RecognitionGrace = 30 * 24 * time.Hour
 	}
 	if !(opts.Alpha > 0 && opts.Alpha < 0.5) {
 		ps.add("alpha", "must be in (0,0.5)")
@@ -297,6 +319,16 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 				fmt.Sprintf("no wave before %s shows any of its units", dateText(in.Start)))
 		}
 	}
+	// Wins never celebrated.
+	if started && opts.Recognitions != nil && len(in.Outcomes) > 0 && len(p.Waves) > 0 {
+		pf, err := p.uncelebrated(in, comparison, opts)
+		if err != nil {
+			return nil, err
+		}
+		if pf != nil {
+			out = append(out, *pf)
+		}
+	}
 	// Stopping too soon, and no measurable gain.
 	endedAt, ended := endOf(in, opts.Now)
 	if !ended {
@@ -385,6 +417,61 @@ func (p *Panel) decree(in culture.Initiative, b string, comparison []string, opt
 		}
 	}
 	return nil, nil
+}
+
+// uncelebrated returns the WinsNotCelebrated pitfall of an initiative
+// with wins and no recognition of its behaviors in its units (or tied to
+// it) since its start, or nil.
+func (p *Panel) uncelebrated(in culture.Initiative, comparison []string, opts PitfallOptions) (*Pitfall, error) {
+	im, err := EstimateImpact(p, in, ImpactOptions{Comparison: comparison, FDR: opts.FDR})
+	if err != nil {
+		return nil, err
+	}
+	wins := Wins(im)
+	if len(wins) == 0 {
+		return nil, nil
+	}
+	var shown time.Time
+	for _, w := range wins {
+		if w.Outcome.AfterTo.After(shown) {
+			shown = w.Outcome.AfterTo
+		}
+	}
+	if !shown.IsZero() && opts.Now.Sub(shown) < opts.RecognitionGrace {
+		return nil, nil
+	}
+	units := map[string]bool{}
+	for _, u := range in.Units {
+		units[u] = true
+		for _, d := range p.Hierarchy.Descendants(u) {
+			units[d] = true
+		}
+	}
+	for _, r := range opts.Recognitions {
+		if r.At.Before(in.Start) || r.At.After(opts.Now) {
+			continue
+		}
+		if r.Initiative == in.ID || (units[r.Unit] && (len(in.Behaviors) == 0 || slices.Contains(in.Behaviors, r.Behavior))) {
+			return nil, nil
+		}
+	}
+	var results []string
+	for _, w := range wins {
+		results = append(results, fmt.Sprintf("%s: %s", w.Label, strings.TrimPrefix(w.Text, "Win: ")))
+	}
+	var names []string
+	for _, b := range in.Behaviors {
+		names = append(names, lowerFirst(p.behaviorName(b)))
+	}
+	what := "its people"
+	if len(names) > 0 {
+		what = "the " + joinAnd(names) + " behind them"
+	}
+	return &Pitfall{Kind: WinsNotCelebrated, Check: "wins_not_recognized", Initiative: in.ID, Name: in.Name,
+		Summary: fmt.Sprintf("%s has %d win(s) to celebrate, but nobody has recognized %s since it started on %s",
+			in.Name, len(wins), what, dateText(in.Start)),
+		Evidence: append(results, fmt.Sprintf("%d acts of recognition recorded, none in its units for its behaviors or tied to it since %s",
+			len(opts.Recognitions), dateText(in.Start)))}, nil
 }
 
 // unitNames names units for people: their names, joined.

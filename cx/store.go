@@ -17,6 +17,7 @@ type Store interface {
 	culture.FrameworkStore
 	culture.IndicatorStore
 	culture.InitiativeStore
+	culture.RecognitionStore
 	survey.SurveyStore
 	survey.WaveStore
 	survey.ResponseStore

@@ -17,11 +17,11 @@ import (
 // (a *sqlstore.Store) unchanged: they concern the catalog only, which the
 // SQL store keeps. Every other method must be written in this package.
 var delegated = []string{
-	"CreateFramework", "CreateIndicator", "CreateInitiative", "CreateObservations", "CreateSurvey", "CreateUnit", "CreateWave",
-	"DeleteFramework", "DeleteIndicator", "DeleteInitiative", "DeleteObservation",
+	"CreateFramework", "CreateIndicator", "CreateInitiative", "CreateObservations", "CreateRecognitions", "CreateSurvey", "CreateUnit", "CreateWave",
+	"DeleteFramework", "DeleteIndicator", "DeleteInitiative", "DeleteObservation", "DeleteRecognition",
 	"Dialect",
 	"GetFramework", "GetIndicator", "GetInitiative", "GetSurvey", "GetUnit", "GetWave",
-	"ListFrameworks", "ListIndicators", "ListInitiatives", "ListObservations", "ListOrgChanges", "ListSurveyVersions", "ListSurveys",
+	"ListFrameworks", "ListIndicators", "ListInitiatives", "ListObservations", "ListRecognitions", "ListOrgChanges", "ListSurveyVersions", "ListSurveys",
 	"ListUnits", "ListWaves", "RecordOrgChanges",
 	"UpdateFramework", "UpdateIndicator", "UpdateInitiative", "UpdateSurvey", "UpdateUnit", "UpdateWave",
 }

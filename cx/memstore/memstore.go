@@ -36,6 +36,7 @@ type Store struct {
 	waves        map[string]survey.Wave
 	responses    map[uuid.UUID]survey.Response
 	observations map[obsKey]cx.Observation
+	recognitions map[uuid.UUID]culture.Recognition
 	// talliers hold the tallies of the stored responses per survey and
 	// wave, and stale the ones to count again (see tally.go).
 	talliers map[tallyKey]*cx.Tallier
@@ -59,6 +60,7 @@ func New() *Store {
 		waves:        map[string]survey.Wave{},
 		responses:    map[uuid.UUID]survey.Response{},
 		observations: map[obsKey]cx.Observation{},
+		recognitions: map[uuid.UUID]culture.Recognition{},
 		talliers:     map[tallyKey]*cx.Tallier{},
 		stale:        map[tallyKey]bool{},
 	}

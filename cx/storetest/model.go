@@ -662,6 +662,8 @@ func storeCommands(t *testing.T, newStore func(*testing.T) cx.Store) *commands.P
 		cxgen.From(func(r *rand.Rand) commands.Command { return listObservationsCmd{obs, r.Intn(len(observationFilters))} }),
 	}
 	add(obs, obsGens, map[string]cx.Observation{})
+	const recog = 8
+	add(recog, recognitionGens(recog), map[uuid.UUID]culture.Recognition{})
 
 	return &commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(commands.State) commands.SystemUnderTest { return newStore(t) },

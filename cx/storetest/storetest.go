@@ -123,6 +123,7 @@ func cases() []testCase {
 	cs = append(cs, responseCases()...)
 	cs = append(cs, importCases()...)
 	cs = append(cs, observationCases()...)
+	cs = append(cs, recognitionCases()...)
 	cs = append(cs, crossCases()...)
 	cs = append(cs, concurrencyCases()...)
 	return cs
