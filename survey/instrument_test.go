@@ -165,11 +165,7 @@ func TestBuiltinInstruments(t *testing.T) {
 			"Free response: Any additional feedback for [Program/Service name]?",
 		}
 		a := survey.A11()
-		var got []string
-		for _, q := range questionnaire(a) {
-			got = append(got, q)
-		}
-		assert.Equal(t, standard, got)
+		assert.Equal(t, standard, questionnaire(a))
 		for _, it := range a.Items {
 			assert.Equal(t, []string{"Strongly Disagree", "Disagree", "Neutral", "Agree", "Strongly Agree"}, it.Labels, it.ID)
 			assert.Equal(t, "Strongly Agree", it.Label(5))
