@@ -232,9 +232,11 @@ type UnitScore struct {
 	// baseline, or its people were divided by a split (see
 	// [ScorecardOptions.Lineage]).
 	NotComparable string `json:"not_comparable,omitempty"`
-	// Restated says how the unit's baseline was restated on the wave's
-	// org, when it is not what the unit itself was at the baseline: units
-	// moved in or out, units merged into it.
+	// Restated says how the unit's baseline relates to the unit, when the
+	// org changed between the two waves: restated on the wave's org when
+	// it is not what the unit itself was at the baseline (units moved in
+	// or out, units merged into it), and the units added since, which
+	// the baseline did not have.
 	Restated string `json:"restated,omitempty"`
 }
 
