@@ -114,36 +114,27 @@ func planWaves(surveyID string, all []survey.Wave, named []string) ([]survey.Wav
 // segmentKeys returns the segment attributes the program's outputs cut
 // the survey by: the plan covers the segments of these attributes, and
 // only these (a plan that protects segments no output shows hides unit
-// figures for nothing). None yet: segment cuts are declared per survey.
-func (p *Program) segmentKeys(_ context.Context, _ survey.Survey) ([]string, error) {
-	return nil, nil
+// figures for nothing). They are the segments the survey declares
+// (survey.Survey.Segments).
+func (p *Program) segmentKeys(_ context.Context, s survey.Survey) ([]string, error) {
+	var keys []string
+	for _, sg := range s.Segments {
+		keys = append(keys, sg.Key)
+	}
+	return keys, nil
 }
 
 // segmentCounts counts the stored respondents of the survey in waves by
-// segment of the given attributes, with their answers, for the plan; nil
+// segment of the given attributes, with their answers, for the plan
+// (computed in the store when it offers [SegmentTallyStore]); nil
 // without attributes.
 func (p *Program) segmentCounts(ctx context.Context, surveyID string, waves, keys []string) (*Segments, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	segs := NewSegments()
-	for _, w := range waves {
-		err := eachResponse(ctx, p.store, survey.ResponseFilter{Survey: surveyID, Wave: w}, func(r survey.Response) error {
-			attrs := map[string]string{}
-			for _, k := range keys {
-				if v := r.Segments[k]; v != "" {
-					attrs[k] = v
-				}
-			}
-			if len(attrs) > 0 {
-				r.Segments = attrs
-				segs.AddResponse(r)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+	t, err := TallySegments(ctx, p.store, SegmentFilter{Survey: surveyID, Waves: waves, Keys: keys})
+	if err != nil {
+		return nil, err
 	}
-	return segs, nil
+	return t.segments(), nil
 }

@@ -248,4 +248,3 @@ func TestRollUpAtEveryWave(t *testing.T) {
 		}, cxgen.OrgHistory(5, 8), cxgen.From(func(r *rand.Rand) int64 { return r.Int63() })))
 	props.Run()
 }
-

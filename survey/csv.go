@@ -154,6 +154,13 @@ func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
 	for _, sg := range opts.Segments {
 		segments[strings.ToLower(sg)] = sg
 	}
+	if len(opts.Segments) == 0 {
+		// The survey's declared segments, in the columns named by their
+		// keys, when the file has them.
+		for _, sg := range s.Segments {
+			segments[strings.ToLower(sg.Key)] = sg.Key
+		}
+	}
 	ignore := make(map[string]bool, len(opts.Ignore))
 	for _, ig := range opts.Ignore {
 		ignore[strings.ToLower(strings.TrimSpace(ig))] = true

@@ -202,6 +202,9 @@ func validateResponse(ps *problems, c Catalog, f string, r Response) {
 	if okSurvey && (len(r.Texts) > 0 || len(s.TextItems) > 0) {
 		validateTexts(ps, f, s, r)
 	}
+	if okSurvey {
+		checkDeclared(ps, f, s, r.Segments)
+	}
 	for _, k := range sortedKeys(r.Segments) {
 		if !ValidID(k) {
 			ps.add(f+"segments", fmt.Sprintf("malformed segment name %q", k))

@@ -150,6 +150,10 @@ type Survey struct {
 	Items    []Item   `json:"items"`
 	// TextItems are the free-text questions, answered in Response.Texts.
 	TextItems []TextItem `json:"text_items,omitempty"`
+	// Segments declare the attributes of respondents (tenure band,
+	// location, role, shift...) that results are cut by; responses carry
+	// them in Response.Segments. See [Segment].
+	Segments []Segment `json:"segments,omitempty"`
 }
 
 // TextItem returns the free-text question with the given ID.
@@ -236,7 +240,8 @@ func (it Item) Equal(o Item) bool {
 // items and text items (nil and empty lists are equal).
 func (s Survey) Equal(o Survey) bool {
 	return s.ID == o.ID && s.Name == o.Name && s.Audience == o.Audience && s.Version == o.Version &&
-		slices.EqualFunc(s.Items, o.Items, Item.Equal) && slices.Equal(s.TextItems, o.TextItems)
+		slices.EqualFunc(s.Items, o.Items, Item.Equal) && slices.Equal(s.TextItems, o.TextItems) &&
+		slices.EqualFunc(s.Segments, o.Segments, Segment.Equal)
 }
 
 // Clone returns a deep copy of s.
@@ -249,6 +254,13 @@ func (s Survey) Clone() Survey {
 		}
 	}
 	s.TextItems = slices.Clone(s.TextItems)
+	if s.Segments != nil {
+		segs := make([]Segment, len(s.Segments))
+		for i, sg := range s.Segments {
+			segs[i] = sg.Clone()
+		}
+		s.Segments = segs
+	}
 	return s
 }
 
@@ -330,5 +342,6 @@ func (s Survey) Validate() error {
 			ps.add("text_items["+strconv.Itoa(i)+"].after", fmt.Sprintf("unknown item %q", t.After))
 		}
 	}
+	checkSegments(&ps, s.Segments)
 	return ps.err()
 }

@@ -41,6 +41,9 @@ type Store struct {
 	// wave, and stale the ones to count again (see tally.go).
 	talliers map[tallyKey]*cx.Tallier
 	stale    map[tallyKey]bool
+	// segs hold the counts of the stored responses by segment profile
+	// per survey and wave (see segments.go).
+	segs map[tallyKey]*segCounts
 }
 
 type obsKey struct {
@@ -63,6 +66,7 @@ func New() *Store {
 		recognitions: map[uuid.UUID]culture.Recognition{},
 		talliers:     map[tallyKey]*cx.Tallier{},
 		stale:        map[tallyKey]bool{},
+		segs:         map[tallyKey]*segCounts{},
 	}
 }
 

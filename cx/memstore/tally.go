@@ -31,6 +31,7 @@ type tallyKey struct{ survey, wave string }
 // lock.
 func (s *Store) tallyOf(r survey.Response) {
 	k := tallyKey{r.Survey, r.Wave}
+	s.segmentsOf(k, r)
 	if s.stale[k] {
 		return
 	}
@@ -53,6 +54,7 @@ func (s *Store) tallyOf(r survey.Response) {
 // The caller holds the write lock.
 func (s *Store) staleTally(surveyID, wave string) {
 	k := tallyKey{surveyID, wave}
+	s.staleSegments(k)
 	s.stale[k] = true
 	delete(s.talliers, k)
 }

@@ -407,3 +407,67 @@ func orgUnitsOf(changes []cx.OrgChange) []string {
 	slices.Reverse(out)
 	return out
 }
+
+func segmentCases() []testCase {
+	return []testCase{
+		{"Segments/Tally", "A SegmentTallyStore counts exactly what SegmentTallies.AddResponse counts from the stored responses: for any attributes and waves, responses with some, all or none of the attributes, answers that do not fit the survey, after deletes", func(c *check) {
+			ts, ok := c.s.(cx.SegmentTallyStore)
+			if !ok {
+				c.Skip("the store does not offer cx.SegmentTallyStore")
+			}
+			sv := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: []survey.Item{
+				{ID: "q1", Text: "One", Scale: survey.Likert5, Kind: survey.Belief, Version: 1},
+				{ID: "q2", Text: "Two", Scale: survey.NPS, Kind: survey.Outcome, Version: 1},
+				{ID: "q3", Text: "Three", Scale: survey.Scale{ID: "wide", Min: -3, Max: 80, FavorableMin: 70, FavorableMax: 80}, Kind: survey.Outcome, Version: 1},
+			}}
+			c.must(c.s.CreateSurvey(c.ctx, sv), "CreateSurvey")
+			var rs []survey.Response
+			for i := range 60 {
+				r := survey.Response{ID: uuidOf("segments", i), Survey: "pulse", Wave: []string{"w1", "w2"}[i%2], Unit: []string{"u1", "u2", "u3"}[i%3],
+					Submitted: at(i, 0), Answers: map[string]int{"q1": 1 + i%5, "q2": i % 11, "q3": -3 + (i*7)%84}}
+				switch i % 4 {
+				case 0:
+					r.Segments = map[string]string{"tenure": []string{"0-2y", "2-5y"}[i%3%2], "site": "hq"}
+				case 1:
+					r.Segments = map[string]string{"tenure": "5y+"}
+				case 2:
+					r.Segments = map[string]string{"site": "remote", "role": "agent=lead"}
+				}
+				if i%9 == 0 {
+					delete(r.Answers, "q2")
+				}
+				if i%13 == 0 {
+					r.Answers["q9"] = 2 // not in the survey: kept as it is, counted all the same
+				}
+				rs = append(rs, r)
+			}
+			c.addResponses(rs, len(rs), "responses with segments")
+			for _, id := range []int{3, 8} {
+				c.must(c.s.DeleteResponse(c.ctx, uuidOf("segments", id)), "DeleteResponse")
+			}
+			filters := []cx.SegmentFilter{
+				{Survey: "pulse", Keys: []string{"tenure"}},
+				{Survey: "pulse", Keys: []string{"tenure", "site"}, Waves: []string{"w2"}},
+				{Survey: "pulse", Keys: []string{"role", "site", "tenure"}, Waves: []string{"w1", "w2", "w9"}},
+				{Survey: "pulse"},
+			}
+			stored, err := c.s.ListResponses(c.ctx, survey.ResponseFilter{Survey: "pulse"})
+			c.must(err, "ListResponses")
+			for _, f := range filters {
+				want := cx.NewSegmentTallies(f.Survey, f.Keys)
+				for _, r := range stored {
+					if len(f.Waves) == 0 || slices.Contains(f.Waves, r.Wave) {
+						want.AddResponse(r)
+					}
+				}
+				got, err := ts.TallySegments(c.ctx, f)
+				c.must(err, "TallySegments")
+				if !want.Equal(got) {
+					c.failf("TallySegments(%+v):\n\twant %v\n\tgot  %v", f, want, got)
+				}
+			}
+			_, err = ts.TallySegments(c.ctx, cx.SegmentFilter{Survey: "nope", Keys: []string{"tenure"}})
+			c.wantErr(err, cx.ErrNotFound, "TallySegments of an unknown survey")
+		}},
+	}
+}

@@ -118,6 +118,7 @@ func cases() []testCase {
 	cs = append(cs, initiativeCases()...)
 	cs = append(cs, entityCases(surveyEntity())...)
 	cs = append(cs, surveyVersionCases()...)
+	cs = append(cs, segmentCases()...)
 	cs = append(cs, entityCases(waveEntity())...)
 	cs = append(cs, waveCases()...)
 	cs = append(cs, responseCases()...)
