@@ -220,3 +220,11 @@ func (p *Program) SegmentCut(ctx context.Context, surveyID string, opts SegmentO
 	}
 	return cut, nil
 }
+
+// MarshalJSON writes the SegmentCut as encoding/json would, with undefined
+// numbers (NaN, ±Inf) as null.
+func (v SegmentCut) MarshalJSON() ([]byte, error) { return marshalNull(v) }
+
+// MarshalJSON writes the SegmentRow as encoding/json would, with undefined
+// numbers (NaN, ±Inf) as null.
+func (v SegmentRow) MarshalJSON() ([]byte, error) { return marshalNull(v) }
