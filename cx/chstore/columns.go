@@ -1,35 +1,35 @@
 package chstore
 
+import (
+	"encoding/binary"
+	"errors"
+	"strconv"
+)
+
 // responseRows are rows of the responses table, by column.
 type responseRows struct {
 	survey, wave, unit, batch []uint32
 	id                        []string
 	sign                      []int8
 	digest                    []uint64
-	respondent, comment       []string
 	submitted                 []int64
 	hasComment                []uint8
-	segKeys, segVals          [][]string
-	items                     [][]uint32
-	vals                      [][]int64
-	// textKeys and textVals are the free-text answers, by text item ID.
-	textKeys, textVals [][]string
+	answers, content          []string
+	buf                       []byte
 }
 
 func responseColumns(n int) *responseRows {
 	return &responseRows{
 		survey: make([]uint32, 0, n), wave: make([]uint32, 0, n), unit: make([]uint32, 0, n), batch: make([]uint32, 0, n),
-		id: make([]string, 0, n), sign: make([]int8, 0, n), digest: make([]uint64, 0, n),
-		respondent: make([]string, 0, n), comment: make([]string, 0, n), submitted: make([]int64, 0, n), hasComment: make([]uint8, 0, n),
-		segKeys: make([][]string, 0, n), segVals: make([][]string, 0, n), items: make([][]uint32, 0, n), vals: make([][]int64, 0, n),
-		textKeys: make([][]string, 0, n), textVals: make([][]string, 0, n),
+		id: make([]string, 0, n), sign: make([]int8, 0, n), digest: make([]uint64, 0, n), submitted: make([]int64, 0, n),
+		hasComment: make([]uint8, 0, n), answers: make([]string, 0, n), content: make([]string, 0, n),
 	}
 }
 
 // add appends the row of a response: with sign +1, everything the
-// response holds; with sign -1, its tombstone, which keeps its ID, the
-// keys (survey, wave, unit, submitted) and the comment flag that the sums
-// count, and nothing else.
+// response holds; with sign -1, its tombstone, which keeps its ID, its
+// keys (survey, wave, unit, submitted) and its comment flag, which the
+// sums count, and nothing else.
 func (t *responseRows) add(r *rec, b uint32, sign int8) {
 	t.survey = append(t.survey, r.survey)
 	t.wave = append(t.wave, r.wave)
@@ -45,46 +45,148 @@ func (t *responseRows) add(r *rec, b uint32, sign int8) {
 	t.hasComment = append(t.hasComment, has)
 	if sign < 0 {
 		t.digest = append(t.digest, 0)
-		t.respondent = append(t.respondent, "")
-		t.comment = append(t.comment, "")
-		t.segKeys = append(t.segKeys, []string{})
-		t.segVals = append(t.segVals, []string{})
-		t.items = append(t.items, []uint32{})
-		t.vals = append(t.vals, []int64{})
-		t.textKeys = append(t.textKeys, []string{})
-		t.textVals = append(t.textVals, []string{})
+		t.answers = append(t.answers, "")
+		t.content = append(t.content, "")
 		return
 	}
 	t.digest = append(t.digest, r.digest)
-	t.respondent = append(t.respondent, r.respondent)
-	t.comment = append(t.comment, r.comment)
-	t.segKeys = append(t.segKeys, nonNil(r.segKeys))
-	t.segVals = append(t.segVals, nonNil(r.segVals))
-	t.items = append(t.items, nonNil(r.items))
-	t.vals = append(t.vals, nonNil(r.vals))
-	t.textKeys = append(t.textKeys, nonNil(r.textKeys))
-	t.textVals = append(t.textVals, nonNil(r.textVals))
-}
-
-// nonNil returns vs, or an empty slice for nil: an array column takes no
-// nil.
-func nonNil[T any](vs []T) []T {
-	if vs == nil {
-		return []T{}
-	}
-	return vs
+	t.buf = appendAnswers(t.buf[:0], r)
+	t.answers = append(t.answers, string(t.buf))
+	t.buf = appendContent(t.buf[:0], r)
+	t.content = append(t.content, string(t.buf))
 }
 
 func (t *responseRows) table(db string) Table {
 	return Table{Name: db + ".responses_local", Columns: []Column{
 		{"survey", "UInt32", t.survey}, {"wave", "UInt32", t.wave}, {"unit", "UInt32", t.unit},
 		{"id", "FixedString(16)", t.id}, {"batch", "UInt32", t.batch}, {"sign", "Int8", t.sign},
-		{"digest", "UInt64", t.digest}, {"respondent", "String", t.respondent}, {"submitted", "Int64", t.submitted},
-		{"comment", "String", t.comment}, {"has_comment", "UInt8", t.hasComment},
-		{"seg_keys", "Array(String)", t.segKeys}, {"seg_vals", "Array(String)", t.segVals},
-		{"items", "Array(UInt32)", t.items}, {"vals", "Array(Int64)", t.vals},
-		{"text_keys", "Array(String)", t.textKeys}, {"text_vals", "Array(String)", t.textVals},
+		{"digest", "UInt64", t.digest}, {"submitted", "Int64", t.submitted}, {"has_comment", "UInt8", t.hasComment},
+		{"answers", "String", t.answers}, {"content", "String", t.content},
 	}}
+}
+
+// appendAnswers appends the answers of r as text: "item:value" with the
+// item's code, separated by spaces, items ascending.
+func appendAnswers(b []byte, r *rec) []byte {
+	for i, item := range r.items {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendUint(b, uint64(item), 10)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, r.vals[i], 10)
+	}
+	return b
+}
+
+// parseAnswers reads the text of appendAnswers.
+func parseAnswers(s string) (items []uint32, vals []int64, err error) {
+	for len(s) > 0 {
+		var field string
+		field, s = s, ""
+		for i := 0; i < len(field); i++ {
+			if field[i] == ' ' {
+				field, s = field[:i], field[i+1:]
+				break
+			}
+		}
+		colon := -1
+		for i := 0; i < len(field); i++ {
+			if field[i] == ':' {
+				colon = i
+				break
+			}
+		}
+		if colon < 0 {
+			return nil, nil, errors.New("chstore: stored answers are malformed")
+		}
+		item, err1 := strconv.ParseUint(field[:colon], 10, 32)
+		v, err2 := strconv.ParseInt(field[colon+1:], 10, 64)
+		if err1 != nil || err2 != nil {
+			return nil, nil, errors.New("chstore: stored answers are malformed")
+		}
+		items, vals = append(items, uint32(item)), append(vals, v)
+	}
+	return items, vals, nil
+}
+
+// contentVersion is the first byte of the encoding of a response's
+// content.
+const contentVersion = 1
+
+// appendContent appends the content of r that the responses table keeps
+// in one column: respondent, comment, segments and free-text answers, each
+// string with its length before it.
+func appendContent(b []byte, r *rec) []byte {
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = append(b, contentVersion)
+	str(r.respondent)
+	str(r.comment)
+	b = binary.AppendUvarint(b, uint64(len(r.segKeys)))
+	for i, k := range r.segKeys {
+		str(k)
+		str(r.segVals[i])
+	}
+	b = binary.AppendUvarint(b, uint64(len(r.textKeys)))
+	for i, k := range r.textKeys {
+		str(k)
+		str(r.textVals[i])
+	}
+	return b
+}
+
+// parseContent reads the encoding of appendContent into r.
+func parseContent(s string, r *rec) error {
+	bad := errors.New("chstore: a stored response's content is malformed")
+	if len(s) == 0 || s[0] != contentVersion {
+		return bad
+	}
+	s = s[1:]
+	str := func() (string, bool) {
+		n, k := binary.Uvarint([]byte(s[:min(len(s), binary.MaxVarintLen64)]))
+		if k <= 0 || uint64(len(s)-k) < n {
+			return "", false
+		}
+		v := s[k : k+int(n)]
+		s = s[k+int(n):]
+		return v, true
+	}
+	count := func() (int, bool) {
+		n, k := binary.Uvarint([]byte(s[:min(len(s), binary.MaxVarintLen64)]))
+		if k <= 0 || n > uint64(len(s)) {
+			return 0, false
+		}
+		s = s[k:]
+		return int(n), true
+	}
+	var ok bool
+	if r.respondent, ok = str(); !ok {
+		return bad
+	}
+	if r.comment, ok = str(); !ok {
+		return bad
+	}
+	for _, pair := range []struct{ keys, vals *[]string }{{&r.segKeys, &r.segVals}, {&r.textKeys, &r.textVals}} {
+		n, ok := count()
+		if !ok {
+			return bad
+		}
+		for range n {
+			k, ok1 := str()
+			v, ok2 := str()
+			if !ok1 || !ok2 {
+				return bad
+			}
+			*pair.keys, *pair.vals = append(*pair.keys, k), append(*pair.vals, v)
+		}
+	}
+	if len(s) != 0 {
+		return bad
+	}
+	return nil
 }
 
 // answerRows are rows of the long table of answers, by column.

@@ -72,8 +72,9 @@ func (s *Store) eraseSome(ctx context.Context, limit int) (int, error) {
 	if len(es) == 0 {
 		return 0, nil
 	}
-	// The rows holding the content, written before the deleting batch:
-	// the tombstone stays, and the same ID stored again later is kept.
+	// The rows holding the content, written before the deleting batch,
+	// go; the tombstone stays, and the same ID stored again later is
+	// kept.
 	var terms []string
 	for _, e := range es {
 		id, err := hex.DecodeString(e.id)

@@ -146,10 +146,10 @@ const liveRule = "argMax(sign, (batch, sign)) = 1"
 // of their last row.
 func (s *Store) liveResponses(ctx context.Context, sn snapshot, cond string, ids []uuid.UUID, order string, limit, offset int) ([]liveResponse, error) {
 	last := func(col string) string { return "argMax(" + col + ", (batch, sign))" }
-	q := fmt.Sprintf("SELECT id, %s, %s, %s, %s, %s AS sub, %s, %s, %s, %s, %s, toInt64(max(batch)), %s, %s "+
+	q := fmt.Sprintf("SELECT id, %s, %s, %s, %s AS sub, %s, %s, toInt64(max(batch)) "+
 		"FROM %s.responses WHERE %s AND %s GROUP BY id HAVING %s %s",
-		last("survey"), last("wave"), last("unit"), last("respondent"), last("submitted"), last("comment"), last("seg_keys"),
-		last("seg_vals"), last("items"), last("vals"), last("text_keys"), last("text_vals"), s.database, sn.where(), cond, liveRule, order)
+		last("survey"), last("wave"), last("unit"), last("submitted"), last("answers"), last("content"),
+		s.database, sn.where(), cond, liveRule, order)
 	if limit > 0 || offset > 0 {
 		lim := int64(limit)
 		if limit == 0 {
@@ -161,39 +161,38 @@ func (s *Store) liveResponses(ctx context.Context, sn snapshot, cond string, ids
 	if ids != nil {
 		ext = append(ext, idTable(ids))
 	}
-	rows, err := s.coordinator().Query(ctx, q, ext...)
+	type raw struct {
+		id               string
+		rec              rec
+		answers, content string
+		batch            int64
+	}
+	var got []raw
+	err := query2(ctx, s.coordinator(), q, ext, func(rows Rows) error {
+		var r raw
+		if err := rows.Scan(&r.id, &r.rec.survey, &r.rec.wave, &r.rec.unit, &r.rec.submitted, &r.answers, &r.content, &r.batch); err != nil {
+			return err
+		}
+		got = append(got, r)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("chstore: reading responses: %w", err)
 	}
-	type raw struct {
-		id                 string
-		survey, wave, unit uint32
-		respondent         string
-		submitted          int64
-		comment            string
-		segKeys, segVals   []string
-		items              []uint32
-		vals               []int64
-		batch              int64
-		textKeys, textVals []string
-	}
-	var got []raw
-	for rows.Next() {
-		var r raw
-		if err := rows.Scan(&r.id, &r.survey, &r.wave, &r.unit, &r.respondent, &r.submitted, &r.comment,
-			&r.segKeys, &r.segVals, &r.items, &r.vals, &r.batch, &r.textKeys, &r.textVals); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("chstore: reading responses: %w", err)
-		}
-		got = append(got, r)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return nil, fmt.Errorf("chstore: reading responses: %w", err)
-	}
 	var svs, ws, us, its []uint32
-	for _, r := range got {
-		svs, ws, us = append(svs, r.survey), append(ws, r.wave), append(us, r.unit)
-		its = append(its, r.items...)
+	for i := range got {
+		r := &got[i]
+		if len(r.id) != 16 {
+			return nil, errors.New("chstore: a stored response row is malformed")
+		}
+		if r.rec.items, r.rec.vals, err = parseAnswers(r.answers); err != nil {
+			return nil, err
+		}
+		if err := parseContent(r.content, &r.rec); err != nil {
+			return nil, err
+		}
+		svs, ws, us = append(svs, r.rec.survey), append(ws, r.rec.wave), append(us, r.rec.unit)
+		its = append(its, r.rec.items...)
 	}
 	svN, err := s.namesOf(ctx, kindSurvey, svs)
 	if err != nil {
@@ -212,22 +211,14 @@ func (s *Store) liveResponses(ctx context.Context, sn snapshot, cond string, ids
 		return nil, err
 	}
 	out := make([]liveResponse, len(got))
-	for i, r := range got {
-		if len(r.id) != 16 || len(r.segKeys) != len(r.segVals) || len(r.items) != len(r.vals) || len(r.textKeys) != len(r.textVals) {
-			return nil, fmt.Errorf("chstore: a stored response row is malformed")
-		}
-		resp := survey.Response{ID: uuid.UUID([]byte(r.id)), Survey: svN[r.survey], Wave: wN[r.wave], Unit: uN[r.unit],
+	for i := range got {
+		r := &got[i].rec
+		resp := survey.Response{ID: uuid.UUID([]byte(got[i].id)), Survey: svN[r.survey], Wave: wN[r.wave], Unit: uN[r.unit],
 			Respondent: r.respondent, Submitted: time.UnixMicro(r.submitted).UTC(), Comment: r.comment}
 		if len(r.items) > 0 {
 			resp.Answers = make(map[string]int, len(r.items))
 			for j, it := range r.items {
 				resp.Answers[iN[it]] = int(r.vals[j])
-			}
-		}
-		if len(r.textKeys) > 0 {
-			resp.Texts = make(map[string]string, len(r.textKeys))
-			for j, k := range r.textKeys {
-				resp.Texts[k] = r.textVals[j]
 			}
 		}
 		if len(r.segKeys) > 0 {
@@ -236,7 +227,13 @@ func (s *Store) liveResponses(ctx context.Context, sn snapshot, cond string, ids
 				resp.Segments[k] = r.segVals[j]
 			}
 		}
-		out[i] = liveResponse{Response: resp, batch: r.batch}
+		if len(r.textKeys) > 0 {
+			resp.Texts = make(map[string]string, len(r.textKeys))
+			for j, k := range r.textKeys {
+				resp.Texts[k] = r.textVals[j]
+			}
+		}
+		out[i] = liveResponse{Response: resp, batch: got[i].batch}
 	}
 	return out, nil
 }

@@ -16,33 +16,35 @@ import (
 // GROUP BY is a small integer. Every row carries the batch that wrote it
 // and a sign: +1 for a response written, -1 for a response deleted.
 //
-//   - responses: one row per response, everything needed to return it.
-//   - answers: the long table, one row per answer.
-//   - patterns: one row per response and reliability group of its survey,
-//     the pattern of its answers over the group's items (the text of
-//     cx.PatternKey.Pattern).
+//   - responses: one row per response, with everything needed to return
+//     it: its answers as text ("item:value" codes, which the cluster can
+//     split) and the rest of its content in a binary encoding;
+//   - answers: the long table, one row per answer;
+//   - patterns: one row per response and reliability group of its
+//     survey, the pattern of its answers over the group's items (the text
+//     of cx.PatternKey.Pattern).
 //
-// Materialized views keep, on every shard, the sums of these rows per
-// batch (SummingMergeTree tables): respondents and comments per unit and
-// wave, answers per unit, wave, item and value, patterns per wave, group
-// and pattern. Tallies are read from them with GROUP BY over the batches
-// a snapshot of the catalog shows committed.
+// The store writes these three, each shard's rows in the order of the
+// table's key. Materialized views keep, on every shard, their sums per
+// batch (SummingMergeTree): respondents and comments per unit and wave,
+// answers per unit, wave, item and value, patterns per wave, group and
+// pattern. Tallies are read from the sums with GROUP BY over the batches a
+// snapshot of the catalog shows committed. (Rows are written without
+// array columns: the driver appends arrays value by value.)
 var tables = []struct {
 	name    string
 	columns string
 	engine  string
-	// key is the sharding key of the distributed table; empty for
-	// the sums, which only the views write.
+	// key is the sharding key of the distributed table; empty for the
+	// sums, which only the views write.
 	key string
 	// view is the SELECT of the materialized view that fills the table
-	// from another local table, written with {db}.
+	// from another local table, with {db} for the database.
 	view string
 }{
 	{name: "responses", key: "unit",
 		columns: "survey UInt32, wave UInt32, unit UInt32, id FixedString(16), batch UInt32, sign Int8, " +
-			"digest UInt64, respondent String, submitted Int64, comment String, has_comment UInt8, " +
-			"seg_keys Array(String), seg_vals Array(String), items Array(UInt32), vals Array(Int64), " +
-			"text_keys Array(String), text_vals Array(String)",
+			"digest UInt64, submitted Int64, has_comment UInt8, answers String, content String",
 		engine: "MergeTree ORDER BY (survey, wave, unit, id)"},
 	{name: "answers", key: "unit",
 		columns: "survey UInt32, wave UInt32, unit UInt32, item UInt32, value Int64, sign Int8, batch UInt32",

@@ -84,27 +84,64 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	where := sn.where() + " AND " + cond
 	conn := s.coordinator()
 
+	// Every query groups by unit (or by wave) first: a unit's rows are on
+	// one shard, so each shard's groups are final (distributed_group_by_
+	// no_merge) and the process adds up the rare groups that two shards
+	// return (a unit whose rows were spread by an earlier count of
+	// shards).
+	const noMerge = " SETTINGS distributed_group_by_no_merge = 1"
+
 	// Respondents and comments per unit and wave.
-	type group struct {
-		unit, wave           uint32
-		respondents, comment int64
-	}
-	var groups []group
+	type uw struct{ unit, wave uint32 }
+	type counts struct{ respondents, comments int64 }
+	groups := map[uw]counts{}
 	err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, sum(respondents), sum(comments) FROM %s.group_sums WHERE %s GROUP BY unit, wave",
-		s.database, where), func(r Rows) error {
-		var g group
-		if err := r.Scan(&g.unit, &g.wave, &g.respondents, &g.comment); err != nil {
+		s.database, where)+noMerge, func(r Rows) error {
+		var k uw
+		var n, c int64
+		if err := r.Scan(&k.unit, &k.wave, &n, &c); err != nil {
 			return err
 		}
-		groups = append(groups, g)
+		g := groups[k]
+		groups[k] = counts{g.respondents + n, g.comments + c}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	var unitCodes, waveCodes []uint32
-	for _, g := range groups {
-		unitCodes, waveCodes = append(unitCodes, g.unit), append(waveCodes, g.wave)
+
+	// Answers per unit and wave: the items, values and counts.
+	type cell struct {
+		items         []uint32
+		values, count []int64
+	}
+	cells := map[uw][]cell{}
+	err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, groupArray(item), groupArray(value), groupArray(n) FROM ("+
+		"SELECT unit, wave, item, value, sum(n) AS n FROM %s.answer_sums WHERE %s GROUP BY unit, wave, item, value HAVING n != 0"+
+		") GROUP BY unit, wave", s.database, where)+noMerge, func(r Rows) error {
+		var k uw
+		var c cell
+		if err := r.Scan(&k.unit, &k.wave, &c.items, &c.values, &c.count); err != nil {
+			return err
+		}
+		if len(c.items) != len(c.values) || len(c.items) != len(c.count) {
+			return errors.New("chstore: a row of answer sums is malformed")
+		}
+		cells[k] = append(cells[k], c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var unitCodes, waveCodes, itemCodes []uint32
+	for k := range groups {
+		unitCodes, waveCodes = append(unitCodes, k.unit), append(waveCodes, k.wave)
+	}
+	for k, cs := range cells {
+		unitCodes, waveCodes = append(unitCodes, k.unit), append(waveCodes, k.wave)
+		for _, c := range cs {
+			itemCodes = append(itemCodes, c.items...)
+		}
 	}
 	unitN, err := s.namesOf(ctx, kindUnit, unitCodes)
 	if err != nil {
@@ -114,73 +151,53 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	if err != nil {
 		return nil, err
 	}
-	for _, g := range groups {
-		if g.respondents < 0 || g.comment < 0 || g.comment > g.respondents {
-			return nil, fmt.Errorf("chstore: unit %q, wave %q: the sums of respondents (%d) and comments (%d) are inconsistent", unitN[g.unit], waveN[g.wave], g.respondents, g.comment)
-		}
-		k := cx.Group{Unit: unitN[g.unit], Wave: waveN[g.wave]}
-		if g.respondents > 0 {
-			out.Respondents[k] = g.respondents
-		}
-		if g.comment > 0 {
-			out.Comments[k] = g.comment
-		}
-	}
-
-	// Answers per unit, wave and item: the values and their counts.
-	type cell struct {
-		unit, wave, item uint32
-		values, counts   []int64
-	}
-	var cells []cell
-	err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, item, groupArray(value), groupArray(n) FROM ("+
-		"SELECT unit, wave, item, value, sum(n) AS n FROM %s.answer_sums WHERE %s GROUP BY unit, wave, item, value HAVING n != 0"+
-		") GROUP BY unit, wave, item", s.database, where), func(r Rows) error {
-		var c cell
-		if err := r.Scan(&c.unit, &c.wave, &c.item, &c.values, &c.counts); err != nil {
-			return err
-		}
-		cells = append(cells, c)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	var itemCodes []uint32
-	unitCodes, waveCodes = unitCodes[:0], waveCodes[:0]
-	for _, c := range cells {
-		unitCodes, waveCodes, itemCodes = append(unitCodes, c.unit), append(waveCodes, c.wave), append(itemCodes, c.item)
-	}
-	if unitN, err = s.namesOf(ctx, kindUnit, unitCodes); err != nil {
-		return nil, err
-	}
-	if waveN, err = s.namesOf(ctx, kindWave, waveCodes); err != nil {
-		return nil, err
-	}
 	itemN, err := s.namesOf(ctx, kindItem, itemCodes)
 	if err != nil {
 		return nil, err
 	}
-	var problems []cx.Problem
-	for _, c := range cells {
-		at := fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unitN[c.unit], waveN[c.wave], itemN[c.item])
-		it, ok := items[itemN[c.item]]
-		if !ok {
-			problems = append(problems, cx.Problem{Field: at, Message: fmt.Sprintf("%d stored answers to item %q, which survey %q does not have", sum(c.counts), itemN[c.item], sv.ID)})
-			continue
+	for k, g := range groups {
+		if g.respondents < 0 || g.comments < 0 || g.comments > g.respondents {
+			return nil, fmt.Errorf("chstore: unit %q, wave %q: the sums of respondents (%d) and comments (%d) are inconsistent", unitN[k.unit], waveN[k.wave], g.respondents, g.comments)
 		}
-		t := metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: make([]int64, it.Scale.Points())}
-		for j, v := range c.values {
-			switch {
-			case c.counts[j] < 0:
-				return nil, fmt.Errorf("chstore: %s: the sum of answers %d is %d, below zero", at, v, c.counts[j])
-			case v < int64(it.Scale.Min) || v > int64(it.Scale.Max):
-				problems = append(problems, cx.Problem{Field: at, Message: fmt.Sprintf("%d stored answers %d, outside scale %s", c.counts[j], v, it.Scale)})
-			default:
-				t.Counts[v-int64(it.Scale.Min)] = c.counts[j]
+		key := cx.Group{Unit: unitN[k.unit], Wave: waveN[k.wave]}
+		if g.respondents > 0 {
+			out.Respondents[key] = g.respondents
+		}
+		if g.comments > 0 {
+			out.Comments[key] = g.comments
+		}
+	}
+	var problems []cx.Problem
+	for k, cs := range cells {
+		for _, c := range cs {
+			for j, code := range c.items {
+				v, n := c.values[j], c.count[j]
+				at := fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unitN[k.unit], waveN[k.wave], itemN[code])
+				it, ok := items[itemN[code]]
+				switch {
+				case !ok:
+					problems = append(problems, cx.Problem{Field: at, Message: fmt.Sprintf("%d stored answers %d to item %q, which survey %q does not have", n, v, itemN[code], sv.ID)})
+					continue
+				case v < int64(it.Scale.Min) || v > int64(it.Scale.Max):
+					problems = append(problems, cx.Problem{Field: at, Message: fmt.Sprintf("%d stored answers %d, outside scale %s", n, v, it.Scale)})
+					continue
+				}
+				key := cx.Cell{Unit: unitN[k.unit], Wave: waveN[k.wave], Item: it.ID}
+				t, ok := out.Answers[key]
+				if !ok {
+					t = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: make([]int64, it.Scale.Points())}
+				}
+				t.Counts[v-int64(it.Scale.Min)] += n
+				out.Answers[key] = t
 			}
 		}
-		out.Answers[cx.Cell{Unit: unitN[c.unit], Wave: waveN[c.wave], Item: it.ID}] = t
+	}
+	for k, t := range out.Answers {
+		for i, n := range t.Counts {
+			if n < 0 {
+				return nil, fmt.Errorf("chstore: unit %s, wave %s, item %s: the sum of answers %d is %d, below zero", k.Unit, k.Wave, k.Item, t.Min+i, n)
+			}
+		}
 	}
 	if len(problems) > 0 {
 		return nil, &opError{op: opName, kind: &cx.ValidationError{Problems: problems}}
@@ -193,6 +210,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 
 // tallyPatterns adds the patterns of each reliability group of sv to out.
 func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, svCode uint32, where string, out *cx.Tallies) error {
+	const noMerge = " SETTINGS distributed_group_by_no_merge = 1"
 	ls := layouts(sv)
 	if len(ls) == 0 {
 		return nil
@@ -248,7 +266,7 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 				}
 			}
 			err = query(ctx, conn, fmt.Sprintf("SELECT wave, pattern, sum(n) AS c FROM %s.pattern_sums WHERE %s AND grp = %d GROUP BY wave, pattern HAVING c != 0",
-				s.database, where, code), func(r Rows) error {
+				s.database, where, code)+noMerge, func(r Rows) error {
 				var p pat
 				err := r.Scan(&p.wave, &p.pattern, &p.n)
 				pats = append(pats, p)
@@ -271,10 +289,14 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 				}
 				digits = append(digits, fmt.Sprintf("if(indexOf(items, %d) = 0, toInt64(-1), vals[indexOf(items, %d)] - %d)", c, c, l.Min[j]))
 			}
-			// Responses stored by those batches, by their last row.
+			// Responses stored by those batches, by their last row; their
+			// answers split out of their text.
 			err = query(ctx, conn, fmt.Sprintf("SELECT wave, [%s] AS p, toInt64(count()) AS c FROM ("+
-				"SELECT id, argMax(wave, (batch, sign)) AS wave, argMax(items, (batch, sign)) AS items, argMax(vals, (batch, sign)) AS vals "+
-				"FROM %s.responses WHERE %s GROUP BY id HAVING %s AND argMax(batch, (batch, sign)) IN (%s)) GROUP BY wave, p",
+				"SELECT wave, arrayFilter(x -> x != '', splitByChar(' ', a)) AS fields, "+
+				"arrayMap(x -> toUInt32(substring(x, 1, position(x, ':') - 1)), fields) AS items, "+
+				"arrayMap(x -> toInt64(substring(x, position(x, ':') + 1)), fields) AS vals FROM ("+
+				"SELECT id, argMax(wave, (batch, sign)) AS wave, argMax(answers, (batch, sign)) AS a "+
+				"FROM %s.responses WHERE %s GROUP BY id HAVING %s AND argMax(batch, (batch, sign)) IN (%s))) GROUP BY wave, p",
 				strings.Join(digits, ", "), s.database, where, liveRule, uints(slow)), func(r Rows) error {
 				var p pat
 				var ds []int64
@@ -309,10 +331,15 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 			return err
 		}
 		for _, p := range pats {
-			if p.n < 0 || strings.ContainsRune(p.pattern, '?') {
-				return fmt.Errorf("chstore: wave %q, items %s: pattern %q has an inconsistent sum %d", waveN[p.wave], l.key, p.pattern, p.n)
-			}
 			out.Patterns[cx.PatternKey{Wave: waveN[p.wave], Items: l.key, Pattern: p.pattern}] += p.n
+		}
+	}
+	for k, n := range out.Patterns {
+		switch {
+		case n < 0 || strings.ContainsRune(k.Pattern, '?'):
+			return fmt.Errorf("chstore: wave %q, items %s: pattern %q has an inconsistent sum %d", k.Wave, k.Items, k.Pattern, n)
+		case n == 0:
+			delete(out.Patterns, k)
 		}
 	}
 	return nil
@@ -339,7 +366,12 @@ func (s *Store) batchesWithGroup(ctx context.Context, svCode, grp uint32) ([]int
 
 // query runs q on conn and calls fn for every row.
 func query(ctx context.Context, conn Conn, q string, fn func(Rows) error) error {
-	rows, err := conn.Query(ctx, q)
+	return query2(ctx, conn, q, nil, fn)
+}
+
+// query2 runs q on conn with external tables and calls fn for every row.
+func query2(ctx context.Context, conn Conn, q string, ext []Table, fn func(Rows) error) error {
+	rows, err := conn.Query(ctx, q, ext...)
 	if err != nil {
 		return err
 	}
@@ -350,12 +382,4 @@ func query(ctx context.Context, conn Conn, q string, fn func(Rows) error) error 
 		}
 	}
 	return errors.Join(rows.Err(), rows.Close())
-}
-
-func sum(vs []int64) int64 {
-	var n int64
-	for _, v := range vs {
-		n += v
-	}
-	return n
 }

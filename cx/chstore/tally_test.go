@@ -1,0 +1,191 @@
+package chstore_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/leanovate/gopter/gen"
+	"github.com/leanovate/gopter/prop"
+
+	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/internal/cxgen"
+	"github.com/cxculture/cxculture/cx/memstore"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// op is one step of a history of writes, done to the cluster and to
+// memory alike.
+type op struct {
+	kind  int // 0 store a batch, 1 delete, 2 new survey version, 3 import with Replace, 4 create the survey
+	pick  []int
+	seed  int64
+	label string
+}
+
+func (o op) String() string { return o.label }
+
+// tallySurvey is the survey of the history: two reliability groups, and a
+// version number that each change of the survey raises.
+func tallySurvey(version int, r *rand.Rand) survey.Survey {
+	constructs := []string{culture.CustomerFocus, culture.Agility}
+	sv := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: version}
+	for i := range 6 {
+		it := survey.Item{ID: fmt.Sprintf("q%d", i), Text: "Item", Scale: survey.Likert5, Kind: survey.Behavior, Version: 1,
+			Construct: constructs[i%2]}
+		if r != nil {
+			// A new version moves items between constructs and changes
+			// scales: the reliability groups change.
+			it.Construct = []string{culture.CustomerFocus, culture.Agility, culture.Empowerment}[r.Intn(3)]
+			if r.Intn(3) == 0 {
+				it.Scale, it.Version = survey.Likert7, 2
+			}
+		}
+		sv.Items = append(sv.Items, it)
+	}
+	return sv
+}
+
+// pool returns the responses the history picks from: two waves, four
+// units, answers on five points (some skipped).
+func pool(n int) []survey.Response {
+	r := rand.New(rand.NewSource(7))
+	out := make([]survey.Response, n)
+	for i := range out {
+		resp := survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "pool/%d", i)), Survey: "pulse",
+			Wave: fmt.Sprintf("w%d", i%2), Unit: fmt.Sprintf("u%d", i%4), Submitted: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute),
+			Answers: map[string]int{}}
+		for j := range 6 {
+			if r.Intn(8) != 0 {
+				resp.Answers[fmt.Sprintf("q%d", j)] = 1 + r.Intn(5)
+			}
+		}
+		if i%5 == 0 {
+			resp.Comment = "a comment"
+		}
+		out[i] = resp
+	}
+	return out
+}
+
+// TestTallyMatchesMemoryAfterAnyHistory checks, after every step of
+// random histories of writes (batches, deletions, replacing imports,
+// the survey created after its responses or changed so that its
+// reliability groups change), that the cluster's tallies, of the latest
+// version and of every earlier one, equal those that memory computes from
+// the same responses. It covers the patterns read from the sums and those
+// computed from the answers of batches that stored them before the
+// survey had its current groups.
+func TestTallyMatchesMemoryAfterAnyHistory(t *testing.T) {
+	cluster(t)
+	responses := pool(60)
+	ops := gen.SliceOfN(7, cxgen.From(func(r *rand.Rand) op {
+		o := op{kind: r.Intn(5), seed: r.Int63()}
+		for range 1 + r.Intn(20) {
+			o.pick = append(o.pick, r.Intn(len(responses)))
+		}
+		o.label = fmt.Sprintf("%s of %d", []string{"batch", "delete", "new version", "replace", "create survey"}[o.kind], len(o.pick))
+		return o
+	}))
+	props := cxgen.NewProperties(t, 4)
+	props.Property("the cluster's tallies equal memory's after every step", prop.ForAll(func(history []op) string {
+		ctx := context.Background()
+		ch := openStore(t)
+		mem := memstore.New()
+		version := 0
+		for step, o := range history {
+			if err := apply(ctx, ch, mem, o, responses, &version); err != nil {
+				return fmt.Sprintf("step %d (%s): %v", step, o, err)
+			}
+			if version == 0 {
+				continue
+			}
+			for v := 1; v <= version; v++ {
+				want, err1 := cx.TallyResponses(ctx, mem, cx.TallyFilter{Survey: "pulse", Version: v})
+				got, err2 := cx.TallyResponses(ctx, ch, cx.TallyFilter{Survey: "pulse", Version: v})
+				if (err1 == nil) != (err2 == nil) {
+					return fmt.Sprintf("step %d (%s), version %d: memory says %v, the cluster %v", step, o, v, err1, err2)
+				}
+				if err1 == nil && !got.Equal(want) {
+					return fmt.Sprintf("step %d (%s), version %d: %s", step, o, v, tallyDiff(want, got))
+				}
+			}
+		}
+		return ""
+	}, ops))
+	props.Run()
+}
+
+// apply does o to both stores.
+func apply(ctx context.Context, ch, mem cx.Store, o op, responses []survey.Response, version *int) error {
+	r := rand.New(rand.NewSource(o.seed))
+	var picked []survey.Response
+	seen := map[int]bool{}
+	for _, i := range o.pick {
+		if !seen[i] {
+			seen[i] = true
+			picked = append(picked, responses[i])
+		}
+	}
+	both := func(f func(cx.Store) error) error {
+		errCh, errMem := f(ch), f(mem)
+		if (errCh == nil) != (errMem == nil) {
+			return fmt.Errorf("the cluster says %v, memory %v", errCh, errMem)
+		}
+		return nil
+	}
+	switch o.kind {
+	case 0:
+		return both(func(s cx.Store) error { _, err := s.CreateResponses(ctx, picked); return err })
+	case 1:
+		for _, p := range picked {
+			if err := both(func(s cx.Store) error { return s.DeleteResponse(ctx, p.ID) }); err != nil {
+				return err
+			}
+		}
+	case 2, 4:
+		if *version == 0 {
+			*version = 1
+			return both(func(s cx.Store) error { return s.CreateSurvey(ctx, tallySurvey(1, nil)) })
+		}
+		if o.kind == 4 {
+			return nil
+		}
+		*version++
+		sv := tallySurvey(*version, r)
+		return both(func(s cx.Store) error { return s.UpdateSurvey(ctx, sv) })
+	case 3:
+		if *version == 0 {
+			return nil // an import needs the survey
+		}
+		var changed []survey.Response
+		for _, p := range picked {
+			c := p.Clone()
+			for k := range c.Answers {
+				c.Answers[k] = 1 + r.Intn(5)
+			}
+			if r.Intn(3) == 0 {
+				c.Unit = fmt.Sprintf("u%d", r.Intn(6))
+			}
+			changed = append(changed, c)
+		}
+		return both(func(s cx.Store) error {
+			im, err := s.(cx.ImportStore).BeginImport(ctx, "pulse", cx.ImportOptions{Replace: true})
+			if err != nil {
+				return err
+			}
+			if err := im.Add(ctx, changed); err != nil {
+				return err
+			}
+			out, err := im.Commit(ctx)
+			slices.SortFunc(out.Replaced, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+			return err
+		})
+	}
+	return nil
+}
