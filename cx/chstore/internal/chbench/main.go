@@ -45,11 +45,11 @@ func main() {
 }
 
 type config struct {
-	store, data, do                  string
+	store, data, do                 string
 	addrs, cluster, database, catDB string
-	db, dsn                          string
-	runs                             int
-	cpuprof                          string
+	db, dsn                         string
+	runs                            int
+	cpuprof                         string
 }
 
 func run(ctx context.Context, w io.Writer, args []string) error {
