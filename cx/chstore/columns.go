@@ -2,6 +2,7 @@ package chstore
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"strconv"
 )
@@ -14,7 +15,7 @@ type responseRows struct {
 	digest                    []uint64
 	submitted                 []int64
 	hasComment                []uint8
-	answers, content          []string
+	answers, segs, content    []string
 	buf                       []byte
 }
 
@@ -22,7 +23,7 @@ func responseColumns(n int) *responseRows {
 	return &responseRows{
 		survey: make([]uint32, 0, n), wave: make([]uint32, 0, n), unit: make([]uint32, 0, n), batch: make([]uint32, 0, n),
 		id: make([]string, 0, n), sign: make([]int8, 0, n), digest: make([]uint64, 0, n), submitted: make([]int64, 0, n),
-		hasComment: make([]uint8, 0, n), answers: make([]string, 0, n), content: make([]string, 0, n),
+		hasComment: make([]uint8, 0, n), answers: make([]string, 0, n), segs: make([]string, 0, n), content: make([]string, 0, n),
 	}
 }
 
@@ -46,12 +47,15 @@ func (t *responseRows) add(r *rec, b uint32, sign int8) {
 	if sign < 0 {
 		t.digest = append(t.digest, 0)
 		t.answers = append(t.answers, "")
+		t.segs = append(t.segs, "")
 		t.content = append(t.content, "")
 		return
 	}
 	t.digest = append(t.digest, r.digest)
 	t.buf = appendAnswers(t.buf[:0], r)
 	t.answers = append(t.answers, string(t.buf))
+	t.buf = appendSegments(t.buf[:0], r)
+	t.segs = append(t.segs, string(t.buf))
 	t.buf = appendContent(t.buf[:0], r)
 	t.content = append(t.content, string(t.buf))
 }
@@ -61,7 +65,7 @@ func (t *responseRows) table(db string) Table {
 		{"survey", "UInt32", t.survey}, {"wave", "UInt32", t.wave}, {"unit", "UInt32", t.unit},
 		{"id", "FixedString(16)", t.id}, {"batch", "UInt32", t.batch}, {"sign", "Int8", t.sign},
 		{"digest", "UInt64", t.digest}, {"submitted", "Int64", t.submitted}, {"has_comment", "UInt8", t.hasComment},
-		{"answers", "String", t.answers}, {"content", "String", t.content},
+		{"answers", "String", t.answers}, {"segs", "String", t.segs}, {"content", "String", t.content},
 	}}
 }
 
@@ -108,6 +112,21 @@ func parseAnswers(s string) (items []uint32, vals []int64, err error) {
 		items, vals = append(items, uint32(item)), append(vals, v)
 	}
 	return items, vals, nil
+}
+
+// appendSegments appends the segments of r as text the cluster can read
+// whatever they hold: "hex(key)=hex(value)" pairs, separated by commas,
+// keys ascending.
+func appendSegments(b []byte, r *rec) []byte {
+	for i, k := range r.segKeys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = hex.AppendEncode(b, []byte(k))
+		b = append(b, '=')
+		b = hex.AppendEncode(b, []byte(r.segVals[i]))
+	}
+	return b
 }
 
 // contentVersion is the first byte of the encoding of a response's

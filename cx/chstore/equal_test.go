@@ -57,9 +57,10 @@ func simulated(t *testing.T) *simulate.Data {
 	return d
 }
 
-// TestScorecardEqualsMemory checks that the tallies and the scorecard
-// computed by the cluster equal those computed in memory from the same
-// responses, for the employee pulse and the A-11 customer survey.
+// TestScorecardEqualsMemory checks that the tallies, the segment tallies
+// and the scorecard computed by the cluster equal those computed in
+// memory from the same responses, for the employee pulse and the A-11
+// customer survey (whose responses have segments).
 func TestScorecardEqualsMemory(t *testing.T) {
 	ch := openStore(t)
 	d := simulated(t)
@@ -83,6 +84,20 @@ func TestScorecardEqualsMemory(t *testing.T) {
 		}
 		if !got.Equal(want) {
 			t.Errorf("survey %s: the tallies of the cluster differ from those in memory:\n%s", s.survey, tallyDiff(want, got))
+		}
+		for _, keys := range [][]string{{"service", "channel"}, {"channel"}, nil, {"nobody has this"}} {
+			f := cx.SegmentFilter{Survey: s.survey, Keys: keys}
+			want, err := cx.TallySegments(ctx, mem, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ch.TallySegments(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(want) {
+				t.Errorf("survey %s, segments %v: the cluster's segment tallies differ from memory's:\nmemory:  %.500s\ncluster: %.500s", s.survey, keys, want, got)
+			}
 		}
 		opts := cx.ScorecardOptions{Wave: s.waves[len(s.waves)-1].ID, Baseline: s.waves[0].ID}
 		wantCard, err := pm.Scorecard(ctx, s.survey, opts)

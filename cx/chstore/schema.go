@@ -18,7 +18,8 @@ import (
 //
 //   - responses: one row per response, with everything needed to return
 //     it: its answers as text ("item:value" codes, which the cluster can
-//     split) and the rest of its content in a binary encoding;
+//     split), its segments as text (hex key=hex value pairs, which the
+//     cluster can read) and the rest of its content in a binary encoding;
 //   - answers: the long table, one row per answer;
 //   - patterns: one row per response and reliability group of its
 //     survey, the pattern of its answers over the group's items (the text
@@ -44,7 +45,7 @@ var tables = []struct {
 }{
 	{name: "responses", key: "unit",
 		columns: "survey UInt32, wave UInt32, unit UInt32, id FixedString(16), batch UInt32, sign Int8, " +
-			"digest UInt64, submitted Int64, has_comment UInt8, answers String, content String",
+			"digest UInt64, submitted Int64, has_comment UInt8, answers String, segs String, content String",
 		engine: "MergeTree ORDER BY (survey, wave, unit, id)"},
 	{name: "answers", key: "unit",
 		columns: "survey UInt32, wave UInt32, unit UInt32, item UInt32, value Int64, sign Int8, batch UInt32",

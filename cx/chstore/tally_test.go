@@ -68,6 +68,13 @@ func pool(n int) []survey.Response {
 		if i%5 == 0 {
 			resp.Comment = "a comment"
 		}
+		if i%3 != 0 {
+			// Values with the characters a text encoding might split on.
+			resp.Segments = map[string]string{"tenure": []string{"0-2y", "2y+", "a=b,c", "x y\tz"}[i%4]}
+			if i%2 == 0 {
+				resp.Segments["role"] = "lead"
+			}
+		}
 		out[i] = resp
 	}
 	return out
@@ -77,8 +84,8 @@ func pool(n int) []survey.Response {
 // random histories of writes (batches, deletions, replacing imports,
 // the survey created after its responses or changed so that its
 // reliability groups change), that the cluster's tallies, of the latest
-// version and of every earlier one, equal those that memory computes from
-// the same responses. It covers the patterns read from the sums and those
+// version and of every earlier one, and the segment tallies, equal those
+// that memory computes from the same responses. It covers the patterns read from the sums and those
 // computed from the answers of batches that stored them before the
 // survey had its current groups.
 func TestTallyMatchesMemoryAfterAnyHistory(t *testing.T) {
@@ -113,6 +120,17 @@ func TestTallyMatchesMemoryAfterAnyHistory(t *testing.T) {
 				}
 				if err1 == nil && !got.Equal(want) {
 					return fmt.Sprintf("step %d (%s), version %d: %s", step, o, v, tallyDiff(want, got))
+				}
+			}
+			for _, keys := range [][]string{{"tenure"}, {"role", "tenure"}} {
+				f := cx.SegmentFilter{Survey: "pulse", Keys: keys}
+				want, err1 := cx.TallySegments(ctx, mem, f)
+				got, err2 := cx.TallySegments(ctx, ch, f)
+				if err1 != nil || err2 != nil {
+					return fmt.Sprintf("step %d (%s): TallySegments: memory says %v, the cluster %v", step, o, err1, err2)
+				}
+				if !got.Equal(want) {
+					return fmt.Sprintf("step %d (%s), segments %v:\n\tmemory  %v\n\tcluster %v", step, o, keys, want, got)
 				}
 			}
 		}
