@@ -26,7 +26,7 @@ import (
 // TestResultTypesMarshalUndefinedAsNull checks it.
 var resultTypes = []reflect.Type{
 	reflect.TypeFor[cx.A11Volume](), reflect.TypeFor[cx.Baseline](), reflect.TypeFor[cx.BehaviorScore](),
-	reflect.TypeFor[cx.CellRef](), reflect.TypeFor[cx.Change](), reflect.TypeFor[cx.ComparabilityBreak](),
+	reflect.TypeFor[cx.CellRef](), reflect.TypeFor[cx.Change](), reflect.TypeFor[cx.CommentGroup](), reflect.TypeFor[cx.ComparabilityBreak](),
 	reflect.TypeFor[cx.DetectableChange](), reflect.TypeFor[cx.DriverLink](), reflect.TypeFor[cx.Effect](),
 	reflect.TypeFor[cx.Estimate](), reflect.TypeFor[cx.Gap](), reflect.TypeFor[cx.HeatCell](),
 	reflect.TypeFor[cx.Heatmap](), reflect.TypeFor[cx.HiddenCell](), reflect.TypeFor[cx.Impact](),

@@ -296,7 +296,7 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 			}
 		}
 		if shown == 0 {
-			add(NotAligned, "outcome_not_measured", o.Metric, fmt.Sprintf("%s has an outcome, %s, that is never measured in its units", in.Name, p.Label(o.Metric)),
+			add(NotAligned, "outcome_not_measured", o.Metric, fmt.Sprintf("%s has an outcome, %s, that is never measured in its units", in.Name, lowerFirst(p.Label(o.Metric))),
 				fmt.Sprintf("no shown value of %s in %s", p.Label(o.Metric), p.unitNames(in.Units)))
 		}
 	}

@@ -229,8 +229,8 @@ func (p *Panel) sustain(in culture.Initiative, opts SustainOptions) ([]Sustainme
 	var out []Sustainment
 	if !ended {
 		for _, key := range measures {
-			out = append(out, Sustainment{Initiative: in.ID, Name: in.Name, Measure: key, Label: p.Label(key), Verdict: GainNotEnded,
-				Summary:  fmt.Sprintf("%s has not ended: whether its gain in %s holds is judged after its end", in.Name, p.Label(key)),
+			out = append(out, Sustainment{Initiative: in.ID, Name: in.Name, Measure: key, Label: lowerFirst(p.Label(key)), Verdict: GainNotEnded,
+				Summary:  fmt.Sprintf("%s has not ended: whether its gain in %s holds is judged after its end", in.Name, lowerFirst(p.Label(key))),
 				Evidence: []string{}})
 		}
 		return out, nil
@@ -263,7 +263,7 @@ func (p *Panel) sustain(in culture.Initiative, opts SustainOptions) ([]Sustainme
 			return nil, err
 		}
 		dir := directionOf(in, key)
-		s := Sustainment{Initiative: in.ID, Name: in.Name, Measure: key, Label: p.Label(key), Ended: true, EndedAt: endedAt, Evidence: []string{}}
+		s := Sustainment{Initiative: in.ID, Name: in.Name, Measure: key, Label: lowerFirst(p.Label(key)), Ended: true, EndedAt: endedAt, Evidence: []string{}}
 		if e := effectOf(im, key, DuringWindow); e != nil {
 			s.During = *e
 		}

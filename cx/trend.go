@@ -136,9 +136,11 @@ func (o TrendOptions) validate(h *Hierarchy) error {
 // Nelson rules flag special causes, and the verdict says whether the
 // measure is improving, has shifted for good, is declining or is stable.
 type Trend struct {
-	Unit    string      `json:"unit"`
-	Measure string      `json:"measure"`
-	Kind    MeasureKind `json:"kind"`
+	Unit    string `json:"unit"`
+	Measure string `json:"measure"`
+	// Label names the measure for people (see [Panel.Label]).
+	Label string      `json:"label"`
+	Kind  MeasureKind `json:"kind"`
 	// Direction is the direction of improvement.
 	Direction string `json:"direction"`
 	// Points are every point of the series, suppressed ones included;
@@ -288,6 +290,9 @@ func Trends(p *Panel, opts TrendOptions) ([]Trend, error) {
 			series[i] = q.series(u, m)
 		}
 		byMeasure[j] = chartAll(units, series, m, opts.Directions[key], opts)
+		for i := range byMeasure[j] {
+			byMeasure[j][i].Label = q.Label(key)
+		}
 	}
 	for i := range units {
 		for j := range measures {

@@ -85,6 +85,7 @@ func Wins(im *Impact) []Win {
 		if w.Label == "" {
 			w.Label = (&Panel{}).Label(e.Measure)
 		}
+		w.Label = lowerFirst(w.Label)
 		if len(w.Before) == 0 && len(w.After) == 0 {
 			w.Before = append([]string{}, im.Pre...)
 			if e.Window == DuringWindow {

@@ -16,6 +16,8 @@ type Trend struct {
 	Unit    string `json:"unit"`
 	Name    string `json:"name"`
 	Measure string `json:"measure"`
+	// Label names the measure for people; absent when the trend had none.
+	Label string `json:"label,omitempty"`
 	// Kind is "share" (a p′-chart) or "mean" (an XmR chart).
 	Kind string `json:"kind"`
 	// Direction is the direction of improvement.
@@ -221,7 +223,7 @@ func buildTrend(tr cx.Trend, names map[string]string, hidden func(unit, wave str
 		BaselineFrom: tr.BaselineFrom, BaselineTo: tr.BaselineTo, Center: NaN(),
 		Slope: finite(tr.Slope, tr.SlopeDefined), SlopeLower: finite(tr.SlopeInterval.Lower, tr.SlopeDefined),
 		SlopeUpper: finite(tr.SlopeInterval.Upper, tr.SlopeDefined), SlopeP: finite(tr.SlopeP, tr.SlopeDefined),
-		Verdict: tr.Verdict.String(), Evidence: append([]string(nil), tr.Evidence...)}
+		Verdict: tr.Verdict.String(), Evidence: append([]string(nil), tr.Evidence...), Label: tr.Label}
 	if tr.Unit == "" || tr.Measure == "" {
 		ps.add(field, "a trend needs a unit and a measure")
 	}

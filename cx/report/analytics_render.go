@@ -17,8 +17,9 @@ var verdictText = map[string]string{
 	"too_little_data": "too little data",
 	"stable":          "stable",
 	"improving":       "improving",
-	"sustained_shift": "sustained shift",
+	"sustained_shift": "embedded (sustained shift)",
 	"declining":       "declining",
+	"faded":           "faded",
 }
 
 func verdictName(v string) string {
@@ -83,7 +84,15 @@ func trendTitle(tr Trend) string {
 	if name == "" {
 		name = tr.Unit
 	}
-	return measureLabel(tr.Measure) + " · " + name + ": " + verdictName(tr.Verdict)
+	return trendLabel(tr) + " · " + name + ": " + verdictName(tr.Verdict)
+}
+
+// trendLabel names a trend's measure: its label, else from its key.
+func trendLabel(tr Trend) string {
+	if tr.Label != "" {
+		return tr.Label
+	}
+	return measureLabel(tr.Measure)
 }
 
 func signalsAt(tr Trend) map[int][]Signal {
@@ -128,8 +137,8 @@ func (d *Document) writeAnalyticsMarkdown(p func(string, ...any)) {
 	}
 	if len(d.Trends) > 0 {
 		p("## Trends\n\n")
-		p("Each series is judged on a control chart whose centre and limits come from its baseline period; Nelson rules flag special causes.\n\n")
-		p("| unit | measure | verdict | latest | centre | signals |\n|---|---|---|--:|--:|---|\n")
+		p("Each series is judged against its baseline period: its average and the range ordinary variation stays within (a control chart). A point beyond the range, or a run of points on one side, is a signal.\n\n")
+		p("| unit | measure | judgement | latest | baseline average | signals |\n|---|---|---|--:|--:|---|\n")
 		for _, tr := range d.Trends {
 			latest := "–"
 			if lp, ok := lastShown(tr); ok {
@@ -139,7 +148,7 @@ func (d *Document) writeAnalyticsMarkdown(p func(string, ...any)) {
 			for _, s := range tr.Signals {
 				sig = append(sig, fmt.Sprintf("rule %d at %s", s.Rule, s.Point))
 			}
-			p("| %s | %s | %s | %s | %s | %s |\n", mdEscape(displayTrendUnit(tr)), mdCode(tr.Measure), verdictName(tr.Verdict), latest,
+			p("| %s | %s | %s | %s | %s | %s |\n", mdEscape(displayTrendUnit(tr)), mdEscape(trendLabel(tr)), verdictName(tr.Verdict), latest,
 				formatMeasure(tr.Kind, tr.Center), mdEscape(strings.Join(sig, "; ")))
 		}
 		p("\n")
@@ -330,9 +339,9 @@ func trendChart(id string, tr Trend) string {
 		return strconv.FormatFloat(v, 'f', tickDecimals(ticks), 64)
 	}
 	var desc strings.Builder
-	fmt.Fprintf(&desc, "Control chart of %s in %s over %d waves. Verdict: %s.", measureLabel(tr.Measure), displayTrendUnit(tr), n, verdictName(tr.Verdict))
+	fmt.Fprintf(&desc, "Control chart of %s in %s over %d waves. Judgement: %s.", trendLabel(tr), displayTrendUnit(tr), n, verdictName(tr.Verdict))
 	if tr.Center.Defined() {
-		fmt.Fprintf(&desc, " Baseline centre %s (%s to %s).", formatMeasure(tr.Kind, tr.Center), tr.BaselineFrom, tr.BaselineTo)
+		fmt.Fprintf(&desc, " Baseline average %s (%s to %s).", formatMeasure(tr.Kind, tr.Center), tr.BaselineFrom, tr.BaselineTo)
 	}
 	var vals []string
 	for _, p := range tr.Points {
@@ -356,7 +365,7 @@ func trendChart(id string, tr Trend) string {
 	s.text(lx+28, ly+4, "value, interval", `fill="#333333" font-size="11"`)
 	lx += 120
 	s.line(lx, ly, lx+22, ly, `stroke="#444444" stroke-width="1.5"`)
-	s.text(lx+28, ly+4, "centre", `fill="#333333" font-size="11"`)
+	s.text(lx+28, ly+4, "baseline average", `fill="#333333" font-size="11"`)
 	lx += 74
 	s.line(lx, ly, lx+22, ly, `stroke="#444444" stroke-width="1.5" stroke-dasharray="5 3"`)
 	s.text(lx+28, ly+4, "control limits", `fill="#333333" font-size="11"`)
@@ -399,7 +408,7 @@ func trendChart(id string, tr Trend) string {
 			s.text(xAt(i), y1+16, l, `text-anchor="middle" fill="#333333" font-size="10"`)
 		}
 	}
-	yTitle := measureLabel(tr.Measure)
+	yTitle := trendLabel(tr)
 	if share {
 		yTitle += ", %"
 	}
@@ -671,20 +680,20 @@ func (h *htmlPage) trends(d *Document) {
 	if len(d.Trends) == 0 {
 		return
 	}
-	h.p(`<section id="trends"><h2>Trends</h2><p class="note">Each series is judged on a control chart whose centre and limits come from its baseline period (shaded); diamonds mark Nelson-rule signals. %d series; the charts show the organization's and those that moved, every series is in the table below.</p>`, len(d.Trends))
+	h.p(`<section id="trends"><h2>Trends</h2><p class="note">Each series is judged against its baseline period (shaded): its average and the range ordinary variation stays within; diamonds mark signals (a point beyond the range, or a run on one side). %d series; the charts show the organization's and those that moved, every series is in the table below.</p>`, len(d.Trends))
 	for _, i := range d.featured() {
 		tr := d.Trends[i]
 		h.figure(trendChart(h.nextID(), tr), trendTable(tr), len(tr.Points))
 	}
 	var b strings.Builder
-	b.WriteString(`<table><thead><tr><th>unit</th><th>measure</th><th>verdict</th><th>latest</th><th>centre</th><th>signals</th></tr></thead><tbody>`)
+	b.WriteString(`<table><thead><tr><th>unit</th><th>measure</th><th>judgement</th><th>latest</th><th>baseline average</th><th>signals</th></tr></thead><tbody>`)
 	for _, tr := range d.Trends {
 		latest := "–"
 		if lp, ok := lastShown(tr); ok {
 			latest = formatMeasure(tr.Kind, lp.Value) + " (" + lp.Label + ")"
 		}
 		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%d</td></tr>`,
-			esc(displayTrendUnit(tr)), esc(measureLabel(tr.Measure)), esc(verdictName(tr.Verdict)), esc(latest), formatMeasure(tr.Kind, tr.Center), len(tr.Signals))
+			esc(displayTrendUnit(tr)), esc(trendLabel(tr)), esc(verdictName(tr.Verdict)), esc(latest), formatMeasure(tr.Kind, tr.Center), len(tr.Signals))
 	}
 	b.WriteString("</tbody></table>")
 	if len(d.Trends) > openTable {

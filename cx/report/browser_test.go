@@ -62,6 +62,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	for _, fx := range []fixture{
 		{"small", withAnalytics(report.Report{Title: "Acme pulse", Scorecard: smallOrg(t)})},
 		{"large", report.Report{Title: "Acme pulse, 421 units", Scorecard: largeOrg(t)}},
+		{"loop", loopReport(t)},
 	} {
 		t.Run(fx.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -97,8 +98,11 @@ func TestHTMLInBrowser(t *testing.T) {
 				t.Fatalf("probe %s: %v", res.probe, err)
 			}
 			want := 3 // behaviors, heatmap, eNPS
-			if fx.name == "small" {
+			switch fx.name {
+			case "small":
 				want += 1 + 2 // the organization's trend, impact on shares and on eNPS
+			case "loop":
+				want += 1 + 1 + 3 // the organization's trend, the impact on shares, links, gaps, Touchpoints
 			}
 			if probe.Charts < want || probe.Titles != probe.Charts {
 				t.Errorf("the page drew %d charts with %d titles, want at least %d, each titled", probe.Charts, probe.Titles, want)

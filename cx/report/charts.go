@@ -125,9 +125,9 @@ func behaviorChart(id string, sc *Scorecard, u *Unit) string {
 	var desc []string
 	for _, b := range u.Behaviors {
 		f := b.Favorable
-		r := dotRow{label: b.Behavior, value: f.Value, lo: f.Lower, hi: f.Upper, base: NaN(),
+		r := dotRow{label: sc.bname(b.Behavior), value: f.Value, lo: f.Lower, hi: f.Upper, base: NaN(),
 			note: pct(f.Value) + "  n=" + count(f.N)}
-		d := fmt.Sprintf("%s %s (%s, n=%s)", b.Behavior, pct(f.Value), pctRange(f.Lower, f.Upper), count(f.N))
+		d := fmt.Sprintf("%s %s (%s, n=%s)", sc.bname(b.Behavior), pct(f.Value), pctRange(f.Lower, f.Upper), count(f.N))
 		if ch := b.Change; ch != nil {
 			r.base = ch.Baseline.Value
 			d += fmt.Sprintf(", baseline %s", pct(ch.Baseline.Value))
@@ -248,6 +248,7 @@ func heatmapChart(id, title string, sc *Scorecard, hm *Heatmap, rows []int) stri
 	s.text(12+labelW+nW-8, top-30, "Respondents", `text-anchor="end" fill="#555555" font-size="11"`)
 	s.text(x0, top-30, "Behavior →", `fill="#555555" font-size="11"`)
 	for j, b := range hm.Behaviors {
+		b = sc.bname(b)
 		cx := x0 + cellW*float64(j) + cellW/2
 		s.raw(`<text x="%s" y="%s" text-anchor="middle" fill="#111111" font-size="11"><title>%s</title>%s</text>`,
 			f1(cx), f1(top-10), esc(b), esc(clip(b, int(cellW/7))))
@@ -273,10 +274,10 @@ func heatmapChart(id, title string, sc *Scorecard, hm *Heatmap, rows []int) stri
 			switch {
 			case c.Hidden:
 				fill, ink, txt = "url(#"+hatch+")", "#333333", "hidden"
-				tip = fmt.Sprintf("%s · %s: hidden, %s", displayName(u), hm.Behaviors[j], c.Reason)
+				tip = fmt.Sprintf("%s · %s: hidden, %s", displayName(u), sc.bname(hm.Behaviors[j]), c.Reason)
 			case !c.Value.Defined():
 				fill, ink, txt = "#ffffff", "#555555", "no answers"
-				tip = fmt.Sprintf("%s · %s: no answers", displayName(u), hm.Behaviors[j])
+				tip = fmt.Sprintf("%s · %s: no answers", displayName(u), sc.bname(hm.Behaviors[j]))
 			default:
 				col := sequential(float64(c.Value))
 				fill, ink = hex(col), inkOn(col)
@@ -287,7 +288,7 @@ func heatmapChart(id, title string, sc *Scorecard, hm *Heatmap, rows []int) stri
 				if a := arrow(c.Change); a != "" {
 					txt += " " + a
 				}
-				tip = fmt.Sprintf("%s · %s: %s (%s), n=%s", displayName(u), hm.Behaviors[j], pct(c.Value), pctRange(c.Lower, c.Upper), count(c.N))
+				tip = fmt.Sprintf("%s · %s: %s (%s), n=%s", displayName(u), sc.bname(hm.Behaviors[j]), pct(c.Value), pctRange(c.Lower, c.Upper), count(c.N))
 				if c.Change != "" {
 					tip += ", significant change " + c.Change
 				}

@@ -85,6 +85,7 @@ func (d *Document) rows() []row {
 	}
 	rows = append(rows, d.trendRows()...)
 	rows = append(rows, d.impactRows()...)
+	rows = append(rows, d.loopRows()...)
 	return rows
 }
 

@@ -103,6 +103,24 @@
 //	wins          [{initiative, name, kind, units, treated_units, comparison_units, window, before,
 //	               after, outcome: effect, behaviors: [effect], text}], absent without wins
 //	pitfalls      [{kind, check, initiative, name, unit, measure, summary, evidence}], absent without pitfalls
+//	sustainment   [{initiative, name, measure, label, verdict (not_ended | too_little_data | no_measurable_gain
+//	              | holding | embedded | fading), ended_at, waves_after, summary, evidence}]
+//	links         [{outcome, label, waves, units, enough, reason, r2, r2_lower, r2_upper, p (permutation),
+//	              permutations, alpha, significant, summary, drivers: [{behavior, name, shapley, lower, upper, weight}]}]
+//	gaps          [{unit, name, wave, behavior, behavior_name, hidden, reason, belief: share, practice: share,
+//	              gap, lower, upper}]: belief minus practice, Newcombe's interval
+//	indicators    [{indicator, name, behavior, unit, unit_name, measure, kind, direction, target, met, verdict,
+//	              points: [{label (date or wave), hidden, reason, value, lower, upper, n, met}]}]
+//	a11           {survey, quarter, min_group, level, items: [{item, driver, text}], rows: [{service, channel,
+//	              customers, offered, responses, response_rate: share, hidden, drivers: [{item, driver, n,
+//	              mean: {value, lower, upper}, agree: share}]}]}: a hidden row has only its volumes
+//	touchpoints   {survey, quarter, responses, offered, rate, left_out, questions: [{item, text, driver, option,
+//	              free_text, answered, hidden, average, distribution: [{value, label, count}]}]}
+//	pulse         {survey, waves, min_group, min_comments, rows: [{unit, name, wave, invited, hidden, reason,
+//	              respondents, response_rate: share, skipped: share, comments}], fatigue: [{unit, name, signals}]}
+//	comments      [{survey, customer, unit, unit_name, wave, wave_name, item, question, hidden, reason,
+//	              respondents, comments, verbatims, themes: [{theme, name, comments}]}]
+//	recognition   [{unit, unit_name, behavior, label, from, to, count, people}]
 //
 // A share is {value, lower, upper, successes, n}: successes of n, the
 // value in [0, 1] and its interval (Wilson for favorable shares, counting
@@ -118,7 +136,8 @@
 // read_csv read it with their defaults: missing figures are NA, logical
 // columns TRUE or FALSE, text quoted as RFC 4180 requires.
 //
-//	section      scorecard | trend | impact | impact_unit | impact_placebo
+//	section      scorecard | trend | impact | impact_unit | impact_placebo | sustainment | link | link_driver
+//	             | gap | indicator | a11 | touchpoints | pulse | comment | comment_theme | recognition
 //	unit, unit_name, parent, depth   the unit and where it sits (depth NA when the scorecard does not list it;
 //	             empty for an initiative's overall effect)
 //	initiative   the initiative's name (impact sections)
@@ -141,7 +160,16 @@
 //	             point without answers)
 //
 // alpha rows belong to the root unit: reliability is computed over the
-// organization. Wins and pitfalls are sentences with their evidence: they
+// organization. In the later sections: a link row holds R² (value, its
+// bootstrap interval, the permutation p in p_value, the units in n) and
+// each link_driver row a behavior's Shapley share; a gap row the gap in
+// share points; an indicator row one point (wave holds its date); a11
+// rows carry service/channel in unit and the quarter in wave; a
+// touchpoints row one question (its ID in unit, the average in value);
+// a comment row the number of comments (n: respondents) and each
+// comment_theme row one theme's count; a recognition row a count (n:
+// people) from the period's start (wave); a sustainment row the verdict
+// (n: waves after the end). Wins and pitfalls are sentences with their evidence: they
 // are in the Markdown, HTML and JSON, not in the CSV.
 //
 // # Concurrency

@@ -47,9 +47,31 @@ type Document struct {
 	// Pitfalls are the known mistakes of culture change detected, with
 	// their evidence.
 	Pitfalls []Pitfall `json:"pitfalls,omitempty"`
+	// Sustainment says whether initiatives' gains held after they ended.
+	Sustainment []Sustainment `json:"sustainment,omitempty"`
+	// Links relate behaviors to customer outcomes across units.
+	Links []Link `json:"links,omitempty"`
+	// Gaps are belief-practice gaps.
+	Gaps []Gap `json:"gaps,omitempty"`
+	// Indicators are the behavior indicators per unit.
+	Indicators []Indicator `json:"indicators,omitempty"`
+	// A11 and Touchpoints summarize a quarter of the A-11 customer
+	// survey, ours and in the Touchpoints convention.
+	A11         *A11         `json:"a11,omitempty"`
+	Touchpoints *Touchpoints `json:"touchpoints,omitempty"`
+	// Pulse is the participation report.
+	Pulse *Pulse `json:"pulse,omitempty"`
+	// Comments are the comments per unit, wave and question with their
+	// themes.
+	Comments []CommentGroup `json:"comments,omitempty"`
+	// Recognition counts acts of recognition per unit, behavior and
+	// period.
+	Recognition []Recognition `json:"recognition,omitempty"`
 
-	// names maps unit IDs to names, for rendering.
-	names map[string]string
+	// names maps unit IDs to names, for rendering; behaviors names the
+	// behaviors.
+	names     map[string]string
+	behaviors behaviorNames
 }
 
 // Number is a figure of a report. It is written as a JSON number, or as
@@ -142,6 +164,10 @@ type Scorecard struct {
 	// Behaviors are the behaviors scored; every Unit.Behaviors is aligned
 	// with it.
 	Behaviors []string `json:"behaviors"`
+	// BehaviorNames name the behaviors for people (from Report.Behaviors);
+	// absent when none were given, and a behavior missing from it is
+	// named from its ID.
+	BehaviorNames map[string]string `json:"behavior_names,omitempty"`
 	// Units lists every unit, parents before children.
 	Units []Unit `json:"units"`
 	// Reliability is Cronbach's alpha of each behavior's items over the
@@ -286,4 +312,12 @@ func ReadJSON(r io.Reader) (*Document, error) {
 		return nil, fmt.Errorf("report: version %d, this package reads 1 to %d", d.Version, Version)
 	}
 	return &d, nil
+}
+
+// bname names a behavior of the scorecard for people.
+func (sc *Scorecard) bname(id string) string {
+	if n := sc.BehaviorNames[id]; n != "" {
+		return n
+	}
+	return humanizeID(id)
 }

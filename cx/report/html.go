@@ -116,6 +116,7 @@ func (d *Document) WriteHTML(w io.Writer) error {
 	}
 	h.trends(d)
 	h.impacts(d)
+	h.loop(d)
 	if sc := d.Scorecard; sc != nil {
 		h.scorecardTail(sc)
 	}
@@ -148,8 +149,8 @@ func (h *htmlPage) glance(sc *Scorecard) {
 			}
 			if g.best >= 0 {
 				b, wo := r.Behaviors[g.best], r.Behaviors[g.worst]
-				card("Most favorable", pct(b.Favorable.Value), b.Behavior+", "+pctRange(b.Favorable.Lower, b.Favorable.Upper), "")
-				card("Least favorable", pct(wo.Favorable.Value), wo.Behavior+", "+pctRange(wo.Favorable.Lower, wo.Favorable.Upper), "")
+				card("Most favorable", pct(b.Favorable.Value), sc.bname(b.Behavior)+", "+pctRange(b.Favorable.Lower, b.Favorable.Upper), "")
+				card("Least favorable", pct(wo.Favorable.Value), sc.bname(wo.Behavior)+", "+pctRange(wo.Favorable.Lower, wo.Favorable.Upper), "")
 			}
 		}
 	}
@@ -213,7 +214,7 @@ func (h *htmlPage) scorecardTail(sc *Scorecard) {
 		h.p(`<table><thead><tr><th>behavior</th><th>items</th><th>alpha</th><th>%s interval</th><th>respondents</th></tr></thead><tbody>`, esc(levelPct(sc.Level)))
 		for _, r := range sc.Reliability {
 			h.p(`<tr><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s–%s</td><td class="n">%s</td></tr>`,
-				esc(r.Behavior), esc(strings.Join(r.Items, ", ")), fixed(r.Alpha, 3), fixed(r.Lower, 3), fixed(r.Upper, 3), count(r.N))
+				esc(sc.bname(r.Behavior)), esc(strings.Join(r.Items, ", ")), fixed(r.Alpha, 3), fixed(r.Lower, 3), fixed(r.Upper, 3), count(r.N))
 		}
 		h.p("</tbody></table></section>\n")
 	}
@@ -229,7 +230,7 @@ func behaviorTable(sc *Scorecard, u *Unit) string {
 	for _, bs := range u.Behaviors {
 		f := bs.Favorable
 		fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td>`,
-			esc(bs.Behavior), pct(f.Value), pctRange(f.Lower, f.Upper), count(f.N))
+			esc(sc.bname(bs.Behavior)), pct(f.Value), pctRange(f.Lower, f.Upper), count(f.N))
 		if sc.Baseline != "" {
 			if c := bs.Change; c != nil {
 				mark := ""
@@ -351,7 +352,7 @@ func heatTable(sc *Scorecard, rows []int) string {
 	var b strings.Builder
 	b.WriteString(`<table><thead><tr><th>unit</th><th>respondents</th>`)
 	for _, bh := range sc.Behaviors {
-		fmt.Fprintf(&b, `<th>%s</th>`, esc(bh))
+		fmt.Fprintf(&b, `<th>%s</th>`, esc(sc.bname(bh)))
 	}
 	b.WriteString(`<th>eNPS</th></tr></thead><tbody>`)
 	for _, i := range rows {

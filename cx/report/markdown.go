@@ -31,6 +31,7 @@ func (d *Document) WriteMarkdown(w io.Writer) error {
 		writeScorecardMarkdown(p, sc)
 	}
 	d.writeAnalyticsMarkdown(p)
+	d.writeLoopMarkdown(p)
 	return bw.Flush()
 }
 
@@ -80,8 +81,8 @@ func writeScorecardMarkdown(p func(string, ...any), sc *Scorecard) {
 			}
 			if g.best >= 0 {
 				b, wo := r.Behaviors[g.best], r.Behaviors[g.worst]
-				p("- Most favorable: %s %s; least favorable: %s %s.\n", mdCode(b.Behavior), pct(b.Favorable.Value),
-					mdCode(wo.Behavior), pct(wo.Favorable.Value))
+				p("- Most favorable: %s %s; least favorable: %s %s.\n", mdEscape(sc.bname(b.Behavior)), pct(b.Favorable.Value),
+					mdEscape(sc.bname(wo.Behavior)), pct(wo.Favorable.Value))
 			}
 		}
 	}
@@ -107,7 +108,7 @@ func writeScorecardMarkdown(p func(string, ...any), sc *Scorecard) {
 		p("\n")
 		for _, b := range r.Behaviors {
 			f := b.Favorable
-			p("| %s | %s | %s | %s |", mdCode(b.Behavior), pct(f.Value), pctRange(f.Lower, f.Upper), count(f.N))
+			p("| %s | %s | %s | %s |", mdEscape(sc.bname(b.Behavior)), pct(f.Value), pctRange(f.Lower, f.Upper), count(f.N))
 			if sc.Baseline != "" {
 				if c := b.Change; c != nil {
 					mark := ""
@@ -128,7 +129,7 @@ func writeScorecardMarkdown(p func(string, ...any), sc *Scorecard) {
 		p("## Significant changes since %s\n\n", mdCode(sc.Baseline))
 		p("| unit | behavior | baseline | now | change | adjusted p |\n|---|---|--:|--:|--:|--:|\n")
 		for _, c := range ch {
-			p("| %s | %s | %s | %s | %s %s | %s |\n", unitLabel(c.unit), mdCode(c.behavior), pct(c.change.Baseline.Value),
+			p("| %s | %s | %s | %s | %s %s | %s |\n", unitLabel(c.unit), mdEscape(sc.bname(c.behavior)), pct(c.change.Baseline.Value),
 				pct(c.now.Value), points(c.change.Diff), arrow(direction(c.change.Diff)), pvalue(c.change.Adjusted))
 		}
 		p("\n")
@@ -138,7 +139,7 @@ func writeScorecardMarkdown(p func(string, ...any), sc *Scorecard) {
 	p("Each cell is the favorable share with its %s interval; ▲/▼ marks a significant change since the baseline; a hidden unit shows only why it is hidden.\n\n", levelPct(sc.Level))
 	p("| unit | respondents |")
 	for _, b := range sc.Behaviors {
-		p(" %s |", mdCode(b))
+		p(" %s |", mdEscape(sc.bname(b)))
 	}
 	p(" eNPS |\n|---|--:|")
 	for range sc.Behaviors {
@@ -185,7 +186,7 @@ func writeScorecardMarkdown(p func(string, ...any), sc *Scorecard) {
 			for i, it := range r.Items {
 				items[i] = mdCode(it)
 			}
-			p("| %s | %s | %s | %s–%s | %s |\n", mdCode(r.Behavior), strings.Join(items, ", "), fixed(r.Alpha, 3),
+			p("| %s | %s | %s | %s–%s | %s |\n", mdEscape(sc.bname(r.Behavior)), strings.Join(items, ", "), fixed(r.Alpha, 3),
 				fixed(r.Lower, 3), fixed(r.Upper, 3), count(r.N))
 		}
 		p("\n")

@@ -5,9 +5,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
+	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
 )
 
@@ -29,14 +31,42 @@ type Report struct {
 	Wins []cx.Win
 	// Pitfalls are the detected pitfalls ([cx.Pitfalls]).
 	Pitfalls []cx.Pitfall
+	// Sustainment says whether each initiative's gains held after it
+	// ended ([cx.Sustain]).
+	Sustainment []cx.Sustainment
+	// Links relate the behaviors to customer outcomes across units
+	// ([cx.Links]).
+	Links []*cx.Link
+	// Gaps are the belief-practice gaps ([cx.Gaps]).
+	Gaps []cx.Gap
+	// Indicators are the behavior indicators ([cx.EvaluateIndicators]).
+	Indicators []cx.IndicatorResult
+	// A11 is the quarterly A-11 summary ([cx.A11Summarize]) and
+	// Touchpoints the same quarter in the Touchpoints convention
+	// ([cx.A11Touchpoints]).
+	A11         *cx.A11Summary
+	Touchpoints *cx.TouchpointsSummary
+	// Pulse is the participation report ([cx.Program.PulseReport]).
+	Pulse *cx.PulseReport
+	// Comments are the comments read back with their themes
+	// ([cx.Program.Comments]).
+	Comments []cx.CommentGroup
+	// Recognition counts the acts of recognition ([cx.CountRecognitions]).
+	Recognition []cx.RecognitionCount
+	// Behaviors name the behaviors in the texts leaders read (the
+	// program's frameworks' behaviors); a behavior without a name is
+	// named from its ID.
+	Behaviors []culture.Behavior
 	// Hierarchy, when given, names the units of trends and impacts that
 	// the scorecard does not list.
 	Hierarchy *cx.Hierarchy
 	// Disclosure, when given, is the privacy plan of the program
-	// ([cx.Privacy.Plan]), applied on top of what each part hides: every
-	// cell it hides (a unit in a wave, with its reason) is hidden in the
-	// scorecard, its baseline comparisons and every trend. Pass the plan
-	// the scorecard was computed with.
+	// ([cx.Program.Disclosure]), applied on top of what each part hides:
+	// every cell it hides (a unit in a wave of the plan, with its reason)
+	// is hidden in the scorecard, its baseline comparisons, every trend,
+	// gap, indicator and pulse row. Pass the plan the scorecard was
+	// computed with. Waves the plan does not cover (a customer survey's)
+	// are left to the plans they were computed under.
 	Disclosure *cx.Disclosure
 }
 
@@ -151,8 +181,8 @@ func Build(r Report) (*Document, error) {
 	if !r.Generated.IsZero() {
 		d.Generated = r.Generated.UTC().Format(time.RFC3339)
 	}
-	if r.Scorecard == nil && len(r.Trends) == 0 && len(r.Impacts) == 0 && len(r.Wins) == 0 && len(r.Pitfalls) == 0 {
-		ps.add("report", "nothing to report: no scorecard, trends, impacts, wins or pitfalls")
+	if r.Scorecard == nil && len(r.Trends) == 0 && len(r.Impacts) == 0 && len(r.Wins) == 0 && len(r.Pitfalls) == 0 && !r.hasLoop() {
+		ps.add("report", "nothing to report: no scorecard, trends, impacts, wins, pitfalls, sustainment, links, gaps, indicators, A-11 summary, pulse report, comments or recognition")
 	}
 	names := map[string]string{}
 	if r.Hierarchy != nil {
@@ -161,8 +191,18 @@ func Build(r Report) (*Document, error) {
 		}
 	}
 	// planned reports whether the disclosure plan hides a unit in a wave.
+	// planned applies the plan to the waves it covers: those of the
+	// survey it was made for. Other waves (a customer survey's periods)
+	// are protected by their own plans where they were computed.
+	var covered map[string]bool
+	if r.Disclosure != nil {
+		covered = map[string]bool{}
+		for _, w := range r.Disclosure.Waves() {
+			covered[w] = true
+		}
+	}
 	planned := func(unit, wave string) (string, bool) {
-		if r.Disclosure == nil || wave == "" {
+		if r.Disclosure == nil || wave == "" || !covered[wave] {
 			return "", false
 		}
 		why, hidden := r.Disclosure.Hidden(unit, wave)
@@ -170,6 +210,14 @@ func Build(r Report) (*Document, error) {
 	}
 	if r.Scorecard != nil {
 		d.Scorecard, d.Heatmap = buildScorecard(r.Scorecard, planned, &ps)
+		if len(r.Behaviors) > 0 {
+			d.Scorecard.BehaviorNames = map[string]string{}
+			for _, b := range r.Behaviors {
+				if b.Name != "" && slices.Contains(d.Scorecard.Behaviors, b.ID) {
+					d.Scorecard.BehaviorNames[b.ID] = b.Name
+				}
+			}
+		}
 		if p := r.Scorecard.Privacy; p != nil {
 			d.Scorecard.Privacy = privacyRules(*p)
 		} else if r.Disclosure != nil {
@@ -211,6 +259,7 @@ func Build(r Report) (*Document, error) {
 	for _, p := range r.Pitfalls {
 		d.Pitfalls = append(d.Pitfalls, buildPitfall(p))
 	}
+	d.buildLoop(r, names, hidden, &ps)
 	d.names = names
 	if err := ps.err(); err != nil {
 		return nil, err
