@@ -124,20 +124,54 @@ func TallierFromCSV(ctx context.Context, r io.Reader, s survey.Survey, opts *sur
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	talliers := make([]*Tallier, workers)
-	for i := range talliers {
-		talliers[i] = NewTallier(s)
+	keyed := make([]keyedTallier, workers)
+	for i := range keyed {
+		keyed[i].t = NewTallier(s)
 	}
 	err := survey.ScanCSV(ctx, r, s, opts, workers, func(w int, row *survey.Row) error {
-		return talliers[w].AddRow(row.Unit, row.Wave, row.Values, row.HasComment())
+		keyed[w].add(row)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range talliers[1:] {
-		if err := talliers[0].Merge(t); err != nil {
+	for _, k := range keyed[1:] {
+		if err := keyed[0].t.Merge(k.t); err != nil {
 			return nil, err
 		}
 	}
-	return talliers[0], nil
+	return keyed[0].t, nil
+}
+
+// keyedTallier tallies the rows of one goroutine of survey.ScanCSV,
+// finding each row's block by the keys the goroutine gave its unit and
+// wave rather than by their names.
+type keyedTallier struct {
+	t     *Tallier
+	byKey [][]*block // by unit key, then wave key
+}
+
+// add tallies a row. The reader has checked its answers against the
+// tallier's survey.
+func (k *keyedTallier) add(row *survey.Row) {
+	u, w := int(row.UnitKey), int(row.WaveKey)
+	if u < 0 || w < 0 {
+		k.t.count(k.t.block(row.Unit, row.Wave), row.Values, row.HasComment())
+		return
+	}
+	var b *block
+	if u < len(k.byKey) && w < len(k.byKey[u]) {
+		b = k.byKey[u][w]
+	}
+	if b == nil {
+		b = k.t.block(row.Unit, row.Wave)
+		for len(k.byKey) <= u {
+			k.byKey = append(k.byKey, nil)
+		}
+		for len(k.byKey[u]) <= w {
+			k.byKey[u] = append(k.byKey[u], nil)
+		}
+		k.byKey[u][w] = b
+	}
+	k.t.count(b, row.Values, row.HasComment())
 }

@@ -252,6 +252,12 @@ type Tallier struct {
 	cache [1 << blockCacheBits]*block
 	waves map[string]*waveBlock
 	vals  []int
+	// slots place each item's answers in a block and in its group's
+	// pattern code; codes holds the codes of the response being counted
+	// when there are too many groups for count's own array.
+	slots []countSlot
+	codes []int64
+	slab  []uint8 // where newLow cuts the low counters of blocks
 }
 
 type block struct {
@@ -272,12 +278,23 @@ type block struct {
 
 // settle moves the counts held in low into counts.
 func (b *block) settle() {
+	if b.counts == nil {
+		b.counts = make([]int64, len(b.low))
+	}
 	for i, c := range b.low {
 		if c != 0 {
 			b.counts[i] += int64(c)
 			b.low[i] = 0
 		}
 	}
+}
+
+// wrapped counts the 256 answers of counter k whose low count wrapped.
+func (b *block) wrapped(k int) {
+	if b.counts == nil {
+		b.counts = make([]int64, len(b.low))
+	}
+	b.counts[k] += 256
 }
 
 type patternGroup struct {
@@ -292,6 +309,7 @@ type waveBlock struct {
 	// pending holds the codes of dense groups not yet counted: counting
 	// them in batches keeps the random accesses to dense in cache.
 	pending [][]uint16
+	npend   []int             // the number of codes pending per group
 	sparse  []map[int64]int64 // per group, counts by pattern code, when larger
 	text    []map[string]int64
 }
@@ -311,16 +329,16 @@ const pendingCodes = 4096
 // flush counts the pending codes of group gi.
 func (wb *waveBlock) flush(gi int) {
 	d := wb.dense[gi]
-	for _, c := range wb.pending[gi] {
+	for _, c := range wb.pending[gi][:wb.npend[gi]] {
 		d[c]++
 	}
-	wb.pending[gi] = wb.pending[gi][:0]
+	wb.npend[gi] = 0
 }
 
 // flushAll counts every pending code.
 func (wb *waveBlock) flushAll() {
-	for gi, p := range wb.pending {
-		if len(p) > 0 {
+	for gi, n := range wb.npend {
+		if n > 0 {
 			wb.flush(gi)
 		}
 	}
@@ -357,6 +375,23 @@ func NewTallier(s survey.Survey) *Tallier {
 		t.groups = append(t.groups, pg)
 	}
 	t.vals = make([]int, len(t.items))
+	// Each answer counts in its block and, through grp, w and off, in the
+	// code of its reliability group's pattern: code = Σ (v-min+1)·base
+	// over the group's answered items. Items of no group (or of a group
+	// counted by text) add to a spare code.
+	t.slots = make([]countSlot, n)
+	for i := range t.slots {
+		t.slots[i] = countSlot{shift: t.shift[i], grp: len(t.groups)}
+	}
+	for gi, g := range t.groups {
+		if g.size < 0 {
+			continue
+		}
+		for j, i := range g.items {
+			t.slots[i].grp, t.slots[i].w, t.slots[i].off = gi, g.base[j], int64(1-t.lo[i])*g.base[j]
+		}
+	}
+	t.codes = make([]int64, len(t.groups)+1)
 	return t
 }
 
@@ -381,13 +416,31 @@ func (t *Tallier) block(unit, wave string) *block {
 	}
 	b := t.blocks[Group{unit, wave}]
 	if b == nil {
-		b = &block{key: Group{strings.Clone(unit), strings.Clone(wave)}, low: make([]uint8, t.width), counts: make([]int64, t.width),
-			wave: t.wave(wave)}
+		b = &block{key: Group{strings.Clone(unit), strings.Clone(wave)}, low: t.newLow(), wave: t.wave(wave)}
 		t.blocks[b.key] = b
 	}
 	b.unitData, b.waveData = up, wp
 	*slot = b
 	return b
+}
+
+// countSlot says where the answers to one item count: the answer v at
+// shift+v in a block, and v·w+off in the pattern code of reliability
+// group grp (len(groups) for no group).
+type countSlot struct {
+	shift, grp int
+	w, off     int64
+}
+
+// newLow returns the low counters of a new block. They are cut from
+// slabs, so that the counters of the blocks a file touches lie together.
+func (t *Tallier) newLow() []uint8 {
+	if len(t.slab) < t.width {
+		t.slab = make([]uint8, max(64<<10, t.width))
+	}
+	low := t.slab[:t.width:t.width]
+	t.slab = t.slab[t.width:]
+	return low
 }
 
 // cacheSlot hashes the last bytes of a unit and wave ID, where IDs of the
@@ -414,14 +467,14 @@ func (t *Tallier) wave(w string) *waveBlock {
 	if wb == nil {
 		n := len(t.groups)
 		wb = &waveBlock{dense: make([][]int64, n), sparse: make([]map[int64]int64, n), text: make([]map[string]int64, n),
-			pending: make([][]uint16, n)}
+			pending: make([][]uint16, n), npend: make([]int, n)}
 		for i, g := range t.groups {
 			switch {
 			case g.size < 0:
 				wb.text[i] = map[string]int64{}
 			case g.size <= maxDensePatterns:
 				wb.dense[i] = make([]int64, g.size)
-				wb.pending[i] = make([]uint16, 0, pendingCodes)
+				wb.pending[i] = make([]uint16, pendingCodes)
 			default:
 				wb.sparse[i] = map[int64]int64{}
 			}
@@ -468,45 +521,54 @@ func (t *Tallier) add(unit, wave string, vals []int, hasComment bool) error {
 			return fmt.Errorf("cx: item %s: value %d outside scale %s: %w", t.items[i].ID, v, t.items[i].Scale, ErrInvalid)
 		}
 	}
-	b := t.block(unit, wave)
+	t.count(t.block(unit, wave), vals, hasComment)
+	return nil
+}
+
+// count tallies one response into b: vals, aligned with the items, lie on
+// their scales (or are survey.Skipped). It allocates nothing.
+func (t *Tallier) count(b *block, vals []int, hasComment bool) {
 	b.respondents++
 	if hasComment {
 		b.comments++
 	}
-	shift := t.shift[:len(vals)]
+	var small [16]int64
+	codes := small[:]
+	if len(t.codes) > len(small) {
+		codes = t.codes
+		clear(codes)
+	}
+	slots := t.slots[:len(vals)]
 	low := b.low
 	for i, v := range vals {
-		if v != survey.Skipped {
-			k := shift[i] + v
-			low[k]++
-			if low[k] == 0 { // wrapped: 256 more
-				b.counts[k] += 256
-			}
-		}
-	}
-	for gi := range t.groups {
-		g := &t.groups[gi]
-		if g.size < 0 {
-			b.wave.text[gi][t.patternText(g, vals)]++
+		if v == survey.Skipped {
 			continue
 		}
-		var code int64
-		for j, i := range g.items {
-			if v := vals[i]; v != survey.Skipped {
-				code += int64(v-lo[i]+1) * g.base[j]
-			}
+		sl := &slots[i]
+		k := sl.shift + v
+		low[k]++
+		if low[k] == 0 { // wrapped: 256 more
+			b.wrapped(k)
 		}
-		if p := b.wave.pending[gi]; p != nil {
-			if len(p) == cap(p) {
-				b.wave.flush(gi)
-				p = b.wave.pending[gi]
+		codes[sl.grp] += int64(v)*sl.w + sl.off
+	}
+	wb := b.wave
+	for gi := range t.groups {
+		switch {
+		case wb.pending[gi] != nil:
+			n := wb.npend[gi]
+			if n == pendingCodes {
+				wb.flush(gi)
+				n = 0
 			}
-			b.wave.pending[gi] = append(p, uint16(code))
-		} else {
-			b.wave.sparse[gi][code]++
+			wb.pending[gi][n] = uint16(codes[gi])
+			wb.npend[gi] = n + 1
+		case wb.sparse[gi] != nil:
+			wb.sparse[gi][codes[gi]]++
+		default:
+			wb.text[gi][t.patternText(&t.groups[gi], vals)]++
 		}
 	}
-	return nil
 }
 
 func (t *Tallier) patternText(g *patternGroup, vals []int) string {

@@ -3,6 +3,8 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -53,7 +55,34 @@ func zCrit(level float64) float64 {
 // 1e-13, and refined with Newton steps on the t distribution function
 // below. Both agree with R qt to 1e-12 and are several times faster than
 // inverting the incomplete beta function, as smaller df are.
+//
+// Values are kept once computed (up to tCacheMax of them): a scorecard asks
+// for the same few levels and degrees of freedom thousands of times.
 func tCrit(level, df float64) float64 {
+	k := tKey{level, df}
+	if v, ok := tCache.Load(k); ok {
+		return v.(float64)
+	}
+	v := tCritCompute(level, df)
+	if tCached.Add(1) <= tCacheMax {
+		tCache.Store(k, v)
+	}
+	return v
+}
+
+// tKey names a cached critical value.
+type tKey struct{ level, df float64 }
+
+var (
+	tCache  sync.Map // tKey -> float64
+	tCached atomic.Int64
+)
+
+// tCacheMax bounds the number of cached t critical values.
+const tCacheMax = 1 << 16
+
+// tCritCompute computes the value tCrit caches.
+func tCritCompute(level, df float64) float64 {
 	p := 1 - (1-level)/2
 	if df >= 30 && !math.IsInf(df, 0) {
 		return tQuantileNewton(p, df)

@@ -87,3 +87,19 @@ func BenchmarkTCritInverseBeta(b *testing.B) {
 		distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(30 + i%5000)}.Quantile(0.975)
 	}
 }
+
+// TestTCritCacheReturnsTheComputedValue: a cached critical value is the
+// value computed, bit for bit, for the same level and degrees of freedom.
+func TestTCritCacheReturnsTheComputedValue(t *testing.T) {
+	for _, level := range []float64{0.9, 0.95, 0.99} {
+		for df := 1.0; df < 3000; df += 7 {
+			first, again, want := tCrit(level, df), tCrit(level, df), tCritCompute(level, df)
+			if first != want || again != want {
+				t.Fatalf("tCrit(%g, %g) = %v then %v; computed %v", level, df, first, again, want)
+			}
+		}
+	}
+	if !math.IsNaN(tCrit(0.95, math.NaN())) {
+		t.Error("tCrit of NaN degrees of freedom is not NaN")
+	}
+}

@@ -3,6 +3,7 @@ package survey
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -124,8 +125,23 @@ type csvLayout struct {
 	segName []string // segment name of colSegment columns
 	loc     *time.Location
 	rfc3339 bool
-	// fast reports that every column is of a kind fillFast reads.
-	fast bool
+	// fast reports that every column is of a kind fillFast reads; cols
+	// are the columns as fillFast reads them, and unread the items no
+	// column holds.
+	fast   bool
+	cols   []fastCol
+	unread []int
+}
+
+// fastCol is a column as fillFast reads it.
+type fastCol struct {
+	kind     int
+	item     int // item index of an item column
+	min, max int // its scale
+	// items is the number of item columns from this one on that another
+	// column follows: four or more, the next four fields may be read at
+	// once.
+	items int
 }
 
 func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
@@ -242,11 +258,26 @@ func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
 		return nil, &ParseError{Line: 1, Reason: "header: " + strings.Join(ps, "; ")}
 	}
 	l.fast = fastRecords
-	for _, k := range l.kind {
+	read := make([]bool, len(s.Items))
+	for c, k := range l.kind {
 		switch k {
 		case colIgnore, colItem, colRespondent, colUnit, colWave, colSubmitted:
 		default:
 			l.fast = false
+		}
+		l.cols = append(l.cols, fastCol{kind: k, item: l.item[c], min: l.min[c], max: l.max[c]})
+		if k == colItem {
+			read[l.item[c]] = true
+		}
+	}
+	for c := len(l.cols) - 2; c >= 0; c-- {
+		if l.cols[c].kind == colItem {
+			l.cols[c].items = l.cols[c+1].items + 1
+		}
+	}
+	for i, r := range read {
+		if !r {
+			l.unread = append(l.unread, i)
 		}
 	}
 	return l, nil
@@ -271,38 +302,69 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 	if len(r.Values) != len(l.s.Items) {
 		r.Values = make([]int, len(l.s.Items))
 	}
-	for i := range r.Values {
-		r.Values[i] = Skipped
+	vals := r.Values
+	for _, i := range l.unread {
+		vals[i] = Skipped
 	}
 	r.Line = line
-	r.ID, r.Unit, r.Wave, r.Submitted = uuid.Nil, "", "", time.Time{}
+	r.ID, r.Unit, r.Wave, r.UnitKey, r.WaveKey, r.Submitted = uuid.Nil, "", "", -1, -1, time.Time{}
 	r.respondent, r.comment, r.segments, r.texts = nil, nil, r.segments[:0], r.texts[:0]
-	// Fields are taken column by column: an answer is one digit or
-	// nothing, so most fields are read without searching for the comma.
+	// Fields are taken column by column: an answer is one or two digits
+	// or nothing, so most fields are read without searching for the comma.
 	pos, n := 0, len(rec)
-	for c, kind := range l.kind {
+	for c := 0; c < len(l.cols); c++ {
+		col := &l.cols[c]
 		if c > 0 {
 			if pos >= n || rec[pos] != comma {
 				return false // fewer fields than columns
 			}
 			pos++
 		}
-		if kind == colItem {
-			switch {
-			case pos == n || rec[pos] == comma:
-				// skipped
-			case rec[pos] >= '0' && rec[pos] <= '9' && (pos+1 == n || rec[pos+1] == comma):
-				v := int(rec[pos] - '0')
-				if v < l.min[c] || v > l.max[c] {
+		if col.items >= 4 && pos+8 <= n {
+			// Four one-digit answers at once, when the next eight bytes
+			// read "d,d,d,d,".
+			if v, ok := fourDigits(binary.LittleEndian.Uint64(rec[pos:]), comma); ok {
+				cs := l.cols[c : c+4 : c+4]
+				d0, d1, d2, d3 := int(v&0xff), int(v>>16&0xff), int(v>>32&0xff), int(v>>48&0xff)
+				if d0 < cs[0].min || d0 > cs[0].max || d1 < cs[1].min || d1 > cs[1].max ||
+					d2 < cs[2].min || d2 > cs[2].max || d3 < cs[3].min || d3 > cs[3].max {
 					return false
 				}
-				r.Values[l.item[c]] = v
-				pos++
-			default:
-				return false
+				vals[cs[0].item], vals[cs[1].item], vals[cs[2].item], vals[cs[3].item] = d0, d1, d2, d3
+				c += 3
+				pos += 7 // the comma after the fourth is the next column's
+				continue
 			}
+		}
+		if col.kind == colItem {
+			v := Skipped
+			if pos < n && rec[pos] != comma {
+				d := int(rec[pos]) - '0'
+				if uint(d) > 9 {
+					return false
+				}
+				pos++
+				if pos < n && rec[pos] != comma {
+					// Two digits, as an eNPS of 10; no leading zero.
+					d2 := int(rec[pos]) - '0'
+					if uint(d2) > 9 || d == 0 {
+						return false
+					}
+					d = 10*d + d2
+					pos++
+					if pos < n && rec[pos] != comma {
+						return false
+					}
+				}
+				if d < col.min || d > col.max {
+					return false
+				}
+				v = d
+			}
+			vals[col.item] = v
 			continue
 		}
+		kind := col.kind
 		end := bytes.IndexByte(rec[pos:], comma)
 		if end < 0 {
 			end = n - pos
@@ -311,14 +373,8 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 		pos += end
 		switch kind {
 		case colUnit, colWave:
-			s, ok := r.internID(f)
-			if !ok {
+			if !r.internID(kind, f) {
 				return false
-			}
-			if kind == colUnit {
-				r.Unit = s
-			} else {
-				r.Wave = s
 			}
 		case colSubmitted:
 			t, ok := l.parseTime(f)
@@ -339,6 +395,30 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 	return !r.Submitted.IsZero()
 }
 
+// fourDigits reads w, eight bytes of a record, as four one-digit fields
+// each followed by the delimiter: "d,d,d,d,". It returns the digits' values
+// in the low bytes of the four 16-bit lanes of v.
+func fourDigits(w uint64, comma byte) (v uint64, ok bool) {
+	const (
+		lanes  = 0x0001000100010001
+		low    = 0x00ff00ff00ff00ff
+		high   = 0x0080008000800080
+		commas = 0xff00ff00ff00ff00
+	)
+	if w&commas != uint64(comma)<<8*lanes {
+		return 0, false
+	}
+	d := w & low
+	// A byte is a digit when adding 0x46 leaves it below 0x80 (it is at
+	// most '9') and subtracting '0' does not wrap (it is at least '0'); a
+	// wrap borrows from the lane above, which the test also rejects.
+	x := d - '0'*lanes
+	if ((d+0x46*lanes)|x)&high != 0 {
+		return 0, false
+	}
+	return x, true
+}
+
 // Row is one response of a wide CSV file in columnar form, for callers
 // that process many responses without building a [Response] for each
 // (tallying a scorecard straight from a file). A Row and the slices it
@@ -351,7 +431,12 @@ type Row struct {
 	// has none ([Row.Response] then derives one).
 	ID         uuid.UUID
 	Unit, Wave string
-	Submitted  time.Time
+	// UnitKey and WaveKey number the distinct units and waves that the
+	// reader (or, for [ScanCSV], the goroutine) producing this Row has
+	// met, from 0 in the order met, so that a caller can keep per-unit
+	// and per-wave state in slices; -1 past 65,536 distinct IDs.
+	UnitKey, WaveKey int32
+	Submitted        time.Time
 	// Values holds the answer to each item of the survey, in the order of
 	// Survey.Items, or [Skipped].
 	Values []int
@@ -361,10 +446,55 @@ type Row struct {
 	// texts are the answers to free-text questions, by text item ID.
 	texts  []segmentValue
 	intern map[string]string
-	ids    map[string]string // interned valid IDs
-	// recent holds recently read valid IDs by a hash of their last
-	// bytes, so most lookups compare a few bytes instead of hashing.
-	recent *[256]string
+	// units and waves intern and number the IDs read.
+	units, waves *idTable
+}
+
+// idTable interns the valid IDs of one column and numbers them.
+type idTable struct {
+	keys  map[string]int32
+	names []string
+	// recent holds recently read IDs by a hash of their last bytes, so
+	// most lookups compare a few bytes instead of hashing.
+	recent [256]struct {
+		s string
+		k int32
+	}
+}
+
+// maxIDs bounds the IDs an idTable numbers; others are read unnumbered.
+const maxIDs = 1 << 16
+
+// intern returns the interned string of a valid ID and its key, or false
+// for a field that is not one as it stands (blanks around it included).
+func (t *idTable) intern(b []byte) (string, int32, bool) {
+	h := uint(len(b))
+	for i := max(0, len(b)-4); i < len(b); i++ {
+		h = h*31 + uint(b[i])
+	}
+	slot := &t.recent[h&255]
+	if slot.s == string(b) && len(b) > 0 {
+		return slot.s, slot.k, true
+	}
+	if k, ok := t.keys[string(b)]; ok {
+		slot.s, slot.k = t.names[k], k
+		return slot.s, k, true
+	}
+	s := string(b)
+	if !ValidID(s) {
+		return "", -1, false
+	}
+	k := int32(-1)
+	if len(t.names) < maxIDs {
+		if t.keys == nil {
+			t.keys = map[string]int32{}
+		}
+		k = int32(len(t.names))
+		t.keys[s] = k
+		t.names = append(t.names, s)
+	}
+	slot.s, slot.k = s, k
+	return s, k, true
 }
 
 type segmentValue struct {
@@ -435,36 +565,26 @@ func DerivedID(r Response) uuid.UUID {
 	return uuid.NewSHA1(responseNamespace, []byte(name))
 }
 
-// internID returns the interned string of a valid ID, or false for a
-// field that is not one as it stands (blanks around it included).
-func (r *Row) internID(b []byte) (string, bool) {
-	h := uint(len(b))
-	for i := max(0, len(b)-4); i < len(b); i++ {
-		h = h*31 + uint(b[i])
+// internID interns a unit (kind colUnit) or wave ID into r, or reports
+// false for a field that is not a valid ID as it stands.
+func (r *Row) internID(kind int, b []byte) bool {
+	t := &r.waves
+	if kind == colUnit {
+		t = &r.units
 	}
-	if r.recent == nil {
-		r.recent = new([256]string)
+	if *t == nil {
+		*t = new(idTable)
 	}
-	slot := &r.recent[h&255]
-	if *slot == string(b) && len(b) > 0 {
-		return *slot, true
+	s, k, ok := (*t).intern(b)
+	if !ok {
+		return false
 	}
-	if s, ok := r.ids[string(b)]; ok {
-		*slot = s
-		return s, true
+	if kind == colUnit {
+		r.Unit, r.UnitKey = s, k
+	} else {
+		r.Wave, r.WaveKey = s, k
 	}
-	s := string(b)
-	if !ValidID(s) {
-		return "", false
-	}
-	if r.ids == nil {
-		r.ids = map[string]string{}
-	}
-	if len(r.ids) < 1<<16 {
-		r.ids[s] = s
-	}
-	*slot = s
-	return s, true
+	return true
 }
 
 func (r *Row) internString(b []byte) string {
@@ -492,7 +612,7 @@ func (l *csvLayout) fill(r *Row, line int, fields [][]byte) error {
 	for i := range r.Values {
 		r.Values[i] = Skipped
 	}
-	r.ID, r.Unit, r.Wave, r.Submitted = uuid.Nil, "", "", time.Time{}
+	r.ID, r.Unit, r.Wave, r.UnitKey, r.WaveKey, r.Submitted = uuid.Nil, "", "", -1, -1, time.Time{}
 	r.respondent, r.comment, r.segments, r.texts = nil, nil, r.segments[:0], r.texts[:0]
 	var pes []*ParseError
 	perr := func(c int, reason string) {
@@ -530,15 +650,9 @@ func (l *csvLayout) fill(r *Row, line int, fields [][]byte) error {
 			r.Values[l.item[c]] = v
 		case colUnit, colWave:
 			f = trimSpace(f)
-			s := r.internString(f)
-			if !ValidID(s) {
+			if !r.internID(l.kind[c], f) {
 				perr(c, fmt.Sprintf("%q is not a valid ID", f))
 				continue
-			}
-			if l.kind[c] == colUnit {
-				r.Unit = s
-			} else {
-				r.Wave = s
 			}
 		case colSubmitted:
 			f = trimSpace(f)
