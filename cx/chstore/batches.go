@@ -89,3 +89,22 @@ func (s *Store) Discard(ctx context.Context, id int64) error {
 	s.purge(ctx, id)
 	return nil
 }
+
+// ShardResponses returns the number of stored responses on each shard, in
+// the order of the cluster's shard numbers: how the sharding key spread
+// them.
+func (s *Store) ShardResponses(ctx context.Context) ([]int64, error) {
+	sn, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(s.shards))
+	for i, c := range s.shards {
+		err := query(ctx, c, fmt.Sprintf("SELECT sum(respondents) FROM %s.group_sums_local WHERE %s", s.database, sn.where()),
+			func(r Rows) error { return r.Scan(&out[i]) })
+		if err != nil {
+			return nil, fmt.Errorf("chstore: counting the responses of shard %d: %w", i+1, err)
+		}
+	}
+	return out, nil
+}
