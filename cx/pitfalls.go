@@ -557,10 +557,10 @@ func (p *Panel) fatigue(opts PitfallOptions) []Pitfall {
 		}
 		var series []string
 		for i := range y {
-			series = append(series, labels[i]+": "+format(y[i]))
+			series = append(series, p.waveName(labels[i])+": "+format(y[i]))
 		}
 		out = append(out, Pitfall{Kind: SurveyFatigue, Check: "falling_response", Unit: u,
-			Summary: fmt.Sprintf("%s in %s fell from %s to %s over %d waves", what, u, format(y[0]), format(y[len(y)-1]), len(y)),
+			Summary: fmt.Sprintf("%s in %s fell from %s to %s over %d surveys", what, p.unitName(u), format(y[0]), format(y[len(y)-1]), len(y)),
 			Evidence: []string{strings.Join(series, ", "),
 				fmt.Sprintf("slope %.3g per wave, p = %.2g", tr.Slope, tr.Test.P)}})
 	}

@@ -133,7 +133,7 @@ func TestPitfallsStoppedTooSoonAndFading(t *testing.T) {
 	require.NotContains(t, c, "measurement_stopped ")
 	fading := c["gains_fading behavior:customer_focus"]
 	require.Equal(t, cx.StoppingTooSoon, fading.Kind)
-	require.True(t, strings.HasPrefix(fading.Summary, "Customer first stopped too soon: its gain in customer focus (+"), fading.Summary)
+	require.True(t, strings.HasPrefix(fading.Summary, "Customer first stopped too soon: its gain in customer focus, +"), fading.Summary)
 	require.Contains(t, fading.Summary, "faded after it ended on 4 Jun 2026")
 }
 
@@ -165,8 +165,8 @@ func TestPitfallsFatigueAndBreaks(t *testing.T) {
 	}
 	require.Len(t, fatigue, 3, "the organization and both divisions")
 	require.Equal(t, "org", fatigue[0].Unit)
-	require.Equal(t, "response rate in org fell from 90% to 38% over 8 waves", fatigue[0].Summary)
-	require.Contains(t, fatigue[0].Evidence[0], "w01: 90%, w02: 82%")
+	require.Equal(t, "response rate in Org fell from 90% to 38% over 8 surveys", fatigue[0].Summary)
+	require.Contains(t, fatigue[0].Evidence[0], "the survey of 5 Jan 2026: 90%, the survey of 4 Feb 2026: 82%")
 	require.Len(t, breaks, 2, "behavior and mean of agility")
 	require.Equal(t, "agility cannot be compared between the survey of 4 Jul 2026 and the survey of 3 Aug 2026: its questions changed", breaks[0].Summary)
 	require.Equal(t, "ag_practice reworded (version 1 → 2)", breaks[0].Evidence[0])

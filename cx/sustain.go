@@ -327,14 +327,14 @@ func (p *Panel) judgeSustain(s *Sustainment, in culture.Initiative, opts Sustain
 		s.Evidence = append(s.Evidence, fmt.Sprintf("from the time of the initiative to after its end, against the comparison units: %s (one-sided p = %.2g)",
 			p.describeAmount(s.Decline), s.DeclineP))
 		s.Verdict = GainFading
-		s.Summary = fmt.Sprintf("%s stopped too soon: its gain in %s (%s) faded after it ended on %s (%s since)",
+		s.Summary = fmt.Sprintf("%s stopped too soon: its gain in %s, %s, faded after it ended on %s: %s since",
 			in.Name, s.Label, p.describeAmount(d), end, p.describeAmount(s.Decline))
 		return
 	}
 	switch {
 	case gainAfter && s.WavesAfter >= opts.SustainPoints:
 		s.Verdict = GainEmbedded
-		s.Summary = fmt.Sprintf("%s: the gain in %s held in the %d surveys since it ended on %s (%s against where it started)",
+		s.Summary = fmt.Sprintf("%s: the gain in %s held in the %d surveys since it ended on %s: %s against where it started",
 			in.Name, s.Label, s.WavesAfter, end, p.describeAmount(a))
 	case gainAfter:
 		s.Verdict = GainHolding

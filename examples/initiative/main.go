@@ -1,10 +1,13 @@
-// Command initiative tells the story of a 90-day project on seeded
-// simulated data: the baseline, the scorecard, the project's impact
-// against comparison teams (difference in differences), the wins to
-// celebrate with the behaviors behind them, whether the gain is embedded,
-// the behavior indicators, the pitfalls of the program, which behaviors go
-// with customer trust across teams, where beliefs run ahead of practice,
-// and what a team can detect.
+// Command initiative closes the loop from culture to customer results on
+// seeded simulated data, through one program holding the employees' pulse
+// and the customers' A-11 survey: a 90-day project whose outcome target
+// is customer trust, its impact against the teams that did not run it
+// (difference in differences), the win announced with the customer
+// result, the target and the behaviors behind it, whether the gain held
+// after the project ended, the behavior indicators, the pitfalls, which
+// behaviors go with customer trust across teams, where beliefs run ahead
+// of practice, the comments and their themes, the recognition of the
+// behaviors, and the report in four formats (-report DIR).
 //
 // With -data it instead reads the benchmark data of shared/bench (every
 // fifth team runs an initiative from wave 6 that lifts customer focus and
@@ -14,7 +17,7 @@
 //
 // Run:
 //
-//	go run ./examples/initiative [-data DIR] [-min-group N] [-workers N]
+//	go run ./examples/initiative [-report DIR] [-data DIR] [-min-group N] [-workers N]
 package main
 
 import (
@@ -36,6 +39,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("initiative", flag.ContinueOnError)
 	fs.SetOutput(w)
 	data := fs.String("data", "", "benchmark data folder (units.csv, items.csv, responses.csv)")
+	reportDir := fs.String("report", "", "also write the report (HTML, Markdown, JSON, CSV) into this folder")
 	minGroup := fs.Int("min-group", 5, "minimum respondents for a group's figures to be shown")
 	workers := fs.Int("workers", 0, "goroutines parsing the responses (0: one per core)")
 	if err := fs.Parse(args); err != nil {
@@ -44,5 +48,5 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if *data != "" {
 		return runBench(ctx, w, *data, *minGroup, *workers)
 	}
-	return runStory(w, *minGroup)
+	return runStory(ctx, w, *minGroup, *reportDir)
 }

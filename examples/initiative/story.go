@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -11,143 +12,169 @@ import (
 
 	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/memstore"
+	"github.com/cxculture/cxculture/cx/report"
 	"github.com/cxculture/cxculture/cx/simulate"
 	"github.com/cxculture/cxculture/survey"
 )
 
-// runStory tells the story of a 90-day project on seeded simulated data:
-// baseline, scorecard, impact, wins, trends, pitfalls and planning.
-func runStory(w io.Writer, minGroup int) error {
+// The employees' stories and the customers' feedback added to the
+// simulated responses, so that comments can be read back with themes.
+var (
+	stories = []string{"We called customers back the same day", "We simplified the claim form with a customer panel",
+		"Our lead thanked us for fixing letters without waiting for approval", "Waiting on approvals slowed us down",
+		"We listened to complaints and changed the process", "Nothing changed this month"}
+	feedback = []string{"The wait on the phone was too long", "Friendly and helpful staff", "The website kept logging me out",
+		"Clear explanation of my claim", "I was treated with respect", "Quick answer, problem solved"}
+)
+
+// runStory closes the loop on seeded simulated data, through one
+// Program: employees' pulse and customers' A-11 survey in the same
+// program; a 90-day project whose outcome target is customer trust; the
+// project's impact against the teams that did not run it; the win
+// announced, naming the customer result, the target and the behaviors
+// behind it; whether the gain held; the pitfalls; how the behaviors go
+// with customer trust across teams; the comments and their themes; the
+// recognition of the behaviors; and, with reportDir, the report in four
+// formats.
+func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) error {
 	first := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	// Division d1 runs a 90-day "customer-first" project from the fifth
-	// monthly wave; it lifts customer focus and empowerment.
+	// monthly wave; it lifts customer focus and empowerment, and the
+	// customers its teams serve feel it.
 	d, err := simulate.Generate(simulate.Config{
 		Seed: 2026, Waves: 12, Cadence: survey.Monthly, First: first, TeamsPerDivision: 8, MinTeamSize: 12, MaxTeamSize: 30,
 		Fatigue: 0.02, Customers: &simulate.Customers{},
 		Lifts: []simulate.Lift{{Units: []string{"d1"}, From: 4, Behaviors: []string{culture.CustomerFocus, culture.Empowerment},
-			Size: 0.6, Ramp: 1}},
+			Size: 1.5, Ramp: 1}},
 	})
 	if err != nil {
 		return err
 	}
-	h, err := cx.NewHierarchy(d.Units)
+	now := d.Waves[len(d.Waves)-1].Closes.Add(24 * time.Hour)
+	key, err := cx.NewPseudonymizer([]byte("the example's key: keep yours secret"))
 	if err != nil {
 		return err
 	}
-	tallier := cx.NewTallier(d.Survey)
-	for _, r := range d.Responses {
-		if err := tallier.Add(r); err != nil {
+	pr := cx.DefaultPrivacy()
+	if minGroup != 0 {
+		pr.MinScores = minGroup
+	}
+	p, err := cx.New(memstore.New(), &cx.Options{Pseudonymizer: key, Privacy: &pr, Now: func() time.Time { return now }})
+	if err != nil {
+		return err
+	}
+
+	// 1. One program, both sides: the employee pulse, with a question
+	// about customer focus, and the A-11 survey of the customers the
+	// teams serve, word for word with the service named.
+	pulse := d.Survey.Clone()
+	pulse.TextItems = []survey.TextItem{{ID: "story", Text: "What did your team change for a customer this month?", Construct: culture.CustomerFocus}}
+	a11 := d.CustomerSurvey.Fill(map[string]string{survey.A11ProgramService: "State Benefits", survey.A11AgencyProgramService: "the State Benefits Office",
+		survey.A11Population: "residents"})
+	rs := slices.Clone(d.Responses)
+	for i := range rs {
+		if i%3 == 0 {
+			rs[i].Texts = map[string]string{"story": stories[(i/3)%len(stories)]}
+		}
+	}
+	cs := slices.Clone(d.CustomerResponses)
+	for i := range cs {
+		if i%4 == 0 {
+			cs[i].Texts = map[string]string{"a11.feedback": feedback[(i/4)%len(feedback)]}
+		}
+	}
+	if err := p.DefineUnits(ctx, d.Units...); err != nil {
+		return err
+	}
+	if err := p.DefineFramework(ctx, culture.CXBehaviors()); err != nil {
+		return err
+	}
+	for _, s := range []survey.Survey{pulse, a11} {
+		if err := p.DefineSurvey(ctx, s); err != nil {
 			return err
 		}
 	}
-	panel := &cx.Panel{Hierarchy: h, Survey: d.Survey, Waves: d.Waves, Tallies: tallier.Tallies(), MinGroup: minGroup}
+	for _, wv := range append(slices.Clone(d.Waves), d.CustomerWaves...) {
+		if err := p.OpenWave(ctx, wv); err != nil {
+			return err
+		}
+	}
+	n, err := p.RecordResponses(ctx, append(rs, cs...))
+	if err != nil {
+		return err
+	}
+	h, err := p.Hierarchy(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%d teams in %d divisions, %d monthly waves from %s; %d responses of employees and customers\n\n", len(d.Teams),
+		len(h.Children(h.Root())), len(d.Waves), d.Waves[0].Opens.Format(time.DateOnly), n)
+
+	// 2. The 90-day project, with a customer result as its outcome.
 	var d1 []string
 	for _, t := range d.Teams {
 		if strings.HasPrefix(t, "d1-") {
 			d1 = append(d1, t)
 		}
 	}
+	trust := cx.CustomerMeasure(a11.ID, survey.DriverTrust)
 	start := d.Waves[4].Opens
-	project := culture.Initiative{
+	project, err := p.LaunchInitiative(ctx, culture.Initiative{
 		ID: uuid.MustParse("2b7f4c1e-8a3d-4e6f-9b2a-5c1d7e8f9a01"), Name: "Customer-first 90 days", Kind: culture.NinetyDay,
-		Owner: "Director, Service delivery", Units: d1, Start: start,
-		Behaviors: []string{culture.CustomerFocus, culture.Empowerment},
-		Outcomes: []culture.OutcomeTarget{{Metric: cx.BehaviorMeasure(culture.CustomerFocus), Baseline: 0.55, Target: 0.7},
-			{Metric: cx.ENPSMeasure, Baseline: 0, Target: 10}},
+		Owner: "Director, Service delivery", Units: d1, Start: start, Behaviors: []string{culture.CustomerFocus, culture.Empowerment},
+		Outcomes:     []culture.OutcomeTarget{{Metric: trust, Baseline: 0.4, Target: 0.5}},
 		MissionLink:  "Resolve every customer's request the first time",
 		Participants: []string{"front-line team leads", "customer panel"},
 		Status:       culture.Completed,
 		History: []culture.Transition{{From: culture.Planned, To: culture.Active, At: start},
 			{From: culture.Active, To: culture.Completed, At: start.Add(culture.NinetyDays)}},
+	})
+	if err != nil {
+		return err
 	}
-	decree := culture.Initiative{
+	decree, err := p.LaunchInitiative(ctx, culture.Initiative{
 		ID: uuid.MustParse("2b7f4c1e-8a3d-4e6f-9b2a-5c1d7e8f9a02"), Name: "Innovation mandate", Kind: culture.ChangeProgram,
-		Owner: "CEO", Participants: []string{"CEO"}, Units: []string{"d2"}, Start: d.Waves[3].Opens, End: d.Waves[11].Closes,
+		Owner: "CEO", Participants: []string{"CEO"}, Units: []string{"d2"}, Start: d.Waves[3].Opens, End: d.Waves[11].Closes.AddDate(0, 6, 0),
 		Behaviors: []string{culture.Innovation}, Outcomes: []culture.OutcomeTarget{{Metric: "digital_uptake", Baseline: 0.3, Target: 0.5}},
 		Status: culture.Active, History: []culture.Transition{{From: culture.Planned, To: culture.Active, At: d.Waves[3].Opens}},
-	}
-	indicators := []culture.Indicator{
-		{ID: "cf_practice", Behavior: culture.CustomerFocus, Name: "Customer feedback changes how we work",
-			Source: culture.Source{Items: itemsOf(d.Survey, culture.CustomerFocus, survey.Behavior)}, Target: ptr(0.7)},
-		{ID: "em_practice", Behavior: culture.Empowerment, Name: "People solve customer problems without waiting",
-			Source: culture.Source{Items: itemsOf(d.Survey, culture.Empowerment, survey.Behavior)}, Target: ptr(0.6)},
-	}
-
-	fmt.Fprintf(w, "%d teams in %d divisions, %d monthly waves from %s; %d responses\n\n", len(d.Teams), len(h.Children(h.Root())),
-		len(d.Waves), d.Waves[0].Opens.Format(time.DateOnly), len(d.Responses))
-
-	// 1. Baseline.
-	base, err := cx.NewBaseline(panel, cx.BaselineOptions{Measures: []string{cx.BehaviorMeasure(culture.CustomerFocus),
-		cx.BehaviorMeasure(culture.Empowerment), cx.ENPSMeasure}})
+	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Baseline (wave %s)\n", base.Wave)
-	fmt.Fprintf(w, "  %-6s %16s %16s %8s\n", "unit", "customer focus", "empowerment", "eNPS")
-	for _, u := range base.Units {
-		if h.Depth(u.Unit) > 1 {
-			continue
-		}
-		fmt.Fprintf(w, "  %-6s %16s %16s %8s\n", u.Unit, share(u.Values[0]), share(u.Values[1]), score(u.Values[2]))
+	// Leaders recognize the behaviors behind the win.
+	recs := []culture.Recognition{
+		{Recognized: "ana.lopez", By: "director", Behavior: culture.CustomerFocus, Unit: d1[0], At: d.Waves[7].Opens, Initiative: project.ID,
+			Note: "Called back every customer the same day"},
+		{Recognized: "ben.osei", By: "team.lead", Behavior: culture.Empowerment, Unit: d1[2], At: d.Waves[8].Opens},
+		{Recognized: "chen.li", By: "peer", Behavior: culture.CustomerFocus, Unit: d1[5], At: d.Waves[9].Opens},
 	}
-	fmt.Fprintf(w, "  comparability breaks after the baseline: %d\n\n", len(base.Breaks))
+	if _, err := p.RecordRecognitions(ctx, recs); err != nil {
+		return err
+	}
 
-	// 2. Scorecard of the last wave against the baseline.
-	last := d.Waves[len(d.Waves)-1].ID
-	sc, err := cx.NewScorecard(h, d.Survey, panel.Tallies, cx.ScorecardOptions{Wave: last, Baseline: base.Wave, MinGroup: minGroup,
-		ChangeScope: cx.LeavesOnly})
+	// 3. The panel: the pulse with the customer survey as an outcome.
+	panel, err := p.Panel(ctx, pulse.ID)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Scorecard, wave %s against wave %s (▲ significant after BH over %d team tests)\n", last, base.Wave, sc.Tests)
-	for _, u := range sc.Units {
-		if h.Depth(u.Unit) != 1 {
-			continue
-		}
-		fmt.Fprintf(w, "  %-4s", u.Unit)
-		for _, b := range u.Behaviors {
-			fmt.Fprintf(w, "  %s %3.0f%%", abbrev(b.Behavior), 100*b.Favorable.Value)
-		}
-		fmt.Fprintln(w)
-	}
-	ups := map[string]int{}
-	for _, u := range sc.Units {
-		for _, b := range u.Behaviors {
-			if b.Change != nil && b.Change.Significant && b.Change.Diff > 0 {
-				ups[strings.SplitN(u.Unit, "-", 2)[0]+" "+b.Behavior]++
-			}
-		}
-	}
-	for _, k := range slicesSorted(ups) {
-		fmt.Fprintf(w, "  ▲ %s: %d team(s)\n", k, ups[k])
-	}
-	fmt.Fprintln(w)
-
-	// 3. Impact of the project.
 	im, err := cx.EstimateImpact(panel, project, cx.ImpactOptions{PerUnit: true,
-		Measures: []string{cx.BehaviorMeasure(culture.CustomerFocus), cx.BehaviorMeasure(culture.Empowerment),
-			cx.BehaviorMeasure(culture.Agility), cx.ENPSMeasure}})
+		Measures: []string{cx.BehaviorMeasure(culture.CustomerFocus), cx.BehaviorMeasure(culture.Empowerment), cx.BehaviorMeasure(culture.Agility), trust}})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "Impact of %q: %d teams against %d comparison teams\n", im.Name, len(im.Units), len(im.Comparison))
-	fmt.Fprintf(w, "  before: waves %s; during: waves %s; after: waves %s\n", strings.Join(im.Pre, ","), strings.Join(im.During, ","), strings.Join(im.After, ","))
 	for _, e := range im.Effects {
 		if !e.Estimable {
-			fmt.Fprintf(w, "  %-24s %-6s not estimable: %s\n", e.Measure, e.Window, e.Reason)
+			fmt.Fprintf(w, "  %-50s %-6s not estimable: %s\n", e.Label, e.Window, e.Reason)
 			continue
-		}
-		unit := "pp"
-		k := 100.0
-		if e.Kind == cx.MeanMeasure {
-			unit, k = "pt", 1
 		}
 		mark := ""
 		if e.Improved {
 			mark = "  improved"
 		}
-		fmt.Fprintf(w, "  %-24s %-6s %+6.1f %s [%+6.1f, %+6.1f]  adj. p %.2g%s\n", e.Measure, e.Window, k*e.Estimate, unit,
-			k*e.Interval.Lower, k*e.Interval.Upper, e.Adjusted, mark)
+		fmt.Fprintf(w, "  %-50s %-6s %+6.1f pp [%+6.1f, %+6.1f]  adj. p %.2g%s\n", e.Label, e.Window, 100*e.Estimate,
+			100*e.Interval.Lower, 100*e.Interval.Upper, e.Adjusted, mark)
 	}
 	improvedTeams := map[string]bool{}
 	for _, u := range im.UnitEffects {
@@ -157,7 +184,8 @@ func runStory(w io.Writer, minGroup int) error {
 	}
 	fmt.Fprintf(w, "  teams with a significant improvement of their own: %d of %d\n\n", len(improvedTeams), len(im.Units))
 
-	// 4. Wins.
+	// 4. The win announced: the customer result, the target, the
+	// behaviors behind it, the project.
 	wins := cx.Wins(im)
 	fmt.Fprintf(w, "Wins: %d\n", len(wins))
 	for _, win := range wins {
@@ -167,15 +195,32 @@ func runStory(w io.Writer, minGroup int) error {
 		fmt.Fprintf(w, "\nThe first win in Markdown:\n\n%s\n", wins[0].Markdown)
 	}
 
-	// 5. Is the gain embedded? Trends of the project's teams.
-	trends, err := cx.Trends(panel, cx.TrendOptions{Measures: []string{cx.BehaviorMeasure(culture.CustomerFocus)}, Since: start,
+	// 5. Did the gain hold after the project ended?
+	sus, err := cx.Sustain(panel, project, cx.SustainOptions{Now: now})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "Did the gains hold?")
+	for _, s := range sus {
+		fmt.Fprintf(w, "  [%s] %s\n", s.Verdict, s.Summary)
+	}
+	trends, err := cx.Trends(panel, cx.TrendOptions{Measures: []string{cx.BehaviorMeasure(culture.CustomerFocus), trust}, Since: start,
 		Units: append([]string{"d1", "d2"}, d1...)})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Trends of customer focus since %s (baseline before the start)\n", start.Format(time.DateOnly))
+	fmt.Fprintf(w, "\nTrends since %s (baseline before the start)\n", start.Format(time.DateOnly))
 	for _, tr := range trends {
-		fmt.Fprintf(w, "  %-6s %s\n", tr.Unit, tr.Verdict)
+		fmt.Fprintf(w, "  %-6s %-50s %s\n", tr.Unit, tr.Label, tr.Verdict)
+	}
+
+	// 6. Indicators, and the pitfalls of both initiatives.
+	indicators := []culture.Indicator{
+		{ID: "cf_practice", Behavior: culture.CustomerFocus, Name: "Customer feedback changes how we work",
+			Source: culture.Source{Items: itemsOf(pulse, culture.CustomerFocus, survey.Behavior)}, Target: ptr(0.7)},
+		{ID: "em_practice", Behavior: culture.Empowerment, Name: "People solve customer problems without waiting",
+			Source: culture.Source{Items: itemsOf(pulse, culture.Empowerment, survey.Behavior)}, Target: ptr(0.6)},
+		{ID: "trust", Behavior: culture.CustomerFocus, Name: "Customers trust the service", Source: culture.Source{Metric: trust}, Target: ptr(0.5)},
 	}
 	inds, err := cx.EvaluateIndicators(panel, indicators, cx.IndicatorOptions{Units: []string{"d1", "d2", "d3"}})
 	if err != nil {
@@ -194,53 +239,41 @@ func runStory(w io.Writer, minGroup int) error {
 		fmt.Fprintf(w, "  %-12s %-3s %3.0f%% (target %.0f%%, %s), trend %s\n", r.Indicator, r.Unit, 100*r.Points[r.Latest].Value,
 			100*r.Target, met, r.Trend.Verdict)
 	}
-
-	// 6. Pitfalls.
-	now := d.Waves[len(d.Waves)-1].Closes
-	pits, err := cx.Pitfalls(panel, []culture.Initiative{project, decree}, cx.PitfallOptions{Now: now, Indicators: indicators})
+	stored, err := p.Store().ListRecognitions(ctx, culture.RecognitionFilter{})
+	if err != nil {
+		return err
+	}
+	pits, err := cx.Pitfalls(panel, []culture.Initiative{project, decree}, cx.PitfallOptions{Now: now, Indicators: indicators, Recognitions: stored})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nPitfalls: %d\n", len(pits))
-	for _, p := range pits {
-		fmt.Fprintf(w, "  [%s/%s] %s\n", p.Kind, p.Check, p.Summary)
-		if len(p.Evidence) > 0 {
-			fmt.Fprintf(w, "      %s\n", p.Evidence[0])
+	for _, pf := range pits {
+		fmt.Fprintf(w, "  [%s/%s] %s\n", pf.Kind, pf.Check, pf.Summary)
+		if len(pf.Evidence) > 0 {
+			fmt.Fprintf(w, "      %s\n", pf.Evidence[0])
 		}
 	}
 
-	// 7. Culture and customers: which behaviors go with customer trust
-	// across teams, and where beliefs run ahead of practice.
-	ct := cx.NewTallier(d.CustomerSurvey)
-	for _, r := range d.CustomerResponses {
-		if err := ct.Add(r); err != nil {
-			return err
-		}
-	}
-	customers := &cx.Panel{Hierarchy: h, Survey: d.CustomerSurvey, Waves: d.CustomerWaves, Tallies: ct.Tallies(), MinGroup: minGroup}
-	var lastCustomer, lastPulse []string
+	// 7. Culture and customers across teams, and where belief runs ahead
+	// of practice.
+	var lastPulse []string
 	for i := len(d.Waves) - 3; i < len(d.Waves); i++ {
-		lastCustomer = append(lastCustomer, d.CustomerWaves[i].ID)
 		lastPulse = append(lastPulse, d.Waves[i].ID)
 	}
-	trust, err := cx.MeasureValues(customers, "item:a11.trust", lastCustomer)
+	link, err := cx.Links(panel, trust, nil, cx.LinkOptions{Waves: lastPulse, Seed: 7, Bootstrap: 500})
 	if err != nil {
 		return err
 	}
-	link, err := cx.Links(panel, "customer trust (A-11)", trust, cx.LinkOptions{Waves: lastPulse, Seed: 7, Bootstrap: 500})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nCulture and customer trust across %d teams (last three waves)\n", len(link.Units))
-	if !link.Enough {
-		fmt.Fprintf(w, "  %s\n", link.Reason)
-	} else {
-		fmt.Fprintf(w, "  R² %.2f [%.2f, %.2f]\n", link.R2, link.R2Interval.Lower, link.R2Interval.Upper)
+	fmt.Fprintf(w, "\nCulture and customer trust across %d teams (last three waves)\n  %s\n", len(link.Units), link.Summary)
+	if link.Enough {
+		fmt.Fprintf(w, "  R² %.2f [%.2f, %.2f], permutation p %.3f\n", link.R2, link.R2Interval.Lower, link.R2Interval.Upper, link.P)
 		for _, dl := range link.Drivers {
 			fmt.Fprintf(w, "  %-16s Shapley %.2f [%.2f, %.2f]  relative weight %.2f\n", dl.Behavior, dl.Shapley,
 				dl.ShapleyInterval.Lower, dl.ShapleyInterval.Upper, dl.Weight)
 		}
 	}
+	last := d.Waves[len(d.Waves)-1].ID
 	gaps, err := cx.Gaps(panel, last)
 	if err != nil {
 		return err
@@ -252,26 +285,67 @@ func runStory(w io.Writer, minGroup int) error {
 		}
 	}
 
-	// 8. Planning: what can a team detect?
-	det, err := cx.Detectability(panel, cx.DetectOptions{Indicators: indicators, Initiatives: []culture.Initiative{project}})
+	// 8. Comments and their themes, employees' and customers'.
+	comments, err := p.Comments(ctx, cx.CommentOptions{Survey: pulse.ID, Waves: []string{last}, Units: []string{"d1", "d2", "d3"}, Items: []string{"story"}})
 	if err != nil {
 		return err
 	}
-	var teams, flagged int
-	var mdcs []float64
-	for _, dc := range det {
-		if h.IsLeaf(dc.Unit) && dc.Measure == cx.BehaviorMeasure(culture.CustomerFocus) {
-			teams++
-			mdcs = append(mdcs, dc.MDC)
-			if len(dc.Undetectable) > 0 {
-				flagged++
+	voc, err := p.Comments(ctx, cx.CommentOptions{Survey: a11.ID, Waves: []string{d.CustomerWaves[len(d.CustomerWaves)-1].ID}, Units: []string{"org"},
+		Items: []string{"a11.feedback"}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nComments, last wave: the most frequent themes")
+	for _, g := range append(comments, voc...) {
+		if g.Hidden {
+			fmt.Fprintf(w, "  %-12s hidden: %s\n", g.UnitName, g.Reason)
+			continue
+		}
+		who := "employees"
+		if g.Customer {
+			who = "customers"
+		}
+		var top []string
+		for _, t := range g.Themes {
+			if t.Comments > 0 && len(top) < 3 {
+				top = append(top, fmt.Sprintf("%s %d", t.Name, t.Comments))
 			}
 		}
+		fmt.Fprintf(w, "  %-12s %s: %d comments; %s\n", g.UnitName, who, g.Comments, strings.Join(top, ", "))
 	}
-	slices.Sort(mdcs)
-	if len(mdcs) > 0 {
-		fmt.Fprintf(w, "\nPlanning: a team's wave-to-wave change in customer focus is detectable from %.0f to %.0f points (median %.0f); %d of %d teams have a target no wave could detect\n",
-			100*mdcs[0], 100*mdcs[len(mdcs)-1], 100*mdcs[len(mdcs)/2], flagged, teams)
+
+	// 9. Recognition of the behaviors, as an indicator of reinforcement.
+	counts, err := p.RecognitionCounts(ctx, cx.RecognitionOptions{Units: []string{"d1", "d2"}})
+	if err != nil {
+		return err
+	}
+	total := map[string]int{}
+	for _, c := range counts {
+		total[c.UnitName+", "+strings.ToLower(c.Label)] += c.Count
+	}
+	fmt.Fprintln(w, "\nRecognition since the start")
+	for _, k := range slices.Sorted(maps(total)) {
+		fmt.Fprintf(w, "  %-40s %d\n", k, total[k])
+	}
+
+	// 10. The report, in four formats.
+	if reportDir != "" {
+		plan, err := p.Disclosure(ctx, pulse.ID)
+		if err != nil {
+			return err
+		}
+		sc, err := p.Scorecard(ctx, pulse.ID, cx.ScorecardOptions{Wave: last, Baseline: d.Waves[0].ID})
+		if err != nil {
+			return err
+		}
+		paths, err := report.WriteFiles(reportDir, report.Report{Title: "Customer-first 90 days: from culture to customers", Generated: now,
+			Scorecard: sc, Trends: trends, Impacts: []*cx.Impact{im}, Wins: wins, Pitfalls: pits, Sustainment: sus, Links: []*cx.Link{link},
+			Gaps: gaps, Indicators: inds, Comments: append(comments, voc...), Recognition: counts, Behaviors: culture.CXBehaviors().Behaviors,
+			Hierarchy: h, Disclosure: plan})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\nReport: %s\n", strings.Join(paths, ", "))
 	}
 	return nil
 }
@@ -289,34 +363,13 @@ func itemsOf(s survey.Survey, construct string, kind survey.ItemKind) []string {
 	return out
 }
 
-func share(p cx.Point) string {
-	if p.Suppressed || p.Missing {
-		return "-"
+// maps returns the keys of m, for sorting.
+func maps(m map[string]int) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
 	}
-	return fmt.Sprintf("%.0f%% [%.0f-%.0f]", 100*p.Value, 100*p.Interval.Lower, 100*p.Interval.Upper)
-}
-
-func score(p cx.Point) string {
-	if p.Suppressed || p.Missing {
-		return "-"
-	}
-	return fmt.Sprintf("%+.0f", p.Value)
-}
-
-func abbrev(b string) string {
-	parts := strings.Split(b, "_")
-	out := ""
-	for _, p := range parts {
-		out += p[:1]
-	}
-	return strings.ToUpper(out)
-}
-
-func slicesSorted(m map[string]int) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
