@@ -23,8 +23,11 @@
 //
 // A [Panel] gathers the measured history of a program: the hierarchy, the
 // waves of the employee pulse in time order with the instrument fielded in
-// each, the tallies of the responses, and operational metrics as
-// observations. From it:
+// each, the tallies of the responses, the panels of the customer surveys
+// the units' customers answer ([Panel.Customer]), and operational metrics
+// as observations. Customer results are measures like any other
+// ([CustomerMeasure], such as "a11/trust"), so initiatives' outcome
+// targets, wins, links and indicators use them directly. From it:
 //
 //   - [NewBaseline] captures where each unit stood, per behavior, belief
 //     and behavior item group and outcome; [ComparabilityBreaks] lists the
@@ -35,20 +38,34 @@
 //   - [Trends] charts each unit's series against limits fixed from a
 //     baseline period (a p′-chart for shares, an XmR chart for means) with
 //     the Nelson rules, and judges it improving, sustained shift (the gain
-//     is embedded), declining, stable or too little data, with evidence.
+//     still holds at the latest points: embedded), faded (a tested
+//     decline), declining, stable or too little data, with evidence.
 //   - [EstimateImpact] estimates an initiative's effect on its outcomes
 //     and fostered behaviors against comparison units (difference in
 //     differences with an interval), from before its start to its end and
 //     after; [Wins] turns significant improvements of its outcomes, after
-//     Benjamini-Hochberg control, into announcements that name the
-//     behaviors that improved with them.
-//   - [Pitfalls] detects change by decree, initiatives not aligned with
-//     the mission or outcomes, stopping too soon, no baseline, survey
-//     fatigue and comparability breaks, each with its evidence.
+//     Benjamini-Hochberg control, into plain-language announcements that
+//     name the result with its interval, whether the target was met, the
+//     behaviors that improved with it and the initiative; [Sustain] says
+//     whether each gain held after the initiative ended.
+//   - [Pitfalls] detects change by decree (a tested widening of the
+//     belief-practice gap), initiatives not aligned with the mission or
+//     outcomes, stopping too soon (a tested fading), no measurable gain,
+//     wins never recognized, no baseline, survey fatigue and
+//     comparability breaks, each naming its initiative, with its evidence.
 //   - [Links] relates behaviors to a customer outcome across units
-//     (Shapley R² and relative weights with bootstrap intervals); [Gaps]
+//     (Shapley R² and relative weights with bootstrap intervals, and a
+//     permutation p-value: nothing is claimed under the null); [Gaps]
 //     gives the belief-behavior gap; [Detectability] the smallest change
 //     a unit's waves can detect, and the targets none could.
+//
+// Each judgement rule documents its definition, rationale and error rates,
+// measured by simulation in the package's tests.
+//
+// [Program.Comments] reads back the comments of employees and customers
+// per unit, wave and free-text question, with theme counts (package
+// cx/themes); [Program.RecordRecognitions] records acts of recognition and
+// [Program.RecognitionCounts] counts them per unit, behavior and period.
 //
 // Only groups shown under the privacy rules (a minimum group size, or a
 // [Disclosure] plan) enter any of these figures.
