@@ -3,7 +3,14 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -285,4 +292,68 @@ func TestLoopReport(t *testing.T) {
 			t.Errorf("hidden pulse row %s/%s shows figures", row.Unit, row.Wave)
 		}
 	}
+}
+
+// R's read.csv and pandas' read_csv read the whole story's CSV with their
+// defaults: numeric figures, logical flags, NA where figures are missing;
+// the link's R² and a Touchpoints average come back as written.
+func TestLoopCSVReadByRAndPandas(t *testing.T) {
+	var buf bytes.Buffer
+	if err := report.Render(loopReport(t), report.Outputs{CSV: &buf}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "report.csv")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r2, avg string
+	for _, r := range recs[1:] {
+		switch {
+		case r[0] == "link" && r2 == "":
+			r2 = r[indexOf(recs[0], "value")]
+		case r[0] == "touchpoints" && r[1] == "a11.trust":
+			avg = r[indexOf(recs[0], "value")]
+		}
+	}
+	want := fmt.Sprintf("%d numeric logical %s %s", len(recs)-1, r2, avg)
+	if rscript, err := exec.LookPath("Rscript"); err == nil {
+		script := `d <- read.csv(commandArgs(TRUE)[1]); ` +
+			`cat(nrow(d), class(d$value), class(d$hidden), format(d$value[d$section == "link"][1], digits = 12), ` +
+			`format(d$value[d$section == "touchpoints" & d$unit == "a11.trust"], digits = 12), "\n")`
+		out, err := exec.Command(rscript, "-e", script, path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("Rscript: %v\n%s", err, out)
+		}
+		if got := strings.TrimSpace(string(out)); got != want {
+			t.Errorf("R read:\n got %s\nwant %s", got, want)
+		}
+	} else if os.Getenv("CI") == "true" {
+		t.Fatal("Rscript is not installed")
+	}
+	if exec.Command("python3", "-c", "import pandas").Run() == nil {
+		script := `import sys, pandas as pd
+d = pd.read_csv(sys.argv[1])
+print(len(d), d.value.dtype, d.hidden.dtype, repr(float(d[d.section == "link"].value.iloc[0])), repr(float(d[(d.section == "touchpoints") & (d.unit == "a11.trust")].value.iloc[0])))`
+		out, err := exec.Command("python3", "-c", script, path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("pandas: %v\n%s", err, out)
+		}
+		got := strings.Fields(strings.TrimSpace(string(out)))
+		wantF := strings.Fields(want)
+		if len(got) != 5 || got[0] != wantF[0] || got[1] != "float64" || got[2] != "bool" || !sameNumber(got[3], wantF[3]) || !sameNumber(got[4], wantF[4]) {
+			t.Errorf("pandas read:\n got %s\nwant %s", out, want)
+		}
+	} else if os.Getenv("CI") == "true" {
+		t.Fatal("python3 with pandas is not installed")
+	}
+}
+
+func sameNumber(a, b string) bool {
+	x, err1 := strconv.ParseFloat(a, 64)
+	y, err2 := strconv.ParseFloat(b, 64)
+	return err1 == nil && err2 == nil && math.Abs(x-y) <= 1e-12*math.Max(1, math.Abs(y))
 }

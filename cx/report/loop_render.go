@@ -201,15 +201,7 @@ func (d *Document) writeLoopMarkdown(p func(string, ...any)) {
 			case q.Hidden:
 				p("| %s | hidden | | |\n", mdEscape(text))
 			default:
-				var dist []string
-				for _, c := range q.Distribution {
-					label := c.Label
-					if label == "" {
-						label = strconv.Itoa(c.Value)
-					}
-					dist = append(dist, fmt.Sprintf("%s %d", label, c.Count))
-				}
-				p("| %s | %s | %.2f | %s |\n", mdEscape(text), count(q.Answered), math.Round(float64(q.Average)*100)/100, mdEscape(strings.Join(dist, ", ")))
+				p("| %s | %s | %s | %s |\n", mdEscape(text), count(q.Answered), q.average(), mdEscape(q.distribution()))
 			}
 		}
 		p("\n")
@@ -467,6 +459,25 @@ func gapTable(gaps []Gap) string {
 	return b.String()
 }
 
+// average writes a question's average as Touchpoints shows it: to 2
+// decimals.
+func (q TouchpointsQuestion) average() string {
+	return strconv.FormatFloat(math.Round(float64(q.Average)*100)/100, 'f', 2, 64)
+}
+
+// distribution writes the answers per point: "Agree 12, ...".
+func (q TouchpointsQuestion) distribution() string {
+	var dist []string
+	for _, c := range q.Distribution {
+		label := c.Label
+		if label == "" {
+			label = strconv.Itoa(c.Value)
+		}
+		dist = append(dist, fmt.Sprintf("%s %d", label, c.Count))
+	}
+	return strings.Join(dist, ", ")
+}
+
 func touchpointsChart(id string, t *Touchpoints) string {
 	c := dotChart{id: id, lo: 1, hi: 5, ticks: []float64{1, 2, 3, 4, 5},
 		tickLabel:  func(v float64) string { return strconv.Itoa(int(v)) },
@@ -512,16 +523,8 @@ func touchpointsTable(t *Touchpoints) string {
 		case q.Hidden:
 			fmt.Fprintf(&b, `<tr><td>%s</td><td colspan="3" class="hidden">hidden</td></tr>`, esc(text))
 		default:
-			var dist []string
-			for _, c := range q.Distribution {
-				label := c.Label
-				if label == "" {
-					label = strconv.Itoa(c.Value)
-				}
-				dist = append(dist, fmt.Sprintf("%s %d", label, c.Count))
-			}
-			fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%s</td><td class="n">%.2f</td><td>%s</td></tr>`, esc(text), count(q.Answered),
-				math.Round(float64(q.Average)*100)/100, esc(strings.Join(dist, ", ")))
+			fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>`, esc(text), count(q.Answered),
+				q.average(), esc(q.distribution()))
 		}
 	}
 	b.WriteString(`</tbody></table>`)
