@@ -13,7 +13,9 @@ import (
 )
 
 // DefineUnits adds units to the org chart, in force from the start of its
-// history. Defining a unit again exactly as it was first defined does
+// history. A unit's Leaders are kept as pseudonyms: with
+// Options.Pseudonymizer a raw identity is turned into its pseudonym;
+// without one, a leader that is not a pseudonym is a problem. Defining a unit again exactly as it was first defined does
 // nothing, so a setup that defines its units can run again; a unit
 // defined again differently fails with an error satisfying
 // errors.Is(err, ErrAlreadyExists) that names it (change a unit with
@@ -32,10 +34,12 @@ func (p *Program) DefineUnits(ctx context.Context, units ...Unit) error {
 		return err
 	}
 	var fresh []Unit
+	var ps problems
 	for i, u := range units {
 		u = u.Clone()
-		if len(u.Leaders) == 0 {
-			u.Leaders = nil
+		u.Leaders = p.leaderPseudonyms(&ps, "units["+strconv.Itoa(i)+"]", u.Leaders)
+		if err := ps.err(); err != nil {
+			return err
 		}
 		if e, ok := hist.Entry(u.ID); ok {
 			if e.Defined.Equal(u) {
@@ -76,17 +80,27 @@ func (p *Program) DefineUnits(ctx context.Context, units ...Unit) error {
 // together, all or nothing; a [*ValidationError] names each problem's
 // change ("changes[2]") and date. A change equal to one already recorded
 // adds nothing, so a reorganization recorded twice is recorded once.
-// Effective dates are kept in UTC, truncated to the microsecond.
+// Effective dates are kept in UTC, truncated to the microsecond; leaders
+// as pseudonyms, as DefineUnits keeps them.
 func (p *Program) ChangeOrg(ctx context.Context, changes ...OrgChange) error {
 	if len(changes) == 0 {
 		return invalid("changes", "no changes given")
 	}
 	batch := make([]OrgChange, len(changes))
+	var ps problems
 	for i, c := range changes {
 		c = c.Clone()
 		c.Effective = survey.NormalizeTime(c.Effective)
+		f := "changes[" + strconv.Itoa(i) + "]"
+		c.Unit.Leaders = p.leaderPseudonyms(&ps, f+".unit", c.Unit.Leaders)
+		for j := range c.Into {
+			c.Into[j].Leaders = p.leaderPseudonyms(&ps, f+".into["+strconv.Itoa(j)+"]", c.Into[j].Leaders)
+		}
 		normalizeChange(&c)
 		batch[i] = c
+	}
+	if err := ps.err(); err != nil {
+		return err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
