@@ -36,7 +36,7 @@ var resultTypes = []reflect.Type{
 	reflect.TypeFor[cx.Point](), reflect.TypeFor[cx.Privacy](), reflect.TypeFor[cx.Reason](), reflect.TypeFor[cx.RecognitionCount](),
 	reflect.TypeFor[cx.Reliability](), reflect.TypeFor[cx.ReplacedResponse](), reflect.TypeFor[cx.Scorecard](),
 	reflect.TypeFor[cx.SegmentCut](), reflect.TypeFor[cx.SegmentRow](), reflect.TypeFor[cx.LeaderView](), reflect.TypeFor[cx.BehaviorGap](),
-	reflect.TypeFor[cx.UnitGap](),
+	reflect.TypeFor[cx.UnitGap](), reflect.TypeFor[cx.PairedChange](), reflect.TypeFor[cx.PairedUnit](), reflect.TypeFor[cx.PairedBehavior](),
 	reflect.TypeFor[cx.Sustainment](), reflect.TypeFor[cx.TargetCheck](), reflect.TypeFor[cx.TouchpointsCount](), reflect.TypeFor[cx.Trend](),
 	reflect.TypeFor[cx.TrendPoint](), reflect.TypeFor[cx.TrendSignal](), reflect.TypeFor[cx.UnitBaseline](),
 	reflect.TypeFor[cx.UnitEffect](), reflect.TypeFor[cx.UnitScore](), reflect.TypeFor[cx.Win](),
