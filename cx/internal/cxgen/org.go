@@ -1,6 +1,8 @@
 package cxgen
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"math/rand"
 	"slices"
 	"strconv"
@@ -28,7 +30,7 @@ func OrgHistoryFrom(r *rand.Rand, maxN, steps int) []cx.OrgChange {
 			u.Parent = g.open[r.Intn(len(g.open))]
 		}
 		if r.Intn(4) == 0 {
-			u.Leaders = []string{"leader-" + strconv.Itoa(r.Intn(5))}
+			u.Leaders = []string{Leader(r.Intn(5))}
 		}
 		g.add(cx.OrgChange{Kind: org.Add, Unit: u})
 	}
@@ -40,6 +42,13 @@ func OrgHistoryFrom(r *rand.Rand, maxN, steps int) []cx.OrgChange {
 		g.step(Base.Add(time.Duration(day) * 24 * time.Hour))
 	}
 	return g.out
+}
+
+// Leader returns the i-th leader, as a program keeps leaders: a pseudonym
+// (the form of cx.IsPseudonym).
+func Leader(i int) string {
+	sum := sha256.Sum256([]byte("leader " + strconv.Itoa(i)))
+	return cx.PseudonymPrefix + hex.EncodeToString(sum[:])
 }
 
 // OrgHistory generates histories of [OrgHistoryFrom].
@@ -190,7 +199,7 @@ func (g *orgGen) step(t time.Time) {
 		u := pick(r, g.open)
 		var leaders []string
 		for i := range r.Intn(3) {
-			leaders = append(leaders, "leader-"+strconv.Itoa(i+r.Intn(5)*3))
+			leaders = append(leaders, Leader(i+r.Intn(5)*3))
 		}
 		g.out = append(g.out, cx.OrgChange{Kind: org.Lead, Effective: t, Unit: cx.Unit{ID: u, Leaders: leaders}})
 	}
