@@ -221,4 +221,3 @@ func (p *Program) leaderPseudonyms(ps *problems, field string, leaders []string)
 	}
 	return out
 }
-
