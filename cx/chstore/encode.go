@@ -79,80 +79,86 @@ func (s *Store) encode(ctx context.Context, rs []survey.Response) ([]rec, error)
 	if err != nil {
 		return nil, err
 	}
+	total := 0
+	for i := range rs {
+		total += len(rs[i].Answers)
+	}
+	// One backing array for every response's items and values.
+	itemsAll, valsAll := make([]uint32, 0, total), make([]int64, 0, total)
 	out := make([]rec, len(rs))
+	var buf []byte
 	for i := range rs {
 		r := &rs[i]
 		e := rec{id: r.ID, survey: sc[r.Survey], wave: wc[r.Wave], unit: uc[r.Unit], submitted: r.Submitted.UnixMicro(),
-			respondent: r.Respondent, comment: r.Comment, digest: digest(*r)}
-		if len(r.Segments) > 0 {
-			e.segKeys = slices.Sorted(maps.Keys(r.Segments))
-			e.segVals = make([]string, len(e.segKeys))
-			for j, k := range e.segKeys {
-				e.segVals[j] = r.Segments[k]
-			}
-		}
-		if len(r.Texts) > 0 {
-			e.textKeys = slices.Sorted(maps.Keys(r.Texts))
-			e.textVals = make([]string, len(e.textKeys))
-			for j, k := range e.textKeys {
-				e.textVals[j] = r.Texts[k]
-			}
-		}
+			respondent: r.Respondent, comment: r.Comment}
+		e.segKeys, e.segVals = sortedPairs(r.Segments)
+		e.textKeys, e.textVals = sortedPairs(r.Texts)
 		if len(r.Answers) > 0 {
-			type pair struct {
-				item uint32
-				v    int64
-			}
-			ps := make([]pair, 0, len(r.Answers))
+			lo := len(itemsAll)
 			for k, v := range r.Answers {
-				ps = append(ps, pair{ic[k], int64(v)})
+				itemsAll, valsAll = append(itemsAll, ic[k]), append(valsAll, int64(v))
 			}
-			slices.SortFunc(ps, func(a, b pair) int { return cmp.Compare(a.item, b.item) })
-			e.items, e.vals = make([]uint32, len(ps)), make([]int64, len(ps))
-			for j, p := range ps {
-				e.items[j], e.vals[j] = p.item, p.v
+			e.items, e.vals = itemsAll[lo:len(itemsAll):len(itemsAll)], valsAll[lo:len(valsAll):len(valsAll)]
+			// Insertion sort by item code: a response has a few dozen
+			// answers.
+			for j := 1; j < len(e.items); j++ {
+				for k := j; k > 0 && e.items[k] < e.items[k-1]; k-- {
+					e.items[k], e.items[k-1] = e.items[k-1], e.items[k]
+					e.vals[k], e.vals[k-1] = e.vals[k-1], e.vals[k]
+				}
 			}
 		}
+		buf = e.appendDigested(buf[:0], r)
+		sum := sha256.Sum256(buf)
+		e.digest = binary.LittleEndian.Uint64(sum[:])
 		out[i] = e
 	}
 	return out, nil
 }
 
-// digest returns a digest of everything a response holds, which the
-// store keeps beside it: a response stored again is recognized by it.
-func digest(r survey.Response) uint64 {
-	h := sha256.New()
-	var buf []byte
+// sortedPairs returns the keys of m in order and their values.
+func sortedPairs(m map[string]string) (keys, vals []string) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	keys = slices.Sorted(maps.Keys(m))
+	vals = make([]string, len(keys))
+	for i, k := range keys {
+		vals[i] = m[k]
+	}
+	return keys, vals
+}
+
+// appendDigested appends what the digest of a response covers: its
+// survey, wave and unit, respondent, submitted time, comment, answers
+// (by item ID, in the order of the item codes, which are the store's
+// own), segments and free-text answers, each string with its length.
+func (e *rec) appendDigested(b []byte, r *survey.Response) []byte {
 	str := func(s string) {
-		buf = binary.AppendUvarint(buf[:0], uint64(len(s)))
-		h.Write(buf)
-		h.Write([]byte(s))
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
 	}
 	str(r.Survey)
 	str(r.Wave)
 	str(r.Unit)
 	str(r.Respondent)
-	buf = binary.AppendVarint(buf[:0], r.Submitted.UnixMicro())
-	h.Write(buf)
+	b = binary.AppendVarint(b, e.submitted)
 	str(r.Comment)
-	for _, k := range slices.Sorted(maps.Keys(r.Answers)) {
+	for j, item := range e.items {
+		b = binary.AppendUvarint(b, uint64(item))
+		b = binary.AppendVarint(b, e.vals[j])
+	}
+	b = append(b, 0xff)
+	for j, k := range e.segKeys {
 		str(k)
-		buf = binary.AppendVarint(buf[:0], int64(r.Answers[k]))
-		h.Write(buf)
+		str(e.segVals[j])
 	}
-	h.Write([]byte{0xff})
-	for _, k := range slices.Sorted(maps.Keys(r.Segments)) {
+	b = append(b, 0xfe)
+	for j, k := range e.textKeys {
 		str(k)
-		str(r.Segments[k])
+		str(e.textVals[j])
 	}
-	if len(r.Texts) > 0 {
-		h.Write([]byte{0xfe})
-		for _, k := range slices.Sorted(maps.Keys(r.Texts)) {
-			str(k)
-			str(r.Texts[k])
-		}
-	}
-	return binary.LittleEndian.Uint64(h.Sum(nil))
+	return b
 }
 
 // groupLayout is a reliability group as its pattern rows encode it: the

@@ -56,29 +56,31 @@ func (s *Store) createOnce(ctx context.Context, rs []survey.Response) (int, erro
 	if err != nil {
 		return 0, err
 	}
+	recs, err := s.encode(ctx, rs)
+	if err != nil {
+		return 0, err
+	}
 	stored, err := s.storedDigests(ctx, sn, idsOf(rs))
 	if err != nil {
 		return 0, err
 	}
-	var fresh []survey.Response
-	for _, r := range rs {
-		d, ok := stored[r.ID]
+	fresh := recs[:0:0]
+	var ids []uuid.UUID
+	for _, r := range recs {
+		d, ok := stored[r.id]
 		switch {
 		case !ok:
 			fresh = append(fresh, r)
-		case d != digest(r):
+			ids = append(ids, r.id)
+		case d != r.digest:
 			return 0, &opError{op: "create responses", kind: cx.ErrAlreadyExists,
-				err: fmt.Errorf("response %s is stored with different content", r.ID)}
+				err: fmt.Errorf("response %s is stored with different content", r.id)}
 		}
 	}
 	if len(fresh) == 0 {
 		return 0, nil
 	}
-	recs, err := s.encode(ctx, fresh)
-	if err != nil {
-		return 0, err
-	}
-	groups, err := s.surveyGroups(ctx, recs)
+	groups, err := s.surveyGroups(ctx, fresh)
 	if err != nil {
 		return 0, err
 	}
@@ -86,11 +88,10 @@ func (s *Store) createOnce(ctx context.Context, rs []survey.Response) (int, erro
 	if err != nil {
 		return 0, err
 	}
-	if err := s.writeRecs(ctx, uint32(b), 1, recs, groups); err != nil {
+	if err := s.writeRecs(ctx, uint32(b), 1, fresh, groups); err != nil {
 		s.failBatch(ctx, b, err)
 		return 0, err
 	}
-	ids := idsOf(fresh)
 	err = s.commitBatch(ctx, b, len(fresh), sn, recorded(groups), func(since []int64) (bool, error) {
 		return s.anyTouched(ctx, since, ids)
 	}, nil)
