@@ -9,5 +9,5 @@ import (
 
 func TestConformance(t *testing.T) {
 	cluster(t)
-	storetest.Run(t, func(t *testing.T) cx.Store { return openStore(t) })
+	storetest.RunHarness(t, storetest.Harness{NewStore: func(t *testing.T) cx.Store { return openStore(t) }, Reopen: reopen})
 }

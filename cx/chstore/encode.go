@@ -133,30 +133,30 @@ func sortedPairs(m map[string]string) (keys, vals []string) {
 // survey, wave and unit, respondent, submitted time, comment, answers
 // (by item ID, in the order of the item codes, which are the store's
 // own), segments and free-text answers, each string with its length.
-func (e *rec) appendDigested(b []byte, r *survey.Response) []byte {
+func (r *rec) appendDigested(b []byte, resp *survey.Response) []byte {
 	str := func(s string) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	str(r.Survey)
-	str(r.Wave)
-	str(r.Unit)
-	str(r.Respondent)
-	b = binary.AppendVarint(b, e.submitted)
-	str(r.Comment)
-	for j, item := range e.items {
+	str(resp.Survey)
+	str(resp.Wave)
+	str(resp.Unit)
+	str(resp.Respondent)
+	b = binary.AppendVarint(b, r.submitted)
+	str(resp.Comment)
+	for j, item := range r.items {
 		b = binary.AppendUvarint(b, uint64(item))
-		b = binary.AppendVarint(b, e.vals[j])
+		b = binary.AppendVarint(b, r.vals[j])
 	}
 	b = append(b, 0xff)
-	for j, k := range e.segKeys {
+	for j, k := range r.segKeys {
 		str(k)
-		str(e.segVals[j])
+		str(r.segVals[j])
 	}
 	b = append(b, 0xfe)
-	for j, k := range e.textKeys {
+	for j, k := range r.textKeys {
 		str(k)
-		str(e.textVals[j])
+		str(r.textVals[j])
 	}
 	return b
 }

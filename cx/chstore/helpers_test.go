@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/chstore"
 	"github.com/cxculture/cxculture/cx/chstore/clickhouse"
 )
@@ -64,11 +66,33 @@ func openStore(t testing.TB) *chstore.Store {
 	t.Helper()
 	addrs, name := cluster(t)
 	db := database(t, addrs)
-	s, err := clickhouse.Open(context.Background(), addrs, &clickhouse.Options{Cluster: name, Database: db,
-		Catalog: filepath.Join(t.TempDir(), "catalog.db")})
+	opts := &clickhouse.Options{Cluster: name, Database: db, Catalog: filepath.Join(t.TempDir(), "catalog.db")}
+	s, err := clickhouse.Open(context.Background(), addrs, opts)
 	if err != nil {
 		t.Fatalf("clickhouse.Open: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
+	location.Store(s, opts)
 	return s
+}
+
+// location maps the stores openStore opens to their options, for the
+// tests that open a second handle on one.
+var location sync.Map // *chstore.Store -> *clickhouse.Options
+
+// reopen opens a second store on the database and catalog of s, as
+// another process would: its own connections, its own write lock.
+func reopen(t *testing.T, s cx.Store) cx.Store {
+	t.Helper()
+	opts, ok := location.Load(s.(*chstore.Store))
+	if !ok {
+		t.Fatal("reopen: the store was not opened by openStore")
+	}
+	addrs, _ := cluster(t)
+	o, err := clickhouse.Open(context.Background(), addrs, opts.(*clickhouse.Options))
+	if err != nil {
+		t.Fatalf("clickhouse.Open: %v", err)
+	}
+	t.Cleanup(func() { _ = o.Close() })
+	return o
 }

@@ -46,6 +46,7 @@ func openSQLiteAt(t testing.TB, path string) *sqlstore.Store {
 		t.Fatalf("sqlite.Open(%s): %v", path, err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
+	location.Store(s, path)
 	return s
 }
 
@@ -83,8 +84,13 @@ func openPostgres(t testing.TB) *sqlstore.Store {
 		t.Fatalf("sqlstore.New: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
+	location.Store(s, dsn)
 	return s
 }
+
+// location maps the stores that openPostgres and openSQLiteAt open to
+// their DSN or file, for the tests that open a second handle on one.
+var location sync.Map // *sqlstore.Store -> string
 
 // openPostgresOpener returns a store opened with postgres.Open in a new
 // schema.

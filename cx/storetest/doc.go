@@ -24,6 +24,12 @@
 //		})
 //	}
 //
+// A store whose data another process can open runs [RunHarness] instead,
+// with a Reopen function that opens a second handle on a store's data: the
+// suite then also writes through two handles at once, which a store that
+// serializes its writes within the process only (a mutex) would fail.
+// The SQL stores and the ClickHouse store run it.
+//
 // Run it under the race detector (go test -race): the suite uses the store
 // from several goroutines at once. newStore is called once per subtest,
 // and once per command sequence of the model-based test (a few hundred
