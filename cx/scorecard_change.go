@@ -54,7 +54,7 @@ func (o ScorecardOptions) instrument(s survey.Survey, wave string) survey.Survey
 
 // comparableItems returns the items of a behavior that the baseline
 // measured alike (same ID, wording version, scale and keying), and, when
-// some are left out, why, in words.
+// some are left out, why, in words that quote the items.
 func (o ScorecardOptions) comparableItems(s survey.Survey, items []survey.Item) ([]survey.Item, string) {
 	if o.Baseline == "" {
 		return items, ""
@@ -66,9 +66,9 @@ func (o ScorecardOptions) comparableItems(s survey.Survey, items []survey.Item) 
 		old, ok := b.Item(it.ID)
 		switch {
 		case !ok:
-			why = append(why, fmt.Sprintf("item %s was not asked in the baseline", it.ID))
+			why = append(why, fmt.Sprintf("the item %q was not asked in the baseline", it.Text))
 		case !old.Comparable(it):
-			why = append(why, fmt.Sprintf("item %s %s between the baseline (version %d) and this wave (version %d)", it.ID, howChanged(old, it), old.Version, it.Version))
+			why = append(why, describeItemChange(old, it))
 		default:
 			keep = append(keep, it)
 		}
@@ -79,11 +79,25 @@ func (o ScorecardOptions) comparableItems(s survey.Survey, items []survey.Item) 
 	if len(keep) == 0 {
 		return nil, "not compared with the baseline: " + strings.Join(why, "; ")
 	}
-	ids := make([]string, len(keep))
-	for i, it := range keep {
-		ids[i] = it.ID
+	return keep, fmt.Sprintf("compared with the baseline on %d of its %d items: %s", len(keep), len(items), strings.Join(why, "; "))
+}
+
+// describeItemChange says, quoting the item, how it changed between the
+// baseline and the wave.
+func describeItemChange(old, cur survey.Item) string {
+	var parts []string
+	if old.Text != cur.Text {
+		parts = append(parts, fmt.Sprintf("the item %q was reworded as %q", old.Text, cur.Text))
+	} else {
+		parts = append(parts, fmt.Sprintf("the item %q changed", cur.Text))
 	}
-	return keep, fmt.Sprintf("compared with the baseline on %s only: %s", strings.Join(ids, ", "), strings.Join(why, "; "))
+	if old.Scale != cur.Scale {
+		parts = append(parts, fmt.Sprintf("its scale went from %d-%d to %d-%d points", old.Scale.Min, old.Scale.Max, cur.Scale.Min, cur.Scale.Max))
+	}
+	if old.Reverse != cur.Reverse {
+		parts = append(parts, "its keying was reversed")
+	}
+	return strings.Join(parts, ", ") + fmt.Sprintf(" (version %d, then %d)", old.Version, cur.Version)
 }
 
 // howChanged says how an item changed between two versions.
