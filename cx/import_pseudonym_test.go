@@ -1,6 +1,7 @@
 package cx_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,14 @@ func TestImportStoresPseudonyms(t *testing.T) {
 		assert.Equal(t, survey.ContentID(r, 0), r.ID, "the ID derives from the stored pseudonym")
 	}
 	assert.NotContains(t, strings.Join(respondents(stored), ","), "p00001")
+	got := map[string]bool{}
+	for _, r := range stored {
+		got[r.Respondent] = true
+	}
+	for i := range 20 {
+		raw := fmt.Sprintf("p%05d", i)
+		assert.True(t, got[ps.Pseudonym(raw)], "the import stores the Pseudonymizer's pseudonym of %s", raw)
+	}
 }
 
 func respondents(rs []survey.Response) []string {

@@ -168,7 +168,8 @@ type importer struct {
 	given   map[uuid.UUID]seenRow
 	derived map[uuid.UUID]derivedRow
 	hseed   maphash.Seed
-	content []byte
+	hasher  *survey.ContentHasher
+	pseud   *pseudonymMaker // nil without a Pseudonymizer
 
 	stage *stager           // the store's import, when it has the capability
 	held  []survey.Response // the responses to store, without it
@@ -200,7 +201,10 @@ func (p *Program) newImporter(ctx context.Context, surveyID string, skip bool, i
 		return nil, err
 	}
 	im := &importer{p: p, cat: cat, s: s, skip: skip, given: map[uuid.UUID]seenRow{}, derived: map[uuid.UUID]derivedRow{},
-		hseed: maphash.MakeSeed()}
+		hseed: maphash.MakeSeed(), hasher: survey.NewContentHasher(s)}
+	if p.pseud != nil {
+		im.pseud = p.pseud.maker()
+	}
 	if len(imp) > 0 {
 		im.opts = imp[0]
 	}
@@ -345,7 +349,7 @@ func (im *importer) problem(line int, field, reason string) {
 func (im *importer) add(ctx context.Context, line int, r survey.Response) error {
 	normalize(&r)
 	var pes []*survey.ParseError
-	if reason, ok := im.p.pseudonymize(&r); !ok {
+	if reason, ok := im.p.pseudonymize(&r, im.pseud); !ok {
 		pes = append(pes, &survey.ParseError{Line: line, Header: "respondent", Reason: reason})
 	}
 	if err := survey.ValidateResponse(im.cat, r); err != nil {
@@ -405,7 +409,7 @@ func (im *importer) identify(line int, r *survey.Response) bool {
 	if r.ID == uuid.Nil {
 		// A derived ID seen before stands for an identical row.
 		for k := 0; ; k++ {
-			r.ID = survey.ContentID(*r, k)
+			r.ID = im.hasher.ID(*r, k)
 			_, dup := im.derived[r.ID]
 			if !dup {
 				if _, dup = im.given[r.ID]; !dup {
@@ -419,14 +423,13 @@ func (im *importer) identify(line int, r *survey.Response) bool {
 			}
 		}
 	}
-	im.content = survey.AppendContent(im.content[:0], *r)
-	row := seenRow{line: uint32(line), hash: maphash.Bytes(im.hseed, im.content)}
+	row := seenRow{line: uint32(line), hash: maphash.Bytes(im.hseed, im.hasher.Content(*r))}
 	prev, dup := im.given[r.ID]
 	same := dup && prev.hash == row.hash
 	if d, ok := im.derived[r.ID]; ok {
 		// An ID given on this line was derived from an earlier row.
 		prev, dup = seenRow{line: d.line}, true
-		same = survey.ContentID(*r, int(d.occurrence)) == r.ID
+		same = im.hasher.ID(*r, int(d.occurrence)) == r.ID
 	}
 	switch {
 	case same:

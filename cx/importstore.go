@@ -60,8 +60,11 @@ type ImportStore interface {
 // A StagedImport is used by one goroutine at a time.
 type StagedImport interface {
 	// Add stages a batch of responses. The store may write them at once,
-	// inside the import's transaction, and may keep rs until Add returns
-	// only. An error ends the import: the caller then calls Rollback.
+	// inside the import's transaction. The caller hands the responses
+	// over: the store may keep them, maps included, without copying them,
+	// and the caller does not change them afterwards (the slice rs itself
+	// is the caller's again when Add returns). An error ends the import:
+	// the caller then calls Rollback.
 	Add(ctx context.Context, rs []survey.Response) error
 	// Commit stores the staged responses that are not stored yet, with
 	// their share of the tallies, all at once, and ends the import. A

@@ -352,7 +352,7 @@ func (p *Program) RecordResponses(ctx context.Context, rs []survey.Response) (in
 	occurrence := map[uuid.UUID]int{}
 	for i, r := range rs {
 		r = r.Normalize()
-		if reason, ok := p.pseudonymize(&r); !ok {
+		if reason, ok := p.pseudonymize(&r, nil); !ok {
 			f := "responses[" + strconv.Itoa(i) + "]"
 			if r.ID != uuid.Nil {
 				f = "responses[" + strconv.Itoa(i) + " " + r.ID.String() + "]"
@@ -407,14 +407,19 @@ func problemIndex(field string) int {
 // pseudonymize replaces r's respondent with its pseudonym under the
 // program's key. Without a key, a respondent that is not a pseudonym is
 // refused: reason says why, and ok is false.
-func (p *Program) pseudonymize(r *survey.Response) (reason string, ok bool) {
+// pm, when not nil, is a maker of the program's pseudonyms to use.
+func (p *Program) pseudonymize(r *survey.Response, pm *pseudonymMaker) (reason string, ok bool) {
 	if r.Respondent == "" || IsPseudonym(r.Respondent) {
 		return "", true
 	}
-	if p.pseud == nil {
+	switch {
+	case p.pseud == nil:
 		return "not a pseudonym, and the program has no Options.Pseudonymizer to make one (raw identities are never stored)", false
+	case pm != nil:
+		r.Respondent = pm.pseudonym(r.Respondent)
+	default:
+		r.Respondent = p.pseud.Pseudonym(r.Respondent)
 	}
-	r.Respondent = p.pseud.Pseudonym(r.Respondent)
 	return "", true
 }
 

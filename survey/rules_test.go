@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -351,4 +352,31 @@ func TestContentID(t *testing.T) {
 		}
 	})
 	assert.Len(t, seen, len(keys)+1)
+}
+
+// TestContentHasherMatchesContentID: the hasher gives every response the
+// content and ID that AppendContent and ContentID give it.
+func TestContentHasherMatchesContentID(t *testing.T) {
+	s := testSurvey()
+	h := survey.NewContentHasher(s)
+	base := survey.Response{Survey: "pulse", Wave: "w1", Unit: "t1", Respondent: "p1",
+		Submitted: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), Answers: map[string]int{"q3": 4, "q1": 2, "enps": 10},
+		Comment: "c", Segments: map[string]string{"tenure": "0-2y", "role": "x"}}
+	variants := []func(r *survey.Response){
+		func(*survey.Response) {},
+		func(r *survey.Response) { r.Answers = nil },
+		func(r *survey.Response) { r.Answers = map[string]int{"q2": 1} },
+		func(r *survey.Response) { r.Answers["not_an_item"] = 3 },
+		func(r *survey.Response) { r.Segments = nil; r.Comment = "" },
+		func(r *survey.Response) { r.Texts = map[string]string{"why": "because"} },
+	}
+	for i, edit := range variants {
+		r := base.Clone()
+		r.Answers = maps.Clone(base.Answers)
+		edit(&r)
+		assert.Equal(t, survey.AppendContent(nil, r), h.Content(r), "variant %d", i)
+		for k := range 3 {
+			assert.Equal(t, survey.ContentID(r, k), h.ID(r, k), "variant %d, occurrence %d", i, k)
+		}
+	}
 }

@@ -96,16 +96,24 @@ func (s *Store) TallyResponses(_ context.Context, f cx.TallyFilter) (*cx.Tallies
 			s.talliers[k] = t
 		}
 	}
-	out := cx.NewTallies(sv.ID)
+	var out *cx.Tallies
 	for _, k := range slices.SortedFunc(maps.Keys(s.talliers), func(a, b tallyKey) int {
 		return cmp.Or(cmp.Compare(a.survey, b.survey), cmp.Compare(a.wave, b.wave))
 	}) {
 		if k.survey != sv.ID || !keep(k.wave) {
 			continue
 		}
-		if err := out.Merge(s.talliers[k].Tallies()); err != nil {
+		t := s.talliers[k].Tallies()
+		if out == nil {
+			out = t // a fresh copy: the first wave's tallies are the start
+			continue
+		}
+		if err := out.Merge(t); err != nil {
 			return nil, fmt.Errorf("memstore: %w", err)
 		}
+	}
+	if out == nil {
+		out = cx.NewTallies(sv.ID)
 	}
 	return out, nil
 }

@@ -42,6 +42,17 @@ type delta struct {
 	// of each reliability group of the encoding, in its order.
 	patterns map[waveKey]*wavePatterns
 	buf      []byte
+	// byWave indexes groups and patterns by wave, then unit, and last is
+	// the entry of the wave counted last: most lookups then hash a unit
+	// ID only.
+	byWave  map[waveKey]*waveIndex
+	lastKey waveKey
+	last    *waveIndex
+}
+
+type waveIndex struct {
+	units    map[string]*groupDelta
+	patterns *wavePatterns
 }
 
 type wavePatterns struct {
@@ -61,14 +72,31 @@ func (d *delta) add(l *layout, surveyID, wave, unit, code string, hasComment boo
 	if l != nil {
 		enc = l.id
 	}
-	k := groupKey{surveyID, enc, wave, unit}
-	g := d.groups[k]
-	if g == nil {
-		g = &groupDelta{}
-		if l != nil {
-			g.counts = make([]int64, l.cells)
+	wk := waveKey{surveyID, enc, wave}
+	wi := d.last
+	if wi == nil || d.lastKey != wk {
+		if d.byWave == nil {
+			d.byWave = map[waveKey]*waveIndex{}
 		}
-		d.groups[k] = g
+		wi = d.byWave[wk]
+		if wi == nil {
+			wi = &waveIndex{units: map[string]*groupDelta{}}
+			d.byWave[wk] = wi
+		}
+		d.lastKey, d.last = wk, wi
+	}
+	g := wi.units[unit]
+	if g == nil {
+		k := groupKey{surveyID, enc, wave, unit}
+		g = d.groups[k]
+		if g == nil {
+			g = &groupDelta{}
+			if l != nil {
+				g.counts = make([]int64, l.cells)
+			}
+			d.groups[k] = g
+		}
+		wi.units[unit] = g
 	}
 	g.respondents += sign
 	if hasComment {
@@ -77,27 +105,31 @@ func (d *delta) add(l *layout, surveyID, wave, unit, code string, hasComment boo
 	if l == nil {
 		return
 	}
+	counts := g.counts
 	for i := range l.items {
 		it := &l.items[i]
 		if it.width == 1 {
 			if c := code[it.pos]; c != '.' {
-				g.counts[it.off+int(c)-'A'] += sign
+				counts[it.off+int(c)-'A'] += sign
 			}
 		} else if v, _ := l.digit(code, i); v >= 0 {
-			g.counts[it.off+v] += sign
+			counts[it.off+v] += sign
 		}
 	}
 	if len(l.groups) == 0 {
 		return
 	}
-	wk := waveKey{surveyID, enc, wave}
-	wp := d.patterns[wk]
+	wp := wi.patterns
 	if wp == nil {
-		wp = &wavePatterns{l: l, counts: make([]*patternCounts, len(l.groups))}
-		for gi := range l.groups {
-			wp.counts[gi] = newPatternCounts(&l.groups[gi])
+		wp = d.patterns[wk]
+		if wp == nil {
+			wp = &wavePatterns{l: l, counts: make([]*patternCounts, len(l.groups))}
+			for gi := range l.groups {
+				wp.counts[gi] = newPatternCounts(&l.groups[gi])
+			}
+			d.patterns[wk] = wp
 		}
-		d.patterns[wk] = wp
+		wi.patterns = wp
 	}
 	for gi := range l.groups {
 		grp := &l.groups[gi]

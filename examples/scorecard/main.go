@@ -14,9 +14,19 @@
 //	groups_suppressed=... alpha_mean=... significant_changes=... of ...
 //	checksum=...
 //
+// With -store it takes the path an HR or CX tool takes instead: it defines
+// the org, the survey and its waves in a store (memory, a SQLite file or a
+// PostgreSQL database), imports responses.csv (or the JSON Lines file
+// -import names) with Program.ImportCSV or Program.ImportJSONL, and
+// computes the scorecards with Program.Scorecard from the store. It prints
+// how long the import and the scorecards took, and the import's rate in
+// responses per second, on standard error. Respondents are pseudonymized
+// with the key in CXCULTURE_PSEUDONYM_KEY (a demo key when unset).
+//
 // Run:
 //
 //	go run ./examples/scorecard -data DIR [-bench] [-all] [-workers N]
+//	go run ./examples/scorecard -data DIR -store memory|sqlite:FILE|postgres:DSN [-import FILE] [-scorecards=false] [-bench]
 package main
 
 import (
@@ -54,6 +64,10 @@ type config struct {
 	minGroup int
 	cpuprof  string
 	memprof  string
+	// The path through a store: see store.go.
+	store      string
+	importFile string
+	scorecards bool
 }
 
 func run(ctx context.Context, w io.Writer, args []string) error {
@@ -67,6 +81,9 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	fs.IntVar(&cfg.minGroup, "min-group", 5, "minimum respondents for a unit's figures to be shown")
 	fs.StringVar(&cfg.cpuprof, "cpuprofile", "", "write a CPU profile to this file")
 	fs.StringVar(&cfg.memprof, "memprofile", "", "write a heap profile to this file once the scorecards are computed")
+	fs.StringVar(&cfg.store, "store", "", "import into a store and score from it: memory, sqlite:FILE or postgres:DSN")
+	fs.StringVar(&cfg.importFile, "import", "", "with -store, the file to import (.csv or .jsonl; default DIR/responses.csv)")
+	fs.BoolVar(&cfg.scorecards, "scorecards", true, "with -store, compute the scorecards after the import")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,9 +102,24 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		fs.Usage()
 		return errors.New("-data is required")
 	}
-	d, err := load(ctx, cfg)
-	if err != nil {
-		return err
+	var d *data
+	var err error
+	var score func([]cx.ScorecardOptions) ([]*cx.Scorecard, error)
+	if cfg.store != "" {
+		var done func() error
+		d, score, done, err = throughStore(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer done()
+		if !cfg.scorecards {
+			return nil
+		}
+	} else {
+		if d, err = load(ctx, cfg); err != nil {
+			return err
+		}
+		score = func(opts []cx.ScorecardOptions) ([]*cx.Scorecard, error) { return d.t.Scorecards(d.h, opts...) }
 	}
 	if len(d.waves) < 2 {
 		return fmt.Errorf("%s: need at least two waves to compare, found %d", cfg.data, len(d.waves))
@@ -99,7 +131,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if cfg.bench {
 		opts = append(opts, benchOptions(d, cfg)...)
 	}
-	scs, err := d.t.Scorecards(d.h, opts...)
+	scs, err := score(opts)
 	if err != nil {
 		return err
 	}
@@ -121,6 +153,8 @@ type data struct {
 	s     survey.Survey
 	t     *cx.Tallier
 	waves []string
+	// respondents counts the responses per unit and wave.
+	respondents map[cx.Group]int64
 }
 
 func load(ctx context.Context, cfg config) (*data, error) {
@@ -139,7 +173,7 @@ func load(ctx context.Context, cfg config) (*data, error) {
 	}
 	waves := t.Waves()
 	slices.SortFunc(waves, compareWaves)
-	return &data{h: h, s: s, t: t, waves: waves}, nil
+	return &data{h: h, s: s, t: t, waves: waves, respondents: t.Respondents()}, nil
 }
 
 // compareWaves orders numeric wave labels by number, others by text.
@@ -238,7 +272,7 @@ func bench(w io.Writer, d *data, scs []*cx.Scorecard) {
 	// Respondents per unit and wave, rolled up, to tell groups nobody
 	// answered in from groups too small to show.
 	answered := map[cx.Group]bool{}
-	for g, n := range d.t.Respondents() {
+	for g, n := range d.respondents {
 		if n == 0 {
 			continue
 		}

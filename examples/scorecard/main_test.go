@@ -400,3 +400,24 @@ func TestBenchLinesCountTestsWithoutAnswers(t *testing.T) {
 	assert.Equal(t, want1, got[len(got)-2])
 	assert.Equal(t, want2, got[len(got)-1])
 }
+
+// TestStorePathsMatchTheCSVPath: imported into memory or SQLite and
+// scored with Program.Scorecard, the data give exactly the scorecard and
+// the result lines of the scorecard computed straight from the file;
+// importing the file again into the same store changes nothing.
+func TestStorePathsMatchTheCSVPath(t *testing.T) {
+	dir := t.TempDir()
+	writeData(t, dir)
+	var want bytes.Buffer
+	require.NoError(t, run(t.Context(), &want, []string{"-data", dir, "-bench", "-all"}))
+	for _, st := range []string{"memory", "sqlite:" + filepath.Join(dir, "cx.db")} {
+		name, _, _ := strings.Cut(st, ":")
+		t.Run(name, func(t *testing.T) {
+			for range 2 {
+				var got bytes.Buffer
+				require.NoError(t, run(t.Context(), &got, []string{"-data", dir, "-bench", "-all", "-store", st}))
+				assert.Equal(t, want.String(), got.String())
+			}
+		})
+	}
+}
