@@ -269,3 +269,31 @@ func TestLinksErrorRates(t *testing.T) {
 	atMost(t, "link claimed, no relation", null, 0.05)
 	atLeast(t, "link claimed, planted relation (power)", planted, 0.80)
 }
+
+// TestWinsErrorRates: 12 teams, 5 running a 90-day initiative from the
+// fourth of 8 monthly waves, 30 answers per item and wave, with a
+// planted 15-point lift of customer focus (the outcome target) or none.
+func TestWinsErrorRates(t *testing.T) {
+	seed := uint64(cxgen.Seed(t))
+	runs := cxgen.Runs(t, 60)
+	h := fixtureHierarchy(t)
+	units := []string{"t1", "t2", "t3", "t4", "t5"}
+	treated := map[string]bool{}
+	for _, u := range units {
+		treated[u] = true
+	}
+	in := fixtureInitiative(units, 3)
+	won := func(sp simSpec) bool {
+		im, err := cx.EstimateImpact(simPanel(t, h, sp), in, cx.ImpactOptions{})
+		require.NoError(t, err)
+		return len(cx.Wins(im)) > 0
+	}
+	var null, planted rate
+	for i := range runs {
+		null.add(won(simSpec{seed: seed + uint64(2*i), waves: 8, n: 30, base: 0.45, treated: treated}))
+		planted.add(won(simSpec{seed: seed + uint64(2*i+1), waves: 8, n: 30, base: 0.45, lift: 0.15, from: 3, treated: treated,
+			lifted: map[string]bool{culture.CustomerFocus: true}}))
+	}
+	atMost(t, "a win, no change", null, 0.05)
+	atLeast(t, "a win, planted lift of 15 points (power)", planted, 0.90)
+}

@@ -62,10 +62,12 @@ type Win struct {
 // Behaviors count when they are behavior measures ([BehaviorMeasure]) of
 // the impact that improved significantly in the same window.
 //
-// Error rates (simulation, TestWinsErrorRates): on programs where nothing
-// changed, the share with any win stays at or below the FDR (the
-// Benjamini-Hochberg guarantee under the complete null); the power for a
-// planted lift is stated there.
+// Error rates, measured by simulation (TestWinsErrorRates: 12 teams, 5 of
+// them running a 90-day initiative from the fourth of 8 monthly waves, 30
+// answers per item and wave; 2,400 programs per case): with no change, a
+// win is announced in at most 5% of programs (the FDR: Benjamini-Hochberg
+// bounds the chance of any false discovery by it under the complete
+// null); with a planted 15-point lift of the outcome, in at least 90%.
 func Wins(im *Impact) []Win {
 	if im == nil {
 		return nil
