@@ -109,9 +109,40 @@
 //
 // Respondent identity is kept only as a keyed pseudonym: with
 // Options.Pseudonymizer (a [Pseudonymizer], HMAC-SHA256 under a key the
-// caller holds), [Program.RecordResponses] replaces each respondent by
-// its pseudonym before anything is validated, stored or reported, and the
-// same person links across waves through it.
+// caller holds), [Program.RecordResponses] and the imports replace each
+// respondent by its pseudonym before anything is validated, stored or
+// reported, and the same person links across waves through it. Without a
+// Pseudonymizer they refuse a respondent that is not already a pseudonym
+// ([IsPseudonym]), naming the response and the field: a raw identity is
+// never stored.
+//
+// # Recording and importing responses
+//
+// [Program.RecordResponses] stores a slice, [Program.ImportCSV] and
+// [Program.ImportJSONL] a file of any size, by the same rules. Every
+// response is checked against the program's surveys, waves and units, and
+// every problem is named (for a file: line, column and reason, all the
+// problems of a row). A response without an ID gets the one
+// [survey.ContentID] derives from its whole content and its occurrence
+// among the identical responses of the input: distinct responses never
+// share an ID, identical ones (two people answering alike in the same
+// second) are each counted, and recording or importing the same input
+// again adds nothing. A response without an ID is known by its content
+// alone, so a corrected response is a new one: corrections need IDs.
+//
+// An import checks the whole file before it stores anything, and by
+// default stores nothing unless every row is good (opts.SkipBadRows
+// stores the good ones and lists the bad ones). A response ID that comes
+// back in the file with other content names both lines; a row whose ID is
+// stored with other content fails the import naming the line, unless
+// [ImportOptions].Replace is set, which replaces the stored response and
+// reports it. Stores that offer [ImportStore] (memstore, sqlstore) stage
+// the import in one transaction: a failed, cancelled or killed import
+// leaves nothing stored and no file behind, and memory does not grow with
+// the file beyond some 30 to 50 bytes a response (to find repeated IDs).
+//
+// Results marshal to JSON with encoding/json; an undefined number (NaN,
+// such as the share of a group without answers) is written as null.
 //
 // # Concurrency
 //

@@ -40,13 +40,38 @@
 // surveys, waves and units: a missing or repeated response ID, an unknown
 // survey, wave or unit, a wave of another survey, a time outside the
 // wave's window, an unknown item, a value outside the item's scale, a
-// required item not answered, a response without answers.
+// required item not answered, a response without answers, text that is
+// not valid UTF-8 or holds a NUL byte ([ValidateResponse] checks one).
 //
 // Every validation returns one [*ValidationError] that lists every problem
 // found, each naming its field ("items[2].scale",
-// "responses[3 <id>].answers.q07"); it unwraps to [ErrInvalid].
-// Responses can also be read from and written to CSV and JSON Lines; a
-// problem there names the line and column.
+// "responses[3 <id>].answers.q07"); it unwraps to [ErrInvalid]. Text (a
+// respondent, a comment, a segment or free-text answer, an item's text)
+// must be valid UTF-8 without NUL bytes: it is refused, never altered.
+//
+// # Reading files
+//
+// Responses are read from and written to wide CSV files ([CSVReader],
+// [ScanCSV], [CSVWriter]) and JSON Lines ([JSONLReader], [JSONLWriter]).
+// Every reader applies the same rules:
+//
+//   - a problem names its line, and its column (CSV; for JSON Lines the
+//     byte offset of a syntax error or invalid text) or field; a row with
+//     several problems reports them all ([ParseErrors], [Problems]);
+//   - a record is at most MaxRecordBytes long (1 MiB by default,
+//     [DefaultMaxRecordBytes]): a longer one, such as one whose quote is
+//     never closed, is a bad record, and reading goes on at its second
+//     line, so one bad record never hides the ones after it and memory
+//     does not grow with the input;
+//   - header names are matched by one rule ([HeaderIndex]): blanks and a
+//     byte-order mark ignored, ASCII case not significant; a byte-order
+//     mark is read before the first line of JSON Lines too;
+//   - a row without a response ID is read without one: the program that
+//     records it derives one from its content ([ContentID]).
+//
+// Package cx imports files into a store (Program.ImportCSV and
+// Program.ImportJSONL) with these readers, checking the whole file before
+// anything is stored.
 //
 // Stores keep times in UTC to the microsecond: [NormalizeTime] and
 // [Response.Normalize] put values in that form before they are stored.
