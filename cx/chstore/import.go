@@ -39,7 +39,18 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 		s.wmu.Unlock()
 		return nil, wrap(err, opName)
 	}
-	return &staged{s: s, op: opName, replace: opts.Replace, sn: sn, groups: map[batchGroup]bool{}}, nil
+	im := &staged{s: s, op: opName, replace: opts.Replace, sn: sn, groups: map[batchGroup]bool{}}
+	// Into a store that held no response when the import began, nothing
+	// staged can be stored already: the comparisons are skipped.
+	var rows int64
+	err = query(ctx, s.coordinator(), fmt.Sprintf("SELECT count() FROM (SELECT 1 FROM %s.group_sums WHERE %s LIMIT 1)", s.database, sn.where()),
+		func(r Rows) error { var n uint64; err := r.Scan(&n); rows = int64(n); return err })
+	if err != nil {
+		s.wmu.Unlock()
+		return nil, wrap(err, opName)
+	}
+	im.empty = rows == 0
+	return im, nil
 }
 
 // stageFlush is the number of staged responses compared with the stored
@@ -59,6 +70,7 @@ type staged struct {
 	layouts map[uint32][]groupLayout // of the import's survey, once known
 	groups  map[batchGroup]bool
 	ended   bool
+	empty   bool // the store held no response when the import began
 }
 
 var errImportEnded = errors.New("chstore: the import has ended")
@@ -91,9 +103,12 @@ func (im *staged) flush(ctx context.Context) error {
 	for i := range recs {
 		ids[i] = recs[i].id
 	}
-	stored, err := im.s.storedDigests(ctx, im.sn, ids)
-	if err != nil {
-		return err
+	var err error
+	stored := map[uuid.UUID]uint64{}
+	if !im.empty {
+		if stored, err = im.s.storedDigests(ctx, im.sn, ids); err != nil {
+			return err
+		}
 	}
 	var fresh []rec
 	var replaced []uuid.UUID

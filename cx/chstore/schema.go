@@ -2,9 +2,11 @@ package chstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cxculture/cxculture/cx"
 )
@@ -75,55 +77,65 @@ var tables = []struct {
 // shard keeps the identity of the store (made by the catalog) in a table
 // of one row, written when the tables are created.
 func (s *Store) createTables(ctx context.Context) error {
-	db := s.database
 	id, err := s.storeID(ctx)
 	if err != nil {
 		return err
 	}
+	errs := make([]error, len(s.shards))
+	var wg sync.WaitGroup
 	for i, c := range s.shards {
-		stmts := []string{"CREATE DATABASE IF NOT EXISTS " + db, "CREATE TABLE IF NOT EXISTS " + db + ".store_local (id String) ENGINE = TinyLog"}
-		for _, t := range tables {
-			stmts = append(stmts, fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s_local (%s) ENGINE = %s", db, t.name, t.columns, t.engine))
-			if t.view != "" {
-				stmts = append(stmts, fmt.Sprintf("CREATE MATERIALIZED VIEW IF NOT EXISTS %s.%s_view TO %s.%s_local AS %s",
-					db, t.name, db, t.name, strings.ReplaceAll(t.view, "{db}", db)))
-			}
-			dist := fmt.Sprintf("Distributed(%s, %s, %s_local", s.cluster, db, t.name)
-			if t.key != "" {
-				dist += ", " + t.key
-			}
-			stmts = append(stmts, fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s AS %s.%s_local ENGINE = %s)", db, t.name, db, t.name, dist))
+		wg.Go(func() { errs[i] = s.createShardTables(ctx, i, c, id) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// createShardTables creates the database and the tables on shard i (from
+// 0), when missing, after checking the store's identity there.
+func (s *Store) createShardTables(ctx context.Context, i int, c Conn, id string) error {
+	db := s.database
+	stmts := []string{"CREATE DATABASE IF NOT EXISTS " + db, "CREATE TABLE IF NOT EXISTS " + db + ".store_local (id String) ENGINE = TinyLog"}
+	for _, t := range tables {
+		stmts = append(stmts, fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s_local (%s) ENGINE = %s", db, t.name, t.columns, t.engine))
+		if t.view != "" {
+			stmts = append(stmts, fmt.Sprintf("CREATE MATERIALIZED VIEW IF NOT EXISTS %s.%s_view TO %s.%s_local AS %s",
+				db, t.name, db, t.name, strings.ReplaceAll(t.view, "{db}", db)))
 		}
-		for _, q := range stmts[:2] {
-			if err := c.Exec(ctx, q); err != nil {
-				return fmt.Errorf("chstore: creating the tables on shard %d: %w", i+1, err)
-			}
+		dist := fmt.Sprintf("Distributed(%s, %s, %s_local", s.cluster, db, t.name)
+		if t.key != "" {
+			dist += ", " + t.key
 		}
-		var ids []string
-		if err := query(ctx, c, "SELECT id FROM "+db+".store_local", func(r Rows) error {
-			var v string
-			err := r.Scan(&v)
-			ids = append(ids, v)
-			return err
-		}); err != nil {
-			return fmt.Errorf("chstore: reading the store's identity on shard %d: %w", i+1, err)
+		stmts = append(stmts, fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s AS %s.%s_local ENGINE = %s)", db, t.name, db, t.name, dist))
+	}
+	for _, q := range stmts[:2] {
+		if err := c.Exec(ctx, q); err != nil {
+			return fmt.Errorf("chstore: creating the tables on shard %d: %w", i+1, err)
 		}
-		for _, other := range ids {
-			if other != id {
-				return &cx.ValidationError{Problems: []cx.Problem{{Field: "catalog", Message: fmt.Sprintf(
-					"database %s on shard %d belongs to another catalog (store %s, this catalog's store is %s): open it with its own catalog, or use another database",
-					db, i+1, other, id)}}}
-			}
+	}
+	var ids []string
+	if err := query(ctx, c, "SELECT id FROM "+db+".store_local", func(r Rows) error {
+		var v string
+		err := r.Scan(&v)
+		ids = append(ids, v)
+		return err
+	}); err != nil {
+		return fmt.Errorf("chstore: reading the store's identity on shard %d: %w", i+1, err)
+	}
+	for _, other := range ids {
+		if other != id {
+			return &cx.ValidationError{Problems: []cx.Problem{{Field: "catalog", Message: fmt.Sprintf(
+				"database %s on shard %d belongs to another catalog (store %s, this catalog's store is %s): open it with its own catalog, or use another database",
+				db, i+1, other, id)}}}
 		}
-		if len(ids) == 0 {
-			if err := c.Insert(ctx, Table{Name: db + ".store_local", Columns: []Column{{Name: "id", Type: "String", Data: []string{id}}}}); err != nil {
-				return fmt.Errorf("chstore: recording the store's identity on shard %d: %w", i+1, err)
-			}
+	}
+	if len(ids) == 0 {
+		if err := c.Insert(ctx, Table{Name: db + ".store_local", Columns: []Column{{Name: "id", Type: "String", Data: []string{id}}}}); err != nil {
+			return fmt.Errorf("chstore: recording the store's identity on shard %d: %w", i+1, err)
 		}
-		for _, q := range stmts[2:] {
-			if err := c.Exec(ctx, q); err != nil {
-				return fmt.Errorf("chstore: creating the tables on shard %d: %w", i+1, err)
-			}
+	}
+	for _, q := range stmts[2:] {
+		if err := c.Exec(ctx, q); err != nil {
+			return fmt.Errorf("chstore: creating the tables on shard %d: %w", i+1, err)
 		}
 	}
 	return nil
