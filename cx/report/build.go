@@ -70,7 +70,11 @@ func buildScorecard(sc *cx.Scorecard, planned func(unit, wave string) (string, b
 				s := share(*u.ResponseRate)
 				ou.ResponseRate = &s
 			}
+			// A baseline restated across a reorganization is the
+			// scorecard's to check (it shows it only when it adds up from
+			// shown figures); the plan covers units' own cells.
 			_, baseHidden := planned(u.Unit, sc.Baseline)
+			baseHidden = baseHidden && u.Restated == "" && u.NotComparable == ""
 			for j, b := range u.Behaviors {
 				if b.Behavior != sc.Behaviors[j] {
 					ps.add(field+".behaviors["+strconv.Itoa(j)+"]", fmt.Sprintf("behavior %q where the scorecard has %q", b.Behavior, sc.Behaviors[j]))

@@ -86,6 +86,7 @@ func (d *Document) rows() []row {
 	rows = append(rows, d.trendRows()...)
 	rows = append(rows, d.impactRows()...)
 	rows = append(rows, d.loopRows()...)
+	rows = append(rows, d.changeRows()...)
 	return rows
 }
 

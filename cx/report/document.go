@@ -67,6 +67,11 @@ type Document struct {
 	// Recognition counts acts of recognition per unit, behavior and
 	// period.
 	Recognition []Recognition `json:"recognition,omitempty"`
+	// Segments are waves cut by a segment attribute; Leaders are leaders'
+	// views; Paired are changes among the people who answered both waves.
+	Segments []SegmentCut   `json:"segments,omitempty"`
+	Leaders  []LeaderView   `json:"leaders,omitempty"`
+	Paired   []PairedChange `json:"paired,omitempty"`
 
 	// names maps unit IDs to names, for rendering; behaviors names the
 	// behaviors.
@@ -173,6 +178,10 @@ type Scorecard struct {
 	// Reliability is Cronbach's alpha of each behavior's items over the
 	// organization.
 	Reliability []Reliability `json:"reliability,omitempty"`
+	// Comparisons say what the changes since the baseline compare across
+	// a reorganization or a new version of the survey, and what they do
+	// not.
+	Comparisons []Comparison `json:"comparisons,omitempty"`
 }
 
 // Privacy describes the privacy rules a scorecard applied.

@@ -114,6 +114,7 @@ func (d *Document) WriteHTML(w io.Writer) error {
 	if sc := d.Scorecard; sc != nil {
 		h.scorecardBody(sc, d.Heatmap)
 	}
+	h.change(d)
 	h.trends(d)
 	h.impacts(d)
 	h.loop(d)

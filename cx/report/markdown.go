@@ -30,6 +30,7 @@ func (d *Document) WriteMarkdown(w io.Writer) error {
 	if sc := d.Scorecard; sc != nil {
 		writeScorecardMarkdown(p, sc)
 	}
+	d.writeChangeMarkdown(p)
 	d.writeAnalyticsMarkdown(p)
 	d.writeLoopMarkdown(p)
 	return bw.Flush()

@@ -60,6 +60,14 @@ type Report struct {
 	// Hierarchy, when given, names the units of trends and impacts that
 	// the scorecard does not list.
 	Hierarchy *cx.Hierarchy
+	// Segments are waves cut by a segment attribute ([cx.SegmentCut]).
+	Segments []*cx.SegmentCut
+	// Leaders are leaders' views ([cx.LeaderView]), each named for the
+	// report by its key (the leader's name as people read it).
+	Leaders map[string]*cx.LeaderView
+	// Paired are changes among the people who answered two waves
+	// ([cx.PairedChange]).
+	Paired []*cx.PairedChange
 	// Disclosure, when given, is the privacy plan of the program
 	// ([cx.Program.Disclosure]), applied on top of what each part hides:
 	// every cell it hides (a unit in a wave of the plan, with its reason)
@@ -181,8 +189,9 @@ func Build(r Report) (*Document, error) {
 	if !r.Generated.IsZero() {
 		d.Generated = r.Generated.UTC().Format(time.RFC3339)
 	}
-	if r.Scorecard == nil && len(r.Trends) == 0 && len(r.Impacts) == 0 && len(r.Wins) == 0 && len(r.Pitfalls) == 0 && !r.hasLoop() {
-		ps.add("report", "nothing to report: no scorecard, trends, impacts, wins, pitfalls, sustainment, links, gaps, indicators, A-11 summary, pulse report, comments or recognition")
+	if r.Scorecard == nil && len(r.Trends) == 0 && len(r.Impacts) == 0 && len(r.Wins) == 0 && len(r.Pitfalls) == 0 && !r.hasLoop() &&
+		len(r.Segments) == 0 && len(r.Leaders) == 0 && len(r.Paired) == 0 {
+		ps.add("report", "nothing to report: no scorecard, trends, impacts, wins, pitfalls, sustainment, links, gaps, indicators, A-11 summary, pulse report, comments, recognition, segment cuts, leaders' views or paired changes")
 	}
 	names := map[string]string{}
 	if r.Hierarchy != nil {
@@ -260,6 +269,7 @@ func Build(r Report) (*Document, error) {
 		d.Pitfalls = append(d.Pitfalls, buildPitfall(p))
 	}
 	d.buildLoop(r, names, hidden, &ps)
+	d.buildChange(r, &ps)
 	d.names = names
 	if err := ps.err(); err != nil {
 		return nil, err
