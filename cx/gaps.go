@@ -249,4 +249,3 @@ func mdc(n int64, p, alpha, power float64) float64 {
 	}
 	return up
 }
-

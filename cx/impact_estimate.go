@@ -216,4 +216,3 @@ func adjustUnitEffects(es []*UnitEffect, fdr float64) {
 		e.Improved = e.Significant && better(e.Direction, e.Estimate)
 	}
 }
-
