@@ -19,6 +19,30 @@
 // suite every store passes. Store errors fall in the categories
 // [ErrNotFound], [ErrAlreadyExists] and [ErrInvalid].
 //
+// # Change over time
+//
+// The org chart is a history of dated [OrgChange]s (package cx/org):
+// [Program.DefineUnits] adds units from the start, [Program.ChangeOrg]
+// records additions, renames, moves, merges, splits, closes and leaders,
+// each from its effective date; every store checks the whole history in
+// the transaction that records a change ([UnitStore]), so it is one valid
+// tree at every date whoever writes. [Program.HierarchyAt] is the org on
+// a date. Each wave is scored, rolled up and planned for privacy on the
+// org in force when it opened, and on the version of the survey it
+// fielded (survey.Wave.SurveyVersion; [Program.DefineSurvey] keeps every
+// version). A scorecard's change since a baseline compares each unit with
+// the units its people were in at the baseline (ScorecardOptions.Lineage)
+// on the items both waves asked alike (ScorecardOptions.Fielded), and
+// says what it left out and why ([UnitScore.NotComparable],
+// [UnitScore.Restated], [BehaviorScore.Break]); panels break their series
+// at a rewording or at a change of a unit's people.
+//
+// [Program.SegmentCut] cuts a wave by a segment the survey declares,
+// counted in the store ([SegmentTallyStore]); [Program.LeaderView] is a
+// leader's part of a scorecard with gaps to the unit above and to the
+// organization; [Program.PairedChange] compares two waves among the people
+// who answered both. All go through the program's privacy plan.
+//
 // # Is the culture changing?
 //
 // A [Panel] gathers the measured history of a program: the hierarchy, the

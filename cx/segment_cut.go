@@ -223,7 +223,7 @@ func (p *Program) SegmentCut(ctx context.Context, surveyID string, opts SegmentO
 
 // MarshalJSON writes the SegmentCut as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
-func (v SegmentCut) MarshalJSON() ([]byte, error) { return marshalNull(v) }
+func (c SegmentCut) MarshalJSON() ([]byte, error) { return marshalNull(c) }
 
 // MarshalJSON writes the SegmentRow as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
