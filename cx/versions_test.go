@@ -173,3 +173,69 @@ func TestDefineSurveyVersions(t *testing.T) {
 	w := survey.Wave{ID: "w9", Survey: "pulse", SurveyVersion: 7, Opens: now, Closes: now.Add(time.Hour)}
 	assert.Empty(t, wantProblem(p.OpenWave(ctx, w), "wave.survey_version", "no version 7"))
 }
+
+// TestRewordedItemImpact: an initiative's impact on a behavior is not
+// estimated across the rewording of one of its items, while the impact
+// on the unchanged item is.
+func TestRewordedItemImpact(t *testing.T) {
+	ctx := t.Context()
+	p, _ := newProgram(t)
+	require.NoError(t, p.DefineUnits(ctx, cx.Unit{ID: "org", Name: "Agency"}, cx.Unit{ID: "claims", Parent: "org", Name: "Claims"},
+		cx.Unit{ID: "billing", Parent: "org", Name: "Billing"}, cx.Unit{ID: "support", Parent: "org", Name: "Support"}))
+	require.NoError(t, p.DefineFramework(ctx, culture.CXBehaviors()))
+	v1 := rewordSurvey()
+	require.NoError(t, p.DefineSurvey(ctx, v1))
+	w1 := survey.Wave{ID: "w1", Survey: "pulse", Name: "January", Opens: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 1, 19, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, p.OpenWave(ctx, w1))
+	v2 := v1.Clone()
+	v2.Version = 2
+	v2.Items[0].Text, v2.Items[0].Version = "Customers' needs come first in what we decide.", 2
+	require.NoError(t, p.DefineSurvey(ctx, v2))
+	w2 := survey.Wave{ID: "w2", Survey: "pulse", Name: "April", Opens: time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, p.OpenWave(ctx, w2))
+	var rs []survey.Response
+	for wi, w := range []survey.Wave{w1, w2} {
+		for _, unit := range []string{"claims", "billing", "support"} {
+			for i := range 60 {
+				a := map[string]int{"cf_belief": 2, "cf_practice": 2}
+				if i < 20+wi*15 {
+					a["cf_belief"] = 5
+				}
+				if i%2 == 0 {
+					a["cf_practice"] = 4
+				}
+				rs = append(rs, survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s-%s-%d", w.ID, unit, i)), Survey: "pulse",
+					Wave: w.ID, Unit: unit, Submitted: w.Opens.Add(time.Hour), Answers: a})
+			}
+		}
+	}
+	_, err := p.RecordResponses(ctx, rs)
+	require.NoError(t, err)
+	in, err := p.LaunchInitiative(ctx, culture.Initiative{Name: "Listen to customers", Kind: culture.ChangeProgram, Owner: "Head of claims",
+		Units: []string{"claims"}, Behaviors: []string{culture.CustomerFocus}, Start: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC),
+		End: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	panel, err := p.Panel(ctx, "pulse")
+	require.NoError(t, err)
+	im, err := cx.EstimateImpact(panel, in, cx.ImpactOptions{Measures: []string{cx.BehaviorMeasure(culture.CustomerFocus), cx.ItemPrefix + "cf_practice"},
+		Comparison: []string{"billing", "support"}})
+	require.NoError(t, err)
+	var behavior, item *cx.Effect
+	for i, e := range im.Effects {
+		switch e.Measure {
+		case cx.BehaviorMeasure(culture.CustomerFocus):
+			if behavior == nil {
+				behavior = &im.Effects[i]
+			}
+		case cx.ItemPrefix + "cf_practice":
+			if item == nil {
+				item = &im.Effects[i]
+			}
+		}
+	}
+	require.NotNil(t, behavior)
+	require.NotNil(t, item)
+	assert.False(t, behavior.Estimable, "no impact is estimated across the rewording: %+v", *behavior)
+	assert.Contains(t, im.Notes, cx.BehaviorMeasure(culture.CustomerFocus)+": items changed between the before and during periods; only the waves comparable with the during period are used")
+	assert.True(t, item.Estimable, "the unchanged item is still compared: %+v", *item)
+}
