@@ -23,6 +23,24 @@ func rewordSurvey() survey.Survey {
 	}}
 }
 
+// rewordWaves defines the pulse, opens wave w1 (January) on version 1,
+// rewords the belief item (version 2) and opens wave w2 (April) on it.
+func rewordWaves(t *testing.T, p *cx.Program) (w1, w2 survey.Wave) {
+	t.Helper()
+	ctx := t.Context()
+	v1 := rewordSurvey()
+	require.NoError(t, p.DefineSurvey(ctx, v1))
+	w1 = survey.Wave{ID: "w1", Survey: "pulse", Name: "January", Opens: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 1, 19, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, p.OpenWave(ctx, w1))
+	v2 := v1.Clone()
+	v2.Version = 2
+	v2.Items[0].Text, v2.Items[0].Version = "Customers' needs come first in what we decide.", 2
+	require.NoError(t, p.DefineSurvey(ctx, v2))
+	w2 = survey.Wave{ID: "w2", Survey: "pulse", Name: "April", Opens: time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, p.OpenWave(ctx, w2))
+	return w1, w2
+}
+
 // rewordProgram is the reproducer: in a unit of 300, the belief
 // item of customer focus is reworded (version 2) and its answers move
 // from 40% to 55% favorable, while the unchanged behavior item stays at
@@ -32,16 +50,7 @@ func rewordProgram(t *testing.T) *cx.Program {
 	ctx := t.Context()
 	p, _ := newProgram(t)
 	require.NoError(t, p.DefineUnits(ctx, cx.Unit{ID: "org", Name: "Agency"}, cx.Unit{ID: "claims", Parent: "org", Name: "Claims"}))
-	v1 := rewordSurvey()
-	require.NoError(t, p.DefineSurvey(ctx, v1))
-	w1 := survey.Wave{ID: "w1", Survey: "pulse", Name: "January", Opens: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 1, 19, 0, 0, 0, 0, time.UTC)}
-	require.NoError(t, p.OpenWave(ctx, w1))
-	v2 := v1.Clone()
-	v2.Version = 2
-	v2.Items[0].Text, v2.Items[0].Version = "Customers' needs come first in what we decide.", 2
-	require.NoError(t, p.DefineSurvey(ctx, v2))
-	w2 := survey.Wave{ID: "w2", Survey: "pulse", Name: "April", Opens: time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)}
-	require.NoError(t, p.OpenWave(ctx, w2))
+	w1, w2 := rewordWaves(t, p)
 	var rs []survey.Response
 	for wi, w := range []survey.Wave{w1, w2} {
 		belief := []int{120, 165}[wi]
@@ -183,16 +192,7 @@ func TestRewordedItemImpact(t *testing.T) {
 	require.NoError(t, p.DefineUnits(ctx, cx.Unit{ID: "org", Name: "Agency"}, cx.Unit{ID: "claims", Parent: "org", Name: "Claims"},
 		cx.Unit{ID: "billing", Parent: "org", Name: "Billing"}, cx.Unit{ID: "support", Parent: "org", Name: "Support"}))
 	require.NoError(t, p.DefineFramework(ctx, culture.CXBehaviors()))
-	v1 := rewordSurvey()
-	require.NoError(t, p.DefineSurvey(ctx, v1))
-	w1 := survey.Wave{ID: "w1", Survey: "pulse", Name: "January", Opens: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 1, 19, 0, 0, 0, 0, time.UTC)}
-	require.NoError(t, p.OpenWave(ctx, w1))
-	v2 := v1.Clone()
-	v2.Version = 2
-	v2.Items[0].Text, v2.Items[0].Version = "Customers' needs come first in what we decide.", 2
-	require.NoError(t, p.DefineSurvey(ctx, v2))
-	w2 := survey.Wave{ID: "w2", Survey: "pulse", Name: "April", Opens: time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)}
-	require.NoError(t, p.OpenWave(ctx, w2))
+	w1, w2 := rewordWaves(t, p)
 	var rs []survey.Response
 	for wi, w := range []survey.Wave{w1, w2} {
 		for _, unit := range []string{"claims", "billing", "support"} {
