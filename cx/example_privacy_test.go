@@ -10,8 +10,11 @@ import (
 
 // Five teams of 23, 10, 7, 5 and 1 respondents under one organization. The
 // team of one is below the minimum; showing the others would give it away
-// (the organization minus the four teams), so the smallest other team is
-// hidden with it.
+// (the organization minus the four teams), so another team is hidden with
+// it. The plan never picks that team by its count (hiding the team of 5
+// would tell a reader it is the smallest, and with the team of one at
+// least 1, that they hold exactly 6): without invited counts it takes the
+// first team by name ([Privacy.PlanWaves] takes the smallest invited).
 func ExamplePrivacy_Plan() {
 	units := []cx.Unit{{ID: "org", Name: "Organization"}}
 	sizes := map[string]int64{"t1": 23, "t2": 10, "t3": 7, "t4": 5, "t5": 1}
@@ -35,26 +38,26 @@ func ExamplePrivacy_Plan() {
 	_, hidden := plan.Hidden("org", "2026-06")
 	fmt.Println("organization hidden:", hidden)
 	// Output:
-	// t4@2026-06: hidden so that t5@2026-06 cannot be worked out by subtraction
+	// t1@2026-06: hidden so that t5@2026-06 cannot be worked out by subtraction
 	// t5@2026-06: fewer than 5 respondents
 	// hidden beyond the minimum: 1
 	// organization hidden: false
 }
 
-// The same teams, now with their answers to one item. Hiding the team of
-// one and the team of five is not enough when all six of them agreed: the
-// organization minus the three shown teams would tell that each hidden
-// team answered favorably. So a third team is hidden, one whose answers
-// were mixed.
+// Teams with their answers to one item. The team of one (e) is hidden,
+// and team a with it; but all six of them agreed, so the organization
+// minus the shown teams would tell that each answered favorably. So one
+// shown team's figures for the item are hidden too (b, whose answers were
+// mixed), the team itself staying shown.
 func ExamplePrivacy_PlanSurvey() {
 	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: []survey.Item{
 		{ID: "q1", Text: "We act on what customers tell us.", Construct: "customer_focus", Scale: survey.Likert5, Kind: survey.Behavior, Version: 1}}}
 	answers := map[string][]int{
-		"t1": {5, 4, 4, 2, 3, 5, 4, 1, 4, 5, 4, 4, 3, 5, 2, 4, 4, 5, 3, 4, 4, 2, 5},
-		"t2": {4, 4, 2, 5, 3, 4, 4, 5, 1, 4},
-		"t3": {4, 2, 5, 4, 3, 4, 4},
-		"t4": {5, 4, 4, 5, 4},
-		"t5": {5},
+		"a": {5, 4, 4, 5, 4},
+		"b": {4, 2, 5, 4, 3, 4, 4},
+		"c": {4, 4, 2, 5, 3, 4, 4, 5, 1, 4},
+		"d": {5, 4, 4, 2, 3, 5, 4, 1, 4, 5, 4, 4, 3, 5, 2, 4, 4, 5, 3, 4, 4, 2, 5},
+		"e": {5},
 	}
 	units := []cx.Unit{{ID: "org", Name: "Organization"}}
 	t := cx.NewTallies("pulse")
@@ -77,13 +80,23 @@ func ExamplePrivacy_PlanSurvey() {
 	if err != nil {
 		panic(err)
 	}
-	for _, c := range plan.HiddenCells() {
-		fmt.Printf("%s: %s\n", c.Cell, c.Reason)
+	for _, id := range []string{"org", "a", "b", "c", "d", "e"} {
+		c := cx.CellRef{Unit: id, Wave: "2026-06"}
+		if r, hidden := plan.Hidden(id, "2026-06"); hidden {
+			fmt.Printf("%s hidden: %s\n", id, r)
+		} else if r, hidden := plan.FigureHidden(c, cx.BehaviorMeasure("customer_focus")); hidden {
+			fmt.Printf("%s shown, customer focus hidden: %s\n", id, r)
+		} else {
+			fmt.Printf("%s shown\n", id)
+		}
 	}
 	// Output:
-	// t3@2026-06: hidden so that t4@2026-06 cannot be worked out by subtraction
-	// t4@2026-06: hidden so that t5@2026-06 cannot be worked out by subtraction
-	// t5@2026-06: fewer than 5 respondents
+	// org shown
+	// a hidden: hidden so that e@2026-06 cannot be worked out by subtraction
+	// b shown, customer focus hidden: hidden so that e@2026-06 cannot be worked out by subtraction
+	// c shown
+	// d shown
+	// e hidden: fewer than 5 respondents
 }
 
 // A keyed pseudonym links one person's responses across waves without

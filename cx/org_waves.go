@@ -57,8 +57,11 @@ func mergePlans(ds []*Disclosure) *Disclosure {
 		return ds[0]
 	}
 	out := &Disclosure{privacy: ds[0].privacy, waves: map[string]bool{}, hidden: map[CellRef]HiddenCell{}, comments: map[CellRef]HiddenCell{},
-		shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{}, survey: ds[0].survey, space: ds[0].space, ans: map[CellRef][]int64{}}
+		shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{}, survey: ds[0].survey, space: ds[0].space, ans: map[CellRef][]int64{},
+		figures: map[CellRef]map[string]Reason{}}
 	for _, d := range ds {
+		maps.Copy(out.figures, d.figures)
+		out.exposed = append(out.exposed, d.exposed...)
 		maps.Copy(out.waves, d.waves)
 		out.order = append(out.order, d.order...)
 		maps.Copy(out.hidden, d.hidden)

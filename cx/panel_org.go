@@ -77,21 +77,21 @@ func (p *Panel) rollUpOrgs(t *Tallies) (*Tallies, error) {
 // planRuns plans waves (in time order) under priv, each on its org: a run
 // of consecutive waves on one org together, the runs' plans merged.
 func planRuns(priv Privacy, s survey.Survey, waves []survey.Wave, hs map[string]*Hierarchy, t *Tallies, segs *Segments) (*Disclosure, error) {
-	var runs [][]string
+	var runs [][]survey.Wave
 	var orgs []*Hierarchy
 	for _, w := range waves {
 		h := hs[w.ID]
 		if n := len(orgs); n > 0 && orgs[n-1].SameShape(h) {
-			runs[n-1] = append(runs[n-1], w.ID)
+			runs[n-1] = append(runs[n-1], w)
 			continue
 		}
-		runs = append(runs, []string{w.ID})
+		runs = append(runs, []survey.Wave{w})
 		orgs = append(orgs, h)
 	}
 	plans := make([]*Disclosure, len(runs))
 	for i, run := range runs {
 		var err error
-		if plans[i], err = priv.PlanSurvey(s, orgs[i], t, run, segs); err != nil {
+		if plans[i], err = priv.PlanWaves(s, orgs[i], t, run, segs); err != nil {
 			return nil, err
 		}
 	}

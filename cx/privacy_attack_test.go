@@ -1,9 +1,7 @@
 package cx_test
 
 import (
-	"errors"
 	"fmt"
-	"math"
 	"math/rand"
 	"slices"
 	"strings"
@@ -11,8 +9,6 @@ import (
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/prop"
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize/convex/lp"
 
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/internal/cxgen"
@@ -22,9 +18,15 @@ import (
 
 // attackCase is an organization whose respondents are known cell by cell:
 // each atom is the people of one unit (directly, not below it) in one wave
-// with one combination of segment values. Everything a plan shows is a sum
-// of atoms; the attacker knows the structure, every shown figure and every
-// reason, and nothing else.
+// with one combination of segment values, and their answers to one item
+// by category. Everything a plan lets an output show is a sum of atoms:
+// the respondents of a shown group, its answers by category when its
+// figure is shown, and every unit's invited count (the pulse report shows
+// it even for hidden units; response rates divide by it). The attacker
+// knows the structure, every shown figure, every reason and every invited
+// count, and nothing else. The outputs themselves are checked against the
+// plan path by path (privacy_paths_test.go), so the plan is the union of
+// what the default outputs show.
 type attackCase struct {
 	Min     int
 	Parents []int // Parents[i] is the parent of unit i; unit 0 is the root
@@ -32,28 +34,73 @@ type attackCase struct {
 	Waves   int
 	// WaveRule turns Privacy.WaveDifference on.
 	WaveRule bool
-	Atoms    []atom
+	// Cats is the number of answer categories of the item: 2 (a yes/no
+	// item: no, yes) or 3 (a 0-10 item as eNPS publishes it: detractors,
+	// passives, promoters).
+	Cats int
+	// Invited, when not nil, holds per wave and unit the people invited
+	// in the unit itself.
+	Invited [][]int
+	Atoms   []atom
 }
 
 type atom struct {
 	Unit, Wave int
 	Seg        []int // per key: 0 unset, 1 a, 2 b
-	N, F       int   // respondents, favorable among them
+	// N people, of whom Ans[c] answered in category c (the others
+	// skipped the item). F, in cases written before Ans, is the number
+	// who answered yes, everyone answering.
+	N   int
+	Ans []int
+	F   int
+}
+
+func (a atom) answered() int {
+	s := 0
+	for _, x := range a.Ans {
+		s += x
+	}
+	return s
 }
 
 var segValues = []string{"", "a", "b"}
 
+// catValues are the answers given in each category: a yes/no item (0, 1),
+// or a 0-10 item (a detractor's 3, a passive's 8, a promoter's 10).
+var catValues = map[int][]int{2: {0, 1}, 3: {3, 8, 10}}
+
 func (c attackCase) unitID(i int) string { return fmt.Sprintf("u%d", i) }
 func (c attackCase) waveID(i int) string { return fmt.Sprintf("w%d", i+1) }
 
-// String draws the case: the tree, then every non-empty atom.
+// normalized fills the atoms written with F and the default categories.
+func (c attackCase) normalized() attackCase {
+	if c.Cats == 0 {
+		c.Cats = 2
+	}
+	c.Atoms = slices.Clone(c.Atoms)
+	for i, a := range c.Atoms {
+		if a.Seg == nil {
+			c.Atoms[i].Seg = make([]int, c.Keys)
+		}
+		if a.Ans == nil {
+			c.Atoms[i].Ans = []int{a.N - a.F, a.F}
+		}
+	}
+	return c
+}
+
+// String draws the case: the tree, the invited counts, then every
+// non-empty atom.
 func (c attackCase) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "min=%d keys=%d waves=%d wave_rule=%v tree:", c.Min, c.Keys, c.Waves, c.WaveRule)
+	fmt.Fprintf(&b, "min=%d keys=%d waves=%d cats=%d wave_rule=%v tree:", c.Min, c.Keys, c.Waves, c.Cats, c.WaveRule)
 	for i := 1; i < len(c.Parents); i++ {
 		fmt.Fprintf(&b, " u%d<u%d", i, c.Parents[i])
 	}
-	b.WriteString(" atoms (unit wave segments: n/favorable):")
+	if c.Invited != nil {
+		fmt.Fprintf(&b, " invited %v", c.Invited)
+	}
+	b.WriteString(" atoms (unit wave segments: n/answers by category):")
 	for _, a := range c.Atoms {
 		if a.N == 0 {
 			continue
@@ -64,7 +111,7 @@ func (c attackCase) String() string {
 				seg = append(seg, fmt.Sprintf("k%d=%s", k, segValues[v]))
 			}
 		}
-		fmt.Fprintf(&b, " [u%d %s {%s}: %d/%d]", a.Unit, c.waveID(a.Wave), strings.Join(seg, ","), a.N, a.F)
+		fmt.Fprintf(&b, " [u%d %s {%s}: %d/%v]", a.Unit, c.waveID(a.Wave), strings.Join(seg, ","), a.N, a.Ans)
 	}
 	return b.String()
 }
@@ -94,9 +141,21 @@ func (c attackCase) attrs(a atom) map[string]string {
 	return m
 }
 
-// plan runs the plan under test on the case: every respondent answers
-// one yes/no item, yes (favorable) for F of each atom's N.
+// survey is the one-item survey of the case.
+func (c attackCase) survey() survey.Survey {
+	scale := survey.Binary
+	if c.Cats == 3 {
+		scale = survey.NPS
+	}
+	return survey.Survey{ID: "s", Items: []survey.Item{{ID: "q", Scale: scale}}}
+}
+
+// plan runs the plan under test on the case, as Program.Disclosure does:
+// PlanWaves with the waves' invited counts and the segments counted with
+// the answers.
 func (c attackCase) plan() (*cx.Disclosure, error) {
+	s := c.survey()
+	scale := s.Items[0].Scale
 	t := cx.NewTallies("s")
 	segs := cx.NewSegments()
 	for _, a := range c.Atoms {
@@ -105,46 +164,76 @@ func (c attackCase) plan() (*cx.Disclosure, error) {
 		cell := cx.Cell{Unit: g.Unit, Wave: g.Wave, Item: "q"}
 		tally, ok := t.Answers[cell]
 		if !ok {
-			tally = metrics.NewTally(0, 1)
+			tally = metrics.NewTally(scale.Min, scale.Max)
 		}
-		tally.Counts[0] += int64(a.N - a.F)
-		tally.Counts[1] += int64(a.F)
-		t.Answers[cell] = tally
-		for i := range a.N {
-			yes := 0
-			if i < a.F {
-				yes = 1
+		person := 0
+		for cat, k := range a.Ans {
+			v := catValues[c.Cats][cat]
+			tally.Counts[v-scale.Min] += int64(k)
+			for range k {
+				segs.AddResponse(survey.Response{Unit: g.Unit, Wave: g.Wave, Segments: c.attrs(a), Answers: map[string]int{"q": v}})
+				person++
 			}
-			segs.AddResponse(survey.Response{Unit: g.Unit, Wave: g.Wave, Segments: c.attrs(a), Answers: map[string]int{"q": yes}})
+		}
+		for ; person < a.N; person++ {
+			segs.AddResponse(survey.Response{Unit: g.Unit, Wave: g.Wave, Segments: c.attrs(a)})
+		}
+		if tally.N() > 0 {
+			t.Answers[cell] = tally
 		}
 	}
-	waves := make([]string, c.Waves)
+	waves := make([]survey.Wave, c.Waves)
 	for i := range waves {
-		waves[i] = c.waveID(i)
+		waves[i] = survey.Wave{ID: c.waveID(i), Survey: "s"}
+		if c.Invited != nil {
+			waves[i].Invited = map[string]int{}
+			for u, n := range c.Invited[i] {
+				waves[i].Invited[c.unitID(u)] = n
+			}
+		}
 	}
-	return cx.Privacy{MinScores: c.Min, WaveDifference: c.WaveRule}.Plan(c.hierarchy(), t, waves, segs)
+	var segments *cx.Segments
+	if c.Keys > 0 {
+		segments = segs
+	}
+	return cx.Privacy{MinScores: c.Min, WaveDifference: c.WaveRule}.PlanWaves(s, c.hierarchy(), t, waves, segments)
 }
 
-// variables returns the atoms of wave w as the attacker sees them: every
-// combination of segment values that each unit's direct respondents show
-// value by value (the attacker knows which units have direct respondents
-// and which values occur in each, but not how attributes combine), with
-// the true counts, zero for combinations nobody has.
+// variables returns the atoms of wave w as the attacker sees them: for
+// each team and each unit with direct respondents, every combination of
+// the segment values that occur in the wave (the attacker knows which
+// units with teams below have direct respondents, as the plan assumes,
+// and which values occur in the wave, but not whether a team or a segment
+// is empty, nor how attributes combine), with the true counts, zero for
+// combinations nobody has.
 func (c attackCase) variables(w int) []atom {
 	var out []atom
-	for u := range c.Parents {
-		support := make([]map[int]bool, c.Keys)
+	support := make([]map[int]bool, c.Keys)
+	for k := range support {
+		support[k] = map[int]bool{}
+	}
+	if !slices.ContainsFunc(c.Atoms, func(a atom) bool { return a.Wave == w && a.N > 0 }) {
 		for k := range support {
-			support[k] = map[int]bool{}
+			support[k][0] = true // nobody: the empty teams have no attribute
 		}
+	}
+	for _, a := range c.Atoms {
+		if a.Wave == w && a.N > 0 {
+			for k, v := range a.Seg {
+				support[k][v] = true
+			}
+		}
+	}
+	for u := range c.Parents {
 		var own []atom
 		for _, a := range c.Atoms {
 			if a.Wave == w && a.Unit == u && a.N > 0 {
 				own = append(own, a)
-				for k, v := range a.Seg {
-					support[k][v] = true
-				}
 			}
+		}
+		if len(own) == 0 && !slices.Contains(c.Parents[1:], u) {
+			// An empty leaf: a reader cannot tell it empty.
+			own = append(own, atom{Unit: u, Wave: w, Seg: make([]int, c.Keys)})
 		}
 		if len(own) == 0 {
 			continue
@@ -162,10 +251,13 @@ func (c attackCase) variables(w int) []atom {
 			combos = next
 		}
 		for _, s := range combos {
-			a := atom{Unit: u, Wave: w, Seg: s}
+			a := atom{Unit: u, Wave: w, Seg: s, Ans: make([]int, c.Cats)}
 			for _, o := range own {
 				if slices.Equal(o.Seg, s) {
-					a.N, a.F = a.N+o.N, a.F+o.F
+					a.N += o.N
+					for cat, k := range o.Ans {
+						a.Ans[cat] += k
+					}
 				}
 			}
 			out = append(out, a)
@@ -206,17 +298,17 @@ func (c attackCase) cells(w int, vars []atom) []cell {
 		ref := cx.CellRef{Unit: u, Wave: c.waveID(w)}
 		out = append(out, cell{ref: ref, name: ref.String(), members: collect(in)})
 		if !h.IsLeaf(u) {
-			out = append(out, cell{name: "direct respondents of " + ref.String(), derived: true, members: collect(direct)})
+			out = append(out, cell{name: "the direct respondents of " + ref.String(), derived: true, members: collect(direct)})
 		}
 		for k := range c.Keys {
 			key := fmt.Sprintf("k%d", k)
-			out = append(out, cell{name: ref.String() + " without " + key, derived: true,
+			out = append(out, cell{name: "the respondents of " + ref.String() + " without " + key, derived: true,
 				members: collect(func(a atom) bool { return in(a) && a.Seg[k] == 0 })})
 			for v := 1; v < len(segValues); v++ {
 				sref := cx.CellRef{Unit: u, Wave: c.waveID(w), Key: key, Value: segValues[v]}
 				out = append(out, cell{ref: sref, name: sref.String(), members: collect(func(a atom) bool { return in(a) && a.Seg[k] == v })})
 				if !h.IsLeaf(u) {
-					out = append(out, cell{name: "direct respondents of " + sref.String(), derived: true,
+					out = append(out, cell{name: "the direct respondents of " + ref.String() + " with " + key + "=" + segValues[v], derived: true,
 						members: collect(func(a atom) bool { return direct(a) && a.Seg[k] == v })})
 				}
 			}
@@ -228,10 +320,13 @@ func (c attackCase) cells(w int, vars []atom) []cell {
 func genAttackCase() gopter.Gen {
 	return func(p *gopter.GenParameters) *gopter.GenResult {
 		r := p.Rng
-		c := attackCase{Min: 3 + r.Intn(3), Keys: r.Intn(3), Waves: 1 + r.Intn(2)}
+		c := attackCase{Min: 3 + r.Intn(3), Keys: r.Intn(3), Waves: 1 + r.Intn(2), Cats: 2}
 		c.WaveRule = c.Waves > 1 && r.Intn(2) == 0
 		if c.Keys == 2 && r.Intn(2) == 0 {
 			c.Keys = 1
+		}
+		if c.Keys < 2 && r.Intn(2) == 0 {
+			c.Cats = 3
 		}
 		n := 2 + r.Intn(6)
 		c.Parents = make([]int, n)
@@ -269,7 +364,25 @@ func genAttackCase() gopter.Gen {
 						k = 5 + r.Intn(6)
 					}
 					if k > 0 {
-						c.Atoms = append(c.Atoms, atom{Unit: u, Wave: w, Seg: slices.Clone(s), N: k, F: favorableOf(r, k)})
+						c.Atoms = append(c.Atoms, atom{Unit: u, Wave: w, Seg: slices.Clone(s), N: k, Ans: answersOf(r, k, c.Cats)})
+					}
+				}
+			}
+		}
+		if r.Intn(2) == 0 {
+			// Invited counts: the respondents plus a few who did not
+			// answer, often none (a full response, which pins counts).
+			c.Invited = make([][]int, c.Waves)
+			for w := range c.Waves {
+				c.Invited[w] = make([]int, n)
+				for _, a := range c.Atoms {
+					if a.Wave == w {
+						c.Invited[w][a.Unit] += a.N
+					}
+				}
+				for u := range n {
+					if r.Intn(2) == 0 {
+						c.Invited[w][u] += 1 + r.Intn(3)
 					}
 				}
 			}
@@ -278,21 +391,29 @@ func genAttackCase() gopter.Gen {
 	}
 }
 
-// favorableOf draws the favorable answers of n people, unanimous (none or
-// all favorable) about half the time, so that unanimous groups are common.
-func favorableOf(r *rand.Rand, n int) int {
-	switch r.Intn(4) {
-	case 0:
-		return 0
-	case 1:
-		return n
+// answersOf draws the answers of n people by category: usually everyone
+// answers, sometimes a few skip; unanimous (all in one category) about
+// half the time, so that unanimous groups are common.
+func answersOf(r *rand.Rand, n, cats int) []int {
+	a := n
+	if r.Intn(3) == 0 {
+		a = r.Intn(n + 1)
 	}
-	return r.Intn(n + 1)
+	out := make([]int, cats)
+	if r.Intn(2) == 0 {
+		out[r.Intn(cats)] = a
+		return out
+	}
+	for range a {
+		out[r.Intn(cats)]++
+	}
+	return out
 }
 
-// shrinkAttackCase offers smaller cases: without an atom, with an atom of
-// one respondent fewer, without the last unit when it is a leaf with no
-// atoms, with one wave or one key fewer.
+// shrinkAttackCase offers smaller cases: without the wave rule, the
+// invited counts, a wave or a key; without an atom, with an atom of one
+// respondent or one answer fewer; without the last unit when it is a leaf
+// with no atoms.
 func shrinkAttackCase(v interface{}) gopter.Shrink {
 	c := v.(attackCase)
 	var cands []attackCase
@@ -301,10 +422,18 @@ func shrinkAttackCase(v interface{}) gopter.Shrink {
 		d.WaveRule = false
 		cands = append(cands, d)
 	}
+	if c.Invited != nil {
+		d := c
+		d.Invited = nil
+		cands = append(cands, d)
+	}
 	if c.Waves > 1 {
 		d := c
 		d.Waves = c.Waves - 1
 		d.Atoms = slices.DeleteFunc(slices.Clone(c.Atoms), func(a atom) bool { return a.Wave >= d.Waves })
+		if d.Invited != nil {
+			d.Invited = d.Invited[:d.Waves]
+		}
 		cands = append(cands, d)
 	}
 	if c.Keys > 0 {
@@ -322,6 +451,12 @@ func shrinkAttackCase(v interface{}) gopter.Shrink {
 		d := c
 		d.Parents = c.Parents[:last]
 		d.Atoms = slices.DeleteFunc(slices.Clone(c.Atoms), func(a atom) bool { return a.Unit == last })
+		if d.Invited != nil {
+			d.Invited = make([][]int, len(c.Invited))
+			for w := range c.Invited {
+				d.Invited[w] = c.Invited[w][:last]
+			}
+		}
 		cands = append(cands, d)
 	}
 	for i := range c.Atoms {
@@ -330,12 +465,26 @@ func shrinkAttackCase(v interface{}) gopter.Shrink {
 		cands = append(cands, d)
 	}
 	for i, a := range c.Atoms {
-		if a.N > 1 {
-			d := c
-			d.Atoms = slices.Clone(c.Atoms)
-			d.Atoms[i].N--
-			d.Atoms[i].F = min(a.F, d.Atoms[i].N)
-			cands = append(cands, d)
+		for cat, k := range a.Ans {
+			if k == 0 {
+				continue
+			}
+			// One answer fewer: one person fewer, or one who skipped.
+			for _, fewer := range []bool{true, false} {
+				d := c
+				d.Atoms = slices.Clone(c.Atoms)
+				d.Atoms[i].Ans = slices.Clone(a.Ans)
+				d.Atoms[i].Ans[cat]--
+				if fewer {
+					d.Atoms[i].N--
+					if d.Invited != nil {
+						d.Invited = cloneInvited(c.Invited)
+						d.Invited[a.Wave][a.Unit]--
+					}
+				}
+				cands = append(cands, d)
+			}
+			break
 		}
 	}
 	i := 0
@@ -348,15 +497,23 @@ func shrinkAttackCase(v interface{}) gopter.Shrink {
 	}
 }
 
+func cloneInvited(in [][]int) [][]int {
+	out := make([][]int, len(in))
+	for w := range in {
+		out[w] = slices.Clone(in[w])
+	}
+	return out
+}
+
 // system is the attacker's knowledge of one wave as linear constraints
-// over the atoms' counts n (variables 0..m-1) and favorable counts f
-// (m..2m-1): equalities for every shown figure, bounds from every reason,
-// f <= n.
+// over the atoms' respondents n (variables 0..m-1) and answers by
+// category x_c (variables (1+c)m .. (2+c)m-1): equalities for every shown
+// figure, bounds from every reason and invited count, Σ_c x_c <= n.
 type system struct {
-	m    int
-	rows [][]float64 // over n, f
-	rhs  []float64
-	kind []int // 0: =, -1: <=, +1: >=
+	m, cats int
+	rows    [][]float64
+	rhs     []float64
+	kind    []int // 0: =, -1: <=, +1: >=
 }
 
 func (s *system) add(coef []float64, kind int, rhs float64) {
@@ -365,56 +522,96 @@ func (s *system) add(coef []float64, kind int, rhs float64) {
 	s.rhs = append(s.rhs, rhs)
 }
 
+func (s *system) width() int { return (1 + s.cats) * s.m }
+
+// vector returns the form summing, over members, the respondents (cat
+// -1), the answers in category cat, or every answer (cat -2).
+func (s *system) vector(members []int, cat int) []float64 {
+	row := make([]float64, s.width())
+	for _, i := range members {
+		switch cat {
+		case -1:
+			row[i] = 1
+		case -2:
+			for c := range s.cats {
+				row[(1+c)*s.m+i] = 1
+			}
+		default:
+			row[(1+cat)*s.m+i] = 1
+		}
+	}
+	return row
+}
+
 // protected is a group the attacker must not pin down, with its true
-// counts.
+// counts: its respondents (people) or its answers (figure).
 type protected struct {
 	name    string
 	reason  string
 	members []int
-	n, f    int
+	n       int
+	ans     []int
 }
 
-// told reports whether the shown cells tell every respondent's answer in
-// g: each atom of g with respondents lies in a shown cell whose answers
-// are all unfavorable (fav false) or all favorable (fav true). That is
-// the unanimity no plan can hide short of hiding the shown cell.
-func told(g protected, vars []atom, shown []protected, fav bool) bool {
+func (g protected) answered() int {
+	s := 0
+	for _, x := range g.ans {
+		s += x
+	}
+	return s
+}
+
+// told reports whether the shown figures tell that nobody in g answered in
+// category cat: each atom of g with answers lies in a shown figure with
+// no answer in that category. That is the unanimity no plan can hide
+// short of hiding the shown figure.
+func told(g protected, vars []atom, shown []protected, cat int) bool {
 	for _, i := range g.members {
-		if vars[i].N == 0 {
+		if vars[i].answered() == 0 {
 			continue
 		}
-		if !slices.ContainsFunc(shown, func(s protected) bool {
-			return slices.Contains(s.members, i) && (fav && s.f == s.n || !fav && s.f == 0)
-		}) {
+		if !slices.ContainsFunc(shown, func(s protected) bool { return slices.Contains(s.members, i) && s.ans[cat] == 0 }) {
 			return false
 		}
 	}
 	return true
 }
 
-// attackWave builds the attacker's system of wave w and returns the groups
-// it must leave undetermined: every hidden cell with respondents, and
-// every derivable group of 1 to min-1 respondents.
-func (c attackCase) attackWave(d *cx.Disclosure, w int) (*system, []protected, []protected, string) {
+// attackWave builds the attacker's system of wave w and returns the
+// groups whose respondents and whose answers it must leave undetermined,
+// and the shown figures.
+func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figures, shown []protected, why string) {
 	vars := c.variables(w)
 	m := len(vars)
-	s := &system{m: m}
-	var prot, shown []protected
+	s = &system{m: m, cats: c.Cats}
+	fail := func(format string, args ...any) (*system, []protected, []protected, []protected, string) {
+		return nil, nil, nil, nil, fmt.Sprintf(format, args...)
+	}
 	for _, ce := range c.cells(w, vars) {
-		nrow, frow := make([]float64, 2*m), make([]float64, 2*m)
-		var n, f int
+		g := protected{name: ce.name, members: ce.members, ans: make([]int, c.Cats)}
 		for _, i := range ce.members {
-			nrow[i], frow[m+i] = 1, 1
-			n += vars[i].N
-			f += vars[i].F
+			g.n += vars[i].N
+			for cat, k := range vars[i].Ans {
+				g.ans[cat] += k
+			}
 		}
+		a := g.answered()
 		if ce.derived {
-			if n > 0 && n < c.Min {
-				prot = append(prot, protected{ce.name, "derived", ce.members, n, f})
+			g.reason = "derived"
+			if g.n > 0 && g.n < c.Min {
+				people = append(people, g)
+			}
+			if a > 0 && a < c.Min {
+				figures = append(figures, g)
 			}
 			continue
 		}
 		ref := ce.ref
+		if ref.Key != "" && !c.valueInWave(ref, w) {
+			// Nobody in the wave has the value: no output lists it.
+			s.add(s.vector(ce.members, -1), 0, 0)
+			continue
+		}
 		var reason cx.Reason
 		var hidden bool
 		if ref.Key == "" {
@@ -422,377 +619,251 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (*system, []protected, [
 		} else {
 			reason, hidden = d.SegmentHidden(ref.Unit, ref.Wave, ref.Key, ref.Value)
 		}
+		g.reason = reason.String()
 		switch {
 		case !hidden:
-			if n < c.Min {
-				return nil, nil, nil, fmt.Sprintf("%s is shown with %d respondents, below the minimum %d", ref, n, c.Min)
+			if g.n < c.Min {
+				return fail("%s is shown with %d respondents, below the minimum %d", ref, g.n, c.Min)
 			}
-			s.add(nrow, 0, float64(n))
-			s.add(frow, 0, float64(f))
-			shown = append(shown, protected{ref.String(), "shown", ce.members, n, f})
+			s.add(s.vector(ce.members, -1), 0, float64(g.n))
+			fr, fh := d.FigureHidden(ref, cx.ItemMeasure("q"))
+			switch {
+			case !fh:
+				if a > 0 && a < c.Min {
+					return fail("%s shows the item answered by %d, below the minimum %d", ref, a, c.Min)
+				}
+				for cat, k := range g.ans {
+					s.add(s.vector(ce.members, cat), 0, float64(k))
+				}
+				shown = append(shown, g)
+			case fr.Kind == cx.FewAnswered:
+				if a == 0 || a >= c.Min {
+					return fail("%s hides the item answered by %d as %s", ref, a, fr)
+				}
+				s.add(s.vector(ce.members, -2), +1, 1)
+				s.add(s.vector(ce.members, -2), -1, float64(fr.Min-1))
+				g.reason = fr.String()
+				figures = append(figures, g)
+			case fr.Kind == cx.Complementary:
+				if a < fr.Min {
+					return fail("%s hides the item answered by %d as %s, which says at least %d", ref, a, fr, fr.Min)
+				}
+				s.add(s.vector(ce.members, -2), +1, float64(fr.Min))
+			default:
+				return fail("%s hides the item as %s", ref, fr)
+			}
 		case reason.Kind == cx.BelowMinimum:
-			if n >= reason.Min {
-				return nil, nil, nil, fmt.Sprintf("%s has %d respondents but is hidden as %s", ref, n, reason)
+			// Empty or small: a reader cannot tell.
+			if g.n >= reason.Min {
+				return fail("%s has %d respondents but is hidden as %s", ref, g.n, reason)
 			}
-			s.add(nrow, -1, float64(reason.Min-1))
+			s.add(s.vector(ce.members, -1), -1, float64(reason.Min-1))
 		default:
-			if n < reason.Min {
-				return nil, nil, nil, fmt.Sprintf("%s has %d respondents but is hidden as %s, which says at least %d", ref, n, reason, reason.Min)
+			if g.n < reason.Min {
+				return fail("%s has %d respondents but is hidden as %s, which says at least %d", ref, g.n, reason, reason.Min)
 			}
-			s.add(nrow, +1, float64(reason.Min))
+			s.add(s.vector(ce.members, -1), +1, float64(reason.Min))
 		}
-		if hidden && n > 0 {
-			prot = append(prot, protected{ref.String(), reason.String(), ce.members, n, f})
+		// The groups protected: below the minimum (empty ones too, unless
+		// nobody was invited) or nearly another segment. A cell hidden
+		// only to protect another holds at least the minimum, and its
+		// count may be learnt as a shown cell's.
+		small := reason.Kind == cx.BelowMinimum || reason.Kind == cx.OverlappingSegment
+		if hidden && small && (g.n > 0 || !c.nobodyInvited(ref, w)) {
+			people = append(people, g)
+			if a > 0 {
+				figures = append(figures, g)
+			}
+		}
+	}
+	// Invited counts: of each unit and below, and of the unit itself.
+	if c.Invited != nil {
+		h := c.hierarchy()
+		for u := range c.Parents {
+			id := c.unitID(u)
+			var below, own []int
+			rolled := 0
+			for v := range c.Parents {
+				vid := c.unitID(v)
+				if vid == id || slices.Contains(h.Ancestors(vid), id) {
+					rolled += c.Invited[w][v]
+				}
+			}
+			for i, a := range vars {
+				aid := c.unitID(a.Unit)
+				if aid == id || slices.Contains(h.Ancestors(aid), id) {
+					below = append(below, i)
+				}
+				if a.Unit == u {
+					own = append(own, i)
+				}
+			}
+			s.add(s.vector(below, -1), -1, float64(rolled))
+			s.add(s.vector(own, -1), -1, float64(c.Invited[w][u]))
 		}
 	}
 	for j := range m {
-		row := make([]float64, 2*m)
-		row[m+j], row[j] = 1, -1
+		row := s.vector([]int{j}, -2)
+		row[j] = -1
 		s.add(row, -1, 0)
 	}
-	return s, prot, shown, ""
+	return s, people, figures, shown, ""
 }
 
-// lpProblem is a set of linear constraints over nv non-negative
-// variables.
-type lpProblem struct {
-	nv   int
-	rows [][]float64
-	rhs  []float64
-	kind []int // 0: =, -1: <=, +1: >=
+// valueInWave reports whether someone in wave w has the segment value of
+// ref.
+func (c attackCase) valueInWave(ref cx.CellRef, w int) bool {
+	var k int
+	fmt.Sscanf(ref.Key, "k%d", &k)
+	v := slices.Index(segValues, ref.Value)
+	return slices.ContainsFunc(c.Atoms, func(a atom) bool { return a.Wave == w && a.N > 0 && a.Seg[k] == v })
 }
 
-func (p *lpProblem) add(coef []float64, kind int, rhs float64) {
-	p.rows = append(p.rows, coef)
-	p.kind = append(p.kind, kind)
-	p.rhs = append(p.rhs, rhs)
+// nobodyInvited reports whether the invited counts say that a unit (or
+// a segment of it) has nobody to answer.
+func (c attackCase) nobodyInvited(ref cx.CellRef, w int) bool {
+	if c.Invited == nil {
+		return false
+	}
+	h := c.hierarchy()
+	n := 0
+	for v := range c.Parents {
+		if id := c.unitID(v); id == ref.Unit || slices.Contains(h.Ancestors(id), ref.Unit) {
+			n += c.Invited[w][v]
+		}
+	}
+	return n == 0
 }
 
-// optimize returns the minimum (sense 1) or maximum (sense -1) of obj over
-// the problem, with the optimal point (variables only).
-func (p *lpProblem) optimize(obj []float64, sense float64) (float64, []float64, error) {
-	slack := 0
-	for _, k := range p.kind {
-		if k != 0 {
-			slack++
-		}
-	}
-	cols := p.nv + slack
-	var rows [][]float64
-	var b []float64
-	si := p.nv
-	for r, row := range p.rows {
-		full := make([]float64, cols)
-		copy(full, row)
-		switch p.kind[r] {
-		case -1:
-			full[si] = 1
-			si++
-		case +1:
-			full[si] = -1
-			si++
-		}
-		rows = append(rows, full)
-		b = append(b, p.rhs[r])
-	}
-	rows, b = independentRows(rows, b)
-	// A variable in no row is unconstrained: give it a row of its own
-	// (x - s = 0 would do, but x <= big keeps the matrix small).
-	used := make([]bool, cols)
-	for _, row := range rows {
-		for j, v := range row {
-			if v != 0 {
-				used[j] = true
-			}
-		}
-	}
-	c := make([]float64, cols)
-	for j, v := range obj {
-		c[j] = sense * v
-	}
-	var keep []int
-	for j := range cols {
-		if used[j] {
-			keep = append(keep, j)
-		} else if c[j] < 0 {
-			return 0, nil, lp.ErrUnbounded
-		}
-	}
-	if len(rows) == 0 {
-		return 0, make([]float64, p.nv), nil
-	}
-	A := mat.NewDense(len(rows), len(keep), nil)
-	ck := make([]float64, len(keep))
-	for i, row := range rows {
-		for jj, j := range keep {
-			A.Set(i, jj, row[j])
-		}
-	}
-	for jj, j := range keep {
-		ck[jj] = c[j]
-	}
-	if len(rows) > len(keep) {
-		return 0, nil, errors.New("more independent rows than columns")
-	}
-	f, xk, err := lp.Simplex(ck, A, b, 1e-10, nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	x := make([]float64, p.nv)
-	for jj, j := range keep {
-		if j < p.nv {
-			x[j] = xk[jj]
-		}
-	}
-	return sense * f, x, nil
-}
-
-// nProblem is the system restricted to the counts n.
-func (s *system) nProblem() *lpProblem {
-	p := &lpProblem{nv: s.m}
+// countsProblem is the system restricted to the respondents.
+func (s *system) countsProblem() *lpProblem {
+	p := &lpProblem{nv: s.width()}
 	for r, row := range s.rows {
 		if slices.ContainsFunc(row[s.m:], func(v float64) bool { return v != 0 }) {
 			continue
 		}
-		p.add(row[:s.m], s.kind[r], s.rhs[r])
+		p.add(row, s.kind[r], s.rhs[r])
 	}
 	return p
 }
 
-// fProblem is the system over the favorable counts f with n fixed.
-func (s *system) fProblem(n []float64) *lpProblem {
-	p := &lpProblem{nv: s.m}
+// answersProblem is the system with the respondents fixed at n.
+func (s *system) answersProblem(n []float64) *lpProblem {
+	p := &lpProblem{nv: s.width()}
 	for r, row := range s.rows {
-		if !slices.ContainsFunc(row[:s.m], func(v float64) bool { return v != 0 }) {
-			p.add(row[s.m:], s.kind[r], s.rhs[r])
-			continue
-		}
-		// f_j - n_j <= 0
-		coef := slices.Clone(row[s.m:])
 		var rhs float64
 		for j, v := range row[:s.m] {
 			rhs -= v * n[j]
 		}
+		coef := slices.Clone(row)
+		clear(coef[:s.m])
 		p.add(coef, s.kind[r], s.rhs[r]+rhs)
 	}
 	return p
 }
 
-// whole is the joint system over n and f.
+// whole is the joint system.
 func (s *system) whole() *lpProblem {
-	return &lpProblem{nv: 2 * s.m, rows: s.rows, rhs: s.rhs, kind: s.kind}
+	return &lpProblem{nv: s.width(), rows: s.rows, rhs: s.rhs, kind: s.kind}
 }
 
-// independentRows drops the rows that are linear combinations of earlier
-// ones (consistent systems only).
-func independentRows(rows [][]float64, b []float64) ([][]float64, []float64) {
-	var basis [][]float64
-	var pivots []int
-	var keep [][]float64
-	var kb []float64
-	for i, row := range rows {
-		r := slices.Clone(row)
-		for k, bv := range basis {
-			if f := r[pivots[k]]; f != 0 {
-				for j := range r {
-					r[j] -= f * bv[j]
-				}
-			}
-		}
-		p := -1
-		for j, v := range r {
-			if math.Abs(v) > 1e-9 && (p < 0 || math.Abs(v) > math.Abs(r[p])) {
-				p = j
-			}
-		}
-		if p < 0 {
-			continue
-		}
-		pv := r[p]
-		for j := range r {
-			r[j] /= pv
-		}
-		basis, pivots = append(basis, r), append(pivots, p)
-		keep, kb = append(keep, row), append(kb, b[i])
-	}
-	return keep, kb
-}
-
-func integral(x []float64) bool {
-	for _, v := range x {
-		if math.Abs(v-math.Round(v)) > 1e-6 {
-			return false
-		}
-	}
-	return true
-}
-
-// witnesses returns the integral optimal points of obj over p whose value
-// differs from truth, and a message when the value is pinned to truth.
-func witnesses(p *lpProblem, obj []float64, truth int) ([][]float64, string) {
-	lo, xlo, err := p.optimize(obj, 1)
-	if err != nil {
-		return nil, "min: " + err.Error()
-	}
-	hi, xhi, err := p.optimize(obj, -1)
-	if errors.Is(err, lp.ErrUnbounded) {
-		// Cap the objective just above the truth to get a vertex.
-		q := p.clone()
-		q.add(obj, -1, float64(truth+1))
-		hi, xhi, err = q.optimize(obj, -1)
-	}
-	if err != nil {
-		return nil, "max: " + err.Error()
-	}
-	if hi-lo < 0.5 {
-		return nil, fmt.Sprintf("determined: always %g", math.Round(lo))
-	}
-	if math.Round(lo) > float64(truth) || math.Round(hi) < float64(truth) {
-		return nil, fmt.Sprintf("the true value %d is outside [%g, %g]: the system is wrong", truth, lo, hi)
-	}
-	var out [][]float64
-	if math.Round(lo) != float64(truth) && integral(xlo) {
-		out = append(out, xlo)
-	}
-	if math.Round(hi) != float64(truth) && integral(xhi) {
-		out = append(out, xhi)
-	}
-	if len(out) > 0 {
-		return out, ""
-	}
-	// Fractional vertices: look for an integer point with the objective
-	// one step from the truth, by branch and bound.
-	for _, k := range []int{truth + 1, truth - 1} {
-		if float64(k) < lo-1e-6 || float64(k) > hi+1e-6 {
-			continue
-		}
-		q := p.clone()
-		q.add(obj, 0, float64(k))
-		if x := integerPoint(q, 30); x != nil {
-			return [][]float64{x}, ""
-		}
-	}
-	return nil, fmt.Sprintf("range [%g, %g] has no integer point besides %d", lo, hi, truth)
-}
-
-func (p *lpProblem) clone() *lpProblem {
-	return &lpProblem{nv: p.nv, rows: slices.Clone(p.rows), rhs: slices.Clone(p.rhs), kind: slices.Clone(p.kind)}
-}
-
-// integerPoint returns an integer point of p found by branching on
-// fractional variables, or nil.
-func integerPoint(p *lpProblem, depth int) []float64 {
-	_, x, err := p.optimize(make([]float64, p.nv), 1)
-	if err != nil {
-		return nil
-	}
-	j := slices.IndexFunc(x, func(v float64) bool { return math.Abs(v-math.Round(v)) > 1e-6 })
-	if j < 0 {
-		return x
-	}
-	if depth == 0 {
-		return nil
-	}
-	unit := make([]float64, p.nv)
-	unit[j] = 1
-	for _, b := range []struct {
-		kind int
-		v    float64
-	}{{-1, math.Floor(x[j])}, {+1, math.Ceil(x[j])}} {
-		q := p.clone()
-		q.add(unit, b.kind, b.v)
-		if y := integerPoint(q, depth-1); y != nil {
-			return y
-		}
-	}
-	return nil
-}
-
-// undetermined checks that the sum of the counts (f false) or favorable
-// counts (f true) of vars takes an integer value other than truth in some
-// integer solution of the whole system; it returns why not. It first tries
-// the smaller systems (n alone, then f with n fixed) and falls back on the
-// whole.
-func (s *system) undetermined(vars []int, f bool, truth int, trueN []float64) string {
-	obj := make([]float64, s.m)
-	for _, v := range vars {
-		obj[v] = 1
-	}
-	if !f {
-		ws, _ := witnesses(s.nProblem(), obj, truth)
+// undetermined checks that obj takes a whole value other than truth in
+// some whole-number solution of the system; it returns why not. It tries
+// the smaller systems first (respondents alone, then answers with the
+// respondents at their true values) and falls back on the whole.
+func (s *system) undetermined(obj []float64, truth int, trueN []float64) string {
+	counts := !slices.ContainsFunc(obj[s.m:], func(v float64) bool { return v != 0 })
+	if counts {
+		ws, _ := witnesses(s.countsProblem(), obj, truth)
 		for _, w := range ws {
-			if _, _, err := s.fProblem(w).optimize(make([]float64, s.m), 1); err == nil {
+			if _, _, err := s.answersProblem(w[:s.m]).optimize(make([]float64, s.width()), 1); err == nil {
 				return ""
 			}
 		}
-	} else if ws, _ := witnesses(s.fProblem(trueN), obj, truth); len(ws) > 0 {
+	} else if ws, _ := witnesses(s.answersProblem(trueN), obj, truth); len(ws) > 0 {
 		return ""
 	}
-	full := make([]float64, 2*s.m)
-	off := 0
-	if f {
-		off = s.m
-	}
-	copy(full[off:], obj)
-	_, msg := witnesses(s.whole(), full, truth)
-	return msg
-}
-
-// unfavorableUndetermined checks that the unfavorable answers of vars
-// (n - f), zero in truth, can be positive in an integer solution of the
-// whole system; it returns why not.
-func (s *system) unfavorableUndetermined(vars []int) string {
-	obj := make([]float64, 2*s.m)
-	for _, v := range vars {
-		obj[v], obj[s.m+v] = 1, -1
-	}
-	_, msg := witnesses(s.whole(), obj, 0)
+	_, msg := witnesses(s.whole(), obj, truth)
 	return msg
 }
 
 func TestPrivacyPlanAttacker(t *testing.T) {
-	props := cxgen.NewProperties(t, 100)
-	props.Property("no hidden group's respondent count, favorable count or favorable share is determined by what the plan shows", prop.ForAll(checkAttack, genAttackCase()))
+	props := cxgen.NewProperties(t, 60)
+	cases, exposed := 0, 0
+	props.Property("no hidden group's respondent count, nor any hidden figure's answers or answers by category, is determined by what the plan shows, beyond the groups the plan reports exposed",
+		prop.ForAll(func(c attackCase) string {
+			msg, exp := checkAttack(c.normalized())
+			cases++
+			if exp {
+				exposed++
+			}
+			return msg
+		}, genAttackCase()))
 	props.Run()
+	t.Logf("%d cases, %d with groups the plan reports exposed", cases, exposed)
 }
 
 // checkAttack plans c and attacks the plan wave by wave; it returns what
-// the attacker pinned down, or "".
-func checkAttack(c attackCase) string {
+// the attacker pinned down, or "", and whether the plan reports exposed
+// groups.
+func checkAttack(c attackCase) (string, bool) {
 	d, err := c.plan()
 	if err != nil {
-		return "plan: " + err.Error()
+		return "plan: " + err.Error(), false
 	}
+	msg := c.attack(d)
+	return msg, len(d.Exposed()) > 0
+}
+
+func (c attackCase) attack(d *cx.Disclosure) string {
 	for w := range c.Waves {
-		s, prot, shown, why := c.attackWave(d, w)
+		s, people, figures, shown, why := c.attackWave(d, w)
 		if why != "" {
 			return why
 		}
 		vars := c.variables(w)
-		trueN := make([]float64, s.m)
+		trueN := make([]float64, s.width())
 		for i, a := range vars {
 			trueN[i] = float64(a.N)
 		}
-		for _, g := range prot {
-			if msg := s.undetermined(g.members, false, g.n, trueN); msg != "" {
+		exposed := map[string]bool{}
+		for _, e := range d.Exposed() {
+			exposed[fmt.Sprint(e.Group, e.Items != nil)] = true
+		}
+		for _, g := range people {
+			if msg := s.undetermined(s.vector(g.members, -1), g.n, trueN); msg != "" && !exposed[fmt.Sprint(g.name, false)] {
 				return fmt.Sprintf("respondents of %s (%d; %s): %s", g.name, g.n, g.reason, msg)
 			}
-			if g.f == 0 && told(g, vars, shown, false) {
+		}
+		for _, g := range figures {
+			if exposed[fmt.Sprint(g.name, true)] {
 				continue
 			}
-			if msg := s.undetermined(g.members, true, g.f, trueN); msg != "" {
-				return fmt.Sprintf("favorable count of %s (%d of %d; %s): %s", g.name, g.f, g.n, g.reason, msg)
+			if msg := s.undetermined(s.vector(g.members, -2), g.answered(), trueN); msg != "" {
+				return fmt.Sprintf("answers of %s (%d; %s): %s", g.name, g.answered(), g.reason, msg)
 			}
-			if g.f == g.n && !told(g, vars, shown, true) {
-				// All favorable: the count may vary with the respondents,
-				// but the share must not be pinned at 100%.
-				if msg := s.unfavorableUndetermined(g.members); msg != "" {
-					return fmt.Sprintf("favorable share of %s (%d of %d; %s): %s", g.name, g.f, g.n, g.reason, msg)
+			for cat, k := range g.ans {
+				if k == 0 && told(g, vars, shown, cat) {
+					continue
+				}
+				if msg := s.undetermined(s.vector(g.members, cat), k, trueN); msg != "" {
+					return fmt.Sprintf("answers in category %d of %s (%v; %s): %s", cat, g.name, g.ans, g.reason, msg)
 				}
 			}
 		}
 	}
 	return ""
+}
+
+func TestPrivacyPlanAttackerRegressions(t *testing.T) {
+	for _, c := range attackRegressions {
+		c = c.normalized()
+		t.Run(c.String(), func(t *testing.T) {
+			if msg, _ := checkAttack(c); msg != "" {
+				t.Error(msg)
+			}
+		})
+	}
 }
 
 // attackRegressions are counterexamples the property once found, shrunk.
@@ -872,19 +943,4 @@ var attackRegressions = []attackCase{
 	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 2}, Atoms: []atom{
 		{Unit: 2, Seg: []int{1}, N: 4, F: 0}, {Unit: 2, Seg: []int{2}, N: 4, F: 0},
 		{Unit: 3, Seg: []int{1}, N: 2, F: 0}, {Unit: 3, Seg: []int{2}, N: 4, F: 4}}},
-}
-
-func TestPrivacyPlanAttackerRegressions(t *testing.T) {
-	for _, c := range attackRegressions {
-		for i := range c.Atoms {
-			if c.Atoms[i].Seg == nil {
-				c.Atoms[i].Seg = make([]int, c.Keys)
-			}
-		}
-		t.Run(c.String(), func(t *testing.T) {
-			if msg := checkAttack(c); msg != "" {
-				t.Error(msg)
-			}
-		})
-	}
 }

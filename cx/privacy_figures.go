@@ -76,6 +76,9 @@ func (d *Disclosure) ItemsHidden(c CellRef, items ...string) (Reason, bool) {
 		if len(ms) == 0 {
 			continue // not an item of the plan: nobody answered it here
 		}
+		if r, ok := d.figures[c][id]; ok {
+			return r, true
+		}
 		if n := vec[2*ms[0]]; n > 0 && n < min {
 			return Reason{Kind: FewAnswered, Min: d.privacy.MinScores}, true
 		}

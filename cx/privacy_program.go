@@ -15,9 +15,10 @@ import (
 // cell or figure hidden in one output is hidden in all. It plans the
 // given waves, or every wave of the survey when none is given, in time
 // order (by Opens), under the program's privacy rules
-// ([Program.Privacy]), over the tallies of the stored responses and the
-// segments of the respondents (survey.Response.Segments) by the
-// attributes the program's outputs cut the survey by.
+// ([Program.Privacy]), over the tallies of the stored responses, the
+// invited counts of the waves and the segments of the respondents
+// (survey.Response.Segments) by the attributes the program's outputs cut
+// the survey by ([Privacy.PlanWaves]).
 //
 // A plan over a set of waves agrees, on each of its waves, with a plan
 // over any longer run of the survey's waves that starts with the same

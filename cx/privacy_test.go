@@ -114,24 +114,43 @@ func TestPlanBelowMinimum(t *testing.T) {
 	assert.Equal(t, "fewer than 5 respondents", r.String())
 	_, hidden = d.Hidden("b", "w")
 	assert.False(t, hidden)
-	assert.Empty(t, d.HiddenCells(), "empty cells are not listed")
-	assert.Zero(t, d.BeyondMinimum())
+	// An empty unit reads like a small one, and is protected like one:
+	// a (the first by name) is hidden so that c's emptiness, which would
+	// tell that none of its people answered, cannot be worked out.
+	assert.Equal(t, map[string]string{"a@w": "hidden so that c@w cannot be worked out by subtraction"}, hiddenSet(d),
+		"empty cells are not listed")
+	assert.Equal(t, 1, d.BeyondMinimum())
+
+	// When nobody was invited in c, its emptiness is no one's: nothing
+	// more is hidden.
+	waves := []survey.Wave{{ID: "w", Survey: "pulse", Invited: map[string]int{"a": 15, "b": 10, "c": 0}}}
+	s := survey.Survey{ID: "pulse"}
+	d, err = cx.DefaultPrivacy().PlanWaves(s, h, counts(t, "a@w=12", "b@w=9", "c@w=0"), waves, nil)
+	require.NoError(t, err)
+	assert.Empty(t, d.HiddenCells())
+	_, hidden = d.Hidden("c", "w")
+	assert.True(t, hidden)
 }
 
 func TestPlanComplementary(t *testing.T) {
 	t.Run("the worked example of the field: teams of 23, 10, 7, 5 and 1", func(t *testing.T) {
+		// The field hides the team of 5; but a reader who knows it has at
+		// least 5 (its reason) and the small team at least 1 (it is not
+		// reported empty) would then know 5 + 1 = 6 exactly. The plan
+		// never chooses by the size of the cell it hides: it takes the
+		// first by name, whose reason leaves the small team 1 to 4.
 		h := org(t, "t1<org", "t2<org", "t3<org", "t4<org", "t5<org")
 		d, err := cx.DefaultPrivacy().Plan(h, counts(t, "t1@w=23", "t2@w=10", "t3@w=7", "t4@w=5", "t5@w=1"), []string{"w"}, nil)
 		require.NoError(t, err)
 		assert.Equal(t, map[string]string{
 			"t5@w": "fewer than 5 respondents",
-			"t4@w": "hidden so that t5@w cannot be worked out by subtraction",
+			"t1@w": "hidden so that t5@w cannot be worked out by subtraction",
 		}, hiddenSet(d))
 		assert.Equal(t, 1, d.BeyondMinimum())
-		r, _ := d.Hidden("t4", "w")
+		r, _ := d.Hidden("t1", "w")
 		assert.Equal(t, cx.Reason{Kind: cx.Complementary, Min: 5, Other: "t5@w"}, r)
 	})
-	t.Run("the smallest sibling is hidden, ties broken by ID", func(t *testing.T) {
+	t.Run("the first sibling by name is hidden, whatever its size", func(t *testing.T) {
 		h := org(t, "x<org", "b<org", "a<org", "s<org")
 		d, err := cx.DefaultPrivacy().Plan(h, counts(t, "x@w=9", "b@w=6", "a@w=6", "s@w=2"), []string{"w"}, nil)
 		require.NoError(t, err)
@@ -151,8 +170,8 @@ func TestPlanComplementary(t *testing.T) {
 		got := hiddenSet(d)
 		assert.Equal(t, "fewer than 5 respondents", got["team@w"])
 		assert.Equal(t, "fewer than 5 respondents", got["div@w"], "the division is the team")
-		assert.Equal(t, "hidden so that div@w cannot be worked out by subtraction", got["other@w"])
-		assert.NotContains(t, got, "big@w")
+		assert.Equal(t, "hidden so that div@w cannot be worked out by subtraction", got["big@w"], "the first sibling by name")
+		assert.NotContains(t, got, "other@w")
 	})
 	t.Run("the direct respondents of a division are a group too", func(t *testing.T) {
 		h := org(t, "div<org", "t1<div", "t2<div", "x<org")
@@ -246,11 +265,11 @@ func TestPlanWaveDifference(t *testing.T) {
 	assert.Equal(t, "fewer than 5 respondents joined or left since wave w1", r.String())
 	_, hidden = d.Hidden("small", "w3")
 	assert.True(t, hidden, "w3 is compared with w1, the last wave shown: still 2 fewer")
-	_, hidden = d.Hidden("big", "w2")
-	assert.False(t, hidden, "in a unit of 30, two people weigh little")
-	r, _ = d.Hidden("mid", "w2")
-	assert.NotEqual(t, cx.WaveDifference, r.Kind, "six joined: a group of the minimum")
-	assert.Equal(t, cx.Reason{Kind: cx.Complementary, Min: 5, Other: "small@w2"}, r, "the hidden small unit needs a complementary sibling in its wave")
+	r, _ = d.Hidden("big", "w2")
+	assert.NotEqual(t, cx.WaveDifference, r.Kind, "in a unit of 30, two people weigh little")
+	assert.Equal(t, cx.Reason{Kind: cx.Complementary, Min: 5, Other: "small@w2"}, r, "the hidden small unit needs a complementary sibling in its wave: the first by name")
+	_, hidden = d.Hidden("mid", "w2")
+	assert.False(t, hidden, "six joined: a group of the minimum")
 
 	skip, err := cx.DefaultPrivacy().Plan(h, tl, []string{"w1", "w2", "w3"}, nil)
 	require.NoError(t, err)
@@ -460,9 +479,30 @@ func TestBenchOverSuppression(t *testing.T) {
 				for _, c := range d.HiddenCells() {
 					by[c.Reason.Kind]++
 				}
-				t.Logf("%s %s wave_rule=%v: %d cells with respondents over %d waves; %d below the minimum; %d hidden beyond it (%.1f%% of the cells): %v; planned in %v",
+				// Figures of shown units: the behaviors and eNPS.
+				figures, figBy := 0, map[cx.ReasonKind]int{}
+				var keys []string
+				for _, b := range []string{"customer_focus", "agility", "empowerment", "innovation", "inclusion"} {
+					keys = append(keys, cx.BehaviorMeasure(b))
+				}
+				keys = append(keys, cx.ENPSMeasure)
+				for _, w := range waves {
+					for _, u := range h.IDs() {
+						if _, hid := d.Hidden(u, w); hid {
+							continue
+						}
+						for _, k := range keys {
+							figures++
+							if r, hid := d.FigureHidden(cx.CellRef{Unit: u, Wave: w}, k); hid {
+								figBy[r.Kind]++
+							}
+						}
+					}
+				}
+				t.Logf("%s %s wave_rule=%v: %d cells with respondents over %d waves; %d below the minimum; %d hidden beyond it (%.1f%% of the cells): %v; "+
+					"figures of shown cells (behaviors, eNPS): %d, hidden %v; %d exposed; planned in %v",
 					filepath.Base(dir), run.name, pr.WaveDifference, cells, len(waves), primary, d.BeyondMinimum(),
-					100*float64(d.BeyondMinimum())/float64(cells), fmtKinds(by), took.Round(time.Millisecond))
+					100*float64(d.BeyondMinimum())/float64(cells), fmtKinds(by), figures, fmtKinds(figBy), len(d.Exposed()), took.Round(time.Millisecond))
 				assert.Equal(t, primary, by[cx.BelowMinimum])
 			}
 		})
@@ -522,64 +562,73 @@ func answered(t *testing.T, teams map[string][]int) *cx.Tallies {
 	return tl
 }
 
-// A team below the minimum and the sibling hidden to protect it leave,
-// together, a remainder a reader can compute from the division: when its
-// answers are unanimous, each of the two is known to have answered that
-// way, so a third team is hidden; when they are mixed, it is not. The
-// favorable range decides what unanimous means.
+// A team below the minimum (d) and the sibling hidden to protect it (a,
+// the first by name) leave, together, a remainder a reader can compute
+// from the organization: when its answers are unanimous, each of the two
+// is known to have answered that way, so one more team's figures for the
+// item are hidden (b, which answered otherwise; its respondent count stays
+// shown); when they are mixed, they are not. The favorable range decides
+// what unanimous means.
 func TestPrivacyPlanUnanimousRemainder(t *testing.T) {
-	h := org(t, "t1<org", "t2<org", "t3<org", "t4<org")
+	h := org(t, "a<org", "b<org", "c<org", "d<org")
 	mixed := []int{1, 2, 3, 4, 5, 5, 4, 2, 1, 3}
 	topBox := survey.Scale{ID: "topbox", Min: 1, Max: 5, FavorableMin: 5, FavorableMax: 5}
 	s := survey.Survey{ID: "pulse", Items: []survey.Item{{ID: "q", Scale: topBox}}}
 	for _, c := range []struct {
 		name           string
-		t2, t4         []int
-		plan, planSurv bool // whether t3 is hidden by Plan and PlanSurvey
+		a, d           []int
+		plan, planSurv bool // whether b's figure is hidden by Plan and PlanSurvey
 	}{
 		{"all favorable", []int{5, 5, 5, 5, 5, 5}, []int{5, 5}, true, true},
 		{"all above the midpoint, some below the top box", []int{4, 5, 4, 5, 4, 5}, []int{5, 4}, true, false},
 		{"mixed", []int{1, 5, 4, 5, 4, 5}, []int{5, 2}, false, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			tl := answered(t, map[string][]int{"t1": mixed, "t2": c.t2, "t3": mixed[:7], "t4": c.t4})
-			d, err := cx.Privacy{}.Plan(h, tl, []string{"w"}, nil)
-			require.NoError(t, err)
-			hidden := hiddenSet(d)
-			assert.Contains(t, hidden, "t4@w")
-			assert.Contains(t, hidden, "t2@w", "the smallest sibling protects t4")
-			_, t3 := hidden["t3@w"]
-			assert.Equal(t, c.plan, t3, "Plan: t3 hidden; plan %v", hidden)
-			d, err = cx.Privacy{}.PlanSurvey(s, h, tl, []string{"w"}, nil)
-			require.NoError(t, err)
-			hidden = hiddenSet(d)
-			_, t3 = hidden["t3@w"]
-			assert.Equal(t, c.planSurv, t3, "PlanSurvey: t3 hidden; plan %v", hidden)
-			assert.NotContains(t, hidden, "t1@w")
+			tl := answered(t, map[string][]int{"a": c.a, "b": mixed[:7], "c": mixed, "d": c.d})
+			for i, plan := range []func() (*cx.Disclosure, error){
+				func() (*cx.Disclosure, error) { return cx.Privacy{}.Plan(h, tl, []string{"w"}, nil) },
+				func() (*cx.Disclosure, error) { return cx.Privacy{}.PlanSurvey(s, h, tl, []string{"w"}, nil) },
+			} {
+				d, err := plan()
+				require.NoError(t, err)
+				hidden := hiddenSet(d)
+				assert.Contains(t, hidden, "d@w")
+				assert.Contains(t, hidden, "a@w", "the first sibling by name protects d")
+				assert.NotContains(t, hidden, "b@w", "b's respondents stay shown")
+				_, hid := d.FigureHidden(cx.CellRef{Unit: "b", Wave: "w"}, cx.ItemMeasure("q"))
+				assert.Equal(t, []bool{c.plan, c.planSurv}[i], hid, "%s: b's figure hidden", []string{"Plan", "PlanSurvey"}[i])
+				_, hid = d.FigureHidden(cx.CellRef{Unit: "c", Wave: "w"}, cx.ItemMeasure("q"))
+				assert.False(t, hid, "c's figure")
+			}
 		})
 	}
 }
 
 // The scorecard plans with the survey's favorable ranges when given rules
-// but no plan: the unanimous remainder hides a third team there too.
+// but no plan: the unanimous remainder hides a third team's behavior there
+// too, the team itself staying shown.
 func TestScorecardPrivacyProtectsUnanimousRemainder(t *testing.T) {
-	h := org(t, "t1<org", "t2<org", "t3<org", "t4<org")
+	h := org(t, "a<org", "b<org", "c<org", "d<org")
 	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1,
 		Items: []survey.Item{{ID: "q", Text: "q", Construct: "customer_focus", Scale: survey.Likert5, Kind: survey.Behavior, Version: 1}}}
 	require.NoError(t, s.Validate())
 	mixed := []int{1, 2, 3, 4, 5, 5, 4, 2, 1, 3}
 	for _, unanimous := range []bool{true, false} {
-		t2 := []int{5, 5, 4, 5, 4, 5}
+		a := []int{5, 5, 4, 5, 4, 5}
 		if !unanimous {
-			t2[0] = 1
+			a[0] = 1
 		}
-		tl := answered(t, map[string][]int{"t1": mixed, "t2": t2, "t3": mixed[:7], "t4": {5, 4}})
+		tl := answered(t, map[string][]int{"a": a, "b": mixed[:7], "c": mixed, "d": {5, 4}})
 		sc, err := cx.NewScorecard(h, s, tl, cx.ScorecardOptions{Wave: "w", Privacy: &cx.Privacy{}})
 		require.NoError(t, err)
-		suppressed := map[string]bool{}
+		suppressed, behavior := map[string]bool{}, map[string]bool{}
 		for _, u := range sc.Units {
 			suppressed[u.Unit] = u.Suppressed
+			if !u.Suppressed {
+				behavior[u.Unit] = u.Behaviors[0].Suppressed
+			}
 		}
-		assert.Equal(t, map[string]bool{"org": false, "t1": false, "t2": true, "t3": unanimous, "t4": true}, suppressed, "unanimous %v", unanimous)
+		assert.Equal(t, map[string]bool{"org": false, "a": true, "b": false, "c": false, "d": true}, suppressed, "unanimous %v", unanimous)
+		assert.Equal(t, map[string]bool{"org": false, "b": unanimous, "c": false}, behavior, "unanimous %v", unanimous)
 	}
 }

@@ -279,10 +279,9 @@ func (p *Panel) groupShown(n int64) bool { return n >= int64(p.MinGroup) }
 func (p *Panel) shown(unit, wave string) (bool, string) {
 	n := p.rolled.Respondents[Group{unit, wave}]
 	if p.plan != nil {
-		if n == 0 {
-			return false, "no respondents"
-		}
-		if r, hidden := p.plan.Hidden(unit, wave); hidden {
+		// The plan's reason, the same for an empty unit as for a small
+		// one: a reader must not tell them apart.
+		if r, hidden := p.plan.Hidden(unit, wave); hidden || n == 0 {
 			return false, r.String()
 		}
 		return true, ""

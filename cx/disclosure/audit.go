@@ -1,0 +1,312 @@
+package disclosure
+
+import (
+	"maps"
+	"slices"
+)
+
+// maxAuditCells is the most cells one linear program of the audit holds.
+const maxAuditCells = 48
+
+// audit solves what a reader can work out of each protected group from
+// everything shown (the counts and answers of shown cells, the relations,
+// the bounds the reasons and Hi reveal, that a group holds at least as
+// many people as answers and at least as many answers as answers in a
+// range) and hides one more cell for the first group pinned in each
+// connected set of cells not shown; it reports whether it hid one.
+//
+// A set of more than maxAuditCells cells is audited around each
+// protected cell, the farther cells taken as known at their true values:
+// a count free there is free in the whole, so the audit stays sound, if
+// more cautious.
+func (pl *planner) audit() bool {
+	hid := false
+	unknown := func(i int) bool { c := &pl.Cells[i]; return pl.open(i) && (c.Virtual || c.Hidden) }
+	parent := make([]int, len(pl.Cells))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, r := range pl.Relations {
+		first := -1
+		for _, x := range append([]int{r.Total}, r.Parts...) {
+			if !unknown(x) {
+				continue
+			}
+			if first < 0 {
+				first = x
+			} else if a, b := find(first), find(x); a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	comps := map[int][]int{}
+	for i := range pl.Cells {
+		if unknown(i) {
+			comps[find(i)] = append(comps[find(i)], i)
+		}
+	}
+	for _, root := range slices.Sorted(maps.Keys(comps)) {
+		comp := comps[root]
+		if !slices.ContainsFunc(comp, pl.protected) {
+			continue
+		}
+		if len(comp) <= maxAuditCells {
+			targets := slices.DeleteFunc(slices.Clone(comp), pl.isExposed)
+			for {
+				x, ok := pl.pinned(comp, targets)
+				if !ok {
+					break
+				}
+				if pl.mendFrom(x) {
+					hid = true
+					break
+				}
+				// Nothing left to hide near it: its own bounds and the
+				// hidden cells' reasons pin it. Report it, and go on.
+				pl.expose(x)
+				targets = slices.DeleteFunc(targets, func(y int) bool { return y == x })
+			}
+			continue
+		}
+		for _, x := range comp {
+			if !pl.protected(x) || pl.isExposed(x) {
+				continue
+			}
+			if _, ok := pl.pinned(pl.around(x, unknown), []int{x}); ok {
+				if pl.mendFrom(x) {
+					hid = true
+					break
+				}
+				pl.expose(x)
+			}
+		}
+	}
+	return hid
+}
+
+// around returns up to maxAuditCells unknown cells nearest x through the
+// relations, x first.
+func (pl *planner) around(x int, unknown func(int) bool) []int {
+	out := []int{x}
+	seen := map[int]bool{x: true}
+	for i := 0; i < len(out) && len(out) < maxAuditCells; i++ {
+		for _, ri := range pl.relsOf[out[i]] {
+			r := pl.Relations[ri]
+			for _, y := range append([]int{r.Total}, r.Parts...) {
+				if !seen[y] && unknown(y) && len(out) < maxAuditCells {
+					seen[y] = true
+					out = append(out, y)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// people returns a cell's respondents and what a reader knows of them:
+// People with its bounds in a table of answers, else the count N with
+// its bounds.
+func (pl *planner) people(i int) (n, lo, hi int64) {
+	c := &pl.Cells[i]
+	if c.PeopleHi > 0 || c.People > 0 {
+		return c.People, c.PeopleLo, c.PeopleHi
+	}
+	lo, hi = pl.bounds(i)
+	return c.N, lo, hi
+}
+
+// pinned returns the first protected cell of targets whose count, or
+// whose answers on some measure, a reader can pin down, solving over the
+// cells of comp (cells not shown, targets among them) with every other
+// cell taken as known.
+func (pl *planner) pinned(comp, targets []int) (int, bool) {
+	col := make(map[int]int, len(comp))
+	for j, x := range comp {
+		col[x] = j
+	}
+	k := len(comp)
+	// The relations touching comp, once each, in a fixed order.
+	var rels []int
+	seen := map[int]bool{}
+	for _, x := range comp {
+		for _, ri := range pl.relsOf[x] {
+			if !seen[ri] {
+				seen[ri] = true
+				rels = append(rels, ri)
+			}
+		}
+	}
+	slices.Sort(rels)
+	// equations returns the relations over comp at offset off; with
+	// answers set, only those whose known terms have known answers.
+	equations := func(off int, answers bool) []row {
+		var out []row
+		for _, ri := range rels {
+			r := pl.Relations[ri]
+			coef := map[int]int64{}
+			ok := true
+			term := func(x int, sign int64) {
+				if j, in := col[x]; in {
+					coef[off+j] += sign
+				} else if answers && pl.Cells[x].N > 0 && pl.Cells[x].Ans == nil {
+					ok = false
+				}
+			}
+			term(r.Total, 1)
+			for _, p := range r.Parts {
+				term(p, -1)
+			}
+			if ok && len(coef) > 0 {
+				out = append(out, sparse(coef))
+			}
+		}
+		return out
+	}
+	// The counts.
+	z0 := make([]int64, k)
+	for j, x := range comp {
+		z0[j] = pl.Cells[x].N
+	}
+	counts := newRegion(z0, equations(0, false))
+	for j, x := range comp {
+		lo, hi := pl.bounds(x)
+		counts.atMost(unit(j, -1), -lo)
+		if hi < Unbounded {
+			counts.atMost(unit(j, 1), hi)
+		}
+	}
+	defer func() { pl.exact += counts.exactSolves }()
+	for _, x := range targets {
+		if !pl.protected(x) {
+			continue
+		}
+		w := unit(col[x], 1)
+		if !counts.reach(w, 1) && !counts.reach(w, -1) {
+			return x, true
+		}
+	}
+	if !pl.answers || slices.ContainsFunc(comp, func(x int) bool { return pl.Cells[x].Ans == nil }) {
+		return 0, false
+	}
+	// Per measure: the people who did not answer (s), the answers in the
+	// range (f) and the other answers (g), at 0, k and 2k. The equations
+	// are the same for every measure; only the true point differs.
+	eq := equations(0, true)
+	eq = append(eq, equations(k, true)...)
+	eq = append(eq, equations(2*k, true)...)
+	for j, x := range comp {
+		if _, lo, hi := pl.people(x); lo == hi {
+			eq = append(eq, sparse(map[int]int64{j: 1, k + j: 1, 2*k + j: 1}))
+		}
+	}
+	free := newDirections(3*k, eq)
+	for m := range pl.Measures {
+		if !slices.ContainsFunc(targets, func(x int) bool { return pl.protected(x) && pl.Cells[x].Ans[2*m] > 0 }) {
+			continue
+		}
+		z0 := make([]int64, 3*k)
+		for j, x := range comp {
+			c := &pl.Cells[x]
+			people, _, _ := pl.people(x)
+			z0[j] = people - c.Ans[2*m]
+			z0[k+j] = c.Ans[2*m+1]
+			z0[2*k+j] = c.Ans[2*m] - c.Ans[2*m+1]
+		}
+		g := regionOf(z0, free)
+		for j, x := range comp {
+			c := &pl.Cells[x]
+			for _, v := range []int{j, k + j, 2*k + j} {
+				g.atMost(unit(v, -1), 0)
+			}
+			all := sparse(map[int]int64{j: 1, k + j: 1, 2*k + j: 1})
+			_, lo, hi := pl.people(x)
+			if lo < hi {
+				g.atMost(neg(all), -lo)
+				if hi < Unbounded {
+					g.atMost(all, hi)
+				}
+			}
+			if c.Virtual || c.Borrowed || !c.Hidden {
+				continue
+			}
+			answers := sparse(map[int]int64{k + j: 1, 2*k + j: 1})
+			switch c.Reason.Kind {
+			case BelowMinimum, FewAnswered:
+				g.atMost(neg(answers), -1)
+				g.atMost(answers, int64(c.Reason.Min)-1)
+			default:
+				g.atMost(neg(answers), -int64(c.Reason.Min))
+			}
+		}
+		for _, x := range targets {
+			j := col[x]
+			c := &pl.Cells[x]
+			if !pl.protected(x) || c.Ans[2*m] == 0 {
+				continue
+			}
+			// The respondents, where the respondents' layer protects them:
+			// a hidden group's, a small group's never shown.
+			if people, lo, hi := pl.people(x); lo < hi && (c.Borrowed || c.Virtual && people > 0 && people < pl.min) {
+				all := sparse(map[int]int64{j: 1, k + j: 1, 2*k + j: 1})
+				if !g.reach(all, 1) && !g.reach(all, -1) {
+					pl.exact += g.exactSolves
+					return x, true
+				}
+			}
+			f, u := unit(k+j, 1), unit(2*k+j, 1)
+			answers := sparse(map[int]int64{k + j: 1, 2*k + j: 1})
+			fav, unfav := c.Ans[2*m+1], c.Ans[2*m]-c.Ans[2*m+1]
+			breach := !g.reach(answers, 1) && !g.reach(answers, -1)
+			if !breach {
+				up := g.reach(f, 1)
+				switch {
+				case fav == 0 && !up:
+					// None in range, surely: a breach unless a shown cell
+					// holding x already tells it.
+					breach = !pl.toldBy(x, m, true)
+				case !up && !g.reach(f, -1):
+					breach = true
+				case unfav == 0 && !g.reach(u, 1):
+					breach = !pl.toldBy(x, m, false)
+				}
+			}
+			if breach {
+				pl.exact += g.exactSolves
+				return x, true
+			}
+		}
+		pl.exact += g.exactSolves
+	}
+	return 0, false
+}
+
+// unit returns the form c·z_j.
+func unit(j int, c int64) row { return row{idx: []int{j}, coef: []int64{c}} }
+
+// neg returns -w.
+func neg(w row) row {
+	out := row{idx: w.idx, coef: make([]int64, len(w.coef))}
+	for i, c := range w.coef {
+		out.coef[i] = -c
+	}
+	return out
+}
+
+// sparse returns the form of the nonzero coefficients of m, by index.
+func sparse(m map[int]int64) row {
+	var r row
+	for _, j := range slices.Sorted(maps.Keys(m)) {
+		if m[j] != 0 {
+			r.idx = append(r.idx, j)
+			r.coef = append(r.coef, m[j])
+		}
+	}
+	return r
+}

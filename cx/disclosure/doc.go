@@ -1,0 +1,37 @@
+// Package disclosure decides which cells of a table of counts may be
+// shown so that no small group can be worked out from what is shown: the
+// planner behind cx's privacy plans, as a small model of its own.
+//
+// A [Table] holds cells and linear relations between them. A cell is a
+// group of people with a count (respondents, or the answers to a set of
+// items) and, optionally, an answer vector: per measure (a range of
+// answers to one item, such as its favorable answers), the number of
+// answers and the number in the range. A relation says that a total cell
+// holds exactly the people of its parts. Some cells are published (shown
+// unless the plan hides them); others are groups never shown but
+// derivable (the direct respondents of a unit, the respondents without an
+// attribute). [Table.Plan] hides published cells until:
+//
+//   - every published cell with fewer people than the minimum is hidden
+//     (primary suppression);
+//   - no protected group (a hidden cell with people, or a group never
+//     shown of 1 to min-1 people) has its count pinned by what is shown:
+//     the counts of shown cells, the relations, the bounds a reader knows
+//     (a hidden cell's reason, invited counts);
+//   - per measure, no protected group's count in the range is pinned, nor
+//     known to be all or none of its answers (unless a shown cell holding
+//     it already says so);
+//   - faster rules hold that catch most breaches before any linear
+//     program is solved (see [Table.Plan]).
+//
+// The checks are linear programs solved in floating point; every
+// conclusion that lets a cell stay shown ("this count can take another
+// value") is backed by a whole-number solution checked exactly, or else
+// by an exact rational solve, so that rounding can only hide more, never
+// show more.
+//
+// cx builds the tables from its tallies, segments, invited counts and
+// waves, one per wave and per layer (respondents, comments, and the items
+// behind figures); see cx.Privacy.Plan. The package knows nothing of
+// surveys.
+package disclosure

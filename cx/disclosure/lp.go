@@ -1,0 +1,544 @@
+package disclosure
+
+import (
+	"math"
+	"math/big"
+)
+
+// The audit asks one question of a set of linear constraints: can a
+// linear measure of the counts move by at least one whole person from
+// its true value, over every solution a reader cannot rule out? The
+// constraints are equations with small whole coefficients (the
+// relations), inequalities with whole coefficients and bounds (the
+// reasons' bounds, non-negativity), and the true counts satisfy them.
+//
+// The question is answered in floating point first: the solutions are
+// parametrized as z = z0 + N t over the free directions t of the
+// equations, and a simplex method maximizes the move over t. Floating
+// point can err both ways (the simplex once reported +Inf on bounded
+// programs), so every "yes" is checked exactly: the point the simplex
+// found is rounded to a fraction with a small denominator and checked
+// against the original constraints in integer arithmetic. A "yes" that
+// fails the check is decided by the exact simplex of exact.go, in
+// rational arithmetic. A "no" needs no check: it hides a cell.
+//
+// The simplex method is written here rather than taken from gonum's
+// optimize/convex/lp: that Simplex searches for a first feasible basis by
+// repeated QR factorizations, which took minutes on programs of a few
+// hundred columns, and has no rule against cycling on the degenerate
+// programs plans give. The audit's programs always start from a known
+// solution (the true counts), so a condensed tableau from the slack basis
+// with Bland's rule needs no first phase.
+
+// row is a linear form with whole coefficients over the variables.
+type row struct {
+	idx  []int
+	coef []int64
+}
+
+func (r row) dot(z []int64) int64 {
+	var s int64
+	for k, j := range r.idx {
+		s += r.coef[k] * z[j]
+	}
+	return s
+}
+
+// directions are the free directions of a set of equations: the
+// solutions of the homogeneous equations are N t. Regions that share the
+// equations share their directions.
+type directions struct {
+	eq []row
+	v  int
+	n  [][]float64 // v × d, in floating point
+	// pivots holds the column each equation was solved for, -1 for an
+	// equation that depends on earlier ones.
+	pivots []int
+	// exact is N in rational arithmetic, with the same free variables,
+	// computed when first needed.
+	exact [][]*big.Rat
+}
+
+func newDirections(v int, eq []row) *directions {
+	n, pivots := freeDirections(v, eq)
+	return &directions{eq: eq, v: v, n: n, pivots: pivots}
+}
+
+func (ds *directions) exactN() [][]*big.Rat {
+	if ds.exact == nil {
+		ds.exact = exactFreeDirections(ds.v, ds.eq, ds.pivots)
+	}
+	return ds.exact
+}
+
+// region is the set of points z with eq z = eq z0 and ineq z <= rhs,
+// which z0 satisfies.
+type region struct {
+	z0   []int64
+	dirs *directions
+	eq   []row
+	ineq []row
+	rhs  []int64
+	// Floating point view: z = z0 + n t, a t <= b (b = rhs - ineq z0).
+	n [][]float64 // len(z0) × d
+	a [][]float64
+	b []float64
+	// exact, once needed, is the region in rational arithmetic.
+	exact *exactRegion
+	// exactSolves counts the questions the exact simplex settled.
+	exactSolves int
+}
+
+// newRegion returns the region of the equations eq, which z0 satisfies.
+func newRegion(z0 []int64, eq []row) *region {
+	return regionOf(z0, newDirections(len(z0), eq))
+}
+
+// regionOf returns the region of the equations of ds through z0.
+func regionOf(z0 []int64, ds *directions) *region {
+	return &region{z0: z0, dirs: ds, eq: ds.eq, n: ds.n}
+}
+
+// free returns the number of free directions.
+func (g *region) free() int {
+	if len(g.n) == 0 {
+		return 0
+	}
+	return len(g.n[0])
+}
+
+// freeDirections returns N, v × d: the solutions of the homogeneous
+// equations eq over v variables are N t (reduced row echelon form in
+// floating point; its errors are caught by the exact checks), and the
+// column each equation was solved for (-1 when it depends on others).
+func freeDirections(v int, eq []row) ([][]float64, []int) {
+	const eps = 1e-9
+	var rows [][]float64
+	var pivots []int
+	solved := make([]int, len(eq))
+	for ei, e := range eq {
+		solved[ei] = -1
+		r := make([]float64, v)
+		for k, j := range e.idx {
+			r[j] += float64(e.coef[k])
+		}
+		for k, br := range rows {
+			if f := r[pivots[k]]; f != 0 {
+				for j := range r {
+					r[j] -= f * br[j]
+				}
+			}
+		}
+		p := -1
+		for j, c := range r {
+			if math.Abs(c) > eps && (p < 0 || math.Abs(c) > math.Abs(r[p])) {
+				p = j
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		solved[ei] = p
+		pv := r[p]
+		for j := range r {
+			r[j] /= pv
+		}
+		for k, br := range rows {
+			if f := br[p]; f != 0 {
+				for j := range br {
+					br[j] -= f * r[j]
+				}
+				rows[k] = br
+			}
+		}
+		rows, pivots = append(rows, r), append(pivots, p)
+	}
+	isPivot := make([]int, v)
+	for j := range isPivot {
+		isPivot[j] = -1
+	}
+	for k, p := range pivots {
+		isPivot[p] = k
+	}
+	var free []int
+	for j := range v {
+		if isPivot[j] < 0 {
+			free = append(free, j)
+		}
+	}
+	n := make([][]float64, v)
+	for j := range v {
+		n[j] = make([]float64, len(free))
+		if k := isPivot[j]; k >= 0 {
+			for q, f := range free {
+				n[j][q] = -rows[k][f]
+			}
+		}
+	}
+	for q, f := range free {
+		n[f][q] = 1
+	}
+	return n, solved
+}
+
+// dir returns w N, the change of w·z per unit of t.
+func (g *region) dir(w row) []float64 {
+	out := make([]float64, g.free())
+	for k, j := range w.idx {
+		c := float64(w.coef[k])
+		for q, x := range g.n[j] {
+			out[q] += c * x
+		}
+	}
+	return out
+}
+
+// atMost adds the inequality w·z <= rhs (which z0 satisfies).
+func (g *region) atMost(w row, rhs int64) {
+	g.ineq, g.rhs = append(g.ineq, w), append(g.rhs, rhs)
+	if g.free() > 0 {
+		g.a = append(g.a, g.dir(w))
+		g.b = append(g.b, float64(max(rhs-w.dot(g.z0), 0)))
+	}
+	g.exact = nil
+}
+
+// reach reports whether some point of the region has w·z at least one
+// above w·z0 (sign +1) or at least one below it (sign -1). A true answer
+// is always backed by a point checked exactly; a false one may err toward
+// false only where floating point misjudged, which hides more.
+func (g *region) reach(w row, sign int64) bool {
+	if g.free() == 0 {
+		return false
+	}
+	if g.moves(w, sign) {
+		return true
+	}
+	c := g.dir(w)
+	for q := range c {
+		c[q] *= float64(sign)
+	}
+	t, ok := maximize(g.a, g.b, c, 1)
+	if !ok {
+		return false // the floating point optimum is below 1: hide
+	}
+	if g.certify(w, sign, t) || g.certifyExactly(w, sign, t) {
+		return true
+	}
+	g.exactSolves++
+	if g.exact == nil {
+		g.exact = newExactRegion(g)
+	}
+	return g.exact.reach(w, sign)
+}
+
+// certify reports whether the point z0 + N t, or a fraction with a small
+// denominator near it, satisfies every constraint exactly with w·z at
+// least one away from w·z0 in the direction sign.
+func (g *region) certify(w row, sign int64, t []float64) bool {
+	zf := make([]float64, len(g.z0))
+	for j := range zf {
+		zf[j] = float64(g.z0[j])
+		for q, x := range g.n[j] {
+			zf[j] += x * t[q]
+		}
+	}
+	num := make([]int64, len(zf))
+	for _, den := range []int64{1, 2, 3, 4, 6, 12, denominator(zf)} {
+		okRound := den > 0
+		for j, x := range zf {
+			v := math.Round(x * float64(den))
+			if !okRound || math.Abs(v) > 1<<50 {
+				okRound = false
+				break
+			}
+			num[j] = int64(v)
+		}
+		if okRound && g.holds(num, den, w, sign) {
+			return true
+		}
+	}
+	return false
+}
+
+// denominator returns the least common multiple of the denominators of
+// the simplest fractions within 1e-7 of each of xs (continued fractions,
+// denominators up to 10^4), or 0 when it exceeds 10^7.
+func denominator(xs []float64) int64 {
+	den := int64(1)
+	for _, x := range xs {
+		f := x - math.Floor(x)
+		if f < 1e-7 || f > 1-1e-7 {
+			continue
+		}
+		// Continued fraction of f: convergents p/q.
+		p0, q0, p1, q1 := int64(0), int64(1), int64(1), int64(0)
+		y := f
+		q := int64(0)
+		for range 20 {
+			a := math.Floor(y)
+			p0, q0, p1, q1 = p1, q1, int64(a)*p1+p0, int64(a)*q1+q0
+			if q1 > 10000 {
+				return 0
+			}
+			if math.Abs(f-float64(p1)/float64(q1)) < 1e-7 {
+				q = q1
+				break
+			}
+			if y-a < 1e-12 {
+				break
+			}
+			y = 1 / (y - a)
+		}
+		if q == 0 {
+			return 0
+		}
+		den = den / gcd(den, q) * q
+		if den > 1e7 {
+			return 0
+		}
+	}
+	return den
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// certifyExactly reports whether the point z0 + N t, with N exact and t
+// rounded to simple fractions (continued fractions, denominators up to
+// 10^4), satisfies every inequality exactly with w·z at least one away
+// from w·z0 in the direction sign. The equations hold by construction.
+func (g *region) certifyExactly(w row, sign int64, t []float64) bool {
+	n := g.dirs.exactN()
+	tr := make([]*big.Rat, len(t))
+	for q, x := range t {
+		r, ok := simpleFraction(x)
+		if !ok {
+			return false
+		}
+		tr[q] = r
+	}
+	z := make([]*big.Rat, len(g.z0))
+	var tmp big.Rat
+	for j := range z {
+		z[j] = new(big.Rat).SetInt64(g.z0[j])
+		for q, x := range n[j] {
+			if x.Sign() != 0 && tr[q].Sign() != 0 {
+				z[j].Add(z[j], tmp.Mul(x, tr[q]))
+			}
+		}
+	}
+	dot := func(r row) *big.Rat {
+		s := new(big.Rat)
+		for k, j := range r.idx {
+			s.Add(s, tmp.Mul(tmp.SetInt64(r.coef[k]), z[j]))
+		}
+		return s
+	}
+	for i, r := range g.ineq {
+		if dot(r).Cmp(new(big.Rat).SetInt64(g.rhs[i])) > 0 {
+			return false
+		}
+	}
+	move := dot(w)
+	move.Sub(move, new(big.Rat).SetInt64(w.dot(g.z0)))
+	if sign < 0 {
+		move.Neg(move)
+	}
+	return move.Cmp(big.NewRat(1, 1)) >= 0
+}
+
+// simpleFraction returns the simplest fraction within 1e-6 of x with a
+// denominator up to 10^4.
+func simpleFraction(x float64) (*big.Rat, bool) {
+	if math.IsNaN(x) || math.Abs(x) > 1<<40 {
+		return nil, false
+	}
+	fl := math.Floor(x)
+	f := x - fl
+	p0, q0, p1, q1 := int64(0), int64(1), int64(1), int64(0)
+	y := f
+	for range 30 {
+		a := math.Floor(y)
+		p0, q0, p1, q1 = p1, q1, int64(a)*p1+p0, int64(a)*q1+q0
+		if q1 > 10000 {
+			return nil, false
+		}
+		if math.Abs(f-float64(p1)/float64(q1)) < 1e-6 {
+			return new(big.Rat).Add(new(big.Rat).SetInt64(int64(fl)), big.NewRat(p1, q1)), true
+		}
+		if y-a < 1e-12 {
+			break
+		}
+		y = 1 / (y - a)
+	}
+	return nil, false
+}
+
+// holds reports whether z = num/den satisfies every constraint of the
+// region exactly and moves w·z by at least one in the direction sign.
+func (g *region) holds(num []int64, den int64, w row, sign int64) bool {
+	for _, e := range g.eq {
+		if e.dot(num) != den*e.dot(g.z0) {
+			return false
+		}
+	}
+	for i, r := range g.ineq {
+		if r.dot(num) > den*g.rhs[i] {
+			return false
+		}
+	}
+	return sign*(w.dot(num)-den*w.dot(g.z0)) >= den
+}
+
+// moves reports whether a single whole-number move along one free
+// direction reaches a point of the region where w·z moved by at least
+// one in the direction sign, checked exactly.
+func (g *region) moves(w row, sign int64) bool {
+	const eps = 1e-9
+	c := g.dir(w)
+	z := make([]int64, len(g.z0))
+	for q, x := range c {
+		if math.Abs(x) < 0.5 {
+			continue
+		}
+		step := int64(1)
+		if x*float64(sign) < 0 {
+			step = -1
+		}
+		integral := true
+		for j, r := range g.n {
+			v := r[q]
+			if math.Abs(v-math.Round(v)) > eps {
+				integral = false
+				break
+			}
+			z[j] = g.z0[j] + step*int64(math.Round(v))
+		}
+		if integral && g.holds(z, 1, w, sign) {
+			return true
+		}
+	}
+	return false
+}
+
+// maximize looks for a t with c·t >= target subject to a t <= b (b >= 0),
+// t free, by the simplex method on a condensed tableau from the slack
+// basis (t = 0 is feasible), with Bland's rule against cycling. It stops
+// at the first basic solution (or point along an unbounded ray) whose
+// objective is within 1e-6 of target or above, and returns it; ok is
+// false when the optimum is below that, or when it gave up after too
+// many pivots.
+func maximize(a [][]float64, b, c []float64, target float64) (t []float64, ok bool) {
+	const perturb = 1e-7
+	const eps = 1e-9
+	d := len(c)
+	n := 2 * d // t = t+ - t-
+	m := len(a)
+	tab := make([][]float64, m+1)
+	for i := range m {
+		r := make([]float64, n+1)
+		for q, x := range a[i] {
+			r[q], r[d+q] = x, -x
+		}
+		// A small perturbation of the right-hand sides keeps the simplex
+		// off degenerate vertices, where floating point loses its way.
+		r[n] = b[i] + perturb*float64(1+i%97)/97
+		tab[i] = r
+	}
+	obj := make([]float64, n+1)
+	for q, x := range c {
+		obj[q], obj[d+q] = -x, x
+	}
+	tab[m] = obj
+	nonbasic := make([]int, n) // labels: 0..n-1 structural, n.. slack
+	for j := range nonbasic {
+		nonbasic[j] = j
+	}
+	basic := make([]int, m)
+	for i := range basic {
+		basic[i] = n + i
+	}
+	// point returns t at the basic solution, moved by step along the
+	// nonbasic column col (-1 for none).
+	point := func(col int, step float64) []float64 {
+		x := make([]float64, n)
+		for i, l := range basic {
+			if l < n {
+				x[l] = tab[i][n]
+				if col >= 0 {
+					x[l] -= step * tab[i][col]
+				}
+			}
+		}
+		if col >= 0 && nonbasic[col] < n {
+			x[nonbasic[col]] += step
+		}
+		out := make([]float64, d)
+		for q := range d {
+			out[q] = x[q] - x[d+q]
+		}
+		return out
+	}
+	for iter := 0; iter < 50000; iter++ {
+		if tab[m][n] >= target-1e-6 {
+			// Perhaps reached (floating point cannot tell at the
+			// boundary): the caller checks the point exactly.
+			return point(-1, 0), true
+		}
+		col := -1
+		for j := range n {
+			if tab[m][j] < -eps && (col < 0 || nonbasic[j] < nonbasic[col]) {
+				col = j
+			}
+		}
+		if col < 0 {
+			return nil, false
+		}
+		row := -1
+		var best float64
+		for i := range m {
+			if tab[i][col] > eps {
+				r := tab[i][n] / tab[i][col]
+				if row < 0 || r < best-eps || r < best+eps && basic[i] < basic[row] {
+					row, best = i, r
+				}
+			}
+		}
+		if row < 0 {
+			// Unbounded along col: step far enough to pass the target.
+			step := (target + 1 - tab[m][n]) / -tab[m][col]
+			return point(col, max(step, 0)+1), true
+		}
+		p := tab[row][col]
+		pr := tab[row]
+		for i := range m + 1 {
+			if i == row {
+				continue
+			}
+			f := tab[i][col] / p
+			if f == 0 {
+				continue
+			}
+			ri := tab[i]
+			for k := range n + 1 {
+				if k != col {
+					ri[k] -= f * pr[k]
+				}
+			}
+			ri[col] = -f
+		}
+		for k := range n + 1 {
+			if k != col {
+				pr[k] /= p
+			}
+		}
+		pr[col] = 1 / p
+		basic[row], nonbasic[col] = nonbasic[col], basic[row]
+	}
+	return nil, false
+}

@@ -1,0 +1,386 @@
+package disclosure
+
+import (
+	"maps"
+	"slices"
+)
+
+// planner holds the state of one [Table.Plan].
+type planner struct {
+	*Table
+	min int64
+	// close holds the pairs of cells shown or hidden together.
+	close [][2]int
+	// relsOf holds, per cell, the relations it is a term of.
+	relsOf [][]int
+	// dirty marks, during a pass of complete, the relations of the cells
+	// hidden in that pass: rules touching them wait for the next pass.
+	dirty []bool
+	// answers reports whether the table follows answers.
+	answers bool
+	// exact counts the linear programs settled by the exact solver, for
+	// tests.
+	exact int
+	// exposed marks the protected cells a reader can pin although no
+	// further suppression would prevent it.
+	exposed map[int]bool
+}
+
+func (pl *planner) isExposed(i int) bool { return pl.exposed[i] }
+
+func (pl *planner) expose(i int) {
+	if pl.exposed == nil {
+		pl.exposed = map[int]bool{}
+	}
+	pl.exposed[i] = true
+}
+
+// Plan hides cells of t until the rules of the package hold (see the
+// package documentation): primary suppression; cells of a close pair
+// together; then, to a fixpoint, the fast rules and the audit by linear
+// programming. Cells hidden on input stay hidden with their reasons.
+//
+// The fast rules, checked in a fixed order:
+//
+//   - a protected group's count pinned by chains of subtractions and the
+//     bounds the reasons reveal;
+//   - in a relation whose total is known, the unknown terms together
+//     hold 0 or at least Min people, and their answers to each measure
+//     are not unanimous (all or none in range) when a protected group is
+//     among them, unless a shown cell holding it is unanimous the same way;
+//   - a shown cell minus any family of disjoint shown cells inside it (up
+//     to 64 ways of dividing it, several relations deep) leaves 0 or at
+//     least Min people, not unanimous when a protected group is among
+//     them.
+//
+// To mend a breach the plan hides, among the shown parts of the relation
+// at fault, the one whose hiding leaves the fewest other relations with a
+// single unknown term, then the one with the smallest known bound Hi (an
+// invited count, which a reader knows), then by name; it never chooses by
+// the count of a cell it hides, which would tell a reader that the cell
+// is smaller than the ones left shown. A unanimity is mended by the shown
+// part that ends the most unanimities at once (it answered otherwise).
+// Each hidden cell's Reason is Complementary, naming the protected group.
+// The result is deterministic.
+//
+// Plan panics if t is inconsistent (see [Table.Validate]); callers build
+// tables from counts that add up.
+func (t *Table) Plan() {
+	if err := t.Validate(); err != nil {
+		panic(err)
+	}
+	pl := &planner{Table: t, min: t.Min}
+	if pl.Primary == 0 {
+		pl.Primary = BelowMinimum
+	}
+	for i := range t.Cells {
+		if t.Cells[i].Ans != nil {
+			pl.answers = t.Measures > 0
+		}
+	}
+	pl.relsOf = make([][]int, len(t.Cells))
+	for ri, r := range t.Relations {
+		pl.relsOf[r.Total] = append(pl.relsOf[r.Total], ri)
+		for _, x := range r.Parts {
+			pl.relsOf[x] = append(pl.relsOf[x], ri)
+		}
+	}
+	pl.primary()
+	if t.ThresholdOnly {
+		return
+	}
+	pl.overlaps()
+	pl.complete()
+	for pl.audit() {
+		pl.complete()
+	}
+	for i := range t.Cells {
+		if lo, hi := pl.Known(i); pl.protects(i) && lo == hi {
+			pl.expose(i)
+		}
+	}
+	t.Exposed = slices.Sorted(maps.Keys(pl.exposed))
+	t.ExactSolves = pl.exact
+}
+
+func (pl *planner) name(i int) string { return pl.Cells[i].Name }
+
+// protected reports whether cell i is a group the plan protects: a
+// hidden cell with people, or a group never shown of 1 to Min-1 (in a
+// table of Figures, not a cell hidden only to protect another).
+func (pl *planner) protected(i int) bool {
+	if !pl.protects(i) {
+		return false
+	}
+	// A count its own bounds pin (an invited count that equals the
+	// reason's bound) cannot be protected by hiding more: it is exposed.
+	lo, hi := pl.Known(i)
+	return lo < hi
+}
+
+// protects reports whether the plan means to protect cell i, whatever
+// its bounds: a group below the minimum (hidden as such, borrowed from a
+// group hidden as such, or never shown), a segment hidden as nearly
+// another, a unit hidden for its wave difference. A cell hidden only to
+// protect another holds at least the minimum: a reader may learn its
+// count, as a shown cell's, so long as the groups it protects stay
+// unknown.
+func (pl *planner) protects(i int) bool {
+	c := &pl.Cells[i]
+	if !c.Hidden || !(c.N > 0 || c.EmptyHidden) {
+		return false
+	}
+	switch c.Reason.Kind {
+	case BelowMinimum, FewAnswered, OverlappingSegment, WaveDifference:
+		return true
+	}
+	return c.Virtual
+}
+
+// open reports whether cell i may hold people as far as a reader knows:
+// it has some, or it is empty and hidden as if small, or (in a table of
+// answers) a hidden group or one never shown whose people are unknown.
+func (pl *planner) open(i int) bool {
+	c := &pl.Cells[i]
+	return c.N > 0 || c.EmptyHidden && c.Hidden || c.PeopleLo < c.PeopleHi && (c.Hidden || c.Virtual)
+}
+
+func (pl *planner) hide(i int, r Reason) {
+	if !pl.Cells[i].Hidden {
+		pl.Cells[i].Hidden, pl.Cells[i].Reason = true, r
+		if pl.dirty != nil {
+			for _, ri := range pl.relsOf[i] {
+				pl.dirty[ri] = true
+			}
+		}
+	}
+}
+
+// primary hides the published cells below the minimum, and marks the
+// small groups never shown as protected.
+func (pl *planner) primary() {
+	for i := range pl.Cells {
+		c := &pl.Cells[i]
+		switch {
+		case c.Virtual:
+			c.Hidden = c.N > 0 && c.N < pl.min
+		case c.N > 0 && c.N < pl.min, c.N == 0 && c.EmptyHidden && c.hi() > 0:
+			pl.hide(i, Reason{Kind: pl.Primary, Min: int(pl.min)})
+		}
+	}
+}
+
+// overlaps hides, of each close pair of shown cells that differ at all,
+// the one named later.
+func (pl *planner) overlaps() {
+	for _, p := range pl.Pairs {
+		if p.Apart >= pl.min {
+			continue
+		}
+		pl.close = append(pl.close, [2]int{p.A, p.B})
+		a, b := &pl.Cells[p.A], &pl.Cells[p.B]
+		if p.Apart > 0 && !a.Hidden && !b.Hidden {
+			if p.NameA < p.NameB {
+				pl.hide(p.B, Reason{Kind: OverlappingSegment, Min: int(pl.min), Other: p.NameA})
+			} else {
+				pl.hide(p.A, Reason{Kind: OverlappingSegment, Min: int(pl.min), Other: p.NameB})
+			}
+		}
+	}
+}
+
+// touched reports whether a relation of any of xs changed in this pass.
+func (pl *planner) touched(xs ...int) bool {
+	for _, x := range xs {
+		for _, ri := range pl.relsOf[x] {
+			if pl.dirty[ri] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bounds returns what a reader knows of a cell's count before using the
+// relations (see [Table.Known]).
+func (pl *planner) bounds(i int) (lo, hi int64) { return pl.Known(i) }
+
+// maxIntervalPasses caps the passes of interval propagation.
+const maxIntervalPasses = 1000
+
+func satAdd(a, b int64) int64 { return min(a+b, Unbounded) }
+
+// intervals narrows every cell's bounds through the relations (total =
+// sum of parts) until nothing changes: what a reader can work out by
+// chaining subtractions and the bounds the reasons reveal.
+func (pl *planner) intervals() (lo, hi []int64) {
+	lo, hi = make([]int64, len(pl.Cells)), make([]int64, len(pl.Cells))
+	for i := range pl.Cells {
+		lo[i], hi[i] = pl.bounds(i)
+	}
+	// Bounds tighten by whole people; a cycle of relations can tighten
+	// them one at a time, so the passes are capped (the cap is far above
+	// what trees of relations need).
+	for pass, changed := 0, true; changed && pass < maxIntervalPasses; pass++ {
+		changed = false
+		set := func(i int, l, h int64) {
+			if l > lo[i] {
+				lo[i], changed = l, true
+			}
+			if h < hi[i] {
+				hi[i], changed = h, true
+			}
+		}
+		for _, r := range pl.Relations {
+			var sumLo, sumHi int64
+			for _, p := range r.Parts {
+				sumLo, sumHi = satAdd(sumLo, lo[p]), satAdd(sumHi, hi[p])
+			}
+			set(r.Total, sumLo, sumHi)
+			for _, p := range r.Parts {
+				l := lo[p]
+				if sumHi < Unbounded && hi[p] < Unbounded {
+					l = lo[r.Total] - (sumHi - hi[p])
+				}
+				h := hi[p]
+				if hi[r.Total] < Unbounded {
+					h = hi[r.Total] - (sumLo - lo[p])
+				}
+				set(p, l, h)
+			}
+		}
+	}
+	return lo, hi
+}
+
+// complete hides cells until no fast rule is broken.
+func (pl *planner) complete() {
+	for pl.fixPass() {
+	}
+	pl.dirty = nil
+}
+
+// before orders candidate cells for hiding without looking at their
+// counts: by known bound Hi (smaller first; unknown last), then name.
+func (pl *planner) before(x, y int) bool {
+	hx, hy := pl.Cells[x].hi(), pl.Cells[y].hi()
+	if hx != hy {
+		return hx < hy
+	}
+	return pl.name(x) < pl.name(y)
+}
+
+// mendFrom mends the relation nearest to the pinned cell x (breadth first
+// over the relations, through their terms) that has a shown cell: it
+// hides that cell. It reports whether it hid one.
+func (pl *planner) mendFrom(x int) bool {
+	seenRel := make([]bool, len(pl.Relations))
+	seen := map[int]bool{x: true}
+	queue := []int{x}
+	for len(queue) > 0 {
+		y := queue[0]
+		queue = queue[1:]
+		for _, ri := range pl.relsOf[y] {
+			if seenRel[ri] {
+				continue
+			}
+			seenRel[ri] = true
+			if pl.dirty != nil && pl.dirty[ri] {
+				return false // changed in this pass: the next pass decides
+			}
+			r := pl.Relations[ri]
+			if pl.mend(r, x) {
+				return true
+			}
+			for _, z := range append([]int{r.Total}, r.Parts...) {
+				if !seen[z] && pl.open(z) {
+					seen[z] = true
+					queue = append(queue, z)
+				}
+			}
+		}
+	}
+	return false
+}
+
+// mend hides, in relation r, the shown part with people that leaves the
+// fewest other relations with a single unknown (see cost), the first of
+// those in the order of before, or else the shown total, as complementary
+// to protected cell x. It reports whether it hid a cell.
+func (pl *planner) mend(r Relation, x int) bool {
+	// A cell whose bound Hi is at most the minimum would be pinned by it
+	// once hidden as complementary (at least the minimum): a last resort.
+	pinnedBy := func(i int) bool { return pl.Cells[i].hi() <= pl.min }
+	best, bestCost, last := -1, 0, -1
+	for _, p := range r.Parts {
+		c := &pl.Cells[p]
+		if c.Virtual || c.Hidden || c.N == 0 {
+			continue
+		}
+		if pinnedBy(p) {
+			if last < 0 || pl.before(p, last) {
+				last = p
+			}
+			continue
+		}
+		cost := pl.cost(p)
+		if best < 0 || cost < bestCost || cost == bestCost && pl.before(p, best) {
+			best, bestCost = p, cost
+		}
+	}
+	if best < 0 {
+		if t := &pl.Cells[r.Total]; !t.Virtual && !t.Hidden && t.N > 0 && (!pinnedBy(r.Total) || last < 0) {
+			best = r.Total
+		}
+	}
+	if best < 0 {
+		best = last
+	}
+	if best < 0 {
+		return false
+	}
+	pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: pl.name(x)})
+	return true
+}
+
+// cost counts the relations of cell p that hiding it would leave with p
+// as their only unknown term: each would need one more cell hidden. A part
+// whose other relations already hold a hidden cell closes a cycle of
+// hidden cells (as in a table, where the protection of a hidden cell needs
+// a rectangle of them) and costs nothing.
+func (pl *planner) cost(p int) int {
+	cost := 0
+	for _, ri := range pl.relsOf[p] {
+		r := pl.Relations[ri]
+		other := false
+		for _, z := range append([]int{r.Total}, r.Parts...) {
+			if z != p && pl.open(z) && (pl.Cells[z].Hidden || pl.Cells[z].Virtual) {
+				other = true
+				break
+			}
+		}
+		if !other {
+			cost++
+		}
+	}
+	return cost
+}
+
+// smallestName returns the cell of xs with the smallest name, published
+// cells before groups never shown: the protected cell a complementary
+// reason names.
+func (pl *planner) smallestName(xs []int) int {
+	best := xs[0]
+	for _, x := range xs[1:] {
+		if pl.Cells[x].Virtual != pl.Cells[best].Virtual {
+			if !pl.Cells[x].Virtual {
+				best = x
+			}
+			continue
+		}
+		if pl.name(x) < pl.name(best) {
+			best = x
+		}
+	}
+	return best
+}

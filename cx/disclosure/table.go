@@ -1,0 +1,247 @@
+package disclosure
+
+import (
+	"fmt"
+	"math"
+)
+
+// ReasonKind says why a cell is hidden.
+type ReasonKind int
+
+const (
+	// BelowMinimum: the group has fewer people than the minimum.
+	BelowMinimum ReasonKind = iota + 1
+	// Complementary: the cell is hidden so that another hidden group
+	// cannot be worked out by subtraction.
+	Complementary
+	// OverlappingSegment: the segment's members differ from another
+	// shown segment's by fewer than the minimum.
+	OverlappingSegment
+	// WaveDifference: the unit's respondent count moved by fewer than the
+	// minimum since its last shown wave.
+	WaveDifference
+	// NotPlanned: the cell was not part of the plan (an unknown wave, a
+	// figure the plan cannot resolve).
+	NotPlanned
+	// FewAnswered: the group is shown, but fewer than the minimum of its
+	// people answered the questions behind the figure.
+	FewAnswered
+)
+
+// String returns the kind's name.
+func (k ReasonKind) String() string {
+	switch k {
+	case BelowMinimum:
+		return "below_minimum"
+	case Complementary:
+		return "complementary"
+	case OverlappingSegment:
+		return "overlapping_segment"
+	case WaveDifference:
+		return "wave_difference"
+	case NotPlanned:
+		return "not_planned"
+	case FewAnswered:
+		return "few_answered"
+	}
+	return fmt.Sprintf("ReasonKind(%d)", int(k))
+}
+
+// Reason explains why a cell is hidden, for reports.
+type Reason struct {
+	Kind ReasonKind `json:"kind"`
+	// Min is the minimum number of people applied.
+	Min int `json:"min"`
+	// Other names the cell this one protects (Complementary), the other
+	// segment (OverlappingSegment) or the earlier wave (WaveDifference).
+	Other string `json:"other,omitempty"`
+}
+
+// String explains the reason in words.
+func (r Reason) String() string {
+	switch r.Kind {
+	case BelowMinimum:
+		return fmt.Sprintf("fewer than %d respondents", r.Min)
+	case Complementary:
+		return fmt.Sprintf("hidden so that %s cannot be worked out by subtraction", r.Other)
+	case OverlappingSegment:
+		return fmt.Sprintf("differs by fewer than %d respondents from segment %s", r.Min, r.Other)
+	case WaveDifference:
+		return fmt.Sprintf("fewer than %d respondents joined or left since wave %s", r.Min, r.Other)
+	case NotPlanned:
+		return "not covered by the disclosure plan"
+	case FewAnswered:
+		return fmt.Sprintf("fewer than %d people answered", r.Min)
+	}
+	return r.Kind.String()
+}
+
+// Unbounded is the upper bound of a count a reader knows nothing of from
+// above; sums saturate at it.
+const Unbounded = int64(math.MaxInt64 / 4)
+
+// Cell is a group of people in a [Table].
+type Cell struct {
+	// Name names the cell in reasons.
+	Name string
+	// Virtual marks a group never shown but derivable from shown cells
+	// (the direct respondents of a unit); it is protected when it holds
+	// 1 to Min-1 people.
+	Virtual bool
+	// N is the cell's count in the table's layer: its respondents, or the
+	// answers to the items behind a figure.
+	N int64
+	// Hi, when Bounded, is what a reader knows of N from elsewhere: at
+	// most Hi (an invited count). It must hold for N.
+	Hi      int64
+	Bounded bool
+	// Ans is the cell's answer vector: per measure m, the answers at 2m
+	// and the answers in the measure's range at 2m+1; nil when the table
+	// follows no answers or they are unknown for this cell.
+	Ans []int64
+	// People, PeopleLo and PeopleHi are, in a table whose N counts
+	// answers, the cell's respondents and what a reader knows of them
+	// (equal when shown). They bound the people who did not answer.
+	// Ignored when PeopleHi is 0 and People is 0.
+	People, PeopleLo, PeopleHi int64
+	// Hidden and Reason: on input, a cell hidden already (by another
+	// rule or another layer); on output, the plan's decision.
+	Hidden bool
+	Reason Reason
+	// Borrowed marks a cell hidden on input because another layer hid
+	// its group: its reason says nothing of N beyond N <= people.
+	Borrowed bool
+	// EmptyHidden marks a published cell that a reader cannot tell empty
+	// from small: when empty it is hidden below the minimum and protected
+	// like a small cell (unless its bound Hi says it is empty), and a cell
+	// hidden below the minimum may hold 0 people. Without it an empty
+	// cell is known to be empty, and a cell hidden below the minimum holds
+	// at least one person.
+	EmptyHidden bool
+}
+
+// Relation says that the people of Total are exactly those of Parts,
+// which are disjoint: in every layer, Total's count and answer vector are
+// the sums of its parts'.
+type Relation struct {
+	Total int
+	Parts []int
+}
+
+// Pair names two published cells whose members differ by Apart people
+// (in one but not the other). When Apart is below the minimum they are
+// shown or hidden together (the smaller is hidden when they differ at
+// all), since their difference is nearly a small group.
+type Pair struct {
+	A, B         int
+	Apart        int64
+	NameA, NameB string
+}
+
+// Table is one planning problem: cells, relations, overlapping pairs and
+// the minimum. [Table.Plan] sets Hidden and Reason of its cells.
+type Table struct {
+	// Min is the minimum number of people of a shown cell.
+	Min int64
+	// Primary is the reason given to a published cell with 1 to Min-1
+	// people: BelowMinimum (respondents) or FewAnswered (answers).
+	Primary ReasonKind
+	Cells   []Cell
+	// Relations hold for the count and for every entry of the answer
+	// vectors.
+	Relations []Relation
+	Pairs     []Pair
+	// Measures is the number of measures of the answer vectors
+	// (len(Ans) == 2*Measures).
+	Measures int
+	// ThresholdOnly hides only the cells below the minimum.
+	ThresholdOnly bool
+	// Exposed lists, after Plan, the protected cells a reader can still
+	// pin down although every cell near them is hidden: their own bounds
+	// (an invited count, the reasons of the cells around them) pin them,
+	// and no suppression pattern can prevent it. Empty in the cases the
+	// package's tests generate except where an organization or a unit has
+	// barely the minimum of respondents, all in small parts whose invited
+	// counts bound them.
+	Exposed []int
+	// ExactSolves counts, after Plan, the questions the audit's exact
+	// simplex settled (floating point could not certify them).
+	ExactSolves int
+}
+
+// Validate reports the first inconsistency of t: an index out of range,
+// a relation whose counts do not add up, a bound a cell's count breaks.
+func (t *Table) Validate() error {
+	n := len(t.Cells)
+	for i, c := range t.Cells {
+		if c.N < 0 || c.N > c.hi() {
+			return fmt.Errorf("disclosure: cell %d (%s): count %d outside [0, %d]", i, c.Name, c.N, c.hi())
+		}
+		if c.Ans != nil && len(c.Ans) != 2*t.Measures {
+			return fmt.Errorf("disclosure: cell %d (%s): %d answer counts for %d measures", i, c.Name, len(c.Ans), t.Measures)
+		}
+	}
+	for ri, r := range t.Relations {
+		if r.Total < 0 || r.Total >= n {
+			return fmt.Errorf("disclosure: relation %d: total %d out of range", ri, r.Total)
+		}
+		sum := int64(0)
+		for _, p := range r.Parts {
+			if p < 0 || p >= n {
+				return fmt.Errorf("disclosure: relation %d: part %d out of range", ri, p)
+			}
+			sum += t.Cells[p].N
+		}
+		if sum != t.Cells[r.Total].N {
+			return fmt.Errorf("disclosure: relation %d: %s holds %d, its parts %d", ri, t.Cells[r.Total].Name, t.Cells[r.Total].N, sum)
+		}
+	}
+	for _, p := range t.Pairs {
+		if p.A < 0 || p.A >= n || p.B < 0 || p.B >= n {
+			return fmt.Errorf("disclosure: pair %d, %d out of range", p.A, p.B)
+		}
+	}
+	return nil
+}
+
+// hi returns the bound Hi, Unbounded when unset.
+func (c *Cell) hi() int64 {
+	if !c.Bounded || c.Hi > Unbounded {
+		return Unbounded
+	}
+	return max(c.Hi, 0)
+}
+
+// Known returns what a reader knows of cell i's count before using the
+// relations: its value when shown or empty; from a hidden cell's reason,
+// 1 to min-1 below the minimum (0 to min-1 for a cell a reader cannot
+// tell empty from small) and at least min otherwise; of a small group never shown, at
+// most Min-1 (taking the worst case that a reader guesses it); and at
+// most Hi, and for a count of answers at most the people's bound. A
+// borrowed cell's reason tells nothing of its count.
+func (t *Table) Known(i int) (lo, hi int64) {
+	c := &t.Cells[i]
+	hi = c.hi()
+	if c.PeopleHi > 0 {
+		hi = min(hi, c.PeopleHi)
+	}
+	least := int64(1)
+	if c.EmptyHidden {
+		least = 0
+	}
+	switch {
+	case c.N == 0 && !(c.EmptyHidden && c.Hidden):
+		return 0, 0
+	case c.Virtual && c.Hidden:
+		return 0, min(hi, t.Min-1)
+	case c.Virtual:
+		return 0, hi
+	case !c.Hidden:
+		return c.N, c.N
+	case c.Borrowed:
+		return 0, hi
+	case c.Reason.Kind == BelowMinimum || c.Reason.Kind == FewAnswered:
+		return min(least, hi), min(hi, int64(c.Reason.Min)-1)
+	}
+	return min(int64(c.Reason.Min), hi), hi
+}

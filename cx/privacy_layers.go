@@ -1,0 +1,302 @@
+package cx
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cxculture/cxculture/cx/disclosure"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// planInput is what a plan covers besides the rules: the rolled-up
+// respondents and answers of every unit, the answers followed, the
+// respondents per unit as tallied (against which segments are checked),
+// the waves in time order with their invited counts, and the segments.
+type planInput struct {
+	h       *Hierarchy
+	resp    func(unit, wave string) int64
+	answers func(unit, wave string) []int64 // nil: no answers known
+	space   *answerSpace
+	direct  map[Group]int64
+	waves   []string
+	invited map[string]map[string]int // wave → unit → invited, may be nil
+	segs    *Segments
+}
+
+// plan builds a disclosure from rolled-up respondent counts and answer
+// vectors over space (answers may be nil: no answers known), without
+// validating p. direct holds the respondents per unit as tallied, against
+// which segment counts are checked.
+func (p Privacy) plan(h *Hierarchy, resp func(unit, wave string) int64, answers func(unit, wave string) []int64, space *answerSpace,
+	direct map[Group]int64, waves []string, segs *Segments) (*Disclosure, error) {
+	return p.planLayers(planInput{h: h, resp: resp, answers: answers, space: space, direct: direct, waves: waves, segs: segs})
+}
+
+// planLayers plans each wave in time order in three layers over the same
+// cells and relations: the respondents (which groups are shown at all),
+// the comments (at the comment minimum, from the groups hidden in the
+// first layer), and the items behind figures (which figures of a shown
+// group are shown; items whose answers are missing or small in the same
+// cells are planned together).
+func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
+	var ps problems
+	seen := map[string]bool{}
+	for i, w := range in.waves {
+		switch {
+		case !survey.ValidID(w):
+			ps.add(fmt.Sprintf("waves[%d]", i), fmt.Sprintf("malformed wave %q", w))
+		case seen[w]:
+			ps.add(fmt.Sprintf("waves[%d]", i), fmt.Sprintf("wave %q given twice", w))
+		}
+		seen[w] = true
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	var segRolled *Segments
+	var segVecs map[CellRef][]int64
+	var pairVecs map[segPair][]int64
+	if in.segs != nil {
+		var err error
+		if segRolled, err = in.segs.rollUp(in.h, seen, in.direct); err != nil {
+			return nil, err
+		}
+		if in.answers != nil {
+			segVecs, pairVecs = segRolled.vectors(in.space)
+		}
+	}
+	av := answerVecs{unit: in.answers, seg: segVecs, pair: pairVecs, space: in.space}
+	d := &Disclosure{privacy: p, waves: seen, order: slices.Clone(in.waves), hidden: map[CellRef]HiddenCell{},
+		comments: map[CellRef]HiddenCell{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{},
+		space: in.space, ans: map[CellRef][]int64{}, figures: map[CellRef]map[string]Reason{}}
+	last := map[string]shownCount{}
+	limit := int64(max(p.MinScores, p.MinComments))
+	for _, w := range in.waves {
+		m := newWaveModel(in.h, in.resp, av, segRolled, w, in.invited[w])
+		pairs := m.pairs(segRolled, limit)
+		people := p.peopleLayer(m, pairs, w, last)
+		for _, i := range people.Exposed {
+			d.exposed = append(d.exposed, Exposure{Group: m.name(i)})
+		}
+		for i, c := range people.Cells {
+			nd := &m.nodes[i]
+			if nd.virtual || nd.n == 0 {
+				continue
+			}
+			if nd.ans != nil {
+				d.ans[nd.ref] = nd.ans
+			}
+			if c.Hidden {
+				d.hidden[nd.ref] = HiddenCell{Cell: nd.ref, Reason: c.Reason, Respondents: nd.n}
+				if c.Reason.Kind == BelowMinimum {
+					d.primary++
+				}
+				continue
+			}
+			d.shown[nd.ref] = true
+			if nd.ref.Key == "" {
+				last[nd.ref.Unit] = shownCount{w, nd.n}
+			}
+		}
+		comments := p.commentLayer(m, pairs, people)
+		for i, c := range comments.Cells {
+			nd := &m.nodes[i]
+			switch {
+			case nd.virtual || nd.ref.Key != "" || nd.n == 0:
+			case c.Hidden:
+				d.comments[nd.ref] = HiddenCell{Cell: nd.ref, Reason: c.Reason, Respondents: nd.n}
+			default:
+				d.commentsShown[nd.ref] = true
+			}
+		}
+		if in.answers == nil || in.space == nil || len(in.space.ms) == 0 {
+			continue
+		}
+		items := m
+		if segRolled != nil && segVecs == nil {
+			// Segments counted without answers: their figures are not
+			// planned (hidden as NotPlanned), so the items are planned
+			// over the units alone.
+			items = newWaveModel(in.h, in.resp, answerVecs{unit: in.answers, space: in.space}, nil, w, in.invited[w])
+		}
+		p.itemLayers(d, items, people, m)
+	}
+	return d, nil
+}
+
+type shownCount struct {
+	wave string
+	n    int64
+}
+
+// layerCells returns the cells of a layer over m: each cell's count is
+// n(i). In a layer of respondents, a unit or segment cell is one a reader
+// cannot tell empty from small: the outputs say "fewer than" the minimum
+// for both, and the plan protects an empty cell as a small one, so that
+// no one's participation can be told (with invited counts, an empty or
+// full small team would tell whether each of its people answered).
+func layerCells(m *waveModel, respondents bool, n func(i int) int64) []disclosure.Cell {
+	out := make([]disclosure.Cell, len(m.nodes))
+	for i := range m.nodes {
+		nd := &m.nodes[i]
+		out[i] = disclosure.Cell{Name: m.name(i), Virtual: nd.virtual, N: n(i), Hi: nd.invited, Bounded: nd.bounded,
+			EmptyHidden: respondents && !nd.virtual}
+	}
+	return out
+}
+
+// peopleLayer plans which groups of wave w are shown: their respondents.
+// With the wave-difference rule, a unit whose count moved by 1 to min-1
+// since its last shown wave (last) is hidden first.
+func (p Privacy) peopleLayer(m *waveModel, pairs []disclosure.Pair, w string, last map[string]shownCount) *disclosure.Table {
+	t := &disclosure.Table{Min: int64(p.MinScores), Primary: disclosure.BelowMinimum, Relations: m.rels, Pairs: pairs,
+		ThresholdOnly: p.ThresholdOnly, Cells: layerCells(m, true, func(i int) int64 { return m.nodes[i].n })}
+	if p.WaveDifference && !p.ThresholdOnly {
+		least := int64(p.MinScores)
+		for i := range m.nodes {
+			nd := &m.nodes[i]
+			if nd.virtual || nd.ref.Key != "" || nd.n < least {
+				continue
+			}
+			prev, ok := last[nd.ref.Unit]
+			diff := nd.n - prev.n
+			if ok && diff != 0 && abs64(diff) < least && min(nd.n, prev.n) < 2*least {
+				t.Cells[i].Hidden, t.Cells[i].Reason = true, Reason{Kind: WaveDifference, Min: p.MinScores, Other: prev.wave}
+			}
+		}
+	}
+	t.Plan()
+	return t
+}
+
+// commentLayer plans which groups' comments are shown: the same cells at
+// the comment minimum, starting from the groups hidden in people.
+func (p Privacy) commentLayer(m *waveModel, pairs []disclosure.Pair, people *disclosure.Table) *disclosure.Table {
+	t := &disclosure.Table{Min: int64(p.MinComments), Primary: disclosure.BelowMinimum, Relations: m.rels, Pairs: pairs,
+		ThresholdOnly: p.ThresholdOnly, Cells: layerCells(m, true, func(i int) int64 { return m.nodes[i].n })}
+	for i, c := range people.Cells {
+		if c.Hidden && !c.Virtual {
+			t.Cells[i].Hidden, t.Cells[i].Reason = true, c.Reason
+		}
+	}
+	t.Plan()
+	return t
+}
+
+// itemLayers plans, per group of items, which figures of the shown groups
+// are shown, and records the hidden ones in d. items is the model the
+// items are planned over (m itself, or its units alone when segments
+// have no answers); people is the respondents' layer over m.
+func (p Privacy) itemLayers(d *Disclosure, items *waveModel, people *disclosure.Table, m *waveModel) {
+	// The respondents' layer, by cell name.
+	at := make(map[string]int, len(m.nodes))
+	for i := range m.nodes {
+		at[m.name(i)] = i
+	}
+	min := int64(p.MinScores)
+	for _, group := range itemGroups(items, min) {
+		var ms []int
+		for _, id := range group {
+			ms = append(ms, items.space.byItem[id]...)
+		}
+		first := ms[0]
+		t := &disclosure.Table{Min: min, Primary: disclosure.FewAnswered, Relations: items.rels, ThresholdOnly: p.ThresholdOnly,
+			Measures: len(ms), Cells: layerCells(items, false, func(i int) int64 { return items.nodes[i].ans[2*first] })}
+		for i := range t.Cells {
+			c := &t.Cells[i]
+			nd := &items.nodes[i]
+			c.Ans = make([]int64, 2*len(ms))
+			for k, mi := range ms {
+				c.Ans[2*k], c.Ans[2*k+1] = nd.ans[2*mi], nd.ans[2*mi+1]
+			}
+			pi := at[items.name(i)]
+			c.People = nd.n
+			c.PeopleLo, c.PeopleHi = people.Known(pi)
+			if pc := people.Cells[pi]; pc.Hidden && !pc.Virtual {
+				c.Hidden, c.Borrowed, c.Reason = true, true, pc.Reason
+			}
+		}
+		t.Plan()
+		for _, i := range t.Exposed {
+			d.exposed = append(d.exposed, Exposure{Group: items.name(i), Items: slices.Clone(group)})
+		}
+		for i, c := range t.Cells {
+			nd := &items.nodes[i]
+			if nd.virtual || !c.Hidden || c.Borrowed {
+				continue
+			}
+			f := d.figures[nd.ref]
+			if f == nil {
+				f = map[string]Reason{}
+				d.figures[nd.ref] = f
+			}
+			for _, id := range group {
+				f[id] = c.Reason
+			}
+		}
+	}
+}
+
+// itemGroups returns the items answered in the wave of m, grouped so
+// that the items of a group have the same cells without answers and the
+// same cells with 1 to min-1 answers: their figures can be planned
+// together, hidden or shown in the same cells, each cell's reason telling
+// the same of every item. Groups and items follow the order of the
+// measures.
+func itemGroups(m *waveModel, min int64) [][]string {
+	var keys []string
+	groups := map[string][]string{}
+	for _, id := range itemOrder(m.space) {
+		mi := m.space.byItem[id][0]
+		var key strings.Builder
+		any := false
+		for i := range m.nodes {
+			a := m.nodes[i].ans[2*mi]
+			switch {
+			case a == 0:
+				key.WriteByte('0')
+			case a < min:
+				key.WriteByte('s')
+				any = true
+			default:
+				key.WriteByte('n')
+				any = true
+			}
+		}
+		if !any {
+			continue // nobody answered it in this wave
+		}
+		k := key.String()
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], id)
+	}
+	out := make([][]string, len(keys))
+	for i, k := range keys {
+		out[i] = groups[k]
+	}
+	return out
+}
+
+// itemOrder returns the items of a space in the order of their first
+// measure.
+func itemOrder(a *answerSpace) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range a.ms {
+		if !seen[m.item] {
+			seen[m.item] = true
+			out = append(out, m.item)
+		}
+	}
+	return out
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
