@@ -45,7 +45,7 @@ func ExamplePrivacy_Plan() {
 }
 
 // Teams with their answers to one item. The team of one (e) is hidden,
-// and team a with it; but all six of them agreed, so the organization
+// and team a with it; but all seven of them agreed, so the organization
 // minus the shown teams would tell that each answered favorably. So one
 // shown team's figures for the item are hidden too (b, whose answers were
 // mixed), the team itself staying shown.
@@ -53,7 +53,7 @@ func ExamplePrivacy_PlanSurvey() {
 	s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: []survey.Item{
 		{ID: "q1", Text: "We act on what customers tell us.", Construct: "customer_focus", Scale: survey.Likert5, Kind: survey.Behavior, Version: 1}}}
 	answers := map[string][]int{
-		"a": {5, 4, 4, 5, 4},
+		"a": {5, 4, 4, 5, 4, 5},
 		"b": {4, 2, 5, 4, 3, 4, 4},
 		"c": {4, 4, 2, 5, 3, 4, 4, 5, 1, 4},
 		"d": {5, 4, 4, 2, 3, 5, 4, 1, 4, 5, 4, 4, 3, 5, 2, 4, 4, 5, 3, 4, 4, 2, 5},

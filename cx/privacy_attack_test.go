@@ -200,40 +200,47 @@ func (c attackCase) plan() (*cx.Disclosure, error) {
 }
 
 // variables returns the atoms of wave w as the attacker sees them: for
-// each team and each unit with direct respondents, every combination of
-// the segment values that occur in the wave (the attacker knows which
-// units with teams below have direct respondents, as the plan assumes,
-// and which values occur in the wave, but not whether a team or a segment
-// is empty, nor how attributes combine), with the true counts, zero for
-// combinations nobody has.
+// each unit with direct respondents, every combination of the segment
+// values its direct respondents have (the attacker knows which units with
+// teams below have direct respondents, as the plan assumes, and which
+// values occur in each, but not how attributes combine), with the true
+// counts, zero for combinations nobody has. Where the invited counts say
+// people were invited, a reader cannot tell an empty team or segment from
+// a small one: a team with people invited has atoms even when empty, and
+// atoms for every value that occurs in the wave.
 func (c attackCase) variables(w int) []atom {
 	var out []atom
-	support := make([]map[int]bool, c.Keys)
-	for k := range support {
-		support[k] = map[int]bool{}
-	}
-	if !slices.ContainsFunc(c.Atoms, func(a atom) bool { return a.Wave == w && a.N > 0 }) {
-		for k := range support {
-			support[k][0] = true // nobody: the empty teams have no attribute
-		}
+	inWave := make([]map[int]bool, c.Keys)
+	for k := range inWave {
+		inWave[k] = map[int]bool{0: true}
 	}
 	for _, a := range c.Atoms {
 		if a.Wave == w && a.N > 0 {
 			for k, v := range a.Seg {
-				support[k][v] = true
+				inWave[k][v] = true
 			}
 		}
 	}
 	for u := range c.Parents {
 		var own []atom
+		support := make([]map[int]bool, c.Keys)
+		for k := range support {
+			support[k] = map[int]bool{}
+		}
 		for _, a := range c.Atoms {
 			if a.Wave == w && a.Unit == u && a.N > 0 {
 				own = append(own, a)
+				for k, v := range a.Seg {
+					support[k][v] = true
+				}
 			}
 		}
-		if len(own) == 0 && !slices.Contains(c.Parents[1:], u) {
-			// An empty leaf: a reader cannot tell it empty.
-			own = append(own, atom{Unit: u, Wave: w, Seg: make([]int, c.Keys)})
+		if c.hidesEmpty(c.unitID(u), w) {
+			support = inWave
+			if len(own) == 0 && !slices.Contains(c.Parents[1:], u) {
+				// An empty team with people invited.
+				own = append(own, atom{Unit: u, Wave: w, Seg: make([]int, c.Keys)})
+			}
 		}
 		if len(own) == 0 {
 			continue
@@ -607,8 +614,9 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figu
 			continue
 		}
 		ref := ce.ref
-		if ref.Key != "" && !c.valueInWave(ref, w) {
-			// Nobody in the wave has the value: no output lists it.
+		if ref.Key != "" && !c.valueInWave(ref, w) || g.n == 0 && !c.hidesEmpty(ref.Unit, w) {
+			// Nobody has the value in the wave (no output lists it), or an
+			// empty cell a reader may tell empty.
 			s.add(s.vector(ce.members, -1), 0, 0)
 			continue
 		}
@@ -653,9 +661,11 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figu
 				return fail("%s hides the item as %s", ref, fr)
 			}
 		case reason.Kind == cx.BelowMinimum:
-			// Empty or small: a reader cannot tell.
 			if g.n >= reason.Min {
 				return fail("%s has %d respondents but is hidden as %s", ref, g.n, reason)
+			}
+			if !c.hidesEmpty(ref.Unit, w) {
+				s.add(s.vector(ce.members, -1), +1, 1) // not empty, as empty ones are told
 			}
 			s.add(s.vector(ce.members, -1), -1, float64(reason.Min-1))
 		default:
@@ -669,7 +679,7 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figu
 		// only to protect another holds at least the minimum, and its
 		// count may be learnt as a shown cell's.
 		small := reason.Kind == cx.BelowMinimum || reason.Kind == cx.OverlappingSegment
-		if hidden && small && (g.n > 0 || !c.nobodyInvited(ref, w)) {
+		if hidden && small {
 			people = append(people, g)
 			if a > 0 {
 				figures = append(figures, g)
@@ -719,20 +729,21 @@ func (c attackCase) valueInWave(ref cx.CellRef, w int) bool {
 	return slices.ContainsFunc(c.Atoms, func(a atom) bool { return a.Wave == w && a.N > 0 && a.Seg[k] == v })
 }
 
-// nobodyInvited reports whether the invited counts say that a unit (or
-// a segment of it) has nobody to answer.
-func (c attackCase) nobodyInvited(ref cx.CellRef, w int) bool {
+// hidesEmpty reports whether the invited counts say that people were
+// invited in unit (and below) in wave w: the plan then does not let a
+// reader tell the unit or its segments empty.
+func (c attackCase) hidesEmpty(unit string, w int) bool {
 	if c.Invited == nil {
 		return false
 	}
 	h := c.hierarchy()
 	n := 0
 	for v := range c.Parents {
-		if id := c.unitID(v); id == ref.Unit || slices.Contains(h.Ancestors(id), ref.Unit) {
+		if id := c.unitID(v); id == unit || slices.Contains(h.Ancestors(id), unit) {
 			n += c.Invited[w][v]
 		}
 	}
-	return n == 0
+	return n > 0
 }
 
 // countsProblem is the system restricted to the respondents.

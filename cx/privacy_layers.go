@@ -131,17 +131,19 @@ type shownCount struct {
 }
 
 // layerCells returns the cells of a layer over m: each cell's count is
-// n(i). In a layer of respondents, a unit or segment cell is one a reader
-// cannot tell empty from small: the outputs say "fewer than" the minimum
-// for both, and the plan protects an empty cell as a small one, so that
-// no one's participation can be told (with invited counts, an empty or
-// full small team would tell whether each of its people answered).
+// n(i). In a layer of respondents, a unit or segment cell of a unit where
+// people were invited is one a reader cannot tell empty from small: the
+// outputs say "fewer than" the minimum for both, and the plan protects an
+// empty cell as a small one, so that no one's participation can be told
+// (an empty team, or a small one whose invited count bounds it, would
+// tell whether each of its people answered). Without invited counts an
+// empty cell is no one's to protect.
 func layerCells(m *waveModel, respondents bool, n func(i int) int64) []disclosure.Cell {
 	out := make([]disclosure.Cell, len(m.nodes))
 	for i := range m.nodes {
 		nd := &m.nodes[i]
-		out[i] = disclosure.Cell{Name: m.name(i), Virtual: nd.virtual, N: n(i), Hi: nd.invited, Bounded: nd.bounded,
-			EmptyHidden: respondents && !nd.virtual}
+		out[i] = disclosure.Cell{Name: m.name(i), Virtual: nd.virtual, N: n(i), Hi: nd.invited, Bounded: nd.bounded, Depth: nd.depth,
+			EmptyHidden: respondents && !nd.virtual && nd.bounded && nd.invited > 0}
 	}
 	return out
 }

@@ -26,6 +26,8 @@ type modelCell struct {
 	n       int64
 	// ans is the cell's answer vector over space, nil when unknown.
 	ans []int64
+	// depth is the unit's depth in the hierarchy.
+	depth int
 	// invited, when bounded, is a bound on n a reader knows (an invited
 	// count).
 	invited int64
@@ -248,6 +250,9 @@ func newWaveModel(h *Hierarchy, resp func(unit, wave string) int64, av answerVec
 		}
 	}
 	pl.invitedBounds(h, wave, invited)
+	for i := range pl.nodes {
+		pl.nodes[i].depth = h.Depth(pl.nodes[i].ref.Unit)
+	}
 	return pl
 }
 

@@ -157,8 +157,10 @@ type exactResult struct {
 }
 
 // exactMaximize looks for t with c·t >= target subject to a t <= b (b >=
-// 0), t free, by the simplex method of maximize in exact arithmetic,
-// with Bland's rule (it terminates). The tableau is kept in integers
+// 0), t free, by the simplex method of maximize in exact arithmetic. It
+// terminates: Bland's rule takes over from Dantzig's after a run of
+// degenerate pivots, and every pivot that is not degenerate raises the
+// objective. The tableau is kept in integers
 // with one common denominator (integer pivoting: each new entry is
 // (entry·pivot - column·row) / previous pivot, an exact division), which
 // is much faster than fractions reduced at every step.
@@ -228,14 +230,22 @@ func exactMaximize(a [][]*big.Rat, b, c []*big.Rat, target *big.Rat) exactResult
 		return out
 	}
 	var t1, t2 big.Int
+	// Dantzig's rule (the most negative reduced cost) takes few pivots;
+	// after a run of degenerate pivots, Bland's rule (the lowest label)
+	// until one makes progress, so that the method cannot cycle.
+	stalled := 0
 	for {
 		// value >= target: tab[m][n]/den >= goal, den > 0.
 		if t1.Mul(goal, den).Cmp(tab[m][n]) <= 0 {
 			return exactResult{reached: true, t: point(-1, nil)}
 		}
 		col := -1
+		bland := stalled > 20
 		for j := range n {
-			if tab[m][j].Sign() < 0 && (col < 0 || nonbasic[j] < nonbasic[col]) {
+			if tab[m][j].Sign() >= 0 {
+				continue
+			}
+			if col < 0 || bland && nonbasic[j] < nonbasic[col] || !bland && tab[m][j].Cmp(tab[m][col]) < 0 {
 				col = j
 			}
 		}
@@ -277,6 +287,11 @@ func exactMaximize(a [][]*big.Rat, b, c []*big.Rat, target *big.Rat) exactResult
 			step.Quo(step, rate)
 			step.Add(step, big.NewRat(1, 1))
 			return exactResult{reached: true, t: point(col, step)}
+		}
+		if tab[row][n].Sign() == 0 {
+			stalled++
+		} else {
+			stalled = 0
 		}
 		p := new(big.Int).Set(tab[row][col])
 		pr := tab[row]

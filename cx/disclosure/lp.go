@@ -428,7 +428,8 @@ func (g *region) moves(w row, sign int64) bool {
 
 // maximize looks for a t with c·t >= target subject to a t <= b (b >= 0),
 // t free, by the simplex method on a condensed tableau from the slack
-// basis (t = 0 is feasible), with Bland's rule against cycling. It stops
+// basis (t = 0 is feasible), Dantzig's rule with Bland's after a run of
+// degenerate pivots (so that it cannot cycle). It stops
 // at the first basic solution (or point along an unbounded ray) whose
 // objective is within 1e-6 of target or above, and returns it; ok is
 // false when the optimum is below that, or when it gave up after too
@@ -484,6 +485,7 @@ func maximize(a [][]float64, b, c []float64, target float64) (t []float64, ok bo
 		}
 		return out
 	}
+	stalled := 0 // degenerate pivots in a row: Bland's rule after 20
 	for iter := 0; iter < 50000; iter++ {
 		if tab[m][n] >= target-1e-6 {
 			// Perhaps reached (floating point cannot tell at the
@@ -491,8 +493,9 @@ func maximize(a [][]float64, b, c []float64, target float64) (t []float64, ok bo
 			return point(-1, 0), true
 		}
 		col := -1
+		bland := stalled > 20
 		for j := range n {
-			if tab[m][j] < -eps && (col < 0 || nonbasic[j] < nonbasic[col]) {
+			if tab[m][j] < -eps && (col < 0 || bland && nonbasic[j] < nonbasic[col] || !bland && tab[m][j] < tab[m][col]) {
 				col = j
 			}
 		}
@@ -513,6 +516,11 @@ func maximize(a [][]float64, b, c []float64, target float64) (t []float64, ok bo
 			// Unbounded along col: step far enough to pass the target.
 			step := (target + 1 - tab[m][n]) / -tab[m][col]
 			return point(col, max(step, 0)+1), true
+		}
+		if best < eps {
+			stalled++
+		} else {
+			stalled = 0
 		}
 		p := tab[row][col]
 		pr := tab[row]

@@ -148,7 +148,7 @@ func checkExact(t *testing.T, g *region, e *exactRegion, w row, sign int64) bool
 // free directions and 200 inequalities.
 func TestReachAgreesWithExact(t *testing.T) {
 	r := rand.New(rand.NewSource(testSeed(t)))
-	runs := testRuns(t, 60)
+	runs := testRuns(t, 10)
 	var questions, yes, exactSolves int
 	var spent, reference time.Duration
 	for i := range runs {
@@ -165,12 +165,8 @@ func TestReachAgreesWithExact(t *testing.T) {
 			w := sparse(coef)
 			for _, sign := range []int64{1, -1} {
 				start := time.Now()
-				fallbacks := g.exactSolves
 				got := g.reach(w, sign)
 				spent += time.Since(start)
-				if g.exactSolves > fallbacks {
-					t.Logf("program %d: exact fallback for %v sign %d (%d free, %d rows)", i, w, sign, free, rows)
-				}
 				start = time.Now()
 				want := checkExact(t, g, e, w, sign)
 				reference += time.Since(start)
@@ -194,7 +190,7 @@ func TestReachAgreesWithExact(t *testing.T) {
 // exact check, and agrees with the exact simplex.
 func TestReachOnBoxedPrograms(t *testing.T) {
 	r := rand.New(rand.NewSource(testSeed(t)))
-	runs := testRuns(t, 600)
+	runs := testRuns(t, 200)
 	falseInf := 0
 	for i := range runs {
 		v := 2 + r.Intn(20)

@@ -55,8 +55,9 @@ func (pl *planner) expose(i int) {
 //
 // To mend a breach the plan hides, among the shown parts of the relation
 // at fault, the one whose hiding leaves the fewest other relations with a
-// single unknown term, then the one with the smallest known bound Hi (an
-// invited count, which a reader knows), then by name; it never chooses by
+// single unknown term, then the deepest, then the one with the smallest
+// known bound Hi (an invited count, which a reader knows), then by name;
+// it never chooses by
 // the count of a cell it hides, which would tell a reader that the cell
 // is smaller than the ones left shown. A unanimity is mended by the shown
 // part that ends the most unanimities at once (it answered otherwise).
@@ -261,8 +262,12 @@ func (pl *planner) complete() {
 }
 
 // before orders candidate cells for hiding without looking at their
-// counts: by known bound Hi (smaller first; unknown last), then name.
+// counts: deeper first, then by known bound Hi (smaller first; unknown
+// last), then name.
 func (pl *planner) before(x, y int) bool {
+	if dx, dy := pl.Cells[x].Depth, pl.Cells[y].Depth; dx != dy {
+		return dx > dy
+	}
 	hx, hy := pl.Cells[x].hi(), pl.Cells[y].hi()
 	if hx != hy {
 		return hx < hy
@@ -270,10 +275,59 @@ func (pl *planner) before(x, y int) bool {
 	return pl.name(x) < pl.name(y)
 }
 
-// mendFrom mends the relation nearest to the pinned cell x (breadth first
-// over the relations, through their terms) that has a shown cell: it
-// hides that cell. It reports whether it hid one.
+// mendFrom hides one cell to mend the pinned cell x: among the shown
+// cells of x's relations, the one whose hiding leaves the fewest
+// relations with it as their only unknown term (see cost; a cell that
+// would stay derivable is of little use, one that closes a cycle of
+// hidden cells around x is what a table needs), then the first in the
+// order of before; or, when x's relations have none, the nearest relation
+// with a shown cell (breadth first over the relations, through their
+// terms). It reports whether it hid one.
 func (pl *planner) mendFrom(x int) bool {
+	best, bestCost, bestFar, last := -1, 0, false, -1
+	consider := func(ri int, far bool) {
+		r := pl.Relations[ri]
+		for _, p := range append([]int{r.Total}, r.Parts...) {
+			c := &pl.Cells[p]
+			if c.Virtual || c.Hidden || c.N == 0 {
+				continue
+			}
+			if c.hi() <= pl.min {
+				if last < 0 || pl.before(p, last) {
+					last = p
+				}
+				continue
+			}
+			cost := pl.cost(p)
+			if best < 0 || cost < bestCost || cost == bestCost && (bestFar && !far || far == bestFar && pl.before(p, best)) {
+				best, bestCost, bestFar = p, cost, far
+			}
+		}
+	}
+	// x's relations, then those of the hidden cells in them: the corners
+	// of a rectangle of hidden cells lie there.
+	var second []int
+	for _, ri := range pl.relsOf[x] {
+		if pl.dirty != nil && pl.dirty[ri] {
+			return false // changed in this pass: the next pass decides
+		}
+		consider(ri, false)
+		r := pl.Relations[ri]
+		for _, y := range append([]int{r.Total}, r.Parts...) {
+			if y != x && pl.Cells[y].Hidden && !pl.Cells[y].Virtual {
+				second = append(second, pl.relsOf[y]...)
+			}
+		}
+	}
+	for _, ri := range second {
+		if pl.dirty == nil || !pl.dirty[ri] {
+			consider(ri, true)
+		}
+	}
+	if best >= 0 {
+		pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: pl.name(x)})
+		return true
+	}
 	seenRel := make([]bool, len(pl.Relations))
 	seen := map[int]bool{x: true}
 	queue := []int{x}

@@ -111,6 +111,10 @@ type Cell struct {
 	// Borrowed marks a cell hidden on input because another layer hid
 	// its group: its reason says nothing of N beyond N <= people.
 	Borrowed bool
+	// Depth is how deep the cell lies in its hierarchy: to protect a
+	// group the plan hides deeper cells first (a team before its
+	// division), which usually costs readers less.
+	Depth int
 	// EmptyHidden marks a published cell that a reader cannot tell empty
 	// from small: when empty it is hidden below the minimum and protected
 	// like a small cell (unless its bound Hi says it is empty), and a cell
