@@ -799,7 +799,9 @@ func (s *system) undetermined(obj []float64, truth int, trueN []float64) string 
 }
 
 func TestPrivacyPlanAttacker(t *testing.T) {
-	props := cxgen.NewProperties(t, 60)
+	// 40 cases by default: about 10 s under -race on a quiet machine; the
+	// attacker's linear programs (gonum) take most of it.
+	props := cxgen.NewProperties(t, 40)
 	cases, exposed := 0, 0
 	props.Property("no hidden group's respondent count, nor any hidden figure's answers or answers by category, is determined by what the plan shows, beyond the groups the plan reports exposed",
 		prop.ForAll(func(c attackCase) string {
