@@ -248,3 +248,32 @@ func TestRollUpAtEveryWave(t *testing.T) {
 		}, cxgen.OrgHistory(5, 8), cxgen.From(func(r *rand.Rand) int64 { return r.Int63() })))
 	props.Run()
 }
+
+// TestPanelAcrossReorganization: the panel rolls each wave up on its own
+// org; a unit that did not exist has no figure in that wave, and a unit
+// whose people changed starts a new comparable stretch.
+func TestPanelAcrossReorganization(t *testing.T) {
+	ctx := t.Context()
+	p := reorgProgram(t, reorgCounts)
+	panel, err := p.Panel(ctx, "pulse")
+	require.NoError(t, err)
+	require.NotNil(t, panel.Org, "Program.Panel fills the org's history")
+	trends, err := cx.Trends(panel, cx.TrendOptions{Measures: []string{cx.ItemPrefix + "cf_practice"}, Units: []string{"central", "sales", "west", "org"}})
+	require.NoError(t, err)
+	byUnit := map[string]cx.Trend{}
+	for _, tr := range trends {
+		byUnit[tr.Unit] = tr
+	}
+	central := byUnit["central"].Points
+	require.Len(t, central, 2)
+	assert.True(t, central[0].Suppressed)
+	assert.Equal(t, "not in the org when wave w1 opened", central[0].Reason)
+	assert.False(t, central[1].Suppressed)
+	assert.Equal(t, int64(42), central[1].Respondents)
+	sales := byUnit["sales"].Points
+	assert.Equal(t, int64(21+24), sales[0].Respondents, "in January Sales rolls up North and South")
+	assert.Equal(t, int64(42+18), sales[1].Respondents, "in April, Central and West")
+	assert.NotEqual(t, sales[0].Segment, sales[1].Segment, "Sales' people changed: a new stretch")
+	west := byUnit["west"].Points
+	assert.Equal(t, west[0].Segment, west[1].Segment, "West moved but kept its people")
+}

@@ -2,15 +2,20 @@ package cx_test
 
 import (
 	"fmt"
+	"math/rand"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/leanovate/gopter/prop"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/internal/cxgen"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -238,4 +243,161 @@ func TestRewordedItemImpact(t *testing.T) {
 	assert.False(t, behavior.Estimable, "no impact is estimated across the rewording: %+v", *behavior)
 	assert.Contains(t, im.Notes, cx.BehaviorMeasure(culture.CustomerFocus)+": items changed between the before and during periods; only the waves comparable with the during period are used")
 	assert.True(t, item.Estimable, "the unchanged item is still compared: %+v", *item)
+}
+
+// TestNoFigureComparedAcrossVersions states, on random rewordings and
+// rescalings between waves, that no change compares an item with another
+// version of itself: every item a scorecard's change compares is the
+// same version in both waves, the baseline figure counts exactly the
+// baseline's answers to those items, a behavior with an item left out
+// says so, and a panel's series never joins points of different versions
+// in one comparable stretch.
+func TestNoFigureComparedAcrossVersions(t *testing.T) {
+	props := cxgen.NewProperties(t, 30)
+	props.Property("no figure is ever compared across item versions", prop.ForAll(func(seed int64) string {
+		ctx := t.Context()
+		r := rand.New(rand.NewSource(seed))
+		p, _, err := makeProgram()
+		if err != nil {
+			return err.Error()
+		}
+		if err := p.DefineUnits(ctx, cx.Unit{ID: "org", Name: "Org"}, cx.Unit{ID: "a", Parent: "org", Name: "A"}, cx.Unit{ID: "b", Parent: "org", Name: "B"}); err != nil {
+			return err.Error()
+		}
+		s := rewordSurvey()
+		s.Items = append(s.Items,
+			survey.Item{ID: "emp1", Text: "Empowered.", Scale: survey.Likert5, Construct: culture.Empowerment, Kind: survey.Behavior, Version: 1},
+			survey.Item{ID: "emp2", Text: "Trusted.", Scale: survey.Likert5, Construct: culture.Empowerment, Kind: survey.Belief, Version: 1})
+		var waves []survey.Wave
+		fielded := map[string]survey.Survey{}
+		answers := map[[3]string]int64{} // unit, wave, item → answers
+		favs := map[[3]string]int64{}
+		var rs []survey.Response
+		for wi := range 3 {
+			if wi > 0 {
+				s = s.Clone()
+				s.Version++
+				for i := range s.Items {
+					switch r.Intn(5) {
+					case 0:
+						s.Items[i].Text += " (reworded)"
+						s.Items[i].Version++
+					case 1:
+						if s.Items[i].Scale == survey.Likert5 {
+							s.Items[i].Scale = survey.Likert7
+						} else {
+							s.Items[i].Scale = survey.Likert5
+						}
+						s.Items[i].Version++
+					}
+				}
+			}
+			if err := p.DefineSurvey(ctx, s); err != nil {
+				return err.Error()
+			}
+			w := survey.Wave{ID: fmt.Sprintf("w%d", wi), Survey: "pulse", Opens: time.Date(2026, time.Month(1+3*wi), 1, 0, 0, 0, 0, time.UTC)}
+			w.Closes = w.Opens.Add(24 * time.Hour)
+			if err := p.OpenWave(ctx, w); err != nil {
+				return err.Error()
+			}
+			waves = append(waves, w)
+			fielded[w.ID] = s
+			for i := range 10 + r.Intn(30) {
+				u := []string{"a", "b"}[r.Intn(2)]
+				a := map[string]int{}
+				for _, it := range s.Items {
+					if r.Intn(6) == 0 {
+						continue
+					}
+					v := it.Scale.Min + r.Intn(it.Scale.Points())
+					a[it.ID] = v
+					for _, x := range []string{u, "org"} {
+						answers[[3]string{x, w.ID, it.ID}]++
+						if v >= it.Scale.FavorableMin && v <= it.Scale.FavorableMax {
+							favs[[3]string{x, w.ID, it.ID}]++
+						}
+					}
+				}
+				if len(a) == 0 {
+					a["cf_belief"] = 3
+					for _, x := range []string{u, "org"} {
+						answers[[3]string{x, w.ID, "cf_belief"}]++
+					}
+				}
+				rs = append(rs, survey.Response{ID: cxgen.IDOf(wi*1000 + i + 1), Survey: "pulse", Wave: w.ID, Unit: u, Submitted: w.Opens, Answers: a})
+			}
+		}
+		if _, err := p.RecordResponses(ctx, rs); err != nil {
+			return "RecordResponses: " + err.Error()
+		}
+		for bi := range waves {
+			for wi := bi + 1; wi < len(waves); wi++ {
+				base, w := waves[bi], waves[wi]
+				sc, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: w.ID, Baseline: base.ID, MinGroup: 1, UnitMinimumOnly: true})
+				if err != nil {
+					return fmt.Sprintf("Scorecard(%s, %s): %v", w.ID, base.ID, err)
+				}
+				fw, fb := fielded[w.ID], fielded[base.ID]
+				for _, u := range sc.Units {
+					for _, bsc := range u.Behaviors {
+						items := fw.ItemsFor(bsc.Behavior)
+						var alike []string
+						for _, it := range items {
+							if old, ok := fb.Item(it.ID); ok && old.Comparable(it) {
+								alike = append(alike, it.ID)
+							}
+						}
+						if len(alike) < len(items) && bsc.Break == "" {
+							return fmt.Sprintf("%s/%s, %s against %s: an item changed and no break is said", u.Unit, bsc.Behavior, w.ID, base.ID)
+						}
+						c := bsc.Change
+						if c == nil {
+							continue
+						}
+						compared := c.Items
+						if compared == nil {
+							compared = cxgen.IDsOfItems(items)
+						}
+						if !slices.Equal(compared, alike) {
+							return fmt.Sprintf("%s/%s, %s against %s: compared %v, alike %v", u.Unit, bsc.Behavior, w.ID, base.ID, compared, alike)
+						}
+						var n, f int64
+						for _, id := range compared {
+							n += answers[[3]string{u.Unit, base.ID, id}]
+							f += favs[[3]string{u.Unit, base.ID, id}]
+						}
+						if c.Baseline.N != n || c.Baseline.Successes != f {
+							return fmt.Sprintf("%s/%s, %s against %s: baseline %d of %d, the baseline's answers to %v give %d of %d",
+								u.Unit, bsc.Behavior, w.ID, base.ID, c.Baseline.Successes, c.Baseline.N, compared, f, n)
+						}
+					}
+				}
+			}
+		}
+		panel, err := p.Panel(ctx, "pulse")
+		if err != nil {
+			return err.Error()
+		}
+		panel.Disclosure, panel.MinGroup = nil, 1
+		var measures []string
+		for _, it := range s.Items {
+			measures = append(measures, cx.ItemPrefix+it.ID)
+		}
+		trends, err := cx.Trends(panel, cx.TrendOptions{Measures: measures, Units: []string{"org"}})
+		if err != nil {
+			return err.Error()
+		}
+		for _, tr := range trends {
+			id := strings.TrimPrefix(tr.Measure, cx.ItemPrefix)
+			for i := 1; i < len(tr.Points); i++ {
+				a, _ := fielded[tr.Points[i-1].Wave].Item(id)
+				b, _ := fielded[tr.Points[i].Wave].Item(id)
+				if tr.Points[i].Segment == tr.Points[i-1].Segment && !a.Comparable(b) {
+					return fmt.Sprintf("item %s: waves %s and %s are in one stretch across versions %d and %d", id, tr.Points[i-1].Wave, tr.Points[i].Wave, a.Version, b.Version)
+				}
+			}
+		}
+		return ""
+	}, cxgen.From(func(r *rand.Rand) int64 { return r.Int63() })))
+	props.Run()
 }

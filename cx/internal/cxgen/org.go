@@ -12,6 +12,7 @@ import (
 
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/org"
+	"github.com/cxculture/cxculture/survey"
 )
 
 // OrgHistoryFrom returns a valid org history: a tree of 2 to 1+maxN units
@@ -203,4 +204,13 @@ func (g *orgGen) step(t time.Time) {
 		}
 		g.out = append(g.out, cx.OrgChange{Kind: org.Lead, Effective: t, Unit: cx.Unit{ID: u, Leaders: leaders}})
 	}
+}
+
+// IDsOfItems returns the IDs of items, in order.
+func IDsOfItems(items []survey.Item) []string {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	return ids
 }
