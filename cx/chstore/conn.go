@@ -26,7 +26,8 @@ type Conn interface {
 // Rows are the result of [Conn.Query]. Scan takes pointers to Go values
 // of the types that match the result's ClickHouse types: *uint8, *int8,
 // *uint32, *int64, *uint64 for those integer types, *string for String
-// and FixedString, *[]string, *[]uint32 and *[]int64 for arrays of them.
+// and FixedString, *[]string, *[]uint32, *[]int64 and *[]uint64 for arrays
+// of them.
 type Rows interface {
 	Next() bool
 	Scan(dest ...any) error

@@ -110,28 +110,55 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 		return nil, err
 	}
 
-	// Answers per unit and wave: the items, values and counts.
+	// Answers per unit and wave: the items, values and counts, as the
+	// sums of a map keyed by item and value (value plus 2^31 in the low
+	// 32 bits); values beyond 32 bits, which no usual scale has, are
+	// counted apart and read again one by one.
 	type cell struct {
 		items         []uint32
 		values, count []int64
 	}
 	cells := map[uw][]cell{}
-	err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, groupArray(item), groupArray(value), groupArray(n) FROM ("+
-		"SELECT unit, wave, item, value, sum(n) AS n FROM %s.answer_sums WHERE %s GROUP BY unit, wave, item, value HAVING n != 0"+
-		") GROUP BY unit, wave", s.database, where)+noMerge, func(r Rows) error {
+	const fits = "value BETWEEN -2147483648 AND 2147483647"
+	var wide int64
+	sumMap := fmt.Sprintf("sumMapIf([toUInt64(item) * 4294967296 + toUInt64(value + 2147483648)], [n], %s)", fits)
+	err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, tupleElement(%s, 1), tupleElement(%s, 2), toInt64(sumIf(abs(n), NOT (%s))) "+
+		"FROM %s.answer_sums WHERE %s GROUP BY unit, wave", sumMap, sumMap, fits, s.database, where)+noMerge, func(r Rows) error {
 		var k uw
-		var c cell
-		if err := r.Scan(&k.unit, &k.wave, &c.items, &c.values, &c.count); err != nil {
+		var keys []uint64
+		var sums []int64
+		var w int64
+		if err := r.Scan(&k.unit, &k.wave, &keys, &sums, &w); err != nil {
 			return err
 		}
-		if len(c.items) != len(c.values) || len(c.items) != len(c.count) {
+		wide += w
+		c := cell{items: make([]uint32, len(keys)), values: make([]int64, len(keys)), count: sums}
+		if len(sums) != len(keys) {
 			return errors.New("chstore: a row of answer sums is malformed")
+		}
+		for j, key := range keys {
+			c.items[j], c.values[j] = uint32(key>>32), int64(key&0xffffffff)-1<<31
 		}
 		cells[k] = append(cells[k], c)
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if wide > 0 {
+		err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, item, value, sum(n) AS c FROM %s.answer_sums WHERE %s AND NOT (%s) GROUP BY unit, wave, item, value HAVING c != 0",
+			s.database, where, fits)+noMerge, func(r Rows) error {
+			var k uw
+			c := cell{items: make([]uint32, 1), values: make([]int64, 1), count: make([]int64, 1)}
+			if err := r.Scan(&k.unit, &k.wave, &c.items[0], &c.values[0], &c.count[0]); err != nil {
+				return err
+			}
+			cells[k] = append(cells[k], c)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	var unitCodes, waveCodes, itemCodes []uint32
 	for k := range groups {
@@ -167,36 +194,46 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 			out.Comments[key] = g.comments
 		}
 	}
+	// The survey's items by code, and the codes it does not have.
+	byCode := map[uint32]survey.Item{}
+	for code, name := range itemN {
+		if it, ok := items[name]; ok {
+			byCode[code] = it
+		}
+	}
 	var problems []cx.Problem
 	for k, cs := range cells {
+		unit, wave := unitN[k.unit], waveN[k.wave]
+		local := map[uint32]*metrics.Tally{}
 		for _, c := range cs {
 			for j, code := range c.items {
 				v, n := c.values[j], c.count[j]
-				at := fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unitN[k.unit], waveN[k.wave], itemN[code])
-				it, ok := items[itemN[code]]
-				switch {
-				case !ok:
-					problems = append(problems, cx.Problem{Field: at, Message: fmt.Sprintf("%d stored answers %d to item %q, which survey %q does not have", n, v, itemN[code], sv.ID)})
-					continue
-				case v < int64(it.Scale.Min) || v > int64(it.Scale.Max):
-					problems = append(problems, cx.Problem{Field: at, Message: fmt.Sprintf("%d stored answers %d, outside scale %s", n, v, it.Scale)})
+				it, ok := byCode[code]
+				if !ok {
+					problems = append(problems, cx.Problem{Field: fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unit, wave, itemN[code]),
+						Message: fmt.Sprintf("%d stored answers %d to item %q, which survey %q does not have", n, v, itemN[code], sv.ID)})
 					continue
 				}
-				key := cx.Cell{Unit: unitN[k.unit], Wave: waveN[k.wave], Item: it.ID}
-				t, ok := out.Answers[key]
-				if !ok {
-					t = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: make([]int64, it.Scale.Points())}
+				if v < int64(it.Scale.Min) || v > int64(it.Scale.Max) {
+					problems = append(problems, cx.Problem{Field: fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unit, wave, it.ID),
+						Message: fmt.Sprintf("%d stored answers %d, outside scale %s", n, v, it.Scale)})
+					continue
+				}
+				t := local[code]
+				if t == nil {
+					t = &metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: make([]int64, it.Scale.Points())}
+					local[code] = t
 				}
 				t.Counts[v-int64(it.Scale.Min)] += n
-				out.Answers[key] = t
 			}
 		}
-	}
-	for k, t := range out.Answers {
-		for i, n := range t.Counts {
-			if n < 0 {
-				return nil, fmt.Errorf("chstore: unit %s, wave %s, item %s: the sum of answers %d is %d, below zero", k.Unit, k.Wave, k.Item, t.Min+i, n)
+		for code, t := range local {
+			for i, n := range t.Counts {
+				if n < 0 {
+					return nil, fmt.Errorf("chstore: unit %s, wave %s, item %s: the sum of answers %d is %d, below zero", unit, wave, byCode[code].ID, t.Min+i, n)
+				}
 			}
+			out.Answers[cx.Cell{Unit: unit, Wave: wave, Item: byCode[code].ID}] = *t
 		}
 	}
 	if len(problems) > 0 {
@@ -210,7 +247,6 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 
 // tallyPatterns adds the patterns of each reliability group of sv to out.
 func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, svCode uint32, where string, out *cx.Tallies) error {
-	const noMerge = " SETTINGS distributed_group_by_no_merge = 1"
 	ls := layouts(sv)
 	if len(ls) == 0 {
 		return nil
@@ -249,10 +285,33 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 		pattern string
 		n       int64
 	}
+	// The sums of every group that batches wrote, in one query.
+	var codes []uint32
 	for _, l := range ls {
-		var pats []pat
+		if c, ok := lcodes[l.name()]; ok {
+			codes = append(codes, c)
+		}
+	}
+	summed := map[uint32][]pat{}
+	if len(codes) > 0 {
+		// Patterns are not kept by unit: both shards have most of them,
+		// and the coordinator adds them up.
+		err = query(ctx, conn, fmt.Sprintf("SELECT grp, wave, pattern, sum(n) AS c FROM %s.pattern_sums WHERE %s AND grp IN (%s) GROUP BY grp, wave, pattern HAVING c != 0",
+			s.database, where, uints(codes)), func(r Rows) error {
+			var g uint32
+			var p pat
+			err := r.Scan(&g, &p.wave, &p.pattern, &p.n)
+			summed[g] = append(summed[g], p)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, l := range ls {
 		var slow []int64
 		code, ok := lcodes[l.name()]
+		pats := summed[code]
 		if !ok {
 			slow = batches
 		} else {
@@ -264,16 +323,6 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 				if _, ok := slices.BinarySearch(fast, b); !ok {
 					slow = append(slow, b)
 				}
-			}
-			err = query(ctx, conn, fmt.Sprintf("SELECT wave, pattern, sum(n) AS c FROM %s.pattern_sums WHERE %s AND grp = %d GROUP BY wave, pattern HAVING c != 0",
-				s.database, where, code)+noMerge, func(r Rows) error {
-				var p pat
-				err := r.Scan(&p.wave, &p.pattern, &p.n)
-				pats = append(pats, p)
-				return err
-			})
-			if err != nil {
-				return err
 			}
 		}
 		if len(slow) > 0 {

@@ -2,6 +2,7 @@ package chstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"slices"
@@ -206,4 +207,58 @@ func apply(ctx context.Context, ch, mem cx.Store, o op, responses []survey.Respo
 		})
 	}
 	return nil
+}
+
+// TestTallyWideValues stores answers beyond 32 bits, which no usual
+// scale has: they come back exactly, and a tally refuses them as off
+// their item's scale, as memory does.
+func TestTallyWideValues(t *testing.T) {
+	ctx := t.Context()
+	ch, mem := openStore(t), memstore.New()
+	sv := tallySurvey(1, nil)
+	rs := pool(6)
+	rs[1].Answers["q0"] = 1 << 40
+	rs[2].Answers["q1"] = -5e9
+	for _, s := range []cx.Store{ch, mem} {
+		if err := s.CreateSurvey(ctx, sv); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateResponses(ctx, rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range rs[1:3] {
+		got, err := ch.GetResponse(ctx, r.ID)
+		if err != nil || !got.Equal(r) {
+			t.Errorf("GetResponse(%s): want %v, got %v, %v", r.ID, r.Answers, got.Answers, err)
+		}
+	}
+	_, errMem := cx.TallyResponses(ctx, mem, cx.TallyFilter{Survey: sv.ID})
+	_, errCh := cx.TallyResponses(ctx, ch, cx.TallyFilter{Survey: sv.ID})
+	if !errors.Is(errMem, cx.ErrInvalid) || !errors.Is(errCh, cx.ErrInvalid) {
+		t.Errorf("tallies with answers off the scale: want cx.ErrInvalid from memory and the cluster, got %v and %v", errMem, errCh)
+	}
+	if err := ch.DeleteResponse(ctx, rs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := ch.DeleteResponse(ctx, rs[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.DeleteResponse(ctx, rs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.DeleteResponse(ctx, rs[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	want, err := cx.TallyResponses(ctx, mem, cx.TallyFilter{Survey: sv.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cx.TallyResponses(ctx, ch, cx.TallyFilter{Survey: sv.ID})
+	if err != nil {
+		t.Fatalf("the tally once the wide answers are deleted: %v", err)
+	}
+	if !got.Equal(want) {
+		t.Errorf("the tally once the wide answers are deleted: %s", tallyDiff(want, got))
+	}
 }
