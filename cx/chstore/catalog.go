@@ -504,7 +504,9 @@ func (s *Store) failBatch(ctx context.Context, b int64, cause error) {
 func (s *Store) purge(ctx context.Context, b int64) {
 	for _, c := range s.shards {
 		for _, t := range tables {
-			_ = c.Exec(ctx, fmt.Sprintf("ALTER TABLE %s.%s_local DELETE WHERE batch = %d", s.database, t.name, b))
+			if t.engine != "Null" {
+				_ = c.Exec(ctx, fmt.Sprintf("ALTER TABLE %s.%s_local DELETE WHERE batch = %d", s.database, t.name, b))
+			}
 		}
 	}
 }

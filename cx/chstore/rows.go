@@ -92,7 +92,11 @@ func (s *Store) writeShard(ctx context.Context, conn Conn, b uint32, sign int8, 
 		}
 		lo = hi
 	}
-	pat := patternColumns(0)
+	nPatterns := 0
+	for _, r := range rs {
+		nPatterns += len(groups[r.survey])
+	}
+	pat := patternColumns(nPatterns)
 	var buf []byte
 	for lo := 0; lo < n; {
 		hi := lo + 1

@@ -25,7 +25,8 @@ import (
 //   - answers: the long table, one row per answer;
 //   - patterns: one row per response and reliability group of its
 //     survey, the pattern of its answers over the group's items (the text
-//     of cx.PatternKey.Pattern).
+//     of cx.PatternKey.Pattern); a Null table, whose rows only feed the
+//     sums of patterns (the answers of each response are kept with it).
 //
 // The store writes these three, each shard's rows in the order of the
 // table's key. Materialized views keep, on every shard, their sums per
@@ -44,6 +45,8 @@ var tables = []struct {
 	// view is the SELECT of the materialized view that fills the table
 	// from another local table, with {db} for the database.
 	view string
+	// local tables have no distributed table: nothing reads them.
+	local bool
 }{
 	{name: "responses", key: "unit",
 		columns: "survey UInt32, wave UInt32, unit UInt32, id FixedString(16), batch UInt32, sign Int8, " +
@@ -52,9 +55,9 @@ var tables = []struct {
 	{name: "answers", key: "unit",
 		columns: "survey UInt32, wave UInt32, unit UInt32, item UInt32, value Int64, sign Int8, batch UInt32",
 		engine:  "MergeTree ORDER BY (survey, wave, unit, item, value)"},
-	{name: "patterns", key: "unit",
+	{name: "patterns", local: true,
 		columns: "survey UInt32, wave UInt32, unit UInt32, grp UInt32, pattern String, sign Int8, batch UInt32",
-		engine:  "MergeTree ORDER BY (survey, wave, grp)"},
+		engine:  "Null"},
 	{name: "group_sums",
 		columns: "survey UInt32, wave UInt32, unit UInt32, batch UInt32, respondents Int64, comments Int64",
 		engine:  "SummingMergeTree ORDER BY (survey, wave, unit, batch)",
