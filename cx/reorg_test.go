@@ -277,3 +277,18 @@ func TestPanelAcrossReorganization(t *testing.T) {
 	west := byUnit["west"].Points
 	assert.Equal(t, west[0].Segment, west[1].Segment, "West moved but kept its people")
 }
+
+// TestResponsesInTheirWavesOrg: a response must name a unit in force when
+// its wave opened.
+func TestResponsesInTheirWavesOrg(t *testing.T) {
+	ctx := t.Context()
+	p := reorgProgram(t, map[string][2]int{"north": {1, 0}})
+	late := survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, []byte("late")), Survey: "pulse", Wave: "w2", Unit: "north",
+		Submitted: reorgW2.Opens.Add(time.Hour), Answers: map[string]int{"cf_belief": 4}}
+	_, err := p.RecordResponses(ctx, []survey.Response{late})
+	assert.Empty(t, wantProblem(err, fmt.Sprintf("responses[0 %s].unit", late.ID), `unit "north" was not in the org then: it was closed, merged or split on 1 March 2026 (wave w2 opened on 6 April 2026)`))
+	early := late
+	early.ID, early.Wave, early.Unit, early.Submitted = uuid.NewSHA1(uuid.NameSpaceOID, []byte("early")), "w1", "central", reorgW1.Opens.Add(time.Hour)
+	_, err = p.RecordResponses(ctx, []survey.Response{early})
+	assert.Empty(t, wantProblem(err, fmt.Sprintf("responses[0 %s].unit", early.ID), "it was added on 1 March 2026"))
+}
