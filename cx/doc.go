@@ -102,34 +102,34 @@
 // MinComments (default 10), its response rate only with its scores.
 //
 // Hiding the small groups is not enough: a hidden team is its division
-// minus its shown sibling teams. [Privacy.Plan] turns the rules into a
-// [Disclosure]: from the hierarchy, the tallies, the waves in time order and
-// optionally the respondents' demographic [Segments], it hides, besides the
-// groups below the minimum, the fewest further cells (deterministically,
-// smallest first) that leave every hidden group undetermined: no reader can
-// work out its respondent count or, item by item, its favorable count, nor
-// learn that it answered an item all favorably or all unfavorably, by
-// subtracting shown groups from their parent, across levels, across the
-// segments of one attribute, between a unit and its direct respondents, or
-// by any combination of these with the bounds the reasons reveal (the
-// plan solves what a reader can infer as linear programs); and no
-// difference a reader can compute is a group of 1 to MinScores-1 people.
-// [Privacy.PlanSurvey] does the same for the favorable ranges of a
-// survey's items. Segments whose members differ by fewer than MinScores people are
-// not both shown; WaveDifference, when set, also hides a small unit in a
-// wave whose count moved by fewer than MinScores people since its last
-// shown wave. Every hidden cell carries a [Reason] (below the minimum,
-// complementary to a named cell, overlapping segment, wave difference)
-// that a report can print. Plan once, over every wave shown, and hand the
-// same Disclosure to every path that shows figures (ScorecardOptions,
-// trends, exports, reports, win texts, comments), so that a cell hidden in
-// one is hidden in all; [Program.Scorecard] does so with the program's
-// Options.Privacy.
+// minus its shown sibling teams. A program has one [Disclosure] plan per
+// survey ([Program.Disclosure]) and every output applies it by default
+// (scorecards, pulse reports, panels and what is computed from them,
+// segment cuts, comments, reports). From the hierarchy, the tallies, the
+// waves in time order with their invited counts and the declared
+// [Segments], the plan hides, besides the groups below the minimum, the
+// further cells that leave every small group undetermined: no reader can
+// work out its respondent count or, item by item, its answers and answers
+// in each published range (the favorable range, eNPS's promoters, passives
+// and detractors), nor learn that it answered an item all one way, by
+// subtracting shown groups from their parent, across levels, across
+// segments, between a unit and its direct respondents, or by any
+// combination of these with the bounds the reasons and the invited counts
+// reveal (the plan solves what a reader can infer as linear programs;
+// package [disclosure] holds the planner). Figures are planned one by one:
+// a shown group's figure ([Disclosure.FigureHidden]) is shown only when
+// the people who answered its items reach the minimum, and is hidden to
+// protect another group's answers rather than the whole group where that
+// suffices. Complementary cells are chosen by structure, depth, invited
+// counts and names, never by their counts. Every hidden cell and figure
+// carries a [Reason] that a report can print.
 //
-// What the plan cannot prevent is spelled out in [Privacy.Plan]: when all
-// of a shown group answered alike, so did each of its parts; figures
-// computed outside the plan's cells are not covered; a protected count may
-// be narrowed to a range, never pinned.
+// What a reader can still learn is spelled out in [Privacy.Plan]: that a
+// hidden group is small, a range for its count, the count of a cell hidden
+// only to protect another (which holds at least the minimum); when all of
+// a shown group answered alike, so did each of its parts; figures computed
+// outside the plan's cells are not covered; where no suppression can
+// protect a group, the plan lists it ([Disclosure.Exposed]).
 //
 // Respondent identity is kept only as a keyed pseudonym: with
 // Options.Pseudonymizer (a [Pseudonymizer], HMAC-SHA256 under a key the

@@ -286,27 +286,51 @@ func sortedCells(m map[CellRef]HiddenCell, order []string) []HiddenCell {
 // overlapping-segment and wave-difference protection.
 func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 
-// Plan decides which cells of the tallies may be shown under p: the unit
-// cells (every unit of h, rolled up, in each of waves) and, when segs is
-// not nil, the segment cells (each attribute value of each unit, rolled
-// up). waves must be in time order: the wave-difference rule compares each
-// wave with the unit's last shown wave before it. Build one plan over every
-// wave a product shows and hand the same [Disclosure] to every path
-// (ScorecardOptions.Disclosure, trends, exports, reports), so that a cell
-// hidden in one is hidden in all.
+// Plan decides which cells of the tallies may be shown under p, and which
+// figures of each shown cell: the unit cells (every unit of h, rolled up,
+// in each of waves) and, when segs is not nil, the segment cells (each
+// attribute value of the wave in each unit, rolled up). waves must be in
+// time order: the wave-difference rule compares each wave with the unit's
+// last shown wave before it. A program has one plan per survey
+// ([Program.Disclosure]); its outputs apply it by default, and code that
+// shows figures of its own asks it before each (see [Disclosure]).
 //
 // Plan fails with a [*ValidationError] when p is invalid, a wave is
 // malformed or repeated, or segment counts exceed the unit's respondents;
 // with [ErrNotFound] when the tallies or segments name a unit not in h.
 //
+// # Layers
+//
+// Each wave is planned in three layers over the same cells and relations
+// (package [disclosure] holds the planner): the respondents (which cells
+// are shown at all, with their respondent counts and response rates), the
+// comments (at MinComments, starting from the cells hidden in the first
+// layer), and the items behind figures (which figures of a shown cell are
+// shown). A figure (a behavior's favorable share and mean, an item's,
+// eNPS with its promoters, passives and detractors, the skipped share) is
+// shown only when its cell is shown and every item behind it is answered
+// there by no one or by at least MinScores people, and not hidden to
+// protect another cell's answers ([Disclosure.FigureHidden]). The people
+// behind a figure pooled over items number at least the answers to its
+// most answered item, so a figure shown rests on at least MinScores.
+//
 // # What is protected
 //
-// A hidden group with respondents ("protected") is one below the minimum,
-// or one hidden to protect another. The plan treats every figure it lets
-// through as known to a reader: the respondent count of each shown cell
-// and, item by item, its answer count and favorable count (from which its
-// shares, means and eNPS follow), together with these linear relations,
-// which hold for each of those counts:
+// A protected group is one below the minimum: a cell hidden as such, the
+// answers of an item in a cell answered by 1 to min-1 people, and the
+// groups never shown but derivable (the direct respondents of a unit, the
+// respondents without an attribute, the crossings of two attributes) when
+// they number 1 to min-1; also a segment hidden as nearly another, and a
+// unit hidden for its wave difference. A reader is taken to know every
+// figure the plan lets through (the respondents of each shown cell and,
+// per item, its answers and its answers in each published range: the
+// favorable range, eNPS's three categories), the linear relations below,
+// each hidden cell's reason (below the minimum: at most min-1; hidden to
+// protect another: at least min), the invited counts ([Privacy.PlanWaves]:
+// a unit holds at most the people invited in it and below it), and that a
+// group holds at least as many respondents as answers, and at least as
+// many answers as answers in a range. The relations, which hold for each
+// of those counts:
 //
 //   - a unit = its own direct respondents + its children (the roll-up of
 //     [Tallies.RollUp]);
@@ -321,63 +345,43 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //     each value of another attribute (and with none), and likewise for
 //     the respondents without an attribute.
 //
-// The direct respondents of a unit and the respondents without an
-// attribute are groups too: never shown, but derivable, so when they number
-// 1 to min-1 they are protected like a hidden cell. The reason of a hidden
-// cell is shown, so a reader also knows that a cell hidden below the
-// minimum has at most min-1 respondents and a cell hidden for another
-// reason at least min; and every group holds at least as many respondents
-// as answers to an item, and at least as many answers as favorable ones.
+// Per layer and to a fixpoint, the plan hides cells until no protected
+// group's count is determined, and, per item and range, no protected
+// group's answers nor its answers in the range are determined, nor is it
+// known to have answered all in the range or none (unless a shown cell
+// holding it already says so). This is checked by linear programming over
+// every solution a reader cannot rule out; every answer that lets a cell
+// stay shown is certified exactly (see package [disclosure]). Faster
+// rules (chains of subtractions, unanimous remainders, a shown cell minus
+// shown cells inside it) find most breaches first. To mend a breach the
+// plan hides, among the shown cells around the protected group, the one
+// whose hiding leaves the fewest relations with it as their only unknown
+// term, then the deepest in the hierarchy, then the one with the fewest
+// invited (a count every reader knows), then the first by name: never by
+// the count of the cell it hides. Its Reason is Complementary, naming
+// the protected group. The result is deterministic.
 //
-// The plan hides, one cell at a time and to a fixpoint, until:
+// Empty cells: in a unit where people were invited, a reader cannot tell
+// an empty unit or segment from a small one (both read "fewer than" the
+// minimum), and the plan protects the empty one like a small one, so
+// that no one's participation can be told. Without invited counts an
+// empty cell is no one's to protect, and a reader may tell it empty.
 //
-//   - no protected group's respondent count is determined;
-//   - for each item, no protected group that answered it has its favorable
-//     count determined, nor is known to have answered it all favorably or
-//     all unfavorably (which would tell its favorable share, and, since
-//     every answer would then be on one side, much of its mean);
-//   - in every relation whose total is known, the unknown terms together
-//     hold 0 or at least min respondents, and their answers to each item
-//     are not unanimous (all or none favorable) when a protected group is
-//     among them;
-//   - a shown cell minus any family of disjoint shown cells inside it
-//     (units below it, whole or by the segments of one attribute, several
-//     levels down) leaves 0 or at least min respondents, whose answers are
-//     not unanimous when a protected group is among them.
-//
-// The first two are checked by solving, per connected set of cells not
-// shown, the linear programs of what a reader can infer (the minimum and
-// maximum of each protected count, favorable count and unfavorable count
-// over every non-negative solution of the relations and bounds, counts
-// rounded inward to whole people); a set of more than 48 such cells is
-// solved around each protected cell, the farther cells taken as known,
-// which is sound but may hide more. Faster rules (chains of subtractions
-// with the reasons' bounds, the last two rules above) find most breaches
-// first. To mend a breach the plan hides the
-// smallest shown part with respondents (ties broken by cell name) of the
-// relation at fault, or, when it has none, its shown total, or else the
-// nearest relation that has a shown cell; that cell's Reason is
-// Complementary, naming the protected group. Hidden cells with no
-// respondents are treated as known to be empty: they never count as
-// protection. The result is deterministic: the same input always hides the
-// same cells. The package's tests attack plans with an independent solver
-// that searches for whole-number solutions.
-//
-// Which answers count as favorable: Plan protects, for each item, the
-// answers above the midpoint of its scale and those below it (the
-// favorable answers of items as worded and of reverse-keyed items on the
-// built-in agreement, satisfaction and effort scales), and on 0-10 scales
-// the promoters. [Privacy.PlanSurvey] protects exactly each item's
-// favorable range instead, and hides less; use it when the survey is at
-// hand. Segment cells carry answers only when counted with
-// [Segments.AddResponse].
+// Which answers count: Plan protects, for each item, the answers above
+// the midpoint of its scale and those below it, and on 0-10 scales the
+// promoters, passives and detractors. [Privacy.PlanSurvey] protects
+// exactly each item's favorable range (and eNPS's three categories) and
+// resolves the figures of the survey's behaviors; use it, or
+// [Privacy.PlanWaves] with the waves' invited counts, when the survey is
+// at hand. Segment cells carry answers only when counted with
+// [Segments.AddResponse]; without them their figures are hidden as
+// NotPlanned.
 //
 // Overlapping segments: for two shown segments of different attributes in
 // the same unit and wave whose members differ by 1 to min-1 people
-// (counted by [Segments] as members of one but not the other), the smaller
-// is hidden (ties by name), since their difference is nearly a small group;
-// and when one of two segments that differ by fewer than min people is
-// hidden, so is the other.
+// (counted by [Segments] as members of one but not the other), the one
+// named later is hidden, since their difference is nearly a small group;
+// and when one of two such segments is hidden, so is the other.
 //
 // Wave difference (only with WaveDifference set): answers change between
 // waves, so two waves of a unit are not linked by an exact relation; but in
@@ -386,35 +390,48 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 // in its last shown wave differs from that wave by 1 to min-1
 // respondents, the later wave is hidden.
 //
-// # Limits
+// # What a reader can still learn
 //
+//   - That a hidden group is small (its reason says so), and a range for
+//     its count (for example "1 to 4"); never its count.
+//   - The count of a cell hidden only to protect another: it holds at
+//     least the minimum, and its count may follow from what is shown, as a
+//     shown cell's would (for example a team of 5 invited, all of whom
+//     answered).
+//   - Something of the pattern: the plan chooses complementary cells by
+//     structure, depth, invited counts and names, not by their counts, so
+//     the pattern does not bound a hidden cell by the sizes of the cells
+//     left shown; but whether a group needed protection at all depends on
+//     whether it is small, and a cell hidden to break a unanimity answered
+//     otherwise than the group it protects.
 //   - Unanimity of a shown group: when every respondent of a shown group
 //     answered an item the same way, every part of it, hidden or not, is
 //     known to have answered that way. No suppression pattern can prevent
 //     this short of hiding the group itself, which the rules do not ask.
 //   - Items one at a time: the plan solves each item's answers with the
-//     respondent counts, not several items jointly, and protects favorable
-//     counts, not the count of each answer (how many chose 1, 2, ...).
-//     A mean is protected through the favorable count and unanimity; a
+//     respondent counts, not several items jointly, and protects the
+//     published ranges, not the count of each answer (how many chose 1,
+//     2, ...). A mean is protected through the ranges and unanimity; a
 //     reader may still narrow it.
-//   - Ranges: a protected count is never determined, but a reader may
-//     narrow it (for example to "3 or 4"). The linear programs work over
-//     fractions and round inward; a set of relations whose only
-//     whole-number solutions agree on a count, though fractional ones do
-//     not, would escape them (the tests have not found one). Shares are
-//     protected through counts and unanimity: a share that stays the same
-//     while a group's counts vary together (2 of 4, 4 of 8) is not looked
-//     for.
+//   - Whole numbers: the linear programs work over fractions; a set of
+//     relations whose only whole-number solutions agree on a count,
+//     though fractional ones do not, would escape them (the tests, which
+//     search whole numbers, have not found one). A share that stays the
+//     same while a group's counts vary together (2 of 4, 4 of 8) is not
+//     looked for.
+//   - Exposed groups ([Disclosure.Exposed]): where every cell around a
+//     small group is hidden and its own bounds still pin it (a unit of
+//     barely the minimum whose small parts' invited counts bound them), no
+//     suppression can protect it; the plan lists it.
 //   - Figures computed outside the plan's relations (pooled waves, custom
-//     groupings, segments of two attributes crossed with each other) are
-//     not covered: plan them as their own cells or do not show them. The
-//     crossings of three or more attributes, and the crossings of a unit
-//     as sums of its children's, are not among the relations.
+//     groupings, crossings of three or more attributes) are not covered:
+//     plan them as their own cells or do not show them.
 //   - The wave rule is a heuristic over counts, off by default: it does not
-//     know who joined or left, and planning fewer waves than are shown
-//     breaks it. Without it, a reader comparing two waves of a small unit
-//     may attribute the change to the people who joined or left.
-//   - With ThresholdOnly set, none of the above beyond the minimum holds.
+//     know who joined or left. Without it, a reader comparing two waves of
+//     a small unit may attribute the change to the people who joined or
+//     left.
+//   - With ThresholdOnly set, none of the above beyond the minimum (per
+//     cell and per figure) holds.
 func (p Privacy) Plan(h *Hierarchy, t *Tallies, waves []string, segs *Segments) (*Disclosure, error) {
 	if t == nil {
 		return nil, invalid("tallies", "required")

@@ -232,3 +232,93 @@ func integerPoint(p *lpProblem, depth int) []float64 {
 	}
 	return nil
 }
+
+// system is the attacker's knowledge of one wave as linear constraints
+// over the atoms' respondents n (variables 0..m-1) and answers by
+// category x_c (variables (1+c)m .. (2+c)m-1): equalities for every shown
+// figure, bounds from every reason and invited count, Σ_c x_c <= n.
+type system struct {
+	m, cats int
+	rows    [][]float64
+	rhs     []float64
+	kind    []int // 0: =, -1: <=, +1: >=
+}
+
+func (s *system) add(coef []float64, kind int, rhs float64) {
+	s.rows = append(s.rows, coef)
+	s.kind = append(s.kind, kind)
+	s.rhs = append(s.rhs, rhs)
+}
+
+func (s *system) width() int { return (1 + s.cats) * s.m }
+
+// vector returns the form summing, over members, the respondents (cat
+// -1), the answers in category cat, or every answer (cat -2).
+func (s *system) vector(members []int, cat int) []float64 {
+	row := make([]float64, s.width())
+	for _, i := range members {
+		switch cat {
+		case -1:
+			row[i] = 1
+		case -2:
+			for c := range s.cats {
+				row[(1+c)*s.m+i] = 1
+			}
+		default:
+			row[(1+cat)*s.m+i] = 1
+		}
+	}
+	return row
+}
+
+// countsProblem is the system restricted to the respondents.
+func (s *system) countsProblem() *lpProblem {
+	p := &lpProblem{nv: s.width()}
+	for r, row := range s.rows {
+		if slices.ContainsFunc(row[s.m:], func(v float64) bool { return v != 0 }) {
+			continue
+		}
+		p.add(row, s.kind[r], s.rhs[r])
+	}
+	return p
+}
+
+// answersProblem is the system with the respondents fixed at n.
+func (s *system) answersProblem(n []float64) *lpProblem {
+	p := &lpProblem{nv: s.width()}
+	for r, row := range s.rows {
+		var rhs float64
+		for j, v := range row[:s.m] {
+			rhs -= v * n[j]
+		}
+		coef := slices.Clone(row)
+		clear(coef[:s.m])
+		p.add(coef, s.kind[r], s.rhs[r]+rhs)
+	}
+	return p
+}
+
+// whole is the joint system.
+func (s *system) whole() *lpProblem {
+	return &lpProblem{nv: s.width(), rows: s.rows, rhs: s.rhs, kind: s.kind}
+}
+
+// undetermined checks that obj takes a whole value other than truth in
+// some whole-number solution of the system; it returns why not. It tries
+// the smaller systems first (respondents alone, then answers with the
+// respondents at their true values) and falls back on the whole.
+func (s *system) undetermined(obj []float64, truth int, trueN []float64) string {
+	counts := !slices.ContainsFunc(obj[s.m:], func(v float64) bool { return v != 0 })
+	if counts {
+		ws, _ := witnesses(s.countsProblem(), obj, truth)
+		for _, w := range ws {
+			if _, _, err := s.answersProblem(w[:s.m]).optimize(make([]float64, s.width()), 1); err == nil {
+				return ""
+			}
+		}
+	} else if ws, _ := witnesses(s.answersProblem(trueN), obj, truth); len(ws) > 0 {
+		return ""
+	}
+	_, msg := witnesses(s.whole(), obj, truth)
+	return msg
+}

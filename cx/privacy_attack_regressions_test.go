@@ -1,0 +1,80 @@
+package cx_test
+
+// attackRegressions are counterexamples the property once found, shrunk.
+var attackRegressions = []attackCase{
+	// Two teams' small segments: their sum follows from the shown totals
+	// by a combination of relations, and the bound of their reasons (at
+	// most 2 each) pins both.
+	{Min: 3, Keys: 1, Waves: 2, Parents: []int{0, 0, 0, 0}, Atoms: []atom{
+		{Unit: 1, Wave: 1, Seg: []int{1}, N: 4, F: 3}, {Unit: 1, Wave: 1, Seg: []int{2}, N: 2, F: 1},
+		{Unit: 2, Wave: 1, Seg: []int{1}, N: 4, F: 3}, {Unit: 2, Wave: 1, Seg: []int{2}, N: 2, F: 1},
+		{Unit: 3, Wave: 1, Seg: []int{0}, N: 2, F: 1}, {Unit: 3, Wave: 1, Seg: []int{2}, N: 3, F: 2}}},
+	// A unit whose segments' reasons pinned it between lower bounds.
+	{Min: 3, Keys: 1, Waves: 2, Parents: []int{0, 0}, Atoms: []atom{
+		{Unit: 1, Wave: 1, Seg: []int{0}, N: 1, F: 1}, {Unit: 1, Wave: 1, Seg: []int{2}, N: 3, F: 1}}},
+	// Upper bounds of cells below the minimum, chained over three levels.
+	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0, 1, 1, 3, 2}, Atoms: []atom{
+		{Unit: 4, Seg: []int{2}, N: 3, F: 1}, {Unit: 5, Seg: []int{1}, N: 3, F: 2}, {Unit: 5, Seg: []int{2}, N: 3, F: 3}}},
+	// Two segments of different attributes with the same members.
+	{Min: 4, Keys: 2, Waves: 1, Parents: []int{0, 0}, Atoms: []atom{
+		{Unit: 1, Seg: []int{0, 0}, N: 1, F: 1}, {Unit: 1, Seg: []int{2, 2}, N: 4, F: 3}}},
+	// Lower bounds of complementary cells summing to a shown segment.
+	{Min: 4, Keys: 2, Waves: 1, Parents: []int{0, 0}, Atoms: []atom{
+		{Unit: 1, Seg: []int{0, 0}, N: 1, F: 1}, {Unit: 1, Seg: []int{1, 2}, N: 4, F: 3}, {Unit: 1, Seg: []int{2, 2}, N: 4, F: 3}}},
+	// The respondents without an attribute, pinned through the hierarchy.
+	{Min: 5, Keys: 1, Waves: 1, Parents: []int{0, 0, 1, 0, 2, 0, 5}, Atoms: []atom{
+		{Unit: 0, Seg: []int{1}, N: 3, F: 2}, {Unit: 4, Seg: []int{1}, N: 2, F: 1}, {Unit: 4, Seg: []int{2}, N: 1, F: 1},
+		{Unit: 6, Seg: []int{0}, N: 1, F: 1}, {Unit: 6, Seg: []int{2}, N: 4, F: 2}}},
+	// A shown unit minus a shown grandchild: two people, both unfavorable.
+	{Min: 5, Waves: 1, Parents: []int{0, 0, 1, 2, 2, 0}, Atoms: []atom{
+		{Unit: 0, N: 2, F: 1}, {Unit: 1, N: 1, F: 0}, {Unit: 2, N: 1, F: 0}, {Unit: 4, N: 5, F: 5}, {Unit: 5, N: 3, F: 2}}},
+	// A shown unit minus its shown segment and a shown sibling: the one
+	// person of a team without the attribute.
+	{Min: 5, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 0}, Atoms: []atom{
+		{Unit: 1, Seg: []int{0}, N: 5, F: 2}, {Unit: 2, Seg: []int{2}, N: 3, F: 2}, {Unit: 3, Seg: []int{0}, N: 1, F: 1},
+		{Unit: 3, Seg: []int{2}, N: 2, F: 1}}},
+	// A team's segment pinned by a linear combination of four relations
+	// (the organization, its segment, the team, its direct respondents).
+	{Min: 5, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 2, 0, 3}, Atoms: []atom{
+		{Unit: 0, Seg: []int{2}, N: 1, F: 1}, {Unit: 1, Seg: []int{1}, N: 2, F: 2}, {Unit: 1, Seg: []int{2}, N: 4, F: 4},
+		{Unit: 2, Seg: []int{1}, N: 1, F: 1}, {Unit: 3, Seg: []int{0}, N: 3, F: 1}, {Unit: 5, Seg: []int{1}, N: 1, F: 1}}},
+	// The organization minus a shown team and a shown segment of another:
+	// two people, whose favorable count follows.
+	{Min: 5, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 0}, Atoms: []atom{
+		{Unit: 1, Seg: []int{1}, N: 5, F: 1}, {Unit: 1, Seg: []int{2}, N: 1, F: 0}, {Unit: 2, Seg: []int{2}, N: 1, F: 0},
+		{Unit: 3, Seg: []int{0}, N: 5, F: 4}, {Unit: 3, Seg: []int{2}, N: 1, F: 1}}},
+	// Favorable counts bounding a segment from below: the count alone left
+	// it two values, the favorable counts took one away.
+	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 0, 2}, Atoms: []atom{
+		{Unit: 1, Seg: []int{2}, N: 4, F: 2}, {Unit: 3, Seg: []int{1}, N: 1, F: 1}, {Unit: 3, Seg: []int{2}, N: 4, F: 3},
+		{Unit: 4, Seg: []int{0}, N: 8, F: 2}, {Unit: 4, Seg: []int{1}, N: 9, F: 4}, {Unit: 4, Seg: []int{2}, N: 1, F: 0}}},
+	// Two attributes crossed: their segments pin each other through the
+	// crossings.
+	{Min: 5, Keys: 2, Waves: 2, Parents: []int{0, 0, 0, 0, 1}, Atoms: []atom{
+		{Unit: 1, Wave: 1, Seg: []int{1, 0}, N: 3, F: 1}, {Unit: 1, Wave: 1, Seg: []int{1, 1}, N: 4, F: 3},
+		{Unit: 1, Wave: 1, Seg: []int{2, 1}, N: 2, F: 1}, {Unit: 2, Wave: 1, Seg: []int{1, 2}, N: 6, F: 5},
+		{Unit: 2, Wave: 1, Seg: []int{2, 1}, N: 4, F: 1}, {Unit: 2, Wave: 1, Seg: []int{2, 2}, N: 1, F: 1},
+		{Unit: 3, Wave: 1, Seg: []int{1, 2}, N: 2, F: 1}, {Unit: 3, Wave: 1, Seg: []int{2, 0}, N: 5, F: 3},
+		{Unit: 4, Wave: 1, Seg: []int{0, 0}, N: 1, F: 0}, {Unit: 4, Wave: 1, Seg: []int{1, 1}, N: 4, F: 3},
+		{Unit: 4, Wave: 1, Seg: []int{2, 1}, N: 1, F: 1}, {Unit: 4, Wave: 1, Seg: []int{2, 2}, N: 5, F: 1}}},
+	// A shown team whose four people all answered favorably: the
+	// favorable counts of the division's segments then bound the team's
+	// segments, and the count of one follows.
+	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0}, Atoms: []atom{
+		{Unit: 0, Seg: []int{1}, N: 4, F: 0}, {Unit: 0, Seg: []int{2}, N: 4, F: 0},
+		{Unit: 1, Seg: []int{1}, N: 3, F: 3}, {Unit: 1, Seg: []int{2}, N: 1, F: 1}}},
+	// The organization minus a shown grandchild leaves four people, all
+	// favorable, though the organization is also covered by its shown
+	// segments.
+	{Min: 5, Keys: 1, Waves: 1, Parents: []int{0, 0, 1, 0, 1}, Atoms: []atom{
+		{Unit: 0, Seg: []int{2}, N: 1, F: 1}, {Unit: 1, Seg: []int{1}, N: 2, F: 2}, {Unit: 1, Seg: []int{2}, N: 1, F: 1},
+		{Unit: 4, Seg: []int{1}, N: 5, F: 4}, {Unit: 4, Seg: []int{2}, N: 4, F: 0}}},
+	// A team below the minimum inside a chain of units: its favorable
+	// count follows from its parent's and a shown segment's.
+	{Min: 3, Keys: 1, Waves: 1, Parents: []int{0, 0, 1, 2}, Atoms: []atom{
+		{Unit: 2, Seg: []int{2}, N: 3, F: 0}, {Unit: 3, Seg: []int{0}, N: 3, F: 3}, {Unit: 3, Seg: []int{2}, N: 1, F: 0}}},
+	// Two segments of a team, one unanimous each way.
+	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 2}, Atoms: []atom{
+		{Unit: 2, Seg: []int{1}, N: 4, F: 0}, {Unit: 2, Seg: []int{2}, N: 4, F: 0},
+		{Unit: 3, Seg: []int{1}, N: 2, F: 0}, {Unit: 3, Seg: []int{2}, N: 4, F: 4}}},
+}
