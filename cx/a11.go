@@ -85,7 +85,8 @@ type A11Options struct {
 	// service and the channel; default "service" and "channel".
 	ServiceKey, ChannelKey string
 	// MinGroup is the fewest responses for a row's answers (counts per
-	// point, means, shares) to be shown; default [DefaultMinScores] (5).
+	// point, means, shares) to be shown, and the fewest answers for each
+	// driver's; default [DefaultMinScores] (5).
 	// The volumes and the number of responses, which A-11 reporting
 	// requires, are always shown. The summary has no totals across rows,
 	// so a suppressed row's answers cannot be worked out by subtraction.
@@ -164,6 +165,9 @@ type A11Score struct {
 	// interval, and the share who agree (4-5 on the 5-point scale, the
 	// favorable range above the midpoint) with its Wilson interval.
 	Score metrics.ItemScore
+	// Hidden is set when the row is shown but fewer than MinGroup of its
+	// customers answered this item: the driver then holds no figure.
+	Hidden bool
 }
 
 type a11Key struct{ service, channel string }
@@ -323,7 +327,11 @@ func A11Summarize(s survey.Survey, rs []survey.Response, vols []A11Volume, opts 
 		row.Hidden = c.responses < int64(opts.MinGroup)
 		for i, it := range s.Items {
 			sc := A11Score{Item: it.ID, Driver: it.Construct}
-			if row.Hidden {
+			// A driver rests on the customers who answered it: shown only
+			// when they reach the minimum too (or nobody answered it).
+			few := c.answers[i].N() > 0 && c.answers[i].N() < int64(opts.MinGroup)
+			if row.Hidden || few {
+				sc.Hidden = !row.Hidden
 				sc.Score = metrics.ItemScore{Mean: nan, SD: nan, MeanCI: metrics.Interval{Lower: nan, Upper: nan}, FavorCI: metrics.Interval{Lower: nan, Upper: nan}}
 			} else {
 				sc.Answers = c.answers[i]
@@ -399,13 +407,13 @@ func WriteA11CSV(w io.Writer, sum *A11Summary) error {
 		for i, it := range sum.Items {
 			d := r.Drivers[i]
 			for v := it.Scale.Min; v <= it.Scale.Max; v++ {
-				if r.Hidden {
+				if r.Hidden || d.Hidden {
 					rec = append(rec, "")
 				} else {
 					rec = append(rec, i64(d.Answers.Count(v)))
 				}
 			}
-			if r.Hidden {
+			if r.Hidden || d.Hidden {
 				rec = append(rec, "", "", "", "", "", "", "")
 				continue
 			}

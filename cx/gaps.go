@@ -31,7 +31,8 @@ type Gap struct {
 
 // Gaps returns the belief-behavior gap of every behavior with both
 // belief and behavior items, in every shown unit (parents before
-// children), in the given wave (default the last wave of the panel).
+// children), in the given wave (default the last wave of the panel),
+// where the panel's plan shows the behavior's figures.
 func Gaps(p *Panel, wave string) ([]Gap, error) {
 	q, err := p.prepare()
 	if err != nil {
@@ -60,6 +61,10 @@ func Gaps(p *Panel, wave string) ([]Gap, error) {
 				}
 			}
 			if len(bel) == 0 || len(pra) == 0 {
+				continue
+			}
+			// Both shares rest on the people who answered their items.
+			if hid, _ := q.figureHidden(u, wave, items[j]); hid {
 				continue
 			}
 			fb, _, _ := pooled(q.rolled, u, wave, bel)

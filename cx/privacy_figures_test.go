@@ -1,7 +1,10 @@
 package cx_test
 
 import (
+	"encoding/csv"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -175,4 +178,48 @@ func hiddenIn(d *cx.Disclosure, wave string) map[string]string {
 		}
 	}
 	return out
+}
+
+// An A-11 driver rests on the customers who answered it: in a shown row
+// of 7 responses, a question two of them answered shows nothing, in the
+// summary and its CSV.
+func TestA11DriverBelowTheMinimum(t *testing.T) {
+	rs, vols := a11Fixture()
+	for i, r := range rs {
+		if r.Segments["channel"] == "online" && r.Submitted.Year() == 2025 && r.Submitted.Month() == 2 {
+			if i < 2 {
+				r.Answers["a11.employee"] = 5
+			}
+		}
+	}
+	q := cx.FiscalQuarter{Year: 2025, Quarter: 2}
+	sum, err := cx.A11Summarize(survey.A11(), rs, vols, cx.A11Options{Quarter: q})
+	require.NoError(t, err)
+	on, ok := sum.Row("passport", "online")
+	require.True(t, ok)
+	require.False(t, on.Hidden)
+	for _, d := range on.Drivers {
+		switch d.Item {
+		case "a11.employee":
+			assert.True(t, d.Hidden, "two customers answered")
+			assert.Zero(t, d.Score.N)
+			assert.Zero(t, d.Answers.N())
+			assert.True(t, isNaN(d.Score.Mean))
+		case "a11.trust":
+			assert.False(t, d.Hidden)
+			assert.Equal(t, int64(8), d.Score.N)
+		}
+	}
+	var buf strings.Builder
+	require.NoError(t, cx.WriteA11CSV(&buf, sum))
+	rows, err := csv.NewReader(strings.NewReader(buf.String())).ReadAll()
+	require.NoError(t, err)
+	col := slices.Index(rows[0], survey.DriverEmployee+"_n")
+	require.Positive(t, col)
+	for _, r := range rows[1:] {
+		if r[2] == "passport" && r[3] == "online" {
+			assert.Empty(t, r[col])
+			assert.Empty(t, r[col-1], "the count of the top point")
+		}
+	}
 }
