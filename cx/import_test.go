@@ -558,10 +558,10 @@ func TestImportMemoryDoesNotGrowWithTheInput(t *testing.T) {
 	}
 	small, large := peak(20000), peak(80000)
 	// Kept in memory, 60,000 more responses would take well over 30 MB
-	// (each holds a map of answers); the IDs seen take 25 to 50 bytes a
+	// (each holds a map of answers); the IDs seen take 20 to 35 bytes a
 	// row.
 	t.Logf("live heap at the end of the input: %d KB for 20,000 rows, %d KB for 80,000", small>>10, large>>10)
-	assert.Less(t, large, small+(1<<20)+60000*50, "the live heap grows with the input")
+	assert.Less(t, large, small+(1<<20)+60000*35, "the live heap grows with the input")
 }
 
 // rowReader generates the rows of importCSV(n, nil) as they are read.

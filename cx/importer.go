@@ -3,6 +3,7 @@ package cx
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -49,7 +50,7 @@ type ReplacedResponse struct {
 }
 
 // importBatch is the number of responses handed to the store at once.
-const importBatch = 4096
+const importBatch = 1024
 
 // maxListedProblems bounds the problems listed in the error of a failed
 // import; the count of the others is given.
@@ -162,12 +163,15 @@ type importer struct {
 
 	// given holds, for every response ID of the input, its line and a
 	// hash of its content, to find IDs repeated with different content
-	// and name both lines; derived holds the line and occurrence of the
-	// IDs derived from rows without one (the ID stands for the content).
-	// Both take 25 to 50 bytes a response.
-	given   map[uuid.UUID]seenRow
-	derived map[uuid.UUID]derivedRow
+	// and name both lines; derived holds the line of the IDs derived from
+	// rows without one (the ID stands for the content). Both are keyed by
+	// 96 bits of a keyed hash of the ID, so that they take some 20 to 35
+	// bytes a response; two IDs of one input share a key with a
+	// probability below 1e-17 for a million responses.
+	given   map[idKey]seenRow
+	derived map[idKey]uint32
 	hseed   maphash.Seed
+	kseed   [2]maphash.Seed
 	hasher  *survey.ContentHasher
 	pseud   *pseudonymMaker // nil without a Pseudonymizer
 
@@ -176,19 +180,30 @@ type importer struct {
 	batch []survey.Response // the batch being filled
 }
 
-type seenRow struct {
-	line uint32
-	hash uint64
-}
+// seenRow is the line of a response ID given in the input and the hash of
+// its content, in 4-byte words so that it packs with its key.
+type seenRow struct{ line, hashLo, hashHi uint32 }
 
-type derivedRow struct{ line, occurrence uint32 }
+func (r seenRow) hash() uint64 { return uint64(r.hashHi)<<32 | uint64(r.hashLo) }
+
+// idKey stands for a response ID in the maps of IDs seen.
+type idKey [12]byte
+
+// key returns the key of id.
+func (im *importer) key(id uuid.UUID) idKey {
+	var k idKey
+	binary.LittleEndian.PutUint64(k[:8], maphash.Bytes(im.kseed[0], id[:]))
+	binary.LittleEndian.PutUint32(k[8:], uint32(maphash.Bytes(im.kseed[1], id[:])))
+	return k
+}
 
 // line returns the line of an ID of the input.
 func (im *importer) line(id uuid.UUID) int {
-	if d, ok := im.derived[id]; ok {
-		return int(d.line)
+	k := im.key(id)
+	if line, ok := im.derived[k]; ok {
+		return int(line)
 	}
-	return int(im.given[id].line)
+	return int(im.given[k].line)
 }
 
 func (p *Program) newImporter(ctx context.Context, surveyID string, skip bool, imp []ImportOptions) (*importer, error) {
@@ -200,8 +215,8 @@ func (p *Program) newImporter(ctx context.Context, surveyID string, skip bool, i
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{p: p, cat: cat, s: s, skip: skip, given: map[uuid.UUID]seenRow{}, derived: map[uuid.UUID]derivedRow{},
-		hseed: maphash.MakeSeed(), hasher: survey.NewContentHasher(s)}
+	im := &importer{p: p, cat: cat, s: s, skip: skip, given: map[idKey]seenRow{}, derived: map[idKey]uint32{},
+		hseed: maphash.MakeSeed(), kseed: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, hasher: survey.NewContentHasher(s)}
 	if p.pseud != nil {
 		im.pseud = p.pseud.maker()
 	}
@@ -410,10 +425,11 @@ func (im *importer) identify(line int, r *survey.Response) bool {
 		// A derived ID seen before stands for an identical row.
 		for k := 0; ; k++ {
 			r.ID = im.hasher.ID(*r, k)
-			_, dup := im.derived[r.ID]
+			key := im.key(r.ID)
+			_, dup := im.derived[key]
 			if !dup {
-				if _, dup = im.given[r.ID]; !dup {
-					im.derived[r.ID] = derivedRow{uint32(line), uint32(k)}
+				if _, dup = im.given[key]; !dup {
+					im.derived[key] = uint32(line)
 					return true
 				}
 			}
@@ -423,13 +439,19 @@ func (im *importer) identify(line int, r *survey.Response) bool {
 			}
 		}
 	}
-	row := seenRow{line: uint32(line), hash: maphash.Bytes(im.hseed, im.hasher.Content(*r))}
-	prev, dup := im.given[r.ID]
-	same := dup && prev.hash == row.hash
-	if d, ok := im.derived[r.ID]; ok {
-		// An ID given on this line was derived from an earlier row.
-		prev, dup = seenRow{line: d.line}, true
-		same = im.hasher.ID(*r, int(d.occurrence)) == r.ID
+	key := im.key(r.ID)
+	h := maphash.Bytes(im.hseed, im.hasher.Content(*r))
+	row := seenRow{line: uint32(line), hashLo: uint32(h), hashHi: uint32(h >> 32)}
+	prev, dup := im.given[key]
+	same := dup && prev.hash() == h
+	if d, ok := im.derived[key]; ok {
+		// An ID given on this line was derived from an earlier row: the
+		// same response if this row has that row's content (and one of the
+		// first occurrences of it).
+		prev, dup, same = seenRow{line: d}, true, false
+		for k := 0; k < 64 && !same; k++ {
+			same = im.hasher.ID(*r, k) == r.ID
+		}
 	}
 	switch {
 	case same:
@@ -440,7 +462,7 @@ func (im *importer) identify(line int, r *survey.Response) bool {
 		im.problem(line, "id", fmt.Sprintf("response ID %s is also on line %d, with different content", r.ID, prev.line))
 		return false
 	}
-	im.given[r.ID] = row
+	im.given[key] = row
 	return true
 }
 

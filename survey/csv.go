@@ -910,6 +910,22 @@ func (cr *CSVReader) ReadRow() (*Row, error) {
 			}
 		}
 		start, from := cr.line, cr.pos
+		if rest := cr.cur.data[cr.pos:]; len(rest) > 0 && rest[0] != '\n' && rest[0] != '\r' {
+			// A plain record read in one pass, as ScanCSV reads it.
+			end := bytes.IndexByte(rest, '\n')
+			rec := rest
+			if end >= 0 {
+				rec = rest[:end]
+			}
+			if bytes.IndexByte(rec, '"') < 0 && cr.src.layout.fillFast(&cr.row, start, rec, cr.p.comma) {
+				cr.pos += len(rec)
+				if end >= 0 {
+					cr.pos++
+					cr.line++
+				}
+				return &cr.row, nil
+			}
+		}
 		next, nl, fields, perr := cr.p.parse(cr.cur.data, cr.pos)
 		cr.pos, cr.line = next, cr.line+nl
 		if perr == nil && fields == nil {

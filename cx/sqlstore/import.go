@@ -58,11 +58,41 @@ type staged struct {
 	ended    bool
 	args     []any
 	in       *inserter // the INSERTs of SQLite
+	// cacheSize is the SQLite connection's page cache size to restore.
+	cacheSize *int64
+}
+
+// importCacheKiB caps the SQLite page cache of an import's connection.
+const importCacheKiB = 24 << 10
+
+// release restores the connection's settings and returns it to the pool.
+func (im *staged) release() error {
+	var err error
+	if im.cacheSize != nil {
+		_, err = im.conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA cache_size = %d", *im.cacheSize))
+		err = wrap(err, "end an import", "")
+	}
+	return errors.Join(err, im.conn.Close())
 }
 
 var errImportEnded = errors.New("sqlstore: the import has ended")
 
 func (im *staged) begin(ctx context.Context, surveyID string) error {
+	if im.s.dialect == SQLite {
+		// An import writes every page it touches once: a page cache larger
+		// than importCacheKiB adds memory, not speed. The connection's own
+		// size is restored when the import ends.
+		var size int64
+		if err := im.conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&size); err != nil {
+			return wrap(err, "begin an import", "")
+		}
+		if size < -importCacheKiB || size > importCacheKiB/4 { // KiB when negative, pages of at least 4 KiB otherwise
+			if _, err := im.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", -importCacheKiB)); err != nil {
+				return wrap(err, "begin an import", "")
+			}
+			im.cacheSize = &size
+		}
+	}
 	tx, err := im.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap(err, "begin an import", "")
@@ -335,7 +365,9 @@ func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 	}
 	err := im.tx.Commit()
 	im.ended = true
-	im.conn.Close()
+	if rerr := im.release(); err == nil {
+		err = rerr
+	}
 	if err != nil {
 		return cx.ImportOutcome{}, wrap(err, "commit an import", "")
 	}
@@ -359,5 +391,5 @@ func (im *staged) Rollback() error {
 			err = wrap(rerr, "roll back an import", "")
 		}
 	}
-	return errors.Join(err, im.conn.Close())
+	return errors.Join(err, im.release())
 }
