@@ -38,14 +38,21 @@
 // # Tallies
 //
 // [Store.TallyResponses] computes the [cx.Tallies] of a survey with GROUP
-// BY queries over those sums: the cluster adds up the rows of every
-// batch a read may see, and the process receives one row per unit, wave
-// and item (with its values and counts), per unit and wave, and per wave
-// and pattern; it loads no response. Nothing is added up in the process
-// when responses are written: the process only sorts each shard's rows
-// in the order of the table's key. The tallies equal those that
-// [cx.TallyResponses] computes from the same responses in memory; a
+// BY queries over those sums: the cluster adds up the rows of every batch
+// a read may see, each shard for its own units (a unit's rows are all on
+// one shard, so its groups are final there; distributed_group_by_no_merge),
+// and the process receives one row per unit and wave with a map of item
+// and value to count (sumMap), one per unit and wave with respondents and
+// comments, and one per wave, reliability group and pattern; it loads no
+// response, and adds up what two shards return for one group (a unit
+// whose rows an earlier count of shards spread). Nothing is added up in
+// the process when responses are written: the process only sorts each
+// shard's rows in the order of the table's key. The tallies equal those
+// that [cx.TallyResponses] computes from the same responses in memory; a
 // scorecard from the cluster equals the scorecard in memory.
+// [Store.TallySegments] counts the cuts by segment with GROUP BY on every
+// shard over the stored responses themselves (their segments and answers
+// are kept as text the cluster reads).
 //
 // # Batches, and what a read sees
 //
@@ -97,8 +104,10 @@
 //
 // # Differences from the other stores
 //
-// The conformance suite of package cx/storetest passes. Where the store
-// keeps a promise differently, it says so here: a response write and a
+// The conformance suite of package cx/storetest passes, with the cases
+// that write through two handles at once (RunHarness): writes
+// of other processes are detected at commit. Where the store keeps a
+// promise differently, it says so here: a response write and a
 // catalog write are never in one transaction (the catalog is another
 // database); ListResponses groups the matching rows by ID on every call,
 // which makes paging through millions of responses slow (tallies never
