@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -330,4 +331,62 @@ func crashChild(t *testing.T, env string, delay time.Duration) int {
 			return last
 		}
 	}
+}
+
+// TestImportsAcrossHandles runs the same import through two handles at
+// once, as two processes would: the first to commit stores every
+// response; the other finds that responses it staged were stored
+// meanwhile, stores nothing and says to run it again, which then finds
+// them all unchanged. The tallies count each response once.
+func TestImportsAcrossHandles(t *testing.T) {
+	ctx := t.Context()
+	a := openStore(t)
+	b := reopen(t, a).(*chstore.Store)
+	d := simulated(t)
+	define(t, a, d)
+	ims := make([]cx.StagedImport, 2)
+	for i, s := range []*chstore.Store{a, b} {
+		im, err := s.BeginImport(ctx, d.Survey.ID, cx.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := im.Add(ctx, d.Responses); err != nil {
+			t.Fatal(err)
+		}
+		ims[i] = im
+	}
+	outs := make([]cx.ImportOutcome, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range ims {
+		wg.Go(func() { outs[i], errs[i] = ims[i].Commit(ctx) })
+	}
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+			if outs[i].Added != len(d.Responses) {
+				t.Errorf("handle %d committed, adding %d of %d responses", i+1, outs[i].Added, len(d.Responses))
+			}
+		case !strings.Contains(err.Error(), "run the import again"):
+			t.Errorf("handle %d: want success or an error saying to run the import again, got %v", i+1, err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("want exactly one import committed, got %d (errors %v)", ok, errs)
+	}
+	im, err := b.BeginImport(ctx, d.Survey.ID, cx.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Add(ctx, d.Responses); err != nil {
+		t.Fatal(err)
+	}
+	out, err := im.Commit(ctx)
+	if err != nil || out.Added != 0 || out.Unchanged != len(d.Responses) {
+		t.Errorf("the import run again: want every response unchanged, got %+v, %v", out, err)
+	}
+	sameAsMemory(t, a, d, d.Responses, "after the imports")
 }

@@ -65,7 +65,7 @@ type staged struct {
 	sn      snapshot // what was stored when the import began
 	batch   int64    // 0 until the first write
 	pending []rec    // staged, not compared yet
-	written []uuid.UUID
+	written int // responses written (+1)
 	out     cx.ImportOutcome
 	layouts map[uint32][]groupLayout // of the import's survey, once known
 	groups  map[batchGroup]bool
@@ -172,9 +172,7 @@ func (im *staged) flush(ctx context.Context) error {
 	for _, g := range recorded(im.layouts) {
 		im.groups[g] = true
 	}
-	for i := range fresh {
-		im.written = append(im.written, fresh[i].id)
-	}
+	im.written += len(fresh)
 	return nil
 }
 
@@ -201,8 +199,8 @@ func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 	for g := range im.groups {
 		groups = append(groups, g)
 	}
-	err := im.s.commitBatch(ctx, im.batch, len(im.written), im.sn, groups, func(since []int64) (bool, error) {
-		return im.s.anyTouched(ctx, since, im.written)
+	err := im.s.commitBatch(ctx, im.batch, im.written, im.sn, groups, func(since []int64) (bool, error) {
+		return im.s.batchTouched(ctx, since, im.batch)
 	}, func(tx *sql.Tx) error {
 		for _, id := range im.out.Replaced {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO cxch_erasures (id, before) VALUES ($1, $2)", hex.EncodeToString(id[:]), im.batch); err != nil {

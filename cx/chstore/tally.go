@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/metrics"
@@ -95,19 +96,18 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	type uw struct{ unit, wave uint32 }
 	type counts struct{ respondents, comments int64 }
 	groups := map[uw]counts{}
-	err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, sum(respondents), sum(comments) FROM %s.group_sums WHERE %s GROUP BY unit, wave",
-		s.database, where)+noMerge, func(r Rows) error {
-		var k uw
-		var n, c int64
-		if err := r.Scan(&k.unit, &k.wave, &n, &c); err != nil {
-			return err
-		}
-		g := groups[k]
-		groups[k] = counts{g.respondents + n, g.comments + c}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	groupsQuery := func() error {
+		return query(ctx, conn, fmt.Sprintf("SELECT unit, wave, sum(respondents), sum(comments) FROM %s.group_sums WHERE %s GROUP BY unit, wave",
+			s.database, where)+noMerge, func(r Rows) error {
+			var k uw
+			var n, c int64
+			if err := r.Scan(&k.unit, &k.wave, &n, &c); err != nil {
+				return err
+			}
+			g := groups[k]
+			groups[k] = counts{g.respondents + n, g.comments + c}
+			return nil
+		})
 	}
 
 	// Answers per unit and wave: the items, values and counts, as the
@@ -122,43 +122,61 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	const fits = "value BETWEEN -2147483648 AND 2147483647"
 	var wide int64
 	sumMap := fmt.Sprintf("sumMapIf([toUInt64(item) * 4294967296 + toUInt64(value + 2147483648)], [n], %s)", fits)
-	err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, tupleElement(%s, 1), tupleElement(%s, 2), toInt64(sumIf(abs(n), NOT (%s))) "+
-		"FROM %s.answer_sums WHERE %s GROUP BY unit, wave", sumMap, sumMap, fits, s.database, where)+noMerge, func(r Rows) error {
-		var k uw
-		var keys []uint64
-		var sums []int64
-		var w int64
-		if err := r.Scan(&k.unit, &k.wave, &keys, &sums, &w); err != nil {
-			return err
-		}
-		wide += w
-		c := cell{items: make([]uint32, len(keys)), values: make([]int64, len(keys)), count: sums}
-		if len(sums) != len(keys) {
-			return errors.New("chstore: a row of answer sums is malformed")
-		}
-		for j, key := range keys {
-			c.items[j], c.values[j] = uint32(key>>32), int64(key&0xffffffff)-1<<31
-		}
-		cells[k] = append(cells[k], c)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if wide > 0 {
-		err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, item, value, sum(n) AS c FROM %s.answer_sums WHERE %s AND NOT (%s) GROUP BY unit, wave, item, value HAVING c != 0",
-			s.database, where, fits)+noMerge, func(r Rows) error {
+	answersQuery := func() error {
+		// Each shard sums its units' maps; the coordinator only flattens
+		// them into rows (cheaper to read than arrays), keeping the units
+		// whose map is empty for their count of wide values.
+		var last uw
+		var cur *cell
+		err := query(ctx, conn, fmt.Sprintf("SELECT unit, wave, k, v, w FROM (SELECT unit, wave, %s AS m, toInt64(sumIf(abs(n), NOT (%s))) AS w "+
+			"FROM %s.answer_sums WHERE %s GROUP BY unit, wave) LEFT ARRAY JOIN tupleElement(m, 1) AS k, tupleElement(m, 2) AS v",
+			sumMap, fits, s.database, where)+noMerge, func(r Rows) error {
 			var k uw
-			c := cell{items: make([]uint32, 1), values: make([]int64, 1), count: make([]int64, 1)}
-			if err := r.Scan(&k.unit, &k.wave, &c.items[0], &c.values[0], &c.count[0]); err != nil {
+			var key uint64
+			var n, w int64
+			if err := r.Scan(&k.unit, &k.wave, &key, &n, &w); err != nil {
 				return err
 			}
-			cells[k] = append(cells[k], c)
+			if cur == nil || k != last {
+				wide += w
+				cells[k] = append(cells[k], cell{})
+				cur, last = &cells[k][len(cells[k])-1], k
+			}
+			if key == 0 {
+				return nil // an empty map (item codes start at 1)
+			}
+			cur.items = append(cur.items, uint32(key>>32))
+			cur.values = append(cur.values, int64(key&0xffffffff)-1<<31)
+			cur.count = append(cur.count, n)
 			return nil
 		})
-		if err != nil {
-			return nil, err
+		if err != nil || wide == 0 {
+			return err
 		}
+		{
+			err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, item, value, sum(n) AS c FROM %s.answer_sums WHERE %s AND NOT (%s) GROUP BY unit, wave, item, value HAVING c != 0",
+				s.database, where, fits)+noMerge, func(r Rows) error {
+				var k uw
+				c := cell{items: make([]uint32, 1), values: make([]int64, 1), count: make([]int64, 1)}
+				if err := r.Scan(&k.unit, &k.wave, &c.items[0], &c.values[0], &c.count[0]); err != nil {
+					return err
+				}
+				cells[k] = append(cells[k], c)
+				return nil
+			})
+		}
+		return err
+	}
+	// The three sums at once; the patterns into tallies of their own.
+	pats := cx.NewTallies(sv.ID)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	wg.Go(func() { errs[0] = groupsQuery() })
+	wg.Go(func() { errs[1] = answersQuery() })
+	wg.Go(func() { errs[2] = s.tallyPatterns(ctx, conn, sv, svCode, where, pats) })
+	wg.Wait()
+	if err := errors.Join(errs[0], errs[1]); err != nil {
+		return nil, err
 	}
 	var unitCodes, waveCodes, itemCodes []uint32
 	for k := range groups {
@@ -239,9 +257,11 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	if len(problems) > 0 {
 		return nil, &opError{op: opName, kind: &cx.ValidationError{Problems: problems}}
 	}
-	if err := s.tallyPatterns(ctx, conn, sv, svCode, where, out); err != nil {
-		return nil, err
+	// With every answer on its scale, the patterns are sound.
+	if errs[2] != nil {
+		return nil, errs[2]
 	}
+	out.Patterns = pats.Patterns
 	return out, nil
 }
 
@@ -378,6 +398,9 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 		waveN, err := s.namesOf(ctx, kindWave, waves)
 		if err != nil {
 			return err
+		}
+		if len(out.Patterns) == 0 {
+			out.Patterns = make(map[cx.PatternKey]int64, len(pats)*len(ls))
 		}
 		for _, p := range pats {
 			out.Patterns[cx.PatternKey{Wave: waveN[p.wave], Items: l.key, Pattern: p.pattern}] += p.n

@@ -231,6 +231,16 @@ func (s *Store) storedDigests(ctx context.Context, sn snapshot, ids []uuid.UUID)
 	return out, nil
 }
 
+// batchTouched reports whether the batches given wrote rows of any of the
+// responses that batch b wrote: the coordinator collects b's IDs from
+// every shard (GLOBAL IN), so the process need not keep them.
+func (s *Store) batchTouched(ctx context.Context, batches []int64, b int64) (bool, error) {
+	var n uint64
+	err := query(ctx, s.coordinator(), fmt.Sprintf("SELECT count() FROM %s.responses WHERE batch IN (%s) AND id GLOBAL IN (SELECT id FROM %s.responses WHERE batch = %d)",
+		s.database, uints(batches), s.database, b), func(r Rows) error { return r.Scan(&n) })
+	return n > 0, err
+}
+
 // anyTouched reports whether the batches given wrote rows of any of the
 // responses with the given IDs.
 func (s *Store) anyTouched(ctx context.Context, batches []int64, ids []uuid.UUID) (bool, error) {
