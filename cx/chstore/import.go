@@ -65,7 +65,7 @@ type staged struct {
 	sn      snapshot // what was stored when the import began
 	batch   int64    // 0 until the first write
 	pending []rec    // staged, not compared yet
-	written int // responses written (+1)
+	written int      // responses written (+1)
 	out     cx.ImportOutcome
 	layouts map[uint32][]groupLayout // of the import's survey, once known
 	groups  map[batchGroup]bool
