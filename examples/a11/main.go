@@ -149,6 +149,10 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		fmt.Fprintln(w)
 		for _, dr := range r.Drivers {
 			sc := dr.Score
+			if dr.Hidden {
+				fmt.Fprintf(w, "    %-22s hidden, fewer than %d answered\n", dr.Driver, sum.MinGroup)
+				continue
+			}
 			fmt.Fprintf(w, "    %-22s n=%-4d %4.2f [%4.2f, %4.2f]  %s\n", dr.Driver, sc.N, sc.Mean, sc.MeanCI.Lower, sc.MeanCI.Upper,
 				pct(sc.Favorable.Value(), sc.FavorCI))
 		}

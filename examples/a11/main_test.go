@@ -69,8 +69,9 @@ func TestRun(t *testing.T) {
 	if suppressed == 0 {
 		t.Error("no row is suppressed; the mail channel should show suppression")
 	}
-	// Each shown row lists the seven drivers with n <= responses.
-	drv := regexp.MustCompile(`(?m)^    ([a-z_]+) +n=(\d+) +([\d.]+) \[`)
+	// Each shown row lists the seven drivers with n <= responses, or a
+	// driver fewer than 5 answered as hidden.
+	drv := regexp.MustCompile(`(?m)^    ([a-z_]+) +(n=(\d+) +([\d.]+) \[|hidden, fewer than 5 answered$)`)
 	if got := len(drv.FindAllStringSubmatch(text, -1)); got != 7*(9-suppressed) {
 		t.Errorf("%d driver lines, want %d", got, 7*(9-suppressed))
 	}
