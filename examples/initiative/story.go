@@ -338,9 +338,23 @@ func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) 
 		if err != nil {
 			return err
 		}
+		quarter := cx.FiscalQuarterOf(d.Waves[len(d.Waves)-1].Opens)
+		sum, err := cx.A11Summarize(a11, cs, d.Volumes, cx.A11Options{Quarter: quarter})
+		if err != nil {
+			return err
+		}
+		tp, err := cx.A11Touchpoints(a11, cs, d.Volumes, cx.A11Options{Quarter: quarter})
+		if err != nil {
+			return err
+		}
+		pulseReport, err := p.PulseReport(ctx, pulse.ID, nil, cx.PulseOptions{})
+		if err != nil {
+			return err
+		}
 		paths, err := report.WriteFiles(reportDir, report.Report{Title: "Customer-first 90 days: from culture to customers", Generated: now,
 			Scorecard: sc, Trends: trends, Impacts: []*cx.Impact{im}, Wins: wins, Pitfalls: pits, Sustainment: sus, Links: []*cx.Link{link},
-			Gaps: gaps, Indicators: inds, Comments: append(comments, voc...), Recognition: counts, Behaviors: culture.CXBehaviors().Behaviors,
+			Gaps: gaps, Indicators: inds, A11: sum, Touchpoints: tp, Pulse: pulseReport, Comments: append(comments, voc...), Recognition: counts,
+			Behaviors: culture.CXBehaviors().Behaviors,
 			Hierarchy: h, Disclosure: plan})
 		if err != nil {
 			return err
