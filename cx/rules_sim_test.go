@@ -5,10 +5,12 @@ package cx_test
 // and the rates are checked against the rates documented in the rules'
 // doc comments, within three binomial standard errors of the number of
 // replications. The replications are bounded so that each test takes a
-// few seconds under -race; CXCULTURE_TEST_SCALE multiplies them for the
-// precise measurement recorded in the notes, for example:
+// few seconds under -race (by default 150 series or organizations for
+// trends and links, 40 for sustainment and decree, 60 for wins);
+// CXCULTURE_TEST_SCALE multiplies them for the precise measurement of the
+// documented rates, for example:
 //
-//	CXCULTURE_TEST_SCALE=20 go test -run 'ErrorRates' -v ./cx/
+//	CXCULTURE_TEST_SCALE=40 go test -run 'ErrorRates' -v ./cx/
 
 import (
 	"fmt"
@@ -151,7 +153,7 @@ func sustainRun(t *testing.T, seed uint64, lift float64, until int) cx.Sustainme
 // falls back (waves 8 to 10 at the start level), or never happens.
 func TestSustainErrorRates(t *testing.T) {
 	seed := uint64(cxgen.Seed(t))
-	runs := cxgen.Runs(t, 60)
+	runs := cxgen.Runs(t, 40)
 	var heldFading, heldEmbedded, fadedFading, fadedEmbedded, nullFading, nullNone rate
 	verdicts := map[string]map[cx.SustainVerdict]int{"held": {}, "faded": {}, "none": {}}
 	for i := range runs {
@@ -182,7 +184,7 @@ func TestSustainErrorRates(t *testing.T) {
 // and on one that lifts the beliefs only (decree).
 func TestPitfallErrorRates(t *testing.T) {
 	seed := uint64(cxgen.Seed(t))
-	runs := cxgen.Runs(t, 60)
+	runs := cxgen.Runs(t, 40)
 	h := fixtureHierarchy(t)
 	units := []string{"t1", "t2", "t3", "t4", "t5"}
 	treated := map[string]bool{}
