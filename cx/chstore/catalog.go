@@ -63,8 +63,17 @@ const (
 	failed    = "failed"
 )
 
+// schemaVersion is the version of the store's tables, in the catalog and
+// on the shards, that this package writes; the catalog records it.
+const schemaVersion = "1"
+
+// ErrSchemaNewer means the catalog was written by a newer version of this
+// package, whose tables this one does not know.
+var ErrSchemaNewer = errors.New("chstore: the store's schema is newer than this package")
+
 // migrateCatalog creates the store's tables in the catalog, in one
-// transaction that concurrent openers take turns at.
+// transaction that concurrent openers take turns at, and checks the
+// version of the schema.
 func (s *Store) migrateCatalog(ctx context.Context) error {
 	var err error
 	for range 3 { // two openers creating the tables at once may collide once
@@ -74,13 +83,26 @@ func (s *Store) migrateCatalog(ctx context.Context) error {
 					return err
 				}
 			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO cxch_meta (name, value) VALUES ('schema', $1) ON CONFLICT DO NOTHING", schemaVersion); err != nil {
+				return err
+			}
+			var v string
+			if err := tx.QueryRowContext(ctx, "SELECT value FROM cxch_meta WHERE name = 'schema'").Scan(&v); err != nil {
+				return err
+			}
+			if v != schemaVersion {
+				return fmt.Errorf("%w: the catalog is at version %s, this package writes version %s", ErrSchemaNewer, v, schemaVersion)
+			}
 			return nil
 		})
-		if err == nil {
-			return nil
+		if err == nil || errors.Is(err, ErrSchemaNewer) {
+			break
 		}
 	}
-	return fmt.Errorf("chstore: creating the store's tables in the catalog: %w", err)
+	if err != nil {
+		return fmt.Errorf("chstore: creating the store's tables in the catalog: %w", err)
+	}
+	return nil
 }
 
 // storeID returns the identity of the store the catalog belongs to, made
