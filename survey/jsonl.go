@@ -23,6 +23,7 @@ type JSONLReader struct {
 	max    int
 	buf    []byte
 	failed error
+	scales map[string]Scale // the survey's item scales by ID
 }
 
 // JSONLOptions configure a [JSONLReader]; a nil *JSONLOptions uses the
@@ -143,6 +144,18 @@ func (jr *JSONLReader) readLine() ([]byte, bool, error) {
 func (jr *JSONLReader) Line() int { return jr.line }
 
 func (jr *JSONLReader) decode(b []byte) (Response, []*ParseError) {
+	r, ok := decodeFast(b)
+	if !ok {
+		var pes []*ParseError
+		if r, pes = decodeJSON(b); pes != nil {
+			return Response{}, pes
+		}
+	}
+	return jr.check(r)
+}
+
+// decodeJSON decodes a line with encoding/json, naming what is wrong.
+func decodeJSON(b []byte) (Response, []*ParseError) {
 	one := func(pe *ParseError) (Response, []*ParseError) { return Response{}, []*ParseError{pe} }
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -169,6 +182,12 @@ func (jr *JSONLReader) decode(b []byte) (Response, []*ParseError) {
 	if dec.More() {
 		return one(&ParseError{Column: int(dec.InputOffset()) + 1, Reason: "more than one JSON value on the line"})
 	}
+	return r, nil
+}
+
+// check checks the text and, with a survey, the answers of a decoded
+// line, and returns the response normalized.
+func (jr *JSONLReader) check(r Response) (Response, []*ParseError) {
 	var pes []*ParseError
 	text := func(field, v string) {
 		if reason, ok := TextProblem(v); !ok {
@@ -187,14 +206,29 @@ func (jr *JSONLReader) decode(b []byte) (Response, []*ParseError) {
 		if r.Survey != jr.s.ID {
 			pes = append(pes, &ParseError{Header: "survey", Reason: fmt.Sprintf("response to survey %q, expected %q", r.Survey, jr.s.ID)})
 		}
-		for _, id := range sortedKeys(r.Answers) {
-			it, ok := jr.s.Item(id)
-			if !ok {
-				pes = append(pes, &ParseError{Header: "answers." + id, Reason: fmt.Sprintf("unknown item %q in survey %q", id, jr.s.ID)})
-				continue
+		if jr.scales == nil {
+			jr.scales = make(map[string]Scale, len(jr.s.Items))
+			for _, it := range jr.s.Items {
+				jr.scales[it.ID] = it.Scale
 			}
-			if v := r.Answers[id]; !it.Scale.Contains(v) {
-				pes = append(pes, &ParseError{Header: "answers." + id, Reason: fmt.Sprintf("answer %d outside scale %s", v, it.Scale)})
+		}
+		fit := true
+		for id, v := range r.Answers {
+			if sc, ok := jr.scales[id]; !ok || !sc.Contains(v) {
+				fit = false
+				break
+			}
+		}
+		if !fit { // every problem, in the order of the item IDs
+			for _, id := range sortedKeys(r.Answers) {
+				sc, ok := jr.scales[id]
+				if !ok {
+					pes = append(pes, &ParseError{Header: "answers." + id, Reason: fmt.Sprintf("unknown item %q in survey %q", id, jr.s.ID)})
+					continue
+				}
+				if v := r.Answers[id]; !sc.Contains(v) {
+					pes = append(pes, &ParseError{Header: "answers." + id, Reason: fmt.Sprintf("answer %d outside scale %s", v, sc)})
+				}
 			}
 		}
 		for _, id := range sortedKeys(r.Texts) {
@@ -206,7 +240,8 @@ func (jr *JSONLReader) decode(b []byte) (Response, []*ParseError) {
 	if len(pes) > 0 {
 		return Response{}, pes
 	}
-	return r.Normalize(), nil
+	r.normalize() // the maps are the decoder's own
+	return r, nil
 }
 
 // badAnswer returns "answers.ID" for the first answer (by ID) of a line

@@ -65,6 +65,12 @@ func (r Response) Equal(o Response) bool {
 // truncated to the microsecond, empty maps nil.
 func (r Response) Normalize() Response {
 	r = r.Clone()
+	r.normalize()
+	return r
+}
+
+// normalize normalizes a response whose maps are its own, in place.
+func (r *Response) normalize() {
 	r.Submitted = NormalizeTime(r.Submitted)
 	if len(r.Answers) == 0 {
 		r.Answers = nil
@@ -75,7 +81,6 @@ func (r Response) Normalize() Response {
 	if len(r.Texts) == 0 {
 		r.Texts = nil
 	}
-	return r
 }
 
 // NormalizeTime returns t in UTC truncated to the microsecond, the
