@@ -47,20 +47,22 @@ func (r *rec) value(item uint32) (int64, bool) {
 // encode turns responses into recs, giving codes to the names that have
 // none yet.
 func (s *Store) encode(ctx context.Context, rs []survey.Response) ([]rec, error) {
+	// The distinct names of each kind.
 	var surveys, waves, units, items []string
-	seen := map[string]bool{}
-	add := func(list *[]string, kind, name string) {
-		if k := nameKey(kind, name); !seen[k] {
-			seen[k] = true
+	seen := [4]map[string]bool{{}, {}, {}, {}}
+	add := func(list *[]string, kind int, name string) {
+		if !seen[kind][name] {
+			seen[kind][name] = true
 			*list = append(*list, name)
 		}
 	}
-	for _, r := range rs {
-		add(&surveys, kindSurvey, r.Survey)
-		add(&waves, kindWave, r.Wave)
-		add(&units, kindUnit, r.Unit)
+	for i := range rs {
+		r := &rs[i]
+		add(&surveys, 0, r.Survey)
+		add(&waves, 1, r.Wave)
+		add(&units, 2, r.Unit)
 		for k := range r.Answers {
-			add(&items, kindItem, k)
+			add(&items, 3, k)
 		}
 	}
 	sc, err := s.codes(ctx, kindSurvey, surveys)

@@ -1,13 +1,13 @@
 package chstore
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -47,7 +47,7 @@ func (s *Store) writeRecs(ctx context.Context, b uint32, sign int8, rs []rec, gr
 func (s *Store) writeShard(ctx context.Context, conn Conn, b uint32, sign int8, rs []*rec, groups map[uint32][]groupLayout) error {
 	slices.SortFunc(rs, func(x, y *rec) int {
 		return cmp.Or(cmp.Compare(x.survey, y.survey), cmp.Compare(x.wave, y.wave), cmp.Compare(x.unit, y.unit),
-			strings.Compare(string(x.id[:]), string(y.id[:])))
+			bytes.Compare(x.id[:], y.id[:]))
 	})
 	n := len(rs)
 	resp := responseColumns(n)
@@ -97,16 +97,24 @@ func (s *Store) writeShard(ctx context.Context, conn Conn, b uint32, sign int8, 
 		nPatterns += len(groups[r.survey])
 	}
 	pat := patternColumns(nPatterns)
-	var buf []byte
+	var p patterner
 	for lo := 0; lo < n; {
 		hi := lo + 1
 		for hi < n && rs[hi].survey == rs[lo].survey && rs[hi].wave == rs[lo].wave {
 			hi++
 		}
-		for _, l := range groups[rs[lo].survey] {
-			for _, r := range rs[lo:hi] {
-				buf = l.pattern(r, buf)
-				pat.add(r.survey, r.wave, r.unit, l.code, string(buf), sign, b)
+		ls := groups[rs[lo].survey]
+		for _, r := range rs[lo:hi] {
+			dense := p.load(r, ls)
+			for i := range ls {
+				var text string
+				if dense {
+					text = p.pattern(&ls[i])
+				} else {
+					p.buf = ls[i].pattern(r, p.buf)
+					text = p.intern()
+				}
+				pat.add(r.survey, r.wave, r.unit, ls[i].code, text, sign, b)
 			}
 		}
 		lo = hi
@@ -131,4 +139,97 @@ func (s *Store) writeShard(ctx context.Context, conn Conn, b uint32, sign int8, 
 type answerPair struct {
 	item  uint32
 	value int64
+}
+
+// patterner writes the patterns of responses over reliability groups:
+// the answers to the groups' items are looked up in an array indexed by
+// item code (the codes of one survey's items are close together), and
+// each distinct pattern text is allocated once.
+type patterner struct {
+	lo, hi  uint32  // the codes the array covers
+	val     []int64 // answer by code - lo
+	has     []bool
+	touched []uint32
+	buf     []byte
+	seen    map[string]string
+}
+
+// maxDense bounds the range of item codes looked up in an array.
+const maxDense = 1 << 16
+
+// load makes r's answers to the items of ls the ones looked up, and
+// reports whether they are: when the codes of ls are spread too far
+// apart, they are not, and patterns are written with groupLayout.pattern.
+func (p *patterner) load(r *rec, ls []groupLayout) bool {
+	for _, c := range p.touched {
+		p.has[c-p.lo] = false
+	}
+	p.touched = p.touched[:0]
+	if p.seen == nil {
+		p.seen = map[string]string{}
+	}
+	for i := range ls {
+		for _, c := range ls[i].codes {
+			if len(p.val) == 0 || c < p.lo || c >= p.hi {
+				if !p.grow(ls) {
+					return false
+				}
+			}
+		}
+	}
+	for j, c := range r.items {
+		if c >= p.lo && c < p.hi {
+			p.val[c-p.lo], p.has[c-p.lo] = r.vals[j], true
+			p.touched = append(p.touched, c)
+		}
+	}
+	return true
+}
+
+// grow makes the array cover every item code of ls, unless they are
+// spread over more than maxDense codes.
+func (p *patterner) grow(ls []groupLayout) bool {
+	lo, hi := uint32(math.MaxUint32), uint32(0)
+	for i := range ls {
+		for _, c := range ls[i].codes {
+			lo, hi = min(lo, c), max(hi, c+1)
+		}
+	}
+	if len(p.val) > 0 {
+		lo, hi = min(lo, p.lo), max(hi, p.hi)
+	}
+	if hi-lo > maxDense {
+		return false
+	}
+	p.lo, p.hi = lo, hi
+	p.val, p.has, p.touched = make([]int64, hi-lo), make([]bool, hi-lo), p.touched[:0]
+	return true
+}
+
+// pattern returns the pattern of the loaded response over l's items (see
+// groupLayout.pattern).
+func (p *patterner) pattern(l *groupLayout) string {
+	p.buf = p.buf[:0]
+	for j, c := range l.codes {
+		i := c - p.lo
+		switch v := p.val[i]; {
+		case !p.has[i]:
+			p.buf = append(p.buf, '.')
+		case v < int64(l.Min[j]) || v > int64(l.Max[j]) || l.Max[j]-l.Min[j] > 'z'-'A':
+			p.buf = append(p.buf, '?')
+		default:
+			p.buf = append(p.buf, byte('A'+v-int64(l.Min[j])))
+		}
+	}
+	return p.intern()
+}
+
+// intern returns the text of buf, allocated once per distinct text.
+func (p *patterner) intern() string {
+	if s, ok := p.seen[string(p.buf)]; ok {
+		return s
+	}
+	s := string(p.buf)
+	p.seen[s] = s
+	return s
 }
