@@ -18,6 +18,17 @@ import (
 type answerSpace struct {
 	ms     []measure
 	byItem map[string][]int
+	// group names, per item, the group its figures are planned with (its
+	// behavior); an item without one is a group of its own.
+	group map[string]string
+}
+
+// groupOf returns the group of an item's figures.
+func (a *answerSpace) groupOf(item string) string {
+	if g, ok := a.group[item]; ok {
+		return g
+	}
+	return "item:" + item
 }
 
 // measure is a range of answers, as answered (before reverse keying), to
@@ -45,8 +56,11 @@ func (a *answerSpace) add(item string, lo, hi int) {
 // surveySpace follows the favorable answers of each item of s: its scale's
 // favorable range, reverse keyed for a reversed item.
 func surveySpace(s survey.Survey) *answerSpace {
-	a := &answerSpace{byItem: map[string][]int{}}
+	a := &answerSpace{byItem: map[string][]int{}, group: map[string]string{}}
 	for _, it := range s.Items {
+		if it.Construct != "" {
+			a.group[it.ID] = "construct:" + it.Construct
+		}
 		lo, hi := it.Scale.FavorableMin, it.Scale.FavorableMax
 		if it.Reverse {
 			lo, hi = it.Scale.Reverse(hi), it.Scale.Reverse(lo)

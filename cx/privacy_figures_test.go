@@ -223,3 +223,26 @@ func TestA11DriverBelowTheMinimum(t *testing.T) {
 		}
 	}
 }
+
+// The program plans once while nothing it plans from changes, and again
+// when it does.
+func TestProgramDisclosureIsReusedWhileItsInputsHold(t *testing.T) {
+	ctx := t.Context()
+	p := scProgramWith(t, &cx.Options{})
+	a, err := p.Disclosure(ctx, "pulse")
+	require.NoError(t, err)
+	b, err := p.Disclosure(ctx, "pulse")
+	require.NoError(t, err)
+	assert.Same(t, a, b, "the same inputs: the same plan")
+	c, err := p.Disclosure(ctx, "pulse", "w1")
+	require.NoError(t, err)
+	assert.NotSame(t, a, c, "other waves: another plan")
+	_, err = p.RecordResponses(ctx, []survey.Response{{ID: cxgen.IDOf(998), Survey: "pulse", Wave: "w2", Unit: "team_c",
+		Submitted: scOpens["w2"].Add(time.Hour), Answers: map[string]int{"a1": 4}}, {ID: cxgen.IDOf(999), Survey: "pulse", Wave: "w2",
+		Unit: "team_c", Submitted: scOpens["w2"].Add(time.Hour), Answers: map[string]int{"a1": 2}}})
+	require.NoError(t, err)
+	d, err := p.Disclosure(ctx, "pulse")
+	require.NoError(t, err)
+	assert.NotSame(t, a, d, "new responses: a new plan")
+	assert.NotEqual(t, hiddenSet(a), hiddenSet(d), "team_c reaches the minimum")
+}

@@ -3,7 +3,6 @@ package cx
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/cxculture/cxculture/cx/disclosure"
 	"github.com/cxculture/cxculture/survey"
@@ -197,10 +196,15 @@ func (p Privacy) itemLayers(d *Disclosure, items *waveModel, people *disclosure.
 		at[m.name(i)] = i
 	}
 	min := int64(p.MinScores)
-	for _, group := range itemGroups(items, min) {
+	for _, group := range itemGroups(items) {
 		var ms []int
 		for _, id := range group {
 			ms = append(ms, items.space.byItem[id]...)
+		}
+		// few reports whether item id has 1 to min-1 answers in cell i.
+		few := func(i int, id string) bool {
+			a := items.nodes[i].ans[2*items.space.byItem[id][0]]
+			return a > 0 && a < min
 		}
 		first := ms[0]
 		t := &disclosure.Table{Min: min, Primary: disclosure.FewAnswered, Relations: items.rels, ThresholdOnly: p.ThresholdOnly,
@@ -217,6 +221,15 @@ func (p Privacy) itemLayers(d *Disclosure, items *waveModel, people *disclosure.
 			c.PeopleLo, c.PeopleHi = people.Known(pi)
 			if pc := people.Cells[pi]; pc.Hidden && !pc.Virtual {
 				c.Hidden, c.Borrowed, c.Reason = true, true, pc.Reason
+				continue
+			}
+			// A cell where any item of the group is answered by 1 to
+			// min-1 people: the group's figures rest on too few there.
+			if slices.ContainsFunc(group, func(id string) bool { return few(i, id) }) {
+				c.Hidden = true
+				if !c.Virtual {
+					c.Reason = Reason{Kind: FewAnswered, Min: p.MinScores}
+				}
 			}
 		}
 		t.Plan()
@@ -234,42 +247,31 @@ func (p Privacy) itemLayers(d *Disclosure, items *waveModel, people *disclosure.
 				d.figures[nd.ref] = f
 			}
 			for _, id := range group {
-				f[id] = c.Reason
+				r := c.Reason
+				if r.Kind == FewAnswered && !few(i, id) {
+					// Enough answered this item, but not another of its
+					// group: hidden with the group.
+					r = Reason{Kind: Complementary, Min: p.MinScores, Other: items.name(i)}
+				}
+				f[id] = r
 			}
 		}
 	}
 }
 
-// itemGroups returns the items answered in the wave of m, grouped so
-// that the items of a group have the same cells without answers and the
-// same cells with 1 to min-1 answers: their figures can be planned
-// together, hidden or shown in the same cells, each cell's reason telling
-// the same of every item. Groups and items follow the order of the
-// measures.
-func itemGroups(m *waveModel, min int64) [][]string {
+// itemGroups returns the items answered in the wave of m, grouped as
+// the space groups them (the items of one behavior, planned together: a
+// figure pooled over a behavior's items is shown only where each of them
+// is), in the order of the measures.
+func itemGroups(m *waveModel) [][]string {
 	var keys []string
 	groups := map[string][]string{}
 	for _, id := range itemOrder(m.space) {
 		mi := m.space.byItem[id][0]
-		var key strings.Builder
-		any := false
-		for i := range m.nodes {
-			a := m.nodes[i].ans[2*mi]
-			switch {
-			case a == 0:
-				key.WriteByte('0')
-			case a < min:
-				key.WriteByte('s')
-				any = true
-			default:
-				key.WriteByte('n')
-				any = true
-			}
-		}
-		if !any {
+		if !slices.ContainsFunc(m.nodes, func(nd modelCell) bool { return nd.ans[2*mi] > 0 }) {
 			continue // nobody answered it in this wave
 		}
-		k := key.String()
+		k := m.space.groupOf(id)
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
 		}

@@ -3,7 +3,9 @@ package cx
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"sync"
 
 	"github.com/cxculture/cxculture/survey"
 )
@@ -71,12 +73,87 @@ func (p *Program) disclosure(ctx context.Context, surveyID string, waves []strin
 	if p.priv != nil {
 		priv = *p.priv
 	}
+	hist, err := p.Org(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	in := planInputs{survey: s, waves: ordered, tallies: t, segs: segs, privacy: priv}
+	for _, w := range ordered {
+		if h, ok := hist.At(w.Opens); ok {
+			in.orgs = append(in.orgs, h)
+		}
+	}
+	cache := len(in.orgs) == len(ordered) && len(ordered) > 0
+	if d := p.plans.get(surveyID, in); cache && d != nil {
+		return d, t, nil
+	}
 	// Each wave on the org in force when it opened.
 	d, err := p.planOrg(ctx, priv, s, ordered, t, segs)
 	if err != nil {
 		return nil, nil, err
 	}
+	if cache {
+		p.plans.put(surveyID, in, d)
+	}
 	return d, t, nil
+}
+
+// planCache keeps the last plan of each survey with everything it was
+// planned from: a program's outputs ask for the same plan several times
+// (a report's scorecard, pulse report and panel), and planning costs more
+// than reading the tallies again and comparing them. A plan is reused
+// only when every input is equal. It is safe for concurrent use.
+type planCache struct {
+	mu    sync.Mutex
+	plans map[string]cachedPlan
+}
+
+type cachedPlan struct {
+	in   planInputs
+	plan *Disclosure
+}
+
+// planInputs are what a program's plan is made of.
+type planInputs struct {
+	survey  survey.Survey
+	waves   []survey.Wave
+	orgs    []*Hierarchy
+	tallies *Tallies
+	segs    *Segments
+	privacy Privacy
+}
+
+func (in planInputs) equal(o planInputs) bool {
+	return in.privacy == o.privacy && in.survey.Equal(o.survey) && in.survey.Version == o.survey.Version &&
+		slices.EqualFunc(in.waves, o.waves, func(a, b survey.Wave) bool {
+			return a.ID == b.ID && a.Opens.Equal(b.Opens) && maps.Equal(a.Invited, b.Invited)
+		}) &&
+		slices.EqualFunc(in.orgs, o.orgs, func(a, b *Hierarchy) bool { return a.Equal(b) }) &&
+		in.tallies.Equal(o.tallies) && in.segs.equal(o.segs)
+}
+
+func (c *planCache) get(surveyID string, in planInputs) *Disclosure {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.plans[surveyID]; ok && e.in.equal(in) {
+		return e.plan
+	}
+	return nil
+}
+
+func (c *planCache) put(surveyID string, in planInputs, d *Disclosure) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.plans == nil {
+		c.plans = map[string]cachedPlan{}
+	}
+	in.tallies = in.tallies.Clone()
+	in.survey = in.survey.Clone()
+	in.waves = slices.Clone(in.waves)
+	for i := range in.waves {
+		in.waves[i] = in.waves[i].Clone()
+	}
+	c.plans[surveyID] = cachedPlan{in: in, plan: d}
 }
 
 // planWaves returns the waves to plan in time order: those named (each a

@@ -93,6 +93,15 @@ func (s *Segments) Merge(o *Segments) {
 	s.noAnswers = s.noAnswers || o.noAnswers
 }
 
+// equal reports whether s and o hold the same counts (nil equals nil).
+func (s *Segments) equal(o *Segments) bool {
+	if s == nil || o == nil {
+		return s == o
+	}
+	return s.noAnswers == o.noAnswers && maps.Equal(s.counts, o.counts) && maps.Equal(s.pairs, o.pairs) &&
+		maps.Equal(s.answers, o.answers) && maps.Equal(s.pairAnswers, o.pairAnswers)
+}
+
 // Respondents returns the number of respondents recorded in unit (not
 // rolled up) and wave whose attribute key has the given value.
 func (s *Segments) Respondents(unit, wave, key, value string) int64 {

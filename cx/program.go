@@ -66,6 +66,7 @@ type Program struct {
 	priv    *Privacy
 	metrics []Metric
 	mu      sync.Mutex
+	plans   planCache
 }
 
 // New returns a Program over store. It fails with a [*ValidationError] if

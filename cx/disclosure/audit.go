@@ -187,6 +187,9 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 		if !pl.protected(x) {
 			continue
 		}
+		if c := &pl.Cells[x]; !c.Virtual && !c.Borrowed && c.Reason.Kind == FewAnswered && c.N >= pl.min {
+			continue // hidden with a small item of its group; its count is not small
+		}
 		w := unit(col[x], 1)
 		if !counts.reach(w, 1) && !counts.reach(w, -1) {
 			return x, true
@@ -236,13 +239,22 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 			if c.Virtual || c.Borrowed || !c.Hidden {
 				continue
 			}
+			// What the reason tells of this item's answers: none, 1 to
+			// min-1, or at least min (true of the item, whichever reason
+			// the cell shows for its group).
 			answers := sparse(map[int]int64{k + j: 1, 2*k + j: 1})
-			switch c.Reason.Kind {
-			case BelowMinimum, FewAnswered:
+			least := int64(c.Reason.Min)
+			if least <= 0 {
+				least = pl.min
+			}
+			switch a := c.Ans[2*m]; {
+			case a == 0:
+				g.atMost(answers, 0)
+			case a < least:
 				g.atMost(neg(answers), -1)
-				g.atMost(answers, int64(c.Reason.Min)-1)
+				g.atMost(answers, least-1)
 			default:
-				g.atMost(neg(answers), -int64(c.Reason.Min))
+				g.atMost(neg(answers), -least)
 			}
 		}
 		for _, x := range targets {
@@ -250,6 +262,9 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 			c := &pl.Cells[x]
 			if !pl.protected(x) || c.Ans[2*m] == 0 {
 				continue
+			}
+			if !c.Virtual && !c.Borrowed && c.Ans[2*m] >= pl.min {
+				continue // hidden with a small item of its group; not small itself
 			}
 			// The respondents, where the respondents' layer protects them:
 			// a hidden group's, a small group's never shown.

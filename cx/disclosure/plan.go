@@ -164,7 +164,9 @@ func (pl *planner) primary() {
 		c := &pl.Cells[i]
 		switch {
 		case c.Virtual:
-			c.Hidden = c.N > 0 && c.N < pl.min
+			// Small, or marked small on input (a group of items one of
+			// which it answered too little).
+			c.Hidden = c.Hidden || c.N > 0 && c.N < pl.min
 		case c.N > 0 && c.N < pl.min, c.N == 0 && c.EmptyHidden && c.hi() > 0:
 			pl.hide(i, Reason{Kind: pl.Primary, Min: int(pl.min)})
 		}

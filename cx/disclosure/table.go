@@ -217,26 +217,24 @@ func (c *Cell) hi() int64 {
 }
 
 // Known returns what a reader knows of cell i's count before using the
-// relations: its value when shown or empty; from a hidden cell's reason,
-// 1 to min-1 below the minimum (0 to min-1 for a cell a reader cannot
-// tell empty from small) and at least min otherwise; of a small group never shown, at
-// most Min-1 (taking the worst case that a reader guesses it); and at
-// most Hi, and for a count of answers at most the people's bound. A
-// borrowed cell's reason tells nothing of its count.
+// relations: its value when shown or empty; of a hidden cell, 1 to min-1
+// when its count is below the minimum of its reason (0 to min-1 for a
+// cell a reader cannot tell empty from small) and at least min otherwise
+// (its reason tells a reader so, or, for a cell hidden with the other
+// items of a group, the plan takes the reader to know it); of a small
+// group never shown, at most Min-1 (taking the worst case that a reader
+// guesses it); and at most Hi, and for a count of answers at most the
+// people's bound. A borrowed cell's reason tells nothing of its count.
 func (t *Table) Known(i int) (lo, hi int64) {
 	c := &t.Cells[i]
 	hi = c.hi()
 	if c.PeopleHi > 0 {
 		hi = min(hi, c.PeopleHi)
 	}
-	least := int64(1)
-	if c.EmptyHidden {
-		least = 0
-	}
 	switch {
 	case c.N == 0 && !(c.EmptyHidden && c.Hidden):
 		return 0, 0
-	case c.Virtual && c.Hidden:
+	case c.Virtual && c.Hidden && c.N < t.Min:
 		return 0, min(hi, t.Min-1)
 	case c.Virtual:
 		return 0, hi
@@ -244,8 +242,19 @@ func (t *Table) Known(i int) (lo, hi int64) {
 		return c.N, c.N
 	case c.Borrowed:
 		return 0, hi
-	case c.Reason.Kind == BelowMinimum || c.Reason.Kind == FewAnswered:
-		return min(least, hi), min(hi, int64(c.Reason.Min)-1)
 	}
-	return min(int64(c.Reason.Min), hi), hi
+	// A hidden cell: its reason tells below or at least the minimum; the
+	// plan takes a reader to know which, for the cell's own count (true
+	// of it, whichever reason the cell shows).
+	least := int64(c.Reason.Min)
+	if least <= 0 {
+		least = t.Min
+	}
+	switch {
+	case c.EmptyHidden && c.N < least:
+		return 0, min(hi, least-1) // empty or small: a reader cannot tell
+	case c.N < least:
+		return min(1, hi), min(hi, least-1)
+	}
+	return min(least, hi), hi
 }
