@@ -27,10 +27,10 @@ func TestImportWritesNoTemporaryFile(t *testing.T) {
 	require.Equal(t, tmp, os.TempDir())
 	for _, kind := range storeKinds {
 		p := importProgramOn(t, kind.new())
-		res, err := p.ImportCSV(t.Context(), "pulse", strings.NewReader(importCSV(5000, nil)), nil)
+		res, err := p.ImportCSV(t.Context(), "pulse", strings.NewReader(importCSV(2500, nil)), nil)
 		require.NoError(t, err)
-		require.Equal(t, 5000, res.Added)
-		_, in := importJSONL(t, 3000)
+		require.Equal(t, 2500, res.Added)
+		_, in := importJSONL(t, 1500)
 		_, err = p.ImportJSONL(t.Context(), "pulse", strings.NewReader(in), nil)
 		require.NoError(t, err)
 	}

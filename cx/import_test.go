@@ -176,7 +176,7 @@ func expected(t *testing.T, in string) []survey.Response {
 
 func TestImportCSVStoresAndIsIdempotent(t *testing.T) {
 	for _, kind := range storeKinds {
-		for _, n := range []int{1, 10, 999, 4096, 4097, 9000} {
+		for _, n := range []int{1, 10, 1024, 1025, 2500} {
 			t.Run(fmt.Sprintf("%s/%d", kind.name, n), func(t *testing.T) {
 				p := importProgramOn(t, kind.new())
 				in := importCSV(n, nil)
@@ -446,7 +446,7 @@ func importJSONL(t *testing.T, n int) ([]survey.Response, string) {
 
 func TestImportJSONL(t *testing.T) {
 	t.Run("stores and is idempotent", func(t *testing.T) {
-		for _, n := range []int{3, 5000} {
+		for _, n := range []int{3, 2500} {
 			p, _ := importProgram(t)
 			rs, in := importJSONL(t, n)
 			res, err := p.ImportJSONL(t.Context(), "pulse", strings.NewReader(in), nil)
@@ -546,7 +546,7 @@ func (im *discardImport) Rollback() error { return nil }
 
 func TestImportMemoryDoesNotGrowWithTheInput(t *testing.T) {
 	if testing.Short() {
-		t.Skip("imports 80,000 rows")
+		t.Skip("imports 50,000 rows")
 	}
 	peak := func(n int) uint64 {
 		store := &discardStore{Store: memstore.New()}
@@ -556,12 +556,12 @@ func TestImportMemoryDoesNotGrowWithTheInput(t *testing.T) {
 		require.Equal(t, n, res.Added)
 		return store.peak
 	}
-	small, large := peak(20000), peak(80000)
-	// Kept in memory, 60,000 more responses would take well over 30 MB
+	small, large := peak(10000), peak(40000)
+	// Kept in memory, 30,000 more responses would take well over 15 MB
 	// (each holds a map of answers); the IDs seen take 20 to 35 bytes a
 	// row.
-	t.Logf("live heap at the end of the input: %d KB for 20,000 rows, %d KB for 80,000", small>>10, large>>10)
-	assert.Less(t, large, small+(1<<20)+60000*35, "the live heap grows with the input")
+	t.Logf("live heap at the end of the input: %d KB for 10,000 rows, %d KB for 40,000", small>>10, large>>10)
+	assert.Less(t, large, small+(1<<20)+30000*35, "the live heap grows with the input")
 }
 
 // rowReader generates the rows of importCSV(n, nil) as they are read.

@@ -110,13 +110,13 @@ func defineImport(ctx context.Context, p *cx.Program) error {
 // stores nothing, Replace replaces.
 func TestImportMatchesMemory(t *testing.T) {
 	ctx := t.Context()
-	in := importFile(9000)
+	in := importFile(3000)
 	mem := importProgram(t, memstore.New())
 	want, err := mem.ImportCSV(ctx, survey.CulturePulseID, strings.NewReader(in), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want.Added != 9000 {
+	if want.Added != 3000 {
 		t.Fatalf("memory: %+v", want)
 	}
 	wantTallies, err := cx.TallyResponses(ctx, mem.Store(), cx.TallyFilter{Survey: survey.CulturePulseID})
@@ -159,7 +159,7 @@ func TestImportMatchesMemory(t *testing.T) {
 			}
 
 			again, err := p.ImportCSV(ctx, survey.CulturePulseID, strings.NewReader(in), nil)
-			if err != nil || again.Added != 0 || again.Unchanged != 9000 {
+			if err != nil || again.Added != 0 || again.Unchanged != 3000 {
 				t.Fatalf("importing again: %+v, %v; want nothing added", again, err)
 			}
 			// A file with IDs, one of them stored with other content.
@@ -168,7 +168,7 @@ func TestImportMatchesMemory(t *testing.T) {
 			changed.Comment = "a corrected comment"
 			var jl strings.Builder
 			w := survey.NewJSONLWriter(&jl)
-			for i := range 3000 {
+			for i := range 1500 {
 				r := survey.Response{ID: cxgen.IDOf(i + 1), Survey: first.Survey, Wave: first.Wave, Unit: first.Unit,
 					Submitted: first.Submitted, Answers: map[string]int{"enps": i % 11}}
 				if err := w.Write(r); err != nil {
@@ -179,14 +179,14 @@ func TestImportMatchesMemory(t *testing.T) {
 				t.Fatal(err)
 			}
 			res, err := p.ImportJSONL(ctx, survey.CulturePulseID, strings.NewReader(jl.String()), nil)
-			if err == nil || res.Added != 0 || !strings.Contains(err.Error(), "line 3001") {
-				t.Fatalf("a conflict: %+v, %v; want an error naming line 3001 and nothing added", res, err)
+			if err == nil || res.Added != 0 || !strings.Contains(err.Error(), "line 1501") {
+				t.Fatalf("a conflict: %+v, %v; want an error naming line 1501 and nothing added", res, err)
 			}
-			if n, _ := s.CountResponses(ctx, survey.ResponseFilter{}); n != 9000 {
-				t.Fatalf("%d responses after a refused import, want 9000", n)
+			if n, _ := s.CountResponses(ctx, survey.ResponseFilter{}); n != 3000 {
+				t.Fatalf("%d responses after a refused import, want 3000", n)
 			}
 			res, err = p.ImportJSONL(ctx, survey.CulturePulseID, strings.NewReader(jl.String()), nil, cx.ImportOptions{Replace: true})
-			if err != nil || res.Added != 3000 || len(res.Replaced) != 1 || res.Replaced[0].Line != 3001 {
+			if err != nil || res.Added != 1500 || len(res.Replaced) != 1 || res.Replaced[0].Line != 1501 {
 				t.Fatalf("with Replace: %+v, %v", res, err)
 			}
 			stored, err := s.GetResponse(ctx, first.ID)
@@ -218,7 +218,7 @@ func TestImportMatchesMemory(t *testing.T) {
 // process that imports a file into it until it is killed.
 const importCrashEnv = "CXCULTURE_IMPORT_CRASH_DB"
 
-const importCrashRows = 20000
+const importCrashRows = 5000
 
 // TestImportCrash kills a process importing a CSV export into a SQLite
 // file with SIGKILL at a random moment, several times, each time into a
@@ -268,7 +268,13 @@ func TestImportCrash(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(uint64(cxgen.Seed(t)), 2))
 	var path string
-	for run := range cxgen.Runs(t, 6) {
+	// Four kills by default (CXCULTURE_TEST_SCALE=5 for twenty), two
+	// under -short.
+	runs := cxgen.Runs(t, 4)
+	if testing.Short() {
+		runs = 2
+	}
+	for run := range runs {
 		path = filepath.Join(dir, fmt.Sprintf("run%d.db", run))
 		copyDB(path)
 		done := importCrashOnce(t, path, tmp, time.Duration(rng.Float64()*1.2*float64(d)))
@@ -389,7 +395,7 @@ func importCrashChild(path string) {
 	os.Exit(0)
 }
 
-// BenchmarkImportCSV imports an export of 20,000 responses into a fresh
+// BenchmarkImportCSV imports an export of 5,000 responses into a fresh
 // store of each kind through Program.ImportCSV, and reports responses/s.
 func BenchmarkImportCSV(b *testing.B) {
 	in := importFile(importCrashRows)
