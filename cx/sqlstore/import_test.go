@@ -3,11 +3,14 @@ package sqlstore_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -395,26 +398,62 @@ func importCrashChild(path string) {
 	os.Exit(0)
 }
 
-// BenchmarkImportCSV imports an export of 5,000 responses into a fresh
-// store of each kind through Program.ImportCSV, and reports responses/s.
-func BenchmarkImportCSV(b *testing.B) {
+// BenchmarkImport imports an export of 5,000 responses into a fresh store
+// of each kind through Program.ImportCSV and Program.ImportJSONL, and
+// reports responses/s and allocations per response. examples/scorecard
+// -store measures the 1M-response benchmark export end to end.
+func BenchmarkImport(b *testing.B) {
 	in := importFile(importCrashRows)
-	for _, be := range backends() {
-		b.Run(be.name, func(b *testing.B) {
-			b.ReportAllocs()
-			var total time.Duration
-			for range b.N {
-				b.StopTimer()
-				p := importProgram(b, be.open(b))
-				b.StartTimer()
-				start := time.Now()
-				res, err := p.ImportCSV(context.Background(), survey.CulturePulseID, strings.NewReader(in), nil)
-				total += time.Since(start)
-				if err != nil || res.Added != importCrashRows {
-					b.Fatalf("%+v, %v", res, err)
-				}
+	var jl strings.Builder
+	{
+		cr, err := survey.NewCSVReader(strings.NewReader(in), survey.CulturePulse(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := survey.NewJSONLWriter(&jl)
+		for {
+			r, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				break
 			}
-			b.ReportMetric(float64(importCrashRows*b.N)/total.Seconds(), "responses/s")
-		})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := w.Write(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	for _, be := range backends() {
+		for _, format := range []string{"CSV", "JSONL"} {
+			b.Run(be.name+"/"+format, func(b *testing.B) {
+				var total time.Duration
+				var mallocs uint64
+				for range b.N {
+					b.StopTimer()
+					p := importProgram(b, be.open(b))
+					var ms0, ms1 runtime.MemStats
+					runtime.ReadMemStats(&ms0)
+					b.StartTimer()
+					start := time.Now()
+					var res cx.ImportResult
+					var err error
+					if format == "CSV" {
+						res, err = p.ImportCSV(context.Background(), survey.CulturePulseID, strings.NewReader(in), nil)
+					} else {
+						res, err = p.ImportJSONL(context.Background(), survey.CulturePulseID, strings.NewReader(jl.String()), nil)
+					}
+					total += time.Since(start)
+					runtime.ReadMemStats(&ms1)
+					mallocs += ms1.Mallocs - ms0.Mallocs
+					if err != nil || res.Added != importCrashRows {
+						b.Fatalf("%+v, %v", res, err)
+					}
+				}
+				n := float64(importCrashRows * b.N)
+				b.ReportMetric(n/total.Seconds(), "responses/s")
+				b.ReportMetric(float64(mallocs)/n, "allocs/response")
+			})
+		}
 	}
 }
