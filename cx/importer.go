@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/google/uuid"
 
@@ -600,91 +599,4 @@ func importError(err error) error {
 		return asValidation(err, "survey")
 	}
 	return &ValidationError{Problems: []Problem{{where(pe), pe.Reason}}, cause: pe}
-}
-
-// stager hands batches to a store's import on a goroutine of its own, so
-// that reading and checking the input overlaps with storing it.
-type stager struct {
-	st    StagedImport
-	jobs  chan []survey.Response
-	free  chan []survey.Response
-	done  chan struct{}
-	mu    sync.Mutex
-	err   error // the first error of Add
-	ended bool  // committed or rolled back
-}
-
-func newStager(ctx context.Context, st StagedImport) *stager {
-	s := &stager{st: st, jobs: make(chan []survey.Response, 1), free: make(chan []survey.Response, 3), done: make(chan struct{})}
-	for range 2 {
-		s.free <- make([]survey.Response, 0, importBatch)
-	}
-	go func() {
-		defer close(s.done)
-		for b := range s.jobs {
-			if s.failed() == nil {
-				if err := st.Add(ctx, b); err != nil {
-					s.mu.Lock()
-					s.err = err
-					s.mu.Unlock()
-				}
-			}
-			clear(b) // drops the references to the responses
-			s.free <- b[:0]
-		}
-	}()
-	return s
-}
-
-func (s *stager) failed() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
-
-// add queues a full batch and returns an empty one to fill.
-func (s *stager) add(ctx context.Context, b []survey.Response) ([]survey.Response, error) {
-	if err := s.failed(); err != nil {
-		return b[:0], fmt.Errorf("cx: import: staging the responses (nothing was stored): %w", err)
-	}
-	s.jobs <- b
-	select {
-	case nb := <-s.free:
-		return nb, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-// wait ends the goroutine and returns the first error of Add.
-func (s *stager) wait() error {
-	close(s.jobs)
-	<-s.done
-	return s.failed()
-}
-
-// commit stages what is queued and commits the import.
-func (s *stager) commit(ctx context.Context) (ImportOutcome, error) {
-	if s.ended {
-		return ImportOutcome{}, errors.New("cx: import: the staged import has ended")
-	}
-	s.ended = true
-	if err := s.wait(); err != nil {
-		return ImportOutcome{}, errors.Join(err, s.st.Rollback())
-	}
-	out, err := s.st.Commit(ctx)
-	if err != nil {
-		_ = s.st.Rollback() // a no-op if Commit ended the import
-	}
-	return out, err
-}
-
-// rollback discards the staged import, unless it has ended.
-func (s *stager) rollback() {
-	if s.ended {
-		return
-	}
-	s.ended = true
-	_ = s.wait()
-	_ = s.st.Rollback()
 }

@@ -1,0 +1,523 @@
+package cx
+
+import (
+	"fmt"
+	"strings"
+	"unsafe"
+
+	"github.com/cxculture/cxculture/metrics"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// Tallier turns responses to one survey into [Tallies] in a single pass.
+// Adding a response does not allocate once its unit and wave have been
+// seen. A Tallier is not safe for concurrent use: give each goroutine its
+// own and merge them with [Tallier.Merge].
+type Tallier struct {
+	s      survey.Survey
+	items  []survey.Item
+	index  map[string]int
+	offset []int // offset[i] is the start of item i's counts in a block
+	shift  []int // offset[i] - lo[i]: the count of answer v is at shift[i]+v
+	lo, hi []int // scale bounds per item
+	width  int   // total scale points over items
+	groups []patternGroup
+
+	blocks map[Group]*block
+	texts  [][]string // decoded pattern texts of dense groups, by code
+	// cache maps recent (unit, wave) pairs to their block without
+	// hashing whole strings.
+	cache [1 << blockCacheBits]*block
+	waves map[string]*waveBlock
+	vals  []int
+	// slots place each item's answers in a block and in its group's
+	// pattern code; codes holds the codes of the response being counted
+	// when there are too many groups for count's own array.
+	slots []countSlot
+	codes []int64
+	slab  []uint8 // where newLow cuts the low counters of blocks
+}
+
+type block struct {
+	key  Group
+	wave *waveBlock
+	// low holds each count modulo 256 and counts the rest: a response
+	// touches only the few cache lines of low, so the blocks of a large
+	// organization stay in the processor's cache while a file is read.
+	// Call settle before reading counts.
+	low         []uint8
+	counts      []int64
+	respondents int64
+	comments    int64
+	// unitData and waveData are where the IDs last looked up for this
+	// block pointed.
+	unitData, waveData *byte
+}
+
+// settle moves the counts held in low into counts.
+func (b *block) settle() {
+	if b.counts == nil {
+		b.counts = make([]int64, len(b.low))
+	}
+	for i, c := range b.low {
+		if c != 0 {
+			b.counts[i] += int64(c)
+			b.low[i] = 0
+		}
+	}
+}
+
+// wrapped counts the 256 answers of counter k whose low count wrapped.
+func (b *block) wrapped(k int) {
+	if b.counts == nil {
+		b.counts = make([]int64, len(b.low))
+	}
+	b.counts[k] += 256
+}
+
+type patternGroup struct {
+	key   string // item IDs joined with commas
+	items []int
+	base  []int64 // mixed-radix weights: (points+1) per item
+	size  int64   // number of possible patterns, or -1 when over maxCoded
+}
+
+type waveBlock struct {
+	dense [][]int64 // per group, counts by pattern code, when small
+	// pending holds the codes of dense groups not yet counted: counting
+	// them in batches keeps the random accesses to dense in cache.
+	pending [][]uint16
+	npend   []int             // the number of codes pending per group
+	sparse  []map[int64]int64 // per group, counts by pattern code, when larger
+	text    []map[string]int64
+}
+
+// maxCoded bounds the pattern spaces counted by numeric code; larger ones
+// (many items on long scales) are counted by their text.
+const maxCoded = 1 << 62
+
+// maxDensePatterns bounds the array used to count the patterns of one
+// group in one wave; larger pattern spaces are counted in a map.
+const maxDensePatterns = 1 << 16
+
+// pendingCodes is the number of pattern codes buffered per group before
+// they are counted.
+const pendingCodes = 4096
+
+// flush counts the pending codes of group gi.
+func (wb *waveBlock) flush(gi int) {
+	d := wb.dense[gi]
+	for _, c := range wb.pending[gi][:wb.npend[gi]] {
+		d[c]++
+	}
+	wb.npend[gi] = 0
+}
+
+// flushAll counts every pending code.
+func (wb *waveBlock) flushAll() {
+	for gi, n := range wb.npend {
+		if n > 0 {
+			wb.flush(gi)
+		}
+	}
+}
+
+// NewTallier returns a Tallier for s.
+func NewTallier(s survey.Survey) *Tallier {
+	t := &Tallier{s: s.Clone(), index: make(map[string]int, len(s.Items)), blocks: map[Group]*block{}, waves: map[string]*waveBlock{}}
+	t.items = t.s.Items
+	n := len(t.items)
+	t.offset, t.shift, t.lo, t.hi = make([]int, n), make([]int, n), make([]int, n), make([]int, n)
+	for i, it := range t.items {
+		t.index[it.ID] = i
+		t.offset[i] = t.width
+		t.lo[i], t.hi[i] = it.Scale.Min, it.Scale.Max
+		t.shift[i] = t.width - it.Scale.Min
+		t.width += it.Scale.Points()
+	}
+	for _, g := range ReliabilityGroups(s) {
+		pg := patternGroup{key: strings.Join(g, ","), size: 1}
+		for _, id := range g {
+			pg.items = append(pg.items, t.index[id])
+		}
+		pg.base = make([]int64, len(pg.items))
+		for j := len(pg.items) - 1; j >= 0; j-- {
+			pg.base[j] = pg.size
+			p := int64(t.items[pg.items[j]].Scale.Points() + 1)
+			if pg.size < 0 || pg.size > maxCoded/p {
+				pg.size = -1
+			} else {
+				pg.size *= p
+			}
+		}
+		t.groups = append(t.groups, pg)
+	}
+	t.vals = make([]int, len(t.items))
+	// Each answer counts in its block and, through grp, w and off, in the
+	// code of its reliability group's pattern: code = Σ (v-min+1)·base
+	// over the group's answered items. Items of no group (or of a group
+	// counted by text) add to a spare code.
+	t.slots = make([]countSlot, n)
+	for i := range t.slots {
+		t.slots[i] = countSlot{shift: t.shift[i], grp: len(t.groups)}
+	}
+	for gi, g := range t.groups {
+		if g.size < 0 {
+			continue
+		}
+		for j, i := range g.items {
+			t.slots[i].grp, t.slots[i].w, t.slots[i].off = gi, g.base[j], int64(1-t.lo[i])*g.base[j]
+		}
+	}
+	t.codes = make([]int64, len(t.groups)+1)
+	return t
+}
+
+// Survey returns the survey being tallied.
+func (t *Tallier) Survey() survey.Survey { return t.s }
+
+func (t *Tallier) block(unit, wave string) *block {
+	slot := &t.cache[cacheSlot(unit, wave)]
+	up, wp := unsafe.StringData(unit), unsafe.StringData(wave)
+	if b := *slot; b != nil {
+		// Callers that intern their IDs (as the CSV readers do) pass the
+		// same strings again: comparing where they point saves reading
+		// their bytes. The block keeps them alive, so the memory cannot
+		// hold other bytes meanwhile.
+		if b.unitData == up && b.waveData == wp && len(b.key.Unit) == len(unit) && len(b.key.Wave) == len(wave) {
+			return b
+		}
+		if b.key.Unit == unit && b.key.Wave == wave {
+			b.unitData, b.waveData = up, wp
+			return b
+		}
+	}
+	b := t.blocks[Group{unit, wave}]
+	if b == nil {
+		b = &block{key: Group{strings.Clone(unit), strings.Clone(wave)}, low: t.newLow(), wave: t.wave(wave)}
+		t.blocks[b.key] = b
+	}
+	b.unitData, b.waveData = up, wp
+	*slot = b
+	return b
+}
+
+// countSlot says where the answers to one item count: the answer v at
+// shift+v in a block, and v·w+off in the pattern code of reliability
+// group grp (len(groups) for no group).
+type countSlot struct {
+	shift, grp int
+	w, off     int64
+}
+
+// newLow returns the low counters of a new block. They are cut from
+// slabs, so that the counters of the blocks a file touches lie together.
+func (t *Tallier) newLow() []uint8 {
+	if len(t.slab) < t.width {
+		t.slab = make([]uint8, max(64<<10, t.width))
+	}
+	low := t.slab[:t.width:t.width]
+	t.slab = t.slab[t.width:]
+	return low
+}
+
+// cacheSlot hashes the last bytes of a unit and wave ID, where IDs of the
+// same kind usually differ, into a slot of the block cache.
+func cacheSlot(unit, wave string) int {
+	h := uint64(len(unit))<<32 ^ uint64(len(wave))
+	for i := max(0, len(unit)-4); i < len(unit); i++ {
+		h = (h ^ uint64(unit[i])) * 0x100000001b3
+	}
+	for i := max(0, len(wave)-3); i < len(wave); i++ {
+		h = (h ^ uint64(wave[i])) * 0x100000001b3
+	}
+	h *= 0x9e3779b97f4a7c15
+	return int(h >> (64 - blockCacheBits))
+}
+
+// blockCacheBits sets the number of slots of the block cache, 1 << bits:
+// enough for the teams of a large organization times a year of waves to
+// rarely share a slot.
+const blockCacheBits = 14
+
+func (t *Tallier) wave(w string) *waveBlock {
+	wb := t.waves[w]
+	if wb == nil {
+		n := len(t.groups)
+		wb = &waveBlock{dense: make([][]int64, n), sparse: make([]map[int64]int64, n), text: make([]map[string]int64, n),
+			pending: make([][]uint16, n), npend: make([]int, n)}
+		for i, g := range t.groups {
+			switch {
+			case g.size < 0:
+				wb.text[i] = map[string]int64{}
+			case g.size <= maxDensePatterns:
+				wb.dense[i] = make([]int64, g.size)
+				wb.pending[i] = make([]uint16, pendingCodes)
+			default:
+				wb.sparse[i] = map[int64]int64{}
+			}
+		}
+		t.waves[strings.Clone(w)] = wb
+	}
+	return wb
+}
+
+// Add tallies one response. A response to another survey, an unknown item
+// or an answer outside its item's scale is an error naming it, and nothing
+// of the response is tallied.
+func (t *Tallier) Add(r survey.Response) error {
+	if r.Survey != t.s.ID {
+		return fmt.Errorf("cx: response %s is to survey %q, not %q: %w", r.ID, r.Survey, t.s.ID, ErrInvalid)
+	}
+	for i := range t.vals {
+		t.vals[i] = survey.Skipped
+	}
+	for id, v := range r.Answers {
+		i, ok := t.index[id]
+		if !ok {
+			return fmt.Errorf("cx: response %s: unknown item %q: %w", r.ID, id, ErrInvalid)
+		}
+		t.vals[i] = v
+	}
+	return t.add(r.Unit, r.Wave, t.vals, r.Comment != "")
+}
+
+// AddRow tallies one response given as values aligned with the survey's
+// items (Survey().Items), with [survey.Skipped] for an item not answered. It
+// validates like [Tallier.Add].
+func (t *Tallier) AddRow(unit, wave string, values []int, hasComment bool) error {
+	if len(values) != len(t.items) {
+		return fmt.Errorf("cx: row has %d values for %d items: %w", len(values), len(t.items), ErrInvalid)
+	}
+	return t.add(unit, wave, values, hasComment)
+}
+
+func (t *Tallier) add(unit, wave string, vals []int, hasComment bool) error {
+	lo, hi := t.lo[:len(vals)], t.hi[:len(vals)]
+	for i, v := range vals {
+		if v != survey.Skipped && (v < lo[i] || v > hi[i]) {
+			return fmt.Errorf("cx: item %s: value %d outside scale %s: %w", t.items[i].ID, v, t.items[i].Scale, ErrInvalid)
+		}
+	}
+	t.count(t.block(unit, wave), vals, hasComment)
+	return nil
+}
+
+// count tallies one response into b: vals, aligned with the items, lie on
+// their scales (or are survey.Skipped). It allocates nothing.
+func (t *Tallier) count(b *block, vals []int, hasComment bool) {
+	b.respondents++
+	if hasComment {
+		b.comments++
+	}
+	var small [16]int64
+	codes := small[:]
+	if len(t.codes) > len(small) {
+		codes = t.codes
+		clear(codes)
+	}
+	slots := t.slots[:len(vals)]
+	low := b.low
+	for i, v := range vals {
+		if v == survey.Skipped {
+			continue
+		}
+		sl := &slots[i]
+		k := sl.shift + v
+		low[k]++
+		if low[k] == 0 { // wrapped: 256 more
+			b.wrapped(k)
+		}
+		codes[sl.grp] += int64(v)*sl.w + sl.off
+	}
+	wb := b.wave
+	for gi := range t.groups {
+		switch {
+		case wb.pending[gi] != nil:
+			n := wb.npend[gi]
+			if n == pendingCodes {
+				wb.flush(gi)
+				n = 0
+			}
+			wb.pending[gi][n] = uint16(codes[gi])
+			wb.npend[gi] = n + 1
+		case wb.sparse[gi] != nil:
+			wb.sparse[gi][codes[gi]]++
+		default:
+			wb.text[gi][t.patternText(&t.groups[gi], vals)]++
+		}
+	}
+}
+
+func (t *Tallier) patternText(g *patternGroup, vals []int) string {
+	b := make([]byte, len(g.items))
+	for j, i := range g.items {
+		if v := vals[i]; v == survey.Skipped {
+			b[j] = '.'
+		} else {
+			b[j] = byte('A' + v - t.items[i].Scale.Min)
+		}
+	}
+	return string(b)
+}
+
+// Merge adds the counts of o, a Tallier of the same survey, into t.
+func (t *Tallier) Merge(o *Tallier) error {
+	if o.s.ID != t.s.ID || len(o.items) != len(t.items) || o.width != t.width {
+		return fmt.Errorf("cx: cannot merge a tallier of survey %q into one of %q", o.s.ID, t.s.ID)
+	}
+	for k, ob := range o.blocks {
+		b := t.block(k.Unit, k.Wave)
+		ob.settle()
+		b.settle()
+		for i, c := range ob.counts {
+			b.counts[i] += c
+		}
+		b.respondents += ob.respondents
+		b.comments += ob.comments
+	}
+	for w, owb := range o.waves {
+		owb.flushAll()
+		wb := t.wave(w)
+		wb.flushAll()
+		for gi := range t.groups {
+			switch {
+			case owb.dense[gi] != nil:
+				for i, c := range owb.dense[gi] {
+					wb.dense[gi][i] += c
+				}
+			case owb.sparse[gi] != nil:
+				for code, c := range owb.sparse[gi] {
+					wb.sparse[gi][code] += c
+				}
+			default:
+				for p, c := range owb.text[gi] {
+					wb.text[gi][p] += c
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Tallies returns what has been tallied. The answers and the patterns are
+// gathered concurrently.
+func (t *Tallier) Tallies() *Tallies {
+	out := &Tallies{Survey: t.s.ID}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		out.Patterns = t.patterns()
+	}()
+	out.Answers, out.Respondents, out.Comments = t.answers()
+	<-done
+	return out
+}
+
+// answers gathers the answers, respondents and comments of every block.
+func (t *Tallier) answers() (map[Cell]metrics.Tally, map[Group]int64, map[Group]int64) {
+	answers := make(map[Cell]metrics.Tally, len(t.blocks)*len(t.items))
+	respondents := make(map[Group]int64, len(t.blocks))
+	comments := map[Group]int64{}
+	// One backing array for every cell's counts.
+	backing := make([]int64, len(t.blocks)*t.width)
+	for k, b := range t.blocks {
+		respondents[k] += b.respondents
+		if b.comments > 0 {
+			comments[k] += b.comments
+		}
+		cells := backing[:t.width:t.width]
+		backing = backing[t.width:]
+		b.settle()
+		copy(cells, b.counts)
+		for i, it := range t.items {
+			counts := cells[t.offset[i] : t.offset[i]+it.Scale.Points() : t.offset[i]+it.Scale.Points()]
+			var n int64
+			for _, c := range counts {
+				n += c
+			}
+			if n > 0 {
+				answers[Cell{k.Unit, k.Wave, it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: counts}
+			}
+		}
+	}
+	return answers, respondents, comments
+}
+
+// patterns gathers the response patterns of every wave.
+func (t *Tallier) patterns() map[PatternKey]int64 {
+	npat := 0
+	for _, wb := range t.waves {
+		wb.flushAll()
+		for gi := range t.groups {
+			for _, c := range wb.dense[gi] {
+				if c != 0 {
+					npat++
+				}
+			}
+			npat += len(wb.sparse[gi]) + len(wb.text[gi])
+		}
+	}
+	out := make(map[PatternKey]int64, npat)
+	for w, wb := range t.waves {
+		for gi := range t.groups {
+			g := &t.groups[gi]
+			for code, c := range wb.dense[gi] {
+				if c != 0 {
+					out[PatternKey{w, g.key, t.denseText(gi, code)}] += c
+				}
+			}
+			for code, c := range wb.sparse[gi] {
+				out[PatternKey{w, g.key, t.decode(*g, code)}] += c
+			}
+			for p, c := range wb.text[gi] {
+				out[PatternKey{w, g.key, p}] += c
+			}
+		}
+	}
+	return out
+}
+
+// denseText returns the pattern text of a code of dense group gi, decoding
+// each code once per tallier.
+func (t *Tallier) denseText(gi, code int) string {
+	if t.texts == nil {
+		t.texts = make([][]string, len(t.groups))
+	}
+	if t.texts[gi] == nil {
+		t.texts[gi] = make([]string, t.groups[gi].size)
+	}
+	p := t.texts[gi][code]
+	if p == "" {
+		p = t.decode(t.groups[gi], int64(code))
+		t.texts[gi][code] = p
+	}
+	return p
+}
+
+func (t *Tallier) decode(g patternGroup, code int64) string {
+	b := make([]byte, len(g.items))
+	for j := range g.items {
+		d := code / g.base[j] % int64(t.items[g.items[j]].Scale.Points()+1)
+		if d == 0 {
+			b[j] = '.'
+		} else {
+			b[j] = byte('A' + d - 1)
+		}
+	}
+	return string(b)
+}
+
+// EncodePattern returns the [PatternKey.Pattern] of one response over the
+// items of a reliability group (answers as given, before reverse keying).
+func EncodePattern(items []survey.Item, answers map[string]int) string {
+	b := make([]byte, len(items))
+	for j, it := range items {
+		if v, ok := answers[it.ID]; ok {
+			b[j] = byte('A' + v - it.Scale.Min)
+		} else {
+			b[j] = '.'
+		}
+	}
+	return string(b)
+}
