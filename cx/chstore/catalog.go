@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/cxculture/cxculture/cx/sqlstore"
 )
 
 // The store's own tables in the catalog database. The catalog is where
@@ -136,17 +134,6 @@ func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) 
 		return err
 	}
 	return tx.Commit()
-}
-
-// readOpts are the options of a transaction that reads one snapshot of the
-// catalog (SQLite's deferred transactions do; PostgreSQL needs repeatable
-// read).
-func (s *Store) readOpts() *sql.TxOptions {
-	o := &sql.TxOptions{ReadOnly: true}
-	if s.dialect == sqlstore.Postgres {
-		o.Isolation = sql.LevelRepeatableRead
-	}
-	return o
 }
 
 // lockWrites takes the catalog's write lock for the rest of tx: writers
@@ -369,20 +356,32 @@ type snapshot struct {
 	hidden []int64
 }
 
-// snapshot reads the batch log.
+// snapshot reads the batch log, in one statement.
 func (s *Store) snapshot(ctx context.Context) (snapshot, error) {
 	var sn snapshot
-	err := s.inTx(ctx, s.readOpts(), func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM cxch_batches").Scan(&sn.max); err != nil {
-			return err
-		}
-		var err error
-		sn.hidden, err = queryInts(ctx, tx, "SELECT id FROM cxch_batches WHERE state <> $1 ORDER BY id", committed)
-		return err
-	})
+	rows, err := s.db.QueryContext(ctx, "SELECT id, state FROM cxch_batches WHERE state <> $1 UNION ALL SELECT COALESCE(MAX(id), 0), '' FROM cxch_batches", committed)
 	if err != nil {
 		return sn, fmt.Errorf("chstore: reading the batch log: %w", err)
 	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var state string
+		if err := rows.Scan(&id, &state); err != nil {
+			return sn, fmt.Errorf("chstore: reading the batch log: %w", err)
+		}
+		if state == "" {
+			sn.max = id
+		} else {
+			sn.hidden = append(sn.hidden, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return sn, fmt.Errorf("chstore: reading the batch log: %w", err)
+	}
+	// Hidden batches above max began after the log was read.
+	sn.hidden = slices.DeleteFunc(sn.hidden, func(id int64) bool { return id > sn.max })
+	slices.Sort(sn.hidden)
 	return sn, nil
 }
 
@@ -458,18 +457,15 @@ func (s *Store) commitBatch(ctx context.Context, b int64, n int, sn snapshot, gr
 		if state != pending {
 			return fmt.Errorf("batch %d is %s, no longer pending: it was discarded", b, state)
 		}
-		since, err := queryInts(ctx, tx, "SELECT id FROM cxch_batches WHERE state = $1 AND id > $2", committed, sn.max)
+		// The batches committed since the snapshot: after its last one,
+		// or hidden from it then.
+		q := "SELECT id FROM cxch_batches WHERE state = $1 AND (id > $2"
+		if len(sn.hidden) > 0 {
+			q += " OR id IN (" + uints(sn.hidden) + ")"
+		}
+		since, err := queryInts(ctx, tx, q+")", committed, sn.max)
 		if err != nil {
 			return err
-		}
-		for _, h := range sn.hidden {
-			var st string
-			if err := tx.QueryRowContext(ctx, "SELECT state FROM cxch_batches WHERE id = $1", h).Scan(&st); err != nil {
-				return err
-			}
-			if st == committed {
-				since = append(since, h)
-			}
 		}
 		if len(since) > 0 {
 			if race, err = touched(since); err != nil {
