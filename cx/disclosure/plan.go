@@ -96,6 +96,10 @@ func (t *Table) Plan() {
 		pl.complete()
 	}
 	for i := range t.Cells {
+		c := &t.Cells[i]
+		if c.Reason.Kind == FewAnswered && !c.Virtual && !c.Borrowed && c.N >= pl.min {
+			continue // hidden for another item of its group: this count is not small
+		}
 		if lo, hi := pl.Known(i); pl.protects(i) && lo == hi {
 			pl.expose(i)
 		}
