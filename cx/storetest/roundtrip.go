@@ -67,14 +67,19 @@ func roundTrips(t *testing.T, s cx.Store) {
 	n := 0
 	next := func(p string) string { n++; return fmt.Sprintf("%s%d", p, n) }
 
+	// Org histories accumulate in the store (merged and split units are
+	// never erased), and each change is checked against the whole
+	// history: fewer of them keep the suite fast.
 	c := &check{T: t, ctx: ctx, s: s}
-	props.Property("org histories round-trip", prop.ForAll(func(changes []cx.OrgChange) string {
+	orgProps := cxgen.NewProperties(t, 25)
+	orgProps.Property("org histories round-trip", prop.ForAll(func(changes []cx.OrgChange) string {
 		prefix := next("h")
 		for i := range changes {
 			changes[i] = prefixUnits(changes[i], prefix)
 		}
 		return c.orgRoundTrip(changes)
 	}, cxgen.OrgHistory(4, 8)))
+	orgProps.Run()
 	props.Property("frameworks round-trip", prop.ForAll(func(f culture.Framework) string {
 		f.ID = next("framework")
 		return roundTrip(ctx, s, frameworkEntity(), f)
