@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -288,42 +287,11 @@ func sortedMapKeys[V any](m map[string]V) []string {
 // digits: sums of the same numbers in another order differ in the last
 // bits (the paired tests sum people's differences in the order stored).
 func rounded(v any) any {
-	var walk func(reflect.Value) reflect.Value
-	walk = func(v reflect.Value) reflect.Value {
-		switch v.Kind() {
-		case reflect.Float64:
-			x := v.Float()
-			if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
-				return v
-			}
-			p := math.Pow(10, 11-math.Floor(math.Log10(math.Abs(x))))
-			return reflect.ValueOf(math.Round(x*p) / p).Convert(v.Type())
-		case reflect.Pointer:
-			if v.IsNil() {
-				return v
-			}
-			out := reflect.New(v.Elem().Type())
-			out.Elem().Set(walk(v.Elem()))
-			return out
-		case reflect.Struct:
-			out := reflect.New(v.Type()).Elem()
-			for i := range v.NumField() {
-				if out.Field(i).CanSet() {
-					out.Field(i).Set(walk(v.Field(i)))
-				}
-			}
-			return out
-		case reflect.Slice:
-			if v.IsNil() {
-				return v
-			}
-			out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-			for i := range v.Len() {
-				out.Index(i).Set(walk(v.Index(i)))
-			}
-			return out
+	return mapFloats(v, func(x float64) float64 {
+		if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+			return x
 		}
-		return v
-	}
-	return walk(reflect.ValueOf(v)).Interface()
+		p := math.Pow(10, 11-math.Floor(math.Log10(math.Abs(x))))
+		return math.Round(x*p) / p
+	})
 }

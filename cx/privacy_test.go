@@ -635,3 +635,36 @@ func TestScorecardPrivacyProtectsUnanimousRemainder(t *testing.T) {
 		assert.Equal(t, map[string]bool{"org": false, "b": unanimous, "c": false}, behavior, "unanimous %v", unanimous)
 	}
 }
+
+// The invited counts the pulse report shows are bounds a reader uses. A
+// sub-team of 2 invited, hidden as small, inside a team shown as 14 of 14
+// responding had exactly 2 respondents; the plan now hides the team too.
+// And a team of 5 invited hidden to protect a sibling would be known to
+// have 5: the plan takes another sibling when it can.
+func TestPlanInvitedCounts(t *testing.T) {
+	s := survey.Survey{ID: "pulse"}
+	t.Run("a full response pins a small part", func(t *testing.T) {
+		h := org(t, "team<org", "sub<team", "other<org")
+		tl := counts(t, "team@w=12", "sub@w=2", "other@w=30")
+		waves := []survey.Wave{{ID: "w", Survey: "pulse", Invited: map[string]int{"team": 12, "sub": 2, "other": 40}}}
+		d, err := cx.DefaultPrivacy().PlanWaves(s, h, tl, waves, nil)
+		require.NoError(t, err)
+		got := hiddenSet(d)
+		assert.Equal(t, "fewer than 5 respondents", got["sub@w"])
+		assert.Contains(t, got, "team@w", "14 of 14 would tell the 2 of 2")
+		// Without the invited counts the team shows: its own 12 people
+		// and the sub-team's 1 to 4 cannot be told apart.
+		d, err = cx.DefaultPrivacy().Plan(h, tl, []string{"w"}, nil)
+		require.NoError(t, err)
+		assert.NotContains(t, hiddenSet(d), "team@w")
+	})
+	t.Run("a complementary team is not one its invited count would pin", func(t *testing.T) {
+		h := org(t, "a<org", "b<org", "s<org")
+		tl := counts(t, "a@w=5", "b@w=12", "s@w=2")
+		waves := []survey.Wave{{ID: "w", Survey: "pulse", Invited: map[string]int{"a": 5, "b": 15, "s": 3}}}
+		d, err := cx.DefaultPrivacy().PlanWaves(s, h, tl, waves, nil)
+		require.NoError(t, err)
+		assert.Equal(t, map[string]string{"s@w": "fewer than 5 respondents", "b@w": "hidden so that s@w cannot be worked out by subtraction"},
+			hiddenSet(d), "a, with 5 invited, would be known to hold 5 once hidden as at least 5")
+	})
+}

@@ -270,14 +270,22 @@ func sameScorecard(a, b *cx.Scorecard) bool {
 
 // nanFree returns a copy of v with every NaN float replaced by a marker.
 func nanFree(v any) any {
+	return mapFloats(v, func(x float64) float64 {
+		if math.IsNaN(x) {
+			return -12345.6789
+		}
+		return x
+	})
+}
+
+// mapFloats returns a copy of v with f applied to every float64 reachable
+// through pointers, structs and slices.
+func mapFloats(v any, f func(float64) float64) any {
 	var walk func(reflect.Value) reflect.Value
 	walk = func(v reflect.Value) reflect.Value {
 		switch v.Kind() {
 		case reflect.Float64:
-			if math.IsNaN(v.Float()) {
-				return reflect.ValueOf(-12345.6789)
-			}
-			return v
+			return reflect.ValueOf(f(v.Float())).Convert(v.Type())
 		case reflect.Pointer:
 			if v.IsNil() {
 				return v
