@@ -19,15 +19,18 @@
 // needed. Rows are spread over the shards by a sharding key, the code of
 // the response's unit, exactly as the Distributed tables would spread them
 // (the key modulo the shards' total weight); the store writes each shard's
-// rows to its local tables and reads through the Distributed tables.
+// rows to its local tables and reads through the Distributed tables
+// (segment cuts query each shard's local tables and add them up).
 //
 //   - responses: one row per response, with everything needed to return
-//     it (GetResponse, ListResponses);
+//     it (GetResponse, ListResponses): its answers and segments as text
+//     the cluster can split, the rest of its content in one column;
 //   - answers: the long table, one row per answer (unit, wave, item,
 //     value);
 //   - patterns: one row per response and reliability group of its survey:
 //     the pattern of its answers over the group's items, from which
-//     Cronbach's alpha is computed exactly.
+//     Cronbach's alpha is computed exactly (a Null table: its rows only
+//     feed their sums).
 //
 // Unit, wave, survey and item IDs are written as integer codes of a
 // dictionary kept in the catalog, so that every GROUP BY key is a small
@@ -56,12 +59,13 @@
 //
 // # Batches, and what a read sees
 //
-// Every write (a call of CreateResponses, a deletion) is a batch. The
+// Every write (a call of CreateResponses, an import staged through
+// [Store.BeginImport], a deletion) is a batch. The
 // catalog numbers it and records its state: pending while its rows are
 // written to the shards, then committed (or failed). A batch commits in
 // one transaction of the catalog, after all its rows are written; every
-// read first reads the batch log in one transaction and keeps only the
-// rows of the batches committed then. So a batch is seen whole or not at
+// read first reads the batch log (one statement) and keeps only the rows
+// of the batches committed then. So a batch is seen whole or not at
 // all, by every query, whatever ClickHouse has merged: there are no
 // transactions in ClickHouse, and none are needed.
 //
@@ -76,8 +80,9 @@
 //     a response is stored when the last of its rows (by batch) is a +1
 //     row, which holds before and after merges. Writes of one Store are
 //     serialized; writes of other processes are detected when a batch
-//     commits (a batch committed meanwhile that wrote rows of the same
-//     IDs makes the commit fail and the write start again).
+//     commits: a batch committed meanwhile that wrote rows of the same
+//     IDs makes the commit fail, and CreateResponses starts again (an
+//     import fails, storing nothing, and can be run again).
 //   - A failed write is visible and retriable. If writing a batch fails
 //     (a server down, a full disk, a cancelled context), the batch is
 //     marked failed with the error, its rows stay invisible and are
@@ -87,7 +92,14 @@
 //     [Store.Batches], discarded by [Store.Discard].
 //   - Deleting writes a tombstone and the answers and patterns of the
 //     response again with sign -1; its content is later erased from the
-//     shards' disks by a mutation ([Store.Erase]).
+//     shards' disks by a mutation, issued for deletions in groups
+//     ([Store.Erase]).
+//   - Deleting a unit, survey or wave that stored responses refer to is
+//     refused, as in the other stores; the check of the cluster and the
+//     deletion in the catalog are one step for the writes of this Store,
+//     not for another process's (no transaction spans the two), though
+//     any outcome is that of some order of the two writes, since stores
+//     do not check references when responses are written.
 //
 // # Catalog
 //
@@ -97,7 +109,7 @@
 // method of package cx/sqlstore (and every one added to it) is the
 // store's without being written twice. The store's own tables in that
 // database are prefixed cxch_: the dictionary of codes, the batch log,
-// and the erasures to carry out. Use SQLite for a store written by one
+// the erasures to carry out, the store's identity and schema version. Use SQLite for a store written by one
 // process at a time, PostgreSQL for a store shared by several processes
 // or machines. A cluster's database and its catalog belong together:
 // opening a cluster database with another catalog is refused.
@@ -105,9 +117,9 @@
 // # Differences from the other stores
 //
 // The conformance suite of package cx/storetest passes, with the cases
-// that write through two handles at once (RunHarness): writes
-// of other processes are detected at commit. Where the store keeps a
-// promise differently, it says so here: a response write and a
+// that write through two handles at once (RunHarness): writes of other
+// processes are detected at commit. Where the store keeps a promise
+// differently, it says so here: a response write and a
 // catalog write are never in one transaction (the catalog is another
 // database); ListResponses groups the matching rows by ID on every call,
 // which makes paging through millions of responses slow (tallies never
