@@ -73,7 +73,7 @@ func (c scoringCase) options(minGroup int) []cx.ScorecardOptions {
 // NewScorecard one wave at a time, NewScorecards in one batch, and
 // Tallier.Scorecards without building the tallies.
 func TestScorecardPathsAgree(t *testing.T) {
-	p := cxgen.NewProperties(t, 200)
+	p := cxgen.NewProperties(t, 100)
 	p.Property("NewScorecard = NewScorecards = Tallier.Scorecards", prop.ForAll(
 		func(c scoringCase, minGroup int) string {
 			tl := cx.NewTallier(c.s)

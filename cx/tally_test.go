@@ -158,7 +158,7 @@ func writeCSV(s survey.Survey, rs []survey.Response) ([]byte, error) {
 var csvSegments = &survey.CSVOptions{Segments: []string{"tenure", "role"}}
 
 func TestTallyLaws(t *testing.T) {
-	props := cxgen.NewProperties(t, 200)
+	props := cxgen.NewProperties(t, 100)
 	gen := cxgen.From(genTallyCase(8, 60))
 
 	props.Property("the Tallier agrees with a naive count", prop.ForAll(func(c tallyCase) string {
@@ -383,7 +383,7 @@ func TestTallyCSVSameForEveryWorkerCount(t *testing.T) {
 	want, err := tallyAll(s, rs)
 	require.NoError(t, err)
 	require.True(t, want.Equal(naiveTally(s, rs)))
-	for workers := 1; workers <= 8; workers++ {
+	for _, workers := range []int{1, 2, 3, 8} {
 		got, err := cx.TallyCSV(t.Context(), bytes.NewReader(data), s, nil, workers)
 		require.NoError(t, err)
 		assert.True(t, got.Equal(want), "TallyCSV with %d workers", workers)
