@@ -120,7 +120,9 @@ func (w pathsWorld) program(t *testing.T, responses []survey.Response) *cx.Progr
 	now := pathsStart.AddDate(0, 5, 0)
 	p, err := cx.New(memstore.New(), &cx.Options{Now: func() time.Time { return now }, Pseudonymizer: ps})
 	require.NoError(t, err)
-	require.NoError(t, p.DefineUnits(ctx, w.units...))
+	units := slices.Clone(w.units)
+	units[1].Leaders = []string{ps.Pseudonym("lead-d1")} // d1's head, for the leader's view
+	require.NoError(t, p.DefineUnits(ctx, units...))
 	require.NoError(t, p.DefineFramework(ctx, culture.CXBehaviors()))
 	require.NoError(t, p.DefineSurvey(ctx, w.survey))
 	for _, wv := range w.waves {
@@ -191,6 +193,9 @@ func (w pathsWorld) outputs(t *testing.T, p *cx.Program) map[string]any {
 	paired, err := p.PairedChange(ctx, sid, cx.PairedOptions{Wave: "w4", Baseline: "w1", AllUnits: true})
 	require.NoError(t, err)
 	out["paired"] = paired
+	leader, err := p.LeaderView(ctx, sid, "lead-d1", cx.ScorecardOptions{Wave: "w4", Baseline: "w1"})
+	require.NoError(t, err)
+	out["leader"] = leader
 
 	panel, err := p.Panel(ctx, sid)
 	require.NoError(t, err)
@@ -234,7 +239,7 @@ func (w pathsWorld) outputs(t *testing.T, p *cx.Program) map[string]any {
 	var md, htm, js, cs bytes.Buffer
 	rep := report.Report{Scorecard: sc, Trends: trends, Impacts: []*cx.Impact{im}, Wins: wins, Pitfalls: pits, Sustainment: sus, Gaps: gaps,
 		Indicators: ind, Pulse: pulse, Comments: comments, Segments: []*cx.SegmentCut{cut}, Paired: []*cx.PairedChange{paired},
-		Hierarchy: panel.Hierarchy, Disclosure: d, Generated: pathsStart}
+		Hierarchy: panel.Hierarchy, Disclosure: d, Generated: pathsStart, Leaders: map[string]*cx.LeaderView{"Head of claims": leader}}
 	if link != nil {
 		rep.Links = []*cx.Link{link}
 	}
