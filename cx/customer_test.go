@@ -168,6 +168,8 @@ func TestProgramCustomerPanel(t *testing.T) {
 	require.Len(t, panel.Customer[0].Waves, 8)
 	require.Equal(t, "Customer focus", panel.Label("behavior:customer_focus"), "behavior names from the frameworks")
 	require.Equal(t, "first-contact resolution", panel.Label("fcr"))
+	require.NotNil(t, panel.Recognitions, "a program's panel carries its recognitions (none yet)")
+	require.Empty(t, panel.Recognitions)
 
 	in := culture.Initiative{ID: [16]byte{9}, Name: "Listen", Kind: culture.NinetyDay, Owner: "x", Units: []string{"d1"}, Start: d.Waves[3].Opens,
 		Behaviors: []string{culture.CustomerFocus},
@@ -183,4 +185,69 @@ func TestProgramCustomerPanel(t *testing.T) {
 	require.NotNil(t, trust)
 	require.True(t, trust.Estimable, trust.Reason)
 	require.Greater(t, trust.Estimate, 0.0, "customers of a stronger culture trust more")
+}
+
+// The wins on the built-in customer surveys name the result plainly:
+// "Net Promoter Score" (not "net Promoter Score (Net Promoter)") changing
+// in points, a score; customer satisfaction and effort, shares, in
+// percentage points, each named once.
+func TestCustomerWinTextsNameMeasuresPlainly(t *testing.T) {
+	for _, c := range []struct {
+		s      survey.Survey
+		label  string
+		points string
+	}{
+		{survey.NPSSurvey(), "Net Promoter Score", " points in its 5 units"},
+		{survey.CSATSurvey(), "customer satisfaction (CSAT)", " percentage points in its 5 units"},
+		{survey.CESSurvey(), "customer effort (CES)", " percentage points in its 5 units"},
+	} {
+		t.Run(c.s.ID, func(t *testing.T) {
+			h := fixtureHierarchy(t)
+			treated := map[string]bool{"t1": true, "t2": true, "t3": true, "t4": true, "t5": true}
+			p := simPanel(t, h, simSpec{seed: 5, waves: 8, n: 40, base: 0.45, lift: 0.25, from: 3, treated: treated,
+				lifted: map[string]bool{culture.CustomerFocus: true}})
+			tl := cx.NewTallies(c.s.ID)
+			var waves []survey.Wave
+			rng := rand.New(rand.NewPCG(5, 1))
+			it := c.s.Items[0]
+			for m := range 8 {
+				opens := t0.AddDate(0, 0, 30*m+1)
+				w := survey.Wave{ID: fmt.Sprintf("c%02d", m+1), Survey: c.s.ID, Opens: opens, Closes: opens.AddDate(0, 0, 29)}
+				waves = append(waves, w)
+				for i := 1; i <= 12; i++ {
+					u := fmt.Sprintf("t%d", i)
+					pr := 0.55
+					if treated[u] && m >= 3 {
+						pr = 0.8
+					}
+					tally := metrics.NewTally(it.Scale.Min, it.Scale.Max)
+					for range 60 {
+						v := it.Scale.Min
+						if rng.Float64() < pr {
+							v = it.Scale.Max
+						}
+						require.NoError(t, tally.Add(v))
+					}
+					tl.Answers[cx.Cell{Unit: u, Wave: w.ID, Item: it.ID}] = tally
+					tl.Respondents[cx.Group{Unit: u, Wave: w.ID}] = 60
+				}
+			}
+			p.Customer = []*cx.Panel{{Survey: c.s, Waves: waves, Tallies: tl}}
+			p.Behaviors = culture.CXBehaviors().Behaviors
+			key := cx.CustomerMeasure(c.s.ID, it.Construct)
+			require.Equal(t, c.label, p.Label(key))
+			in := fixtureInitiative([]string{"t1", "t2", "t3", "t4", "t5"}, 3)
+			in.Outcomes = []culture.OutcomeTarget{{Metric: key, Baseline: 0, Target: 0.1}}
+			im, err := cx.EstimateImpact(p, in, cx.ImpactOptions{})
+			require.NoError(t, err)
+			wins := cx.Wins(im)
+			require.NotEmpty(t, wins)
+			for _, w := range wins {
+				require.Contains(t, w.Text, "raised "+c.label+" by ", w.Text)
+				require.Contains(t, w.Text, c.points, w.Text)
+				require.NotContains(t, w.Text, ") (", w.Text)
+				require.NotContains(t, w.Text, "net Promoter", w.Text)
+			}
+		})
+	}
 }

@@ -99,7 +99,7 @@ func ExampleTrends() {
 	}
 	// Output:
 	// a behavior:customer_focus: sustained_shift
-	//    all 4 points from m3 on are on the improving side of the baseline average, and the latest 3 average 75.0%, better than the baseline (one-sided p = 2.6e-06) and not significantly below the earlier points of the gain: the gain is embedded
+	//    all 4 results since 5 Mar 2026 are better than the baseline average, and the latest 3 average 75.0%: still clearly better than the baseline (one-sided p < 0.0001) and not clearly below the earlier results of the gain: the gain is embedded
 	// c behavior:customer_focus: stable
-	//    no special cause in the 4 points after the baseline
+	//    none of the 4 results since the baseline stands out from ordinary variation
 }

@@ -107,7 +107,11 @@ func EvaluateIndicators(p *Panel, indicators []culture.Indicator, opts Indicator
 		for i, u := range units {
 			series[i] = q.series(u, m)
 		}
-		trends := chartAll(units, series, m, in.Direction, topts)
+		namer := q
+		if m.sub != nil {
+			namer = m.sub
+		}
+		trends := chartAll(units, series, m, in.Direction, namer.pointName, topts)
 		for i, u := range units {
 			r := IndicatorResult{Indicator: in.ID, Behavior: in.Behavior, Name: in.Name, Unit: u, Measure: m.key,
 				Direction: in.Direction.String(), HasTarget: in.Target != nil, Latest: -1, Trend: trends[i]}

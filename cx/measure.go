@@ -306,12 +306,14 @@ func (p *Panel) Label(key string) string {
 		return key
 	}
 	if m.inner != nil {
-		name := m.survey
+		name := humanize(m.survey)
 		var sub *Panel
 		for _, c := range p.Customer {
 			if c != nil && c.Survey.ID == m.survey {
 				sub = c
-				name = c.Survey.Name
+				if c.Survey.Name != "" {
+					name = c.Survey.Name
+				}
 			}
 		}
 		if sub == nil {
@@ -320,6 +322,15 @@ func (p *Panel) Label(key string) string {
 		inner := sub.Label(m.inner.key)
 		if m.inner.construct != "" {
 			inner = constructName(m.inner.key)
+		}
+		// A survey named for what it measures ("Net Promoter" for the
+		// Net Promoter Score) is not named twice; a name's own
+		// parenthesis ("(v2)") is not nested in the label's.
+		if strings.Contains(strings.ToLower(inner), strings.ToLower(name)) || strings.Contains(strings.ToLower(name), strings.ToLower(inner)) {
+			return inner
+		}
+		if open := strings.LastIndex(name, " ("); open > 0 && strings.HasSuffix(name, ")") {
+			name = name[:open] + ", " + name[open+2:len(name)-1]
 		}
 		return inner + " (" + name + ")"
 	}
@@ -358,7 +369,10 @@ func (p *Panel) Label(key string) string {
 			return mt.Name
 		}
 	}
-	return humanize(key)
+	if b, ok := strings.CutPrefix(key, recognitionPrefix); ok {
+		return "recognitions of " + lowerFirst(p.behaviorName(b))
+	}
+	return constructName(key)
 }
 
 func constructName(c string) string {
@@ -371,9 +385,20 @@ func constructName(c string) string {
 // humanize turns an ID into words: "customer_focus" → "customer focus".
 func humanize(id string) string { return strings.NewReplacer("_", " ", ".", " ").Replace(id) }
 
+// lowerFirst puts a name in lower case for the middle of a sentence:
+// "Customer focus" → "customer focus". A name with another capitalized
+// word outside parentheses ("Net Promoter Score") or an acronym ("OMB
+// A-11") is a proper name and stays as it is.
 func lowerFirst(s string) string {
 	if s == "" || strings.ToUpper(s[:1]) != s[:1] || (len(s) > 1 && strings.ToUpper(s[1:2]) == s[1:2] && s[1:2] != " ") {
 		return s
+	}
+	depth := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 && depth == 0 && w[0] >= 'A' && w[0] <= 'Z' {
+			return s
+		}
+		depth += strings.Count(w, "(") - strings.Count(w, ")")
 	}
 	return strings.ToLower(s[:1]) + s[1:]
 }
@@ -401,4 +426,21 @@ func (p *Panel) waveName(id string) string {
 		}
 	}
 	return id
+}
+
+// pointName names a point of a series for people: its wave's name, else
+// the date the wave opened, else the date of the observation.
+func (p *Panel) pointName(pt Point) string {
+	if pt.Wave == "" {
+		return dateText(pt.Time)
+	}
+	for _, w := range p.Waves {
+		if w.ID == pt.Wave && w.Name != "" {
+			return w.Name
+		}
+	}
+	if !pt.Time.IsZero() {
+		return dateText(pt.Time)
+	}
+	return "survey " + pt.Wave
 }

@@ -31,8 +31,9 @@ const (
 	// outcomes: no mission link, no outcome target, or an outcome that is
 	// never measured.
 	NotAligned PitfallKind = "not_aligned"
-	// StoppingTooSoon: an initiative stopped before its planned end, or
-	// whose gain faded after it ended (a tested decline, see [Sustain]).
+	// StoppingTooSoon: an initiative whose gain faded after it ended (a
+	// gain during it and a tested decline after it, see [Sustain]),
+	// whether it ran its course or was stopped early.
 	StoppingTooSoon PitfallKind = "stopping_too_soon"
 	// NoMeasurableGain: an initiative that ended with no measurable gain
 	// in its outcomes (Kotter's failure to produce short-term wins).
@@ -85,11 +86,13 @@ type PitfallOptions struct {
 	// widening belief-practice gap and of a fading gain; default 0.05.
 	Alpha float64
 	// Recognitions are the acts of recognition recorded by the program
-	// (see [Program.RecordRecognitions]). When not nil (an empty slice
-	// says none were recorded), an initiative with wins ([Wins]) but no
+	// (see [Program.RecordRecognitions]); when nil, the panel's
+	// (Panel.Recognitions, which Program.Panel fills). When not nil (an
+	// empty slice says none were recorded), an initiative with wins ([Wins]) but no
 	// recognition of its behaviors in its units, or tied to it, since it
 	// started is a [WinsNotCelebrated] pitfall, once RecognitionGrace has
-	// passed since the surveys that showed the win.
+	// passed since the surveys that first showed a win (a win must show
+	// in the surveys closed RecognitionGrace before Now).
 	Recognitions []culture.Recognition
 	// RecognitionGrace is the time allowed to recognize a win; default
 	// 30 days.
@@ -103,9 +106,12 @@ type PitfallOptions struct {
 // Pitfalls checks a program for the known pitfalls of culture change:
 // each initiative for change by decree, lack of alignment, stopping too
 // soon, no measurable gain and a missing baseline; the panel for survey
-// fatigue and comparability breaks. Every pitfall names its initiative in
-// its Summary, in plain language, and carries its evidence; only figures
-// of shown groups are used.
+// fatigue and comparability breaks. Every pitfall of an initiative names
+// the initiative in its Summary; the panel's own pitfalls (survey fatigue,
+// comparability breaks) name the unit or the measure and the surveys
+// concerned. Texts are in plain language (names, dates or wave names,
+// percentage points) with their evidence; only figures of shown groups
+// are used.
 //
 // The judgement rules (error rates measured by simulation; see also
 // [Sustain]):
@@ -116,7 +122,10 @@ type PitfallOptions struct {
 //     difference in differences of belief:X is a significant improvement
 //     after Benjamini-Hochberg control at FDR) and the gap widened: its
 //     difference in differences against the comparison units is
-//     positive, one-sided p below Alpha. Rationale: culture imposed by
+//     positive, one-sided p below Alpha. Once the initiative has ended
+//     both windows (during it, and after its end) are tested, each at
+//     Alpha/2 (Bonferroni), so that two chances do not double the false
+//     alarms. Rationale: culture imposed by
 //     decree shows as professed belief that practice does not follow; an
 //     initiative that lifts belief and practice alike leaves the gap
 //     unchanged and must not fire. Error rates (TestPitfallErrorRates: 12
@@ -128,15 +137,21 @@ type PitfallOptions struct {
 //     [Sustain]: a gain during the initiative followed by a tested decline
 //     after its end. Too little data after the end is not a pitfall, and
 //     an initiative without a gain cannot fade.
-//   - stopped_early (stopping too soon): stopped before its planned end.
+//     An initiative stopped before its planned end is judged by the same
+//     rule (its early stop is said in the evidence): stopping early is
+//     not a pitfall when the gain held, and there is no gain to fade when
+//     it made none (no_measurable_gain).
 //   - no_measurable_gain: the initiative ended and none of its outcomes
 //     (its behaviors when it has no outcome target) shows a measurable
 //     gain, and at least one shows none ([GainNone]).
 //   - wins_not_recognized (wins not celebrated): with
-//     PitfallOptions.Recognitions, the initiative has wins ([Wins], with
+//     PitfallOptions.Recognitions or Panel.Recognitions (a program's
+//     panel carries them), the initiative has wins ([Wins], with
 //     their error rates) and no act of recognition of its behaviors in
 //     its units, or tied to it, since it started, RecognitionGrace after
-//     the surveys that showed the win.
+//     the surveys that first showed a win: the surveys closed
+//     RecognitionGrace before the check already show one, so a program
+//     whose surveys keep running is still checked.
 //   - no_participants, no_indicators, no_mission_link, no_outcome,
 //     outcome_not_measured, no_baseline: facts of the initiative's
 //     definition and of the data, with no error rate.
@@ -201,6 +216,9 @@ func Pitfalls(p *Panel, initiatives []culture.Initiative, opts PitfallOptions) (
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
+	if opts.Recognitions == nil {
+		opts.Recognitions = q.Recognitions
+	}
 	var out []Pitfall
 	for _, in := range initiatives {
 		in = in.Clone()
@@ -220,7 +238,7 @@ func Pitfalls(p *Panel, initiatives []culture.Initiative, opts PitfallOptions) (
 		out = append(out, Pitfall{Kind: ComparabilityBreakKind, Check: "items_changed", Measure: b.Measure,
 			Summary: fmt.Sprintf("%s cannot be compared between %s and %s: its questions changed", q.Label(b.Measure),
 				q.waveName(b.Previous), q.waveName(b.Wave)),
-			Evidence: []string{b.Reason, "before: " + strings.Join(b.Before, ", "), "after: " + strings.Join(b.After, ", ")}})
+			Evidence: q.breakEvidence(b)})
 	}
 	return out, nil
 }
@@ -286,7 +304,8 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 	for _, o := range in.Outcomes {
 		m, err := p.measure(o.Metric)
 		if err != nil {
-			add(NotAligned, "outcome_not_measured", o.Metric, fmt.Sprintf("%s has an outcome, %s, that the program does not measure", in.Name, o.Metric), err.Error())
+			add(NotAligned, "outcome_not_measured", o.Metric, fmt.Sprintf("%s has an outcome, %s, that the program does not measure", in.Name, lowerFirst(p.Label(o.Metric))),
+				"no survey or operational metric of the program measures it")
 			continue
 		}
 		shown := 0
@@ -334,9 +353,12 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 	if !ended {
 		return out, nil
 	}
+	// Stopping early is no pitfall by itself: stopping too soon is a gain
+	// that did not hold (gains_fading); an early stop is said in its
+	// evidence.
+	stoppedEarly := ""
 	if in.Status == culture.Stopped && endedAt.Before(in.End) {
-		add(StoppingTooSoon, "stopped_early", "", fmt.Sprintf("%s was stopped on %s, before its planned end on %s", in.Name,
-			dateText(endedAt), dateText(in.End)))
+		stoppedEarly = fmt.Sprintf("%s was stopped on %s, before its planned end on %s", in.Name, dateText(endedAt), dateText(in.End))
 	}
 	measures := initiativeMeasures(in)
 	if len(measures) == 0 {
@@ -358,7 +380,11 @@ func (p *Panel) initiativePitfalls(in culture.Initiative, opts PitfallOptions) (
 	gained := false
 	for _, s := range ss {
 		if s.Verdict == GainFading {
-			add(StoppingTooSoon, "gains_fading", s.Measure, s.Summary, s.Evidence...)
+			ev := s.Evidence
+			if stoppedEarly != "" {
+				ev = append([]string{stoppedEarly}, ev...)
+			}
+			add(StoppingTooSoon, "gains_fading", s.Measure, s.Summary, ev...)
 		}
 		if !slices.Contains(targets, s.Measure) {
 			continue
@@ -399,12 +425,23 @@ func (p *Panel) decree(in culture.Initiative, b string, comparison []string, opt
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range []string{DuringWindow, AfterWindow} {
+	// Each window whose gap is estimable is a test: Bonferroni over them
+	// keeps the rule's false alarms at or below Alpha once an initiative
+	// has ended and both windows are tested.
+	windows := []string{DuringWindow, AfterWindow}
+	tests := 0
+	for _, w := range windows {
+		if ge := effectOf(im, gap, w); ge != nil && ge.Estimable {
+			tests++
+		}
+	}
+	alpha := opts.Alpha / float64(max(tests, 1))
+	for _, w := range windows {
 		be, pe, ge := effectOf(im, bel, w), effectOf(im, pra, w), effectOf(im, gap, w)
 		if be == nil || ge == nil || !be.Estimable || !ge.Estimable || !be.Improved || ge.Estimate <= 0 {
 			continue
 		}
-		if one := ge.P / 2; one < opts.Alpha {
+		if one := ge.P / 2; one < alpha {
 			when := "during it"
 			if w == AfterWindow {
 				when = "by the surveys after its end"
@@ -413,15 +450,16 @@ func (p *Panel) decree(in culture.Initiative, b string, comparison []string, opt
 			return &Pitfall{Kind: ChangeByDecree, Check: "beliefs_outpace_practice", Initiative: in.ID, Name: in.Name, Measure: BehaviorMeasure(b),
 				Summary: fmt.Sprintf("%s raised belief in %s %s, but %s in practice did not follow: the gap between belief and practice widened by %s",
 					in.Name, name, when, name, signedAmount(DifferenceMeasure, ge.Estimate)[1:]),
-				Evidence: []string{p.describeEffect(*be), p.describeEffect(*pe), p.describeEffect(*ge) + fmt.Sprintf("; one-sided p = %.2g", one)}}, nil
+				Evidence: []string{p.describeEffect(*be), p.describeEffect(*pe), p.describeEffect(*ge) + "; one-sided " + pText(one)}}, nil
 		}
 	}
 	return nil, nil
 }
 
 // uncelebrated returns the WinsNotCelebrated pitfall of an initiative
-// with wins and no recognition of its behaviors in its units (or tied to
-// it) since its start, or nil.
+// with wins, already shown by the surveys closed RecognitionGrace before
+// now, and no recognition of its behaviors in its units (or tied to it)
+// since its start, or nil.
 func (p *Panel) uncelebrated(in culture.Initiative, comparison []string, opts PitfallOptions) (*Pitfall, error) {
 	im, err := EstimateImpact(p, in, ImpactOptions{Comparison: comparison, FDR: opts.FDR})
 	if err != nil {
@@ -431,14 +469,25 @@ func (p *Panel) uncelebrated(in culture.Initiative, comparison []string, opts Pi
 	if len(wins) == 0 {
 		return nil, nil
 	}
-	var shown time.Time
-	for _, w := range wins {
-		if w.Outcome.AfterTo.After(shown) {
-			shown = w.Outcome.AfterTo
+	// The grace runs from when a win first showed: the pitfall needs a
+	// win in the data as it stood RecognitionGrace ago (the surveys
+	// closed by then), not only now. Without wave times it cannot be
+	// dated and the grace is not applied.
+	if len(p.Waves) > 0 {
+		then, err := p.asOf(opts.Now.Add(-opts.RecognitionGrace))
+		if err != nil {
+			return nil, err
 		}
-	}
-	if !shown.IsZero() && opts.Now.Sub(shown) < opts.RecognitionGrace {
-		return nil, nil
+		if len(then.Waves) == 0 {
+			return nil, nil
+		}
+		im, err := EstimateImpact(then, in, ImpactOptions{Comparison: comparison, FDR: opts.FDR})
+		if err != nil {
+			return nil, err
+		}
+		if len(Wins(im)) == 0 {
+			return nil, nil
+		}
 	}
 	units := map[string]bool{}
 	for _, u := range in.Units {
@@ -559,10 +608,14 @@ func (p *Panel) fatigue(opts PitfallOptions) []Pitfall {
 		for i := range y {
 			series = append(series, p.waveName(labels[i])+": "+format(y[i]))
 		}
+		fall := fmt.Sprintf("%.1f respondents", -tr.Slope)
+		if rates {
+			fall = fmt.Sprintf("%.1f percentage points", -100*tr.Slope)
+		}
 		out = append(out, Pitfall{Kind: SurveyFatigue, Check: "falling_response", Unit: u,
 			Summary: fmt.Sprintf("%s in %s fell from %s to %s over %d surveys", what, p.unitName(u), format(y[0]), format(y[len(y)-1]), len(y)),
 			Evidence: []string{strings.Join(series, ", "),
-				fmt.Sprintf("slope %.3g per wave, p = %.2g", tr.Slope, tr.Test.P)}})
+				fmt.Sprintf("falling by %s a survey on average (%s)", fall, pText(tr.Test.P))}})
 	}
 	return out
 }
@@ -574,4 +627,46 @@ func anyInvited(ws []survey.Wave) bool {
 		}
 	}
 	return false
+}
+
+// breakEvidence says, quoting the items, what changed at a comparability
+// break.
+func (p *Panel) breakEvidence(b ComparabilityBreak) []string {
+	m, err := p.measure(b.Measure)
+	if err != nil || m.items == nil {
+		return []string{"its questions changed"}
+	}
+	items := func(wave string) []survey.Item {
+		out := m.items(p.instrument(wave))
+		if m.other != nil {
+			out = append(out, m.other(p.instrument(wave))...)
+		}
+		return out
+	}
+	before, after := items(b.Previous), items(b.Wave)
+	old := map[string]survey.Item{}
+	for _, it := range before {
+		old[it.ID] = it
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, it := range after {
+		seen[it.ID] = true
+		o, ok := old[it.ID]
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("the item %q was added", it.Text))
+		case o.Version != it.Version || o.Scale != it.Scale || o.Reverse != it.Reverse:
+			out = append(out, describeItemChange(o, it))
+		}
+	}
+	for _, it := range before {
+		if !seen[it.ID] {
+			out = append(out, fmt.Sprintf("the item %q was dropped", it.Text))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "its questions changed")
+	}
+	return out
 }

@@ -128,8 +128,11 @@ func TestPitfallsStoppedTooSoonAndFading(t *testing.T) {
 			{ID: "b", Behavior: culture.Empowerment, Name: "B", Source: culture.Source{Metric: "x"}}}})
 	require.NoError(t, err)
 	c := checksOf(ps, in.Name)
-	require.Contains(t, c, "stopped_early ")
+	// Stopped early is no pitfall of its own: the fading gain is, and
+	// its evidence says the initiative was stopped early.
+	require.NotContains(t, c, "stopped_early ")
 	require.Contains(t, c, "gains_fading behavior:customer_focus")
+	require.Equal(t, "Customer first was stopped on 4 Jun 2026, before its planned end on 4 Jul 2026", c["gains_fading behavior:customer_focus"].Evidence[0])
 	require.NotContains(t, c, "measurement_stopped ")
 	fading := c["gains_fading behavior:customer_focus"]
 	require.Equal(t, cx.StoppingTooSoon, fading.Kind)
@@ -169,7 +172,8 @@ func TestPitfallsFatigueAndBreaks(t *testing.T) {
 	require.Contains(t, fatigue[0].Evidence[0], "the survey of 5 Jan 2026: 90%, the survey of 4 Feb 2026: 82%")
 	require.Len(t, breaks, 2, "behavior and mean of agility")
 	require.Equal(t, "agility cannot be compared between the survey of 4 Jul 2026 and the survey of 3 Aug 2026: its questions changed", breaks[0].Summary)
-	require.Equal(t, "ag_practice reworded (version 1 → 2)", breaks[0].Evidence[0])
+	require.Equal(t, []string{`the item "Statement ag_practice" changed (version 1, then 2)`}, breaks[0].Evidence)
+	require.Equal(t, "falling by 7.5 percentage points a survey on average (p < 0.0001)", fatigue[0].Evidence[1], "the rates fall by 3 of 40 a survey")
 
 	// Steady response: no fatigue.
 	q := simPanel(t, h, simSpec{seed: 2, waves: 8, n: 30, base: 0.5})

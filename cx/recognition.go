@@ -274,7 +274,9 @@ func RecognitionObservations(counts []RecognitionCount) []Observation {
 
 // RecognitionMetric is the metric key of a behavior's recognition counts
 // ([RecognitionObservations]).
-func RecognitionMetric(behavior string) string { return "recognitions:" + behavior }
+func RecognitionMetric(behavior string) string { return recognitionPrefix + behavior }
+
+const recognitionPrefix = "recognitions:"
 
 // RecognitionCounts counts the stored recognitions over the program's
 // hierarchy ([CountRecognitions]), with the behaviors' names.

@@ -150,10 +150,88 @@ func TestWinsNotCelebrated(t *testing.T) {
 		At: t0.AddDate(0, 0, 200)})))
 	require.Empty(t, check(append(other, culture.Recognition{Recognized: "a", By: "b", Behavior: culture.Agility, Unit: "t9",
 		At: t0.AddDate(0, 0, 200), Initiative: in.ID})), "tied to the initiative")
+	// A program's panel carries its recognitions: the check runs without
+	// options, and the options take precedence.
+	withRecs := *p
+	withRecs.Recognitions = []culture.Recognition{}
+	ps3, err := cx.Pitfalls(&withRecs, []culture.Initiative{in}, cx.PitfallOptions{Now: now, Indicators: indicators})
+	require.NoError(t, err)
+	require.Equal(t, 1, countKind(ps3, cx.WinsNotCelebrated), "the panel's recognitions: none")
+	ps3, err = cx.Pitfalls(&withRecs, []culture.Initiative{in}, cx.PitfallOptions{Now: now, Indicators: indicators,
+		Recognitions: []culture.Recognition{{Recognized: "a", By: "b", Behavior: culture.Empowerment, Unit: "t2", At: t0.AddDate(0, 0, 200)}}})
+	require.NoError(t, err)
+	require.Zero(t, countKind(ps3, cx.WinsNotCelebrated))
 	// Without recognitions recorded at all, the check does not run.
 	ps2, err := cx.Pitfalls(p, []culture.Initiative{in}, cx.PitfallOptions{Now: now, Indicators: indicators})
 	require.NoError(t, err)
 	for _, pf := range ps2 {
 		require.NotEqual(t, cx.WinsNotCelebrated, pf.Kind)
 	}
+}
+
+// A program whose surveys keep running: the leader checks 15 days after
+// each monthly survey. Once a win has shown in a survey closed more than
+// the 30-day grace ago, an unrecognized win is a pitfall, though every
+// new survey shows the win again.
+func TestWinsNotCelebratedWhileSurveysContinue(t *testing.T) {
+	h := fixtureHierarchy(t)
+	units := []string{"t1", "t2", "t3", "t4", "t5"}
+	treated := map[string]bool{}
+	for _, u := range units {
+		treated[u] = true
+	}
+	full := simPanel(t, h, simSpec{seed: 3, waves: 12, n: 30, base: 0.45, lift: 0.25, from: 3, treated: treated,
+		lifted: map[string]bool{culture.CustomerFocus: true, culture.Empowerment: true}})
+	in := fixtureInitiative(units, 3)
+	in.End = t0.AddDate(0, 0, 1000)
+	in.Kind = culture.ChangeProgram
+	indicators := []culture.Indicator{{ID: "cf", Behavior: culture.CustomerFocus, Name: "CF", Source: culture.Source{Items: []string{"cf_practice"}}},
+		{ID: "em", Behavior: culture.Empowerment, Name: "EM", Source: culture.Source{Items: []string{"em_practice"}}}}
+	upTo := func(k int) *cx.Panel {
+		p := *full
+		p.Waves = full.Waves[:k]
+		p.Tallies = full.Tallies.Clone()
+		for c := range p.Tallies.Answers {
+			if c.Wave > p.Waves[k-1].ID {
+				delete(p.Tallies.Answers, c)
+				delete(p.Tallies.Respondents, cx.Group{Unit: c.Unit, Wave: c.Wave})
+			}
+		}
+		return &p
+	}
+	first := 0
+	for k := 4; k <= 12; k++ {
+		p := upTo(k)
+		im, err := cx.EstimateImpact(p, in, cx.ImpactOptions{})
+		require.NoError(t, err)
+		wins := len(cx.Wins(im))
+		now := p.Waves[k-1].Opens.AddDate(0, 0, 15)
+		ps, err := cx.Pitfalls(p, []culture.Initiative{in}, cx.PitfallOptions{Now: now, Indicators: indicators, Recognitions: []culture.Recognition{}})
+		require.NoError(t, err)
+		fired := false
+		for _, pf := range ps {
+			fired = fired || pf.Kind == cx.WinsNotCelebrated
+		}
+		if wins > 0 && first == 0 {
+			first = k
+		}
+		switch {
+		case first == 0 || k == first:
+			require.False(t, fired, "after survey %d: no win yet, or a win shown 15 days ago", k)
+		case k >= first+2:
+			require.True(t, fired, "after survey %d: the win first showed after survey %d, more than 30 days ago", k, first)
+		}
+	}
+	require.NotZero(t, first, "a win shows")
+	require.Less(t, first, 11)
+}
+
+func countKind(ps []cx.Pitfall, k cx.PitfallKind) int {
+	n := 0
+	for _, pf := range ps {
+		if pf.Kind == k {
+			n++
+		}
+	}
+	return n
 }

@@ -210,6 +210,69 @@ func TestDecreeTestsTheGap(t *testing.T) {
 	}
 }
 
+// Once an initiative has ended, the decree rule tests the gap in two
+// windows (during it and after its end); each is tested at Alpha/2 so the
+// rule keeps its false-alarm rate. This organization lifted belief and
+// practice alike; its gap widened by chance after the end, one-sided
+// p = 0.04, which one test at 5% would call a decree.
+func TestDecreeEndedInitiativeTestsBothWindowsAtHalfAlpha(t *testing.T) {
+	h := fixtureHierarchy(t)
+	units := []string{"t1", "t2", "t3", "t4", "t5"}
+	treated := map[string]bool{}
+	for _, u := range units {
+		treated[u] = true
+	}
+	p := simPanel(t, h, simSpec{seed: 89, waves: 10, n: 40, base: 0.45, lift: 0.2, from: 3, treated: treated,
+		lifted: map[string]bool{culture.CustomerFocus: true}})
+	in := fixtureInitiative(units, 3)
+	in.Behaviors = []string{culture.CustomerFocus}
+	run := in
+	run.End = t0.AddDate(0, 0, 400)
+	im, err := cx.EstimateImpact(p, in, cx.ImpactOptions{Measures: []string{"gap:customer_focus"},
+		Directions: map[string]culture.Direction{"gap:customer_focus": culture.LowerIsBetter}})
+	require.NoError(t, err)
+	var after *cx.Effect
+	for i := range im.Effects {
+		if im.Effects[i].Window == cx.AfterWindow {
+			after = &im.Effects[i]
+		}
+	}
+	require.NotNil(t, after)
+	require.True(t, after.Estimable)
+	one := after.P / 2
+	require.Greater(t, after.Estimate, 0.0, "the gap widened after the end")
+	require.True(t, one > 0.025 && one < 0.05, "one-sided p %g: between Alpha/2 and Alpha", one)
+	ps, err := cx.Pitfalls(p, []culture.Initiative{in}, cx.PitfallOptions{Now: t0.AddDate(0, 0, 400),
+		Indicators: []culture.Indicator{{ID: "cf", Behavior: culture.CustomerFocus, Name: "CF", Source: culture.Source{Items: []string{"cf_practice"}}}}})
+	require.NoError(t, err)
+	for _, pf := range ps {
+		require.NotEqual(t, "beliefs_outpace_practice", pf.Check, pf.Summary)
+	}
+}
+
+// The audit's reproducers: the latest point back at the baseline is no
+// embedded gain, whether the gain lasted three points or five before it.
+func TestTrendLatestPointBackAtBaselineIsNotEmbedded(t *testing.T) {
+	for _, fav := range [][]int64{
+		{40, 39, 41, 60, 61, 60, 42},
+		{40, 39, 41, 60, 61, 60, 60, 60, 42},
+	} {
+		p := onePanel(t, fav, 100)
+		trends, err := cx.Trends(p, cx.TrendOptions{Measures: []string{"item:cf_practice"}, Units: []string{"team"}, Since: p.Waves[3].Opens})
+		require.NoError(t, err)
+		tr := trends[0]
+		require.NotEqual(t, cx.SustainedShift, tr.Verdict, "%v: %v", fav, tr.Evidence)
+		require.Contains(t, strings.Join(tr.Evidence, " "), "the gain is not shown to hold at the latest result", "%v", fav)
+	}
+	// A dip that recovered, and a gain that holds, are still embedded.
+	for _, fav := range [][]int64{{40, 39, 41, 60, 61, 60, 41, 60}, {40, 39, 41, 60, 61, 60, 62, 61}} {
+		p := onePanel(t, fav, 100)
+		trends, err := cx.Trends(p, cx.TrendOptions{Measures: []string{"item:cf_practice"}, Units: []string{"team"}, Since: p.Waves[3].Opens})
+		require.NoError(t, err)
+		require.Equal(t, cx.SustainedShift, trends[0].Verdict, "%v: %v", fav, trends[0].Evidence)
+	}
+}
+
 // The reproducer for links: with no relation between behaviors
 // and outcome, a link carries a permutation p-value and claims nothing.
 func TestLinksClaimNothingUnderTheNull(t *testing.T) {

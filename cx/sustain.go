@@ -324,8 +324,8 @@ func (p *Panel) judgeSustain(s *Sustainment, in culture.Initiative, opts Sustain
 		return
 	}
 	if gainDuring && s.Decline.Estimable && s.DeclineP < opts.Alpha {
-		s.Evidence = append(s.Evidence, fmt.Sprintf("from the time of the initiative to after its end, against the comparison units: %s (one-sided p = %.2g)",
-			p.describeAmount(s.Decline), s.DeclineP))
+		s.Evidence = append(s.Evidence, fmt.Sprintf("from the time of the initiative to after its end, against the comparison units: %s (one-sided %s)",
+			p.describeAmount(s.Decline), pText(s.DeclineP)))
 		s.Verdict = GainFading
 		s.Summary = fmt.Sprintf("%s stopped too soon: its gain in %s, %s, faded after it ended on %s: %s since",
 			in.Name, s.Label, p.describeAmount(d), end, p.describeAmount(s.Decline))
@@ -387,7 +387,7 @@ func signedAmount(k MeasureKind, v float64) string {
 	if k == ShareMeasure || k == DifferenceMeasure {
 		return fmt.Sprintf("%+.1f percentage points", 100*v)
 	}
-	return fmt.Sprintf("%+.3g points", v)
+	return signedNum(v) + " points"
 }
 
 // signedNumber writes a change without its unit, as signedAmount.
@@ -395,7 +395,7 @@ func signedNumber(k MeasureKind, v float64) string {
 	if k == ShareMeasure || k == DifferenceMeasure {
 		return fmt.Sprintf("%+.1f", 100*v)
 	}
-	return fmt.Sprintf("%+.3g", v)
+	return signedNum(v)
 }
 
 // describeEffect states an effect with its numbers, naming the measure.
@@ -404,6 +404,6 @@ func (p *Panel) describeEffect(e Effect) string {
 	if e.Significant {
 		sig = "significant"
 	}
-	return fmt.Sprintf("%s changed by %s beyond the comparison units, adjusted p = %.2g (%s; %d units against %d)",
-		p.Label(e.Measure), p.describeAmount(e), e.Adjusted, sig, e.TreatedUnits, e.ComparisonUnits)
+	return fmt.Sprintf("%s changed by %s beyond the comparison units, adjusted %s (%s; %d units against %d)",
+		p.Label(e.Measure), p.describeAmount(e), pText(e.Adjusted), sig, e.TreatedUnits, e.ComparisonUnits)
 }

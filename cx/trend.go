@@ -170,8 +170,12 @@ type Trend struct {
 	SlopeP        float64          `json:"slope_p"`
 	SlopeDefined  bool             `json:"slope_defined"`
 	Verdict       Verdict          `json:"verdict"`
-	// Evidence explains the verdict in sentences.
+	// Evidence explains the verdict in plain sentences that name the
+	// surveys by their names or dates.
 	Evidence []string `json:"evidence"`
+
+	// name names a point in the evidence.
+	name func(Point) string
 }
 
 // TrendPoint is a point of a trend with its control limits.
@@ -200,17 +204,21 @@ type TrendSignal struct {
 	Side      string `json:"side,omitempty"`
 }
 
-// ruleText explains each Nelson rule.
+// ruleText explains each Nelson rule in plain words.
 var ruleText = map[metrics.Rule]string{
-	metrics.Nelson1: "a point beyond the control limits",
-	metrics.Nelson2: "nine points in a row on one side of the centre",
-	metrics.Nelson3: "six points in a row steadily moving",
-	metrics.Nelson4: "fourteen points alternating up and down",
-	metrics.Nelson5: "two of three points beyond 2σ on one side",
-	metrics.Nelson6: "four of five points beyond 1σ on one side",
-	metrics.Nelson7: "fifteen points within 1σ of the centre",
-	metrics.Nelson8: "eight points in a row beyond 1σ",
+	metrics.Nelson1: "a result outside the range of ordinary variation",
+	metrics.Nelson2: "nine results in a row on the same side of the baseline average",
+	metrics.Nelson3: "six results in a row steadily rising or falling",
+	metrics.Nelson4: "fourteen results in a row alternating up and down",
+	metrics.Nelson5: "two of three results near the edge of the ordinary range, on the same side",
+	metrics.Nelson6: "four of five results clearly away from the baseline average, on the same side",
+	metrics.Nelson7: "fifteen results in a row unusually close to the baseline average",
+	metrics.Nelson8: "eight results in a row away from the baseline average, on both sides",
 }
+
+// RuleText describes a Nelson rule in plain words, as the evidence of a
+// [Trend] does.
+func RuleText(r metrics.Rule) string { return ruleText[r] }
 
 // Trends charts every measure of every unit selected by opts and judges
 // each series. Results are ordered by unit (parents before children), then
@@ -289,7 +297,11 @@ func Trends(p *Panel, opts TrendOptions) ([]Trend, error) {
 		for i, u := range units {
 			series[i] = q.series(u, m)
 		}
-		byMeasure[j] = chartAll(units, series, m, opts.Directions[key], opts)
+		namer := q
+		if m.sub != nil {
+			namer = m.sub
+		}
+		byMeasure[j] = chartAll(units, series, m, opts.Directions[key], namer.pointName, opts)
 		for i := range byMeasure[j] {
 			byMeasure[j][i].Label = q.Label(key)
 		}
@@ -304,11 +316,12 @@ func Trends(p *Panel, opts TrendOptions) ([]Trend, error) {
 
 // chartAll charts the series of one measure in several units (labels),
 // with one Laney σ_Z estimated over all of them.
-func chartAll(labels []string, series [][]Point, m measureSpec, dir culture.Direction, opts TrendOptions) []Trend {
+func chartAll(labels []string, series [][]Point, m measureSpec, dir culture.Direction, name func(Point) string, opts TrendOptions) []Trend {
 	var mrs []float64
 	trends := make([]Trend, len(labels))
 	for i, u := range labels {
 		trends[i] = newTrend(u, m, series[i], dir, opts)
+		trends[i].name = name
 		mrs = append(mrs, trends[i].baselineMR()...)
 	}
 	sigmaZ := 1.0
@@ -351,7 +364,7 @@ func newTrend(unit string, m measureSpec, pts []Point, dir culture.Direction, op
 	return tr
 }
 
-// label names a point: its wave, or its time.
+// label identifies a point in the data: its wave ID, or its time.
 func (tp TrendPoint) label() string {
 	if tp.Wave != "" {
 		return tp.Wave
@@ -409,12 +422,12 @@ func (tr *Trend) judge(sigmaZ float64, dir culture.Direction, opts TrendOptions)
 	idx, nBase := tr.charted()
 	tr.Evidence = []string{}
 	if segs := tr.Points; len(segs) > 0 && segs[len(segs)-1].Segment > 0 {
-		tr.Evidence = append(tr.Evidence, fmt.Sprintf("items changed %d time(s): only the points since the last change are compared", segs[len(segs)-1].Segment))
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("the questions or the units changed %d time(s): only the results since the last change are compared", segs[len(segs)-1].Segment))
 	}
 	tr.slope(idx)
 	if len(idx) < opts.MinPoints || nBase < 2 || nBase == len(idx) {
 		tr.Verdict = TooLittleData
-		tr.Evidence = append(tr.Evidence, fmt.Sprintf("%d comparable points shown, %d in the baseline period: a verdict needs %d points, at least 2 of them in the baseline and 1 after",
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("%d comparable results shown, %d of them in the baseline period: a judgement needs %d, at least 2 of them in the baseline and 1 after",
 			len(idx), nBase, opts.MinPoints))
 		tr.markBaseline(idx, nBase)
 		return
@@ -435,7 +448,7 @@ func (tr *Trend) judge(sigmaZ float64, dir culture.Direction, opts TrendOptions)
 		}
 		if s == 0 || s == n {
 			tr.Verdict = TooLittleData
-			tr.Evidence = append(tr.Evidence, "every baseline answer is on the same side: no spread to set control limits from")
+			tr.Evidence = append(tr.Evidence, "every baseline answer is on the same side: the baseline shows no ordinary variation to judge later results against")
 			return
 		}
 		tr.Center = float64(s) / float64(n)
@@ -457,7 +470,7 @@ func (tr *Trend) judge(sigmaZ float64, dir culture.Direction, opts TrendOptions)
 		tr.Center, tr.MovingRange = sum/float64(nBase), mr/float64(nBase-1)
 		if tr.MovingRange == 0 {
 			tr.Verdict = TooLittleData
-			tr.Evidence = append(tr.Evidence, "the baseline points are all equal: no spread to set control limits from")
+			tr.Evidence = append(tr.Evidence, "the baseline results are all equal: they show no ordinary variation to judge later results against")
 			return
 		}
 		ch = metrics.XmRFixed(x, tr.Center, tr.MovingRange, nBase)

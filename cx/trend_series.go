@@ -100,6 +100,12 @@ type Panel struct {
 	// Metrics describe operational metrics: their names, and whether
 	// they are shares (see [Metric]).
 	Metrics []Metric
+	// Recognitions are the acts of recognition recorded by the program
+	// ([Program.RecordRecognitions]); Program.Panel fills it (an empty,
+	// non-nil slice when none were recorded). When not nil, [Pitfalls]
+	// checks that wins were recognized (see
+	// PitfallOptions.Recognitions, which takes precedence).
+	Recognitions []culture.Recognition
 
 	rolled    *Tallies
 	order     []string
@@ -604,6 +610,11 @@ func (p *Program) Panel(ctx context.Context, surveyID string) (*Panel, error) {
 		panel.Behaviors = append(panel.Behaviors, behaviors[id])
 	}
 	panel.Metrics = slices.Clone(p.metrics)
+	recs, err := p.store.ListRecognitions(ctx, culture.RecognitionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	panel.Recognitions = append([]culture.Recognition{}, recs...)
 	surveys, err := p.store.ListSurveys(ctx)
 	if err != nil {
 		return nil, err
@@ -646,4 +657,69 @@ func (p *Program) surveyPanel(ctx context.Context, surveyID string) (*Panel, err
 		return nil, err
 	}
 	return &Panel{Hierarchy: h, Survey: s, Waves: waves, Fielded: fielded, Tallies: t, Org: hist, Disclosure: d}, nil
+}
+
+// asOf returns the prepared panel as it stood at t: the waves closed by
+// t (opened by t when they have no closing time), with their tallies,
+// and the observations made by t, for the panel and each customer panel,
+// under the same disclosure plans. A panel without wave times is kept
+// whole: it cannot be dated.
+func (p *Panel) asOf(t time.Time) (*Panel, error) {
+	q := &Panel{Hierarchy: p.Hierarchy, Survey: p.Survey, Org: p.Org, MinGroup: p.MinGroup, Privacy: p.Privacy, Disclosure: p.plan,
+		Level: p.Level, Behaviors: p.Behaviors, Metrics: p.Metrics, Recognitions: p.Recognitions}
+	if len(p.Waves) == 0 {
+		q := *p
+		return q.prepare()
+	}
+	keep := map[string]bool{}
+	for _, w := range p.Waves {
+		done := w.Closes
+		if done.IsZero() {
+			done = w.Opens
+		}
+		if !done.After(t) {
+			q.Waves = append(q.Waves, w)
+			keep[w.ID] = true
+		}
+	}
+	q.Tallies = NewTallies(p.Tallies.Survey)
+	for c, v := range p.Tallies.Answers {
+		if keep[c.Wave] {
+			q.Tallies.Answers[c] = v
+		}
+	}
+	for g, n := range p.Tallies.Respondents {
+		if keep[g.Wave] {
+			q.Tallies.Respondents[g] = n
+		}
+	}
+	for g, n := range p.Tallies.Comments {
+		if keep[g.Wave] {
+			q.Tallies.Comments[g] = n
+		}
+	}
+	for w, s := range p.Fielded {
+		if keep[w] {
+			if q.Fielded == nil {
+				q.Fielded = map[string]survey.Survey{}
+			}
+			q.Fielded[w] = s
+		}
+	}
+	for _, o := range p.Observations {
+		if !o.Time.After(t) {
+			q.Observations = append(q.Observations, o)
+		}
+	}
+	for _, c := range p.Customer {
+		if c == nil {
+			continue
+		}
+		sub, err := p.customers[c.Survey.ID].asOf(t)
+		if err != nil {
+			return nil, err
+		}
+		q.Customer = append(q.Customer, sub)
+	}
+	return q.prepare()
 }

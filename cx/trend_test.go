@@ -85,7 +85,7 @@ func TestTrendVerdicts(t *testing.T) {
 	require.Equal(t, "w04", t2.Signals[0].Point)
 	require.True(t, t2.Signals[0].Improving)
 	require.Equal(t, "up", t2.Signals[0].Side)
-	require.Contains(t, t2.Evidence[len(t2.Evidence)-1], "all 5 points from w04 on are on the improving side")
+	require.Contains(t, t2.Evidence[len(t2.Evidence)-1], "all 5 results since 5 Apr 2026 are better than the baseline average")
 	require.True(t, t2.SlopeDefined)
 	require.Greater(t, t2.Slope, 0.0)
 
@@ -139,7 +139,7 @@ func TestTrendComparabilityBreak(t *testing.T) {
 	require.Equal(t, "w05", tr.BaselineFrom)
 	require.Equal(t, "w07", tr.BaselineTo)
 	require.Equal(t, cx.Stable, tr.Verdict)
-	require.Contains(t, tr.Evidence[0], "items changed 1 time(s)")
+	require.Contains(t, tr.Evidence[0], "the questions or the units changed 1 time(s)")
 	for i, pt := range tr.Points {
 		require.Equal(t, i >= 4, pt.Charted)
 		require.Equal(t, map[bool]int{true: 1, false: 0}[i >= 4], pt.Segment)

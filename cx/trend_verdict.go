@@ -13,25 +13,28 @@ import (
 // first nBase of them the baseline; z their standardized distances from
 // the centre line.
 func (tr *Trend) verdict(idx []int, nBase int, z []float64, better func(bool) bool, opts TrendOptions) {
-	tr.Evidence = append(tr.Evidence, fmt.Sprintf("baseline %s to %s (%d points): %s on average", tr.BaselineFrom, tr.BaselineTo, nBase, tr.format(tr.Center)))
+	name := func(k int) string { return tr.pointName(tr.Points[idx[k]]) }
+	tr.Evidence = append(tr.Evidence, fmt.Sprintf("baseline: %s to %s (%d results), %s on average", name(0), name(nBase-1), nBase, tr.format(tr.Center)))
 	var last *TrendSignal
 	for i := range tr.Signals {
 		s := &tr.Signals[i]
 		if s.Side == "" {
-			tr.Evidence = append(tr.Evidence, fmt.Sprintf("%s at %s: %s (no side)", s.Rule, s.Point, ruleText[s.Rule]))
+			tr.Evidence = append(tr.Evidence, fmt.Sprintf("%s: %s", tr.pointName(tr.Points[s.Index]), ruleText[s.Rule]))
 			continue
 		}
 		last = s
 	}
 	if tr.SlopeDefined {
-		tr.Evidence = append(tr.Evidence, fmt.Sprintf("slope %+.3g per wave [%.3g, %.3g], p = %.3g", tr.Slope, tr.SlopeInterval.Lower, tr.SlopeInterval.Upper, tr.SlopeP))
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("over the period the results moved by %s a survey on average (95%% interval %s to %s; %s)",
+			tr.change(tr.Slope), tr.changeNumber(tr.SlopeInterval.Lower), tr.changeNumber(tr.SlopeInterval.Upper), pText(tr.SlopeP)))
 	}
 	if last == nil {
 		tr.Verdict = Stable
-		tr.Evidence = append(tr.Evidence, fmt.Sprintf("no special cause in the %d points after the baseline", len(idx)-nBase))
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("none of the %d results since the baseline stands out from ordinary variation", len(idx)-nBase))
 		return
 	}
-	tr.Evidence = append(tr.Evidence, fmt.Sprintf("latest signal %s at %s: %s, %s", last.Rule, last.Point, ruleText[last.Rule], map[bool]string{true: "improving", false: "worsening"}[last.Improving]))
+	tr.Evidence = append(tr.Evidence, fmt.Sprintf("latest signal, %s: %s, %s", tr.pointName(tr.Points[last.Index]), ruleText[last.Rule],
+		map[bool]string{true: "on the improving side", false: "on the worsening side"}[last.Improving]))
 	if !last.Improving {
 		tr.Verdict = Declining
 		return
@@ -75,8 +78,8 @@ func (tr *Trend) verdict(idx []int, nBase int, z []float64, better func(bool) bo
 			latest = append(latest, k)
 		}
 	}
-	from := tr.Points[idx[k0]].label()
-	fromLatest := tr.Points[idx[latest[0]]].label()
+	from := name(k0)
+	fromLatest := name(latest[0])
 	holdZ, holdV := tr.holdTest(idx, nBase, latest, better)
 	holdP := distuv.UnitNormal.Survival(holdZ)
 	holds := holdP < opts.Alpha
@@ -88,33 +91,81 @@ func (tr *Trend) verdict(idx []int, nBase int, z []float64, better func(bool) bo
 		lastV := tr.Points[idx[len(idx)-1]].Value
 		if dp < opts.Alpha && lastV != gv && !better(lastV > gv) {
 			tr.Verdict = Faded
-			tr.Evidence = append(tr.Evidence, fmt.Sprintf("the gain faded: the latest %d points from %s on average %s, against %s for the %d earlier points of the gain since %s (one-sided p = %.2g)",
-				len(latest), fromLatest, tr.format(lv), tr.format(gv), len(gain), from, dp))
+			tr.Evidence = append(tr.Evidence, fmt.Sprintf("the gain faded: the latest %d results, from %s on, average %s, against %s for the %d earlier results of the gain since %s (one-sided %s)",
+				len(latest), fromLatest, tr.format(lv), tr.format(gv), len(gain), from, pText(dp)))
 			if holds {
-				tr.Evidence = append(tr.Evidence, fmt.Sprintf("they are still better than the baseline average %s (one-sided p = %.2g)", tr.format(tr.Center), holdP))
+				tr.Evidence = append(tr.Evidence, fmt.Sprintf("they are still better than the baseline average of %s (one-sided %s)", tr.format(tr.Center), pText(holdP)))
 			} else {
-				tr.Evidence = append(tr.Evidence, fmt.Sprintf("they are no longer significantly better than the baseline average %s (one-sided p = %.2g)", tr.format(tr.Center), holdP))
+				tr.Evidence = append(tr.Evidence, fmt.Sprintf("they are no longer clearly better than the baseline average of %s (one-sided %s)", tr.format(tr.Center), pText(holdP)))
 			}
 			return
 		}
 	}
+	// The gain must still hold at the latest point itself: the last
+	// point, against the earlier points of the run, one-sided at Alpha/5
+	// (a single point is noisy; the stricter level keeps the power of a
+	// gain that holds).
+	var fell string
+	if n >= 2 {
+		rest := make([]int, 0, n-1)
+		for k := k0; k < len(idx)-1; k++ {
+			rest = append(rest, k)
+		}
+		dz, gv, lv := tr.declineTest(idx, nBase, rest, []int{len(idx) - 1}, better)
+		if dp := distuv.UnitNormal.Survival(dz); dp < opts.Alpha/5 {
+			fell = fmt.Sprintf("the latest result, %s, at %s, is clearly below the %s of the earlier results of the gain since %s (one-sided %s): the gain is not shown to hold at the latest result",
+				name(len(idx)-1), tr.format(lv), tr.format(gv), from, pText(dp))
+		}
+	}
 	switch {
+	case fell != "":
+		tr.Verdict = Improving
+		tr.Evidence = append(tr.Evidence, fell)
 	case held && holds && n >= opts.SustainPoints:
 		tr.Verdict = SustainedShift
-		tr.Evidence = append(tr.Evidence, fmt.Sprintf("all %d points from %s on are on the improving side of the baseline average, and the latest %d average %s, better than the baseline (one-sided p = %.2g) and not significantly below the earlier points of the gain: the gain is embedded",
-			n, from, len(latest), tr.format(holdV), holdP))
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("all %d results since %s are better than the baseline average, and the latest %d average %s: still clearly better than the baseline (one-sided %s) and not clearly below the earlier results of the gain: the gain is embedded",
+			n, from, len(latest), tr.format(holdV), pText(holdP)))
 		return
 	case held && holds:
 		tr.Verdict = Improving
-		tr.Evidence = append(tr.Evidence, fmt.Sprintf("%d points from %s on are on the improving side; %d are needed to call the gain embedded", n, from, opts.SustainPoints))
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("%d results since %s are better than the baseline average; %d are needed to call the gain embedded", n, from, opts.SustainPoints))
 	case held:
 		tr.Verdict = Improving
-		tr.Evidence = append(tr.Evidence, fmt.Sprintf("the latest %d points average %s: not significantly better than the baseline (one-sided p = %.2g), so the gain is not shown to hold",
-			len(latest), tr.format(holdV), holdP))
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("the latest %d results average %s: not clearly better than the baseline (one-sided %s), so the gain is not shown to hold",
+			len(latest), tr.format(holdV), pText(holdP)))
 	default:
 		tr.Verdict = Improving
-		tr.Evidence = append(tr.Evidence, fmt.Sprintf("not every point since %s stayed on the improving side: the gain is not yet embedded", from))
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("not every result since %s stayed better than the baseline average: the gain is not yet embedded", from))
 	}
+}
+
+// pointName names a point for the evidence.
+func (tr *Trend) pointName(pt TrendPoint) string {
+	if tr.name != nil {
+		return tr.name(pt.Point)
+	}
+	if pt.Wave != "" {
+		return "survey " + pt.Wave
+	}
+	return dateText(pt.Time)
+}
+
+// change writes a change of the trend's measure per survey: percentage
+// points for shares and their differences, three significant digits
+// otherwise.
+func (tr *Trend) change(v float64) string {
+	if tr.Kind == ShareMeasure || tr.Kind == DifferenceMeasure {
+		return fmt.Sprintf("%+.1f percentage points", 100*v)
+	}
+	return signedNum(v)
+}
+
+// changeNumber writes a change as change does, without its unit.
+func (tr *Trend) changeNumber(v float64) string {
+	if tr.Kind == ShareMeasure || tr.Kind == DifferenceMeasure {
+		return fmt.Sprintf("%+.1f", 100*v)
+	}
+	return signedNum(v)
 }
 
 // holdTest returns the one-sided z statistic (positive when better) of
@@ -188,5 +239,5 @@ func (tr *Trend) format(v float64) string {
 	case DifferenceMeasure:
 		return fmt.Sprintf("%+.1f percentage points", 100*v)
 	}
-	return fmt.Sprintf("%.3g", v)
+	return num(v)
 }
