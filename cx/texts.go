@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // pText writes a p-value for people: "p = 0.012", or "p < 0.0001" below
@@ -15,8 +16,9 @@ func pText(p float64) string {
 	return fmt.Sprintf("p = %.2g", p)
 }
 
-// num writes a number for people with about three significant digits and
-// never in exponent notation: 1234, 12.3, 1.23, 0.123.
+// num writes a number for people with about three significant digits,
+// without trailing zeros and never in exponent notation: 1234, 12.3,
+// 1.5, 0.123.
 func num(v float64) string {
 	a := math.Abs(v)
 	d := 3
@@ -28,7 +30,14 @@ func num(v float64) string {
 	case a >= 1:
 		d = 2
 	}
-	return strconv.FormatFloat(v, 'f', d, 64)
+	out := strconv.FormatFloat(v, 'f', d, 64)
+	if strings.Contains(out, ".") {
+		out = strings.TrimRight(strings.TrimRight(out, "0"), ".")
+	}
+	if out == "-0" {
+		out = "0"
+	}
+	return out
 }
 
 // signedNum writes num with its sign: "+1.23", "-0.5".
