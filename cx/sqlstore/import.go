@@ -17,9 +17,11 @@ var _ cx.ImportStore = (*Store)(nil)
 // BeginImport implements [cx.ImportStore]. The import runs in one
 // transaction on a connection of its own, which holds the store's
 // responses lock from the start: other writers of responses wait for the
-// import to commit or roll back (on SQLite, every writer does). Readers
-// do not wait, and see nothing of the import before it commits; a process
-// killed before then leaves the database as it was.
+// import to commit or roll back (on SQLite, every writer does, and one
+// that waits longer than the busy timeout, 30 s with the opener's
+// settings, fails). Readers do not wait, and see nothing of the import
+// before it commits; a process killed before then leaves the database as
+// it was.
 //
 // Responses are written as they are staged, straight into the responses
 // table: on SQLite with multi-row INSERTs that leave out IDs stored
