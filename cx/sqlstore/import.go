@@ -37,7 +37,7 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 	if err != nil {
 		return nil, wrap(err, o, "")
 	}
-	im := &staged{s: s, conn: conn, replace: opts.Replace, d: newDelta()}
+	im := &staged{s: s, conn: conn, replace: opts.Replace, d: newDelta(), free: make(chan []any, 3)}
 	if err := im.begin(ctx, surveyID); err != nil {
 		return nil, errors.Join(err, im.Rollback())
 	}
@@ -59,7 +59,8 @@ type staged struct {
 	n        int // responses written
 	ended    bool
 	args     []any
-	in       *inserter // the INSERTs of SQLite
+	in       *inserter  // the INSERTs of SQLite
+	free     chan []any // their argument slices
 	// cacheSize is the SQLite connection's page cache size to restore.
 	cacheSize *int64
 }
@@ -129,18 +130,16 @@ func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	rows := make([]responseRow, len(rs))
-	for i, r := range rs {
-		row, err := encodeResponse(r, im.l)
-		if err != nil {
-			return invalid(op("import", "response", r.ID), "answers", err.Error())
-		}
-		rows[i] = row
-	}
 	var err error
 	if im.s.dialect == SQLite {
-		err = im.insertSQLite(ctx, rs, rows)
+		err = im.insertSQLite(ctx, rs)
 	} else {
+		rows := make([]responseRow, len(rs))
+		for i, r := range rs {
+			if rows[i], err = im.encode(r); err != nil {
+				return err
+			}
+		}
 		err = im.insertPostgres(ctx, rs, rows)
 	}
 	if err != nil {
@@ -148,6 +147,15 @@ func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
 	}
 	im.n += len(rs)
 	return nil
+}
+
+// encode returns the row of r.
+func (im *staged) encode(r survey.Response) (responseRow, error) {
+	row, err := encodeResponse(r, im.l)
+	if err != nil {
+		return row, invalid(op("import", "response", r.ID), "answers", err.Error())
+	}
+	return row, nil
 }
 
 // count adds r, stored as row, to the tallies of the import.
@@ -159,35 +167,84 @@ func (im *staged) count(r survey.Response, row *responseRow, sign int64) {
 	im.d.add(l, r.Survey, r.Wave, r.Unit, row.code.String, r.Comment != "", sign)
 }
 
-// insertSQLite writes rows with multi-row INSERTs that leave out stored
-// IDs. A statement that writes fewer rows than it was given met stored
-// IDs: those of its rows stored before the import are then compared.
-func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response, rows []responseRow) error {
+// insertSQLite writes rs with multi-row INSERTs that leave out stored IDs.
+// A goroutine encodes the rows of the next statement and counts their
+// tallies while SQLite runs the statement before. A statement that writes
+// fewer rows than it was given met stored IDs: once every statement of
+// the batch has run, its rows stored before the import are compared.
+func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error {
 	if im.in == nil {
 		// OR ROLLBACK: a statement that fails on another constraint ends
 		// the transaction at once (the import then fails), so SQLite
 		// keeps no statement journal, which makes the INSERTs much
 		// faster; a stored ID is left out by the upsert clause.
 		im.in = im.s.newInserter(im.tx, "INSERT OR ROLLBACK", "cx_responses", responseColList, " ON CONFLICT (id) DO NOTHING")
+		for range cap(im.free) {
+			im.free <- make([]any, 0, im.in.per*len(responseColList))
+		}
 	}
 	in := im.in
-	for lo := 0; lo < len(rs); lo += in.per {
-		hi := min(lo+in.per, len(rs))
-		args := im.args[:0]
-		for i := lo; i < hi; i++ {
-			args = rows[i].appendArgs(args)
-			im.count(rs[i], &rows[i], +1)
-		}
-		im.args = args
-		n, err := in.exec(ctx, hi-lo, args)
-		clear(args)
-		if err != nil {
-			return err
-		}
-		if n < int64(hi-lo) {
-			if err := im.compare(ctx, rs[lo:hi], rows[lo:hi], "rowid <= "+fmt.Sprint(im.maxRowID)); err != nil {
-				return err
+	rows := make([]responseRow, len(rs))
+	type part struct {
+		lo, hi int
+		args   []any
+		err    error
+	}
+	parts := make(chan part, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(parts)
+		for lo := 0; lo < len(rs); lo += in.per {
+			hi := min(lo+in.per, len(rs))
+			var args []any
+			select {
+			case args = <-im.free:
+			case <-stop:
+				return
 			}
+			for i := lo; i < hi; i++ {
+				row, err := im.encode(rs[i])
+				if err != nil {
+					parts <- part{err: err}
+					return
+				}
+				rows[i] = row
+				args = rows[i].appendArgs(args)
+				im.count(rs[i], &rows[i], +1)
+			}
+			select {
+			case parts <- part{lo: lo, hi: hi, args: args}:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	var err error
+	var met [][2]int // the statements that met stored IDs
+	for p := range parts {
+		if err = p.err; err != nil {
+			break
+		}
+		var n int64
+		n, err = in.exec(ctx, p.hi-p.lo, p.args)
+		clear(p.args)
+		im.free <- p.args[:0]
+		if err != nil {
+			break
+		}
+		if n < int64(p.hi-p.lo) {
+			met = append(met, [2]int{p.lo, p.hi})
+		}
+	}
+	if err != nil {
+		close(stop)
+		for range parts { // let the encoder end
+		}
+		return err
+	}
+	for _, m := range met {
+		if err := im.compare(ctx, rs[m[0]:m[1]], rows[m[0]:m[1]], "rowid <= "+fmt.Sprint(im.maxRowID)); err != nil {
+			return err
 		}
 	}
 	return nil
