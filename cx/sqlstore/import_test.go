@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/internal/cxgen"
 	"github.com/cxculture/cxculture/cx/memstore"
+	"github.com/cxculture/cxculture/cx/report"
 	"github.com/cxculture/cxculture/cx/sqlstore/sqlite"
 	"github.com/cxculture/cxculture/survey"
 )
@@ -109,8 +111,9 @@ func defineImport(ctx context.Context, p *cx.Program) error {
 
 // TestImportMatchesMemory imports the same export into memory, SQLite and
 // PostgreSQL through Program.ImportCSV and compares what each stores and
-// tallies; then the rules of a second import: nothing added, a conflict
-// stores nothing, Replace replaces.
+// tallies, and the report of a scorecard computed from it; then the rules
+// of a second import: nothing added, a conflict stores nothing, Replace
+// replaces.
 func TestImportMatchesMemory(t *testing.T) {
 	ctx := t.Context()
 	in := importFile(3000)
@@ -130,6 +133,7 @@ func TestImportMatchesMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantReport := scoreReport(t, mem)
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			s := b.open(t)
@@ -159,6 +163,9 @@ func TestImportMatchesMemory(t *testing.T) {
 			}
 			if !tl.Equal(wantTallies) {
 				t.Fatal("the stored tallies differ from those of the same import in memory")
+			}
+			if got := scoreReport(t, p); got != wantReport {
+				t.Fatalf("the scorecard's report differs from the one in memory:\n%s\n---\n%s", got, wantReport)
 			}
 
 			again, err := p.ImportCSV(ctx, survey.CulturePulseID, strings.NewReader(in), nil)
@@ -215,6 +222,21 @@ func TestImportMatchesMemory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scoreReport returns the Markdown, JSON and CSV report of the scorecard
+// of wave w2 against w1 that p computes with its default privacy.
+func scoreReport(t *testing.T, p *cx.Program) string {
+	t.Helper()
+	sc, err := p.Scorecard(t.Context(), survey.CulturePulseID, cx.ScorecardOptions{Wave: "w2", Baseline: "w1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md, js, cs bytes.Buffer
+	if err := report.Render(report.Report{Title: "Pulse", Scorecard: sc}, report.Outputs{Markdown: &md, JSON: &js, CSV: &cs}); err != nil {
+		t.Fatal(err)
+	}
+	return md.String() + js.String() + cs.String()
 }
 
 // importCrashEnv, set to a database path, makes TestImportCrash the child
