@@ -467,7 +467,7 @@ func meanSD(x []float64) (mean, sd float64) {
 // linkSummary says what a link shows in plain words.
 func (p *Panel) linkSummary(l *Link, behaviors []string, shap []float64) string {
 	if !l.Significant {
-		return fmt.Sprintf("No evidence that the behaviors go with %s across the %d units: a relation this strong arises by chance in %.0f%% of random pairings (permutation %s)",
+		return fmt.Sprintf("No evidence that the behaviors go with %s across the %d units: a relation this strong arises by chance in %.0f%% of random pairings (%s)",
 			l.Label, len(l.Units), 100*l.P, pText(l.P))
 	}
 	order := make([]int, len(behaviors))
@@ -479,8 +479,8 @@ func (p *Panel) linkSummary(l *Link, behaviors []string, shap []float64) string 
 	for _, j := range order[:min(2, len(order))] {
 		top = append(top, fmt.Sprintf("%s (%.0f%%)", lowerFirst(p.behaviorName(behaviors[j])), 100*shap[j]))
 	}
-	return fmt.Sprintf("Across %d units, the behaviors together account for %.0f%% of the differences in %s (permutation %s); most of it goes with %s",
-		len(l.Units), 100*l.R2, l.Label, pText(l.P), joinAnd(top))
+	return fmt.Sprintf("Across %d units, the behaviors together account for %.0f%% of the differences in %s; a relation this strong arises by chance in %.1f%% of random pairings (%s); most of it goes with %s",
+		len(l.Units), 100*l.R2, l.Label, 100*l.P, pText(l.P), joinAnd(top))
 }
 
 func cmpFloat(a, b float64) int {

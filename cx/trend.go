@@ -207,11 +207,11 @@ type TrendSignal struct {
 // ruleText explains each Nelson rule in plain words.
 var ruleText = map[metrics.Rule]string{
 	metrics.Nelson1: "a result outside the range of ordinary variation",
-	metrics.Nelson2: "nine results in a row on the same side of the baseline average",
+	metrics.Nelson2: "nine results in a row on one side of the baseline average",
 	metrics.Nelson3: "six results in a row steadily rising or falling",
 	metrics.Nelson4: "fourteen results in a row alternating up and down",
-	metrics.Nelson5: "two of three results near the edge of the ordinary range, on the same side",
-	metrics.Nelson6: "four of five results clearly away from the baseline average, on the same side",
+	metrics.Nelson5: "two of three results near the same edge of the ordinary range",
+	metrics.Nelson6: "four of five results clearly away from the baseline average on one side",
 	metrics.Nelson7: "fifteen results in a row unusually close to the baseline average",
 	metrics.Nelson8: "eight results in a row away from the baseline average, on both sides",
 }

@@ -45,8 +45,10 @@ type Trend struct {
 
 // TrendPoint is one point of a trend. A hidden point has no figures.
 type TrendPoint struct {
-	// Label is the wave ID, or the date of an observation.
+	// Label is the wave ID, or the date of an observation; Name names the
+	// point for people (the wave's name or date).
 	Label string `json:"label"`
+	Name  string `json:"name,omitempty"`
 	// Time is the wave's opening or the observation's time, RFC 3339;
 	// empty when unknown.
 	Time   string `json:"time,omitempty"`
@@ -72,7 +74,8 @@ type TrendPoint struct {
 
 // Signal is one Nelson-rule signal of a trend.
 type Signal struct {
-	// Rule is the Nelson rule number (1-8); Text describes it.
+	// Rule is the Nelson rule number (1-8); Text describes it in plain
+	// words ([cx.RuleText]).
 	Rule int    `json:"rule"`
 	Text string `json:"text"`
 	// Point is the label of the point completing the pattern; Index its
@@ -110,7 +113,9 @@ type Impact struct {
 // Effect is a difference in differences of one measure over one window;
 // its figures are null when it is not estimable.
 type Effect struct {
-	Measure          string `json:"measure"`
+	Measure string `json:"measure"`
+	// Label names the measure for people.
+	Label            string `json:"label,omitempty"`
 	Window           string `json:"window"`
 	Kind             string `json:"kind"`
 	Direction        string `json:"direction"`
@@ -183,18 +188,6 @@ type Pitfall struct {
 	Evidence   []string `json:"evidence,omitempty"`
 }
 
-// ruleText describes the Nelson rules.
-var ruleText = map[int]string{
-	1: "a point beyond the control limits",
-	2: "nine points in a row on one side of the centre",
-	3: "six points in a row steadily moving",
-	4: "fourteen points alternating up and down",
-	5: "two of three points beyond 2σ on one side",
-	6: "four of five points beyond 1σ on one side",
-	7: "fifteen points within 1σ of the centre",
-	8: "eight points in a row beyond 1σ",
-}
-
 func finite(v float64, ok bool) Number {
 	if !ok {
 		return NaN()
@@ -218,7 +211,7 @@ func day(t time.Time) string {
 
 // buildTrend copies a trend; a suppressed point keeps only its label and
 // reason.
-func buildTrend(tr cx.Trend, names map[string]string, hidden func(unit, wave string) (string, bool), field string, ps *problems) Trend {
+func buildTrend(tr cx.Trend, names map[string]string, wave func(string) string, hidden func(unit, wave string) (string, bool), field string, ps *problems) Trend {
 	out := Trend{Unit: tr.Unit, Name: names[tr.Unit], Measure: tr.Measure, Kind: tr.Kind.String(), Direction: tr.Direction,
 		BaselineFrom: tr.BaselineFrom, BaselineTo: tr.BaselineTo, Center: NaN(),
 		Slope: finite(tr.Slope, tr.SlopeDefined), SlopeLower: finite(tr.SlopeInterval.Lower, tr.SlopeDefined),
@@ -241,7 +234,11 @@ func buildTrend(tr cx.Trend, names map[string]string, hidden func(unit, wave str
 		if label == "" {
 			label = strconv.Itoa(i + 1)
 		}
-		tp := TrendPoint{Label: label, Time: stamp(p.Time), Value: NaN(), Lower: NaN(), Upper: NaN(), LCL: NaN(), UCL: NaN()}
+		name := day(p.Time)
+		if p.Wave != "" {
+			name = wave(p.Wave)
+		}
+		tp := TrendPoint{Label: label, Name: name, Time: stamp(p.Time), Value: NaN(), Lower: NaN(), Upper: NaN(), LCL: NaN(), UCL: NaN()}
 		reason, elsewhere := hidden(tr.Unit, p.Wave)
 		switch {
 		case elsewhere && !p.Suppressed:
@@ -270,14 +267,14 @@ func buildTrend(tr cx.Trend, names map[string]string, hidden func(unit, wave str
 		if s.Index < 0 || s.Index >= len(out.Points) || out.Points[s.Index].Hidden {
 			continue
 		}
-		out.Signals = append(out.Signals, Signal{Rule: int(s.Rule), Text: ruleText[int(s.Rule)], Point: s.Point, Index: s.Index,
+		out.Signals = append(out.Signals, Signal{Rule: int(s.Rule), Text: cx.RuleText(s.Rule), Point: s.Point, Index: s.Index,
 			Improving: s.Improving, Side: s.Side})
 	}
 	return out
 }
 
 func buildEffect(e cx.Effect) Effect {
-	out := Effect{Measure: e.Measure, Window: e.Window, Kind: e.Kind.String(), Direction: e.Direction, Estimable: e.Estimable,
+	out := Effect{Measure: e.Measure, Label: e.Label, Window: e.Window, Kind: e.Kind.String(), Direction: e.Direction, Estimable: e.Estimable,
 		Reason: e.Reason, TreatedUnits: e.TreatedUnits, ComparisonUnits: e.ComparisonUnits,
 		TreatedBefore: NaN(), TreatedAfter: NaN(), ComparisonBefore: NaN(), ComparisonAfter: NaN(), Estimate: NaN(), SE: NaN(),
 		Lower: NaN(), Upper: NaN(), P: NaN(), Adjusted: NaN()}
@@ -361,9 +358,9 @@ func measureLabel(key string) string {
 	case b == "":
 		return strings.ReplaceAll(m, "_", " ")
 	case m == "favorable":
-		return b + " (favorable)"
+		return humanizeID(b) + " (favorable)"
 	}
-	return b + " (" + strings.ReplaceAll(m, "_", " ") + ")"
+	return humanizeID(b) + " (" + strings.ReplaceAll(m, "_", " ") + ")"
 }
 
 // formatMeasure formats a value of a measure of the given kind: shares in
@@ -400,4 +397,54 @@ func decimals(v float64) int {
 		return 2
 	}
 	return 3
+}
+
+// pointName names a trend point for people.
+func (p TrendPoint) pointName() string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.Label
+}
+
+// shortRule names a Nelson rule in a few plain words, for tables.
+func shortRule(rule int) string {
+	switch rule {
+	case 1:
+		return "outside the ordinary range"
+	case 2:
+		return "long run on one side"
+	case 3:
+		return "steady rise or fall"
+	case 4:
+		return "alternating"
+	case 5:
+		return "near the edge of the range"
+	case 6:
+		return "clearly away from the average"
+	case 7:
+		return "unusually close to the average"
+	case 8:
+		return "away from the average on both sides"
+	}
+	return "signal"
+}
+
+// windowText names an impact window for people.
+func windowText(w string) string {
+	switch w {
+	case cx.DuringWindow:
+		return "during it"
+	case cx.AfterWindow:
+		return "after its end"
+	}
+	return w
+}
+
+// effectLabel names an effect's measure for people.
+func effectLabel(e Effect) string {
+	if e.Label != "" {
+		return e.Label
+	}
+	return measureLabel(e.Measure)
 }

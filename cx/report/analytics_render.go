@@ -17,7 +17,7 @@ var verdictText = map[string]string{
 	"too_little_data": "too little data",
 	"stable":          "stable",
 	"improving":       "improving",
-	"sustained_shift": "embedded (sustained shift)",
+	"sustained_shift": "embedded",
 	"declining":       "declining",
 	"faded":           "faded",
 }
@@ -137,19 +137,15 @@ func (d *Document) writeAnalyticsMarkdown(p func(string, ...any)) {
 	}
 	if len(d.Trends) > 0 {
 		p("## Trends\n\n")
-		p("Each series is judged against its baseline period: its average and the range ordinary variation stays within (a control chart). A point beyond the range, or a run of points on one side, is a signal.\n\n")
+		p("Each series is judged against its baseline period: its average and the range ordinary variation stays within. A result outside the range, or a run of results on one side, is a signal.\n\n")
 		p("| unit | measure | judgement | latest | baseline average | signals |\n|---|---|---|--:|--:|---|\n")
 		for _, tr := range d.Trends {
 			latest := "–"
 			if lp, ok := lastShown(tr); ok {
-				latest = formatMeasure(tr.Kind, lp.Value) + " (" + mdEscape(lp.Label) + ")"
-			}
-			var sig []string
-			for _, s := range tr.Signals {
-				sig = append(sig, fmt.Sprintf("rule %d at %s", s.Rule, s.Point))
+				latest = formatMeasure(tr.Kind, lp.Value) + " (" + mdEscape(lp.pointName()) + ")"
 			}
 			p("| %s | %s | %s | %s | %s | %s |\n", mdEscape(displayTrendUnit(tr)), mdEscape(trendLabel(tr)), verdictName(tr.Verdict), latest,
-				formatMeasure(tr.Kind, tr.Center), mdEscape(strings.Join(sig, "; ")))
+				formatMeasure(tr.Kind, tr.Center), mdEscape(signalSummary(tr)))
 		}
 		p("\n")
 		for _, i := range d.featured() {
@@ -161,43 +157,37 @@ func (d *Document) writeAnalyticsMarkdown(p func(string, ...any)) {
 			if len(tr.Evidence) > 0 {
 				p("\n")
 			}
-			p("| wave | value | interval | n | lower limit | upper limit | signal |\n|---|--:|--:|--:|--:|--:|---|\n")
+			p("| survey | value | interval | answers | ordinary range | signal |\n|---|--:|--:|--:|--:|---|\n")
 			at := signalsAt(tr)
 			for k, pt := range tr.Points {
 				if pt.Hidden {
-					p("| %s | hidden: %s | | | | | |\n", mdEscape(pt.Label), mdEscape(pt.Reason))
+					p("| %s | hidden: %s | | | | |\n", mdEscape(pt.pointName()), mdEscape(pt.Reason))
 					continue
 				}
 				if pt.Missing {
-					p("| %s | no answers | | | | | |\n", mdEscape(pt.Label))
+					p("| %s | no answers | | | | |\n", mdEscape(pt.pointName()))
 					continue
 				}
-				var sig []string
-				for _, s := range at[k] {
-					sig = append(sig, fmt.Sprintf("rule %d", s.Rule))
-				}
-				label := mdEscape(pt.Label)
+				label := mdEscape(pt.pointName())
 				if pt.Baseline {
 					label += " (baseline)"
 				}
-				p("| %s | %s | %s | %s | %s | %s | %s |\n", label, formatMeasure(tr.Kind, pt.Value),
-					measureRange(tr.Kind, pt.Lower, pt.Upper), count(pt.N), formatMeasure(tr.Kind, pt.LCL), formatMeasure(tr.Kind, pt.UCL), strings.Join(sig, ", "))
+				p("| %s | %s | %s | %s | %s | %s |\n", label, formatMeasure(tr.Kind, pt.Value),
+					measureRange(tr.Kind, pt.Lower, pt.Upper), count(pt.N), measureRange(tr.Kind, pt.LCL, pt.UCL), signalWords(at[k]))
 			}
 			p("\n")
 		}
 	}
 	for _, im := range d.Impacts {
 		p("## Impact: %s\n\n", mdEscape(im.Name))
-		p("%s, %s to %s, status %s; %d units ran it, against %d comparison units. Waves before: %s; during: %s; after: %s. Effects are differences in differences with %s intervals, Benjamini-Hochberg adjusted at %s.\n\n",
-			kindLabel(im.Kind), im.Start, im.End, mdEscape(im.Status), len(im.Units), len(im.Comparison),
-			waveList(im.Pre), waveList(im.During), waveList(im.After), levelPct(im.Level), levelPct(im.FDR))
-		p("| measure | window | treated before → after | comparison before → after | effect | interval | adjusted p | |\n|---|---|--:|--:|--:|--:|--:|---|\n")
+		p("%s\n\n", mdEscape(d.impactNote(im)))
+		p("| measure | when | its units before → after | other units before → after | change beyond the other units | %s interval | adjusted p | |\n|---|---|--:|--:|--:|--:|--:|---|\n", levelPct(im.Level))
 		for _, e := range im.Effects {
 			if !e.Estimable {
-				p("| %s | %s | not estimable: %s | | | | | |\n", mdCode(e.Measure), e.Window, mdEscape(e.Reason))
+				p("| %s | %s | not estimable: %s | | | | | |\n", mdEscape(effectLabel(e)), windowText(e.Window), mdEscape(e.Reason))
 				continue
 			}
-			p("| %s | %s | %s → %s | %s → %s | %s | %s | %s | %s |\n", mdCode(e.Measure), e.Window,
+			p("| %s | %s | %s → %s | %s → %s | %s | %s | %s | %s |\n", mdEscape(effectLabel(e)), windowText(e.Window),
 				formatMeasure(e.Kind, e.TreatedBefore), formatMeasure(e.Kind, e.TreatedAfter),
 				formatMeasure(e.Kind, e.ComparisonBefore), formatMeasure(e.Kind, e.ComparisonAfter),
 				formatEffect(e.Kind, e.Estimate), effectRange(e.Kind, e.Lower, e.Upper), pvalue(e.Adjusted), effectVerdict(e))
@@ -205,7 +195,7 @@ func (d *Document) writeAnalyticsMarkdown(p func(string, ...any)) {
 		p("\n")
 		if len(im.UnitEffects) > 0 {
 			p("Effects per unit (placebo: a comparison unit estimated as if it had run the initiative):\n\n")
-			p("| unit | role | measure | window | before → after | effect | interval | adjusted p | |\n|---|---|---|---|--:|--:|--:|--:|---|\n")
+			p("| unit | role | measure | when | before → after | change beyond the other units | interval | adjusted p | |\n|---|---|---|---|--:|--:|--:|--:|---|\n")
 			for _, u := range im.UnitEffects {
 				role := "ran it"
 				if u.Placebo {
@@ -213,10 +203,10 @@ func (d *Document) writeAnalyticsMarkdown(p func(string, ...any)) {
 				}
 				kind := kindOf(im, u.Measure)
 				if !u.Estimable {
-					p("| %s | %s | %s | %s | not estimable | | | | |\n", mdEscape(d.name(u.Unit)), role, mdCode(u.Measure), u.Window)
+					p("| %s | %s | %s | %s | not estimable | | | | |\n", mdEscape(d.name(u.Unit)), role, mdEscape(labelOf(im, u.Measure)), windowText(u.Window))
 					continue
 				}
-				p("| %s | %s | %s | %s | %s → %s | %s | %s | %s | %s |\n", mdEscape(d.name(u.Unit)), role, mdCode(u.Measure), u.Window,
+				p("| %s | %s | %s | %s | %s → %s | %s | %s | %s | %s |\n", mdEscape(d.name(u.Unit)), role, mdEscape(labelOf(im, u.Measure)), windowText(u.Window),
 					formatMeasure(kind, u.Before), formatMeasure(kind, u.After), formatEffect(kind, u.Estimate),
 					effectRange(kind, u.Lower, u.Upper), pvalue(u.Adjusted), effectVerdict(Effect{Significant: u.Significant, Improved: u.Improved}))
 			}
@@ -250,14 +240,46 @@ func kindLabel(k string) string {
 	return strings.ReplaceAll(k, "_", " ")
 }
 
-func waveList(ws []string) string {
-	switch len(ws) {
-	case 0:
-		return "none"
-	case 1:
-		return ws[0]
+// impactNote says in plain words what an impact compares.
+func (d *Document) impactNote(im Impact) string {
+	status := strings.ReplaceAll(im.Status, "_", " ")
+	return fmt.Sprintf("%s, %s to %s, %s; %d units ran it, compared with %d units that did not. Surveys before it: %s; during it: %s; after its end: %s. Each effect is the change in its units beyond the change in the other units (a difference in differences), with %s intervals; p-values are adjusted for the number of effects tested (Benjamini-Hochberg, false discovery rate %s).",
+		kindLabel(im.Kind), dayText(im.Start), dayText(im.End), status, len(im.Units), len(im.Comparison),
+		d.waves(im.Pre), d.waves(im.During), d.waves(im.After), levelPct(im.Level), levelPct(im.FDR))
+}
+
+// labelOf names a measure of an impact for people: the label of its
+// effects.
+func labelOf(im Impact, measure string) string {
+	for _, e := range im.Effects {
+		if e.Measure == measure {
+			return effectLabel(e)
+		}
 	}
-	return ws[0] + "–" + ws[len(ws)-1]
+	return measureLabel(measure)
+}
+
+// signalSummary says in a few words which signals a trend had: how
+// many, and the latest.
+func signalSummary(tr Trend) string {
+	if len(tr.Signals) == 0 {
+		return "none"
+	}
+	last := tr.Signals[len(tr.Signals)-1]
+	name := last.Point
+	if last.Index >= 0 && last.Index < len(tr.Points) {
+		name = tr.Points[last.Index].pointName()
+	}
+	return fmt.Sprintf("%d, the latest in %s: %s", len(tr.Signals), name, last.Text)
+}
+
+// signalWords names the signals at one point, for tables.
+func signalWords(ss []Signal) string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, shortRule(s.Rule))
+	}
+	return strings.Join(out, "; ")
 }
 
 func measureRange(kind string, lo, hi Number) string {
@@ -316,40 +338,40 @@ func impactChart(id string, im Impact, kind string) (string, string, int) {
 	c := dotChart{id: id, lo: ticks[0], hi: ticks[len(ticks)-1], ticks: ticks, zero: true,
 		tickLabel:  func(v float64) string { return strconv.FormatFloat(v, 'f', tickDecimals(ticks), 64) },
 		title:      "Impact of " + im.Name + " (" + kindWord(kind) + ")",
-		axisTitle:  "Difference in differences, " + unit + " (" + levelPct(im.Level) + " interval)",
+		axisTitle:  "Change beyond the other units, " + unit + " (" + levelPct(im.Level) + " interval)",
 		legendMain: "effect, " + levelPct(im.Level) + " interval",
 	}
 	var desc []string
 	for _, e := range effects {
-		r := dotRow{label: measureLabel(e.Measure) + " · " + e.Window, base: NaN()}
+		r := dotRow{label: effectLabel(e) + ", " + windowText(e.Window), base: NaN()}
 		if !e.Estimable {
 			r.hidden = "not estimable: " + e.Reason
 			desc = append(desc, r.label+" not estimable")
 		} else {
 			r.value, r.lo, r.hi = Number(float64(e.Estimate)*scale), Number(float64(e.Lower)*scale), Number(float64(e.Upper)*scale)
-			r.note = formatEffect(kind, e.Estimate) + "  p=" + pvalue(e.Adjusted)
+			r.note = formatEffect(kind, e.Estimate) + "  " + pText(e.Adjusted)
 			if e.Significant {
 				r.mark = "▼"
 				if float64(e.Estimate) > 0 {
 					r.mark = "▲"
 				}
 			}
-			r.tip = fmt.Sprintf("%s: %s (%s), adjusted p %s, %s", r.label, formatEffect(kind, e.Estimate), effectRange(kind, e.Lower, e.Upper), pvalue(e.Adjusted), effectVerdict(e))
+			r.tip = fmt.Sprintf("%s: %s (%s), adjusted %s, %s", r.label, formatEffect(kind, e.Estimate), effectRange(kind, e.Lower, e.Upper), pvalue(e.Adjusted), effectVerdict(e))
 			desc = append(desc, r.tip)
 		}
 		c.rows = append(c.rows, r)
 	}
-	c.desc = fmt.Sprintf("Dot and interval chart of %d effects of %s, differences in differences against %d comparison units: %s. The numbers are in the table beside the chart.",
+	c.desc = fmt.Sprintf("Dot and interval chart of %d effects of %s: the change in its units beyond the change in %d units that did not run it: %s. The numbers are in the table beside the chart.",
 		len(effects), im.Name, len(im.Comparison), strings.Join(desc, "; "))
 	var b strings.Builder
-	b.WriteString(`<table><thead><tr><th>measure</th><th>window</th><th>treated before → after</th><th>comparison before → after</th><th>effect</th><th>interval</th><th>adjusted p</th><th></th></tr></thead><tbody>`)
+	b.WriteString(`<table><thead><tr><th>measure</th><th>when</th><th>its units before → after</th><th>other units before → after</th><th>change beyond the other units</th><th>interval</th><th>adjusted p</th><th></th></tr></thead><tbody>`)
 	for _, e := range effects {
 		if !e.Estimable {
-			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td class="hidden" colspan="6">not estimable: %s</td></tr>`, esc(e.Measure), esc(e.Window), esc(e.Reason))
+			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td class="hidden" colspan="6">not estimable: %s</td></tr>`, esc(effectLabel(e)), esc(windowText(e.Window)), esc(e.Reason))
 			continue
 		}
 		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td class="n">%s → %s</td><td class="n">%s → %s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>`,
-			esc(e.Measure), esc(e.Window), formatMeasure(kind, e.TreatedBefore), formatMeasure(kind, e.TreatedAfter),
+			esc(effectLabel(e)), esc(windowText(e.Window)), formatMeasure(kind, e.TreatedBefore), formatMeasure(kind, e.TreatedAfter),
 			formatMeasure(kind, e.ComparisonBefore), formatMeasure(kind, e.ComparisonAfter), formatEffect(kind, e.Estimate),
 			effectRange(kind, e.Lower, e.Upper), esc(pvalue(e.Adjusted)), effectVerdict(e))
 	}
@@ -403,7 +425,7 @@ func (h *htmlPage) trends(d *Document) {
 	if len(d.Trends) == 0 {
 		return
 	}
-	h.p(`<section id="trends"><h2>Trends</h2><p class="note">Each series is judged against its baseline period (shaded): its average and the range ordinary variation stays within; diamonds mark signals (a point beyond the range, or a run on one side). %d series; the charts show the organization's and those that moved, every series is in the table below.</p>`, len(d.Trends))
+	h.p(`<section id="trends"><h2>Trends</h2><p class="note">Each series is judged against its baseline period (shaded): its average and the range ordinary variation stays within; diamonds mark signals (a result outside the range, or a run on one side). %d series; the charts show the organization's and those that moved, every series is in the table below.</p>`, len(d.Trends))
 	for _, i := range d.featured() {
 		tr := d.Trends[i]
 		h.figure(trendChart(h.nextID(), tr), trendTable(tr), len(tr.Points))
@@ -413,16 +435,16 @@ func (h *htmlPage) trends(d *Document) {
 	for _, tr := range d.Trends {
 		latest := "–"
 		if lp, ok := lastShown(tr); ok {
-			latest = formatMeasure(tr.Kind, lp.Value) + " (" + lp.Label + ")"
+			latest = formatMeasure(tr.Kind, lp.Value) + " (" + lp.pointName() + ")"
 		}
-		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%d</td></tr>`,
-			esc(displayTrendUnit(tr)), esc(trendLabel(tr)), esc(verdictName(tr.Verdict)), esc(latest), formatMeasure(tr.Kind, tr.Center), len(tr.Signals))
+		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>`,
+			esc(displayTrendUnit(tr)), esc(trendLabel(tr)), esc(verdictName(tr.Verdict)), esc(latest), formatMeasure(tr.Kind, tr.Center), esc(signalSummary(tr)))
 	}
 	b.WriteString("</tbody></table>")
 	if len(d.Trends) > openTable {
-		h.p(`<details><summary>Verdicts of all %d series</summary>%s</details>`, len(d.Trends), b.String())
+		h.p(`<details><summary>Judgements of all %d series</summary>%s</details>`, len(d.Trends), b.String())
 	} else {
-		h.p(`<h3>Verdicts</h3>%s`, b.String())
+		h.p(`<h3>Judgements</h3>%s`, b.String())
 	}
 	h.p("</section>\n")
 }
@@ -430,9 +452,7 @@ func (h *htmlPage) trends(d *Document) {
 func (h *htmlPage) impacts(d *Document) {
 	for _, im := range d.Impacts {
 		h.p(`<section class="impact"><h2>Impact: %s</h2>`, esc(im.Name))
-		h.p(`<p class="note">%s, %s to %s, status %s; %d units ran it, against %d comparison units. Waves before: %s; during: %s; after: %s. Effects are differences in differences; p-values are Benjamini-Hochberg adjusted at %s.</p>`,
-			esc(kindLabel(im.Kind)), esc(im.Start), esc(im.End), esc(im.Status), len(im.Units), len(im.Comparison),
-			esc(waveList(im.Pre)), esc(waveList(im.During)), esc(waveList(im.After)), esc(levelPct(im.FDR)))
+		h.p(`<p class="note">%s</p>`, esc(d.impactNote(im)))
 		for _, kind := range []string{"share", "mean"} {
 			if svg, table, rows := impactChart(h.nextIDIf(im, kind), im, kind); svg != "" {
 				h.figure(svg, table, rows)
@@ -481,7 +501,7 @@ func (d *Document) name(unit string) string {
 
 func (d *Document) unitEffectsTable(im Impact) string {
 	var b strings.Builder
-	b.WriteString(`<table><thead><tr><th>unit</th><th>role</th><th>measure</th><th>window</th><th>before → after</th><th>effect</th><th>interval</th><th>adjusted p</th><th></th></tr></thead><tbody>`)
+	b.WriteString(`<table><thead><tr><th>unit</th><th>role</th><th>measure</th><th>when</th><th>before → after</th><th>change beyond the other units</th><th>interval</th><th>adjusted p</th><th></th></tr></thead><tbody>`)
 	for _, u := range im.UnitEffects {
 		role := "ran it"
 		if u.Placebo {
@@ -490,11 +510,11 @@ func (d *Document) unitEffectsTable(im Impact) string {
 		kind := kindOf(im, u.Measure)
 		if !u.Estimable {
 			fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="hidden" colspan="5">not estimable</td></tr>`,
-				esc(d.name(u.Unit)), role, esc(u.Measure), esc(u.Window))
+				esc(d.name(u.Unit)), role, esc(labelOf(im, u.Measure)), esc(windowText(u.Window)))
 			continue
 		}
 		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%s → %s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>`,
-			esc(d.name(u.Unit)), role, esc(u.Measure), esc(u.Window), formatMeasure(kind, u.Before), formatMeasure(kind, u.After),
+			esc(d.name(u.Unit)), role, esc(labelOf(im, u.Measure)), esc(windowText(u.Window)), formatMeasure(kind, u.Before), formatMeasure(kind, u.After),
 			formatEffect(kind, u.Estimate), effectRange(kind, u.Lower, u.Upper), esc(pvalue(u.Adjusted)),
 			effectVerdict(Effect{Significant: u.Significant, Improved: u.Improved}))
 	}

@@ -16,7 +16,7 @@ func trendChart(id string, tr Trend) string {
 		height = 300.0
 		x0     = 70.0
 		right  = 24.0
-		top    = 66.0
+		top    = 72.0
 		bottom = 64.0
 	)
 	x1, y1 := width-right, height-bottom
@@ -62,42 +62,61 @@ func trendChart(id string, tr Trend) string {
 		return strconv.FormatFloat(v, 'f', tickDecimals(ticks), 64)
 	}
 	var desc strings.Builder
-	fmt.Fprintf(&desc, "Control chart of %s in %s over %d waves. Judgement: %s.", trendLabel(tr), displayTrendUnit(tr), n, verdictName(tr.Verdict))
+	fmt.Fprintf(&desc, "Chart of %s in %s over %d surveys, with its baseline average and ordinary range. Judgement: %s.", trendLabel(tr), displayTrendUnit(tr), n, verdictName(tr.Verdict))
 	if tr.Center.Defined() {
-		fmt.Fprintf(&desc, " Baseline average %s (%s to %s).", formatMeasure(tr.Kind, tr.Center), tr.BaselineFrom, tr.BaselineTo)
+		var base []string
+		for _, p := range tr.Points {
+			if p.Baseline {
+				base = append(base, p.pointName())
+			}
+		}
+		if len(base) > 0 {
+			fmt.Fprintf(&desc, " Baseline average %s (%s to %s).", formatMeasure(tr.Kind, tr.Center), base[0], base[len(base)-1])
+		}
 	}
 	var vals []string
 	for _, p := range tr.Points {
 		switch {
 		case p.Hidden:
-			vals = append(vals, p.Label+" hidden")
+			vals = append(vals, p.pointName()+" hidden")
 		case p.Missing:
-			vals = append(vals, p.Label+" no answers")
+			vals = append(vals, p.pointName()+" no answers")
 		default:
-			vals = append(vals, p.Label+" "+formatMeasure(tr.Kind, p.Value))
+			vals = append(vals, p.pointName()+" "+formatMeasure(tr.Kind, p.Value))
 		}
 	}
 	fmt.Fprintf(&desc, " Values: %s. %d signals. The numbers are in the table beside the chart.", strings.Join(vals, ", "), len(tr.Signals))
 	var s svgDoc
 	s.open(id, width, height, trendTitle(tr), desc.String())
-	// Legend.
-	ly := 44.0
-	lx := x0
-	s.line(lx, ly, lx+22, ly, `stroke="`+okBlue+`" stroke-width="2"`)
-	s.circle(lx+11, ly, 4, `fill="`+okBlue+`"`)
-	s.text(lx+28, ly+4, "value, interval", `fill="#333333" font-size="11"`)
-	lx += 120
-	s.line(lx, ly, lx+22, ly, `stroke="#444444" stroke-width="1.5"`)
-	s.text(lx+28, ly+4, "baseline average", `fill="#333333" font-size="11"`)
-	lx += 74
-	s.line(lx, ly, lx+22, ly, `stroke="#444444" stroke-width="1.5" stroke-dasharray="5 3"`)
-	s.text(lx+28, ly+4, "control limits", `fill="#333333" font-size="11"`)
-	lx += 112
-	s.diamond(lx+8, ly, 7, `fill="none" stroke="`+okVermillion+`" stroke-width="2"`)
-	s.text(lx+20, ly+4, "signal", `fill="#333333" font-size="11"`)
-	lx += 62
-	s.raw(`<rect x="%s" y="%s" width="18" height="10" fill="#ececec"/>`, f1(lx), f1(ly-5))
-	s.text(lx+24, ly+4, "baseline", `fill="#333333" font-size="11"`)
+	// Legend: each item is a swatch and its label, laid out from the
+	// label's width (about 6.5 px a character at 11 px), wrapping to a
+	// second row rather than overlapping.
+	ly, lx := 40.0, x0
+	legend := func(label string, swatch func(x, y float64)) {
+		w := 28 + 6.5*float64(len([]rune(label)))
+		if lx+w > x1 && lx > x0 {
+			lx, ly = x0, ly+16
+		}
+		s.raw(`<g class="legend">`)
+		swatch(lx, ly)
+		s.text(lx+28, ly+4, label, `fill="#333333" font-size="11"`)
+		s.raw(`</g>`)
+		lx += w + 18
+	}
+	legend("value, interval", func(x, y float64) {
+		s.line(x, y, x+22, y, `stroke="`+okBlue+`" stroke-width="2"`)
+		s.circle(x+11, y, 4, `fill="`+okBlue+`"`)
+	})
+	legend("baseline average", func(x, y float64) { s.line(x, y, x+22, y, `stroke="#444444" stroke-width="1.5"`) })
+	legend("ordinary range", func(x, y float64) {
+		s.line(x, y, x+22, y, `stroke="#444444" stroke-width="1.5" stroke-dasharray="5 3"`)
+	})
+	legend("signal", func(x, y float64) {
+		s.diamond(x+11, y, 7, `fill="none" stroke="`+okVermillion+`" stroke-width="2"`)
+	})
+	legend("baseline period", func(x, y float64) {
+		s.raw(`<rect x="%s" y="%s" width="22" height="10" fill="#ececec"/>`, f1(x), f1(y-5))
+	})
 	// Baseline period.
 	first, last := -1, -1
 	for i, p := range tr.Points {
@@ -194,16 +213,16 @@ func trendChart(id string, tr Trend) string {
 		x := xAt(i)
 		switch {
 		case p.Hidden:
-			s.raw(`<g><title>%s: hidden, %s</title>`, esc(p.Label), esc(p.Reason))
+			s.raw(`<g><title>%s: hidden, %s</title>`, esc(p.pointName()), esc(p.Reason))
 			s.text(x, y1-6, "×", `text-anchor="middle" fill="#777777" font-size="14"`)
 			s.raw(`</g>`)
 			continue
 		case p.Missing || !p.Value.Defined():
 			continue
 		}
-		tip := fmt.Sprintf("%s: %s (%s), n=%s", p.Label, formatMeasure(tr.Kind, p.Value), measureRange(tr.Kind, p.Lower, p.Upper), count(p.N))
+		tip := fmt.Sprintf("%s: %s (%s), %s answers", p.pointName(), formatMeasure(tr.Kind, p.Value), measureRange(tr.Kind, p.Lower, p.Upper), count(p.N))
 		for _, sg := range at[i] {
-			tip += fmt.Sprintf("; signal, rule %d: %s", sg.Rule, sg.Text)
+			tip += "; signal: " + sg.Text
 		}
 		s.raw(`<g><title>%s</title>`, esc(tip))
 		if p.Lower.Defined() && p.Upper.Defined() {
@@ -257,28 +276,24 @@ func tickDecimals(ticks []float64) int {
 
 func trendTable(tr Trend) string {
 	var b strings.Builder
-	b.WriteString(`<table><thead><tr><th>wave</th><th>value</th><th>interval</th><th>n</th><th>lower limit</th><th>upper limit</th><th>signal</th></tr></thead><tbody>`)
+	b.WriteString(`<table><thead><tr><th>survey</th><th>value</th><th>interval</th><th>answers</th><th>ordinary range</th><th>signal</th></tr></thead><tbody>`)
 	at := signalsAt(tr)
 	for k, p := range tr.Points {
-		label := esc(p.Label)
+		label := esc(p.pointName())
 		if p.Baseline {
 			label += " (baseline)"
 		}
 		switch {
 		case p.Hidden:
-			fmt.Fprintf(&b, `<tr><td>%s</td><td class="hidden" colspan="6">hidden: %s</td></tr>`, label, esc(p.Reason))
+			fmt.Fprintf(&b, `<tr><td>%s</td><td class="hidden" colspan="5">hidden: %s</td></tr>`, label, esc(p.Reason))
 			continue
 		case p.Missing:
-			fmt.Fprintf(&b, `<tr><td>%s</td><td class="hidden" colspan="6">no answers</td></tr>`, label)
+			fmt.Fprintf(&b, `<tr><td>%s</td><td class="hidden" colspan="5">no answers</td></tr>`, label)
 			continue
 		}
-		var sig []string
-		for _, s := range at[k] {
-			sig = append(sig, fmt.Sprintf("rule %d", s.Rule))
-		}
-		fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>`,
+		fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>`,
 			label, formatMeasure(tr.Kind, p.Value), measureRange(tr.Kind, p.Lower, p.Upper), count(p.N),
-			formatMeasure(tr.Kind, p.LCL), formatMeasure(tr.Kind, p.UCL), strings.Join(sig, ", "))
+			measureRange(tr.Kind, p.LCL, p.UCL), esc(signalWords(at[k])))
 	}
 	b.WriteString("</tbody></table>")
 	return b.String()
@@ -301,9 +316,9 @@ func axisLabels(pts []TrendPoint) []string {
 	}
 	prefix := ""
 	if len(pts) > 1 {
-		prefix = pts[0].Label
+		prefix = pts[0].pointName()
 		for _, p := range pts[1:] {
-			for !strings.HasPrefix(p.Label, prefix) {
+			for !strings.HasPrefix(p.pointName(), prefix) {
 				prefix = prefix[:len(prefix)-1]
 			}
 		}
@@ -315,7 +330,7 @@ func axisLabels(pts []TrendPoint) []string {
 		}
 	}
 	for i, p := range pts {
-		out[i] = clip(strings.TrimPrefix(p.Label, prefix), 12)
+		out[i] = clip(strings.TrimPrefix(p.pointName(), prefix), 12)
 	}
 	return out
 }
@@ -323,7 +338,7 @@ func axisLabels(pts []TrendPoint) []string {
 // axisTitle names the time axis.
 func axisTitle(pts []TrendPoint) string {
 	if labels := axisLabels(pts); len(pts) > 0 && len(pts[0].Time) >= 10 && labels[0] == pts[0].Time[:10] {
-		return "Wave (opening date)"
+		return "Survey (opening date)"
 	}
-	return "Wave"
+	return "Survey"
 }

@@ -89,10 +89,12 @@ func TestHTMLInBrowser(t *testing.T) {
 				t.Errorf("console: %s", e)
 			}
 			var probe struct {
-				Charts    int `json:"charts"`
-				Resources int `json:"resources"`
-				Height    int `json:"height"`
-				Titles    int `json:"titles"`
+				Charts    int      `json:"charts"`
+				Resources int      `json:"resources"`
+				Height    int      `json:"height"`
+				Titles    int      `json:"titles"`
+				Legends   int      `json:"legends"`
+				Overlaps  []string `json:"overlaps"`
 			}
 			if err := json.Unmarshal(res.probe, &probe); err != nil {
 				t.Fatalf("probe %s: %v", res.probe, err)
@@ -106,6 +108,14 @@ func TestHTMLInBrowser(t *testing.T) {
 			}
 			if probe.Charts < want || probe.Titles != probe.Charts {
 				t.Errorf("the page drew %d charts with %d titles, want at least %d, each titled", probe.Charts, probe.Titles, want)
+			}
+			// Legend items (a swatch and its label) never overlap: their
+			// boxes as the browser lays them out are disjoint.
+			if probe.Legends == 0 {
+				t.Error("the page drew no legend")
+			}
+			for _, o := range probe.Overlaps {
+				t.Errorf("legend items overlap: %s", o)
 			}
 			if probe.Resources != 0 {
 				t.Errorf("the page loaded %d resources; it must be self-contained", probe.Resources)
@@ -390,7 +400,23 @@ func (b *browser) load(ctx context.Context, url string, width, height int) (*loa
 		charts: document.querySelectorAll("svg.chart").length,
 		titles: document.querySelectorAll("svg.chart > title").length,
 		resources: performance.getEntriesByType("resource").length,
-		height: document.documentElement.scrollHeight})`})
+		height: document.documentElement.scrollHeight,
+		legends: document.querySelectorAll("svg.chart g.legend").length,
+		overlaps: (() => {
+			const out = [];
+			for (const svg of document.querySelectorAll("svg.chart")) {
+				const items = [...svg.querySelectorAll("g.legend")].map(g => [g.textContent, g.getBoundingClientRect()]);
+				for (let i = 0; i < items.length; i++) {
+					for (let j = i + 1; j < items.length; j++) {
+						const a = items[i][1], b = items[j][1];
+						if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+							out.push(svg.id + ": " + items[i][0] + " / " + items[j][0]);
+						}
+					}
+				}
+			}
+			return out;
+		})()})`})
 	if err != nil {
 		return nil, err
 	}

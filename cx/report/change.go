@@ -269,7 +269,7 @@ func (d *Document) writeChangeMarkdown(p func(string, ...any)) {
 		p("\n")
 	}
 	for _, c := range d.Segments {
-		p("## By %s, wave %s\n\n", mdEscape(strings.ToLower(c.Name)), mdCode(c.Wave))
+		p("## By %s, %s\n\n", mdEscape(strings.ToLower(c.Name)), mdEscape(d.wave(c.Wave)))
 		p("| unit | %s | respondents |", mdEscape(c.Name))
 		for _, b := range c.Behaviors {
 			p(" %s |", mdEscape(d.bname(b)))
@@ -302,7 +302,7 @@ func (d *Document) writeChangeMarkdown(p func(string, ...any)) {
 		p("\n")
 	}
 	for _, v := range d.Leaders {
-		p("## %s's view, wave %s\n\n", mdEscape(v.Leader), mdCode(v.Wave))
+		p("## %s's view, %s\n\n", mdEscape(v.Leader), mdEscape(d.wave(v.Wave)))
 		p("Favorable share of each behavior, and its gap to the unit above and to the organization in percentage points (%s interval).\n\n", levelPct(v.Level))
 		p("| unit | behavior | favorable | gap to the unit above | gap to the organization |\n|---|---|--:|--:|--:|\n")
 		for i, r := range v.Rows {
@@ -322,7 +322,7 @@ func (d *Document) writeChangeMarkdown(p func(string, ...any)) {
 		p("\n")
 	}
 	for _, pc := range d.Paired {
-		p("## The same people, wave %s against %s\n\n", mdCode(pc.Wave), mdCode(pc.Baseline))
+		p("## The same people, %s against %s\n\n", mdEscape(d.wave(pc.Wave)), mdEscape(d.wave(pc.Baseline)))
 		p("Among the people who answered both waves: the share favorable then and now (McNemar's test), and the change of their mean answer (paired t and Wilcoxon tests), beside the change among everyone who answered.\n\n")
 		p("| unit | behavior | people | then | now | p (McNemar) | mean change | p (paired t) | p (Wilcoxon) | among everyone |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 		for _, u := range pc.Units {
@@ -372,7 +372,7 @@ func (h *htmlPage) change(d *Document) {
 		h.p("</ul></section>\n")
 	}
 	for i, c := range d.Segments {
-		h.p(`<section id="segment-%d"><h2>By %s, wave %s</h2><table><thead><tr><th>unit</th><th>%s</th><th>respondents</th>`, i, esc(strings.ToLower(c.Name)), esc(c.Wave), esc(c.Name))
+		h.p(`<section id="segment-%d"><h2>By %s, %s</h2><table><thead><tr><th>unit</th><th>%s</th><th>respondents</th>`, i, esc(strings.ToLower(c.Name)), esc(d.wave(c.Wave)), esc(c.Name))
 		for _, b := range c.Behaviors {
 			h.p("<th>%s</th>", esc(d.bname(b)))
 		}
@@ -396,8 +396,8 @@ func (h *htmlPage) change(d *Document) {
 		h.p("</tbody></table></section>\n")
 	}
 	for i, v := range d.Leaders {
-		h.p(`<section id="leader-%d"><h2>%s's view, wave %s</h2><p>Favorable share of each behavior, and its gap to the unit above and to the organization in percentage points (%s interval).</p>`,
-			i, esc(v.Leader), esc(v.Wave), levelPct(v.Level))
+		h.p(`<section id="leader-%d"><h2>%s's view, %s</h2><p>Favorable share of each behavior, and its gap to the unit above and to the organization in percentage points (%s interval).</p>`,
+			i, esc(v.Leader), esc(d.wave(v.Wave)), levelPct(v.Level))
 		h.p("<table><thead><tr><th>unit</th><th>behavior</th><th>favorable</th><th>gap to the unit above</th><th>gap to the organization</th></tr></thead><tbody>")
 		for ri, r := range v.Rows {
 			if r.Hidden {
@@ -416,8 +416,8 @@ func (h *htmlPage) change(d *Document) {
 		h.p("</tbody></table></section>\n")
 	}
 	for i, pc := range d.Paired {
-		h.p(`<section id="paired-%d"><h2>The same people, wave %s against %s</h2><p>Among the people who answered both waves: the share favorable then and now (McNemar's test), and the change of their mean answer (paired t and Wilcoxon tests), beside the change among everyone who answered.</p>`,
-			i, esc(pc.Wave), esc(pc.Baseline))
+		h.p(`<section id="paired-%d"><h2>The same people, %s against %s</h2><p>Among the people who answered both waves: the share favorable then and now (McNemar's test), and the change of their mean answer (paired t and Wilcoxon tests), beside the change among everyone who answered.</p>`,
+			i, esc(d.wave(pc.Wave)), esc(d.wave(pc.Baseline)))
 		h.p("<table><thead><tr><th>unit</th><th>behavior</th><th>people</th><th>then</th><th>now</th><th>p (McNemar)</th><th>mean change</th><th>p (paired t)</th><th>p (Wilcoxon)</th><th>among everyone</th></tr></thead><tbody>")
 		for _, u := range pc.Units {
 			if u.Hidden {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,9 +91,9 @@ func TestReportOfChange(t *testing.T) {
 	for _, want := range []string{
 		"## What the changes since the baseline compare",
 		"Central Office: Central Office is compared with the units it was formed from, as they stood at the baseline: North Office (merged on 1 March 2026), South Office (merged on 1 March 2026).",
-		"## By tenure, wave",
-		"## Ana Ruiz's view, wave",
-		"## The same people, wave",
+		"## By tenure, survey w2",
+		"## Ana Ruiz's view, survey w2",
+		"## The same people, survey w2 against survey w1",
 	} {
 		assert.Contains(t, md.String(), want)
 	}
@@ -126,7 +127,7 @@ func TestReportOfChange(t *testing.T) {
 	}
 	for _, row := range rows[1:] {
 		if row[0] == "segment" && row[1] == "ops" && strings.Contains(row[7], "veteran") {
-			assert.Equal(t, "TRUE", row[len(row)-2], "the hidden group's row is marked hidden")
+			assert.Equal(t, "TRUE", row[slices.Index(report.CSVHeader, "hidden")], "the hidden group's row is marked hidden")
 			assert.Equal(t, "NA", row[14], "and carries no count")
 		}
 	}

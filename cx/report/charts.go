@@ -53,13 +53,17 @@ func (c dotChart) svg() string {
 	s.open(c.id, width, height, c.title, c.desc)
 	// Legend.
 	ly := 44.0
+	s.raw(`<g class="legend">`)
 	s.line(x0, ly, x0+24, ly, `stroke="`+okBlue+`" stroke-width="2"`)
 	s.circle(x0+12, ly, 5, `fill="`+okBlue+`"`)
 	s.text(x0+32, ly+4, c.legendMain, `fill="#333333"`)
+	s.raw(`</g>`)
 	if c.legendBase != "" {
-		bx := x0 + 40 + 7*float64(len([]rune(c.legendMain)))
+		bx := x0 + 48 + 7*float64(len([]rune(c.legendMain)))
+		s.raw(`<g class="legend">`)
 		s.diamond(bx, ly, 6, `fill="#ffffff" stroke="`+okVermillion+`" stroke-width="2"`)
 		s.text(bx+12, ly+4, c.legendBase, `fill="#333333"`)
+		s.raw(`</g>`)
 	}
 	axisY := top + float64(len(c.rows))*rowH + 4
 	s.xAxis(x0, x1, axisY, top-6, c.lo, c.hi, c.ticks, c.tickLabel, c.axisTitle)
@@ -117,10 +121,10 @@ func behaviorChart(id string, sc *Scorecard, u *Unit) string {
 	c := dotChart{id: id, lo: 0, hi: 1, ticks: percentTicks, tickLabel: percentLabel,
 		title:      "Favorable share by behavior: " + displayName(u),
 		axisTitle:  "Favorable share (% of answers, " + levelPct(sc.Level) + " interval)",
-		legendMain: "wave " + sc.Wave + ", " + levelPct(sc.Level) + " interval",
+		legendMain: sc.wname(sc.Wave) + ", " + levelPct(sc.Level) + " interval",
 	}
 	if sc.Baseline != "" {
-		c.legendBase = "baseline " + sc.Baseline
+		c.legendBase = "baseline, " + sc.wname(sc.Baseline)
 	}
 	var desc []string
 	for _, b := range u.Behaviors {
@@ -140,8 +144,8 @@ func behaviorChart(id string, sc *Scorecard, u *Unit) string {
 		desc = append(desc, d)
 		c.rows = append(c.rows, r)
 	}
-	c.desc = fmt.Sprintf("Dot and interval chart of the favorable share of %d behaviors in %s, wave %s: %s. The numbers are in the table beside the chart.",
-		len(u.Behaviors), displayName(u), sc.Wave, strings.Join(desc, "; "))
+	c.desc = fmt.Sprintf("Dot and interval chart of the favorable share of %d behaviors in %s, %s: %s. The numbers are in the table beside the chart.",
+		len(u.Behaviors), displayName(u), sc.wname(sc.Wave), strings.Join(desc, "; "))
 	return c.svg()
 }
 
@@ -154,7 +158,7 @@ func enpsChart(id string, sc *Scorecard, units []*Unit, title string) string {
 		tickLabel:  func(v float64) string { return strconv.Itoa(int(v)) },
 		title:      title,
 		axisTitle:  "eNPS (% promoters − % detractors, " + levelPct(sc.Level) + " interval)",
-		legendMain: "wave " + sc.Wave + ", " + levelPct(sc.Level) + " interval",
+		legendMain: sc.wname(sc.Wave) + ", " + levelPct(sc.Level) + " interval",
 	}
 	var desc []string
 	for i, u := range units {
@@ -175,8 +179,8 @@ func enpsChart(id string, sc *Scorecard, units []*Unit, title string) string {
 		}
 		c.rows = append(c.rows, r)
 	}
-	c.desc = fmt.Sprintf("Dot and interval chart of eNPS in %d units, wave %s: %s. The numbers are in the table beside the chart.",
-		len(units), sc.Wave, strings.Join(desc, "; "))
+	c.desc = fmt.Sprintf("Dot and interval chart of eNPS in %d units, %s: %s. The numbers are in the table beside the chart.",
+		len(units), sc.wname(sc.Wave), strings.Join(desc, "; "))
 	return c.svg()
 }
 
@@ -227,8 +231,8 @@ func heatmapChart(id, title string, sc *Scorecard, hm *Heatmap, rows []int) stri
 			reasons[u.Reason]++
 		}
 	}
-	desc := fmt.Sprintf("Heatmap of the favorable share of %d behaviors (columns) in %d units (rows), wave %s, colored on a viridis scale from 0%% (dark purple) to 100%% (yellow).",
-		nb, len(rows), sc.Wave)
+	desc := fmt.Sprintf("Heatmap of the favorable share of %d behaviors (columns) in %d units (rows), %s, colored on a viridis scale from 0%% (dark purple) to 100%% (yellow).",
+		nb, len(rows), sc.wname(sc.Wave))
 	if lo <= hi {
 		desc += fmt.Sprintf(" Shares range from %s to %s.", pct(Number(lo)), pct(Number(hi)))
 	}
@@ -262,7 +266,7 @@ func heatmapChart(id, title string, sc *Scorecard, hm *Heatmap, rows []int) stri
 		}
 		label := strings.Repeat("  ", min(u.Depth, 4)) + clip(displayName(u), 32-2*min(u.Depth, 4))
 		s.raw(`<text x="12" y="%s" fill="#111111" font-size="%d" xml:space="preserve"%s><title>%s</title>%s</text>`,
-			f1(y+rowH/2+4), fontSize, weight, esc(displayName(u)+" ("+u.Unit+")"), esc(label))
+			f1(y+rowH/2+4), fontSize, weight, esc(displayName(u)), esc(label))
 		nText := "hidden"
 		if !u.Hidden {
 			nText = count(u.Respondents)
@@ -317,13 +321,13 @@ func heatmapChart(id, title string, sc *Scorecard, hm *Heatmap, rows []int) stri
 	hx := barX + barW + 30
 	s.raw(`<rect x="%s" y="%s" width="22" height="14" fill="url(#%s)" stroke="#555555" stroke-width="0.5"/>`, f1(hx), f1(ly), hatch)
 	s.text(hx+28, ly+12, "hidden (privacy)", `fill="#333333" font-size="11"`)
-	s.text(hx, ly+48, "▲ / ▼ significant rise / fall since "+orNone(sc.Baseline), `fill="#333333" font-size="11"`)
+	s.text(hx, ly+48, "▲ / ▼ significant rise / fall since "+sc.orNone(), `fill="#333333" font-size="11"`)
 	return s.close()
 }
 
-func orNone(baseline string) string {
-	if baseline == "" {
+func (sc *Scorecard) orNone() string {
+	if sc.Baseline == "" {
 		return "the baseline (none)"
 	}
-	return baseline
+	return sc.wname(sc.Baseline)
 }

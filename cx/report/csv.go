@@ -12,7 +12,7 @@ import (
 var CSVHeader = []string{
 	"section", "unit", "unit_name", "parent", "depth", "initiative", "wave", "window", "measure", "behavior",
 	"value", "lower", "upper", "successes", "n", "p_value", "p_adjusted", "significant",
-	"center", "lcl", "ucl", "signal", "verdict", "hidden", "reason",
+	"center", "lcl", "ucl", "signal", "verdict", "hidden", "reason", "text",
 }
 
 // row is one CSV row, in CSVHeader's order.
@@ -29,6 +29,7 @@ type row struct {
 	signal, verdict                 string
 	hidden                          bool
 	reason                          string
+	text                            string
 }
 
 func na() row {
@@ -56,7 +57,7 @@ func (r row) record() []string {
 	}
 	return []string{r.section, r.unit, r.unitName, r.parent, count(int64(r.depth)), r.initiative, r.wave, r.window, r.measure, r.behavior,
 		r.value.String(), r.lower.String(), r.upper.String(), count(r.successes), count(r.n), r.p.String(), r.adjusted.String(), sig,
-		r.center.String(), r.lcl.String(), r.ucl.String(), r.signal, r.verdict, boolText(r.hidden), r.reason}
+		r.center.String(), r.lcl.String(), r.ucl.String(), r.signal, r.verdict, boolText(r.hidden), r.reason, r.text}
 }
 
 // WriteCSV writes d as one tidy table in long format: one row per unit,
@@ -85,6 +86,7 @@ func (d *Document) rows() []row {
 	}
 	rows = append(rows, d.trendRows()...)
 	rows = append(rows, d.impactRows()...)
+	rows = append(rows, d.storyRows()...)
 	rows = append(rows, d.loopRows()...)
 	rows = append(rows, d.changeRows()...)
 	return rows
@@ -256,6 +258,37 @@ func scorecardRows(sc *Scorecard) []row {
 			r.section, r.unit, r.unitName, r.parent, r.depth, r.wave = "scorecard", root.Unit, root.Name, root.Parent, root.Depth, sc.Wave
 			r.measure, r.behavior, r.value, r.lower, r.upper, r.n = "alpha", rel.Behavior, rel.Alpha, rel.Lower, rel.Upper, int64(rel.N)
 			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+// storyRows returns the CSV rows of the wins and pitfalls: a win row
+// holds the effect on its outcome and the announcement in text; a pitfall
+// row its summary in text, and each pitfall_evidence row one fact.
+func (d *Document) storyRows() []row {
+	var rows []row
+	for _, w := range d.Wins {
+		r := na()
+		r.section, r.initiative, r.window, r.measure = "win", w.Name, w.Window, w.Outcome.Measure
+		o := w.Outcome
+		r.value, r.lower, r.upper, r.p, r.adjusted = o.Estimate, o.Lower, o.Upper, o.P, o.Adjusted
+		r.significant = map[bool]int{true: 1, false: 0}[o.Significant]
+		r.n = int64(w.TreatedUnits)
+		r.text = w.Text
+		rows = append(rows, r)
+	}
+	for _, pf := range d.Pitfalls {
+		r := na()
+		if pf.Unit != "" {
+			r = d.place("pitfall", pf.Unit)
+		}
+		r.section, r.initiative, r.measure, r.verdict, r.text = "pitfall", pf.Name, pf.Measure, pf.Kind, pf.Summary
+		rows = append(rows, r)
+		for _, e := range pf.Evidence {
+			x := r
+			x.section, x.text = "pitfall_evidence", e
+			rows = append(rows, x)
 		}
 	}
 	return rows

@@ -136,8 +136,9 @@
 // read_csv read it with their defaults: missing figures are NA, logical
 // columns TRUE or FALSE, text quoted as RFC 4180 requires.
 //
-//	section      scorecard | trend | impact | impact_unit | impact_placebo | sustainment | link | link_driver
-//	             | gap | indicator | a11 | touchpoints | pulse | comment | comment_theme | recognition
+//	section      scorecard | trend | impact | impact_unit | impact_placebo | win | pitfall | pitfall_evidence
+//	             | sustainment | link | link_driver | gap | indicator | a11 | touchpoints | pulse | comment
+//	             | comment_theme | comment_verbatim | recognition
 //	unit, unit_name, parent, depth   the unit and where it sits (depth NA when the scorecard does not list it;
 //	             empty for an initiative's overall effect)
 //	initiative   the initiative's name (impact sections)
@@ -158,6 +159,8 @@
 //	hidden       TRUE for a hidden unit or point, whose rows carry no figure
 //	reason       why it is hidden, or why an effect could not be estimated ("no answers" for a trend
 //	             point without answers)
+//	text         the sentence people read: a win's announcement, a pitfall's summary or evidence, a
+//	             sustainment's or link's summary, a comment; empty otherwise
 //
 // alpha rows belong to the root unit: reliability is computed over the
 // organization. In the later sections: a link row holds R² (value, its
@@ -169,8 +172,13 @@
 // a comment row the number of comments (n: respondents) and each
 // comment_theme row one theme's count; a recognition row a count (n:
 // people) from the period's start (wave); a sustainment row the verdict
-// (n: waves after the end). Wins and pitfalls are sentences with their evidence: they
-// are in the Markdown, HTML and JSON, not in the CSV.
+// (n: waves after the end) and its summary in text; a link row its
+// summary in text. A win row holds the effect on its outcome (value,
+// interval, p_value, p_adjusted, n: the units that ran it) and its
+// announcement in text; a pitfall row the pitfall's kind in verdict and
+// its summary in text, each pitfall_evidence row one fact in text; a
+// comment_verbatim row one distinct comment of a shown group in text,
+// with how many wrote it in n (most frequent first).
 //
 // # Concurrency
 //

@@ -72,6 +72,10 @@ type Document struct {
 	Segments []SegmentCut   `json:"segments,omitempty"`
 	Leaders  []LeaderView   `json:"leaders,omitempty"`
 	Paired   []PairedChange `json:"paired,omitempty"`
+	// WaveNames and SurveyNames name the waves and surveys (by ID) in the
+	// texts leaders read: a wave's name, else the date it opened.
+	WaveNames   map[string]string `json:"wave_names,omitempty"`
+	SurveyNames map[string]string `json:"survey_names,omitempty"`
 
 	// names maps unit IDs to names, for rendering; behaviors names the
 	// behaviors.
@@ -152,6 +156,9 @@ type Mean struct {
 // Scorecard is the scorecard of one wave, as [cx.Scorecard] holds it,
 // without the figures of suppressed units.
 type Scorecard struct {
+	// waveNames names the waves for people (Document.WaveNames).
+	waveNames map[string]string
+
 	Survey   string `json:"survey"`
 	Wave     string `json:"wave"`
 	Baseline string `json:"baseline,omitempty"`
@@ -320,7 +327,18 @@ func ReadJSON(r io.Reader) (*Document, error) {
 	if d.Version < 1 || d.Version > Version {
 		return nil, fmt.Errorf("report: version %d, this package reads 1 to %d", d.Version, Version)
 	}
+	if d.Scorecard != nil {
+		d.Scorecard.waveNames = d.WaveNames
+	}
 	return &d, nil
+}
+
+// wname names a wave of the scorecard for people (see Document.wave).
+func (sc *Scorecard) wname(id string) string {
+	if n := sc.waveNames[id]; n != "" {
+		return n
+	}
+	return "survey " + id
 }
 
 // bname names a behavior of the scorecard for people.

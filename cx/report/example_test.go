@@ -59,12 +59,12 @@ func ExampleRender() {
 	// 0.179721903273 0.532936831619.
 
 	// Output:
-	// - Acme (`org`): 12 respondents.
+	// - Acme: 12 respondents.
 	// - eNPS -33.3 (-81.4 to +14.7), n = 12.
 	// - Most favorable: agility 45.8%; least favorable: customer focus 33.3%.
 	// - Hidden: 2 of 3 units (1 fewer than 5 respondents; 1 to keep another hidden unit from being worked out by subtraction).
 	// 3 charts
-	// section,unit,unit_name,parent,depth,initiative,wave,window,measure,behavior,value,lower,upper,successes,n,p_value,p_adjusted,significant,center,lcl,ucl,signal,verdict,hidden,reason
-	// scorecard,org,Acme,,0,,2026-06,,respondents,,12,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,,,FALSE,
-	// scorecard,org,Acme,,0,,2026-06,,favorable,customer_focus,0.333333333333,0.179721903273,0.532936831619,8,24,NA,NA,NA,NA,NA,NA,,,FALSE,
+	// section,unit,unit_name,parent,depth,initiative,wave,window,measure,behavior,value,lower,upper,successes,n,p_value,p_adjusted,significant,center,lcl,ucl,signal,verdict,hidden,reason,text
+	// scorecard,org,Acme,,0,,2026-06,,respondents,,12,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,,,FALSE,,
+	// scorecard,org,Acme,,0,,2026-06,,favorable,customer_focus,0.333333333333,0.179721903273,0.532936831619,8,24,NA,NA,NA,NA,NA,NA,,,FALSE,,
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // pct formats a share as a percentage with one decimal, "–" when
@@ -33,7 +34,7 @@ func points(n Number) string {
 	if math.Abs(v) < 0.05 {
 		v = 0
 	}
-	return fmt.Sprintf("%+.1f pts", v)
+	return fmt.Sprintf("%+.1f percentage points", v)
 }
 
 // signed formats a score with a sign and one decimal (eNPS).
@@ -118,4 +119,23 @@ func direction(diff Number) string {
 		return "up"
 	}
 	return "down"
+}
+
+// pText writes a p-value with its name: "p = 0.012", "p < 0.0001".
+func pText(n Number) string {
+	v := pvalue(n)
+	if strings.HasPrefix(v, "<") {
+		return "p " + v
+	}
+	return "p = " + v
+}
+
+// dayText writes a date given as YYYY-MM-DD for people: "5 Jan 2026";
+// other text is returned as it is.
+func dayText(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2 Jan 2006")
 }

@@ -60,6 +60,7 @@ summary{cursor:pointer;font-weight:600}
 type htmlPage struct {
 	b      *bufio.Writer
 	charts int
+	d      *Document
 }
 
 func (h *htmlPage) p(format string, a ...any) { fmt.Fprintf(h.b, format, a...) }
@@ -89,7 +90,7 @@ func (h *htmlPage) figure(svg, table string, rows int) {
 // units are split: groups first, then the units under each group, folded,
 // 60 rows a page.
 func (d *Document) WriteHTML(w io.Writer) error {
-	h := &htmlPage{b: bufio.NewWriter(w)}
+	h := &htmlPage{b: bufio.NewWriter(w), d: d}
 	h.p("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	h.p("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
 	h.p("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -97,7 +98,7 @@ func (d *Document) WriteHTML(w io.Writer) error {
 	h.p("<title>%s</title>\n<style>%s</style>\n</head>\n<body>\n", esc(d.Title), css)
 	h.p("<header><h1>%s</h1>", esc(d.Title))
 	if sc := d.Scorecard; sc != nil {
-		h.p(`<p class="meta">%s`, esc(plainMethod(sc)))
+		h.p(`<p class="meta">%s`, esc(d.methodText(sc)))
 		if d.Generated != "" {
 			h.p(" Generated %s.", esc(d.Generated))
 		}
@@ -125,11 +126,6 @@ func (d *Document) WriteHTML(w io.Writer) error {
 	return h.b.Flush()
 }
 
-// plainMethod is methodText without Markdown.
-func plainMethod(sc *Scorecard) string {
-	return strings.ReplaceAll(methodText(sc), "`", "")
-}
-
 // glance writes the headline cards of a scorecard.
 func (h *htmlPage) glance(sc *Scorecard) {
 	g := summarize(sc)
@@ -141,7 +137,7 @@ func (h *htmlPage) glance(sc *Scorecard) {
 		if r.Hidden {
 			card(displayName(r), "hidden", r.Reason, "")
 		} else {
-			card("Respondents", count(r.Respondents), displayName(r)+", wave "+sc.Wave, "")
+			card("Respondents", count(r.Respondents), displayName(r)+", "+h.d.wave(sc.Wave), "")
 			if rr := r.ResponseRate; rr != nil {
 				card("Response rate", pct(rr.Value), levelPct(sc.Level)+" interval "+pctRange(rr.Lower, rr.Upper)+", "+count(rr.N)+" invited", "")
 			}
@@ -157,7 +153,7 @@ func (h *htmlPage) glance(sc *Scorecard) {
 	}
 	if sc.Baseline != "" {
 		h.p(`<div class="card"><div class="k">Significant changes</div><div class="v"><span class="up">▲ %d</span> <span class="down">▼ %d</span></div><div class="s">since %s, of %s tests</div></div>`,
-			g.up, g.down, esc(sc.Baseline), count(sc.Tests))
+			g.up, g.down, esc(h.d.wave(sc.Baseline)), count(sc.Tests))
 	}
 	card("Hidden units", fmt.Sprintf("%d of %d", g.hidden, g.units), strings.Join(g.reasons, "; "), "")
 	h.p("</div></section>\n")
@@ -174,7 +170,7 @@ func (h *htmlPage) scorecardBody(sc *Scorecard, hm *Heatmap) {
 	}
 
 	if ch := significantChanges(sc); len(ch) > 0 {
-		h.p(`<section id="changes"><h2>Significant changes since %s</h2>`, esc(sc.Baseline))
+		h.p(`<section id="changes"><h2>Significant changes since %s</h2>`, esc(h.d.wave(sc.Baseline)))
 		h.p(`<p class="note">%d changes, largest first.</p>`, len(ch))
 		h.changesTable(ch)
 		h.p("</section>\n")
@@ -182,7 +178,7 @@ func (h *htmlPage) scorecardBody(sc *Scorecard, hm *Heatmap) {
 
 	if hm != nil && len(hm.Units) > 0 && len(hm.Behaviors) > 0 {
 		h.p(`<section id="heatmap"><h2>Heatmap: favorable share by unit and behavior</h2>`)
-		for _, pg := range heatPages(sc) {
+		for _, pg := range heatPages(sc, h.d.wave(sc.Wave)) {
 			if pg.folded {
 				h.p(`<details><summary>%s</summary>`, esc(pg.title))
 			} else if pg.heading {
@@ -211,11 +207,11 @@ func (h *htmlPage) scorecardTail(sc *Scorecard) {
 	}
 
 	if len(sc.Reliability) > 0 {
-		h.p(`<section id="reliability"><h2>Reliability of each behavior's items</h2><p class="note">Cronbach's alpha over the organization in wave %s.</p>`, esc(sc.Wave))
+		h.p(`<section id="reliability"><h2>Reliability of each behavior's items</h2><p class="note">Cronbach's alpha over the organization in %s.</p>`, esc(h.d.wave(sc.Wave)))
 		h.p(`<table><thead><tr><th>behavior</th><th>items</th><th>alpha</th><th>%s interval</th><th>respondents</th></tr></thead><tbody>`, esc(levelPct(sc.Level)))
 		for _, r := range sc.Reliability {
-			h.p(`<tr><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s–%s</td><td class="n">%s</td></tr>`,
-				esc(sc.bname(r.Behavior)), esc(strings.Join(r.Items, ", ")), fixed(r.Alpha, 3), fixed(r.Lower, 3), fixed(r.Upper, 3), count(r.N))
+			h.p(`<tr><td>%s</td><td class="n">%d</td><td class="n">%s</td><td class="n">%s–%s</td><td class="n">%s</td></tr>`,
+				esc(sc.bname(r.Behavior)), len(r.Items), fixed(r.Alpha, 3), fixed(r.Lower, 3), fixed(r.Upper, 3), count(r.N))
 		}
 		h.p("</tbody></table></section>\n")
 	}
@@ -258,7 +254,7 @@ func (h *htmlPage) changesTable(ch []changeItem) {
 				cls = "up"
 			}
 			h.p(`<tr><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n %s">%s %s</td><td class="n">%s</td></tr>`,
-				esc(displayName(c.unit)), esc(c.behavior), pct(c.change.Baseline.Value), pct(c.now.Value), cls, arrow(cls), points(c.change.Diff), esc(pvalue(c.change.Adjusted)))
+				esc(displayName(c.unit)), esc(h.d.Scorecard.bname(c.behavior)), pct(c.change.Baseline.Value), pct(c.now.Value), cls, arrow(cls), points(c.change.Diff), esc(pvalue(c.change.Adjusted)))
 		}
 		h.p("</tbody></table>")
 	}
@@ -284,13 +280,13 @@ type heatPage struct {
 // heatPages splits the units of sc into heatmap pages: all of them when
 // they fit one page; else the units with children, then the units
 // without, grouped under their parent and folded, each at most maxRows.
-func heatPages(sc *Scorecard) []heatPage {
+func heatPages(sc *Scorecard, wave string) []heatPage {
 	all := make([]int, len(sc.Units))
 	for i := range all {
 		all[i] = i
 	}
 	if len(all) <= maxRows {
-		return []heatPage{{title: "Favorable share by unit and behavior, wave " + sc.Wave, rows: all}}
+		return []heatPage{{title: "Favorable share by unit and behavior, " + wave, rows: all}}
 	}
 	var groups []int
 	leaves := map[string][]int{}
@@ -311,7 +307,7 @@ func heatPages(sc *Scorecard) []heatPage {
 	}
 	var pages []heatPage
 	for k, part := range chunks(groups) {
-		t := "Favorable share: the organization and its groups, wave " + sc.Wave
+		t := "Favorable share: the organization and its groups, " + wave
 		if len(groups) > maxRows {
 			t += fmt.Sprintf(" (page %d of %d)", k+1, (len(groups)+maxRows-1)/maxRows)
 		}

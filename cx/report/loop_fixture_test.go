@@ -229,7 +229,8 @@ func buildLoopReport(ctx context.Context) (report.Report, error) {
 	return report.Report{Title: "Call back in a day: the loop from culture to customers", Generated: now, Scorecard: sc, Trends: trends,
 		Impacts: []*cx.Impact{im}, Wins: cx.Wins(im), Pitfalls: pitfalls, Sustainment: sus, Links: []*cx.Link{link}, Gaps: gaps,
 		Indicators: indic, A11: sum, Touchpoints: tp, Pulse: pr, Comments: append(comments, voc...), Recognition: recog,
-		Behaviors: culture.CXBehaviors().Behaviors, Hierarchy: h, Disclosure: plan}, nil
+		Behaviors: culture.CXBehaviors().Behaviors, Hierarchy: h, Disclosure: plan,
+		Waves: append(slices.Clone(d.Waves), d.CustomerWaves...), Surveys: []survey.Survey{pulse, a11}}, nil
 }
 
 // TestLoopReport renders the whole story in the four formats and checks

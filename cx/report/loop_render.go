@@ -3,13 +3,53 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// maxVerbatims is how many verbatims a comment group lists in Markdown
-// and HTML (the JSON keeps every one).
+// maxVerbatims is how many distinct verbatims a comment group lists in
+// Markdown and HTML, most frequent first (the JSON and CSV keep every
+// one); the rest are counted.
 const maxVerbatims = 20
+
+// verbatim is a distinct comment and how many people wrote it.
+type verbatim struct {
+	text string
+	n    int
+}
+
+// times says how many wrote a comment, when more than one did.
+func (v verbatim) times() string {
+	if v.n < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d people)", v.n)
+}
+
+// distinctVerbatims returns the distinct comments of a group, the most
+// frequent first, then in alphabetical order: a representative order
+// that shows what many wrote before what one wrote, each text once.
+func distinctVerbatims(vs []string) []verbatim {
+	n := map[string]int{}
+	var out []verbatim
+	for _, v := range vs {
+		if n[v] == 0 {
+			out = append(out, verbatim{text: v})
+		}
+		n[v]++
+	}
+	for i := range out {
+		out[i].n = n[out[i].text]
+	}
+	slices.SortStableFunc(out, func(a, b verbatim) int {
+		if a.n != b.n {
+			return b.n - a.n
+		}
+		return strings.Compare(a.text, b.text)
+	})
+	return out
+}
 
 // topThemes returns the themes with comments, most frequent first, at
 // most n, as "Name (count)".
@@ -105,16 +145,16 @@ func (d *Document) writeLoopMarkdown(p func(string, ...any)) {
 			if !l.Enough {
 				continue
 			}
-			p("R² %s (%s interval %s–%s), permutation p %s over %d permutations.", fixed(l.R2, 2), "bootstrap", fixed(l.R2Lower, 2),
-				fixed(l.R2Upper, 2), pvalueText(l.P), l.Permutations)
+			p("With all behaviors together: %s of the differences between units (interval %s–%s), from %d random pairings.", pct(l.R2),
+				pct(l.R2Lower), pct(l.R2Upper), l.Permutations)
 			if !l.Significant {
 				p(" No link is claimed: the shares below are descriptive only.\n\n")
 			} else {
 				p("\n\n")
 			}
-			p("| behavior | share of R² (Shapley) | interval | relative weight |\n|---|--:|--:|--:|\n")
+			p("| behavior | share of the differences it goes with | interval | relative weight |\n|---|--:|--:|--:|\n")
 			for _, dr := range l.Drivers {
-				p("| %s | %s | %s–%s | %s |\n", mdEscape(dr.Name), fixed(dr.Shapley, 2), fixed(dr.Lower, 2), fixed(dr.Upper, 2), fixed(dr.Weight, 2))
+				p("| %s | %s | %s–%s | %s |\n", mdEscape(dr.Name), pct(dr.Shapley), pct(dr.Lower), pct(dr.Upper), fixed(dr.Weight, 2))
 			}
 			p("\n")
 		}
@@ -169,7 +209,7 @@ func (d *Document) writeLoopMarkdown(p func(string, ...any)) {
 		}
 		p("\n")
 		for _, r := range a.Rows {
-			p("| %s | %s | %s | %s | %s |", mdEscape(r.Service), mdEscape(r.Channel), count(r.Customers), count(r.Offered), count(r.Responses))
+			p("| %s | %s | %s | %s | %s |", mdEscape(humanizeID(r.Service)), mdEscape(humanizeID(r.Channel)), count(r.Customers), count(r.Offered), count(r.Responses))
 			for i := range a.Items {
 				if r.Hidden || i >= len(r.Drivers) {
 					p(" hidden |")
@@ -208,14 +248,14 @@ func (d *Document) writeLoopMarkdown(p func(string, ...any)) {
 	}
 	if pu := d.Pulse; pu != nil {
 		p("## Participation\n\n")
-		p("Response rate per unit and wave (respondents of invited) with its interval; rows below %d respondents are hidden.\n\n", pu.MinGroup)
-		p("| unit | wave | invited | respondents | response rate | skipped answers |\n|---|---|--:|--:|--:|--:|\n")
+		p("Response rate per unit and survey (respondents of invited) with its interval; rows below %d respondents are hidden.\n\n", pu.MinGroup)
+		p("| unit | survey | invited | respondents | response rate | skipped answers |\n|---|---|--:|--:|--:|--:|\n")
 		for _, r := range pu.Rows {
 			if r.Hidden {
-				p("| %s | %s | %s | hidden: %s | | |\n", mdEscape(r.Name), mdEscape(r.Wave), count(r.Invited), mdEscape(r.Reason))
+				p("| %s | %s | %s | hidden: %s | | |\n", mdEscape(r.Name), mdEscape(d.wave(r.Wave)), count(r.Invited), mdEscape(r.Reason))
 				continue
 			}
-			p("| %s | %s | %s | %s | %s (%s) | %s |\n", mdEscape(r.Name), mdEscape(r.Wave), count(r.Invited), count(r.Respondents),
+			p("| %s | %s | %s | %s | %s (%s) | %s |\n", mdEscape(r.Name), mdEscape(d.wave(r.Wave)), count(r.Invited), count(r.Respondents),
 				pct(r.ResponseRate.Value), pctRange(r.ResponseRate.Lower, r.ResponseRate.Upper), pct(r.Skipped.Value))
 		}
 		for _, f := range pu.Fatigue {
@@ -241,8 +281,12 @@ func (d *Document) writeLoopMarkdown(p func(string, ...any)) {
 				p(" Themes: %s.", mdEscape(strings.Join(th, ", ")))
 			}
 			p("\n\n")
-			for _, v := range g.Verbatims[:min(maxVerbatims, len(g.Verbatims))] {
-				p("> %s\n\n", mdEscape(v))
+			vs := distinctVerbatims(g.Verbatims)
+			for _, v := range vs[:min(maxVerbatims, len(vs))] {
+				p("> %s%s\n\n", mdEscape(v.text), v.times())
+			}
+			if left := len(vs) - maxVerbatims; left > 0 {
+				p("%s more distinct comments are in the JSON and CSV.\n\n", count(left))
 			}
 		}
 	}
@@ -319,7 +363,7 @@ func (h *htmlPage) loop(d *Document) {
 		}
 		h.p(`</tr></thead><tbody>`)
 		for _, r := range a.Rows {
-			h.p(`<tr><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td>`, esc(r.Service), esc(r.Channel),
+			h.p(`<tr><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td>`, esc(humanizeID(r.Service)), esc(humanizeID(r.Channel)),
 				count(r.Customers), count(r.Offered), count(r.Responses))
 			for i := range a.Items {
 				if r.Hidden || i >= len(r.Drivers) {
@@ -349,7 +393,7 @@ func (h *htmlPage) loop(d *Document) {
 				continue
 			}
 			h.p(`<tr><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s <small>%s</small></td><td class="n">%s</td></tr>`,
-				esc(r.Name), esc(r.Wave), count(r.Invited), count(r.Respondents), pct(r.ResponseRate.Value),
+				esc(r.Name), esc(d.wave(r.Wave)), count(r.Invited), count(r.Respondents), pct(r.ResponseRate.Value),
 				esc(pctRange(r.ResponseRate.Lower, r.ResponseRate.Upper)), pct(r.Skipped.Value))
 		}
 		h.p(`</tbody></table>`)
@@ -373,11 +417,16 @@ func (h *htmlPage) loop(d *Document) {
 			}
 			h.p(`</p>`)
 			if len(g.Verbatims) > 0 {
-				h.p(`<details><summary>Verbatims (%d)</summary><ul class="verbatims">`, len(g.Verbatims))
-				for _, v := range g.Verbatims[:min(maxVerbatims, len(g.Verbatims))] {
-					h.p(`<li>%s</li>`, esc(v))
+				vs := distinctVerbatims(g.Verbatims)
+				h.p(`<details><summary>What they wrote (%d comments, %d distinct, most frequent first)</summary><ul class="verbatims">`, len(g.Verbatims), len(vs))
+				for _, v := range vs[:min(maxVerbatims, len(vs))] {
+					h.p(`<li>%s%s</li>`, esc(v.text), esc(v.times()))
 				}
-				h.p(`</ul></details>`)
+				h.p(`</ul>`)
+				if left := len(vs) - maxVerbatims; left > 0 {
+					h.p(`<p>%s more distinct comments are in the JSON and CSV.</p>`, count(left))
+				}
+				h.p(`</details>`)
 			}
 		}
 		h.p("</section>\n")
@@ -397,27 +446,27 @@ func (h *htmlPage) loop(d *Document) {
 func linkChart(id string, l Link) string {
 	c := dotChart{id: id, lo: 0, hi: 1, ticks: percentTicks, tickLabel: percentLabel,
 		title:      "Share of the differences in " + l.Label + " that goes with each behavior",
-		axisTitle:  "Share of variance (Shapley R², bootstrap interval)",
+		axisTitle:  "Share of the differences between units (interval)",
 		legendMain: "share with its interval"}
 	var desc []string
 	for _, dr := range l.Drivers {
-		c.rows = append(c.rows, dotRow{label: dr.Name, value: dr.Shapley, lo: dr.Lower, hi: dr.Upper, base: NaN(), note: fixed(dr.Shapley, 2),
-			tip: fmt.Sprintf("%s: %s (%s–%s)", dr.Name, fixed(dr.Shapley, 2), fixed(dr.Lower, 2), fixed(dr.Upper, 2))})
-		desc = append(desc, fmt.Sprintf("%s %s", dr.Name, fixed(dr.Shapley, 2)))
+		c.rows = append(c.rows, dotRow{label: dr.Name, value: dr.Shapley, lo: dr.Lower, hi: dr.Upper, base: NaN(), note: pct(dr.Shapley),
+			tip: fmt.Sprintf("%s: %s (%s–%s)", dr.Name, pct(dr.Shapley), pct(dr.Lower), pct(dr.Upper))})
+		desc = append(desc, fmt.Sprintf("%s %s", dr.Name, pct(dr.Shapley)))
 	}
-	c.desc = fmt.Sprintf("Dot and interval chart of each behavior's share of R² (%s in all, permutation p %s): %s.", fixed(l.R2, 2),
-		pvalueText(l.P), strings.Join(desc, "; "))
+	c.desc = fmt.Sprintf("Dot and interval chart of the share of the differences between units that goes with each behavior (%s with all of them together; a relation this strong arises by chance in %s of random pairings): %s.", pct(l.R2),
+		pct(l.P), strings.Join(desc, "; "))
 	return c.svg()
 }
 
 func linkTable(l Link) string {
 	var b strings.Builder
-	b.WriteString(`<table><thead><tr><th>behavior</th><th>share of R²</th><th>interval</th><th>relative weight</th></tr></thead><tbody>`)
+	b.WriteString(`<table><thead><tr><th>behavior</th><th>share of the differences it goes with</th><th>interval</th><th>relative weight</th></tr></thead><tbody>`)
 	for _, dr := range l.Drivers {
-		fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%s</td><td class="n">%s–%s</td><td class="n">%s</td></tr>`, esc(dr.Name), fixed(dr.Shapley, 2),
-			fixed(dr.Lower, 2), fixed(dr.Upper, 2), fixed(dr.Weight, 2))
+		fmt.Fprintf(&b, `<tr><td>%s</td><td class="n">%s</td><td class="n">%s–%s</td><td class="n">%s</td></tr>`, esc(dr.Name), pct(dr.Shapley),
+			pct(dr.Lower), pct(dr.Upper), fixed(dr.Weight, 2))
 	}
-	fmt.Fprintf(&b, `</tbody></table><p>R² %s, permutation p %s (%d permutations).</p>`, fixed(l.R2, 2), pvalueText(l.P), l.Permutations)
+	fmt.Fprintf(&b, `</tbody></table><p>All behaviors together: %s of the differences between units; a relation this strong arises by chance in %s of %d random pairings.</p>`, pct(l.R2), pct(l.P), l.Permutations)
 	return b.String()
 }
 
@@ -538,6 +587,7 @@ func (d *Document) loopRows() []row {
 		r := na()
 		r.section, r.initiative, r.measure, r.verdict = "sustainment", s.Name, s.Measure, s.Verdict
 		r.n = int64(s.WavesAfter)
+		r.text = s.Summary
 		rows = append(rows, r)
 	}
 	for _, l := range d.Links {
@@ -548,6 +598,7 @@ func (d *Document) loopRows() []row {
 		if !l.Enough {
 			r.reason = l.Reason
 		}
+		r.text = l.Summary
 		rows = append(rows, r)
 		for _, dr := range l.Drivers {
 			x := na()
@@ -634,6 +685,11 @@ func (d *Document) loopRows() []row {
 			x := base
 			x.section, x.measure, x.behavior = "comment_theme", "theme:"+th.Theme, ""
 			x.value = Number(th.Comments)
+			rows = append(rows, x)
+		}
+		for _, v := range distinctVerbatims(g.Verbatims) {
+			x := base
+			x.section, x.value, x.n, x.text = "comment_verbatim", NaN(), int64(v.n), v.text
 			rows = append(rows, x)
 		}
 	}

@@ -28,7 +28,7 @@ func (d *Document) WriteMarkdown(w io.Writer) error {
 		p("Generated %s.\n\n", d.Generated)
 	}
 	if sc := d.Scorecard; sc != nil {
-		writeScorecardMarkdown(p, sc)
+		d.writeScorecardMarkdown(p, sc)
 	}
 	d.writeChangeMarkdown(p)
 	d.writeAnalyticsMarkdown(p)
@@ -36,11 +36,15 @@ func (d *Document) WriteMarkdown(w io.Writer) error {
 	return bw.Flush()
 }
 
-func methodText(sc *Scorecard) string {
+func (d *Document) methodText(sc *Scorecard) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Survey %s, wave %s", mdCode(sc.Survey), mdCode(sc.Wave))
+	if n := d.SurveyNames[sc.Survey]; n != "" {
+		fmt.Fprintf(&b, "%s, %s", n, d.wave(sc.Wave))
+	} else {
+		fmt.Fprintf(&b, "Scorecard of %s", d.wave(sc.Wave))
+	}
 	if sc.Baseline != "" {
-		fmt.Fprintf(&b, " compared with baseline wave %s", mdCode(sc.Baseline))
+		fmt.Fprintf(&b, ", compared with the baseline of %s", d.wave(sc.Baseline))
 	}
 	fmt.Fprintf(&b, ". Intervals are %s: Wilson for shares, Student t for means, Wald for eNPS, Feldt for alpha.", levelPct(sc.Level))
 	if sc.Baseline != "" {
@@ -56,16 +60,17 @@ func methodText(sc *Scorecard) string {
 	return b.String()
 }
 
+// unitLabel names a unit for people: its name, else its ID.
 func unitLabel(u *Unit) string {
-	if u.Name == "" || u.Name == u.Unit {
-		return mdCode(u.Unit)
+	if u.Name == "" {
+		return mdEscape(u.Unit)
 	}
-	return mdEscape(u.Name) + " (" + mdCode(u.Unit) + ")"
+	return mdEscape(u.Name)
 }
 
-func writeScorecardMarkdown(p func(string, ...any), sc *Scorecard) {
+func (d *Document) writeScorecardMarkdown(p func(string, ...any), sc *Scorecard) {
 	g := summarize(sc)
-	p("%s\n\n", methodText(sc))
+	p("%s\n\n", mdEscape(d.methodText(sc)))
 	p("## At a glance\n\n")
 	if g.root != nil {
 		r := g.root
@@ -88,7 +93,7 @@ func writeScorecardMarkdown(p func(string, ...any), sc *Scorecard) {
 		}
 	}
 	if sc.Baseline != "" {
-		p("- Significant changes since %s: %d up ▲, %d down ▼ (of %s tests).\n", mdCode(sc.Baseline), g.up, g.down, count(sc.Tests))
+		p("- Significant changes since %s: %d up ▲, %d down ▼ (of %s tests).\n", mdEscape(d.wave(sc.Baseline)), g.up, g.down, count(sc.Tests))
 	}
 	p("- Hidden: %d of %d units", g.hidden, g.units)
 	if len(g.reasons) > 0 {
@@ -127,7 +132,7 @@ func writeScorecardMarkdown(p func(string, ...any), sc *Scorecard) {
 	}
 
 	if ch := significantChanges(sc); len(ch) > 0 {
-		p("## Significant changes since %s\n\n", mdCode(sc.Baseline))
+		p("## Significant changes since %s\n\n", mdEscape(d.wave(sc.Baseline)))
 		p("| unit | behavior | baseline | now | change | adjusted p |\n|---|---|--:|--:|--:|--:|\n")
 		for _, c := range ch {
 			p("| %s | %s | %s | %s | %s %s | %s |\n", unitLabel(c.unit), mdEscape(sc.bname(c.behavior)), pct(c.change.Baseline.Value),
@@ -180,14 +185,10 @@ func writeScorecardMarkdown(p func(string, ...any), sc *Scorecard) {
 
 	if len(sc.Reliability) > 0 {
 		p("## Reliability of each behavior's items\n\n")
-		p("Cronbach's alpha over the organization in wave %s.\n\n", mdCode(sc.Wave))
-		p("| behavior | items | alpha | %s interval | respondents |\n|---|---|--:|--:|--:|\n", levelPct(sc.Level))
+		p("Cronbach's alpha over the organization in %s.\n\n", mdEscape(d.wave(sc.Wave)))
+		p("| behavior | items | alpha | %s interval | respondents |\n|---|--:|--:|--:|--:|\n", levelPct(sc.Level))
 		for _, r := range sc.Reliability {
-			items := make([]string, len(r.Items))
-			for i, it := range r.Items {
-				items[i] = mdCode(it)
-			}
-			p("| %s | %s | %s | %s–%s | %s |\n", mdEscape(sc.bname(r.Behavior)), strings.Join(items, ", "), fixed(r.Alpha, 3),
+			p("| %s | %d | %s | %s–%s | %s |\n", mdEscape(sc.bname(r.Behavior)), len(r.Items), fixed(r.Alpha, 3),
 				fixed(r.Lower, 3), fixed(r.Upper, 3), count(r.N))
 		}
 		p("\n")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/survey"
 )
 
 // Report is what one report renders. Every part is optional, but a report
@@ -68,6 +69,15 @@ type Report struct {
 	// Paired are changes among the people who answered two waves
 	// ([cx.PairedChange]).
 	Paired []*cx.PairedChange
+	// Waves name the waves of every survey the parts cover in the texts
+	// leaders read: a wave's Name, else the date it opened (as
+	// [cx.Program.Waves] returns them). A wave not listed is named by the
+	// date of the trend or indicator points that carry it, else "survey"
+	// and its ID.
+	Waves []survey.Wave
+	// Surveys name the surveys in the texts leaders read; a survey not
+	// listed is named "the survey".
+	Surveys []survey.Survey
 	// Disclosure, when given, is the privacy plan of the program
 	// ([cx.Program.Disclosure]), applied on top of what each part hides:
 	// every cell it hides (a unit in a wave of the plan, with its reason)
@@ -186,6 +196,7 @@ func Build(r Report) (*Document, error) {
 	if d.Title == "" {
 		d.Title = DefaultTitle
 	}
+	d.nameWaves(r)
 	if !r.Generated.IsZero() {
 		d.Generated = r.Generated.UTC().Format(time.RFC3339)
 	}
@@ -253,7 +264,7 @@ func Build(r Report) (*Document, error) {
 		return "", false
 	}
 	for i, tr := range r.Trends {
-		d.Trends = append(d.Trends, buildTrend(tr, names, hidden, "trends["+strconv.Itoa(i)+"]", &ps))
+		d.Trends = append(d.Trends, buildTrend(tr, names, d.wave, hidden, "trends["+strconv.Itoa(i)+"]", &ps))
 	}
 	for i, im := range r.Impacts {
 		if im == nil {
@@ -271,6 +282,9 @@ func Build(r Report) (*Document, error) {
 	d.buildLoop(r, names, hidden, &ps)
 	d.buildChange(r, &ps)
 	d.names = names
+	if d.Scorecard != nil {
+		d.Scorecard.waveNames = d.WaveNames
+	}
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
@@ -286,4 +300,72 @@ func (ps problems) err() error {
 		return nil
 	}
 	return &cx.ValidationError{Problems: ps}
+}
+
+// nameWaves fills WaveNames and SurveyNames from the report's waves and
+// surveys, then from the dates of the points of trends and indicators.
+func (d *Document) nameWaves(r Report) {
+	waves := map[string]string{}
+	for _, w := range r.Waves {
+		switch {
+		case w.Name != "":
+			waves[w.ID] = w.Name
+		case !w.Opens.IsZero():
+			waves[w.ID] = w.Opens.Format("2 Jan 2006")
+		}
+	}
+	dated := func(id string, t time.Time) {
+		if id != "" && !t.IsZero() && waves[id] == "" {
+			waves[id] = t.Format("2 Jan 2006")
+		}
+	}
+	for _, tr := range r.Trends {
+		for _, p := range tr.Points {
+			dated(p.Wave, p.Time)
+		}
+	}
+	for _, ind := range r.Indicators {
+		for _, p := range ind.Points {
+			dated(p.Wave, p.Time)
+		}
+	}
+	for _, g := range r.Comments {
+		if g.WaveName != "" && waves[g.Wave] == "" {
+			waves[g.Wave] = g.WaveName
+		}
+	}
+	if len(waves) > 0 {
+		d.WaveNames = waves
+	}
+	for _, s := range r.Surveys {
+		if s.Name != "" {
+			if d.SurveyNames == nil {
+				d.SurveyNames = map[string]string{}
+			}
+			d.SurveyNames[s.ID] = s.Name
+		}
+	}
+}
+
+// wave names a wave for people.
+func (d *Document) wave(id string) string {
+	if n := d.WaveNames[id]; n != "" {
+		return n
+	}
+	if id == "" {
+		return ""
+	}
+	return "survey " + id
+}
+
+// waves names a list of waves for people: "5 Jan 2026", "5 Jan 2026 to
+// 5 Apr 2026" for several, "none" for none.
+func (d *Document) waves(ids []string) string {
+	switch len(ids) {
+	case 0:
+		return "none"
+	case 1:
+		return d.wave(ids[0])
+	}
+	return d.wave(ids[0]) + " to " + d.wave(ids[len(ids)-1])
 }
