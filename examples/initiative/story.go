@@ -15,6 +15,7 @@ import (
 	"github.com/cxculture/cxculture/cx/memstore"
 	"github.com/cxculture/cxculture/cx/report"
 	"github.com/cxculture/cxculture/cx/simulate"
+	"github.com/cxculture/cxculture/cx/themes"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -163,18 +164,18 @@ func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Impact of %q: %d teams against %d comparison teams\n", im.Name, len(im.Units), len(im.Comparison))
+	fmt.Fprintf(w, "Impact of %q: %d teams against %d comparison teams (the change in its teams beyond the change in the others)\n", im.Name, len(im.Units), len(im.Comparison))
 	for _, e := range im.Effects {
 		if !e.Estimable {
-			fmt.Fprintf(w, "  %-50s %-6s not estimable: %s\n", e.Label, e.Window, e.Reason)
+			fmt.Fprintf(w, "  %-50s %-13s not estimable: %s\n", e.Label, windowWords(e.Window), e.Reason)
 			continue
 		}
 		mark := ""
 		if e.Improved {
 			mark = "  improved"
 		}
-		fmt.Fprintf(w, "  %-50s %-6s %+6.1f pp [%+6.1f, %+6.1f]  adj. p %.2g%s\n", e.Label, e.Window, 100*e.Estimate,
-			100*e.Interval.Lower, 100*e.Interval.Upper, e.Adjusted, mark)
+		fmt.Fprintf(w, "  %-50s %-13s %+5.1f percentage points (95%% interval %+.1f to %+.1f), adjusted %s%s\n", e.Label, windowWords(e.Window), 100*e.Estimate,
+			100*e.Interval.Lower, 100*e.Interval.Upper, pWords(e.Adjusted), mark)
 	}
 	improvedTeams := map[string]bool{}
 	for _, u := range im.UnitEffects {
@@ -202,16 +203,16 @@ func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) 
 	}
 	fmt.Fprintln(w, "Did the gains hold?")
 	for _, s := range sus {
-		fmt.Fprintf(w, "  [%s] %s\n", s.Verdict, s.Summary)
+		fmt.Fprintf(w, "  [%s] %s\n", sustainWords(s.Verdict), s.Summary)
 	}
 	trends, err := cx.Trends(panel, cx.TrendOptions{Measures: []string{cx.BehaviorMeasure(culture.CustomerFocus), trust}, Since: start,
 		Units: append([]string{"d1", "d2"}, d1...)})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nTrends since %s (baseline before the start)\n", start.Format(time.DateOnly))
+	fmt.Fprintf(w, "\nTrends since %s (baseline before the start)\n", start.Format("2 Jan 2006"))
 	for _, tr := range trends {
-		fmt.Fprintf(w, "  %-6s %-50s %s\n", tr.Unit, tr.Label, tr.Verdict)
+		fmt.Fprintf(w, "  %-10s %-50s %s\n", unitName(h, tr.Unit), tr.Label, verdictWords(tr.Verdict))
 	}
 
 	// 6. Indicators, and the pitfalls of both initiatives.
@@ -226,18 +227,18 @@ func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nBehavior indicators in the last wave")
+	fmt.Fprintln(w, "\nBehavior indicators in the last survey")
 	for _, r := range inds {
 		if r.Latest < 0 {
-			fmt.Fprintf(w, "  %-12s %-3s no shown value\n", r.Indicator, r.Unit)
+			fmt.Fprintf(w, "  %-48s %-10s no shown value\n", r.Name, unitName(h, r.Unit))
 			continue
 		}
 		met := "below target"
 		if r.Met {
 			met = "target met"
 		}
-		fmt.Fprintf(w, "  %-12s %-3s %3.0f%% (target %.0f%%, %s), trend %s\n", r.Indicator, r.Unit, 100*r.Points[r.Latest].Value,
-			100*r.Target, met, r.Trend.Verdict)
+		fmt.Fprintf(w, "  %-48s %-10s %3.0f%% (target %.0f%%, %s), trend %s\n", r.Name, unitName(h, r.Unit), 100*r.Points[r.Latest].Value,
+			100*r.Target, met, verdictWords(r.Trend.Verdict))
 	}
 	stored, err := p.Store().ListRecognitions(ctx, culture.RecognitionFilter{})
 	if err != nil {
@@ -249,7 +250,7 @@ func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) 
 	}
 	fmt.Fprintf(w, "\nPitfalls: %d\n", len(pits))
 	for _, pf := range pits {
-		fmt.Fprintf(w, "  [%s/%s] %s\n", pf.Kind, pf.Check, pf.Summary)
+		fmt.Fprintf(w, "  [%s] %s\n", strings.ReplaceAll(string(pf.Kind), "_", " "), pf.Summary)
 		if len(pf.Evidence) > 0 {
 			fmt.Fprintf(w, "      %s\n", pf.Evidence[0])
 		}
@@ -265,12 +266,12 @@ func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nCulture and customer trust across %d teams (last three waves)\n  %s\n", len(link.Units), link.Summary)
+	fmt.Fprintf(w, "\nCulture and customer trust across %d teams (last three surveys)\n  %s\n", len(link.Units), link.Summary)
 	if link.Enough {
-		fmt.Fprintf(w, "  R² %.2f [%.2f, %.2f], permutation p %.3f\n", link.R2, link.R2Interval.Lower, link.R2Interval.Upper, link.P)
+		fmt.Fprintf(w, "  share of the differences between teams that goes with each behavior (interval):\n")
 		for _, dl := range link.Drivers {
-			fmt.Fprintf(w, "  %-16s Shapley %.2f [%.2f, %.2f]  relative weight %.2f\n", dl.Behavior, dl.Shapley,
-				dl.ShapleyInterval.Lower, dl.ShapleyInterval.Upper, dl.Weight)
+			fmt.Fprintf(w, "  %-38s %3.0f%% (%.0f%% to %.0f%%)\n", panel.Label(cx.BehaviorMeasure(dl.Behavior)), 100*dl.Shapley,
+				100*dl.ShapleyInterval.Lower, 100*dl.ShapleyInterval.Upper)
 		}
 	}
 	last := d.Waves[len(d.Waves)-1].ID
@@ -278,10 +279,11 @@ func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nBelief ahead of practice, last wave (belief − practice, favorable share)")
+	fmt.Fprintln(w, "\nBelief ahead of practice, last survey (the share who believe in a behavior minus the share who see it done)")
 	for _, g := range gaps {
 		if h.Depth(g.Unit) == 1 && (g.Behavior == culture.CustomerFocus || g.Behavior == culture.Empowerment) {
-			fmt.Fprintf(w, "  %-3s %-15s %+4.0f points [%+.0f, %+.0f]\n", g.Unit, g.Behavior, 100*g.Gap, 100*g.Interval.Lower, 100*g.Interval.Upper)
+			fmt.Fprintf(w, "  %-10s %-15s %+3.0f percentage points (95%% interval %+.0f to %+.0f)\n", unitName(h, g.Unit),
+				strings.ToLower(panel.Label(cx.BehaviorMeasure(g.Behavior))), 100*g.Gap, 100*g.Interval.Lower, 100*g.Interval.Upper)
 		}
 	}
 
@@ -295,7 +297,7 @@ func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nComments, last wave: the most frequent themes")
+	fmt.Fprintln(w, "\nComments, last survey: the most frequent themes")
 	for _, g := range append(comments, voc...) {
 		if g.Hidden {
 			fmt.Fprintf(w, "  %-12s hidden: %s\n", g.UnitName, g.Reason)
@@ -305,8 +307,10 @@ func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) 
 		if g.Customer {
 			who = "customers"
 		}
+		byCount := slices.Clone(g.Themes)
+		slices.SortStableFunc(byCount, func(a, b themes.Count) int { return b.Comments - a.Comments })
 		var top []string
-		for _, t := range g.Themes {
+		for _, t := range byCount {
 			if t.Comments > 0 && len(top) < 3 {
 				top = append(top, fmt.Sprintf("%s %d", t.Name, t.Comments))
 			}
@@ -355,7 +359,7 @@ func runStory(ctx context.Context, w io.Writer, minGroup int, reportDir string) 
 			Scorecard: sc, Trends: trends, Impacts: []*cx.Impact{im}, Wins: wins, Pitfalls: pits, Sustainment: sus, Links: []*cx.Link{link},
 			Gaps: gaps, Indicators: inds, A11: sum, Touchpoints: tp, Pulse: pulseReport, Comments: append(comments, voc...), Recognition: counts,
 			Behaviors: culture.CXBehaviors().Behaviors,
-			Hierarchy: h, Disclosure: plan})
+			Hierarchy: h, Disclosure: plan, Waves: append(slices.Clone(d.Waves), d.CustomerWaves...), Surveys: []survey.Survey{pulse, a11}})
 		if err != nil {
 			return err
 		}
@@ -386,4 +390,54 @@ func maps(m map[string]int) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+// unitName names a unit for people.
+func unitName(h *cx.Hierarchy, id string) string {
+	if u, ok := h.Unit(id); ok && u.Name != "" {
+		return u.Name
+	}
+	return id
+}
+
+// windowWords names an impact window for people.
+func windowWords(w string) string {
+	if w == cx.AfterWindow {
+		return "after its end"
+	}
+	return "during it"
+}
+
+// pWords writes a p-value for people.
+func pWords(p float64) string {
+	if p < 0.0001 {
+		return "p < 0.0001"
+	}
+	return fmt.Sprintf("p = %.2g", p)
+}
+
+// verdictWords names a trend's judgement for people.
+func verdictWords(v cx.Verdict) string {
+	switch v {
+	case cx.SustainedShift:
+		return "embedded"
+	case cx.TooLittleData:
+		return "too little data"
+	}
+	return v.String()
+}
+
+// sustainWords names a sustainment verdict for people.
+func sustainWords(v cx.SustainVerdict) string {
+	switch v {
+	case cx.GainFading:
+		return "fading: stopped too soon"
+	case cx.GainNone:
+		return "no measurable gain"
+	case cx.GainTooLittleData:
+		return "too little data"
+	case cx.GainNotEnded:
+		return "not ended"
+	}
+	return v.String()
 }
