@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"time"
 
@@ -466,17 +465,6 @@ func sustainName(v string) string {
 		return t
 	}
 	return v
-}
-
-// pvalueText writes a p-value for a table.
-func pvalueText(p Number) string {
-	if !p.Defined() {
-		return "–"
-	}
-	if float64(p) < 0.001 {
-		return "< 0.001"
-	}
-	return strconv.FormatFloat(math.Round(float64(p)*1000)/1000, 'f', -1, 64)
 }
 
 func plural(n int, noun string) string {

@@ -13,9 +13,6 @@ func mdEscape(s string) string {
 	return r.Replace(s)
 }
 
-// mdCode writes an identifier as inline code.
-func mdCode(s string) string { return "`" + strings.ReplaceAll(s, "`", "'") + "`" }
-
 // WriteMarkdown writes d as a Markdown (CommonMark with GitHub tables)
 // document: the headline, the root unit's behaviors with intervals, the
 // heatmap as a table with hidden cells marked and their reason, and the
