@@ -243,7 +243,7 @@ func emptyValue(v reflect.Value) bool {
 
 // MarshalJSON writes the Baseline as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
-func (v Baseline) MarshalJSON() ([]byte, error) { return marshalNull(v) }
+func (b Baseline) MarshalJSON() ([]byte, error) { return marshalNull(b) }
 
 // MarshalJSON writes the BehaviorScore as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
@@ -263,7 +263,7 @@ func (v DriverLink) MarshalJSON() ([]byte, error) { return marshalNull(v) }
 
 // MarshalJSON writes the Effect as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
-func (v Effect) MarshalJSON() ([]byte, error) { return marshalNull(v) }
+func (e Effect) MarshalJSON() ([]byte, error) { return marshalNull(e) }
 
 // MarshalJSON writes the Estimate as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
@@ -307,7 +307,7 @@ func (v Observation) MarshalJSON() ([]byte, error) { return marshalNull(v) }
 
 // MarshalJSON writes the Point as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
-func (v Point) MarshalJSON() ([]byte, error) { return marshalNull(v) }
+func (pt Point) MarshalJSON() ([]byte, error) { return marshalNull(pt) }
 
 // MarshalJSON writes the Reliability as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
@@ -315,7 +315,7 @@ func (v Reliability) MarshalJSON() ([]byte, error) { return marshalNull(v) }
 
 // MarshalJSON writes the Scorecard as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
-func (v Scorecard) MarshalJSON() ([]byte, error) { return marshalNull(v) }
+func (sc Scorecard) MarshalJSON() ([]byte, error) { return marshalNull(sc) }
 
 // MarshalJSON writes the Sustainment as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
@@ -327,11 +327,11 @@ func (v TargetCheck) MarshalJSON() ([]byte, error) { return marshalNull(v) }
 
 // MarshalJSON writes the Trend as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
-func (v Trend) MarshalJSON() ([]byte, error) { return marshalNull(v) }
+func (tr Trend) MarshalJSON() ([]byte, error) { return marshalNull(tr) }
 
 // MarshalJSON writes the TrendPoint as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
-func (v TrendPoint) MarshalJSON() ([]byte, error) { return marshalNull(v) }
+func (tp TrendPoint) MarshalJSON() ([]byte, error) { return marshalNull(tp) }
 
 // MarshalJSON writes the UnitBaseline as encoding/json would, with undefined
 // numbers (NaN, ±Inf) as null.
