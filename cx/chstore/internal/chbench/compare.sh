@@ -42,6 +42,14 @@ for run in $(seq 1 "$imports"); do
 	pg "DROP SCHEMA IF EXISTS cmp_${tag}_$run CASCADE; CREATE SCHEMA cmp_${tag}_$run"
 	t "$bin" -store postgres -dsn "${dsn}${sep}search_path=cmp_${tag}_$run" -data "$data" -do import
 done
+# The scorecards read the first import once ClickHouse has merged its
+# parts (as it does in the background in a few minutes), so that runs
+# compare the same state of the data.
+for addr in ${CXCULTURE_CLICKHOUSE_ADDRS//,/ }; do
+	for table in responses answers group_sums answer_sums pattern_sums; do
+		clickhouse-client --host "${addr%:*}" --port "${addr##*:}" -q "OPTIMIZE TABLE cmp_${tag}_1.${table}_local FINAL"
+	done
+done
 for run in $(seq 1 "$scorecards"); do
 	echo "-- scorecard, run $run"
 	t "$bin" -store clickhouse -data "$data" -do scorecard -runs 3 -database "cmp_${tag}_1" -catalog "$tmp/ch-1.db"
