@@ -2,6 +2,7 @@ package chstore
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -305,19 +306,52 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 		pattern string
 		n       int64
 	}
-	// The sums of every group that batches wrote, in one query.
-	var codes []uint32
+	// The sums of every group that batches wrote: the patterns of groups
+	// of up to 8 items read as 8-byte integers (grouping by an integer is
+	// cheaper than by a string), the others as text; patterns are not
+	// kept by unit, so both shards have most of them, and the coordinator
+	// adds them up.
+	var short, long []uint32
+	size := map[uint32]int{}
 	for _, l := range ls {
 		if c, ok := lcodes[l.name()]; ok {
-			codes = append(codes, c)
+			size[c] = len(l.Items)
+			if len(l.Items) <= 8 {
+				short = append(short, c)
+			} else {
+				long = append(long, c)
+			}
 		}
 	}
 	summed := map[uint32][]pat{}
-	if len(codes) > 0 {
-		// Patterns are not kept by unit: both shards have most of them,
-		// and the coordinator adds them up.
+	if len(short) > 0 {
+		texts := map[uint64]string{}
+		err = query(ctx, conn, fmt.Sprintf("SELECT grp, wave, reinterpretAsUInt64(pattern) AS p, sum(n) AS c FROM %s.pattern_sums WHERE %s AND grp IN (%s) GROUP BY grp, wave, p HAVING c != 0",
+			s.database, where, uints(short)), func(r Rows) error {
+			var g uint32
+			var code uint64
+			var p pat
+			if err := r.Scan(&g, &p.wave, &code, &p.n); err != nil {
+				return err
+			}
+			text, ok := texts[code]
+			if !ok {
+				var b [8]byte
+				binary.LittleEndian.PutUint64(b[:], code)
+				text = string(b[:size[g]])
+				texts[code] = text
+			}
+			p.pattern = text
+			summed[g] = append(summed[g], p)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if len(long) > 0 {
 		err = query(ctx, conn, fmt.Sprintf("SELECT grp, wave, pattern, sum(n) AS c FROM %s.pattern_sums WHERE %s AND grp IN (%s) GROUP BY grp, wave, pattern HAVING c != 0",
-			s.database, where, uints(codes)), func(r Rows) error {
+			s.database, where, uints(long)), func(r Rows) error {
 			var g uint32
 			var p pat
 			err := r.Scan(&g, &p.wave, &p.pattern, &p.n)
