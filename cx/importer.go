@@ -86,11 +86,12 @@ const maxListedProblems = 100
 // ImportResult.Replaced lists it.
 //
 // The import is staged inside the store when the store offers
-// [ImportStore] (memstore and sqlstore do): the checked responses go to
-// the store in batches, inside one transaction that commits only once the
-// whole input is read and checked, so a failed, cancelled or killed import
-// leaves nothing stored and no file behind, and memory does not grow with
-// the input (beyond about 30 bytes per response, to find repeated IDs).
+// [ImportStore] (memstore and sqlstore do, in one transaction; chstore
+// says what it promises): the checked responses go to the store in
+// batches and are committed only once the whole input is read and
+// checked, so a failed, cancelled or killed import leaves nothing stored
+// and no file behind, and memory does not grow with the input (beyond
+// about 30 bytes per response, to find repeated IDs).
 // With a store without the capability, the checked responses are held in
 // memory and stored with one CreateResponses call at the end, all or
 // nothing; ImportOptions.Replace then fails with ErrInvalid.
