@@ -262,3 +262,58 @@ func TestTallyWideValues(t *testing.T) {
 		t.Errorf("the tally once the wide answers are deleted: %s", tallyDiff(want, got))
 	}
 }
+
+// TestTallyLongGroups tallies a survey whose reliability group has more
+// items than fit the integer reading of a pattern (8): its patterns are
+// read as text, and equal memory's.
+func TestTallyLongGroups(t *testing.T) {
+	ctx := t.Context()
+	sv := survey.Survey{ID: "long", Name: "Long", Audience: survey.Employee, Version: 1}
+	for i := range 10 {
+		sv.Items = append(sv.Items, survey.Item{ID: fmt.Sprintf("q%02d", i), Text: "Item", Scale: survey.Likert7,
+			Kind: survey.Behavior, Construct: culture.Agility, Version: 1})
+	}
+	sv.Items = append(sv.Items, survey.Item{ID: "n1", Text: "Item", Scale: survey.Likert5, Kind: survey.Belief, Construct: culture.Empathy, Version: 1},
+		survey.Item{ID: "n2", Text: "Item", Scale: survey.Likert5, Kind: survey.Belief, Construct: culture.Empathy, Version: 1})
+	r := rand.New(rand.NewSource(3))
+	var rs []survey.Response
+	for i := range 200 {
+		resp := survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "long/%d", i)), Survey: sv.ID,
+			Wave: fmt.Sprintf("w%d", i%3), Unit: fmt.Sprintf("u%d", i%5), Submitted: time.Unix(int64(i), 0).UTC(), Answers: map[string]int{}}
+		for _, it := range sv.Items {
+			if r.Intn(6) != 0 {
+				resp.Answers[it.ID] = it.Scale.Min + r.Intn(it.Scale.Points())
+			}
+		}
+		rs = append(rs, resp)
+	}
+	ch, mem := openStore(t), memstore.New()
+	for _, s := range []cx.Store{ch, mem} {
+		if err := s.CreateSurvey(ctx, sv); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateResponses(ctx, rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := cx.TallyResponses(ctx, mem, cx.TallyFilter{Survey: sv.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cx.TallyResponses(ctx, ch, cx.TallyFilter{Survey: sv.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := 0
+	for k := range want.Patterns {
+		if len(k.Pattern) > 8 {
+			long++
+		}
+	}
+	if long == 0 {
+		t.Fatal("the data has no pattern of more than 8 items")
+	}
+	if !got.Equal(want) {
+		t.Errorf("tallies with a group of 10 items: %s", tallyDiff(want, got))
+	}
+}
