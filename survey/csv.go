@@ -299,8 +299,10 @@ type Row struct {
 	segments            []segmentValue
 	// texts are the answers to free-text questions, by text item ID.
 	texts []segmentValue
-	// units and waves intern and number the IDs read.
+	// units and waves intern and number the IDs read; days caches the
+	// dates of the submitted times read.
 	units, waves *idTable
+	days         *dayCache
 }
 
 // idTable interns the valid IDs of one column and numbers them.

@@ -105,7 +105,7 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 				return false
 			}
 		case colSubmitted:
-			t, ok := l.parseTime(f)
+			t, ok := l.parseTimeCached(r, f)
 			if !ok || len(f) == 0 || f[0] <= ' ' || f[len(f)-1] <= ' ' {
 				return false
 			}
@@ -151,6 +151,43 @@ func fourDigits(w uint64, comma byte) (v uint64, ok bool) {
 // RFC 3339 without fractional seconds ("2026-01-05T09:00:00Z") is read
 // directly; anything else goes through time.ParseInLocation.
 func (l *csvLayout) parseTime(f []byte) (time.Time, bool) {
+	return l.parseTimeCached(nil, f)
+}
+
+// dayCache holds the days since the epoch of recently read dates, by a
+// hash of their ten bytes ("2026-09-09"): an export has few dates and many
+// rows, so most times are read without parsing their date.
+type dayCache [64]struct {
+	date uint64 // the first eight bytes of the date
+	end  uint16 // and its last two
+	days int64
+}
+
+// parseTimeCached is parseTime with the dates of r's cache (none when r
+// is nil).
+func (l *csvLayout) parseTimeCached(r *Row, f []byte) (time.Time, bool) {
+	if r != nil && l.rfc3339 && len(f) == 20 && f[10] == 'T' && f[13] == ':' && f[16] == ':' && f[19] == 'Z' {
+		if r.days == nil {
+			r.days = new(dayCache)
+		}
+		date, end := binary.LittleEndian.Uint64(f[0:8]), binary.LittleEndian.Uint16(f[8:10])
+		slot := &r.days[(date^uint64(end)<<48)*0x9e3779b97f4a7c15>>58]
+		h, ok4 := digits(f[11:13])
+		mi, ok5 := digits(f[14:16])
+		sec, ok6 := digits(f[17:19])
+		if ok4 && ok5 && ok6 && h < 24 && mi < 60 && sec < 60 {
+			if slot.date == date && slot.end == end && date != 0 {
+				return time.Unix(slot.days*86400+int64(h*3600+mi*60+sec), 0).UTC(), true
+			}
+			y, ok1 := digits(f[0:4])
+			mo, ok2 := digits(f[5:7])
+			d, ok3 := digits(f[8:10])
+			if ok1 && ok2 && ok3 && f[4] == '-' && f[7] == '-' && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(mo, y) {
+				slot.date, slot.end, slot.days = date, end, unixSeconds(y, mo, d, 0, 0, 0)/86400
+				return time.Unix(slot.days*86400+int64(h*3600+mi*60+sec), 0).UTC(), true
+			}
+		}
+	}
 	if l.rfc3339 && len(f) == 20 && f[4] == '-' && f[7] == '-' && f[10] == 'T' && f[13] == ':' && f[16] == ':' && f[19] == 'Z' {
 		y, ok1 := digits(f[0:4])
 		mo, ok2 := digits(f[5:7])
