@@ -307,8 +307,8 @@ func TestA11Touchpoints(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(7), tp.Responses, "the 3 phone responses are below the minimum and alone: left out")
 	assert.Equal(t, int64(3), tp.LeftOut)
-	assert.Equal(t, int64(55), tp.Offered, "20 + 20 online, 10 phone, 5 visa in the quarter")
-	assert.InDelta(t, 7.0/55, tp.Rate, 1e-15)
+	assert.Equal(t, int64(40), tp.Offered, "20 + 20 online; the 10 phone and 5 visa offers belong to groups left out")
+	assert.InDelta(t, 7.0/40, tp.Rate, 1e-15, "responses and offers of the same groups")
 	// The questions in the questionnaire's order, the free-text ones in
 	// place.
 	var order []string
@@ -357,4 +357,5 @@ func TestA11Touchpoints(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(12), tp.Responses)
 	assert.Zero(t, tp.LeftOut)
+	assert.Equal(t, int64(55), tp.Offered, "every group pooled: 20 + 20 online, 10 phone, 5 visa")
 }

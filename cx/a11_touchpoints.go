@@ -27,8 +27,10 @@ type TouchpointsSummary struct {
 	Survey  string
 	Quarter FiscalQuarter
 	// Responses are the responses pooled; Offered the customers offered
-	// the survey in the quarter (Touchpoints' activations); Rate
-	// Responses / Offered, NaN without offers.
+	// the survey in the quarter (Touchpoints' activations) in the groups
+	// pooled; Rate Responses / Offered, NaN without offers. The offers of
+	// the groups left out are not counted, so the rate is not lowered by
+	// customers whose responses are left out.
 	Responses int64
 	Offered   int64
 	Rate      float64
@@ -81,13 +83,19 @@ func A11Touchpoints(s survey.Survey, rs []survey.Response, vols []A11Volume, opt
 	var hiddenN int64
 	out := &TouchpointsSummary{Survey: s.ID, Quarter: sum.Quarter, MinGroup: sum.MinGroup}
 	for _, r := range sum.Rows {
-		out.Offered += r.Offered
 		if r.Hidden {
 			hidden[a11Key{r.Service, r.Channel}] = true
 			hiddenN += r.Responses
 		}
 	}
 	poolHidden := hiddenN >= int64(sum.MinGroup)
+	// The offers counted are those of the groups pooled, so that the rate
+	// compares responses and offers of the same groups.
+	for _, r := range sum.Rows {
+		if !r.Hidden || poolHidden {
+			out.Offered += r.Offered
+		}
+	}
 	from, to := sum.Quarter.Start(opts.Location), sum.Quarter.End(opts.Location)
 	tallies := make([]metrics.Tally, len(s.Items))
 	for i, it := range s.Items {

@@ -77,9 +77,11 @@ type TrendOptions struct {
 	// BaselinePoints is the length of the baseline period when Since is
 	// not set; default 3. At least 2 baseline points are needed.
 	BaselinePoints int
-	// SustainPoints is how many points, from the first improving signal
-	// on, must all stay on the improving side of the centre line for a
-	// shift to count as sustained; default 3.
+	// SustainPoints is the length of the run of points on the improving
+	// side that an embedded gain needs, and the number of latest points
+	// tested against the baseline (does the gain still hold?) and against
+	// the earlier points of the gain (did it fade?); default 3 (see
+	// [Trends]).
 	SustainPoints int
 	// MinPoints is the fewest shown, comparable points for a verdict;
 	// default 4.

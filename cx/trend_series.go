@@ -116,11 +116,16 @@ type Panel struct {
 	orgBreak  map[Group]bool        // unit and wave where the unit's people changed
 }
 
-// prepare validates the panel and computes the roll-ups once.
+// prepare validates the panel and computes the roll-ups once. A panel
+// prepare returned is returned as it is: the analytics that call each
+// other on a prepared panel do not prepare it again.
 func (p *Panel) prepare() (*Panel, error) {
 	var ps problems
 	if p == nil {
 		return nil, invalid("panel", "required")
+	}
+	if p.rolled != nil {
+		return p, nil
 	}
 	if p.Hierarchy == nil {
 		ps.add("panel.hierarchy", "required")

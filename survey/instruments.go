@@ -88,8 +88,10 @@ const (
 )
 
 // A11AgreementLabels are the labels of the A-11 5-point scale, from 1
-// (strongly disagree) to 5 (strongly agree), as GSA Touchpoints' A-11
-// template names its options.
+// (strongly disagree) to 5 (strongly agree). GSA Touchpoints' A-11
+// template (db/seeds/forms/a11.rb) has the same five options in lower
+// case ("strongly disagree" ... "strongly agree"); they are capitalized
+// here as labels shown to respondents.
 var A11AgreementLabels = []string{"Strongly Disagree", "Disagree", "Neutral", "Agree", "Strongly Agree"}
 
 // A11 returns the customer feedback survey of OMB Circular A-11 Section
