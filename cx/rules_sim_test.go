@@ -172,7 +172,7 @@ func sustainRun(t *testing.T, seed uint64, lift float64, until int) cx.Sustainme
 func TestSustainErrorRates(t *testing.T) {
 	seed := uint64(cxgen.Seed(t))
 	runs := cxgen.Runs(t, 100)
-	var heldFading, heldEmbedded, fadedFading, fadedEmbedded, nullFading, nullNone rate
+	var heldFading, heldEmbedded, fadedFading, fadedEmbedded, nullFading, nullNone, nullEmbedded rate
 	verdicts := map[string]map[cx.SustainVerdict]int{"held": {}, "faded": {}, "none": {}}
 	for i := range runs {
 		held := sustainRun(t, seed+uint64(3*i), 0.2, 0)
@@ -187,6 +187,7 @@ func TestSustainErrorRates(t *testing.T) {
 		fadedEmbedded.add(faded.Verdict == cx.GainEmbedded)
 		nullFading.add(none.Verdict == cx.GainFading)
 		nullNone.add(none.Verdict == cx.GainNone)
+		nullEmbedded.add(none.Verdict == cx.GainEmbedded)
 	}
 	t.Logf("verdicts: %v", verdicts)
 	atMost(t, "stopping too soon (fading), gain held", heldFading, 0.05)
@@ -195,6 +196,7 @@ func TestSustainErrorRates(t *testing.T) {
 	atLeast(t, "embedded, gain held (power)", heldEmbedded, 0.90)
 	atLeast(t, "stopping too soon (fading), gain faded (power)", fadedFading, 0.95)
 	atLeast(t, "no measurable gain, no gain", nullNone, 0.95)
+	atMost(t, "embedded, no gain", nullEmbedded, 0.02)
 }
 
 // TestPitfallErrorRates: change by decree on a change program still

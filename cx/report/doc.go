@@ -39,8 +39,8 @@
 // behavior's favorable share in the organization, with the baseline; the
 // significant changes; the heatmap of units × behaviors on the viridis
 // scale from 0% to 100%, ▲/▼ on significant changes; control charts of
-// trends (values with intervals, centre line, control limits, shaded
-// baseline period, signals as diamonds; the organization's series and
+// trends (values with intervals, the baseline average and the range of
+// ordinary variation, shaded baseline period, signals as diamonds; the organization's series and
 // those with a verdict other than stable, at most 12, and a table of every
 // verdict); each initiative's effects with intervals around zero; eNPS by
 // unit with intervals; reliability. Every chart has a visible
@@ -87,14 +87,17 @@
 //	  kind         "share" (p′-chart) or "mean" (XmR chart); direction of improvement
 //	  baseline_from, baseline_to, center   the baseline period and its centre line (null without a chart)
 //	  slope, slope_lower, slope_upper, slope_p   change per wave (null when undefined)
-//	  verdict      too_little_data | stable | improving | sustained_shift | declining; evidence [string]
-//	  points       [{label, time, hidden, reason, missing, value, lower, upper, n, successes,
-//	                 charted, baseline, lcl, ucl}], every wave; a hidden point has no figures
-//	  signals      [{rule (Nelson 1-8), text, point, index, improving, side}]
+//	  verdict      too_little_data | stable | improving | sustained_shift | declining | faded;
+//	               evidence [string], plain sentences naming the surveys
+//	  points       [{label (wave ID or date), name (the wave's name or date, for people), time, hidden,
+//	                 reason, missing, value, lower, upper, n, successes, charted, baseline, lcl, ucl}],
+//	                 every wave; a hidden point has no figures
+//	  signals      [{rule (Nelson 1-8), text (the rule in plain words), point, index, improving, side}]
 //	impacts       [impact], absent without impacts:
 //	  initiative (UUID), name, kind, status, start, end (dates), behaviors, outcomes,
 //	  units, comparison, pre, during, after (wave IDs), fdr, level, notes
-//	  effects      [effect]: {measure, window ("during" | "after"), kind, direction, estimable, reason,
+//	  effects      [effect]: {measure, label (the measure's name), window ("during" | "after"), kind,
+//	               direction, estimable, reason,
 //	               treated_units, comparison_units, treated_before, treated_after, comparison_before,
 //	               comparison_after, estimate, se, lower, upper, p, p_adjusted, significant, improved};
 //	               the figures are null when estimable is false
@@ -121,6 +124,8 @@
 //	comments      [{survey, customer, unit, unit_name, wave, wave_name, item, question, hidden, reason,
 //	              respondents, comments, verbatims, themes: [{theme, name, comments}]}]
 //	recognition   [{unit, unit_name, behavior, label, from, to, count, people}]
+//	wave_names    {wave ID: name}, the waves' names or dates as texts name them (Report.Waves)
+//	survey_names  {survey ID: name} (Report.Surveys)
 //
 // A share is {value, lower, upper, successes, n}: successes of n, the
 // value in [0, 1] and its interval (Wilson for favorable shares, counting
