@@ -251,3 +251,15 @@ func TestCustomerWinTextsNameMeasuresPlainly(t *testing.T) {
 		})
 	}
 }
+
+// Measures are named for people: recognition counts by their behavior,
+// an undeclared metric with a conventional key by its conventional name,
+// a declared one by its name.
+func TestLabelsOfMetrics(t *testing.T) {
+	p := &cx.Panel{Survey: fixtureSurvey(), Behaviors: culture.CXBehaviors().Behaviors,
+		Metrics: []cx.Metric{{Key: "fcr", Name: "first-contact resolution"}}}
+	require.Equal(t, "recognitions of customer focus", p.Label(cx.RecognitionMetric(culture.CustomerFocus)))
+	require.Equal(t, "customer satisfaction (CSAT)", p.Label("csat"))
+	require.Equal(t, "first-contact resolution", p.Label("fcr"))
+	require.Equal(t, "processing days", p.Label("processing_days"))
+}
