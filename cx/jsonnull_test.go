@@ -201,7 +201,7 @@ func TestScorecardMarshalsWithEmptyAndOneAnswerGroups(t *testing.T) {
 	require.NoError(t, err)
 	sc, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w1", MinGroup: 1, Privacy: &cx.Privacy{MinScores: 1}})
 	if err != nil {
-		sc, err = p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w1", MinGroup: 1})
+		sc, err = p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w1", MinGroup: 1, UnitMinimumOnly: true})
 	}
 	require.NoError(t, err)
 	b, err := json.Marshal(sc)

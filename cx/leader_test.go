@@ -108,7 +108,7 @@ func TestLeaderViewPrivacy(t *testing.T) {
 	_, err := p.RecordResponses(ctx, []survey.Response{{ID: uuid.NewSHA1(uuid.NameSpaceOID, []byte("ops-1")), Survey: "pulse", Wave: "w1", Unit: "ops",
 		Submitted: segWave.Opens.Add(time.Hour), Answers: map[string]int{"cf_belief": 5}}})
 	require.NoError(t, err)
-	v, err := p.LeaderView(ctx, "pulse", "chief@agency.gov", cx.ScorecardOptions{Wave: "w1", MinGroup: 21})
+	v, err := p.LeaderView(ctx, "pulse", "chief@agency.gov", cx.ScorecardOptions{Wave: "w1", MinGroup: 21, UnitMinimumOnly: true})
 	require.NoError(t, err)
 	for i, u := range v.Scorecard.Units {
 		for _, g := range v.Gaps[i] {

@@ -216,3 +216,18 @@ func (p *Program) segmentCounts(ctx context.Context, surveyID string, waves, key
 	}
 	return t.segments(), nil
 }
+
+// checkMinGroup checks the minimum an output's options ask for when the
+// program's plan applies: unset, or the program's own minimum. Another
+// minimum would need a plan of its own, and two plans hiding different
+// cells can single people out when read together.
+func (p *Program) checkMinGroup(minGroup int) error {
+	min := DefaultPrivacy().MinScores
+	if p.priv != nil {
+		min = p.priv.WithDefaults().MinScores
+	}
+	if minGroup == 0 || minGroup == min {
+		return nil
+	}
+	return invalid("min_group", fmt.Sprintf("%d differs from the program's minimum %d (Options.Privacy): leave it unset so that the program's plan applies, or set UnitMinimumOnly for the bare threshold", minGroup, min))
+}

@@ -417,19 +417,19 @@ func TestProgramScorecardAppliesProgramPrivacy(t *testing.T) {
 	sc, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1"})
 	require.NoError(t, err)
 	require.NotNil(t, sc.Privacy)
-	bare, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", MinGroup: 5})
+	// MinGroup equal to the program's minimum keeps the plan; another
+	// minimum is refused; the bare threshold is asked for explicitly.
+	same, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", MinGroup: 5})
 	require.NoError(t, err)
-	assert.Nil(t, bare.Privacy, "an explicit MinGroup asks for the bare threshold")
-	hiddenBy := func(sc *cx.Scorecard) []string {
-		var out []string
-		for _, u := range sc.Units {
-			if u.Suppressed {
-				out = append(out, u.Unit)
-			}
-		}
-		return out
-	}
-	assert.Subset(t, hiddenBy(sc), hiddenBy(bare))
+	require.NotNil(t, same.Privacy, "MinGroup equal to the program's minimum keeps the program's plan")
+	assert.Equal(t, pr, *same.Privacy)
+	assert.Equal(t, hiddenUnits(sc), hiddenUnits(same))
+	_, err = p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", MinGroup: 6})
+	assert.ErrorIs(t, err, cx.ErrInvalid, "a second minimum would make a second plan")
+	bare, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", UnitMinimumOnly: true})
+	require.NoError(t, err)
+	assert.Nil(t, bare.Privacy, "UnitMinimumOnly asks for the bare threshold")
+	assert.Subset(t, hiddenUnits(sc), hiddenUnits(bare))
 	_, err = cx.New(memstore.New(), &cx.Options{Privacy: &cx.Privacy{MinScores: 1}})
 	assert.ErrorIs(t, err, cx.ErrInvalid)
 }
@@ -667,4 +667,15 @@ func TestPlanInvitedCounts(t *testing.T) {
 		assert.Equal(t, map[string]string{"s@w": "fewer than 5 respondents", "b@w": "hidden so that s@w cannot be worked out by subtraction"},
 			hiddenSet(d), "a, with 5 invited, would be known to hold 5 once hidden as at least 5")
 	})
+}
+
+// hiddenUnits returns the units a scorecard hides.
+func hiddenUnits(sc *cx.Scorecard) []string {
+	var out []string
+	for _, u := range sc.Units {
+		if u.Suppressed {
+			out = append(out, u.Unit)
+		}
+	}
+	return out
 }

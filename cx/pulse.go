@@ -345,6 +345,18 @@ func (r *PulseReport) FatigueOf(unit string) (Fatigue, bool) {
 // another survey, repeated waves, or counts in waves not given; with
 // [ErrNotFound] when the counts or invited counts name a unit not in h.
 func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts PulseOptions) (*PulseReport, error) {
+	orgs := make([]*Hierarchy, len(waves))
+	for i := range orgs {
+		orgs[i] = h
+	}
+	return newPulseReport(orgs, waves, p, opts)
+}
+
+// newPulseReport is [NewPulseReport] with each wave rolled up on its own
+// org (orgs[i] for waves[i]): the rows follow the units of the last
+// wave's org, then those of earlier orgs no longer in it, and a unit has
+// a row only in the waves whose org holds it.
+func newPulseReport(orgs []*Hierarchy, waves []survey.Wave, p *Participation, opts PulseOptions) (*PulseReport, error) {
 	opts = opts.withDefaults()
 	if err := opts.validate(); err != nil {
 		return nil, err
@@ -369,12 +381,14 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
+	orgOf := func(wave string) *Hierarchy { return orgs[pos[wave]] }
 
-	// Roll up counts and invited numbers.
+	// Roll up counts and invited numbers, each wave on its org.
 	rolled := map[Group]ParticipationCounts{}
 	for g, c := range p.Counts {
+		h := orgOf(g.Wave)
 		if !h.Has(g.Unit) {
-			return nil, fmt.Errorf("cx: participation names unit %q, which is not in the hierarchy: %w", g.Unit, ErrNotFound)
+			return nil, fmt.Errorf("cx: participation names unit %q, which is not in the hierarchy of wave %s: %w", g.Unit, g.Wave, ErrNotFound)
 		}
 		for _, u := range withAncestors(h, g.Unit) {
 			cur := rolled[Group{u, g.Wave}]
@@ -383,7 +397,8 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 		}
 	}
 	invited := map[Group]int64{}
-	for _, w := range waves {
+	for i, w := range waves {
+		h := orgs[i]
 		for _, u := range sortedKeys(w.Invited) {
 			if !h.Has(u) {
 				return nil, fmt.Errorf("cx: wave %q invites unit %q, which is not in the hierarchy: %w", w.ID, u, ErrNotFound)
@@ -393,9 +408,21 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 			}
 		}
 	}
+	// The units, in the order of the last wave's org, then of the earlier
+	// ones.
+	var units []string
+	seenUnit := map[string]bool{}
+	for i := len(orgs) - 1; i >= 0; i-- {
+		for _, u := range orgs[i].IDs() {
+			if !seenUnit[u] {
+				seenUnit[u] = true
+				units = append(units, u)
+			}
+		}
+	}
 
-	for _, u := range h.IDs() {
-		for i, w := range waves {
+	for i, w := range waves {
+		for _, u := range orgs[i].IDs() {
 			g := Group{u, w.ID}
 			if n := invited[g]; n > 0 && rolled[g].Respondents > n {
 				ps.add("waves["+strconv.Itoa(i)+"].invited."+u, fmt.Sprintf("%d respondents but %d invited", rolled[g].Respondents, n))
@@ -413,20 +440,46 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 	// The disclosure plan, if any: given, or planned here from the counts.
 	disc := opts.Disclosure
 	if disc == nil && opts.Privacy != nil {
-		t := NewTallies(p.Survey)
-		for g, c := range p.Counts {
-			t.Respondents[g] = c.Respondents
-			t.Comments[g] = c.Comments
+		// Consecutive waves on one org are planned together (the
+		// wave-difference rule follows a unit across them).
+		var plans []*Disclosure
+		for i := 0; i < len(waves); {
+			j := i + 1
+			for j < len(waves) && orgs[j].Equal(orgs[i]) {
+				j++
+			}
+			run := map[string]bool{}
+			var ids []string
+			for _, w := range waves[i:j] {
+				run[w.ID] = true
+				ids = append(ids, w.ID)
+			}
+			t := NewTallies(p.Survey)
+			for g, c := range p.Counts {
+				if run[g.Wave] {
+					t.Respondents[g] = c.Respondents
+					t.Comments[g] = c.Comments
+				}
+			}
+			d, err := opts.Privacy.Plan(orgs[i], t, ids, nil)
+			if err != nil {
+				return nil, err
+			}
+			plans = append(plans, d)
+			i = j
 		}
-		var err error
-		if disc, err = opts.Privacy.Plan(h, t, rep.Waves, nil); err != nil {
-			return nil, err
+		if len(plans) > 0 {
+			disc = mergePlans(plans)
 		}
 	}
-	// Which cells are hidden, per wave: scores, then comments.
+	// Which cells are hidden, per wave: scores, then comments. A plan
+	// decides alone (its complementary suppression covers every output);
+	// without one, or with further cells hidden by opts.Hidden, the
+	// hierarchy's complementary suppression applies.
 	hidden := map[Group]string{}
 	commentsHidden := map[Group]bool{}
-	for _, w := range rep.Waves {
+	for i, w := range rep.Waves {
+		h := orgs[i]
 		n := func(u string) int64 { return rolled[Group{u, w}].Respondents }
 		pre := map[string]string{}
 		preComments := map[string]string{}
@@ -443,20 +496,34 @@ func NewPulseReport(h *Hierarchy, waves []survey.Wave, p *Participation, opts Pu
 				pre[u] = "hidden by the disclosure plan"
 			}
 		}
-		scores := suppress(h, n, int64(opts.MinGroup), pre)
+		scores, comments := pre, preComments
+		if disc == nil || opts.Hidden != nil {
+			scores = suppress(h, n, int64(opts.MinGroup), pre)
+			comments = maps.Clone(preComments)
+			maps.Copy(comments, scores)
+			comments = suppress(h, n, int64(opts.MinComments), comments)
+		} else {
+			for u, why := range scores {
+				if _, ok := comments[u]; !ok {
+					comments[u] = why
+				}
+			}
+		}
 		for u, why := range scores {
 			hidden[Group{u, w}] = why
-			preComments[u] = why
 		}
-		for u := range suppress(h, n, int64(opts.MinComments), preComments) {
+		for u := range comments {
 			commentsHidden[Group{u, w}] = true
 		}
 	}
 
 	nan := math.NaN()
-	for _, u := range h.IDs() {
+	for _, u := range units {
 		var xs, rates, skips, words []float64
 		for i, w := range rep.Waves {
+			if !orgs[i].Has(u) {
+				continue
+			}
 			c := rolled[Group{u, w}]
 			row := PulseRow{Unit: u, Wave: w, Invited: invited[Group{u, w}]}
 			row.Reason, row.Hidden = hidden[Group{u, w}]
@@ -645,21 +712,41 @@ func suppress(h *Hierarchy, n func(string) int64, min int64, pre map[string]stri
 
 // PulseReport computes the participation report of the survey with the
 // given ID from the store: its waves in time order (with their invited
-// counts) and all its responses, read a page at a time. asked gives the
-// items asked per wave ID, as for [NewParticipation]. The program's plan
-// ([Program.Disclosure] over every wave of the survey) applies when opts
-// sets no rules (Privacy, Disclosure, MinGroup). Errors are those of
+// counts), each rolled up on the org in force when it opened, and all its
+// responses, read a page at a time. asked gives the items asked per wave
+// ID, as for [NewParticipation]. The program's plan ([Program.Disclosure]
+// over every wave of the survey) applies unless opts sets rules of its
+// own (Privacy or Disclosure); a MinGroup other than the program's
+// minimum is an error (see [Program.Scorecard]). Under the plan the
+// report hides exactly the cells the plan hides, so that its counts are
+// those of the program's scorecards. Errors are those of
 // [NewParticipation], [Participation.Add] and [NewPulseReport], and the
 // store's ([ErrNotFound] for an unknown survey or no org units).
 func (p *Program) PulseReport(ctx context.Context, surveyID string, asked map[string][]string, opts PulseOptions) (*PulseReport, error) {
-	s, h, waves, err := p.surveyScope(ctx, surveyID)
+	s, _, waves, err := p.surveyScope(ctx, surveyID)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Privacy == nil && opts.Disclosure == nil && opts.MinGroup == 0 {
+	slices.SortStableFunc(waves, func(a, b survey.Wave) int { return a.Opens.Compare(b.Opens) })
+	if opts.Privacy == nil && opts.Disclosure == nil {
+		if err := p.checkMinGroup(opts.MinGroup); err != nil {
+			return nil, err
+		}
 		if opts.Disclosure, err = p.Disclosure(ctx, surveyID); err != nil {
 			return nil, err
 		}
+	}
+	hist, err := p.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := waveOrgs(hist, waves)
+	if err != nil {
+		return nil, err
+	}
+	orgs := make([]*Hierarchy, len(waves))
+	for i, w := range waves {
+		orgs[i] = hs[w.ID]
 	}
 	part, err := NewParticipation(s, asked)
 	if err != nil {
@@ -668,5 +755,5 @@ func (p *Program) PulseReport(ctx context.Context, surveyID string, asked map[st
 	if err := eachResponse(ctx, p.store, survey.ResponseFilter{Survey: surveyID}, part.Add); err != nil {
 		return nil, err
 	}
-	return NewPulseReport(h, waves, part, opts)
+	return newPulseReport(orgs, waves, part, opts)
 }

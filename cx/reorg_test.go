@@ -166,7 +166,7 @@ func TestRestatedBaselinePrivacy(t *testing.T) {
 	central, _ := sc.Unit("central")
 	assert.NotNil(t, central.Behaviors[0].Change, "Central's restated baseline adds up from shown groups")
 	// With the bare threshold too.
-	sc, err = p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", MinGroup: 5})
+	sc, err = p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", UnitMinimumOnly: true})
 	require.NoError(t, err)
 	sales, _ = sc.Unit("sales")
 	assert.Nil(t, sales.Behaviors[0].Change)

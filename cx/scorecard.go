@@ -805,9 +805,13 @@ func scaleStats(s survey.Survey, group []string, patterns []patternCount) (*metr
 // org in force when it opened and on the version of the survey it
 // fielded; a change since the baseline compares each unit with its
 // predecessors in the baseline's org (ScorecardOptions.Lineage) on the
-// items both waves measured alike (ScorecardOptions.Fielded). When opts set no privacy
-// rules (Privacy, Disclosure and MinGroup all unset), the program's plan
-// applies ([Program.Disclosure] over every wave of the survey).
+// items both waves measured alike (ScorecardOptions.Fielded). Unless opts
+// set rules of their own (Privacy or Disclosure) or ask for the bare
+// threshold (UnitMinimumOnly), the program's plan applies
+// ([Program.Disclosure] over every wave of the survey): MinGroup may then
+// be left unset or equal the program's minimum; another value fails with
+// a [*ValidationError] (a second minimum would make a second plan, whose
+// hidden cells beside the first's could single people out).
 func (p *Program) Scorecard(ctx context.Context, surveyID string, opts ScorecardOptions) (*Scorecard, error) {
 	s, err := p.store.GetSurvey(ctx, surveyID)
 	if err != nil {
@@ -836,7 +840,10 @@ func (p *Program) Scorecard(ctx context.Context, surveyID string, opts Scorecard
 		return nil, err
 	}
 	var t *Tallies
-	if p.priv != nil && opts.Privacy == nil && opts.Disclosure == nil && opts.MinGroup == 0 {
+	if opts.Privacy == nil && opts.Disclosure == nil && !opts.UnitMinimumOnly {
+		if err := p.checkMinGroup(opts.MinGroup); err != nil {
+			return nil, err
+		}
 		// The program's one plan, over every wave of the survey.
 		if opts.Disclosure, t, err = p.disclosure(ctx, surveyID, nil); err != nil {
 			return nil, err

@@ -125,7 +125,7 @@ func TestScorecardMatchesR(t *testing.T) {
 	// MinGroup: the bare threshold the references were computed under
 	// (the program's default rules would also hide a sibling of the small
 	// team; see TestProgramScorecardDefaultPrivacy).
-	sc, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", MinGroup: 5})
+	sc, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", UnitMinimumOnly: true})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"agility", "empowerment"}, sc.Behaviors)
 	assert.Equal(t, 5, sc.MinGroup)
@@ -221,7 +221,7 @@ func TestScorecardMatchesR(t *testing.T) {
 	assert.Equal(t, []string{"e1", "e2"}, sc.Reliability[1].Items)
 	scNear(t, 0.70317273795534652, sc.Reliability[1].Alpha.Raw, "alpha empowerment")
 
-	listwise, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", Listwise: true, MinGroup: 5})
+	listwise, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", Listwise: true, UnitMinimumOnly: true})
 	require.NoError(t, err)
 	for i, want := range []struct {
 		alpha, lo, hi float64
@@ -258,7 +258,7 @@ func TestScorecardFromTalliesEqualsProgramScorecard(t *testing.T) {
 	got, err := cx.NewScorecard(h, scSurvey(), tl, cx.ScorecardOptions{Wave: "w2", Baseline: "w1",
 		Invited: map[string]int{"team_a": 12, "team_b": 4, "team_c": 10}})
 	require.NoError(t, err)
-	want, err := scProgram(t).Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", MinGroup: 5})
+	want, err := scProgram(t).Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", UnitMinimumOnly: true})
 	require.NoError(t, err)
 	assert.True(t, sameScorecard(want, got))
 }
@@ -723,7 +723,7 @@ func TestProgramScorecardDefaultPrivacy(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, got.Privacy, "the scorecard names the rules applied")
 	assert.Equal(t, cx.DefaultPrivacy(), *got.Privacy)
-	bare, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", MinGroup: 5})
+	bare, err := p.Scorecard(t.Context(), "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1", UnitMinimumOnly: true})
 	require.NoError(t, err)
 	hidden := func(sc *cx.Scorecard) (n int) {
 		for _, u := range sc.Units {

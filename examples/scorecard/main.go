@@ -127,7 +127,10 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	first, last := d.waves[0], d.waves[len(d.waves)-1]
 	// The scorecard shown, then with -bench one per wave for the
 	// workload, all computed together.
-	opts := []cx.ScorecardOptions{{Wave: last, Baseline: first, MinGroup: cfg.minGroup}}
+	// The scorecard shown applies the privacy rules at the minimum given
+	// (complementary suppression: no hidden unit can be worked out from
+	// the shown ones), on either path.
+	opts := []cx.ScorecardOptions{{Wave: last, Baseline: first, Privacy: &cx.Privacy{MinScores: cfg.minGroup}}}
 	if cfg.bench {
 		opts = append(opts, benchOptions(d, cfg)...)
 	}
