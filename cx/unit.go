@@ -60,7 +60,8 @@ type UnitStore interface {
 	// one transaction. It fails with ErrNotFound for a unit the history
 	// does not define, and with ErrInvalid, changing nothing, when
 	// EraseOrgUnit refuses or when a response, an initiative, an
-	// observation or a wave's invited counts refer to the unit.
+	// observation, a recognition or a wave's invited counts refer to the
+	// unit.
 	DeleteUnit(ctx context.Context, id string) error
 }
 

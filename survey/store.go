@@ -37,7 +37,10 @@ type SurveyStore interface {
 	// otherwise. It fails with cx.ErrNotFound when no survey s.ID is
 	// stored, and with cx.ErrInvalid, changing nothing, when it would
 	// change a version that a stored wave fielded (see
-	// [Wave.SurveyVersion]): a fielded version is kept as it was fielded.
+	// [Wave.SurveyVersion]): a fielded version is kept as it was fielded;
+	// and when s.Version is new and below the latest stored version:
+	// versions are added in order, so that the first version, which a
+	// wave without a version fielded, never changes.
 	UpdateSurvey(ctx context.Context, s Survey) error
 	// DeleteSurvey removes every version of the survey with the given ID.
 	// It fails with cx.ErrNotFound when none is stored, and with
@@ -58,7 +61,10 @@ type WaveStore interface {
 	// ListWaves returns the waves that match f, ordered by Opens, then ID.
 	ListWaves(ctx context.Context, f WaveFilter) ([]Wave, error)
 	// UpdateWave replaces the stored wave with w.ID, or fails with
-	// cx.ErrNotFound.
+	// cx.ErrNotFound. While a stored response refers to the wave, an
+	// update that changes its survey or the version of the survey it
+	// fielded (as [Wave.Fielded] resolves it) fails with cx.ErrInvalid,
+	// changing nothing: the responses were given to what it fielded.
 	UpdateWave(ctx context.Context, w Wave) error
 	// DeleteWave removes the wave with the given ID. It fails with
 	// cx.ErrNotFound when none is stored, and with cx.ErrInvalid,

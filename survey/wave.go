@@ -42,6 +42,29 @@ func (w Wave) Fielded(versions []Survey) (Survey, bool) {
 	return first, found
 }
 
+// Refielded says what w, an update of the stored wave prev, changes of
+// what prev's responses were given to: its survey, or the version of the
+// survey it fielded (as [Wave.Fielded] resolves it among versions, the
+// survey's stored versions). It returns the field changed and the change
+// in words ("would change from version 1 of survey pulse to version 2"),
+// or two empty strings. Stores refuse such an update while responses
+// refer to the wave.
+func (w Wave) Refielded(prev Wave, versions []Survey) (field, change string) {
+	if w.Survey != prev.Survey {
+		return "survey", fmt.Sprintf("would change from survey %s to %s", prev.Survey, w.Survey)
+	}
+	version := func(w Wave) int {
+		if f, ok := w.Fielded(versions); ok {
+			return f.Version
+		}
+		return w.SurveyVersion
+	}
+	if a, b := version(prev), version(w); a != b {
+		return "survey_version", fmt.Sprintf("would change from version %d of survey %s to version %d", a, prev.Survey, b)
+	}
+	return "", ""
+}
+
 // Open reports whether t falls in the wave's window [Opens, Closes].
 func (w Wave) Open(t time.Time) bool { return !t.Before(w.Opens) && !t.After(w.Closes) }
 

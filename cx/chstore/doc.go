@@ -95,8 +95,10 @@
 //     shards' disks by a mutation, issued for deletions in groups
 //     ([Store.Erase]).
 //   - Deleting a unit, survey or wave that stored responses refer to is
-//     refused, as in the other stores; the check of the cluster and the
-//     deletion in the catalog are one step for the writes of this Store,
+//     refused, as in the other stores, and so is changing the survey or
+//     the fielded version of a wave with responses ([Store.UpdateWave]);
+//     the check of the cluster and the write of the catalog are one step
+//     for the writes of this Store,
 //     not for another process's (no transaction spans the two), though
 //     any outcome is that of some order of the two writes, since stores
 //     do not check references when responses are written.

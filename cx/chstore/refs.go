@@ -2,6 +2,7 @@ package chstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/cxculture/cxculture/cx"
@@ -20,6 +21,15 @@ import (
 func (s *Store) DeleteUnit(ctx context.Context, id string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	// What the history says comes first, as in the other stores: an
+	// unknown unit is cx.ErrNotFound, whatever responses name it.
+	stored, err := s.catalog.ListOrgChanges(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := cx.EraseOrgUnit(stored, id); err != nil {
+		return err
+	}
 	if err := s.refuseReferenced(ctx, kindUnit, "unit", id); err != nil {
 		return err
 	}
@@ -59,25 +69,42 @@ func (s *Store) DeleteWave(ctx context.Context, id string) error {
 	return s.catalog.DeleteWave(ctx, id)
 }
 
+// UpdateWave implements [survey.WaveStore]: it fails with cx.ErrInvalid,
+// changing nothing, when the update changes the survey or the fielded
+// version of a wave that stored responses in the cluster belong to
+// ([survey.Wave.Refielded]), and otherwise updates the catalog. The check
+// and the update are one step as for [Store.DeleteUnit].
+func (s *Store) UpdateWave(ctx context.Context, w survey.Wave) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	old, err := s.catalog.GetWave(ctx, w.ID)
+	if err != nil {
+		return err
+	}
+	var vs []survey.Survey
+	if w.Survey == old.Survey {
+		if vs, err = s.catalog.ListSurveyVersions(ctx, old.Survey); err != nil && !errors.Is(err, cx.ErrNotFound) {
+			return err
+		}
+	}
+	if field, why := w.Refielded(old, vs); why != "" {
+		opName := fmt.Sprintf("update wave %q", w.ID)
+		n, err := s.referenced(ctx, kindWave, "wave", w.ID)
+		if err != nil {
+			return wrap(err, opName)
+		}
+		if n > 0 {
+			return invalid(opName, field, fmt.Sprintf("wave %s %s, but %d stored responses were given to it as it was fielded", w.ID, why, n))
+		}
+	}
+	return s.catalog.UpdateWave(ctx, w)
+}
+
 // refuseReferenced fails with a validation error when stored responses
 // have the name of the given kind (in the column col).
 func (s *Store) refuseReferenced(ctx context.Context, kind, col, name string) error {
 	opName := fmt.Sprintf("delete %s %q", col, name)
-	codes, err := s.lookup(ctx, kind, []string{name})
-	if err != nil {
-		return wrap(err, opName)
-	}
-	code, ok := codes[name]
-	if !ok {
-		return nil // no row ever had it
-	}
-	sn, err := s.snapshot(ctx)
-	if err != nil {
-		return wrap(err, opName)
-	}
-	var n int64
-	err = query(ctx, s.coordinator(), fmt.Sprintf("SELECT sum(respondents) FROM %s.group_sums WHERE %s AND %s = %d", s.database, sn.where(), col, code),
-		func(r Rows) error { return r.Scan(&n) })
+	n, err := s.referenced(ctx, kind, col, name)
 	if err != nil {
 		return wrap(err, opName)
 	}
@@ -85,6 +112,27 @@ func (s *Store) refuseReferenced(ctx context.Context, kind, col, name string) er
 		return invalid(opName, col, fmt.Sprintf("%s %s cannot be deleted: %d stored responses refer to it", col, name, n))
 	}
 	return nil
+}
+
+// referenced counts the stored responses that have the name of the given
+// kind (in the column col).
+func (s *Store) referenced(ctx context.Context, kind, col, name string) (int64, error) {
+	codes, err := s.lookup(ctx, kind, []string{name})
+	if err != nil {
+		return 0, err
+	}
+	code, ok := codes[name]
+	if !ok {
+		return 0, nil // no row ever had it
+	}
+	sn, err := s.snapshot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = query(ctx, s.coordinator(), fmt.Sprintf("SELECT sum(respondents) FROM %s.group_sums WHERE %s AND %s = %d", s.database, sn.where(), col, code),
+		func(r Rows) error { return r.Scan(&n) })
+	return n, err
 }
 
 // surveyVersion returns version v of a survey from the catalog (the

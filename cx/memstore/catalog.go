@@ -72,6 +72,11 @@ func (s *Store) unitReferred(id string) error {
 			return refused("unit", id, "unit", "observations refer to it")
 		}
 	}
+	for _, r := range s.recognitions {
+		if r.Unit == id {
+			return refused("unit", id, "unit", "recognitions refer to it")
+		}
+	}
 	for _, w := range s.waves {
 		if _, ok := w.Invited[id]; ok {
 			return refused("unit", id, "unit", fmt.Sprintf("wave %s counts people invited in it", w.ID))
@@ -146,7 +151,9 @@ func (s *Store) ListSurveyVersions(_ context.Context, id string) ([]survey.Surve
 	return out, nil
 }
 
-// UpdateSurvey implements [survey.SurveyStore].
+// UpdateSurvey implements [survey.SurveyStore]: a new version is added
+// above the latest (one below it fails), a stored one replaced unless a
+// wave fielded it.
 func (s *Store) UpdateSurvey(_ context.Context, sv survey.Survey) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -156,7 +163,10 @@ func (s *Store) UpdateSurvey(_ context.Context, sv survey.Survey) error {
 	}
 	i, found := slices.BinarySearchFunc(vs, sv.Version, func(x survey.Survey, v int) int { return cmp.Compare(x.Version, v) })
 	if !found {
-		s.surveys[sv.ID] = slices.Insert(slices.Clone(vs), i, sv.Clone())
+		if i < len(vs) {
+			return belowLatest(sv, vs[len(vs)-1].Version)
+		}
+		s.surveys[sv.ID] = append(slices.Clone(vs), sv.Clone())
 		return nil
 	}
 	if err := fieldedVersion(s.wavesOf(sv.ID), vs, vs[i], sv); err != nil {
@@ -166,6 +176,14 @@ func (s *Store) UpdateSurvey(_ context.Context, sv survey.Survey) error {
 	vs[i] = sv.Clone()
 	s.surveys[sv.ID] = vs
 	return nil
+}
+
+// belowLatest is the error of a new version of a survey below its latest
+// stored version: versions are added in order, so that what a wave
+// without a version fielded (the first) never changes.
+func belowLatest(sv survey.Survey, latest int) error {
+	return &cx.ValidationError{Problems: []cx.Problem{{Field: "version", Message: fmt.Sprintf(
+		"version %d of survey %s is new and below the latest stored version %d: a new version must be above it", sv.Version, sv.ID, latest)}}}
 }
 
 // wavesOf returns the waves of survey id. The caller holds the lock.
@@ -240,9 +258,25 @@ func (s *Store) ListWaves(_ context.Context, f survey.WaveFilter) ([]survey.Wave
 	}), nil
 }
 
-// UpdateWave implements [survey.WaveStore].
+// UpdateWave implements [survey.WaveStore]. While responses refer to the
+// wave, its survey and the version it fielded are kept: an update that
+// changes either fails with a [*cx.ValidationError].
 func (s *Store) UpdateWave(_ context.Context, w survey.Wave) error {
-	return update(&s.mu, s.waves, w.ID, w, survey.Wave.Clone, "wave")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.waves[w.ID]
+	if !ok {
+		return fmt.Errorf("memstore: wave %s: %w", w.ID, cx.ErrNotFound)
+	}
+	if field, why := w.Refielded(old, s.surveys[old.Survey]); why != "" {
+		for _, r := range s.responses {
+			if r.Wave == w.ID {
+				return &cx.ValidationError{Problems: []cx.Problem{{Field: field, Message: fmt.Sprintf("wave %s %s, but responses were given to it as it was fielded", w.ID, why)}}}
+			}
+		}
+	}
+	s.waves[w.ID] = w.Clone()
+	return nil
 }
 
 // DeleteWave implements [survey.WaveStore].

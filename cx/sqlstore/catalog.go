@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/cxculture/cxculture/culture"
+	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -297,13 +299,37 @@ func (s *Store) ListWaves(ctx context.Context, f survey.WaveFilter) ([]survey.Wa
 	return listDocs[survey.Wave](ctx, s.db, "list waves", query+" ORDER BY opens_us, id", args...)
 }
 
-// UpdateWave implements [survey.WaveStore].
+// UpdateWave implements [survey.WaveStore]: in one transaction that
+// takes the response lock, so that no response is stored meanwhile, it
+// refuses to change the survey or the fielded version of a wave that
+// responses refer to.
 func (s *Store) UpdateWave(ctx context.Context, w survey.Wave) error {
 	o := op("update", "wave", w.ID)
 	doc, err := marshal(o, w)
 	if err != nil {
 		return err
 	}
-	return execOne(ctx, s.db, o, "UPDATE cx_waves SET survey = $2, opens_us = $3, doc = $4 WHERE id = $1",
-		w.ID, w.Survey, w.Opens.UnixMicro(), doc)
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := lock(ctx, tx, lockResponses); err != nil {
+			return err
+		}
+		old, err := getDoc[survey.Wave](ctx, tx, o, "SELECT doc FROM cx_waves WHERE id = $1", w.ID)
+		if err != nil {
+			return err
+		}
+		var vs []survey.Survey
+		if w.Survey == old.Survey {
+			if vs, err = listVersions(ctx, tx, old.Survey); err != nil && !errors.Is(err, cx.ErrNotFound) {
+				return err
+			}
+		}
+		if field, why := w.Refielded(old, vs); why != "" {
+			if err := referred(ctx, tx, o, "SELECT 1 FROM cx_responses WHERE wave = $1 LIMIT 1", w.ID,
+				fmt.Sprintf("wave %s %s, but responses were given to it as it was fielded", w.ID, why), field); err != nil {
+				return err
+			}
+		}
+		return execOne(ctx, tx, o, "UPDATE cx_waves SET survey = $2, opens_us = $3, doc = $4 WHERE id = $1",
+			w.ID, w.Survey, w.Opens.UnixMicro(), doc)
+	})
 }

@@ -105,6 +105,9 @@ func (s *Store) DeleteUnit(ctx context.Context, id string) error {
 		if err := referred(ctx, tx, o, "SELECT 1 FROM cx_observations WHERE unit = $1 LIMIT 1", id, why("observations refer to it"), "unit"); err != nil {
 			return err
 		}
+		if err := referred(ctx, tx, o, "SELECT 1 FROM cx_recognitions WHERE unit = $1 LIMIT 1", id, why("recognitions refer to it"), "unit"); err != nil {
+			return err
+		}
 		ins, err := listDocs[culture.Initiative](ctx, tx, o, "SELECT doc FROM cx_initiatives ORDER BY start_us, id")
 		if err != nil {
 			return err

@@ -45,8 +45,9 @@ func getVersion(ctx context.Context, q queryer, id string, v int) (survey.Survey
 		"SELECT doc FROM cx_survey_versions WHERE id = $1 AND version = $2", id, int64(v))
 }
 
-// UpdateSurvey implements [survey.SurveyStore]. A version at least as
-// high as the latest becomes the survey responses are encoded against:
+// UpdateSurvey implements [survey.SurveyStore]. A new version below the
+// latest is refused. A version at least as high as the latest becomes the
+// survey responses are encoded against:
 // when the change affects how answers are tallied (items, their order or
 // scales, reliability groups), the survey's stored responses are
 // re-encoded against it in the same transaction.
@@ -64,7 +65,12 @@ func (s *Store) UpdateSurvey(ctx context.Context, sv survey.Survey) error {
 		if err != nil {
 			return err
 		}
-		if i := slices.IndexFunc(vs, func(x survey.Survey) bool { return x.Version == sv.Version }); i >= 0 {
+		i := slices.IndexFunc(vs, func(x survey.Survey) bool { return x.Version == sv.Version })
+		if latest := vs[len(vs)-1].Version; i < 0 && sv.Version < latest {
+			return invalid(o, "version", fmt.Sprintf("version %d of survey %s is new and below the latest stored version %d: a new version must be above it",
+				sv.Version, sv.ID, latest))
+		}
+		if i >= 0 {
 			waves, err := listDocs[survey.Wave](ctx, tx, o, "SELECT doc FROM cx_waves WHERE survey = $1 ORDER BY id", sv.ID)
 			if err != nil {
 				return err

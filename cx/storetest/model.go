@@ -629,11 +629,11 @@ func storeCommands(t *testing.T, newStore func(*testing.T) cx.Store) *commands.P
 	add(1, kindGens(frameworks), map[string]culture.Framework{})
 	indicators := newKind(indicatorEntity(), 2, func(in culture.Indicator, i int) culture.Indicator { in.ID = ids[i]; return in })
 	add(2, kindGens(indicators), map[string]culture.Indicator{})
-	initiatives := newKind(initiativeEntity(), 3, func(in culture.Initiative, i int) culture.Initiative {
+	initiatives := newKind(initiativeEntity(), modelInitiatives, func(in culture.Initiative, i int) culture.Initiative {
 		in.ID = uuidOf("model initiative", i)
 		return in
 	})
-	add(3, kindGens(initiatives), map[uuid.UUID]culture.Initiative{})
+	add(modelInitiatives, kindGens(initiatives), map[uuid.UUID]culture.Initiative{})
 	// A survey's variants share a version, so that an update replaces
 	// it; new versions are checked by the named cases.
 	sameVersion := surveyEntity()
@@ -644,10 +644,10 @@ func storeCommands(t *testing.T, newStore func(*testing.T) cx.Store) *commands.P
 	}
 	surveys := newKind(sameVersion, 4, func(s survey.Survey, i int) survey.Survey { s.ID = ids[i]; return s })
 	add(4, kindGens(surveys), map[string]survey.Survey{})
-	waves := newKind(waveEntity(), 5, func(w survey.Wave, i int) survey.Wave { w.ID = ids[i]; return w })
-	add(5, kindGens(waves), map[string]survey.Wave{})
+	waves := newKind(waveEntity(), modelWaves, func(w survey.Wave, i int) survey.Wave { w.ID = ids[i]; return w })
+	add(modelWaves, kindGens(waves), map[string]survey.Wave{})
 
-	const resp, obs = 6, 7
+	const resp, obs = modelResponses, modelObservations
 	respGens := []gopter.Gen{
 		cxgen.From(func(r *rand.Rand) commands.Command { return createResponsesCmd{resp, batchOf(r)} }),
 		cxgen.From(func(r *rand.Rand) commands.Command { return createResponsesCmd{resp, batchOf(r)} }),
@@ -662,7 +662,7 @@ func storeCommands(t *testing.T, newStore func(*testing.T) cx.Store) *commands.P
 		cxgen.From(func(r *rand.Rand) commands.Command { return listObservationsCmd{obs, r.Intn(len(observationFilters))} }),
 	}
 	add(obs, obsGens, map[string]cx.Observation{})
-	const recog = 8
+	const recog = modelRecognitions
 	add(recog, recognitionGens(recog), map[uuid.UUID]culture.Recognition{})
 
 	return &commands.ProtoCommands{

@@ -8,12 +8,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
 
+	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/internal/cxgen"
 	"github.com/cxculture/cxculture/cx/org"
+	"github.com/cxculture/cxculture/survey"
 )
 
 // The org history in the model is a plain slice of changes, checked by a
@@ -37,10 +40,56 @@ var orgPool = func() []cx.OrgChange {
 		{Kind: org.Add, Unit: u("z", "", "Second root")},
 		{Kind: org.Close, Effective: t(2), Unit: cx.Unit{ID: "b"}},
 		{Kind: org.Move, Effective: t(1), Unit: cx.Unit{ID: "a", Parent: "b"}},
+		// Units that the pools of other kinds refer to: responses,
+		// observations, recognitions and waves' invited counts in u1, the
+		// initiatives in beta.
+		{Kind: org.Add, Unit: u("u1", "r", "Team one")},
+		{Kind: org.Add, Effective: t(1), Unit: u("beta", "r", "Beta")},
 	}
 }()
 
-var orgModelUnits = []string{"r", "a", "b", "z"}
+var orgModelUnits = []string{"r", "a", "b", "z", "u1", "beta"}
+
+// The tables of the model that may refer to a unit (see storeCommands).
+const (
+	modelInitiatives  = 3
+	modelWaves        = 5
+	modelResponses    = 6
+	modelObservations = 7
+	modelRecognitions = 8
+)
+
+// unitReferred reports whether a record of the model refers to unit u:
+// a response, an observation or a recognition in it, an initiative that
+// runs in it, or a wave that counts people invited in it.
+func (m *model) unitReferred(u string) bool {
+	for _, r := range table[uuid.UUID, survey.Response](m, modelResponses) {
+		if r.Unit == u {
+			return true
+		}
+	}
+	for _, o := range table[string, cx.Observation](m, modelObservations) {
+		if o.Unit == u {
+			return true
+		}
+	}
+	for _, r := range table[uuid.UUID, culture.Recognition](m, modelRecognitions) {
+		if r.Unit == u {
+			return true
+		}
+	}
+	for _, in := range table[uuid.UUID, culture.Initiative](m, modelInitiatives) {
+		if slices.Contains(in.Units, u) {
+			return true
+		}
+	}
+	for _, w := range table[string, survey.Wave](m, modelWaves) {
+		if _, ok := w.Invited[u]; ok {
+			return true
+		}
+	}
+	return false
+}
 
 // modelReplay reports whether a history breaks the tree at some date
 // (invalid) and whether it adds a unit twice (conflict).
@@ -210,6 +259,9 @@ func (c deleteUnitCmd) NextState(st commands.State) commands.State {
 	if !found {
 		return m.with(c.idx, nil, outcome{err: cx.ErrNotFound})
 	}
+	if m.unitReferred(c.unit) {
+		return m.with(c.idx, nil, outcome{err: cx.ErrInvalid})
+	}
 	return m.with(c.idx, kept, outcome{})
 }
 
@@ -230,9 +282,18 @@ func orgGens(idx int) []gopter.Gen {
 		}
 		return recordOrgCmd{idx, b}
 	})
+	// The units other kinds refer to are recorded and deleted more often,
+	// so that sequences delete units that records refer to.
+	referred := []string{"u1", "beta"}
 	return []gopter.Gen{record, record, record,
 		cxgen.From(func(r *rand.Rand) commands.Command {
+			return recordOrgCmd{idx, []int{0, len(orgPool) - 2 + r.Intn(2)}}
+		}),
+		cxgen.From(func(r *rand.Rand) commands.Command {
 			return deleteUnitCmd{idx, orgModelUnits[r.Intn(len(orgModelUnits))]}
+		}),
+		cxgen.From(func(r *rand.Rand) commands.Command {
+			return deleteUnitCmd{idx, referred[r.Intn(len(referred))]}
 		}),
 	}
 }

@@ -127,7 +127,7 @@ func orgCases() []testCase {
 			c.wantErr(c.s.DeleteUnit(c.ctx, "never"), cx.ErrNotFound, "DeleteUnit of a unit never recorded")
 			c.record([]cx.OrgChange{base()[3]}, 1, "the erased unit again")
 		}},
-		{"Unit/DeleteRefused", "DeleteUnit fails with cx.ErrInvalid, erasing nothing, for a unit with units below it, one a merge involves, and one that a response, an initiative, an observation or a wave's invited counts refer to", func(c *check) {
+		{"Unit/DeleteRefused", "DeleteUnit fails with cx.ErrInvalid, erasing nothing, for a unit with units below it, one a merge involves, and one that a response, an initiative, an observation, a recognition or a wave's invited counts refer to", func(c *check) {
 			all := orgFixture()
 			c.record(all, len(all), "of the fixture history")
 			for _, id := range []string{"sales", "north", "central", "west", "west_2"} {
@@ -135,7 +135,7 @@ func orgCases() []testCase {
 				c.wantErr(c.s.DeleteUnit(c.ctx, id), cx.ErrInvalid, "DeleteUnit("+id+")")
 				c.historyIs(before, "after the refused DeleteUnit("+id+")")
 			}
-			leaves := []string{"t_resp", "t_init", "t_obs", "t_wave"}
+			leaves := []string{"t_resp", "t_init", "t_obs", "t_wave", "t_recog"}
 			for _, id := range leaves {
 				c.record([]cx.OrgChange{{Kind: org.Add, Unit: cx.Unit{ID: id, Parent: "org", Name: id}}}, 1, "a team")
 			}
@@ -151,6 +151,9 @@ func orgCases() []testCase {
 			w := waveFixture(1)
 			w.Invited = map[string]int{"t_wave": 12}
 			c.must(c.s.CreateWave(c.ctx, w), "CreateWave")
+			rc := recognition(0)
+			rc.Unit = "t_recog"
+			c.addRecognitions([]culture.Recognition{rc}, 1, "a recognition in t_recog")
 			for _, id := range leaves {
 				before, _ := c.s.ListOrgChanges(c.ctx)
 				c.wantErr(c.s.DeleteUnit(c.ctx, id), cx.ErrInvalid, "DeleteUnit("+id+") while a record refers to it")
@@ -158,6 +161,8 @@ func orgCases() []testCase {
 			}
 			c.must(c.s.DeleteResponse(c.ctx, r.ID), "DeleteResponse")
 			c.must(c.s.DeleteUnit(c.ctx, "t_resp"), "DeleteUnit of a unit whose responses were deleted")
+			c.must(c.s.DeleteRecognition(c.ctx, rc.ID), "DeleteRecognition")
+			c.must(c.s.DeleteUnit(c.ctx, "t_recog"), "DeleteUnit of a unit whose recognitions were deleted")
 		}},
 		{"Concurrent/OrgRoots", "Several goroutines recording different roots at once: exactly one succeeds, the others fail with cx.ErrInvalid, and the history holds one root", func(c *check) {
 			var wg sync.WaitGroup
@@ -237,6 +242,54 @@ func surveyVersionCases() []testCase {
 			vs, err := c.s.ListSurveyVersions(c.ctx, v1.ID)
 			c.must(err, "ListSurveyVersions")
 			c.equal([]survey.Survey{v1, v2}, vs, "ListSurveyVersions after the refused updates")
+		}},
+		{"Survey/NewVersionBelowLatest", "UpdateSurvey of a new version below the latest stored one fails with cx.ErrInvalid and changes nothing (versions are added in order: what a wave without a version fielded, the first, never changes); replacing a stored older version is still allowed", func(c *check) {
+			v2 := surveyFixture(1)
+			v2.Version = 2
+			c.must(c.s.CreateSurvey(c.ctx, v2), "CreateSurvey of version 2")
+			w := waveFixture(0)
+			w.Survey, w.SurveyVersion = v2.ID, 0
+			c.must(c.s.CreateWave(c.ctx, w), "CreateWave without a version")
+			for _, v := range []int{0, 1} {
+				low := surveyChange(v2)
+				low.Version = v
+				c.wantErr(c.s.UpdateSurvey(c.ctx, low), cx.ErrInvalid, fmt.Sprintf("UpdateSurvey of a new version %d below the latest", v))
+			}
+			v3 := surveyChange(v2)
+			c.must(c.s.UpdateSurvey(c.ctx, v3), "UpdateSurvey of version 3")
+			vs, err := c.s.ListSurveyVersions(c.ctx, v2.ID)
+			c.must(err, "ListSurveyVersions")
+			c.equal([]survey.Survey{v2, v3}, vs, "ListSurveyVersions after the refused versions")
+		}},
+		{"Wave/FieldedVersionKept", "UpdateWave fails with cx.ErrInvalid, changing nothing, when it would change the survey or the version of the survey fielded by a wave that a response refers to; other changes of the wave, and any change once no response refers to it, are stored", func(c *check) {
+			v1 := surveyFixture(0)
+			v1.ID, v1.Version = "pulse", 1
+			c.must(c.s.CreateSurvey(c.ctx, v1), "CreateSurvey")
+			c.must(c.s.UpdateSurvey(c.ctx, surveyChange(v1)), "UpdateSurvey of version 2")
+			w := waveFixture(0)
+			w.ID, w.Survey, w.SurveyVersion = "w0", "pulse", 1
+			c.must(c.s.CreateWave(c.ctx, w), "CreateWave fielding version 1")
+			r := response(0)
+			c.addResponses([]survey.Response{r}, 1, "a response in the wave")
+			for _, bad := range []survey.Wave{
+				func() survey.Wave { x := w.Clone(); x.SurveyVersion = 2; return x }(),
+				func() survey.Wave { x := w.Clone(); x.Survey = "a11"; return x }(),
+			} {
+				c.wantErr(c.s.UpdateWave(c.ctx, bad), cx.ErrInvalid, fmt.Sprintf("UpdateWave to survey %s version %d while a response refers to the wave", bad.Survey, bad.SurveyVersion))
+				got, err := c.s.GetWave(c.ctx, w.ID)
+				c.must(err, "GetWave after the refused update")
+				c.equal(w, got, "GetWave after the refused update")
+			}
+			same := waveChange(w)
+			same.SurveyVersion = 0 // the first version: what it fielded
+			c.must(c.s.UpdateWave(c.ctx, same), "UpdateWave keeping what the wave fielded")
+			c.must(c.s.DeleteResponse(c.ctx, r.ID), "DeleteResponse")
+			moved := same.Clone()
+			moved.SurveyVersion = 2
+			c.must(c.s.UpdateWave(c.ctx, moved), "UpdateWave of the fielded version once no response refers to the wave")
+			got, err := c.s.GetWave(c.ctx, w.ID)
+			c.must(err, "GetWave")
+			c.equal(moved, got, "GetWave after the update")
 		}},
 		{"Survey/DeleteRefused", "DeleteSurvey fails with cx.ErrInvalid, deleting nothing, while a wave or a response refers to the survey; then it deletes every version", func(c *check) {
 			sv := surveyFixture(0)
