@@ -91,7 +91,7 @@ func (p *Panel) breaks(m measureSpec) []ComparabilityBreak {
 	var prev []survey.Item
 	for i, w := range p.order {
 		items := m.items(p.instrument(w))
-		if i > 0 && itemSignature(items) != itemSignature(prev) {
+		if i > 0 && itemsKey(items) != itemsKey(prev) {
 			out = append(out, ComparabilityBreak{Measure: m.key, Previous: p.order[i-1], Wave: w,
 				Before: signatureList(prev), After: signatureList(items), Reason: describeChange(prev, items)})
 		}
@@ -124,6 +124,8 @@ func describeChange(before, after []survey.Item) string {
 			parts = append(parts, it.ID+" added")
 		case o.Version != it.Version:
 			parts = append(parts, fmt.Sprintf("%s reworded (version %d → %d)", it.ID, o.Version, it.Version))
+		case o.Text != it.Text:
+			parts = append(parts, fmt.Sprintf("%s reworded (version %d kept)", it.ID, it.Version))
 		case o.Scale != it.Scale:
 			parts = append(parts, fmt.Sprintf("%s rescaled (%s → %s)", it.ID, o.Scale.ID, it.Scale.ID))
 		case o.Reverse != it.Reverse:

@@ -658,7 +658,7 @@ func (p *Panel) breakEvidence(b ComparabilityBreak) []string {
 		switch {
 		case !ok:
 			out = append(out, fmt.Sprintf("the item %q was added", it.Text))
-		case o.Version != it.Version || o.Scale != it.Scale || o.Reverse != it.Reverse:
+		case !o.Comparable(it):
 			out = append(out, describeItemChange(o, it))
 		}
 	}

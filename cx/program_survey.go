@@ -52,25 +52,46 @@ func (p *Program) DefineSurvey(ctx context.Context, s survey.Survey) error {
 	if s.Version < latest.Version {
 		return invalid("survey.version", fmt.Sprintf("version %d is below the latest stored version %d of survey %s", s.Version, latest.Version, s.ID))
 	}
-	var ps problems
-	for i, it := range s.Items {
-		old, ok := latest.Item(it.ID)
-		if !ok {
-			continue
-		}
-		f := "survey.items[" + strconv.Itoa(i) + "].version"
-		switch {
-		case it.Version < old.Version:
-			ps.add(f, fmt.Sprintf("item %s is at version %d in version %d of the survey: an item's version never goes down", it.ID, old.Version, latest.Version))
-		case it.Version == old.Version && (it.Text != old.Text || it.Scale != old.Scale || it.Reverse != old.Reverse):
-			ps.add(f, fmt.Sprintf("item %s %s since version %d of the survey: raise its version above %d, so that it is not compared with its old wording",
-				it.ID, howChanged(old, it), latest.Version, old.Version))
-		}
-	}
-	if err := ps.err(); err != nil {
+	if err := checkItemVersions(versions, s); err != nil {
 		return err
 	}
 	return p.store.UpdateSurvey(ctx, s)
+}
+
+// checkItemVersions checks the items of s, a new version of a survey,
+// against every stored version (not only the latest: an item dropped in
+// one version may come back in a later one): an item's version never goes
+// down, and an item at a version stored before has the same text, scale
+// and keying as it had then, so that it is never compared with another
+// wording of itself.
+func checkItemVersions(versions []survey.Survey, s survey.Survey) error {
+	var ps problems
+	for i, it := range s.Items {
+		f := "survey.items[" + strconv.Itoa(i) + "].version"
+		var top, same *survey.Item
+		var topIn, sameIn int
+		for _, v := range versions {
+			old, ok := v.Item(it.ID)
+			if !ok {
+				continue
+			}
+			if top == nil || old.Version > top.Version {
+				top, topIn = &old, v.Version
+			}
+			if old.Version == it.Version && same == nil && (old.Text != it.Text || old.Scale != it.Scale || old.Reverse != it.Reverse) {
+				same, sameIn = &old, v.Version
+			}
+		}
+		switch {
+		case top == nil:
+		case it.Version < top.Version:
+			ps.add(f, fmt.Sprintf("item %s is at version %d in version %d of the survey: an item's version never goes down", it.ID, top.Version, topIn))
+		case same != nil:
+			ps.add(f, fmt.Sprintf("item %s %s since version %d of the survey: raise its version above %d, so that it is not compared with its old wording",
+				it.ID, howChanged(*same, it), sameIn, top.Version))
+		}
+	}
+	return ps.err()
 }
 
 // sameSurvey reports whether a and b are the same survey version.

@@ -383,7 +383,7 @@ func (p *Panel) series(unit string, m measureSpec) []Point {
 		if m.other != nil {
 			other = m.other(p.instrument(w))
 		}
-		sig := itemSignature(append(slices.Clone(items), other...))
+		sig := itemsKey(append(slices.Clone(items), other...))
 		if i > 0 && (sig != prevSig || p.orgBreak[Group{unit, w}]) {
 			segment++
 		}
@@ -497,6 +497,18 @@ func itemSignature(items []survey.Item) string {
 	for i, it := range items {
 		parts[i] = fmt.Sprintf("%s@v%d/%s[%d..%d;%d..%d]/r%t", it.ID, it.Version, it.Scale.ID, it.Scale.Min, it.Scale.Max,
 			it.Scale.FavorableMin, it.Scale.FavorableMax, it.Reverse)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
+
+// itemsKey identifies the items of a measure for comparability: what
+// [itemSignature] lists, and each item's text, so that a wording changed
+// without a new version still breaks a series ([survey.Item.Comparable]).
+func itemsKey(items []survey.Item) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = itemSignature([]survey.Item{it}) + "/" + strconv.Quote(it.Text)
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, ",")

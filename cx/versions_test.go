@@ -1,6 +1,7 @@
 package cx_test
 
 import (
+	"errors"
 	"fmt"
 	"math/rand"
 	"slices"
@@ -245,13 +246,18 @@ func TestRewordedItemImpact(t *testing.T) {
 	assert.True(t, item.Estimable, "the unchanged item is still compared: %+v", *item)
 }
 
-// TestNoFigureComparedAcrossVersions states, on random rewordings and
-// rescalings between waves, that no change compares an item with another
-// version of itself: every item a scorecard's change compares is the
-// same version in both waves, the baseline figure counts exactly the
-// baseline's answers to those items, a behavior with an item left out
-// says so, and a panel's series never joins points of different versions
-// in one comparable stretch.
+// TestNoFigureComparedAcrossVersions states, on random histories of a
+// survey's versions (items reworded, rescaled, re-keyed, dropped and
+// brought back as they were or in new words, and in the last wave a
+// rewording stored around DefineSurvey at the old item version), that no
+// change compares an item with another wording of itself. The oracle is
+// the generator's own record of each item as fielded in each wave (its
+// text, scale, keying and version), not survey.Item.Comparable: every item
+// a scorecard's change compares was fielded alike in both waves, every
+// item fielded alike is compared, the baseline figure counts exactly the
+// baseline's answers to those items, a behavior with an item left out says
+// so, and a panel's series never joins, in one comparable stretch, waves
+// that fielded an item or a behavior's items differently.
 func TestNoFigureComparedAcrossVersions(t *testing.T) {
 	props := cxgen.NewProperties(t, 30)
 	props.Property("no figure is ever compared across item versions", prop.ForAll(func(seed int64) string {
@@ -264,35 +270,89 @@ func TestNoFigureComparedAcrossVersions(t *testing.T) {
 		if err := p.DefineUnits(ctx, cx.Unit{ID: "org", Name: "Org"}, cx.Unit{ID: "a", Parent: "org", Name: "A"}, cx.Unit{ID: "b", Parent: "org", Name: "B"}); err != nil {
 			return err.Error()
 		}
-		s := rewordSurvey()
-		s.Items = append(s.Items,
+		// asked is the generator's record: per wave, per item ID, the item
+		// as fielded; top the highest version each item was given.
+		type asked struct {
+			text, scale string
+			reverse     bool
+			version     int
+		}
+		alike := func(x, y asked) bool { return x == y }
+		catalog := append(rewordSurvey().Items,
 			survey.Item{ID: "emp1", Text: "Empowered.", Scale: survey.Likert5, Construct: culture.Empowerment, Kind: survey.Behavior, Version: 1},
 			survey.Item{ID: "emp2", Text: "Trusted.", Scale: survey.Likert5, Construct: culture.Empowerment, Kind: survey.Belief, Version: 1})
+		state := slices.Clone(catalog)
+		present := []bool{true, true, true, true}
+		top := map[string]int{}
+		for _, it := range catalog {
+			top[it.ID] = 1
+		}
 		var waves []survey.Wave
-		fielded := map[string]survey.Survey{}
+		fielded := map[string]map[string]asked{}
 		answers := map[[3]string]int64{} // unit, wave, item → answers
 		favs := map[[3]string]int64{}
 		var rs []survey.Response
 		for wi := range 3 {
+			bypass := -1 // an item reworded at its old version, stored around DefineSurvey
+			bumped := make([]bool, len(state))
 			if wi > 0 {
-				s = s.Clone()
-				s.Version++
-				for i := range s.Items {
-					switch r.Intn(5) {
-					case 0:
-						s.Items[i].Text += " (reworded)"
-						s.Items[i].Version++
-					case 1:
-						if s.Items[i].Scale == survey.Likert5 {
-							s.Items[i].Scale = survey.Likert7
-						} else {
-							s.Items[i].Scale = survey.Likert5
+				for i := range state {
+					it := &state[i]
+					bump := func() { top[it.ID]++; it.Version = top[it.ID]; bumped[i] = true }
+					switch op := r.Intn(8); {
+					case !present[i]:
+						if op < 4 {
+							present[i] = true
+							if op == 0 {
+								it.Text += " (back in new words)"
+								bump()
+							}
 						}
-						s.Items[i].Version++
+					case op == 0:
+						it.Text += " (reworded)"
+						bump()
+					case op == 1:
+						if it.Scale == survey.Likert5 {
+							it.Scale = survey.Likert7
+						} else {
+							it.Scale = survey.Likert5
+						}
+						bump()
+					case op == 2:
+						it.Reverse = !it.Reverse
+						bump()
+					case op == 3 && countTrue(present) > 1:
+						present[i] = false
+					}
+				}
+				if wi == 2 && r.Intn(2) == 0 {
+					for i := range state {
+						if present[i] && !bumped[i] {
+							bypass = i
+							break
+						}
 					}
 				}
 			}
-			if err := p.DefineSurvey(ctx, s); err != nil {
+			s := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: wi + 1}
+			for i, it := range state {
+				if present[i] {
+					s.Items = append(s.Items, it)
+				}
+			}
+			if bypass >= 0 {
+				for j := range s.Items {
+					if s.Items[j].ID == state[bypass].ID {
+						s.Items[j].Text += " (reworded in place)"
+					}
+				}
+				if err := p.DefineSurvey(ctx, s); !errors.Is(err, cx.ErrInvalid) {
+					return fmt.Sprintf("DefineSurvey of an item reworded at its old version: want ErrInvalid, got %v", err)
+				}
+				if err := p.Store().UpdateSurvey(ctx, s); err != nil {
+					return "Store().UpdateSurvey: " + err.Error()
+				}
+			} else if err := p.DefineSurvey(ctx, s); err != nil {
 				return err.Error()
 			}
 			w := survey.Wave{ID: fmt.Sprintf("w%d", wi), Survey: "pulse", Opens: time.Date(2026, time.Month(1+3*wi), 1, 0, 0, 0, 0, time.UTC)}
@@ -301,7 +361,10 @@ func TestNoFigureComparedAcrossVersions(t *testing.T) {
 				return err.Error()
 			}
 			waves = append(waves, w)
-			fielded[w.ID] = s
+			fielded[w.ID] = map[string]asked{}
+			for _, it := range s.Items {
+				fielded[w.ID][it.ID] = asked{it.Text, it.Scale.ID, it.Reverse, it.Version}
+			}
 			for i := range 10 + r.Intn(30) {
 				u := []string{"a", "b"}[r.Intn(2)]
 				a := map[string]int{}
@@ -313,15 +376,19 @@ func TestNoFigureComparedAcrossVersions(t *testing.T) {
 					a[it.ID] = v
 					for _, x := range []string{u, "org"} {
 						answers[[3]string{x, w.ID, it.ID}]++
-						if v >= it.Scale.FavorableMin && v <= it.Scale.FavorableMax {
+						if k := it.Keyed(v); k >= it.Scale.FavorableMin && k <= it.Scale.FavorableMax {
 							favs[[3]string{x, w.ID, it.ID}]++
 						}
 					}
 				}
 				if len(a) == 0 {
-					a["cf_belief"] = 3
+					it := s.Items[0]
+					a[it.ID] = it.Scale.Min
 					for _, x := range []string{u, "org"} {
-						answers[[3]string{x, w.ID, "cf_belief"}]++
+						answers[[3]string{x, w.ID, it.ID}]++
+						if k := it.Keyed(it.Scale.Min); k >= it.Scale.FavorableMin && k <= it.Scale.FavorableMax {
+							favs[[3]string{x, w.ID, it.ID}]++
+						}
 					}
 				}
 				rs = append(rs, survey.Response{ID: cxgen.IDOf(wi*1000 + i + 1), Survey: "pulse", Wave: w.ID, Unit: u, Submitted: w.Opens, Answers: a})
@@ -330,6 +397,17 @@ func TestNoFigureComparedAcrossVersions(t *testing.T) {
 		if _, err := p.RecordResponses(ctx, rs); err != nil {
 			return "RecordResponses: " + err.Error()
 		}
+		// itemsOf lists, in catalog order, the items of a behavior a wave
+		// fielded.
+		itemsOf := func(wave, behavior string) []string {
+			var out []string
+			for _, it := range catalog {
+				if _, ok := fielded[wave][it.ID]; ok && it.Construct == behavior {
+					out = append(out, it.ID)
+				}
+			}
+			return out
+		}
 		for bi := range waves {
 			for wi := bi + 1; wi < len(waves); wi++ {
 				base, w := waves[bi], waves[wi]
@@ -337,29 +415,37 @@ func TestNoFigureComparedAcrossVersions(t *testing.T) {
 				if err != nil {
 					return fmt.Sprintf("Scorecard(%s, %s): %v", w.ID, base.ID, err)
 				}
-				fw, fb := fielded[w.ID], fielded[base.ID]
 				for _, u := range sc.Units {
 					for _, bsc := range u.Behaviors {
-						items := fw.ItemsFor(bsc.Behavior)
-						var alike []string
-						for _, it := range items {
-							if old, ok := fb.Item(it.ID); ok && old.Comparable(it) {
-								alike = append(alike, it.ID)
+						items := itemsOf(w.ID, bsc.Behavior)
+						var same []string
+						for _, id := range items {
+							if old, ok := fielded[base.ID][id]; ok && alike(old, fielded[w.ID][id]) {
+								same = append(same, id)
 							}
 						}
-						if len(alike) < len(items) && bsc.Break == "" {
+						if len(same) < len(items) && bsc.Break == "" {
 							return fmt.Sprintf("%s/%s, %s against %s: an item changed and no break is said", u.Unit, bsc.Behavior, w.ID, base.ID)
 						}
 						c := bsc.Change
 						if c == nil {
+							if len(same) > 0 && u.Respondents > 0 {
+								var n int64
+								for _, id := range same {
+									n += answers[[3]string{u.Unit, base.ID, id}] * answers[[3]string{u.Unit, w.ID, id}]
+								}
+								if n > 0 {
+									return fmt.Sprintf("%s/%s, %s against %s: items %v fielded alike, with answers in both waves, and no change", u.Unit, bsc.Behavior, w.ID, base.ID, same)
+								}
+							}
 							continue
 						}
 						compared := c.Items
 						if compared == nil {
-							compared = cxgen.IDsOfItems(items)
+							compared = items
 						}
-						if !slices.Equal(compared, alike) {
-							return fmt.Sprintf("%s/%s, %s against %s: compared %v, alike %v", u.Unit, bsc.Behavior, w.ID, base.ID, compared, alike)
+						if !slices.Equal(compared, same) {
+							return fmt.Sprintf("%s/%s, %s against %s: compared %v, fielded alike %v", u.Unit, bsc.Behavior, w.ID, base.ID, compared, same)
 						}
 						var n, f int64
 						for _, id := range compared {
@@ -379,8 +465,8 @@ func TestNoFigureComparedAcrossVersions(t *testing.T) {
 			return err.Error()
 		}
 		panel.Disclosure, panel.MinGroup = nil, 1
-		var measures []string
-		for _, it := range s.Items {
+		measures := []string{cx.BehaviorMeasure(culture.CustomerFocus), cx.BehaviorMeasure(culture.Empowerment)}
+		for _, it := range catalog {
 			measures = append(measures, cx.ItemPrefix+it.ID)
 		}
 		trends, err := cx.Trends(panel, cx.TrendOptions{Measures: measures, Units: []string{"org"}})
@@ -388,16 +474,137 @@ func TestNoFigureComparedAcrossVersions(t *testing.T) {
 			return err.Error()
 		}
 		for _, tr := range trends {
-			id := strings.TrimPrefix(tr.Measure, cx.ItemPrefix)
-			for i := 1; i < len(tr.Points); i++ {
-				a, _ := fielded[tr.Points[i-1].Wave].Item(id)
-				b, _ := fielded[tr.Points[i].Wave].Item(id)
-				if tr.Points[i].Segment == tr.Points[i-1].Segment && !a.Comparable(b) {
-					return fmt.Sprintf("item %s: waves %s and %s are in one stretch across versions %d and %d", id, tr.Points[i-1].Wave, tr.Points[i].Wave, a.Version, b.Version)
+			var ids []string
+			if id, ok := strings.CutPrefix(tr.Measure, cx.ItemPrefix); ok {
+				ids = []string{id}
+			} else {
+				for _, it := range catalog {
+					if cx.BehaviorMeasure(it.Construct) == tr.Measure {
+						ids = append(ids, it.ID)
+					}
+				}
+			}
+			for i := range tr.Points {
+				for j := range i {
+					a, b := tr.Points[j], tr.Points[i]
+					if a.Segment != b.Segment {
+						continue
+					}
+					for _, id := range ids {
+						x, okA := fielded[a.Wave][id]
+						y, okB := fielded[b.Wave][id]
+						if okA != okB || (okA && !alike(x, y)) {
+							return fmt.Sprintf("%s: waves %s and %s are in one stretch, item %s fielded as %+v and %+v", tr.Measure, a.Wave, b.Wave, id, x, y)
+						}
+					}
 				}
 			}
 		}
 		return ""
 	}, cxgen.From(func(r *rand.Rand) int64 { return r.Int63() })))
 	props.Run()
+}
+
+// TestDroppedThenRewordedItem: an item dropped in one version and brought
+// back reworded in a later one, at its old item version, is refused by
+// DefineSurvey (the check looks at every stored version, not only the
+// latest); stored around the check through the store, it is still not
+// compared with its old wording (the wording is part of
+// survey.Item.Comparable), where it showed +7.5 points, significant.
+func TestDroppedThenRewordedItem(t *testing.T) {
+	ctx := t.Context()
+	p, _ := newProgram(t)
+	require.NoError(t, p.DefineUnits(ctx, cx.Unit{ID: "org", Name: "Agency"}, cx.Unit{ID: "claims", Parent: "org", Name: "Claims"}))
+	v1 := rewordSurvey()
+	require.NoError(t, p.DefineSurvey(ctx, v1))
+	v2 := v1.Clone()
+	v2.Version, v2.Items = 2, v2.Items[1:]
+	require.NoError(t, p.DefineSurvey(ctx, v2), "a version without the belief item")
+	v3 := v1.Clone()
+	v3.Version = 3
+	v3.Items[0].Text = "Completely different wording, same item version."
+	err := p.DefineSurvey(ctx, v3)
+	require.ErrorIs(t, err, cx.ErrInvalid)
+	assert.Empty(t, wantProblem(err, "survey.items[0].version", "since version 1 of the survey: raise its version above 1"))
+	back := v1.Clone()
+	back.Version = 4
+	require.NoError(t, p.DefineSurvey(ctx, back), "the item back as it was first asked")
+	vs, err := p.SurveyVersions(ctx, "pulse")
+	require.NoError(t, err)
+	require.Len(t, vs, 3, "the refused version was not stored")
+
+	// Stored around the program's check: the analytics still see it.
+	v3.Version = 5
+	require.NoError(t, p.Store().UpdateSurvey(ctx, v3))
+	var rs []survey.Response
+	for wi, ver := range []int{1, 5} {
+		opens := time.Date(2026, time.Month(1+3*wi), 5, 0, 0, 0, 0, time.UTC)
+		w := survey.Wave{ID: fmt.Sprintf("w%d", wi+1), Survey: "pulse", Name: opens.Month().String(), Opens: opens, Closes: opens.AddDate(0, 0, 14), SurveyVersion: ver}
+		require.NoError(t, p.OpenWave(ctx, w))
+		for i := range 300 {
+			a := map[string]int{"cf_belief": 2, "cf_practice": 2}
+			if i < []int{120, 165}[wi] {
+				a["cf_belief"] = 4
+			}
+			if i%2 == 0 {
+				a["cf_practice"] = 5
+			}
+			rs = append(rs, survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s-%d", w.ID, i)), Survey: "pulse", Wave: w.ID,
+				Unit: "claims", Submitted: opens.Add(time.Hour), Answers: a})
+		}
+	}
+	_, err = p.RecordResponses(ctx, rs)
+	require.NoError(t, err)
+	sc, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1"})
+	require.NoError(t, err)
+	u, _ := sc.Unit("claims")
+	cf := u.Behaviors[0]
+	require.NotNil(t, cf.Change)
+	assert.Equal(t, []string{"cf_practice"}, cf.Change.Items, "the belief item asked in other words is left out")
+	assert.InDelta(t, 0, cf.Change.Diff, 1e-12)
+	assert.Contains(t, cf.Break, `the item "Our customers' needs come first here." was reworded as "Completely different wording, same item version."`)
+	panel, err := p.Panel(ctx, "pulse")
+	require.NoError(t, err)
+	trends, err := cx.Trends(panel, cx.TrendOptions{Measures: []string{cx.ItemPrefix + "cf_belief"}, Units: []string{"claims"}})
+	require.NoError(t, err)
+	require.Len(t, trends, 1)
+	require.Len(t, trends[0].Points, 2)
+	assert.NotEqual(t, trends[0].Points[0].Segment, trends[0].Points[1].Segment, "the item's series breaks at the new wording")
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// TestFieldedVersionKeptThroughStore: once responses are recorded, the
+// version a wave fielded cannot be rewritten through the store (which
+// brought back the +7.5 points, significant), and no new version can be
+// slipped in below the latest.
+func TestFieldedVersionKeptThroughStore(t *testing.T) {
+	ctx := t.Context()
+	p := rewordProgram(t)
+	w1, err := p.Store().GetWave(ctx, "w1")
+	require.NoError(t, err)
+	moved := w1.Clone()
+	moved.SurveyVersion = 2
+	require.ErrorIs(t, p.Store().UpdateWave(ctx, moved), cx.ErrInvalid)
+	renamed := w1.Clone()
+	renamed.Name = "January, all staff"
+	require.NoError(t, p.Store().UpdateWave(ctx, renamed), "a change that keeps what the wave fielded")
+	zero := rewordSurvey()
+	zero.Version = 0
+	zero.Items[0].Text = "Slipped in below."
+	require.ErrorIs(t, p.Store().UpdateSurvey(ctx, zero), cx.ErrInvalid)
+	sc, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1"})
+	require.NoError(t, err)
+	u, _ := sc.Unit("claims")
+	require.NotNil(t, u.Behaviors[0].Change)
+	assert.Equal(t, []string{"cf_practice"}, u.Behaviors[0].Change.Items)
+	assert.False(t, u.Behaviors[0].Change.Significant)
 }

@@ -12,7 +12,7 @@
 // two are measured apart. A [Survey] is a versioned list of items for an
 // [Employee] or [Customer] audience; an item's Version changes with its
 // wording, and results are compared over time only between comparable
-// items ([Item.Comparable]).
+// items: the same version, text, scale and keying ([Item.Comparable]).
 //
 // A [Wave] is one fielding of a survey: when it opens and closes, and how
 // many people were invited in each unit. A [Response] is one person's

@@ -136,9 +136,12 @@ func (it Item) Keyed(v int) int {
 }
 
 // Comparable reports whether results of it and other may be compared over
-// time: the same ID, wording version, scale and keying.
+// time: the same ID, wording (version and text), scale and keying. The
+// text is compared too, so that an item reworded without a new version
+// (stored around the program's checks) is still not compared with its
+// old wording.
 func (it Item) Comparable(other Item) bool {
-	return it.ID == other.ID && it.Version == other.Version && it.Scale == other.Scale && it.Reverse == other.Reverse
+	return it.ID == other.ID && it.Version == other.Version && it.Text == other.Text && it.Scale == other.Scale && it.Reverse == other.Reverse
 }
 
 // Survey is an instrument: a versioned list of items for one audience.
