@@ -443,16 +443,23 @@ func TestDisclosureHidesPlannedCells(t *testing.T) {
 	}
 }
 
+// pandasPython is the path of a python3 that imports pandas, or "": the
+// python3 first on PATH (which may be a virtual environment or pyenv
+// without pandas), else Debian's /usr/bin/python3, where .ci/run installs
+// python3-pandas.
+func pandasPython() string {
+	for _, p := range []string{"python3", "/usr/bin/python3"} {
+		if path, err := exec.LookPath(p); err == nil && exec.Command(path, "-c", "import pandas").Run() == nil {
+			return path
+		}
+	}
+	return ""
+}
+
 // pandas' read_csv, with its defaults, reads the CSV with numeric figures,
 // NaN where figures are missing and a boolean hidden column.
 func TestCSVReadByPandas(t *testing.T) {
-	python := ""
-	for _, p := range []string{"python3", "/usr/bin/python3"} {
-		if path, err := exec.LookPath(p); err == nil && exec.Command(path, "-c", "import pandas").Run() == nil {
-			python = path
-			break
-		}
-	}
+	python := pandasPython()
 	if python == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("python3 with pandas is not installed; .ci/run installs Debian's python3-pandas")
