@@ -23,7 +23,9 @@ root=$(cd "$(dirname "$0")/../../../.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cxculture-compare.XXXXXX")
 bin=$tmp/chbench
 (cd "$root" && go build -o "$bin" ./cx/chstore/internal/chbench)
-cluster=$tmp/cluster
+# The servers run as the clickhouse user: their folder is not inside $tmp,
+# which only we may enter.
+cluster=$(mktemp -d /tmp/cxculture-compare-cluster.XXXXXX)
 trap '"$root"/.ci/clickhouse-cluster stop "$cluster" || true; rm -rf "$tmp"' EXIT
 env=$("$root"/.ci/clickhouse-cluster start "$cluster")
 eval "$env"
