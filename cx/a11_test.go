@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand"
 	"slices"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/internal/cxgen"
 	"github.com/cxculture/cxculture/cx/simulate"
 	"github.com/cxculture/cxculture/survey"
 )
@@ -342,7 +344,7 @@ func TestA11Touchpoints(t *testing.T) {
 	assert.Empty(t, eff.Distribution)
 	fb := tp.Questions[8]
 	assert.True(t, fb.FreeText)
-	assert.Equal(t, int64(1), fb.Answered)
+	assert.Zero(t, fb.Answered, "a hidden question's count is a small group's")
 	assert.True(t, fb.Hidden, "one comment is below the minimum")
 
 	// With two more phone responses the hidden groups… stay hidden in
@@ -358,4 +360,100 @@ func TestA11Touchpoints(t *testing.T) {
 	assert.Equal(t, int64(12), tp.Responses)
 	assert.Zero(t, tp.LeftOut)
 	assert.Equal(t, int64(55), tp.Offered, "every group pooled: 20 + 20 online, 10 phone, 5 visa")
+}
+
+// TestTouchpointsLeavesOutHiddenDrivers: the pooled distribution of a
+// question minus the distributions the A-11 summary shows never gives
+// the answers of fewer than MinGroup customers. In the audit's case
+// passport/phone has 6 responses, 2 of which answered equity: the
+// summary hides that driver, and Touchpoints used to pool those two
+// answers (its equity distribution minus passport/web's gave them). On
+// random rows with skipped drivers, the remainder of every question is
+// empty or holds at least MinGroup answers.
+func TestTouchpointsLeavesOutHiddenDrivers(t *testing.T) {
+	s := survey.A11()
+	q := cx.FiscalQuarter{Year: 2026, Quarter: 2}
+	at := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
+	type row struct {
+		service, channel string
+		n                int
+		answered         map[string]int // item → customers who answered it (default all)
+	}
+	build := func(rows []row, r *rand.Rand) []survey.Response {
+		var rs []survey.Response
+		for _, x := range rows {
+			for k := range x.n {
+				resp := survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "tp/%d", len(rs))), Survey: s.ID, Wave: "q", Unit: "u",
+					Submitted: at.Add(time.Duration(len(rs)) * time.Minute), Answers: map[string]int{},
+					Segments: map[string]string{"service": x.service, "channel": x.channel}}
+				for _, it := range s.Items {
+					if n, ok := x.answered[it.ID]; ok && k >= n {
+						continue
+					}
+					resp.Answers[it.ID] = it.Scale.Min + r.Intn(it.Scale.Max-it.Scale.Min+1)
+				}
+				rs = append(rs, resp)
+			}
+		}
+		return rs
+	}
+	// remainders returns, per item, the answers pooled minus those the
+	// summary shows.
+	remainders := func(rs []survey.Response) (map[string]int64, *cx.TouchpointsSummary) {
+		sum, err := cx.A11Summarize(s, rs, nil, cx.A11Options{Quarter: q})
+		require.NoError(t, err)
+		tp, err := cx.A11Touchpoints(s, rs, nil, cx.A11Options{Quarter: q})
+		require.NoError(t, err)
+		out := map[string]int64{}
+		for _, qq := range tp.Questions {
+			if qq.FreeText || qq.Hidden {
+				continue
+			}
+			per := map[int]int64{}
+			for _, c := range qq.Distribution {
+				per[c.Value] += c.Count
+			}
+			for _, r := range sum.Rows {
+				for _, d := range r.Drivers {
+					if d.Item == qq.Item && !r.Hidden && !d.Hidden {
+						for j, c := range d.Answers.Counts {
+							per[d.Answers.Min+j] -= c
+						}
+					}
+				}
+			}
+			for v, n := range per {
+				require.GreaterOrEqual(t, n, int64(0), "%s: the summary shows more answers %d than pooled", qq.Item, v)
+				out[qq.Item] += n
+			}
+		}
+		return out, tp
+	}
+	r := rand.New(rand.NewSource(cxgen.Seed(t)))
+	rest, tp := remainders(build([]row{{"passport", "web", 12, nil}, {"passport", "phone", 6, map[string]int{"a11.equity": 2}}}, r))
+	assert.Zero(t, rest["a11.equity"], "the two phone customers' equity answers are not pooled")
+	for _, qq := range tp.Questions {
+		if qq.Item == "a11.equity" {
+			assert.Equal(t, int64(12), qq.Answered)
+			assert.Equal(t, int64(2), qq.LeftOut)
+		}
+	}
+	for c := range cxgen.Runs(t, 100) {
+		var rows []row
+		for i := range 1 + r.Intn(4) {
+			x := row{service: fmt.Sprintf("s%d", i%2), channel: fmt.Sprintf("c%d", i), n: r.Intn(12), answered: map[string]int{}}
+			for _, it := range s.Items {
+				if r.Intn(3) == 0 {
+					x.answered[it.ID] = r.Intn(x.n + 1)
+				}
+			}
+			rows = append(rows, x)
+		}
+		rest, _ := remainders(build(rows, r))
+		for item, n := range rest {
+			if n > 0 && n < 5 {
+				t.Errorf("case %d %v: %s pools %d answers the summary hides", c, rows, item, n)
+			}
+		}
+	}
 }

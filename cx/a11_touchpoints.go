@@ -22,7 +22,13 @@ import (
 // (fewer than MinGroup responses) are pooled only when together they
 // reach MinGroup responses, so that subtracting the rows that summary
 // shows never reveals a hidden group; otherwise they are left out and
-// counted in LeftOut.
+// counted in LeftOut. Likewise per question: the answers of every driver
+// the summary hides (in a hidden row, or answered by fewer than MinGroup
+// customers of a shown row) are pooled only when together they reach
+// MinGroup answers, and otherwise left out of that question
+// (TouchpointsQuestion.LeftOut), so that a question's distribution minus
+// the distributions the summary shows never gives the answers of fewer
+// than MinGroup customers.
 type TouchpointsSummary struct {
 	Survey  string
 	Quarter FiscalQuarter
@@ -50,10 +56,13 @@ type TouchpointsQuestion struct {
 	Item, Text, Option, Driver string
 	// FreeText marks a free-text question: only Answered is given.
 	FreeText bool
-	// Answered is the number of answers.
+	// Answered is the number of answers pooled; 0 when hidden.
 	Answered int64
-	// Hidden is set when fewer than MinGroup answered: Average and
-	// Distribution are then empty.
+	// LeftOut is the number of answers left out: those of the drivers
+	// [A11Summarize] hides, when together they are fewer than MinGroup.
+	LeftOut int64
+	// Hidden is set when fewer than MinGroup answered: Answered, Average
+	// and Distribution are then empty.
 	Hidden bool
 	// Average is the mean answer, unrounded (NaN when hidden or
 	// without answers).
@@ -80,13 +89,22 @@ func A11Touchpoints(s survey.Survey, rs []survey.Response, vols []A11Volume, opt
 	}
 	opts = opts.withDefaults()
 	hidden := map[a11Key]bool{}
+	// driverHidden holds, per row, the items whose driver the summary
+	// hides in it (all of them in a hidden row).
+	driverHidden := map[a11Key][]bool{}
 	var hiddenN int64
 	out := &TouchpointsSummary{Survey: s.ID, Quarter: sum.Quarter, MinGroup: sum.MinGroup}
 	for _, r := range sum.Rows {
+		k := a11Key{r.Service, r.Channel}
 		if r.Hidden {
-			hidden[a11Key{r.Service, r.Channel}] = true
+			hidden[k] = true
 			hiddenN += r.Responses
 		}
+		dh := make([]bool, len(s.Items))
+		for i, d := range r.Drivers {
+			dh[i] = r.Hidden || d.Hidden
+		}
+		driverHidden[k] = dh
 	}
 	poolHidden := hiddenN >= int64(sum.MinGroup)
 	// The offers counted are those of the groups pooled, so that the rate
@@ -97,23 +115,50 @@ func A11Touchpoints(s survey.Survey, rs []survey.Response, vols []A11Volume, opt
 		}
 	}
 	from, to := sum.Quarter.Start(opts.Location), sum.Quarter.End(opts.Location)
+	// pooled returns the key of a response pooled, or false when it is
+	// outside the quarter or in a hidden row left out.
+	pooled := func(r survey.Response) (a11Key, bool) {
+		if r.Submitted.Before(from) || !r.Submitted.Before(to) {
+			return a11Key{}, false
+		}
+		k := a11Key{strings.TrimSpace(r.Segments[opts.ServiceKey]), strings.TrimSpace(r.Segments[opts.ChannelKey])}
+		return k, !hidden[k] || poolHidden
+	}
+	// The answers of hidden drivers, per item, among the responses pooled.
+	hiddenAnswers := make([]int64, len(s.Items))
+	for _, r := range rs {
+		k, ok := pooled(r)
+		if !ok {
+			continue
+		}
+		for i, it := range s.Items {
+			if _, answered := r.Answers[it.ID]; answered && driverHidden[k][i] {
+				hiddenAnswers[i]++
+			}
+		}
+	}
 	tallies := make([]metrics.Tally, len(s.Items))
 	for i, it := range s.Items {
 		tallies[i] = metrics.NewTally(it.Scale.Min, it.Scale.Max)
 	}
+	leftOut := make([]int64, len(s.Items))
 	texts := map[string]int64{}
 	for _, r := range rs {
-		if r.Submitted.Before(from) || !r.Submitted.Before(to) {
-			continue
-		}
-		k := a11Key{strings.TrimSpace(r.Segments[opts.ServiceKey]), strings.TrimSpace(r.Segments[opts.ChannelKey])}
-		if hidden[k] && !poolHidden {
-			out.LeftOut++
+		k, ok := pooled(r)
+		if !ok {
+			if !r.Submitted.Before(from) && r.Submitted.Before(to) {
+				out.LeftOut++
+			}
 			continue
 		}
 		out.Responses++
 		for i, it := range s.Items {
-			if v, ok := r.Answers[it.ID]; ok {
+			v, answered := r.Answers[it.ID]
+			switch {
+			case !answered:
+			case driverHidden[k][i] && hiddenAnswers[i] < int64(sum.MinGroup):
+				leftOut[i]++
+			default:
 				// Validated by A11Summarize: on the scale.
 				_ = tallies[i].Add(v)
 			}
@@ -133,16 +178,22 @@ func A11Touchpoints(s survey.Survey, rs []survey.Response, vols []A11Volume, opt
 		for _, t := range s.TextItems {
 			if t.After == after {
 				n := texts[t.ID]
-				add(TouchpointsQuestion{Item: t.ID, Text: t.Text, Driver: t.Construct, FreeText: true, Answered: n,
-					Hidden: n > 0 && n < int64(sum.MinGroup), Average: math.NaN()})
+				q := TouchpointsQuestion{Item: t.ID, Text: t.Text, Driver: t.Construct, FreeText: true, Answered: n,
+					Hidden: n > 0 && n < int64(sum.MinGroup), Average: math.NaN()}
+				if q.Hidden {
+					q.Answered = 0
+				}
+				add(q)
 			}
 		}
 	}
 	for i, it := range s.Items {
 		t := tallies[i]
-		q := TouchpointsQuestion{Item: it.ID, Text: it.Text, Option: it.Option, Driver: it.Construct, Answered: t.N(), Average: math.NaN()}
+		q := TouchpointsQuestion{Item: it.ID, Text: it.Text, Option: it.Option, Driver: it.Construct, Answered: t.N(), LeftOut: leftOut[i], Average: math.NaN()}
 		q.Hidden = q.Answered < int64(sum.MinGroup)
-		if !q.Hidden {
+		if q.Hidden {
+			q.Answered = 0
+		} else {
 			q.Average = t.Mean()
 			for v := it.Scale.Min; v <= it.Scale.Max; v++ {
 				q.Distribution = append(q.Distribution, TouchpointsCount{Value: v, Label: it.Label(v), Count: t.Count(v)})
