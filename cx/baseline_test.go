@@ -158,7 +158,7 @@ func TestPanelFollowsDisclosurePlan(t *testing.T) {
 					hiddenSeen++
 					require.Zero(t, pt.N)
 					if r.Kind == cx.Complementary {
-						require.Contains(t, pt.Reason, "cannot be worked out by subtraction")
+						require.Contains(t, pt.Reason, "cannot be worked out from the figures shown")
 					}
 				}
 			}

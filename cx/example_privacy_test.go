@@ -32,13 +32,17 @@ func ExamplePrivacy_Plan() {
 		panic(err)
 	}
 	for _, c := range plan.HiddenCells() {
-		fmt.Printf("%s: %s\n", c.Cell, c.Reason)
+		fmt.Printf("%s: %s", c.Cell, c.Reason)
+		if c.Reason.Kind == cx.Complementary {
+			fmt.Printf(" (it protects %s)", c.Reason.Other)
+		}
+		fmt.Println()
 	}
 	fmt.Println("hidden beyond the minimum:", plan.BeyondMinimum())
 	_, hidden := plan.Hidden("org", "2026-06")
 	fmt.Println("organization hidden:", hidden)
 	// Output:
-	// t1@2026-06: hidden so that t5@2026-06 cannot be worked out by subtraction
+	// t1@2026-06: hidden so that a smaller group cannot be worked out from the figures shown (it protects t5@2026-06)
 	// t5@2026-06: fewer than 5 respondents
 	// hidden beyond the minimum: 1
 	// organization hidden: false
@@ -80,23 +84,31 @@ func ExamplePrivacy_PlanSurvey() {
 	if err != nil {
 		panic(err)
 	}
+	// why gives the kind of a reason and the group it protects (Other);
+	// Reason.String, which reports show, names no group.
+	why := func(r cx.Reason) string {
+		if r.Other != "" {
+			return fmt.Sprintf("%s, protecting %s", r.Kind, r.Other)
+		}
+		return r.Kind.String()
+	}
 	for _, id := range []string{"org", "a", "b", "c", "d", "e"} {
 		c := cx.CellRef{Unit: id, Wave: "2026-06"}
 		if r, hidden := plan.Hidden(id, "2026-06"); hidden {
-			fmt.Printf("%s hidden: %s\n", id, r)
+			fmt.Printf("%s hidden: %s\n", id, why(r))
 		} else if r, hidden := plan.FigureHidden(c, cx.BehaviorMeasure("customer_focus")); hidden {
-			fmt.Printf("%s shown, customer focus hidden: %s\n", id, r)
+			fmt.Printf("%s shown, customer focus hidden: %s\n", id, why(r))
 		} else {
 			fmt.Printf("%s shown\n", id)
 		}
 	}
 	// Output:
 	// org shown
-	// a hidden: hidden so that e@2026-06 cannot be worked out by subtraction
-	// b shown, customer focus hidden: hidden so that e@2026-06 cannot be worked out by subtraction
+	// a hidden: complementary, protecting e@2026-06
+	// b shown, customer focus hidden: complementary, protecting e@2026-06
 	// c shown
 	// d shown
-	// e hidden: fewer than 5 respondents
+	// e hidden: below_minimum
 }
 
 // A keyed pseudonym links one person's responses across waves without

@@ -174,7 +174,7 @@ func hiddenIn(d *cx.Disclosure, wave string) map[string]string {
 	out := map[string]string{}
 	for _, c := range d.HiddenCells() {
 		if c.Cell.Wave == wave {
-			out[c.Cell.String()] = c.Reason.String()
+			out[c.Cell.String()] = detail(c.Reason)
 		}
 	}
 	return out

@@ -150,10 +150,10 @@ func (w pathsWorld) outputs(t *testing.T, p *cx.Program) map[string]any {
 	require.NoError(t, err)
 	pattern := map[string]string{}
 	for _, c := range d.HiddenCells() {
-		pattern[c.Cell.String()] = c.Reason.String()
+		pattern[c.Cell.String()] = detail(c.Reason)
 	}
 	for _, c := range d.HiddenComments() {
-		pattern["comments "+c.Cell.String()] = c.Reason.String()
+		pattern["comments "+c.Cell.String()] = detail(c.Reason)
 	}
 	figures := []string{cx.RespondentsFigure, cx.CommentsFigure, cx.SkippedFigure, cx.ENPSMeasure}
 	for _, b := range []string{culture.CustomerFocus, culture.Agility, culture.Empowerment, culture.Innovation, culture.Inclusion} {
@@ -168,7 +168,7 @@ func (w pathsWorld) outputs(t *testing.T, p *cx.Program) map[string]any {
 				}
 				for _, f := range figures {
 					if r, hid := d.FigureHidden(c, f); hid {
-						pattern[c.String()+" "+f] = r.String()
+						pattern[c.String()+" "+f] = detail(r)
 					}
 				}
 			}

@@ -68,9 +68,24 @@ func counts(t *testing.T, entries ...string) *cx.Tallies {
 func hiddenSet(d *cx.Disclosure) map[string]string {
 	out := map[string]string{}
 	for _, c := range d.HiddenCells() {
-		out[c.Cell.String()] = c.Reason.String()
+		out[c.Cell.String()] = detail(c.Reason)
 	}
 	return out
+}
+
+// detail writes a reason with the cell, segment or wave it names (Other),
+// which Reason.String leaves out of what leaders read: the tests check
+// which group a cell protects.
+func detail(r cx.Reason) string {
+	switch r.Kind {
+	case cx.Complementary:
+		return fmt.Sprintf("hidden so that %s cannot be worked out by subtraction", r.Other)
+	case cx.OverlappingSegment:
+		return fmt.Sprintf("differs by fewer than %d respondents from segment %s", r.Min, r.Other)
+	case cx.WaveDifference:
+		return fmt.Sprintf("fewer than %d respondents joined or left since wave %s", r.Min, r.Other)
+	}
+	return r.String()
 }
 
 func TestPrivacyDefaultsAndValidate(t *testing.T) {
@@ -183,7 +198,8 @@ func TestPlanComplementary(t *testing.T) {
 		require.NoError(t, err)
 		r, hidden := d.Hidden("t1", "w")
 		assert.True(t, hidden)
-		assert.Equal(t, "hidden so that the direct respondents of div@w cannot be worked out by subtraction", r.String())
+		assert.Equal(t, "hidden so that the direct respondents of div@w cannot be worked out by subtraction", detail(r))
+		assert.Equal(t, "hidden so that a smaller group cannot be worked out from the figures shown", r.String(), "leaders read no cell's name")
 	})
 	t.Run("with ThresholdOnly, the sibling stays and the hidden team is parent minus siblings", func(t *testing.T) {
 		h := org(t, "t1<org", "t2<org", "t3<org")
@@ -225,7 +241,7 @@ func TestPlanOverlappingSegment(t *testing.T) {
 	r, hidden := d.SegmentHidden("t", "w", "site", "remote")
 	require.True(t, hidden)
 	assert.Equal(t, cx.Reason{Kind: cx.OverlappingSegment, Min: 5, Other: "tenure=new"}, r)
-	assert.Equal(t, "differs by fewer than 5 respondents from segment tenure=new", r.String())
+	assert.Equal(t, "differs by fewer than 5 respondents from another segment shown", r.String())
 	// No shown segment is then below the minimum or a small difference.
 	for _, c := range []struct{ k, v string }{{"tenure", "new"}, {"tenure", "long"}, {"site", "office"}, {"site", "remote"}} {
 		if _, h := d.SegmentHidden("t", "w", c.k, c.v); !h {
@@ -265,7 +281,7 @@ func TestPlanWaveDifference(t *testing.T) {
 	r, hidden := d.Hidden("small", "w2")
 	require.True(t, hidden, "two people left a unit of 8: its change is theirs")
 	assert.Equal(t, cx.Reason{Kind: cx.WaveDifference, Min: 5, Other: "w1"}, r)
-	assert.Equal(t, "fewer than 5 respondents joined or left since wave w1", r.String())
+	assert.Equal(t, "fewer than 5 respondents joined or left since the last survey it was shown in", r.String())
 	_, hidden = d.Hidden("small", "w3")
 	assert.True(t, hidden, "w3 is compared with w1, the last wave shown: still 2 fewer")
 	r, _ = d.Hidden("big", "w2")

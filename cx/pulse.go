@@ -633,7 +633,8 @@ func suppress(h *Hierarchy, n func(string) int64, min int64, pre map[string]stri
 			}
 			best = p
 		}
-		hidden[best] = "hidden so that " + what + " cannot be worked out by subtraction"
+		// The reason leaders read names no unit, nor what it protects.
+		hidden[best] = Reason{Kind: Complementary, Min: int(min)}.String()
 		return true
 	}
 	for {

@@ -57,17 +57,20 @@ type Reason struct {
 	Other string `json:"other,omitempty"`
 }
 
-// String explains the reason in words.
+// String explains the reason in the words reports show to the people
+// who read them: the minimum, never a cell, segment key or wave as the
+// plan names it (Other keeps that, for programs). A complementary
+// reason reads the same whichever group it protects.
 func (r Reason) String() string {
 	switch r.Kind {
 	case BelowMinimum:
 		return fmt.Sprintf("fewer than %d respondents", r.Min)
 	case Complementary:
-		return fmt.Sprintf("hidden so that %s cannot be worked out by subtraction", r.Other)
+		return "hidden so that a smaller group cannot be worked out from the figures shown"
 	case OverlappingSegment:
-		return fmt.Sprintf("differs by fewer than %d respondents from segment %s", r.Min, r.Other)
+		return fmt.Sprintf("differs by fewer than %d respondents from another segment shown", r.Min)
 	case WaveDifference:
-		return fmt.Sprintf("fewer than %d respondents joined or left since wave %s", r.Min, r.Other)
+		return fmt.Sprintf("fewer than %d respondents joined or left since the last survey it was shown in", r.Min)
 	case NotPlanned:
 		return "not covered by the disclosure plan"
 	case FewAnswered:

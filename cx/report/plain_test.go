@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/cxculture/cxculture/cx/report"
+	"github.com/cxculture/cxculture/survey"
 )
 
 // leaderJSONKeys are the JSON fields whose strings are sentences people
@@ -34,29 +35,57 @@ var jargon = []*regexp.Regexp{
 // format of the whole story (the Markdown and the visible HTML whole, the
 // sentences of the JSON and the CSV's text columns), for internal keys
 // (measure keys, behavior and item IDs, snake_case codes), wave and unit
-// IDs, and the jargon of statistics and charts.
+// IDs, and the jargon of statistics and charts; and the same of a
+// scorecard with hidden units, whose reasons (one below the minimum, one
+// hidden to protect it) once named the cells they protect by their IDs.
 func TestLeaderTextsArePlain(t *testing.T) {
-	r := loopReport(t)
+	t.Run("story", func(t *testing.T) {
+		r := loopReport(t)
+		// Identifiers that must not show: waves, units, items, surveys.
+		var ids []string
+		for _, w := range r.Waves {
+			ids = append(ids, w.ID)
+		}
+		for _, u := range r.Hierarchy.Units() {
+			ids = append(ids, u.ID)
+		}
+		for _, s := range r.Surveys {
+			ids = append(ids, s.ID+"/")
+			for _, it := range s.Items {
+				ids = append(ids, it.ID)
+			}
+			for _, it := range s.TextItems {
+				ids = append(ids, it.ID)
+			}
+		}
+		scanPlain(t, r, ids)
+	})
+	t.Run("hidden units", func(t *testing.T) {
+		sc := smallOrg(t)
+		ids := []string{sc.Wave, sc.Baseline}
+		kinds := map[string]bool{}
+		for _, u := range sc.Units {
+			ids = append(ids, u.Unit)
+			if u.Suppressed {
+				kinds[u.Reason] = true
+			}
+		}
+		if len(kinds) < 2 {
+			t.Fatalf("the fixture hides units for %d reasons (%v); the scan needs a unit below the minimum and one hidden to protect it", len(kinds), kinds)
+		}
+		waves := []survey.Wave{{ID: sc.Wave, Name: "June 2026"}, {ID: sc.Baseline, Name: "January 2026"}}
+		scanPlain(t, report.Report{Title: "Acme pulse", Scorecard: sc, Waves: waves}, ids)
+	})
+}
+
+// scanPlain renders r in every format and reports every text a leader
+// reads that shows one of ids (wave, unit, item and survey IDs), an
+// internal key or jargon.
+func scanPlain(t *testing.T, r report.Report, ids []string) {
+	t.Helper()
 	var md, page, js, tidy bytes.Buffer
 	if err := report.Render(r, report.Outputs{Markdown: &md, HTML: &page, JSON: &js, CSV: &tidy}); err != nil {
 		t.Fatal(err)
-	}
-	// Identifiers that must not show: waves, units, items, surveys.
-	var ids []string
-	for _, w := range r.Waves {
-		ids = append(ids, w.ID)
-	}
-	for _, u := range r.Hierarchy.Units() {
-		ids = append(ids, u.ID)
-	}
-	for _, s := range r.Surveys {
-		ids = append(ids, s.ID+"/")
-		for _, it := range s.Items {
-			ids = append(ids, it.ID)
-		}
-		for _, it := range s.TextItems {
-			ids = append(ids, it.ID)
-		}
 	}
 	plainWord := regexp.MustCompile(`^[a-z]+$`)
 	var idPatterns []*regexp.Regexp

@@ -435,7 +435,7 @@ func TestDisclosureHidesPlannedCells(t *testing.T) {
 			}
 		}
 	}
-	if p := d.Trends[0].Points[1]; !p.Hidden || p.Value.Defined() || !strings.Contains(p.Reason, "subtraction") {
+	if p := d.Trends[0].Points[1]; !p.Hidden || p.Value.Defined() || !strings.Contains(p.Reason, "cannot be worked out") {
 		t.Errorf("the trend point the plan hides: %+v", p)
 	}
 	if d.Scorecard.Privacy == nil || !d.Scorecard.Privacy.Complementary {

@@ -100,7 +100,7 @@ func reasonGroup(reason string) string {
 	switch {
 	case strings.HasPrefix(reason, "hidden so that"):
 		return "to keep another hidden unit from being worked out by subtraction"
-	case strings.Contains(reason, "joined or left since wave"):
+	case strings.Contains(reason, "joined or left since"):
 		return "too few people joined or left since an earlier wave"
 	case strings.HasPrefix(reason, "differs by fewer than"):
 		return "overlapping another segment"
