@@ -279,11 +279,15 @@ type BehaviorScore struct {
 // Change compares a favorable share with the baseline wave's.
 type Change struct {
 	// Items are the items compared, when they are fewer than the
-	// behavior's (see [BehaviorScore.Break]): both shares are then over
-	// these items only.
-	Items    []string `json:"items,omitempty"`
+	// behavior's (see [BehaviorScore.Break]): both shares, Current and
+	// Baseline, are then over these items only, and Current differs from
+	// the behavior's Favorable, which is over every item of the wave.
+	Items []string `json:"items,omitempty"`
+	// Current is the wave's favorable share over the items compared;
+	// Baseline the baseline's over the same items.
+	Current  Estimate `json:"current"`
 	Baseline Estimate `json:"baseline"`
-	// Diff is the change in the share (wave minus baseline).
+	// Diff is the change in the share (Current minus Baseline).
 	Diff float64 `json:"diff"`
 	// Test is the pooled two-proportion z test, wave against baseline.
 	Test metrics.Test `json:"test"`
@@ -631,7 +635,7 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 			if baseShown && len(alike) > 0 && !opts.baseFigureHidden(id, base, alike, rolled, figureHidden) {
 				was, _, _ := rolled.pooled(id, opts.baseKey, alike)
 				if cur.N > 0 && was.N > 0 {
-					bs.Change = &Change{Baseline: estimate(was, opts.Level), Diff: cur.Value() - was.Value(),
+					bs.Change = &Change{Current: estimate(cur, opts.Level), Baseline: estimate(was, opts.Level), Diff: cur.Value() - was.Value(),
 						Test: metrics.TwoProportionZ(cur, was), Adjusted: math.NaN()}
 					if !sameItems(alike, items[j]) {
 						bs.Change.Items = itemIDs(alike)

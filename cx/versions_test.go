@@ -102,6 +102,14 @@ func TestRewordedItemIsABreak(t *testing.T) {
 	require.NotNil(t, cf.Change, "the unchanged item is still compared")
 	assert.Equal(t, []string{"cf_practice"}, cf.Change.Items)
 	assert.InDelta(t, 0, cf.Change.Diff, 1e-12, "on the unchanged item nothing moved")
+	// Both shares of the change are on the unchanged item: 150 of 300
+	// favorable in each wave, where the wave's share on both items is
+	// 315 of 600.
+	assert.Equal(t, int64(150), cf.Change.Current.Successes)
+	assert.Equal(t, int64(300), cf.Change.Current.N)
+	assert.Equal(t, int64(150), cf.Change.Baseline.Successes)
+	assert.Equal(t, int64(300), cf.Change.Baseline.N)
+	assert.InDelta(t, cf.Change.Current.Value-cf.Change.Baseline.Value, cf.Change.Diff, 1e-15)
 	assert.False(t, cf.Change.Significant)
 	assert.Equal(t, `compared with the baseline on 1 of its 2 items: the item "Our customers' needs come first here." was reworded as "Customers' needs come first in what we decide." (version 1, then 2)`, cf.Break)
 

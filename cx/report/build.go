@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/cxculture/cxculture/cx"
@@ -146,7 +147,7 @@ func behaviorScore(b cx.BehaviorScore) BehaviorScore {
 	out := BehaviorScore{Behavior: b.Behavior, Favorable: share(b.Favorable),
 		Mean: Mean{Value: num(b.Mean), Lower: num(b.MeanInterval.Lower), Upper: num(b.MeanInterval.Upper)}}
 	if c := b.Change; c != nil {
-		out.Change = &Change{Baseline: share(c.Baseline), Diff: num(c.Diff), Z: num(c.Test.Statistic), P: num(c.Test.P),
+		out.Change = &Change{Items: slices.Clone(c.Items), Current: share(c.Current), Baseline: share(c.Baseline), Diff: num(c.Diff), Z: num(c.Test.Statistic), P: num(c.Test.P),
 			Adjusted: num(c.Adjusted), Significant: c.Significant && !math.IsNaN(c.Adjusted)}
 	}
 	return out

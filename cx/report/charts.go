@@ -133,8 +133,14 @@ func behaviorChart(id string, sc *Scorecard, u *Unit) string {
 			note: pct(f.Value) + "  n=" + count(f.N)}
 		d := fmt.Sprintf("%s %s (%s, n=%s)", sc.bname(b.Behavior), pct(f.Value), pctRange(f.Lower, f.Upper), count(f.N))
 		if ch := b.Change; ch != nil {
-			r.base = ch.Baseline.Value
-			d += fmt.Sprintf(", baseline %s", pct(ch.Baseline.Value))
+			if len(ch.Items) == 0 {
+				r.base = ch.Baseline.Value
+				d += fmt.Sprintf(", baseline %s", pct(ch.Baseline.Value))
+			} else {
+				// The baseline is over fewer items than the dot: no tick
+				// on its scale, the two shares said in words.
+				d += fmt.Sprintf(", baseline %s", baselineText(ch))
+			}
 			if ch.Significant {
 				r.mark = arrow(direction(ch.Diff))
 				d += fmt.Sprintf(", significant change %s", points(ch.Diff))

@@ -230,9 +230,20 @@ func scorecardRows(sc *Scorecard) []row {
 			r.value, r.lower, r.upper, r.n = b.Mean.Value, b.Mean.Lower, b.Mean.Upper, f.N
 			rows = append(rows, r)
 			if c := b.Change; c != nil {
+				// Over fewer items than the behavior's share, both waves'
+				// shares are rows of their own measure.
+				measure := "favorable"
+				if len(c.Items) > 0 {
+					measure = "favorable_compared_items"
+					cur := c.Current
+					r = base
+					r.measure, r.behavior = measure, b.Behavior
+					r.value, r.lower, r.upper, r.successes, r.n = cur.Value, cur.Lower, cur.Upper, cur.Successes, cur.N
+					rows = append(rows, r)
+				}
 				bl := c.Baseline
 				r = base
-				r.wave, r.measure, r.behavior = sc.Baseline, "favorable", b.Behavior
+				r.wave, r.measure, r.behavior = sc.Baseline, measure, b.Behavior
 				r.value, r.lower, r.upper, r.successes, r.n = bl.Value, bl.Lower, bl.Upper, bl.Successes, bl.N
 				rows = append(rows, r)
 				r = base

@@ -73,9 +73,13 @@
 //	    respondents  integer
 //	    response_rate  share, absent when invited counts are unknown
 //	    behaviors    [{behavior, favorable: share, mean: {value, lower, upper},
-//	                   change: {baseline: share, diff, z, p, p_adjusted, significant}}]
+//	                   change: {items, current: share, baseline: share, diff, z, p, p_adjusted, significant}}]
 //	                 change is absent without a baseline measure; p_adjusted is
-//	                 null for a change that was not among the adjusted tests
+//	                 null for a change that was not among the adjusted tests; items
+//	                 (absent when every item is compared) are the items asked alike in
+//	                 both waves when an item was reworded, rescaled or not asked in the
+//	                 baseline: current and baseline are then over these items only, and
+//	                 current differs from favorable; diff is current minus baseline
 //	    enps         {score, lower, upper, promoters, passives, detractors, n}, absent when not measured
 //	  reliability  [{behavior, items, alpha, lower, upper, n}], Cronbach's alpha with its Feldt interval
 //	heatmap       object, absent without a scorecard:
@@ -150,8 +154,12 @@
 //	wave         the wave the figure belongs to (the baseline wave for baseline figures, each point of a trend)
 //	window       during | after (impact sections)
 //	measure      respondents | response_rate | favorable | mean | favorable_change | enps | alpha
-//	             | belief_favorable | practice_favorable | another measure key (an operational metric)
+//	             | favorable_compared_items | belief_favorable | practice_favorable
+//	             | another measure key (an operational metric)
 //	behavior     the behavior of favorable, mean, favorable_change, alpha and their kin; empty otherwise
+//	             (favorable_compared_items: the share over the items asked alike in the wave and its
+//	             baseline, in both waves' rows, when a change compares fewer items than the behavior has;
+//	             the baseline's favorable row is then absent)
 //	value        the figure: a count, a share in [0, 1], a mean, a change in share, eNPS points, alpha,
 //	             or an effect (difference in differences, in the measure's unit: a share difference for shares)
 //	lower, upper its confidence interval

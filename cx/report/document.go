@@ -242,9 +242,17 @@ type BehaviorScore struct {
 
 // Change is the change of a favorable share since the baseline wave.
 type Change struct {
-	// Baseline is the favorable share in the baseline wave.
+	// Items are the items compared when an item of the behavior was
+	// reworded, rescaled or not asked in the baseline: Current and
+	// Baseline are then over these items only, and Current differs from
+	// the behavior's Favorable share (over every item of the wave).
+	Items []string `json:"items,omitempty"`
+	// Current is the wave's favorable share over the items compared.
+	Current Share `json:"current"`
+	// Baseline is the favorable share in the baseline wave, over the same
+	// items.
 	Baseline Share `json:"baseline"`
-	// Diff is the change in share, wave minus baseline.
+	// Diff is the change in share, Current minus Baseline.
 	Diff Number `json:"diff"`
 	// Z and P are the pooled two-proportion z test.
 	Z Number `json:"z"`

@@ -234,7 +234,7 @@ func behaviorTable(sc *Scorecard, u *Unit) string {
 				if c.Significant {
 					mark = " " + arrow(direction(c.Diff))
 				}
-				fmt.Fprintf(&b, `<td class="n">%s</td><td class="n">%s%s</td><td class="n">%s</td>`, pct(c.Baseline.Value), points(c.Diff), mark, esc(pvalue(c.Adjusted)))
+				fmt.Fprintf(&b, `<td class="n">%s</td><td class="n">%s%s</td><td class="n">%s</td>`, esc(baselineText(c)), points(c.Diff), mark, esc(pvalue(c.Adjusted)))
 			} else {
 				b.WriteString(`<td class="n">–</td><td class="n">–</td><td class="n">–</td>`)
 			}

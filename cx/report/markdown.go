@@ -118,7 +118,7 @@ func (d *Document) writeScorecardMarkdown(p func(string, ...any), sc *Scorecard)
 					if c.Significant {
 						mark = " " + arrow(direction(c.Diff))
 					}
-					p(" %s | %s%s | %s |", pct(c.Baseline.Value), points(c.Diff), mark, pvalue(c.Adjusted))
+					p(" %s | %s%s | %s |", mdEscape(baselineText(c)), points(c.Diff), mark, pvalue(c.Adjusted))
 				} else {
 					p(" – | – | – |")
 				}

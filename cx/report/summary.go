@@ -77,7 +77,7 @@ func significantChanges(sc *Scorecard) []changeItem {
 		}
 		for _, b := range u.Behaviors {
 			if b.Change != nil && b.Change.Significant {
-				out = append(out, changeItem{unit: u, behavior: b.Behavior, change: b.Change, now: b.Favorable})
+				out = append(out, changeItem{unit: u, behavior: b.Behavior, change: b.Change, now: b.Change.now(b.Favorable)})
 			}
 		}
 	}
@@ -106,4 +106,34 @@ func reasonGroup(reason string) string {
 		return "overlapping another segment"
 	}
 	return reason
+}
+
+// now is the wave's share a change is measured from: over the items
+// compared when they are fewer than the behavior's, else the behavior's
+// favorable share.
+func (c *Change) now(favorable Share) Share {
+	if len(c.Items) > 0 {
+		return c.Current
+	}
+	return favorable
+}
+
+// baselineText is the baseline cell of a behavior's change: the baseline
+// share and, when the change is over fewer items than the behavior's
+// share (an item reworded, rescaled or not asked in the baseline), the
+// wave's share over the same items, so that the three figures shown
+// beside each other are over the same questions.
+func baselineText(c *Change) string {
+	if len(c.Items) == 0 {
+		return pct(c.Baseline.Value)
+	}
+	return fmt.Sprintf("%s (now %s, on %s asked alike in both waves)", pct(c.Baseline.Value), pct(c.Current.Value), itemsAlike(len(c.Items)))
+}
+
+// itemsAlike names n items: "the item", "the 2 items".
+func itemsAlike(n int) string {
+	if n == 1 {
+		return "the item"
+	}
+	return fmt.Sprintf("the %d items", n)
 }

@@ -78,11 +78,11 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	if err := p.DefineUnits(ctx,
-		cx.Unit{ID: "agency", Name: "City Services"},
-		cx.Unit{ID: "sales", Parent: "agency", Name: "Customer Sales", Leaders: []string{"maria.lopez@city.example"}},
+		cx.Unit{ID: "city_services", Name: "City Services"},
+		cx.Unit{ID: "sales", Parent: "city_services", Name: "Customer Sales", Leaders: []string{"maria.lopez@city.example"}},
 		cx.Unit{ID: "north", Parent: "sales", Name: "North Office"},
 		cx.Unit{ID: "south", Parent: "sales", Name: "South Office"},
-		cx.Unit{ID: "ops", Parent: "agency", Name: "Operations"},
+		cx.Unit{ID: "ops", Parent: "city_services", Name: "Operations"},
 		cx.Unit{ID: "west", Parent: "ops", Name: "West Desk"},
 		cx.Unit{ID: "support", Parent: "ops", Name: "Support Line"},
 		cx.Unit{ID: "field", Parent: "ops", Name: "Field Teams"},
@@ -129,14 +129,21 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 
 	last, first := waves[3], waves[0]
-	fmt.Fprintf(w, "The org changed on %s:\n", org.Day(reorgDay))
+	var names []string
+	for _, wave := range waves {
+		names = append(names, wave.Name)
+	}
+	fmt.Fprintf(w, "Four waves of the culture pulse: %s and %s.\n", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
+	fmt.Fprintf(w, "The org changed on %s, between the %s and %s waves:\n", org.Day(reorgDay), waves[1].Name, waves[2].Name)
 	hist, err := p.Org(ctx)
 	if err != nil {
 		return err
 	}
+	before, _ := hist.At(reorgDay.Add(-time.Microsecond))
+	after, _ := hist.At(reorgDay)
 	for _, c := range hist.Changes() {
 		if c.Effective.Equal(reorgDay) {
-			fmt.Fprintf(w, "  %s\n", describe(c))
+			fmt.Fprintf(w, "  %s\n", describe(c, before, after))
 		}
 	}
 	fmt.Fprintf(w, "and the belief item of customer focus was reworded in %s.\n\n", waves[2].Name)
@@ -146,6 +153,7 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "Customer focus, %s against %s (favorable share, and change in percentage points):\n", last.Name, first.Name)
+	var why []string
 	for _, u := range sc.Units {
 		indent := strings.Repeat("  ", u.Depth)
 		if u.Suppressed {
@@ -156,25 +164,34 @@ func run(ctx context.Context, w io.Writer) error {
 		line := fmt.Sprintf("  %s%s: %.0f%%", indent, u.Name, 100*cf.Favorable.Value)
 		switch {
 		case u.NotComparable != "":
-			line += " — not compared: " + u.NotComparable
+			line += fmt.Sprintf(", not compared with %s, see below", first.Name)
+			why = append(why, u.NotComparable)
 		case cf.Change != nil:
-			sig := ""
-			if cf.Change.Significant {
-				sig = ", significant"
+			if len(cf.Change.Items) > 0 {
+				// The change is over the items asked alike in both waves:
+				// say the share it starts from on those items too.
+				line += fmt.Sprintf("; on the %s asked alike in both waves %.0f%%", itemsAlike(len(cf.Change.Items)), 100*cf.Change.Current.Value)
 			}
-			line += fmt.Sprintf(", %+.0f points since %s%s", 100*cf.Change.Diff, first.Name, sig)
+			line += fmt.Sprintf(", %s since %s, %s", signedPoints(cf.Change.Diff), first.Name, judged(cf.Change.Significant))
 			if u.Restated != "" {
-				line += " — " + u.Restated
+				line += " — baseline restated, see below"
+				why = append(why, u.Restated)
 			}
 		default:
-			line += " — no change shown"
+			line += ", no change shown"
 		}
 		fmt.Fprintln(w, line)
 	}
 	for _, u := range sc.Units {
 		if !u.Suppressed && u.Behaviors[0].Break != "" {
-			fmt.Fprintf(w, "Customer focus is %s.\n", u.Behaviors[0].Break)
+			why = append(why, "Customer focus is "+u.Behaviors[0].Break)
 			break
+		}
+	}
+	if len(why) > 0 {
+		fmt.Fprintf(w, "What is compared across the changes, and what is not:\n")
+		for _, s := range why {
+			fmt.Fprintf(w, "  %s.\n", s)
 		}
 	}
 
@@ -207,10 +224,12 @@ func run(ctx context.Context, w io.Writer) error {
 				fmt.Fprintf(w, "  %s, %s: not shown (%s)\n", u.Name, name(b.Behavior), b.Reason)
 				continue
 			}
-			fmt.Fprintf(w, "  %s, %s: %d people, %.0f%% then %.0f%% favorable (McNemar p = %.3f, on %d item(s) asked alike)",
-				u.Name, name(b.Behavior), b.Pairs, 100*b.Before, 100*b.After, b.McNemar.P, len(b.Items))
+			// McNemar's test of the people whose answers moved either way,
+			// at the 5% level.
+			fmt.Fprintf(w, "  %s, %s: %d people, %.0f%% then %.0f%% favorable on the %s asked alike in both waves, %s",
+				u.Name, name(b.Behavior), b.Pairs, 100*b.Before, 100*b.After, itemsAlike(len(b.Items)), judged(b.McNemar.P < 0.05))
 			if c := b.CrossSectional; c != nil {
-				fmt.Fprintf(w, "; among everyone %+.0f points", 100*c.Diff)
+				fmt.Fprintf(w, "; among everyone who answered, %s", signedPoints(c.Diff))
 			}
 			fmt.Fprintln(w)
 		}
@@ -228,7 +247,14 @@ func run(ctx context.Context, w io.Writer) error {
 	for i, u := range view.Scorecard.Units {
 		g := view.Gaps[i][0]
 		if u.Suppressed || g.Parent == nil || g.Org == nil {
-			fmt.Fprintf(w, "  %s: no gap shown\n", u.Name)
+			why := g.Reason
+			if u.Suppressed {
+				why = u.Reason
+			}
+			if why != "" {
+				why = " (" + why + ")"
+			}
+			fmt.Fprintf(w, "  %s: no gap shown%s\n", u.Name, why)
 			continue
 		}
 		fmt.Fprintf(w, "  %s: %.0f%%, %s %s (%s), %s the agency (%s)\n", u.Name, 100*u.Behaviors[0].Favorable.Value,
@@ -253,26 +279,68 @@ func points(d float64) string {
 	return "level with"
 }
 
+// itemsAlike names n items: "item", "2 items".
+func itemsAlike(n int) string {
+	if n == 1 {
+		return "item"
+	}
+	return fmt.Sprintf("%d items", n)
+}
+
+// signedPoints says a change in percentage points: "+16 points",
+// "-1 point".
+func signedPoints(d float64) string {
+	p := math.Round(100 * d)
+	if math.Abs(p) == 1 {
+		return fmt.Sprintf("%+.0f point", p)
+	}
+	return fmt.Sprintf("%+.0f points", p)
+}
+
+// judged says whether a change is significant, in words.
+func judged(significant bool) string {
+	if significant {
+		return "significant"
+	}
+	return "not significant, it could be chance"
+}
+
 // span says a gap's interval in percentage points.
 func span(g *cx.UnitGap) string {
 	return fmt.Sprintf("%+.0f to %+.0f", 100*g.Interval.Lower, 100*g.Interval.Upper)
 }
 
-// describe says a change in words.
-func describe(c cx.OrgChange) string {
+// describe says a change in words, with the units' names before and
+// after it.
+func describe(c cx.OrgChange, before, after *cx.Hierarchy) string {
+	name := func(h *cx.Hierarchy, id string) string {
+		if u, ok := h.Unit(id); ok {
+			return u.Name
+		}
+		return "a unit"
+	}
 	switch c.Kind {
 	case org.Merge:
-		return fmt.Sprintf("%s merged into %s, a new unit", strings.Join(c.From, " and "), c.Unit.Name)
+		var from []string
+		for _, id := range c.From {
+			from = append(from, name(before, id))
+		}
+		s := fmt.Sprintf("%s merged into %s, a new unit", strings.Join(from, " and "), c.Unit.Name)
+		if c.Note != "" {
+			s += " (" + c.Note + ")"
+		}
+		return s
 	case org.Move:
-		return fmt.Sprintf("%s moved under %s", c.Unit.ID, c.Unit.Parent)
+		u, _ := before.Unit(c.Unit.ID)
+		return fmt.Sprintf("%s moved from %s to %s", name(before, c.Unit.ID), name(before, u.Parent), name(after, c.Unit.Parent))
 	case org.Split:
 		var names []string
 		for _, u := range c.Into {
 			names = append(names, u.Name)
 		}
-		return fmt.Sprintf("%s split into %s", c.Unit.ID, strings.Join(names, " and "))
+		return fmt.Sprintf("%s split into %s", name(before, c.Unit.ID), strings.Join(names, " and "))
 	}
-	return c.Kind.String() + " " + c.Unit.ID
+	return fmt.Sprintf("%s: %s", name(after, c.Unit.ID), c.Kind)
 }
 
 // responses simulates wave i: everyone answers, favorable more often over
