@@ -47,7 +47,8 @@ type PairedChange struct {
 type PairedUnit struct {
 	Unit string `json:"unit"`
 	Name string `json:"name"`
-	// Suppressed units show nothing; Reason says why.
+	// Suppressed units show nothing; Reason says why, in words for
+	// leaders (names and dates).
 	Suppressed bool   `json:"suppressed,omitempty"`
 	Reason     string `json:"reason,omitempty"`
 	// Pairs is the number of people who answered both waves.
@@ -62,8 +63,9 @@ type PairedUnit struct {
 type PairedBehavior struct {
 	Behavior string `json:"behavior"`
 	// Suppressed is set when fewer than the minimum of people answered
-	// the items in both waves, or when no item was asked alike; Reason
-	// says why.
+	// the items in both waves, when no item was asked alike, when the plan
+	// hides the behavior in either wave, or to protect another group (see
+	// [Program.PairedChange]); Reason says why.
 	Suppressed bool   `json:"suppressed,omitempty"`
 	Reason     string `json:"reason,omitempty"`
 	// Items are the items compared.
@@ -120,11 +122,23 @@ type personAnswers struct {
 // answered both, linked by their pseudonyms (survey.Response.Respondent;
 // anonymous responses are left out, and of several responses of a person
 // in a wave the last submitted counts). Each behavior is compared on the
-// items both waves asked alike. A unit is shown when the program's plan
-// shows it in the wave and at least the minimum of its people answered
-// both waves; a behavior, when at least the minimum of them answered its
-// items in both. Beside each paired change stands the change among
-// everyone who answered, from [Program.Scorecard].
+// items both waves asked alike. Beside each paired change stands the
+// change among everyone who answered, from [Program.Scorecard].
+//
+// Paired figures are groups of their own beside the program's plan
+// ([Program.Disclosure]), and are shown only where nothing below the
+// minimum can be worked out from them. A unit is shown when the plan shows
+// it in both waves (a unit that was not in the org when the baseline
+// opened is not compared) and at least the minimum of its people answered
+// both waves; a behavior, when the plan shows its figures in both waves
+// and at least the minimum of the unit's people answered its items in
+// both. Beyond that, a unit or behavior is hidden (as complementary) when
+// its figures, subtracted from the scorecard's or from other paired
+// figures of any pair of the survey's waves, would leave a group of 1 to
+// minimum-1 people: the people who answered only one of the waves (joined
+// or left), the pairs of a hidden child, the people who moved between
+// units, or a group the plan hides. What a reader can still learn: that
+// a hidden unit's pairs, joiners or leavers are few, or none.
 func (p *Program) PairedChange(ctx context.Context, surveyID string, opts PairedOptions) (*PairedChange, error) {
 	if opts.Level == 0 {
 		opts.Level = 0.95
@@ -166,7 +180,6 @@ func (p *Program) PairedChange(ctx context.Context, surveyID string, opts Paired
 	if err != nil {
 		return nil, err
 	}
-	fw := so.instrument(s, opts.Wave)
 	units := opts.Units
 	switch {
 	case opts.AllUnits:
@@ -182,31 +195,24 @@ func (p *Program) PairedChange(ctx context.Context, surveyID string, opts Paired
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	// The last response of each person in each wave.
-	read := func(wave string) (map[string]personAnswers, error) {
-		out := map[string]personAnswers{}
-		err := eachResponse(ctx, p.store, survey.ResponseFilter{Survey: surveyID, Wave: wave}, func(r survey.Response) error {
-			if r.Respondent == "" {
-				return nil
-			}
-			if prev, ok := out[r.Respondent]; !ok || r.Submitted.UnixMicro() >= prev.submitted {
-				out[r.Respondent] = personAnswers{unit: r.Unit, submitted: r.Submitted.UnixMicro(), answers: r.Answers}
-			}
-			return nil
-		})
-		return out, err
-	}
-	now, err := read(opts.Wave)
+	data, err := p.readPaired(ctx, s, plan)
 	if err != nil {
 		return nil, err
 	}
-	before, err := read(opts.Baseline)
-	if err != nil {
-		return nil, err
+	pi, ok := data.index[[2]string{opts.Wave, opts.Baseline}]
+	if !ok {
+		return nil, fmt.Errorf("cx: waves %s and %s of survey %s are not planned together: %w", opts.Wave, opts.Baseline, surveyID, ErrNotFound)
 	}
-	min := plan.Privacy().MinScores
-	names, items := behaviorItems(fw)
-	out := &PairedChange{Survey: surveyID, Wave: opts.Wave, Baseline: opts.Baseline, Behaviors: names, MinPairs: min, Level: opts.Level}
+	pp := planPaired(data, plan)
+	spec := data.pairs[pi]
+	now, before := map[string]personAnswers{}, map[string]personAnswers{}
+	for _, id := range spec.people {
+		r, rb := data.rec(opts.Wave, id), data.rec(opts.Baseline, id)
+		now[id] = personAnswers{unit: r.unit, submitted: r.submitted, answers: r.answers}
+		before[id] = personAnswers{unit: rb.unit, submitted: rb.submitted, answers: rb.answers}
+	}
+	min := pp.min
+	out := &PairedChange{Survey: surveyID, Wave: opts.Wave, Baseline: opts.Baseline, Behaviors: spec.names, MinPairs: min, Level: opts.Level}
 	scRows := map[string]UnitScore{}
 	for _, u := range sc.Units {
 		scRows[u.Unit] = u
@@ -214,28 +220,24 @@ func (p *Program) PairedChange(ctx context.Context, surveyID string, opts Paired
 	for _, u := range units {
 		unit, _ := h.Unit(u)
 		row := PairedUnit{Unit: u, Name: unit.Name}
+		if why, hid := pp.hidden[pcell{pi, u, -1}]; hid || !pp.shown[pcell{pi, u, -1}] {
+			row.Suppressed, row.Reason = true, why
+			out.Units = append(out.Units, row)
+			continue
+		}
 		var people []string
-		for id, a := range now {
-			if _, ok := before[id]; ok && h.Within(a.unit, u) {
+		for _, id := range spec.people {
+			if h.Within(now[id].unit, u) {
 				people = append(people, id)
 			}
 		}
 		row.Pairs = int64(len(people))
-		if why, hid := plan.Hidden(u, opts.Wave); hid {
-			row = PairedUnit{Unit: u, Name: unit.Name, Suppressed: true, Reason: why.String()}
-			out.Units = append(out.Units, row)
-			continue
-		}
-		if row.Pairs < int64(min) {
-			row = PairedUnit{Unit: u, Name: unit.Name, Suppressed: true, Reason: fmt.Sprintf("fewer than %d people answered both waves", min)}
-			out.Units = append(out.Units, row)
-			continue
-		}
-		for j, b := range names {
-			alike, brk := so.comparableItems(fw, items[j])
-			pb := pairedBehavior(b, alike, people, before, now, opts.Level, min)
-			if len(alike) == 0 {
-				pb = PairedBehavior{Behavior: b, Suppressed: true, Reason: brk}
+		for j, b := range spec.names {
+			var pb PairedBehavior
+			if why, hid := pp.hidden[pcell{pi, u, j}]; hid || !pp.shown[pcell{pi, u, j}] {
+				pb = PairedBehavior{Behavior: b, Suppressed: true, Reason: why}
+			} else {
+				pb = pairedBehavior(b, spec.alike[j], people, before, now, opts.Level, min)
 			}
 			if r, ok := scRows[u]; ok && !r.Suppressed && j < len(r.Behaviors) {
 				pb.CrossSectional = r.Behaviors[j].Change

@@ -73,9 +73,11 @@ func TestPairedChange(t *testing.T) {
 	p := pairedProgram(t, false)
 	pc, err := p.PairedChange(ctx, "pulse", cx.PairedOptions{Wave: "w2", Baseline: "w1", AllUnits: true})
 	require.NoError(t, err)
-	var claims, billing cx.PairedUnit
+	var agency, claims, billing cx.PairedUnit
 	for _, u := range pc.Units {
 		switch u.Unit {
+		case "org":
+			agency = u
 		case "claims":
 			claims = u
 		case "billing":
@@ -116,6 +118,9 @@ func TestPairedChange(t *testing.T) {
 	assert.True(t, billing.Suppressed, "3 paired people are below the minimum")
 	assert.Zero(t, billing.Pairs)
 	assert.Empty(t, billing.Behaviors)
+	// The agency's 38 pairs minus Claims' 35 would be Billing's 3.
+	assert.True(t, agency.Suppressed, "Billing's pairs are part of the agency's")
+	assert.Zero(t, agency.Pairs)
 }
 
 func TestPairedChangeAcrossVersions(t *testing.T) {

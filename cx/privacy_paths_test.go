@@ -54,7 +54,11 @@ func newPathsWorld(seed int64) pathsWorld {
 		w.waves = append(w.waves, wv)
 		for _, u := range []string{"t1", "t2", "t3", "t6", "t4", "t5"} {
 			for k := range size[u] {
-				resp := survey.Response{ID: cxgen.UUIDFrom(r), Survey: w.survey.ID, Wave: wv.ID, Unit: u, Respondent: fmt.Sprintf("e-%s-%d", u, k),
+				person := fmt.Sprintf("e-%s-%d", u, k)
+				if u == "t1" && k == 12 && i == 0 {
+					person += "-left" // answered January only; e-t1-12 joined in February
+				}
+				resp := survey.Response{ID: cxgen.UUIDFrom(r), Survey: w.survey.ID, Wave: wv.ID, Unit: u, Respondent: person,
 					Submitted: wv.Opens.Add(time.Duration(k+1) * time.Hour), Answers: map[string]int{},
 					Segments: map[string]string{"tenure": []string{"new", "long"}[k%2]}}
 				for _, it := range w.survey.Items {
@@ -89,18 +93,28 @@ func newPathsWorld(seed int64) pathsWorld {
 
 // changeHidden returns the responses with only hidden data changed: the
 // answers of a person of t3 and a person of t6 (same tenure) swapped in
-// every wave, and the inclusion answers of the two people of t1 who alone
-// answered them all set to the scale's bottom.
+// every wave; the inclusion answers of the two people of t1 who alone
+// answered them all set to the scale's bottom; and, in t1, the answers of
+// the one person who joined after January swapped with those of a person
+// who answered every wave (same tenure) in the last wave, and likewise
+// the answers of the one person who left after January in January. The
+// scorecards cannot tell those swaps; paired figures of t1 (and of the
+// units above it) against January would.
 func (w pathsWorld) changeHidden() []survey.Response {
 	out := make([]survey.Response, len(w.responses))
 	for i, r := range w.responses {
 		out[i] = r.Clone()
 	}
-	for _, wv := range w.waves {
-		a := slices.IndexFunc(out, func(r survey.Response) bool { return r.Wave == wv.ID && r.Respondent == "e-t3-0" })
-		b := slices.IndexFunc(out, func(r survey.Response) bool { return r.Wave == wv.ID && r.Respondent == "e-t6-0" })
+	swap := func(wave, x, y string) {
+		a := slices.IndexFunc(out, func(r survey.Response) bool { return r.Wave == wave && r.Respondent == x })
+		b := slices.IndexFunc(out, func(r survey.Response) bool { return r.Wave == wave && r.Respondent == y })
 		out[a].Answers, out[b].Answers = out[b].Answers, out[a].Answers
 	}
+	for _, wv := range w.waves {
+		swap(wv.ID, "e-t3-0", "e-t6-0")
+	}
+	swap("w4", "e-t1-12", "e-t1-10")
+	swap("w1", "e-t1-12-left", "e-t1-10")
 	for i, r := range out {
 		for _, it := range w.survey.Items {
 			if _, ok := r.Answers[it.ID]; ok && it.Construct == culture.Inclusion {
@@ -250,7 +264,8 @@ func (w pathsWorld) outputs(t *testing.T, p *cx.Program) map[string]any {
 
 // Nothing hidden leaks through another path: data that differs only in
 // what the plan hides (the answers of people in small teams, swapped; the
-// answers to items that fewer than the minimum answered) gives the same
+// answers to items that fewer than the minimum answered; which of a team's
+// people answered as its one joiner or leaver) gives the same
 // outputs on every default path, and the same suppression pattern. It
 // fails when any path shows a hidden figure (the inclusion figures of
 // t1, answered by two people, once were) or when the plan's choices
@@ -276,6 +291,14 @@ func TestNothingHiddenLeaksThroughAnyPath(t *testing.T) {
 		sc := before["scorecard"].(*cx.Scorecard)
 		d1, _ := sc.Unit("d1")
 		assert.False(t, d1.Suppressed)
+		shown := map[string]bool{}
+		for _, u := range before["paired"].(*cx.PairedChange).Units {
+			shown[u.Unit] = !u.Suppressed
+		}
+		// t1 has one joiner and one leaver, and Claims and the agency hold
+		// them; t3, t6 (small), t4 and t5 (complementary) are hidden in the
+		// scorecard.
+		assert.Equal(t, map[string]bool{"org": false, "d1": false, "d2": true, "t1": false, "t2": true, "t3": false, "t6": false, "t4": false, "t5": false}, shown)
 	}
 }
 

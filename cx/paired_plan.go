@@ -1,0 +1,530 @@
+package cx
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cxculture/cxculture/survey"
+)
+
+// Paired figures (the people of a unit who answered two waves) are groups
+// of their own, published beside the cross-sectional figures of the
+// program's plan: a unit's paired figures subtracted from its scorecard
+// figures give the people who answered only one of the waves, and a
+// parent's paired figures minus its children's give the pairs of a child.
+// This file decides which paired figures may be shown, so that no group
+// below the minimum can be worked out by subtracting any of them from
+// each other or from the plan's shown figures.
+//
+// The rule: every published figure, cross-sectional or paired, is a sum
+// over a set of people (their answers, or their count). Any sum a reader
+// can work out by adding and subtracting published figures is then a sum
+// over a union of the blocks of the partition those sets make (people
+// belonging to exactly the same published sets). A paired figure is shown
+// only when every block it helps to cut out of a block of the shown
+// cross-sectional sets holds no one or at least the minimum of people; the
+// cross-sectional blocks themselves are the plan's to protect. It is
+// checked per wave, for respondents (counts) and for the answers to each
+// item a paired figure pools (who answered the item), and per behavior for
+// the people a paired figure counts as favorable; and over every pair of
+// the survey's waves, since a reader may ask for each pair.
+
+// pairedData holds the responses of a survey's waves as paired figures
+// read them.
+type pairedData struct {
+	waves map[string]survey.Wave
+	order []string
+	orgs  map[string]*Hierarchy
+	recs  map[string][]pairedRecord
+	// last holds, per wave, the index of each person's last response.
+	last  map[string]map[string]int
+	pairs []*pairSpec
+	index map[[2]string]int
+	keys  []string
+}
+
+// pairedRecord is one response: a coordinate of the sums published.
+type pairedRecord struct {
+	person    string
+	unit      string
+	submitted int64
+	answers   map[string]int
+	segs      map[string]string
+}
+
+// pairSpec is one ordered pair of waves: people counted in the unit they
+// answered wave from, compared with base.
+type pairSpec struct {
+	wave, base string
+	names      []string
+	alike      [][]survey.Item
+	brk        []string
+	people     []string
+}
+
+// pcell is a paired figure: the pairs of a unit (beh -1), or of one of
+// its behaviors (beh, an index into the pair's names).
+type pcell struct {
+	pair int
+	unit string
+	beh  int
+}
+
+// pairedPlan says which paired figures may be shown.
+type pairedPlan struct {
+	min    int
+	data   *pairedData
+	plan   *Disclosure
+	shown  map[pcell]bool
+	hidden map[pcell]string
+	// seen memoizes the plan's answers: whether a cross-sectional set is
+	// shown.
+	seen map[string]bool
+}
+
+// waveLabel names a wave for leaders: its name, or the day it opened.
+func waveLabel(w survey.Wave) string {
+	if w.Name != "" {
+		return w.Name
+	}
+	return w.Opens.Format("2 January 2006")
+}
+
+// readPaired reads every response of the plan's waves.
+func (p *Program) readPaired(ctx context.Context, s survey.Survey, plan *Disclosure) (*pairedData, error) {
+	hist, err := p.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &pairedData{waves: map[string]survey.Wave{}, orgs: map[string]*Hierarchy{}, recs: map[string][]pairedRecord{},
+		last: map[string]map[string]int{}, index: map[[2]string]int{}}
+	var waves []survey.Wave
+	for _, id := range plan.Waves() {
+		w, err := p.store.GetWave(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if h, ok := hist.At(w.Opens); ok {
+			d.waves[id], d.orgs[id] = w, h
+			d.order = append(d.order, id)
+			waves = append(waves, w)
+			d.last[id] = map[string]int{}
+		}
+	}
+	fielded, err := p.fieldedOf(ctx, s, waves)
+	if err != nil {
+		return nil, err
+	}
+	if d.keys, err = p.segmentKeys(ctx, s); err != nil {
+		return nil, err
+	}
+	err = eachResponse(ctx, p.store, survey.ResponseFilter{Survey: s.ID}, func(r survey.Response) error {
+		if _, ok := d.waves[r.Wave]; !ok {
+			return nil
+		}
+		rec := pairedRecord{person: r.Respondent, unit: r.Unit, submitted: r.Submitted.UnixMicro(), answers: r.Answers, segs: r.Segments}
+		d.recs[r.Wave] = append(d.recs[r.Wave], rec)
+		if r.Respondent == "" {
+			return nil
+		}
+		last := d.last[r.Wave]
+		if i, ok := last[r.Respondent]; !ok || rec.submitted >= d.recs[r.Wave][i].submitted {
+			last[r.Respondent] = len(d.recs[r.Wave]) - 1
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range d.order {
+		for _, b := range d.order {
+			wv, bv := d.waves[w], d.waves[b]
+			if w == b || (hist.Changed(bv.Opens, wv.Opens) || hist.Changed(wv.Opens, bv.Opens)) && bv.Opens.After(wv.Opens) {
+				continue // a pair PairedChange refuses
+			}
+			so := ScorecardOptions{Wave: w, Baseline: b, Fielded: fielded}
+			fw := so.instrument(s, w)
+			ps := &pairSpec{wave: w, base: b}
+			var items [][]survey.Item
+			ps.names, items = behaviorItems(fw)
+			for _, its := range items {
+				alike, brk := so.comparableItems(fw, its)
+				ps.alike, ps.brk = append(ps.alike, alike), append(ps.brk, brk)
+			}
+			for id := range d.last[w] {
+				if _, ok := d.last[b][id]; ok {
+					ps.people = append(ps.people, id)
+				}
+			}
+			slices.Sort(ps.people)
+			d.index[[2]string{w, b}] = len(d.pairs)
+			d.pairs = append(d.pairs, ps)
+		}
+	}
+	return d, nil
+}
+
+// rec returns the last response of a person in a wave.
+func (d *pairedData) rec(wave, person string) pairedRecord {
+	return d.recs[wave][d.last[wave][person]]
+}
+
+// upward returns unit and the units above it in h.
+func upward(h *Hierarchy, unit string) []string {
+	if !h.Has(unit) {
+		return nil
+	}
+	return append([]string{unit}, h.Ancestors(unit)...)
+}
+
+// answeredAny reports whether answers hold an answer to one of items.
+func answeredAny(answers map[string]int, items []survey.Item) bool {
+	for _, it := range items {
+		if _, ok := answers[it.ID]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// planPaired decides which paired figures of every pair of waves of d
+// may be shown under the program's plan.
+func planPaired(d *pairedData, plan *Disclosure) *pairedPlan {
+	pp := &pairedPlan{min: plan.Privacy().MinScores, data: d, plan: plan, shown: map[pcell]bool{}, hidden: map[pcell]string{}, seen: map[string]bool{}}
+	for pi, ps := range d.pairs {
+		h, hb := d.orgs[ps.wave], d.orgs[ps.base]
+		count := map[string]int{}
+		counts := make([]map[string]int, len(ps.names))
+		for j := range counts {
+			counts[j] = map[string]int{}
+		}
+		for _, id := range ps.people {
+			r, rb := d.rec(ps.wave, id), d.rec(ps.base, id)
+			up := upward(h, r.unit)
+			for _, u := range up {
+				count[u]++
+			}
+			for j, alike := range ps.alike {
+				if answeredAny(r.answers, alike) && answeredAny(rb.answers, alike) {
+					for _, u := range up {
+						counts[j][u]++
+					}
+				}
+			}
+		}
+		wave, base := waveLabel(d.waves[ps.wave]), waveLabel(d.waves[ps.base])
+		for _, u := range h.IDs() {
+			c := pcell{pi, u, -1}
+			unit, _ := h.Unit(u)
+			why := ""
+			if r, hid := plan.Hidden(u, ps.wave); hid {
+				why = hiddenIn(wave, r)
+			} else if !hb.Has(u) {
+				why = fmt.Sprintf("%s was not in the organization when %s opened", unit.Name, base)
+			} else if r, hid := plan.Hidden(u, ps.base); hid {
+				why = hiddenIn(base, r)
+			} else if count[u] < pp.min {
+				why = fmt.Sprintf("fewer than %d people answered both waves", pp.min)
+			}
+			if why != "" {
+				pp.hidden[c] = why
+				continue
+			}
+			pp.shown[c] = true
+			for j, name := range ps.names {
+				bc := pcell{pi, u, j}
+				why := ""
+				if len(ps.alike[j]) == 0 {
+					why = ps.brk[j]
+				} else if r, hid := plan.FigureHidden(CellRef{Unit: u, Wave: ps.wave}, BehaviorMeasure(name)); hid {
+					why = hiddenIn(wave, r)
+				} else if r, hid := plan.FigureHidden(CellRef{Unit: u, Wave: ps.base}, BehaviorMeasure(name)); hid {
+					why = hiddenIn(base, r)
+				} else if counts[j][u] < pp.min {
+					why = fmt.Sprintf("fewer than %d people answered these items in both waves", pp.min)
+				}
+				if why != "" {
+					pp.hidden[bc] = why
+				} else {
+					pp.shown[bc] = true
+				}
+			}
+		}
+	}
+	if !plan.Privacy().ThresholdOnly {
+		pp.complement()
+	}
+	return pp
+}
+
+// hiddenIn says, in words for leaders, why the plan hides a group or
+// figure in a wave (named by its label).
+func hiddenIn(wave string, r Reason) string {
+	switch r.Kind {
+	case BelowMinimum:
+		return fmt.Sprintf("fewer than %d respondents in %s", r.Min, wave)
+	case FewAnswered:
+		return fmt.Sprintf("fewer than %d people answered these items in %s", r.Min, wave)
+	}
+	return fmt.Sprintf("hidden in %s by the privacy rules", wave)
+}
+
+// complementaryReason is the reason of a paired figure hidden so that
+// another group cannot be worked out.
+func (pp *pairedPlan) complementaryReason() string {
+	return fmt.Sprintf("hidden so that a group of fewer than %d people cannot be worked out by subtraction", pp.min)
+}
+
+// hide hides a shown paired figure, and with a unit's pairs every figure
+// of the unit.
+func (pp *pairedPlan) hide(c pcell) {
+	why := pp.complementaryReason()
+	delete(pp.shown, c)
+	pp.hidden[c] = why
+	if c.beh < 0 {
+		for j := range pp.data.pairs[c.pair].names {
+			if bc := (pcell{c.pair, c.unit, j}); pp.shown[bc] {
+				delete(pp.shown, bc)
+				pp.hidden[bc] = why
+			}
+		}
+	}
+}
+
+// complement hides paired figures until no block cut out by them is
+// small: first the pairs of units (respondent counts), then the figures
+// of behaviors (answers and favorable people).
+func (pp *pairedPlan) complement() {
+	d := pp.data
+	for _, behaviors := range []bool{false, true} {
+		for changed := true; changed; {
+			changed = false
+			for _, w := range d.order {
+				for _, sp := range pp.spaces(w, behaviors) {
+					if pp.mend(sp) {
+						changed = true
+					}
+				}
+			}
+		}
+	}
+}
+
+// space is one set of coordinates of a wave over which figures are sums:
+// its respondents, those who answered an item, or the pairs counted for
+// one behavior; with the sets a reader sees over it.
+type space struct {
+	members []int
+	cross   func(r int) []string
+	paired  func(r int) []pcell
+}
+
+// spaces returns the spaces of wave w: its respondents; or, with
+// behaviors, each item that a paired figure pools and each behavior's
+// favorable people.
+func (pp *pairedPlan) spaces(w string, behaviors bool) []space {
+	d := pp.data
+	recs := d.recs[w]
+	all := make([]int, len(recs))
+	for i := range all {
+		all[i] = i
+	}
+	if !behaviors {
+		return []space{{members: all, cross: func(r int) []string { return pp.crossSets(w, recs[r], "", "") },
+			paired: func(r int) []pcell { return pp.pairedSets(w, r, "", "") }}}
+	}
+	items := map[string]string{}
+	constructs := map[string]bool{}
+	for _, ps := range d.pairs {
+		if ps.wave != w && ps.base != w {
+			continue
+		}
+		for j, alike := range ps.alike {
+			constructs[ps.names[j]] = true
+			for _, it := range alike {
+				items[it.ID] = ps.names[j]
+			}
+		}
+	}
+	var out []space
+	for _, id := range slices.Sorted(maps.Keys(items)) {
+		var members []int
+		for r, rec := range recs {
+			if _, ok := rec.answers[id]; ok {
+				members = append(members, r)
+			}
+		}
+		out = append(out, space{members: members, cross: func(r int) []string { return pp.crossSets(w, recs[r], id, items[id]) },
+			paired: func(r int) []pcell { return pp.pairedSets(w, r, id, items[id]) }})
+	}
+	for _, c := range slices.Sorted(maps.Keys(constructs)) {
+		out = append(out, space{members: all, cross: func(int) []string { return nil },
+			paired: func(r int) []pcell { return pp.pairedSets(w, r, "", c) }})
+	}
+	return out
+}
+
+// crossSets returns the shown cross-sectional sets of wave w that hold a
+// response: its unit and the units above it, and their segments; for the
+// answers to an item (item set), the cells whose figures of the item or
+// its behavior are shown.
+func (pp *pairedPlan) crossSets(w string, rec pairedRecord, item, behavior string) []string {
+	var out []string
+	for _, u := range upward(pp.data.orgs[w], rec.unit) {
+		cells := []CellRef{{Unit: u, Wave: w}}
+		for _, k := range pp.data.keys {
+			// A respondent without the attribute is counted under "".
+			cells = append(cells, CellRef{Unit: u, Wave: w, Key: k, Value: rec.segs[k]})
+		}
+		for _, c := range cells {
+			key := c.String() + " " + item
+			shown, ok := pp.seen[key]
+			if !ok {
+				if item == "" {
+					_, hid := pp.plan.cellHidden(c)
+					shown = !hid
+				} else {
+					_, hidItem := pp.plan.FigureHidden(c, ItemMeasure(item))
+					_, hidBehavior := pp.plan.FigureHidden(c, BehaviorMeasure(behavior))
+					shown = !hidItem || !hidBehavior
+				}
+				pp.seen[key] = shown
+			}
+			if shown {
+				out = append(out, key)
+			}
+		}
+	}
+	return out
+}
+
+// pairedSets returns the shown paired figures that count response r of
+// wave w: as its person's response in either wave of a pair, when it is
+// their last. With behavior set, the figures of that behavior whose items
+// the person answered in both waves (and, with item set, that pool item,
+// which r answered); else the pairs of units.
+func (pp *pairedPlan) pairedSets(w string, r int, item, behavior string) []pcell {
+	d := pp.data
+	rec := d.recs[w][r]
+	if rec.person == "" || d.last[w][rec.person] != r {
+		return nil
+	}
+	var out []pcell
+	for pi, ps := range d.pairs {
+		var other string
+		switch w {
+		case ps.wave:
+			other = ps.base
+		case ps.base:
+			other = ps.wave
+		default:
+			continue
+		}
+		if _, ok := d.last[other][rec.person]; !ok {
+			continue
+		}
+		j := -1
+		if behavior != "" {
+			j = slices.Index(ps.names, behavior)
+			if j < 0 || item != "" && !slices.ContainsFunc(ps.alike[j], func(it survey.Item) bool { return it.ID == item }) {
+				continue
+			}
+			if !answeredAny(rec.answers, ps.alike[j]) || !answeredAny(d.rec(other, rec.person).answers, ps.alike[j]) {
+				continue
+			}
+		}
+		unit := d.rec(ps.wave, rec.person).unit
+		for _, u := range upward(d.orgs[ps.wave], unit) {
+			if c := (pcell{pi, u, j}); pp.shown[c] {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// mend hides, for each block of sp cut out of a block of the shown
+// cross-sectional sets by paired figures and holding 1 to min-1 people,
+// one paired figure that cuts it: among those holding the block, else
+// among those cutting the cross-sectional block, the deepest unit's, then
+// by unit, pair and behavior. It never chooses by the counts of the
+// figures. It reports whether it hid one.
+func (pp *pairedPlan) mend(sp space) bool {
+	type block struct {
+		n    int
+		sets []pcell
+	}
+	crossN := map[string]int{}
+	blocks := map[string]map[string]*block{}
+	cuts := map[string]map[pcell]int{}
+	for _, r := range sp.members {
+		cross, sets := sp.cross(r), sp.paired(r)
+		if len(cross) == 0 && len(sets) == 0 {
+			continue // in no published sum
+		}
+		ck := strings.Join(cross, "\x00")
+		var fk strings.Builder
+		for _, c := range sets {
+			fk.WriteString(strconv.Itoa(c.pair) + "/" + c.unit + "/" + strconv.Itoa(c.beh) + "\x00")
+		}
+		crossN[ck]++
+		if blocks[ck] == nil {
+			blocks[ck], cuts[ck] = map[string]*block{}, map[pcell]int{}
+		}
+		b := blocks[ck][fk.String()]
+		if b == nil {
+			b = &block{sets: sets}
+			blocks[ck][fk.String()] = b
+		}
+		b.n++
+		for _, c := range sets {
+			cuts[ck][c]++
+		}
+	}
+	hid := false
+	for _, ck := range slices.Sorted(maps.Keys(blocks)) {
+		for _, fk := range slices.Sorted(maps.Keys(blocks[ck])) {
+			b := blocks[ck][fk]
+			if b.n >= pp.min || b.n == crossN[ck] {
+				continue
+			}
+			best, bestIn := pcell{}, false
+			found := false
+			for c, n := range cuts[ck] {
+				if n == crossN[ck] {
+					continue // holds the whole block: cuts nothing
+				}
+				in := slices.Contains(b.sets, c)
+				if !found || in && !bestIn || in == bestIn && pp.before(c, best) {
+					best, bestIn, found = c, in, true
+				}
+			}
+			if found {
+				pp.hide(best)
+				hid = true
+				break // the cross-sectional block changed: next pass
+			}
+		}
+	}
+	return hid
+}
+
+// before orders paired figures for hiding: the deepest unit first, then
+// by unit, pair and behavior.
+func (pp *pairedPlan) before(a, b pcell) bool {
+	da, db := pp.data.orgs[pp.data.pairs[a.pair].wave].Depth(a.unit), pp.data.orgs[pp.data.pairs[b.pair].wave].Depth(b.unit)
+	if da != db {
+		return da > db
+	}
+	if a.unit != b.unit {
+		return a.unit < b.unit
+	}
+	if a.pair != b.pair {
+		return a.pair < b.pair
+	}
+	return a.beh < b.beh
+}
