@@ -86,12 +86,13 @@ type pairedPlan struct {
 	seen map[string]bool
 }
 
-// waveLabel names a wave for leaders: its name, or the day it opened.
+// waveLabel names a wave for leaders: its name, or the day it opened (as
+// [Panel] names waves).
 func waveLabel(w survey.Wave) string {
 	if w.Name != "" {
 		return w.Name
 	}
-	return w.Opens.Format("2 January 2006")
+	return "the survey of " + dateText(w.Opens)
 }
 
 // readPaired reads every response of the plan's waves.
