@@ -22,7 +22,8 @@ type ComparabilityBreak struct {
 	// ID@vVERSION/SCALE[range;favorable]/rKEYING.
 	Before []string `json:"before"`
 	After  []string `json:"after"`
-	// Reason says what changed, item by item.
+	// Reason says what changed, item by item, quoting the items (for
+	// people; Before and After are for programs).
 	Reason string `json:"reason"`
 }
 
@@ -108,37 +109,38 @@ func signatureList(items []survey.Item) []string {
 	return strings.Split(s, ",")
 }
 
-// describeChange says how two sets of items differ.
+// describeChange says how two sets of items differ, quoting the items
+// (see [itemChanges]).
 func describeChange(before, after []survey.Item) string {
+	return strings.Join(itemChanges(before, after), "; ")
+}
+
+// itemChanges says, quoting the items, what changed from one set of a
+// measure's items to another: items added, reworded, rescaled, re-keyed
+// or dropped.
+func itemChanges(before, after []survey.Item) []string {
 	old := map[string]survey.Item{}
 	for _, it := range before {
 		old[it.ID] = it
 	}
-	var parts []string
+	var out []string
 	seen := map[string]bool{}
 	for _, it := range after {
 		seen[it.ID] = true
 		o, ok := old[it.ID]
 		switch {
 		case !ok:
-			parts = append(parts, it.ID+" added")
-		case o.Version != it.Version:
-			parts = append(parts, fmt.Sprintf("%s reworded (version %d → %d)", it.ID, o.Version, it.Version))
-		case o.Text != it.Text:
-			parts = append(parts, fmt.Sprintf("%s reworded (version %d kept)", it.ID, it.Version))
-		case o.Scale != it.Scale:
-			parts = append(parts, fmt.Sprintf("%s rescaled (%s → %s)", it.ID, o.Scale.ID, it.Scale.ID))
-		case o.Reverse != it.Reverse:
-			parts = append(parts, it.ID+" re-keyed")
+			out = append(out, fmt.Sprintf("the item %q was added", it.Text))
+		case !o.Comparable(it):
+			out = append(out, describeItemChange(o, it))
 		}
 	}
 	for _, it := range before {
 		if !seen[it.ID] {
-			parts = append(parts, it.ID+" dropped")
+			out = append(out, fmt.Sprintf("the item %q was dropped", it.Text))
 		}
 	}
-	slices.Sort(parts)
-	return strings.Join(parts, "; ")
+	return out
 }
 
 // BaselineOptions configure [NewBaseline].

@@ -64,7 +64,7 @@ func TestBaseline(t *testing.T) {
 	for _, br := range b.Breaks {
 		if br.Measure == "behavior:customer_focus" {
 			waves = append(waves, br.Wave)
-			require.Contains(t, br.Reason, "cf_practice rescaled")
+			require.Contains(t, br.Reason, `the item "Statement cf_practice" changed, its scale went from`, "the break quotes the item")
 		}
 	}
 	require.Equal(t, []string{"w03", "w04"}, waves)

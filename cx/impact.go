@@ -485,7 +485,7 @@ func (p *Panel) changes(units []string, m measureSpec, period func(time.Time) st
 			continue
 		}
 		var pre, post []Point
-		broken := false
+		var brokenBefore, brokenWithin bool
 		for _, pt := range pts {
 			if pt.Time.IsZero() {
 				continue
@@ -495,7 +495,11 @@ func (p *Panel) changes(units []string, m measureSpec, period func(time.Time) st
 				continue
 			}
 			if pt.Segment != seg {
-				broken = true
+				if per == "pre" {
+					brokenBefore = true
+				} else {
+					brokenWithin = true
+				}
 				continue
 			}
 			if !pt.usable() {
@@ -507,8 +511,13 @@ func (p *Panel) changes(units []string, m measureSpec, period func(time.Time) st
 				post = append(post, pt)
 			}
 		}
-		if broken {
-			notes = append(notes, fmt.Sprintf("%s: items changed between the before and %s periods; only the waves comparable with the %s period are used", m.key, window, window))
+		if brokenBefore {
+			notes = append(notes, fmt.Sprintf("%s: the questions or the units changed between the waves before the initiative and those %s it; only the waves comparable with the first of those %s it are used",
+				p.Label(m.key), window, window))
+		}
+		if brokenWithin {
+			notes = append(notes, fmt.Sprintf("%s: the questions or the units changed among the waves %s the initiative; only those before the change are used",
+				p.Label(m.key), window))
 		}
 		b, ok1 := pool(pre, m.kind)
 		a, ok2 := pool(post, m.kind)

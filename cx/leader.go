@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -39,7 +40,9 @@ type BehaviorGap struct {
 	Behavior string `json:"behavior"`
 	// Parent and Org are the gaps; nil when a figure is not shown (the
 	// unit's, or the other unit's), when the unit is the root (no parent;
-	// for Org, the unit is the organization).
+	// for Org, the unit is the organization), and when every answer of
+	// the unit above is one of the unit's (its only part that answered):
+	// there is then no rest to compare the unit with.
 	Parent *UnitGap `json:"parent,omitempty"`
 	Org    *UnitGap `json:"org,omitempty"`
 	// Reason says why a gap is missing, when it is not obvious.
@@ -55,10 +58,11 @@ type BehaviorGap struct {
 //
 // with standard error (n₂/N)·√(p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂), and the Wald
 // interval d ± z·SE; P is the two-sided p-value of the pooled
-// two-proportion z test of the unit against the rest (no difference),
-// NaN when the rest has no answers. The rest's figures are those of two
-// shown groups subtracted, which the privacy plan allows only when they
-// hold no people or at least the minimum.
+// two-proportion z test of the unit against the rest (no difference).
+// When the rest has no answers there is no gap (see [BehaviorGap]). The
+// rest's figures are those of two shown groups subtracted, which the
+// privacy plan allows only when they hold no people or at least the
+// minimum.
 type UnitGap struct {
 	// Unit is the unit compared with: the parent, or the root.
 	Unit string `json:"unit"`
@@ -82,15 +86,15 @@ func (v BehaviorGap) MarshalJSON() ([]byte, error) { return marshalNull(v) }
 func (v UnitGap) MarshalJSON() ([]byte, error) { return marshalNull(v) }
 
 // gapOf returns the gap of a unit's share to the share of a unit above
-// it, at confidence level.
+// it, at confidence level; nil when the unit holds every answer of the
+// unit above (no rest to compare with) or has none.
 func gapOf(unit, above metrics.Proportion, other string, level float64) *UnitGap {
 	n1, N := float64(unit.N), float64(above.N)
 	rest := metrics.Proportion{Successes: above.Successes - unit.Successes, N: above.N - unit.N}
-	g := &UnitGap{Unit: other, Diff: unit.Value() - above.Value(), P: math.NaN()}
 	if rest.N <= 0 || n1 == 0 {
-		g.Interval = metrics.Interval{Lower: g.Diff, Upper: g.Diff}
-		return g
+		return nil
 	}
+	g := &UnitGap{Unit: other, Diff: unit.Value() - above.Value(), P: math.NaN()}
 	p1, p2, n2 := unit.Value(), rest.Value(), float64(rest.N)
 	g.SE = n2 / N * math.Sqrt(p1*(1-p1)/n1+p2*(1-p2)/n2)
 	z := distuv.UnitNormal.Quantile(1 - (1-level)/2)
@@ -169,26 +173,36 @@ func leaderView(h *Hierarchy, sc *Scorecard, leader string) (*LeaderView, error)
 			case !ok:
 				g.Reason = "the unit's figure is not shown"
 			default:
+				var why []string
 				if hasParent {
-					if theirs, ok := shownShare(parent, j); ok {
-						g.Parent = gapOf(mine, theirs, parent.Unit, sc.Level)
-					} else {
-						g.Reason = "the parent's figure is not shown"
+					if theirs, ok := shownShare(parent, j); !ok {
+						why = append(why, "the parent's figure is not shown")
+					} else if g.Parent = gapOf(mine, theirs, parent.Unit, sc.Level); g.Parent == nil {
+						why = append(why, noRest(u.Name, parent.Name))
 					}
 				}
 				if u.Unit != root.Unit {
-					if theirs, ok := shownShare(root, j); ok {
-						g.Org = gapOf(mine, theirs, root.Unit, sc.Level)
-					} else if g.Reason == "" {
-						g.Reason = "the organization's figure is not shown"
+					if theirs, ok := shownShare(root, j); !ok {
+						if len(why) == 0 {
+							why = append(why, "the organization's figure is not shown")
+						}
+					} else if g.Org = gapOf(mine, theirs, root.Unit, sc.Level); g.Org == nil && root.Unit != u.Parent {
+						why = append(why, noRest(u.Name, root.Name))
 					}
 				}
+				g.Reason = strings.Join(why, "; ")
 			}
 			gaps[j] = g
 		}
 		v.Gaps = append(v.Gaps, gaps)
 	}
 	return v, nil
+}
+
+// noRest says why a unit has no gap to a unit above it that holds no
+// answers but the unit's.
+func noRest(unit, above string) string {
+	return fmt.Sprintf("every answer in %s comes from %s: there is no rest of %s to compare %s with", above, unit, above, unit)
 }
 
 // shownShare returns the favorable share of behavior j of a unit's row,

@@ -100,6 +100,39 @@ func TestLeaderView(t *testing.T) {
 	assert.Equal(t, []string{"sales"}, v.Units, "a view is of the org when the wave opened")
 }
 
+// TestLeaderGapWithoutRest: West is the only unit of Operations and
+// holds all its answers, so West has no gap to Operations (there is no
+// rest of Operations to compare it with), where a gap of +0 points with
+// an interval of +0 to +0 used to be shown; its gap to the organization
+// stands: West 20 of 50 favorable answers, the rest of the organization
+// (North and South) 42 of 76.
+func TestLeaderGapWithoutRest(t *testing.T) {
+	ctx := t.Context()
+	p := leaderProgram(t)
+	v, err := p.LeaderView(ctx, "pulse", "chief@agency.gov", cx.ScorecardOptions{Wave: "w1"})
+	require.NoError(t, err)
+	var checked int
+	for i, u := range v.Scorecard.Units {
+		for _, g := range v.Gaps[i] {
+			switch u.Unit {
+			case "west":
+				checked++
+				assert.Nil(t, g.Parent, "no rest of Operations to compare West with")
+				assert.Equal(t, "every answer in Operations comes from West: there is no rest of Operations to compare West with", g.Reason)
+				require.NotNil(t, g.Org)
+				assert.InDelta(t, 20.0/50-62.0/126, g.Org.Diff, 1e-12)
+				// R: prop.test(x = c(20, 42), n = c(50, 76), correct = FALSE)$p.value
+				assert.InDelta(t, 0.093616062704889327, g.Org.P, 1e-12)
+			case "north", "ops":
+				checked++
+				assert.NotNil(t, g.Parent, u.Unit)
+				assert.Empty(t, g.Reason, u.Unit)
+			}
+		}
+	}
+	assert.Equal(t, 3*len(v.Scorecard.Behaviors), checked)
+}
+
 // TestLeaderViewPrivacy: a hidden unit shows no gap, and its parent's
 // gap is computed only from shown figures.
 func TestLeaderViewPrivacy(t *testing.T) {

@@ -645,28 +645,7 @@ func (p *Panel) breakEvidence(b ComparabilityBreak) []string {
 		}
 		return out
 	}
-	before, after := items(b.Previous), items(b.Wave)
-	old := map[string]survey.Item{}
-	for _, it := range before {
-		old[it.ID] = it
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, it := range after {
-		seen[it.ID] = true
-		o, ok := old[it.ID]
-		switch {
-		case !ok:
-			out = append(out, fmt.Sprintf("the item %q was added", it.Text))
-		case !o.Comparable(it):
-			out = append(out, describeItemChange(o, it))
-		}
-	}
-	for _, it := range before {
-		if !seen[it.ID] {
-			out = append(out, fmt.Sprintf("the item %q was dropped", it.Text))
-		}
-	}
+	out := itemChanges(items(b.Previous), items(b.Wave))
 	if len(out) == 0 {
 		out = append(out, "its questions changed")
 	}

@@ -34,6 +34,7 @@ func (p *Program) DefineUnits(ctx context.Context, units ...Unit) error {
 		return err
 	}
 	var fresh []Unit
+	var at []int // the position of each fresh unit in units
 	var ps problems
 	for i, u := range units {
 		u = u.Clone()
@@ -47,7 +48,7 @@ func (p *Program) DefineUnits(ctx context.Context, units ...Unit) error {
 			}
 			return orgError(&org.ConflictError{Unit: u.ID, Field: "units[" + strconv.Itoa(i) + "]", Stored: e.Defined, Given: u}, "")
 		}
-		fresh = append(fresh, u)
+		fresh, at = append(fresh, u), append(at, i)
 	}
 	if len(fresh) == 0 {
 		return nil
@@ -57,6 +58,28 @@ func (p *Program) DefineUnits(ctx context.Context, units ...Unit) error {
 	start := slices.Clone(fresh)
 	if h, ok := hist.At(time.Time{}); ok {
 		start = append(start, h.Units()...)
+	}
+	// A parent the history has, but not from its start, is named with
+	// the date it was created or closed.
+	atStart := map[string]bool{}
+	for _, u := range start {
+		atStart[u.ID] = true
+	}
+	for i, u := range fresh {
+		e, ok := hist.Entry(u.Parent)
+		if u.Parent == "" || atStart[u.Parent] || !ok {
+			continue
+		}
+		f := "units[" + strconv.Itoa(at[i]) + "].parent"
+		if !e.Added.IsZero() {
+			ps.add(f, fmt.Sprintf("the parent %q (%s) is in the org only from %s, and DefineUnits adds units from the start of the org's history: add this unit under it with ChangeOrg, from %s or later",
+				u.Parent, e.Defined.Name, org.Day(e.Added), org.Day(e.Added)))
+		} else {
+			ps.add(f, fmt.Sprintf("the parent %q (%s) is not in the org at the start of its history", u.Parent, e.Defined.Name))
+		}
+	}
+	if err := ps.err(); err != nil {
+		return err
 	}
 	if _, err := NewHierarchy(start); err != nil {
 		return err

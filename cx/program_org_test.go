@@ -131,3 +131,31 @@ func TestStoreRefusesBrokenOrg(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, p.DefineUnits(ctx, cx.Unit{ID: "east", Parent: "ops", Name: "East"}))
 }
+
+// TestDefineUnitsUnderLaterUnit: a unit defined under a unit the org has
+// only from a later date is refused with that date and what to do
+// instead, where the error said only that the parent was unknown.
+func TestDefineUnitsUnderLaterUnit(t *testing.T) {
+	ctx := t.Context()
+	p, s := newProgram(t)
+	require.NoError(t, p.DefineUnits(ctx, orgUnits...))
+	require.NoError(t, p.ChangeOrg(ctx, cx.OrgChange{Kind: cxorg.Merge, Effective: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
+		Unit: cx.Unit{ID: "central", Name: "Central Office"}, From: []string{"north", "south"}}))
+	before := mustList(t, s)
+	err := p.DefineUnits(ctx, cx.Unit{ID: "desk", Parent: "ops", Name: "Desk"}, cx.Unit{ID: "east", Parent: "central", Name: "East"})
+	require.ErrorIs(t, err, cx.ErrInvalid)
+	var ve *cx.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Len(t, ve.Problems, 1, "%v", err)
+	assert.Equal(t, "units[1].parent", ve.Problems[0].Field)
+	assert.Contains(t, ve.Problems[0].Message, `the parent "central" (Central Office) is in the org only from 1 March 2026`)
+	assert.Contains(t, ve.Problems[0].Message, "ChangeOrg")
+	assert.Equal(t, before, mustList(t, s), "nothing is recorded")
+	// The way the message gives works.
+	require.NoError(t, p.ChangeOrg(ctx, cx.OrgChange{Kind: cxorg.Add, Effective: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
+		Unit: cx.Unit{ID: "east", Parent: "central", Name: "East"}}))
+	// An unknown parent is still said to be unknown.
+	err = p.DefineUnits(ctx, cx.Unit{ID: "west", Parent: "nowhere", Name: "West"})
+	require.ErrorIs(t, err, cx.ErrInvalid)
+	assert.Contains(t, err.Error(), "nowhere")
+}

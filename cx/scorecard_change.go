@@ -97,6 +97,9 @@ func describeItemChange(old, cur survey.Item) string {
 	if old.Reverse != cur.Reverse {
 		parts = append(parts, "its keying was reversed")
 	}
+	if old.Version == cur.Version {
+		return strings.Join(parts, ", ")
+	}
 	return strings.Join(parts, ", ") + fmt.Sprintf(" (version %d, then %d)", old.Version, cur.Version)
 }
 

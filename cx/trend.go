@@ -429,7 +429,17 @@ func (tr *Trend) judge(sigmaZ float64, dir culture.Direction, opts TrendOptions)
 	idx, nBase := tr.charted()
 	tr.Evidence = []string{}
 	if segs := tr.Points; len(segs) > 0 && segs[len(segs)-1].Segment > 0 {
-		tr.Evidence = append(tr.Evidence, fmt.Sprintf("the questions or the units changed %d time(s): only the results since the last change are compared", segs[len(segs)-1].Segment))
+		last := segs[len(segs)-1].Segment
+		from := len(segs) - 1
+		for from > 0 && segs[from-1].Segment == last {
+			from--
+		}
+		when := "before " + tr.pointName(segs[from])
+		if last > 1 {
+			when = fmt.Sprintf("%d times, last %s", last, when)
+		}
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("the questions or the units changed %s: only the results from %s on are compared",
+			when, tr.pointName(segs[from])))
 	}
 	tr.slope(idx)
 	if len(idx) < opts.MinPoints || nBase < 2 || nBase == len(idx) {

@@ -127,7 +127,7 @@ func TestTrendComparabilityBreak(t *testing.T) {
 		measures = append(measures, b.Measure)
 		require.Equal(t, "w04", b.Previous)
 		require.Equal(t, "w05", b.Wave)
-		require.Equal(t, "cf_practice reworded (version 1 → 2)", b.Reason)
+		require.Equal(t, `the item "Statement cf_practice" changed (version 1, then 2)`, b.Reason)
 	}
 	require.Equal(t, []string{"behavior:customer_focus", "practice:customer_focus", "mean:customer_focus"}, measures,
 		"belief:customer_focus keeps its item")
@@ -139,7 +139,7 @@ func TestTrendComparabilityBreak(t *testing.T) {
 	require.Equal(t, "w05", tr.BaselineFrom)
 	require.Equal(t, "w07", tr.BaselineTo)
 	require.Equal(t, cx.Stable, tr.Verdict)
-	require.Contains(t, tr.Evidence[0], "the questions or the units changed 1 time(s)")
+	require.Contains(t, tr.Evidence[0], "the questions or the units changed before 5 May 2026: only the results from 5 May 2026 on are compared")
 	for i, pt := range tr.Points {
 		require.Equal(t, i >= 4, pt.Charted)
 		require.Equal(t, map[bool]int{true: 1, false: 0}[i >= 4], pt.Segment)
@@ -150,7 +150,7 @@ func TestTrendComparabilityBreak(t *testing.T) {
 	im, err := cx.EstimateImpact(p, in, cx.ImpactOptions{Measures: []string{"behavior:customer_focus"}})
 	require.NoError(t, err)
 	require.NotEmpty(t, im.Notes)
-	require.Contains(t, im.Notes[0], "items changed between the before and during periods")
+	require.Contains(t, im.Notes[0], "the questions or the units changed between the waves before the initiative and those during it")
 	require.False(t, im.Effects[0].Estimable, "no comparable wave before the start")
 }
 

@@ -250,8 +250,79 @@ func TestRewordedItemImpact(t *testing.T) {
 	require.NotNil(t, behavior)
 	require.NotNil(t, item)
 	assert.False(t, behavior.Estimable, "no impact is estimated across the rewording: %+v", *behavior)
-	assert.Contains(t, im.Notes, cx.BehaviorMeasure(culture.CustomerFocus)+": items changed between the before and during periods; only the waves comparable with the during period are used")
+	assert.Contains(t, im.Notes, "Customer focus: the questions or the units changed between the waves before the initiative and those during it; only the waves comparable with the first of those during it are used")
 	assert.True(t, item.Estimable, "the unchanged item is still compared: %+v", *item)
+}
+
+// TestRewordedItemNoWin: an initiative whose outcome is the reworded
+// item, in the only unit that runs it, shows no win: the item read 20 of
+// 60 favorable in its old words and 50 of 60 in the new, where the units
+// compared read 20 of 60 in both waves (across the versions, a
+// difference in differences of +50 points). A rewording within the
+// period of the initiative is said as such.
+func TestRewordedItemNoWin(t *testing.T) {
+	ctx := t.Context()
+	p, _ := newProgram(t)
+	require.NoError(t, p.DefineUnits(ctx, cx.Unit{ID: "org", Name: "Agency"}, cx.Unit{ID: "claims", Parent: "org", Name: "Claims"},
+		cx.Unit{ID: "billing", Parent: "org", Name: "Billing"}, cx.Unit{ID: "support", Parent: "org", Name: "Support"}))
+	require.NoError(t, p.DefineFramework(ctx, culture.CXBehaviors()))
+	v1 := rewordSurvey()
+	require.NoError(t, p.DefineSurvey(ctx, v1))
+	w0 := survey.Wave{ID: "w0", Survey: "pulse", Name: "November", Opens: time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC), Closes: time.Date(2025, 11, 17, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, p.OpenWave(ctx, w0))
+	w1, w2 := rewordWaves(t, p)
+	var rs []survey.Response
+	for wi, w := range []survey.Wave{w0, w1, w2} {
+		for _, unit := range []string{"claims", "billing", "support"} {
+			for i := range 60 {
+				a := map[string]int{"cf_belief": 2, "cf_practice": 2}
+				if i < 20 || (unit == "claims" && wi == 2 && i < 50) {
+					a["cf_belief"] = 5
+				}
+				if i%2 == 0 {
+					a["cf_practice"] = 4
+				}
+				rs = append(rs, survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s-%s-%d", w.ID, unit, i)), Survey: "pulse",
+					Wave: w.ID, Unit: unit, Submitted: w.Opens.Add(time.Hour), Answers: a})
+			}
+		}
+	}
+	_, err := p.RecordResponses(ctx, rs)
+	require.NoError(t, err)
+	belief := cx.ItemPrefix + "cf_belief"
+	for _, tc := range []struct {
+		name  string
+		start time.Time
+		note  string
+	}{
+		{"rewording as the initiative starts", time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC),
+			"the questions or the units changed between the waves before the initiative and those during it"},
+		{"rewording within the initiative", time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC),
+			"the questions or the units changed among the waves during the initiative; only those before the change are used"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in, err := p.LaunchInitiative(ctx, culture.Initiative{Name: "Listen to customers " + tc.name, Kind: culture.ChangeProgram, Owner: "Head of claims",
+				Units: []string{"claims"}, Behaviors: []string{culture.CustomerFocus}, Start: tc.start, End: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC),
+				Outcomes: []culture.OutcomeTarget{{Metric: belief, Baseline: 0.33, Target: 0.5, Direction: culture.HigherIsBetter}}})
+			require.NoError(t, err)
+			panel, err := p.Panel(ctx, "pulse")
+			require.NoError(t, err)
+			im, err := cx.EstimateImpact(panel, in, cx.ImpactOptions{Comparison: []string{"billing", "support"}})
+			require.NoError(t, err)
+			for _, e := range im.Effects {
+				if e.Measure == belief && e.Estimable {
+					assert.False(t, e.Improved, "no improvement across the rewording: %+v", e)
+				}
+			}
+			assert.Empty(t, cx.Wins(im), "no win across the rewording")
+			var said bool
+			for _, n := range im.Notes {
+				said = said || strings.Contains(n, tc.note)
+				assert.NotContains(t, n, "cf_belief", "notes name measures for people")
+			}
+			assert.True(t, said, "notes %q lack %q", im.Notes, tc.note)
+		})
+	}
 }
 
 // TestNoFigureComparedAcrossVersions states, on random histories of a

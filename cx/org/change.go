@@ -25,7 +25,9 @@ const (
 	// from then on; units below them move under Unit.ID. Unit.ID is an
 	// open unit that absorbs them, or a new unit (Name required; Parent
 	// defaults to the parent the merged units share). A Name, Parent or
-	// Leaders given for an existing unit apply too.
+	// Leaders given for an existing unit apply too. A unit placed under
+	// a unit it absorbs takes that unit's place; so a merge that absorbs
+	// the root makes Unit.ID the root, with every open unit below it.
 	Merge
 	// Split divides Unit.ID into the units of Into: new units (Name
 	// required; Parent defaults to the split unit's parent) and, when

@@ -207,3 +207,23 @@ func TestKindText(t *testing.T) {
 	_, err := org.Kind(0).MarshalText()
 	assert.Error(t, err)
 }
+
+// TestMergeAbsorbingTheRoot: a merge that absorbs the root makes the
+// unit that absorbs it the root, with every open unit below it, and the
+// lineage compares the new root with the whole org it absorbed.
+func TestMergeAbsorbingTheRoot(t *testing.T) {
+	changes := append(story()[:5], org.Change{Kind: org.Merge, Effective: day(10), Unit: org.Unit{ID: "ops"}, From: []string{"org"}})
+	h, err := org.NewHistory(changes)
+	require.NoError(t, err)
+	at, ok := h.At(day(10))
+	require.True(t, ok)
+	assert.Equal(t, "ops: sales:ops north:sales south:sales", shape(at))
+	e, _ := h.Entry("org")
+	assert.False(t, e.Open)
+	l, ok := h.Lineage(day(0), day(10))
+	require.True(t, ok)
+	c, ok := l.Compare("ops")
+	require.True(t, ok)
+	assert.True(t, c.Comparable, "%+v", c)
+	assert.ElementsMatch(t, []string{"org", "ops", "sales", "north", "south"}, c.Predecessors)
+}

@@ -316,7 +316,7 @@ func (d *Document) writeChangeMarkdown(p func(string, ...any)) {
 					fav = "hidden"
 				}
 				p("| %s%s | %s | %s | %s | %s |\n", strings.Repeat("· ", r.Depth), mdEscape(r.Name), mdEscape(d.bname(b.Behavior)), fav,
-					gapText(v.Gaps[i][j].Parent), gapText(v.Gaps[i][j].Org))
+					mdEscape(gapText(v.Gaps[i][j].Parent, v.Gaps[i][j].Reason)), mdEscape(gapText(v.Gaps[i][j].Org, v.Gaps[i][j].Reason)))
 			}
 		}
 		p("\n")
@@ -343,9 +343,13 @@ func (d *Document) writeChangeMarkdown(p func(string, ...any)) {
 	}
 }
 
-// gapText writes a gap in points with its interval, or a dash.
-func gapText(g *Gap2) string {
+// gapText writes a gap in points with its interval, or a dash and why
+// there is no gap.
+func gapText(g *Gap2, reason string) string {
 	if g == nil {
+		if reason != "" {
+			return "– (" + reason + ")"
+		}
 		return "–"
 	}
 	return fmt.Sprintf("%s (%s)", points(g.Diff), signedPoints(g.Lower, g.Upper))
@@ -410,7 +414,7 @@ func (h *htmlPage) change(d *Document) {
 					fav = "hidden"
 				}
 				h.p("<tr><td>%s%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", strings.Repeat("· ", r.Depth), esc(r.Name), esc(d.bname(b.Behavior)),
-					esc(fav), esc(gapText(v.Gaps[ri][j].Parent)), esc(gapText(v.Gaps[ri][j].Org)))
+					esc(fav), esc(gapText(v.Gaps[ri][j].Parent, v.Gaps[ri][j].Reason)), esc(gapText(v.Gaps[ri][j].Org, v.Gaps[ri][j].Reason)))
 			}
 		}
 		h.p("</tbody></table></section>\n")

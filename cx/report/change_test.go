@@ -85,15 +85,18 @@ func TestReportOfChange(t *testing.T) {
 	require.NoError(t, err)
 	pc, err := p.PairedChange(ctx, "pulse", cx.PairedOptions{Wave: "w2", Baseline: "w1", AllUnits: true})
 	require.NoError(t, err)
-	r := report.Report{Scorecard: sc, Segments: []*cx.SegmentCut{cut}, Leaders: map[string]*cx.LeaderView{"Ana Ruiz": view}, Paired: []*cx.PairedChange{pc}}
+	waves, err := p.Store().ListWaves(ctx, survey.WaveFilter{Survey: "pulse"})
+	require.NoError(t, err)
+	r := report.Report{Scorecard: sc, Segments: []*cx.SegmentCut{cut}, Leaders: map[string]*cx.LeaderView{"Ana Ruiz": view}, Paired: []*cx.PairedChange{pc}, Waves: waves}
 	var md, html, js, cs bytes.Buffer
 	require.NoError(t, report.Render(r, report.Outputs{Markdown: &md, HTML: &html, JSON: &js, CSV: &cs}))
 	for _, want := range []string{
 		"## What the changes since the baseline compare",
 		"Central Office: Central Office is compared with the units it was formed from, as they stood at the baseline: North Office (merged on 1 March 2026), South Office (merged on 1 March 2026).",
-		"## By tenure, survey w2",
-		"## Ana Ruiz's view, survey w2",
-		"## The same people, survey w2 against survey w1",
+		// Sections are titled with the waves' names, never their IDs.
+		"## By tenure, April",
+		"## Ana Ruiz's view, April",
+		"## The same people, April against January",
 	} {
 		assert.Contains(t, md.String(), want)
 	}
@@ -101,6 +104,7 @@ func TestReportOfChange(t *testing.T) {
 		assert.Contains(t, html.String(), want)
 	}
 	assert.NotContains(t, md.String()+html.String()+js.String()+cs.String(), "p1:", "the leader's pseudonym is never printed")
+	assert.NotRegexp(t, `survey w\d|wave .?w\d`, md.String(), "no wave is named by its ID")
 	d, err := report.ReadJSON(&js)
 	require.NoError(t, err)
 	require.Len(t, d.Segments, 1)
@@ -115,6 +119,9 @@ func TestReportOfChange(t *testing.T) {
 	assert.Empty(t, veteran.Behaviors)
 	require.Len(t, d.Leaders, 1)
 	assert.Equal(t, "Ana Ruiz", d.Leaders[0].Leader)
+	// Central Office holds every answer of Sales in April: no gap to it,
+	// and the table says why.
+	assert.Contains(t, md.String(), "– (every answer in Sales comes from Central Office: there is no rest of Sales to compare Central Office with)")
 	require.Len(t, d.Paired, 1)
 	rows, err := csv.NewReader(&cs).ReadAll()
 	require.NoError(t, err)

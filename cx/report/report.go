@@ -71,7 +71,7 @@ type Report struct {
 	Paired []*cx.PairedChange
 	// Waves name the waves of every survey the parts cover in the texts
 	// leaders read: a wave's Name, else the date it opened (as
-	// [cx.Program.Waves] returns them). A wave not listed is named by the
+	// the store's ListWaves returns them). A wave not listed is named by the
 	// date of the trend or indicator points that carry it, else "survey"
 	// and its ID.
 	Waves []survey.Wave
