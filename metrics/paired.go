@@ -104,6 +104,15 @@ func PairedTCI(x, y []float64, level float64) (mean float64, ci Interval) {
 // |dᵢ|. DF is NaN. All fields are NaN when no pair remains (where R
 // stops); P is NaN when every |dᵢ| is tied and the variance is 0.
 // WilcoxonSignedRank panics if len(x) != len(y).
+//
+// Ties and zeros are exact equality, as in R by default (wilcox.test's
+// digits.rank = Inf): differences of means computed in floating point
+// can differ in their last bits where their exact values tie (7/3 − 1
+// and 8/3 − 4/3), which unties them here and in R alike. For means of
+// integer answers over the same number of items, pass the sums (or means
+// scaled to integers): the test depends on the ranks only, so scaling
+// every pair by one factor changes nothing but the ties, which are then
+// exact; R's digits.rank = 7 gives the same.
 func WilcoxonSignedRank(x, y []float64) Test {
 	all := pairedDiffs("WilcoxonSignedRank", x, y)
 	d := all[:0:0]

@@ -78,3 +78,29 @@ func TestWilcoxonSignedRankMatchesR(t *testing.T) {
 	checkTest(t, metrics.WilcoxonSignedRank([]float64{1.1, 2.2, 3.3}, []float64{2.0, 4.5, 1.0}), 2.5, nan, 1)
 	require.True(t, math.IsNaN(metrics.WilcoxonSignedRank([]float64{1, 2}, []float64{1, 2}).Statistic), "every difference zero")
 }
+
+// TestWilcoxonSignedRankTiesOfMeans: ties are exact equality of |dᵢ|, as
+// in R's wilcox.test by default (digits.rank = Inf). Means of integer
+// answers computed in floating point can differ in their last bits where
+// the exact values tie: with 3 items, 7/3 − 3/3 and 8/3 − 4/3 are both
+// 4/3 but compute as 1.3333333333333335 and 1.3333333333333333. R and
+// this function then both see fewer ties; on the integer sums (or with
+// digits.rank = 7 in R) the ties are exact, which is why callers with
+// means of integer answers pass sums over a common count. Values from
+// R 4.2.2:
+//
+//	b <- c(3, 4, 6, 5, 9, 7, 6, 10, 8, 5); a <- c(7, 8, 6, 9, 12, 11, 5, 14, 12, 9)
+//	wilcox.test(a, b, paired = TRUE)                         # V = 44, p = 0.0087958644786274142
+//	wilcox.test(a/3, b/3, paired = TRUE, digits.rank = 7)    # the same
+//	wilcox.test(a/3, b/3, paired = TRUE)                     # V = 44, p = 0.012227496055685723
+func TestWilcoxonSignedRankTiesOfMeans(t *testing.T) {
+	nan := math.NaN()
+	before := []float64{3, 4, 6, 5, 9, 7, 6, 10, 8, 5}
+	after := []float64{7, 8, 6, 9, 12, 11, 5, 14, 12, 9}
+	checkTest(t, metrics.WilcoxonSignedRank(after, before), 44, nan, 0.0087958644786274142)
+	meanBefore, meanAfter := make([]float64, len(before)), make([]float64, len(after))
+	for i := range before {
+		meanBefore[i], meanAfter[i] = before[i]/3, after[i]/3
+	}
+	checkTest(t, metrics.WilcoxonSignedRank(meanAfter, meanBefore), 44, nan, 0.012227496055685723)
+}
