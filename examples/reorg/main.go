@@ -62,8 +62,13 @@ var waves = []survey.Wave{
 var reorgDay = day(5, 1)
 
 // staff are the people of each team before and after the reorganization.
+// Central Office keeps 40 people of each office it was formed from: 15
+// people of North Office left and 15 joined South Office's part, as many
+// in each tenure group, so that the people who answered only one of two
+// waves are never a group small enough to be worked out from the paired
+// figures (which would then be hidden).
 var staff = map[string]int{
-	"north": 42, "south": 38, "west": 33, "support": 60, "field": 45,
+	"north": 55, "south": 25, "west": 33, "support": 60, "field": 45,
 	"central": 80, "support_a": 30, "support_b": 30,
 }
 

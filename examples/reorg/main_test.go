@@ -36,7 +36,7 @@ func TestRun(t *testing.T) {
 		"City Services: 63%; on the item asked alike in both waves 56%, +16 points since January, significant",
 		"Field Teams: 62%; on the item asked alike in both waves 58%, +18 points since January, not significant, it could be chance",
 		"Operations: 64%; on the item asked alike in both waves 59%, +19 points since January, significant — baseline restated, see below",
-		"City Services, customer focus: 216 people, 40% then 57% favorable on the item asked alike in both waves, significant; among everyone who answered, +16 points",
+		"City Services, customer focus: 203 people, 40% then 57% favorable on the item asked alike in both waves, significant; among everyone who answered, +16 points",
 		"By tenure, October, the whole agency:",
 		"under 2 years:",
 		"The same people, October against January",
