@@ -356,7 +356,10 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 // shown cells inside it) find most breaches first. To mend a breach the
 // plan hides, among the shown cells around the protected group, the one
 // whose hiding leaves the fewest relations with it as their only unknown
-// term, then the deepest in the hierarchy, then the one with the fewest
+// term, then a segment before a unit (a small segment is covered by
+// other segments, of its unit or the same segment elsewhere, so that
+// declaring segments does not hide units), then the deepest in the
+// hierarchy, then the one with the fewest
 // invited (a count every reader knows), then the first by name: never by
 // the count of the cell it hides. Its Reason is Complementary, naming
 // the protected group. The result is deterministic.

@@ -136,13 +136,16 @@ type shownCount struct {
 // empty cell as a small one, so that no one's participation can be told
 // (an empty team, or a small one whose invited count bounds it, would
 // tell whether each of its people answered). Without invited counts an
-// empty cell is no one's to protect.
+// empty cell is no one's to protect. A unit's own cell is a headline:
+// to protect a small segment the plan hides other segment cells (of the
+// same unit, or the same segment elsewhere) before it hides a unit, so
+// that declaring segments does not blank the units' figures.
 func layerCells(m *waveModel, respondents bool, n func(i int) int64) []disclosure.Cell {
 	out := make([]disclosure.Cell, len(m.nodes))
 	for i := range m.nodes {
 		nd := &m.nodes[i]
 		out[i] = disclosure.Cell{Name: m.name(i), Virtual: nd.virtual, N: n(i), Hi: nd.invited, Bounded: nd.bounded, Depth: nd.depth,
-			EmptyHidden: respondents && !nd.virtual && nd.bounded && nd.invited > 0}
+			EmptyHidden: respondents && !nd.virtual && nd.bounded && nd.invited > 0, Headline: !nd.virtual && nd.ref.Key == ""}
 	}
 	return out
 }

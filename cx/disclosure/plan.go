@@ -54,7 +54,8 @@ func (pl *planner) expose(i int) {
 //     them.
 //
 // To mend a breach the plan hides, among the shown parts of the relation
-// at fault, the one whose hiding leaves the fewest other relations with a
+// at fault, one that is not a headline (Cell.Headline) when there is
+// one, then the one whose hiding leaves the fewest other relations with a
 // single unknown term, then the deepest, then the one with the smallest
 // known bound Hi (an invited count, which a reader knows), then by name;
 // it never chooses by
@@ -268,9 +269,12 @@ func (pl *planner) complete() {
 }
 
 // before orders candidate cells for hiding without looking at their
-// counts: deeper first, then by known bound Hi (smaller first; unknown
-// last), then name.
+// counts: cells that are not headlines first, then deeper first, then by
+// known bound Hi (smaller first; unknown last), then name.
 func (pl *planner) before(x, y int) bool {
+	if hx, hy := pl.Cells[x].Headline, pl.Cells[y].Headline; hx != hy {
+		return hy
+	}
 	if dx, dy := pl.Cells[x].Depth, pl.Cells[y].Depth; dx != dy {
 		return dx > dy
 	}
@@ -282,15 +286,14 @@ func (pl *planner) before(x, y int) bool {
 }
 
 // mendFrom hides one cell to mend the pinned cell x: among the shown
-// cells of x's relations, the one whose hiding leaves the fewest
-// relations with it as their only unknown term (see cost; a cell that
-// would stay derivable is of little use, one that closes a cycle of
-// hidden cells around x is what a table needs), then the first in the
-// order of before; or, when x's relations have none, the nearest relation
-// with a shown cell (breadth first over the relations, through their
-// terms). It reports whether it hid one.
+// cells of x's relations and of the relations of the hidden cells in
+// them, the first in the order of better (the cheapest, then one of x's
+// own relations, then one that is not a headline, then the first in the
+// order of before); or, when none is shown, the nearest relation with a
+// shown cell (breadth first over the relations, through their terms). It
+// reports whether it hid one.
 func (pl *planner) mendFrom(x int) bool {
-	best, bestCost, bestFar, last := -1, 0, false, -1
+	best, last := choice{p: -1}, -1
 	consider := func(ri int, far bool) {
 		r := pl.Relations[ri]
 		for _, p := range append([]int{r.Total}, r.Parts...) {
@@ -304,9 +307,9 @@ func (pl *planner) mendFrom(x int) bool {
 				}
 				continue
 			}
-			cost := pl.cost(p)
-			if best < 0 || cost < bestCost || cost == bestCost && (bestFar && !far || far == bestFar && pl.before(p, best)) {
-				best, bestCost, bestFar = p, cost, far
+			ch := choice{p: p, cost: pl.cost(p), far: far}
+			if best.p < 0 || pl.better(ch, best) {
+				best = ch
 			}
 		}
 	}
@@ -330,8 +333,8 @@ func (pl *planner) mendFrom(x int) bool {
 			consider(ri, true)
 		}
 	}
-	if best >= 0 {
-		pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: pl.name(x)})
+	if best.p >= 0 {
+		pl.hide(best.p, Reason{Kind: Complementary, Min: int(pl.min), Other: pl.name(x)})
 		return true
 	}
 	seenRel := make([]bool, len(pl.Relations))
@@ -366,7 +369,8 @@ func (pl *planner) mendFrom(x int) bool {
 // mend hides, in relation r, the shown part with people that leaves the
 // fewest other relations with a single unknown (see cost), the first of
 // those in the order of before, or else the shown total, as complementary
-// to protected cell x. It reports whether it hid a cell.
+// to protected cell x; a headline only when no cell that is not one
+// would do. It reports whether it hid a cell.
 func (pl *planner) mend(r Relation, x int) bool {
 	// A cell whose bound Hi is at most the minimum would be pinned by it
 	// once hidden as complementary (at least the minimum): a last resort.
@@ -384,14 +388,12 @@ func (pl *planner) mend(r Relation, x int) bool {
 			continue
 		}
 		cost := pl.cost(p)
-		if best < 0 || cost < bestCost || cost == bestCost && pl.before(p, best) {
+		if best < 0 || pl.lessHeadline(p, best) || c.Headline == pl.Cells[best].Headline && (cost < bestCost || cost == bestCost && pl.before(p, best)) {
 			best, bestCost = p, cost
 		}
 	}
-	if best < 0 {
-		if t := &pl.Cells[r.Total]; !t.Virtual && !t.Hidden && t.N > 0 && (!pinnedBy(r.Total) || last < 0) {
-			best = r.Total
-		}
+	if t := &pl.Cells[r.Total]; (best < 0 || pl.lessHeadline(r.Total, best)) && !t.Virtual && !t.Hidden && t.N > 0 && (!pinnedBy(r.Total) || last < 0) {
+		best = r.Total
 	}
 	if best < 0 {
 		best = last
@@ -402,6 +404,36 @@ func (pl *planner) mend(r Relation, x int) bool {
 	pl.hide(best, Reason{Kind: Complementary, Min: int(pl.min), Other: pl.name(x)})
 	return true
 }
+
+// choice is a cell the plan may hide to protect a cell x, with what
+// orders it among others (see better).
+type choice struct {
+	p, cost int
+	// far marks a cell of a relation of a hidden cell beside x rather
+	// than of x's own relations.
+	far bool
+}
+
+// better orders the cells the plan may hide to protect a cell x: the one
+// whose hiding leaves the fewest relations with it as their only unknown
+// term (see cost; a cell that would stay derivable is of little use, one
+// that closes a cycle of hidden cells around x is what a table needs),
+// then a cell of x's own relations (one of a relation beside them may not
+// help x at all), then the order of before (which puts a unit's segment
+// before the unit: declaring segments must not cost the units' figures).
+func (pl *planner) better(a, b choice) bool {
+	if a.cost != b.cost {
+		return a.cost < b.cost
+	}
+	if a.far != b.far {
+		return !a.far
+	}
+	return pl.before(a.p, b.p)
+}
+
+// lessHeadline reports whether cell x is not a headline and y is: x is
+// to be hidden first, whatever else orders them.
+func (pl *planner) lessHeadline(x, y int) bool { return !pl.Cells[x].Headline && pl.Cells[y].Headline }
 
 // cost counts the relations of cell p that hiding it would leave with p
 // as their only unknown term: each would need one more cell hidden. A part

@@ -118,6 +118,13 @@ type Cell struct {
 	// group the plan hides deeper cells first (a team before its
 	// division), which usually costs readers less.
 	Depth int
+	// Headline marks a cell readers look at first (a unit's own figures,
+	// where the other cells are cuts of them, such as a unit's segments):
+	// to protect a group the plan hides, in a relation at fault, a cell
+	// that is not a headline before any headline, and among cells that
+	// would serve alike (as many relations left to mend, as near the
+	// group), one that is not a headline.
+	Headline bool
 	// EmptyHidden marks a published cell that a reader cannot tell empty
 	// from small: when empty it is hidden below the minimum and protected
 	// like a small cell (unless its bound Hi says it is empty), and a cell
