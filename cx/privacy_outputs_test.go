@@ -3,6 +3,7 @@ package cx_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand"
 	"slices"
 	"testing"
@@ -21,8 +22,9 @@ import (
 // outputsProgram is a random organization of 3 to maxUnits units with two
 // waves (invited counts, small and empty teams, a segment, comments,
 // skipped items), and, in half the cases, a team moved under another unit
-// between the waves.
-func outputsProgram(t *testing.T, r *rand.Rand, maxUnits int) (p *cx.Program, sid string, waves []string, reorg bool) {
+// between the waves. orgs holds each wave's org as generated (wave →
+// unit → parent).
+func outputsProgram(t *testing.T, r *rand.Rand, maxUnits int) (p *cx.Program, sid string, waves []string, reorg bool, orgs map[string]map[string]string) {
 	ctx := t.Context()
 	n := 3 + r.Intn(maxUnits-2)
 	parents := make([]int, n)
@@ -48,6 +50,13 @@ func outputsProgram(t *testing.T, r *rand.Rand, maxUnits int) (p *cx.Program, si
 	s := survey.CulturePulse()
 	s.Segments = []survey.Segment{{Key: "tenure", Name: "Tenure", Values: []string{"new", "long"}}}
 	require.NoError(t, p.DefineSurvey(ctx, s))
+	orgs = map[string]map[string]string{"w1": {}, "w2": {}}
+	for i := range n {
+		orgs["w1"][uid(i)], orgs["w2"][uid(i)] = "", ""
+		if i > 0 {
+			orgs["w1"][uid(i)], orgs["w2"][uid(i)] = uid(parents[i]), uid(parents[i])
+		}
+	}
 	if leaf := n - 1; n >= 4 && r.Intn(2) == 0 {
 		np := r.Intn(leaf)
 		if np == parents[leaf] {
@@ -55,6 +64,7 @@ func outputsProgram(t *testing.T, r *rand.Rand, maxUnits int) (p *cx.Program, si
 		}
 		if np != parents[leaf] {
 			require.NoError(t, p.ChangeOrg(ctx, cx.OrgChange{Kind: cxorg.Move, Effective: start.AddDate(0, 1, 0), Unit: cx.Unit{ID: uid(leaf), Parent: uid(np)}}))
+			orgs["w2"][uid(leaf)] = uid(np) // w2 opens after the move, w1 before
 			reorg = true
 		}
 	}
@@ -97,12 +107,12 @@ func outputsProgram(t *testing.T, r *rand.Rand, maxUnits int) (p *cx.Program, si
 	}
 	_, err = p.RecordResponses(ctx, rs)
 	require.NoError(t, err)
-	return p, s.ID, waves, reorg
+	return p, s.ID, waves, reorg, orgs
 }
 
 // movedTeamProgram is an org whose team x (3 people) moves from d1 to
 // d2 between its two waves.
-func movedTeamProgram(t *testing.T) (p *cx.Program, sid string, waves []string, reorg bool) {
+func movedTeamProgram(t *testing.T) (p *cx.Program, sid string, waves []string, reorg bool, orgs map[string]map[string]string) {
 	ctx := t.Context()
 	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 	p, err := cx.New(memstore.New(), &cx.Options{Now: func() time.Time { return start.AddDate(0, 6, 0) }})
@@ -134,7 +144,12 @@ func movedTeamProgram(t *testing.T) (p *cx.Program, sid string, waves []string, 
 	}
 	_, err = p.RecordResponses(ctx, rs)
 	require.NoError(t, err)
-	return p, s.ID, waves, true
+	orgs = map[string]map[string]string{}
+	for _, w := range waves {
+		orgs[w] = map[string]string{"org": "", "d1": "org", "d2": "org", "t1": "d1", "t2": "d1", "x": "d1", "t3": "d2", "t4": "d2"}
+	}
+	orgs["w2"]["x"] = "d2"
+	return p, s.ID, waves, true, orgs
 }
 
 // shownCounts collects, per unit and wave, the respondent count every
@@ -202,7 +217,8 @@ func defaultOutputCounts(ctx context.Context, p *cx.Program, sid string, waves [
 // teams, invited counts and a reorganization between the waves (the
 // issue's observations 4b and 4c: the pulse report rolled every wave up
 // the latest org and planned its own suppression, and the trends dropped
-// small teams from roll-ups).
+// small teams from roll-ups); and each count shown is the plan's and the
+// true one (checkAgainstPlan).
 func TestDefaultOutputsAgree(t *testing.T) {
 	r := rand.New(rand.NewSource(cxgen.Seed(t)))
 	cases := cxgen.Runs(t, 6)
@@ -212,13 +228,14 @@ func TestDefaultOutputsAgree(t *testing.T) {
 		var sid string
 		var waves []string
 		var reorg bool
+		var orgs map[string]map[string]string
 		if c < 0 {
 			// Team x (3 people, hidden) moves from d1 to d2 after w1: the
 			// pulse report rolled w1 up the later org (d1 14, d2 19 where
 			// the scorecard shows 17 and 16).
-			p, sid, waves, reorg = movedTeamProgram(t)
+			p, sid, waves, reorg, orgs = movedTeamProgram(t)
 		} else {
-			p, sid, waves, reorg = outputsProgram(t, r, 10)
+			p, sid, waves, reorg, orgs = outputsProgram(t, r, 10)
 		}
 		if reorg {
 			reorgs++
@@ -257,6 +274,46 @@ func TestDefaultOutputsAgree(t *testing.T) {
 				}
 			}
 		}
+		checkAgainstPlan(t, fmt.Sprintf("case %d (reorg %v)", c, reorg), p, sid, orgs, got)
 	}
 	t.Logf("%d organizations, %d with a reorganization", cases, reorgs)
+}
+
+// checkAgainstPlan checks the counts the outputs show against the
+// program's plan and an independent count: every unit with respondents
+// in a wave is shown by the scorecard and the pulse report exactly when
+// the plan shows it, and every count shown is the number of stored
+// responses of the wave in the unit and the units below it in the org
+// as generated for that wave (orgs: wave → unit → parent).
+func checkAgainstPlan(t *testing.T, name string, p *cx.Program, sid string, orgs map[string]map[string]string, got *shownCounts) {
+	t.Helper()
+	ctx := t.Context()
+	d, err := p.Disclosure(ctx, sid)
+	require.NoError(t, err)
+	rs, err := p.Store().ListResponses(ctx, survey.ResponseFilter{Survey: sid})
+	require.NoError(t, err)
+	truth := map[string]int64{} // unit@wave → respondents rolled up
+	for _, resp := range rs {
+		for u := resp.Unit; u != ""; u = orgs[resp.Wave][u] {
+			truth[u+"@"+resp.Wave]++
+		}
+	}
+	for _, w := range slices.Sorted(maps.Keys(orgs)) {
+		for _, u := range slices.Sorted(maps.Keys(orgs[w])) {
+			k := u + "@" + w
+			_, planHidden := d.Hidden(u, w)
+			for _, o := range []string{"scorecard", "pulse", "trends"} {
+				n, shown := got.counts[k][o]
+				if shown && n != truth[k] {
+					t.Errorf("%s: the %s shows %s with %d respondents, the wave's org holds %d", name, o, k, n, truth[k])
+				}
+				if shown && planHidden {
+					t.Errorf("%s: the %s shows %s, which the plan hides", name, o, k)
+				}
+				if o != "trends" && truth[k] > 0 && !planHidden && !shown {
+					t.Errorf("%s: the %s hides %s (%d respondents), which the plan shows", name, o, k, truth[k])
+				}
+			}
+		}
+	}
 }
