@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/memstore"
 	"github.com/cxculture/cxculture/survey"
@@ -80,4 +81,65 @@ func respondents(rs []survey.Response) []string {
 		out[i] = r.Respondent
 	}
 	return out
+}
+
+// TestPseudonymIgnoresSurroundingBlanks: blanks around an identity are not
+// part of it, on every path that makes pseudonyms (RecordResponses, the
+// CSV import, recognitions, units' leaders): " ana@example.gov " is the
+// same person as "ana@example.gov", and an identity of blanks only is an
+// anonymous response. Before, each spelling had a pseudonym of its own,
+// so one person's answers did not link.
+func TestPseudonymIgnoresSurroundingBlanks(t *testing.T) {
+	ctx := t.Context()
+	const who = "ana@example.gov"
+	ps, err := cx.NewPseudonymizer(testKey)
+	require.NoError(t, err)
+	want := ps.Pseudonym(who)
+	require.True(t, cx.IsPseudonym(want))
+	for _, s := range []string{" " + who, who + " ", "\t" + who + " \r\n"} {
+		assert.Equal(t, want, ps.Pseudonym(s), "%q", s)
+	}
+	assert.Empty(t, ps.Pseudonym(" \t "))
+	assert.Equal(t, want, ps.Pseudonym(" "+want+" "), "a pseudonym given with blanks is kept")
+
+	p := importProgramOn(t, memstore.New())
+	csvText := importHeader +
+		"\" " + who + " \",team_a,w1,2026-03-02T10:00:00Z,4,4,4,8,\n" +
+		who + ",team_a,w1,2026-03-03T10:00:00Z,2,2,2,5,\n" +
+		"\"  \",team_b,w1,2026-03-03T11:00:00Z,2,2,2,5,\n"
+	res, err := p.ImportCSV(ctx, "pulse", strings.NewReader(csvText), nil)
+	require.NoError(t, err)
+	require.Equal(t, 3, res.Added)
+	_, err = p.RecordResponses(ctx, []survey.Response{{Survey: "pulse", Wave: "w1", Unit: "team_b", Respondent: who + "\t",
+		Submitted: importOpens.Add(2 * time.Hour), Answers: map[string]int{"q1": 3}}})
+	require.NoError(t, err)
+	stored, err := p.Store().ListResponses(ctx, survey.ResponseFilter{Survey: "pulse"})
+	require.NoError(t, err)
+	require.Len(t, stored, 4)
+	linked := 0
+	for _, r := range stored {
+		if r.Unit == "team_b" && r.Answers["q1"] == 2 {
+			assert.Empty(t, r.Respondent, "a respondent of blanks only is anonymous")
+			continue
+		}
+		assert.Equal(t, want, r.Respondent)
+		linked++
+	}
+	assert.Equal(t, 3, linked)
+
+	require.NoError(t, p.DefineFramework(ctx, culture.CXBehaviors()))
+	_, err = p.RecordRecognitions(ctx, []culture.Recognition{{Recognized: " " + who, By: "lead@example.gov ", Behavior: culture.CustomerFocus, Unit: "team_a", At: importOpens}})
+	require.NoError(t, err)
+	recs, err := p.Store().ListRecognitions(ctx, culture.RecognitionFilter{})
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	assert.Equal(t, want, recs[0].Recognized)
+	assert.Equal(t, ps.Pseudonym("lead@example.gov"), recs[0].By)
+
+	require.NoError(t, p.DefineUnits(ctx, cx.Unit{ID: "team_c", Parent: "org", Name: "C", Leaders: []string{" " + who}}))
+	h, err := p.Hierarchy(ctx)
+	require.NoError(t, err)
+	c, ok := h.Unit("team_c")
+	require.True(t, ok)
+	assert.Equal(t, []string{want}, c.Leaders)
 }

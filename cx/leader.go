@@ -223,6 +223,7 @@ func (p *Program) leaderPseudonyms(ps *problems, field string, leaders []string)
 	}
 	out := make([]string, len(leaders))
 	for i, l := range leaders {
+		l = strings.TrimSpace(l) // as Pseudonym reads an identity
 		switch {
 		case IsPseudonym(l):
 			out[i] = l

@@ -410,6 +410,8 @@ func problemIndex(field string) int {
 // refused: reason says why, and ok is false.
 // pm, when not nil, is a maker of the program's pseudonyms to use.
 func (p *Program) pseudonymize(r *survey.Response, pm *pseudonymMaker) (reason string, ok bool) {
+	// Blanks around an identity are not part of it (see Pseudonym).
+	r.Respondent = strings.TrimSpace(r.Respondent)
 	if r.Respondent == "" || IsPseudonym(r.Respondent) {
 		return "", true
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"strings"
 )
 
 // MinPseudonymKey is the shortest key a [Pseudonymizer] accepts, in bytes.
@@ -39,11 +40,15 @@ func NewPseudonymizer(key []byte) (*Pseudonymizer, error) {
 	return &Pseudonymizer{key: append([]byte(nil), key...)}, nil
 }
 
-// Pseudonym returns the pseudonym of identity. The empty identity (an
-// anonymous response) stays empty, and a value that already is a
-// pseudonym is returned unchanged, so that re-recording stored responses
-// keeps their links.
+// Pseudonym returns the pseudonym of identity. Blanks around an identity
+// are not part of it (as the readers of this module read the values of a
+// record): " ana@example.gov " and "ana@example.gov" are one person with
+// one pseudonym. The empty identity, or one of blanks only (an anonymous
+// response), stays empty, and a value that already is a pseudonym is
+// returned as it is, so that re-recording stored responses keeps their
+// links.
 func (p *Pseudonymizer) Pseudonym(identity string) string {
+	identity = strings.TrimSpace(identity)
 	if identity == "" || IsPseudonym(identity) {
 		return identity
 	}
@@ -67,6 +72,7 @@ func (p *Pseudonymizer) maker() *pseudonymMaker {
 
 // pseudonym returns what [Pseudonymizer.Pseudonym] returns.
 func (pm *pseudonymMaker) pseudonym(identity string) string {
+	identity = strings.TrimSpace(identity)
 	if identity == "" || IsPseudonym(identity) {
 		return identity
 	}

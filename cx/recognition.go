@@ -75,6 +75,7 @@ func (p *Program) RecordRecognitions(ctx context.Context, rs []culture.Recogniti
 			field string
 			v     *string
 		}{{"recognized", &r.Recognized}, {"by", &r.By}} {
+			*who.v = strings.TrimSpace(*who.v) // as Pseudonym reads an identity
 			if *who.v == "" || IsPseudonym(*who.v) {
 				continue
 			}
@@ -280,6 +281,20 @@ const recognitionPrefix = "recognitions:"
 
 // RecognitionCounts counts the stored recognitions over the program's
 // hierarchy ([CountRecognitions]), with the behaviors' names.
+//
+// The program's minimum (Privacy.MinScores) does not apply to these
+// counts, on purpose: they are not survey figures. The minimum protects
+// what respondents told the survey in confidence, which no one else
+// knows; a recognition is an act given openly by one employee to
+// another, known to both and usually to their team, and it is recorded
+// with both as pseudonyms. A count of such acts tells no one's answers,
+// and hiding small counts would blank exactly the small teams whose
+// reinforcement the indicator follows (a team nobody recognized shows
+// 0, which is the point). They do describe the few people of a small
+// unit, though: "1 person recognized" in a team of two is about one of
+// them. Show unit-level counts to those who may see the unit's
+// recognitions themselves, and give wider audiences larger units
+// (RecognitionOptions.Units).
 func (p *Program) RecognitionCounts(ctx context.Context, opts RecognitionOptions) ([]RecognitionCount, error) {
 	h, err := p.Hierarchy(ctx)
 	if err != nil {
