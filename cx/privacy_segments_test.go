@@ -339,9 +339,11 @@ func TestDeclaredSegmentsKeepHeadlines(t *testing.T) {
 // attribute costs the benchmark data's headline figures: the pulse100k
 // responses, each respondent given a tenure derived from their ID (4 in
 // 10 new, 5 in 10 settled, 1 in 10 veteran, so that most teams have a
-// small group of veterans), planned with and without the segment. It
-// runs only when CXCULTURE_BENCH_DATA names the benchmark data folder
-// (holding pulse100k).
+// small group of veterans), planned with and without the segment over
+// its first CXCULTURE_BENCH_WAVES waves (default 2; planning a segment
+// costs much more than planning the units). It runs only when
+// CXCULTURE_BENCH_DATA names the benchmark data folder (holding
+// pulse100k).
 func TestBenchSegmentsOverSuppression(t *testing.T) {
 	root := os.Getenv("CXCULTURE_BENCH_DATA")
 	if root == "" {
@@ -349,6 +351,13 @@ func TestBenchSegmentsOverSuppression(t *testing.T) {
 	}
 	dir := filepath.Join(root, "pulse100k")
 	h, s, tl, waves := loadBench(t, dir)
+	nw := 2
+	if v := os.Getenv("CXCULTURE_BENCH_WAVES"); v != "" {
+		var err error
+		nw, err = strconv.Atoi(v)
+		require.NoError(t, err)
+	}
+	waves = waves[:min(nw, len(waves))]
 	segs := cx.NewSegments()
 	f, err := os.Open(filepath.Join(dir, "responses.csv"))
 	require.NoError(t, err)
@@ -433,9 +442,9 @@ func TestBenchSegmentsOverSuppression(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("pulse100k %s: units with respondents shown %d, hidden beyond the minimum %d (%d of them shown without segments); "+
+		t.Logf("pulse100k, %d waves, %s: units with respondents shown %d, hidden beyond the minimum %d (%d of them shown without segments); "+
 			"figures of shown units %d, hidden %d; segment cells %d, hidden %d; %d exposed; planned in %v",
-			run.name, shown, beyond, more, figures, figHidden, segCells, segHidden, len(d.Exposed()), took.Round(time.Millisecond))
+			len(waves), run.name, shown, beyond, more, figures, figHidden, segCells, segHidden, len(d.Exposed()), took.Round(time.Millisecond))
 		if run.segs == nil {
 			without = d
 		}
