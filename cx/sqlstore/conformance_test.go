@@ -16,6 +16,9 @@ func TestConformance(t *testing.T) {
 			storetest.RunHarness(t, storetest.Harness{
 				NewStore: func(t *testing.T) cx.Store { return b.open(t) },
 				Reopen:   reopen,
+				// Every check of references and every import holds the
+				// responses lock in its transaction.
+				Capabilities: storetest.AllCapabilities,
 			})
 		})
 	}

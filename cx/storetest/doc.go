@@ -30,6 +30,14 @@
 // serializes its writes within the process only (a mutex) would fail.
 // The SQL stores and the ClickHouse store run it.
 //
+// Some promises not every store can keep: a store claims those it keeps
+// in [Harness.Capabilities] (the capability flags of go-cloud's
+// drivertest). The suite runs the case of each claimed capability, and
+// for the others skips it, saying so, and checks the weaker rule every
+// store keeps. memstore and the SQL stores claim every capability; the
+// ClickHouse store, whose catalog and responses share no transaction,
+// claims none (see [Capabilities]).
+//
 // Run it under the race detector (go test -race): the suite uses the store
 // from several goroutines at once. newStore is called once per subtest,
 // and once per command sequence of the model-based test (a few hundred

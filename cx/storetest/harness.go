@@ -21,13 +21,18 @@ type Harness struct {
 	// another process would open. Nil when the store cannot be reopened
 	// (in memory): the cases that need two handles are skipped.
 	Reopen func(t *testing.T, s cx.Store) cx.Store
+	// Capabilities are the promises the store claims to keep among those
+	// some stores cannot (see [Capabilities]); the zero value claims none.
+	Capabilities Capabilities
 }
 
 // RunHarness runs the conformance suite on the store h describes: the
-// cases of [Run], then the cases that write through two handles at once.
-// A store whose writes are serialized within the process only (by a
-// mutex) passes Run and fails these: they check that the store detects
-// or prevents conflicting writes made through another handle.
+// cases of [Run], then the cases that write through two handles at once,
+// then those of the capabilities h claims (and the weaker rules of those
+// it does not). A store whose writes are serialized within the process
+// only (by a mutex) passes Run and fails the cases of two handles: they
+// check that the store detects or prevents conflicting writes made
+// through another handle.
 func RunHarness(t *testing.T, h Harness) {
 	t.Helper()
 	Run(t, h.NewStore)
@@ -40,6 +45,7 @@ func RunHarness(t *testing.T, h Harness) {
 			tc.f(&check{T: t, ctx: t.Context(), s: s, rule: tc.explanation}, h.Reopen(t, s))
 		})
 	}
+	runCapabilities(t, h)
 }
 
 // handleCase is a case that writes through two handles.
