@@ -37,11 +37,13 @@ type flaky struct {
 var errInjected = errors.New("injected: the server went away")
 
 func (c flaky) Insert(ctx context.Context, t chstore.Table) error {
-	if c.armed.Load() >= 0 && c.armed.Add(-1) < 0 {
+	if c.fails() {
 		return errInjected
 	}
 	return c.Conn.Insert(ctx, t)
 }
+
+func (c flaky) fails() bool { return c.armed.Load() >= 0 && c.armed.Add(-1) < 0 }
 
 // openWith returns a store over conns wrapped by wrap, with its catalog in
 // the SQLite file at catalog (created when missing) and its tables in
@@ -155,6 +157,62 @@ func TestFailedWriteIsVisibleAndRetriable(t *testing.T) {
 		t.Fatalf("CreateResponses run again: want %d added, got %d, %v", len(rs)-len(first), n, err)
 	}
 	sameAsMemory(t, s, d, rs, "after the write ran again")
+}
+
+// TestFailedImportIsVisibleAndRetriable fails the inserts of an import
+// (the first, or the fourth: after part of the import was written), and
+// checks that
+// Commit returns the error, that no read sees any of the import, that the
+// batch log shows it failed with the cause, and that the import run again
+// stores every response.
+func TestFailedImportIsVisibleAndRetriable(t *testing.T) {
+	addrs, _ := cluster(t)
+	db := database(t, addrs)
+	var armed atomic.Int64
+	armed.Store(-1)
+	s := openWith(t, db, filepath.Join(t.TempDir(), "catalog.db"), func(c chstore.Conn) chstore.Conn { return flaky{c, &armed} })
+	d := simulated(t)
+	define(t, s, d)
+	rs := d.Responses
+	first := rs[:len(rs)/3]
+	if n, err := s.CreateResponses(t.Context(), first); err != nil || n != len(first) {
+		t.Fatalf("CreateResponses of the first third: %d, %v", n, err)
+	}
+	importAll := func() (cx.ImportOutcome, error) {
+		im, err := s.BeginImport(t.Context(), d.Survey.ID, cx.ImportOptions{})
+		if err != nil {
+			return cx.ImportOutcome{}, err
+		}
+		defer func() { _ = im.Rollback() }()
+		for lo := 0; lo < len(rs); lo += 100 {
+			if err := im.Add(t.Context(), rs[lo:min(lo+100, len(rs))]); err != nil {
+				return cx.ImportOutcome{}, err
+			}
+		}
+		return im.Commit(t.Context())
+	}
+	for _, after := range []int64{0, 3} { // fail the first insert, or the fourth
+		armed.Store(after)
+		_, err := importAll()
+		armed.Store(-1)
+		if !errors.Is(err, errInjected) {
+			t.Fatalf("an import whose inserts fail after %d: want the injected error, got %v", after, err)
+		}
+		sameAsMemory(t, s, d, first, fmt.Sprintf("after an import failing after %d inserts", after))
+		bs, err := s.Batches(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := bs[len(bs)-1]
+		if last.State != "failed" || !strings.Contains(last.Error, errInjected.Error()) {
+			t.Errorf("the batch log's last entry: want a failed batch naming the cause, got %+v", last)
+		}
+	}
+	out, err := importAll()
+	if err != nil || out.Added != len(rs)-len(first) || out.Unchanged != len(first) {
+		t.Fatalf("the import run again: want %d added and %d unchanged, got %+v, %v", len(rs)-len(first), len(first), out, err)
+	}
+	sameAsMemory(t, s, d, rs, "after the import ran again")
 }
 
 // crashEnv, set to "database,catalog", makes TestCrash the child process

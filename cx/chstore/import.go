@@ -70,7 +70,8 @@ type staged struct {
 	layouts map[uint32][]groupLayout // of the import's survey, once known
 	groups  map[batchGroup]bool
 	ended   bool
-	empty   bool // the store held no response when the import began
+	empty   bool          // the store held no response when the import began
+	w       *importWriter // writes the staged responses, once the batch has begun
 }
 
 var errImportEnded = errors.New("chstore: the import has ended")
@@ -112,6 +113,10 @@ func (im *staged) flush(ctx context.Context) error {
 	}
 	var fresh []rec
 	var replaced []uuid.UUID
+	if len(stored) == 0 {
+		fresh, im.out.Added = recs, im.out.Added+len(recs)
+		recs = nil
+	}
 	for _, r := range recs {
 		d, ok := stored[r.id]
 		switch {
@@ -166,7 +171,10 @@ func (im *staged) flush(ctx context.Context) error {
 		}
 		im.out.Replaced = append(im.out.Replaced, replaced...)
 	}
-	if err := im.s.writeRecs(ctx, uint32(im.batch), 1, fresh, im.layouts); err != nil {
+	if im.w == nil {
+		im.w = im.s.newImportWriter(ctx, im.batch, im.layouts)
+	}
+	if err := im.w.send(ctx, fresh); err != nil {
 		return err
 	}
 	for _, g := range recorded(im.layouts) {
@@ -185,6 +193,12 @@ func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 	if err := im.flush(ctx); err != nil {
 		im.fail(ctx, err)
 		return cx.ImportOutcome{}, wrap(err, im.op)
+	}
+	if im.w != nil {
+		if err := im.w.finish(); err != nil {
+			im.fail(ctx, err)
+			return cx.ImportOutcome{}, wrap(err, im.op)
+		}
 	}
 	if len(im.out.Conflicts) > 0 && !im.replace {
 		err := alreadyExists(im.op, fmt.Sprintf("%d staged responses differ from the stored ones with their IDs, such as %s; nothing was stored",
@@ -233,8 +247,12 @@ func (im *staged) Rollback() error {
 	return nil
 }
 
-// fail marks the import's batch failed, if it has one.
+// fail stops the import's writes and marks its batch failed, if it has
+// one.
 func (im *staged) fail(ctx context.Context, cause error) {
+	if im.w != nil {
+		im.w.abort()
+	}
 	if im.batch != 0 {
 		im.s.failBatch(ctx, im.batch, cause)
 	}
