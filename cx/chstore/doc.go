@@ -120,7 +120,14 @@
 //
 // The conformance suite of package cx/storetest passes, with the cases
 // that write through two handles at once (RunHarness): writes of other
-// processes are detected at commit. Where the store keeps a promise
+// processes are detected at commit. The store claims none of the suite's
+// capabilities (storetest.Capabilities), and passes the weaker rules the
+// suite checks instead: a reference check and the catalog write it
+// guards are not one step for another process's response writes
+// (AtomicReferenceChecks), and of two imports of the same responses
+// through two handles at once, the one that commits second fails, storing
+// nothing, and asks to be run again, instead of waiting for the other
+// (SerializedImports). Where the store keeps a promise
 // differently, it says so here: a response write and a
 // catalog write are never in one transaction (the catalog is another
 // database); ListResponses groups the matching rows by ID on every call,

@@ -21,7 +21,9 @@ var _ cx.ImportStore = (*Store)(nil)
 // process that dies leaves the batch pending (invisible; see
 // [Store.Batches] and [Store.Discard]). Staged responses are compared
 // with those stored when the import began, a group of up to 65,536 at a
-// time.
+// time (not at all when the store held no response then), and each
+// group is written to the shards on a goroutine of the import's own while
+// the next group is staged.
 //
 // The import holds the Store's write lock until Commit or Rollback:
 // other writes of this Store wait for it, so the caller must end every
