@@ -213,7 +213,7 @@ func concurrentImports(c *check, other cx.Store, strict bool) {
 			staged()
 		}
 		if err := im.Add(c.ctx, shuffled(rs)); err != nil {
-			errs[h] = fmt.Errorf("Add: %w", err)
+			errs[h] = fmt.Errorf("the import's Add: %w", err)
 			if h == 0 {
 				staged()
 			}
