@@ -6,12 +6,15 @@
 //	chbench -store clickhouse -data DIR -do import   [-addrs A,B -cluster NAME -database DB -catalog FILE]
 //	chbench -store sqlite     -data DIR -do import   -db FILE
 //	chbench -store postgres   -data DIR -do import   -dsn DSN
+//	chbench -store memory     -data DIR -do import
 //	chbench -store ... -data DIR -do scorecard [-runs N]
 //
 // import defines the units, the survey (items.csv) and the waves (read
 // from responses.csv first, untimed) in an empty store, then times the
 // import; scorecard times Program.Scorecard on a store imported before.
-// Each prints one line per timing, with the machine's load average.
+// Each prints one line per timing, with the machine's load average. The
+// in-memory store (memory) times the library's own share of an import:
+// reading, checking and pseudonymizing the rows.
 // Respondent IDs are pseudonymized with a fixed key.
 package main
 
@@ -32,6 +35,7 @@ import (
 
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/chstore/clickhouse"
+	"github.com/cxculture/cxculture/cx/memstore"
 	"github.com/cxculture/cxculture/cx/sqlstore/postgres"
 	"github.com/cxculture/cxculture/cx/sqlstore/sqlite"
 	"github.com/cxculture/cxculture/survey"
@@ -55,7 +59,7 @@ type config struct {
 func run(ctx context.Context, w io.Writer, args []string) error {
 	var c config
 	fs := flag.NewFlagSet("chbench", flag.ContinueOnError)
-	fs.StringVar(&c.store, "store", "clickhouse", "clickhouse, sqlite or postgres")
+	fs.StringVar(&c.store, "store", "clickhouse", "clickhouse, sqlite, postgres or memory")
 	fs.StringVar(&c.data, "data", "", "the export folder (required)")
 	fs.StringVar(&c.do, "do", "import", "import or scorecard")
 	fs.StringVar(&c.addrs, "addrs", os.Getenv("CXCULTURE_CLICKHOUSE_ADDRS"), "ClickHouse shards, host:port,...")
@@ -126,8 +130,10 @@ func open(ctx context.Context, c config) (cx.Store, error) {
 		return sqlite.Open(ctx, c.db)
 	case "postgres":
 		return postgres.Open(ctx, c.dsn)
+	case "memory":
+		return memstore.New(), nil
 	}
-	return nil, fmt.Errorf("-store %q: want clickhouse, sqlite or postgres", c.store)
+	return nil, fmt.Errorf("-store %q: want clickhouse, sqlite, postgres or memory", c.store)
 }
 
 func doImport(ctx context.Context, w io.Writer, p *cx.Program, h *cx.Hierarchy, sv survey.Survey, c config) error {
