@@ -263,6 +263,9 @@ func (im *importer) failing() bool { return !im.skip && im.nBad > 0 }
 // io.EOF at the end), keeps the good ones, reports the bad ones, and
 // stores the kept ones when the input allows.
 func (im *importer) run(ctx context.Context, next func() (int, survey.Response, error)) (ImportResult, error) {
+	ra := newReadAhead(next)
+	defer ra.close()
+	next = ra.next
 	for {
 		if im.res.Rows&1023 == 1023 && ctx.Err() != nil {
 			return im.res, ctx.Err()

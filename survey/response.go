@@ -249,7 +249,13 @@ func answersFit(s Survey, answers map[string]int) bool {
 	return n == len(answers)
 }
 
+// sortedKeys returns the keys of m in order; nil for an empty map, without
+// allocating (validation calls it for every response, whose segments and
+// free-text answers are mostly empty).
 func sortedKeys[V any](m map[string]V) []string {
+	if len(m) == 0 {
+		return nil
+	}
 	return slices.Sorted(maps.Keys(m))
 }
 
