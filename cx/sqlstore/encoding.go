@@ -158,25 +158,39 @@ func (l *layout) encode(answers map[string]int) (string, bool) {
 	if answers != nil && len(answers) == 0 {
 		return "", false
 	}
-	b := make([]byte, l.codeLen)
-	for i := range b {
-		b[i] = '.'
+	// The items are looked up in the answers, rather than the answers in
+	// the index: half the map operations. An answer to an item the
+	// encoding lacks shows as fewer answers found than given.
+	var buf [128]byte
+	b := buf[:0]
+	if l.codeLen > len(buf) {
+		b = make([]byte, 0, l.codeLen)
 	}
-	for id, v := range answers {
-		i, ok := l.index[id]
-		if !ok {
-			return "", false
-		}
+	b = b[:l.codeLen]
+	found := 0
+	for i := range l.items {
 		it := &l.items[i]
-		if v < it.min || v > it.max {
+		v, ok := answers[it.id]
+		switch {
+		case !ok:
+			b[it.pos] = '.'
+			if it.width == 2 {
+				b[it.pos+1] = '.'
+			}
+			continue
+		case v < it.min || v > it.max:
 			return "", false
 		}
+		found++
 		d := v - it.min
 		if it.width == 1 {
 			b[it.pos] = byte('A' + d)
 		} else {
 			b[it.pos], b[it.pos+1] = byte('A'+d/62), byte('A'+d%62)
 		}
+	}
+	if found != len(answers) {
+		return "", false
 	}
 	return string(b), true
 }

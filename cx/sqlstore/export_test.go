@@ -41,3 +41,11 @@ func (s *Store) MigrateWithExtra(ctx context.Context, extra ...string) error {
 	}
 	return s.migrateWith(ctx, ms, -1)
 }
+
+// SetCopySegment sets the rows of a COPY segment of PostgreSQL imports
+// and returns a function restoring it.
+func SetCopySegment(n int) (restore func()) {
+	old := copySegment
+	copySegment = n
+	return func() { copySegment = old }
+}

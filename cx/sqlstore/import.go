@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -37,7 +38,7 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 	if err != nil {
 		return nil, wrap(err, o, "")
 	}
-	im := &staged{s: s, conn: conn, replace: opts.Replace, d: newDelta(), free: make(chan []any, 3)}
+	im := &staged{s: s, conn: conn, surveyID: surveyID, replace: opts.Replace, d: newDelta(), free: make(chan []any, 3)}
 	if err := im.begin(ctx, surveyID); err != nil {
 		return nil, errors.Join(err, im.Rollback())
 	}
@@ -46,11 +47,13 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 
 // staged is an import in progress: a transaction on conn.
 type staged struct {
-	s       *Store
-	conn    *sql.Conn
-	tx      *sql.Tx
-	l       *layout // the encoding of the survey's responses; nil if it has none
-	replace bool
+	s    *Store
+	conn *sql.Conn
+	tx   *sql.Tx
+	l    *layout // the encoding of the survey's responses; nil if it has none
+	// surveyID is the survey of the import.
+	surveyID string
+	replace  bool
 	// maxRowID is the largest rowid of cx_responses when the import began
 	// (SQLite): rows at or below it were stored before.
 	maxRowID int64
@@ -59,8 +62,12 @@ type staged struct {
 	n        int // responses written
 	ended    bool
 	args     []any
-	in       *inserter  // the INSERTs of SQLite
-	free     chan []any // their argument slices
+	in       *shapedInserter // the INSERTs of SQLite
+	free     chan []any      // their argument slices
+	cp       *copier         // the COPY of PostgreSQL
+	// mu guards d and out, which the copier changes when it meets stored
+	// IDs.
+	mu sync.Mutex
 	// cacheSize is the SQLite connection's page cache size to restore.
 	cacheSize *int64
 }
@@ -134,13 +141,7 @@ func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
 	if im.s.dialect == SQLite {
 		err = im.insertSQLite(ctx, rs)
 	} else {
-		rows := make([]responseRow, len(rs))
-		for i, r := range rs {
-			if rows[i], err = im.encode(r); err != nil {
-				return err
-			}
-		}
-		err = im.insertPostgres(ctx, rs, rows)
+		err = im.addPostgres(ctx, rs)
 	}
 	if err != nil {
 		return err
@@ -165,127 +166,6 @@ func (im *staged) count(r survey.Response, row *responseRow, sign int64) {
 		l = nil
 	}
 	im.d.add(l, r.Survey, r.Wave, r.Unit, row.code.String, r.Comment != "", sign)
-}
-
-// insertSQLite writes rs with multi-row INSERTs that leave out stored IDs.
-// A goroutine encodes the rows of the next statement and counts their
-// tallies while SQLite runs the statement before. A statement that writes
-// fewer rows than it was given met stored IDs: once every statement of
-// the batch has run, its rows stored before the import are compared.
-func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error {
-	if im.in == nil {
-		// OR ROLLBACK: a statement that fails on another constraint ends
-		// the transaction at once (the import then fails), so SQLite
-		// keeps no statement journal, which makes the INSERTs much
-		// faster; a stored ID is left out by the upsert clause.
-		im.in = im.s.newInserter(im.tx, "INSERT OR ROLLBACK", "cx_responses", responseColList, " ON CONFLICT (id) DO NOTHING")
-		for range cap(im.free) {
-			im.free <- make([]any, 0, im.in.per*len(responseColList))
-		}
-	}
-	in := im.in
-	rows := make([]responseRow, len(rs))
-	type part struct {
-		lo, hi int
-		args   []any
-		err    error
-	}
-	parts := make(chan part, 1)
-	stop := make(chan struct{})
-	go func() {
-		defer close(parts)
-		for lo := 0; lo < len(rs); lo += in.per {
-			hi := min(lo+in.per, len(rs))
-			var args []any
-			select {
-			case args = <-im.free:
-			case <-stop:
-				return
-			}
-			for i := lo; i < hi; i++ {
-				row, err := im.encode(rs[i])
-				if err != nil {
-					parts <- part{err: err}
-					return
-				}
-				rows[i] = row
-				args = rows[i].appendArgs(args)
-				im.count(rs[i], &rows[i], +1)
-			}
-			select {
-			case parts <- part{lo: lo, hi: hi, args: args}:
-			case <-stop:
-				return
-			}
-		}
-	}()
-	var err error
-	var met [][2]int // the statements that met stored IDs
-	for p := range parts {
-		if err = p.err; err != nil {
-			break
-		}
-		var n int64
-		n, err = in.exec(ctx, p.hi-p.lo, p.args)
-		clear(p.args)
-		im.free <- p.args[:0]
-		if err != nil {
-			break
-		}
-		if n < int64(p.hi-p.lo) {
-			met = append(met, [2]int{p.lo, p.hi})
-		}
-	}
-	if err != nil {
-		close(stop)
-		for range parts { // let the encoder end
-		}
-		return err
-	}
-	for _, m := range met {
-		if err := im.compare(ctx, rs[m[0]:m[1]], rows[m[0]:m[1]], "rowid <= "+fmt.Sprint(im.maxRowID)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// insertPostgres writes rows in a savepoint; if one of their IDs is
-// stored, it rolls back to the savepoint, compares the stored responses,
-// and writes the others.
-func (im *staged) insertPostgres(ctx context.Context, rs []survey.Response, rows []responseRow) error {
-	for i := range rs {
-		im.count(rs[i], &rows[i], +1)
-	}
-	if _, err := im.tx.ExecContext(ctx, "SAVEPOINT cx_import"); err != nil {
-		return wrap(err, "import", "")
-	}
-	err := im.write(ctx, rows)
-	if err == nil {
-		_, err = im.tx.ExecContext(ctx, "RELEASE SAVEPOINT cx_import")
-		return wrap(err, "import", "")
-	}
-	if !isConflict(err) {
-		return err
-	}
-	if _, err := im.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT cx_import"); err != nil {
-		return wrap(err, "import", "")
-	}
-	stored, err := im.stored(ctx, rows, "")
-	if err != nil {
-		return err
-	}
-	fresh := make([]responseRow, 0, len(rows))
-	for i := range rows {
-		id, _ := uuid.FromBytes(rows[i].id)
-		if _, ok := stored[id]; !ok {
-			fresh = append(fresh, rows[i])
-		}
-	}
-	if err := im.write(ctx, fresh); err != nil {
-		return err
-	}
-	return im.resolve(ctx, rs, rows, stored)
 }
 
 // write writes rows that are not stored: with the store's CopyFunc when it
@@ -414,6 +294,9 @@ func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 	if im.ended {
 		return cx.ImportOutcome{}, errImportEnded
 	}
+	if err := im.endCopier(); err != nil {
+		return cx.ImportOutcome{}, errors.Join(err, im.Rollback())
+	}
 	if n := len(im.out.Conflicts); n > 0 {
 		out := cx.ImportOutcome{Conflicts: im.out.Conflicts}
 		err := fmt.Errorf("sqlstore: import: %d staged responses differ from the stored ones with their IDs (%s first): %w",
@@ -448,6 +331,8 @@ func (im *staged) Rollback() error {
 	if im.in != nil {
 		im.in.close()
 	}
+	// The import is discarded: what the copier met does not matter.
+	_ = im.endCopier()
 	var err error
 	if im.tx != nil {
 		if rerr := im.tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {

@@ -1,0 +1,185 @@
+package sqlstore_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/sqlstore"
+	"github.com/cxculture/cxculture/survey"
+)
+
+// TestImportStoresEveryKindOfRow stages, through cx.ImportStore, plain
+// responses (no comment, segments or free-text answers, answers that fit
+// the survey) in full statements and in partial ones, with among them
+// responses that have a comment, segments, free-text answers, or answers
+// kept as JSON (an empty map, which a code cannot tell from none), alone in a statement or mixed
+// with plain ones; every response must read back as staged, and the
+// tallies must equal those of the same responses stored by
+// CreateResponses.
+func TestImportStoresEveryKindOfRow(t *testing.T) {
+	ctx := t.Context()
+	sv := survey.CulturePulse()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var rs []survey.Response
+	for i := range 2600 {
+		r := survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "shape %d", i)), Survey: sv.ID,
+			Wave: fmt.Sprintf("w%d", 1+i%2), Unit: fmt.Sprintf("team%d", i%4), Respondent: fmt.Sprintf("p%d", i%700),
+			Submitted: at.Add(time.Duration(i) * time.Minute), Answers: map[string]int{}}
+		for k, it := range sv.Items {
+			if (i+k)%7 != 0 {
+				r.Answers[it.ID] = it.Scale.Min + (i+3*k)%it.Scale.Points()
+			}
+		}
+		// Statements of 512 rows: the first two are plain; each kind of
+		// row then appears alone in one statement, and all together in
+		// another; the last rows make a partial statement.
+		switch {
+		case i == 1100 || i == 2100 || i == 2590:
+			r.Comment = fmt.Sprintf("comment %d, with 'quotes'", i)
+		case i == 1300 || i == 2101:
+			r.Segments = map[string]string{"tenure": "veteran"}
+		case i == 1700 || i == 2102:
+			r.Texts = map[string]string{"comments": fmt.Sprintf("text %d", i)}
+		case i == 1900 || i == 2103 || i == 2591:
+			r.Answers = map[string]int{} // not a code: an empty map
+		case i%250 == 0:
+			r.Answers = nil
+			r.Comment = "only a comment"
+		}
+		rs = append(rs, r)
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			// The tallies to expect: of the same responses stored by
+			// CreateResponses, whose statements bind every value.
+			ref := b.open(t)
+			if err := ref.CreateSurvey(ctx, sv); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ref.CreateResponses(ctx, rs); err != nil {
+				t.Fatal(err)
+			}
+			want, err := ref.TallyResponses(ctx, cx.TallyFilter{Survey: sv.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := b.open(t)
+			if err := s.CreateSurvey(ctx, sv); err != nil {
+				t.Fatal(err)
+			}
+			out, err := stageInBatches(t, s, sv.ID, rs, cx.ImportOptions{})
+			if err != nil || out.Added != len(rs) {
+				t.Fatalf("Commit: %+v, %v; want %d added", out, err, len(rs))
+			}
+			for i, r := range rs {
+				got, err := s.GetResponse(ctx, r.ID)
+				if err != nil {
+					t.Fatalf("response %d: %v", i, err)
+				}
+				if !got.Equal(r) {
+					t.Fatalf("response %d: stored %+v, staged %+v", i, got, r)
+				}
+			}
+			tl, err := s.TallyResponses(ctx, cx.TallyFilter{Survey: sv.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tl.Equal(want) {
+				t.Fatal("the tallies of the import differ from those of the same responses stored by CreateResponses")
+			}
+		})
+	}
+}
+
+// TestImportSegmentsMeetStoredResponses imports, in batches of 1,024
+// responses and COPY segments of 2,048 rows on PostgreSQL (statements of
+// 512 rows on SQLite), 2,600 responses of which the 1,101st is stored
+// identically and the 1,102nd stored with other content, in the second
+// batch of the first segment: without Replace nothing is stored
+// and the conflict is named; with it, the stored response is replaced,
+// the identical one is unchanged, and every other response is added and
+// reads back as staged.
+func TestImportSegmentsMeetStoredResponses(t *testing.T) {
+	defer sqlstore.SetCopySegment(2048)()
+	ctx := t.Context()
+	sv := survey.CulturePulse()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	response := func(i int) survey.Response {
+		r := survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "segment %d", i)), Survey: sv.ID,
+			Wave: "w1", Unit: fmt.Sprintf("team%d", i%4), Respondent: fmt.Sprintf("p%d", i),
+			Submitted: at.Add(time.Duration(i) * time.Second), Answers: map[string]int{}}
+		for k, it := range sv.Items {
+			r.Answers[it.ID] = it.Scale.Min + (i+k)%it.Scale.Points()
+		}
+		return r
+	}
+	stored := []survey.Response{response(-1), response(-2)}
+	changed := stored[1].Clone()
+	changed.Comment = "corrected"
+	var rs []survey.Response
+	for i := range 2600 {
+		switch i {
+		case 1100:
+			rs = append(rs, stored[0])
+		case 1101:
+			rs = append(rs, changed)
+		default:
+			rs = append(rs, response(i))
+		}
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t)
+			if err := s.CreateSurvey(ctx, sv); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateResponses(ctx, stored); err != nil {
+				t.Fatal(err)
+			}
+			out, err := stageInBatches(t, s, sv.ID, rs, cx.ImportOptions{})
+			if !errors.Is(err, cx.ErrAlreadyExists) || len(out.Conflicts) != 1 || out.Conflicts[0] != changed.ID {
+				t.Fatalf("without Replace: %+v, %v; want the conflict of %s", out, err, changed.ID)
+			}
+			if all, err := s.ListResponses(ctx, survey.ResponseFilter{}); err != nil || len(all) != 2 {
+				t.Fatalf("after a refused import: %d responses stored (%v); want the 2 stored before", len(all), err)
+			}
+			out, err = stageInBatches(t, s, sv.ID, rs, cx.ImportOptions{Replace: true})
+			if err != nil || out.Added != 2598 || out.Unchanged != 1 || len(out.Replaced) != 1 || out.Replaced[0] != changed.ID {
+				t.Fatalf("with Replace: %+v, %v; want 2,598 added, 1 unchanged, %s replaced", out, err, changed.ID)
+			}
+			for i, r := range rs {
+				got, err := s.GetResponse(ctx, r.ID)
+				if err != nil || !got.Equal(r) {
+					t.Fatalf("response %d: stored %+v (%v), staged %+v", i, got, err, r)
+				}
+			}
+		})
+	}
+}
+
+// stageInBatches stages copies of rs in a new import of survey surveyID,
+// in batches of 1,024 as Program.ImportCSV does, and commits it.
+func stageInBatches(t *testing.T, s *sqlstore.Store, surveyID string, rs []survey.Response, opts cx.ImportOptions) (cx.ImportOutcome, error) {
+	t.Helper()
+	ctx := t.Context()
+	im, err := s.BeginImport(ctx, surveyID, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Rollback()
+	for lo := 0; lo < len(rs); lo += 1024 {
+		batch := make([]survey.Response, 0, 1024)
+		for _, r := range rs[lo:min(lo+1024, len(rs))] {
+			batch = append(batch, r.Clone())
+		}
+		if err := im.Add(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return im.Commit(ctx)
+}
