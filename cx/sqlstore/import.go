@@ -27,9 +27,11 @@ var _ cx.ImportStore = (*Store)(nil)
 // Responses are written as they are staged, straight into the responses
 // table: on SQLite with multi-row INSERTs that leave out IDs stored
 // already; on PostgreSQL with the store's CopyFunc (COPY through pgx with
-// the opener of package cx/sqlstore/postgres), each batch in a savepoint,
-// so that a batch that meets a stored ID is written again without it. A
-// staged ID found stored is compared with the stored response then. The
+// the opener of package cx/sqlstore/postgres) on a goroutine of its own,
+// in segments of 8,192 rows each in a savepoint, so that a segment that
+// meets a stored ID is written again without it (the responses of a
+// segment are held until it is written). A staged ID found stored is
+// compared with the stored response then. The
 // tallies of the import are counted in the process as the rows are
 // written and applied to the stored tallies once, at Commit.
 func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.ImportOptions) (cx.StagedImport, error) {
