@@ -67,6 +67,7 @@ type Program struct {
 	metrics []Metric
 	mu      sync.Mutex
 	plans   planCache
+	orgs    orgCache
 }
 
 // New returns a Program over store. It fails with a [*ValidationError] if

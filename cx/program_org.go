@@ -186,15 +186,26 @@ func (p *Program) Org(ctx context.Context) (*org.History, error) {
 	return h, err
 }
 
+// orgHistory reads the stored changes and returns them with their
+// history, replayed only when they differ from the last ones the program
+// replayed (see orgCache).
 func (p *Program) orgHistory(ctx context.Context) ([]OrgChange, *org.History, error) {
 	stored, err := p.store.ListOrgChanges(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
+	if h := p.orgs.get(stored); h != nil {
+		return stored, h, nil
+	}
 	h, err := org.NewHistory(stored)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cx: the stored org history is not valid: %w", orgError(err, "org"))
 	}
+	kept := make([]OrgChange, len(stored))
+	for i, c := range stored {
+		kept[i] = c.Clone()
+	}
+	p.orgs.put(kept, h)
 	return stored, h, nil
 }
 

@@ -1,0 +1,94 @@
+package cx_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/memstore"
+	cxorg "github.com/cxculture/cxculture/cx/org"
+)
+
+// TestOrgReadAfterStoreChanges: the program keeps the org history it
+// last replayed, and reads the changes anew each time: a change recorded
+// straight into the store (as another process would) shows at once, and
+// so does a unit erased from it; concurrent readers agree.
+func TestOrgReadAfterStoreChanges(t *testing.T) {
+	ctx := t.Context()
+	p, s := newProgram(t)
+	require.NoError(t, p.DefineUnits(ctx, orgUnits...))
+	first, err := p.Org(ctx)
+	require.NoError(t, err)
+	again, err := p.Org(ctx)
+	require.NoError(t, err)
+	assert.Same(t, first, again, "an unchanged history is not replayed again")
+
+	moved := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	_, err = s.RecordOrgChanges(ctx, []cx.OrgChange{{Kind: cxorg.Move, Effective: moved, Unit: cx.Unit{ID: "north", Parent: "ops"}}})
+	require.NoError(t, err)
+	h, err := p.HierarchyAt(ctx, moved)
+	require.NoError(t, err)
+	north, _ := h.Unit("north")
+	assert.Equal(t, "ops", north.Parent, "a change recorded through the store is seen")
+
+	require.NoError(t, p.DefineUnits(ctx, cx.Unit{ID: "desk", Parent: "ops", Name: "Desk"}))
+	h, err = p.Hierarchy(ctx)
+	require.NoError(t, err)
+	require.True(t, h.Has("desk"))
+	// As many changes as the history just read, but not the same ones.
+	require.NoError(t, s.DeleteUnit(ctx, "desk"))
+	_, err = s.RecordOrgChanges(ctx, []cx.OrgChange{{Kind: cxorg.Add, Unit: cx.Unit{ID: "kiosk", Parent: "ops", Name: "Kiosk"}}})
+	require.NoError(t, err)
+	h, err = p.Hierarchy(ctx)
+	require.NoError(t, err)
+	assert.False(t, h.Has("desk"), "a unit erased from the store is gone")
+	assert.True(t, h.Has("kiosk"), "a unit recorded in its place is seen")
+
+	var wg sync.WaitGroup
+	got := make([]*cx.Hierarchy, 8)
+	for i := range got {
+		wg.Go(func() {
+			h, err := p.Hierarchy(ctx)
+			assert.NoError(t, err)
+			got[i] = h
+		})
+	}
+	wg.Wait()
+	for _, g := range got {
+		assert.True(t, g.Equal(h))
+	}
+}
+
+// BenchmarkProgramOrg reads the org history of a program of 3,031 units
+// (30 divisions of 100 teams) with 60 dated moves, as every scorecard,
+// cut and view does several times.
+func BenchmarkProgramOrg(b *testing.B) {
+	ctx := b.Context()
+	p, err := cx.New(memstore.New(), nil)
+	require.NoError(b, err)
+	units := []cx.Unit{{ID: "org", Name: "Org"}}
+	for d := range 30 {
+		units = append(units, cx.Unit{ID: fmt.Sprintf("d%d", d), Parent: "org", Name: fmt.Sprintf("Division %d", d)})
+		for k := range 100 {
+			units = append(units, cx.Unit{ID: fmt.Sprintf("d%dt%d", d, k), Parent: fmt.Sprintf("d%d", d), Name: fmt.Sprintf("Team %d.%d", d, k)})
+		}
+	}
+	require.NoError(b, p.DefineUnits(ctx, units...))
+	var moves []cx.OrgChange
+	for i := range 60 {
+		moves = append(moves, cx.OrgChange{Kind: cxorg.Move, Effective: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i),
+			Unit: cx.Unit{ID: fmt.Sprintf("d%dt%d", i%30, i/30), Parent: fmt.Sprintf("d%d", (i+1)%30)}})
+	}
+	require.NoError(b, p.ChangeOrg(ctx, moves...))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Org(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
