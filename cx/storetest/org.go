@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
@@ -164,28 +165,45 @@ func orgCases() []testCase {
 			c.must(c.s.DeleteRecognition(c.ctx, rc.ID), "DeleteRecognition")
 			c.must(c.s.DeleteUnit(c.ctx, "t_recog"), "DeleteUnit of a unit whose recognitions were deleted")
 		}},
-		{"Concurrent/OrgRoots", "Several goroutines recording different roots at once: exactly one succeeds, the others fail with cx.ErrInvalid, and the history holds one root", func(c *check) {
-			var wg sync.WaitGroup
-			errs := make([]error, workers)
-			for g := range workers {
-				wg.Go(func() {
-					_, errs[g] = c.s.RecordOrgChanges(c.ctx, []cx.OrgChange{{Kind: org.Add, Unit: cx.Unit{ID: fmt.Sprintf("root%d", g), Name: "Root"}}})
-				})
-			}
-			wg.Wait()
-			ok := 0
-			for g, err := range errs {
-				switch {
-				case err == nil:
-					ok++
-				case !errors.Is(err, cx.ErrInvalid):
-					c.failf("RecordOrgChanges of root%d: want nil or cx.ErrInvalid, got %v", g, err)
+		{"Concurrent/OrgRoots", "Several goroutines, released together, each recording a different root with a run of dated renames, in several rounds: in each exactly one succeeds, the others fail with cx.ErrInvalid, and the history holds that root's changes only", func(c *check) {
+			// The renames make each write long enough for writers that do
+			// not wait for each other to overlap: without the org lock,
+			// PostgreSQL stores two roots or fails with a duplicate key.
+			const rounds, renames = 6, 50
+			for round := range rounds {
+				var wg sync.WaitGroup
+				errs := make([]error, workers)
+				start := make(chan struct{})
+				for g := range workers {
+					root := fmt.Sprintf("root%d_%d", round, g)
+					batch := []cx.OrgChange{{Kind: org.Add, Unit: cx.Unit{ID: root, Name: "Root"}}}
+					for k := range renames {
+						batch = append(batch, cx.OrgChange{Kind: org.Rename, Effective: time.Date(2026, 1, 1+k, 0, 0, 0, 0, time.UTC),
+							Unit: cx.Unit{ID: root, Name: fmt.Sprintf("Root %d", k)}})
+					}
+					wg.Go(func() {
+						<-start
+						_, errs[g] = c.s.RecordOrgChanges(c.ctx, batch)
+					})
 				}
-			}
-			got, err := c.s.ListOrgChanges(c.ctx)
-			c.must(err, "ListOrgChanges")
-			if ok != 1 || len(got) != 1 {
-				c.failf("want exactly one root recorded, got %d successes and %d changes", ok, len(got))
+				close(start)
+				wg.Wait()
+				ok := 0
+				for g, err := range errs {
+					switch {
+					case err == nil:
+						ok++
+					case !errors.Is(err, cx.ErrInvalid):
+						c.failf("round %d: RecordOrgChanges of root%d_%d: want nil or cx.ErrInvalid, got %v", round, round, g, err)
+					}
+				}
+				got, err := c.s.ListOrgChanges(c.ctx)
+				c.must(err, "ListOrgChanges")
+				if ok != 1 || len(got) != 1+renames {
+					c.failf("round %d: want exactly one root and its %d renames recorded, got %d successes and %d changes", round, renames, ok, len(got))
+					return
+				}
+				c.must(c.s.DeleteUnit(c.ctx, got[0].Unit.ID), "DeleteUnit of the round's root")
 			}
 		}},
 	}

@@ -22,6 +22,40 @@ import (
 // before it left. Dates are whole days from [Base]; the last is at most
 // Base + 4*steps days.
 func OrgHistoryFrom(r *rand.Rand, maxN, steps int) []cx.OrgChange {
+	return OrgStoryFrom(r, maxN, steps).Changes
+}
+
+// OrgState is the org as the generator built it, in force from At: the
+// parent of each open unit ("" for the root).
+type OrgState struct {
+	At     time.Time
+	Parent map[string]string
+}
+
+// OrgStory is a history of [OrgHistoryFrom] with the generator's own
+// record of the org after each date it changed (States, in date order,
+// the first from the start): an oracle of the org at any date that does
+// not replay the changes.
+type OrgStory struct {
+	Changes []cx.OrgChange
+	States  []OrgState
+}
+
+// At returns the generator's org in force at t: each open unit's parent.
+func (s OrgStory) At(t time.Time) map[string]string {
+	var out map[string]string
+	for _, st := range s.States {
+		if st.At.After(t) {
+			break
+		}
+		out = st.Parent
+	}
+	return out
+}
+
+// OrgStoryFrom returns what [OrgHistoryFrom] returns for the same r, with
+// the generator's record of the org.
+func OrgStoryFrom(r *rand.Rand, maxN, steps int) OrgStory {
 	g := &orgGen{r: r, parent: map[string]string{}}
 	n := 2 + r.Intn(maxN)
 	for i := range n {
@@ -35,14 +69,34 @@ func OrgHistoryFrom(r *rand.Rand, maxN, steps int) []cx.OrgChange {
 		}
 		g.add(cx.OrgChange{Kind: org.Add, Unit: u})
 	}
+	var states []OrgState
+	snapshot := func(t time.Time) {
+		st := OrgState{At: t, Parent: map[string]string{}}
+		for _, u := range g.open {
+			st.Parent[u] = g.parent[u]
+		}
+		if k := len(states) - 1; k >= 0 && states[k].At.Equal(t) {
+			states[k] = st
+			return
+		}
+		states = append(states, st)
+	}
+	snapshot(time.Time{})
 	day := 0
 	for range r.Intn(steps + 1) {
 		if r.Intn(3) > 0 {
 			day += 1 + r.Intn(3)
 		}
-		g.step(Base.Add(time.Duration(day) * 24 * time.Hour))
+		t := Base.Add(time.Duration(day) * 24 * time.Hour)
+		g.step(t)
+		snapshot(t)
 	}
-	return g.out
+	return OrgStory{Changes: g.out, States: states}
+}
+
+// OrgStories generates stories of [OrgStoryFrom].
+func OrgStories(maxN, steps int) gopter.Gen {
+	return From(func(r *rand.Rand) OrgStory { return OrgStoryFrom(r, maxN, steps) }).WithLabel("org story")
 }
 
 // Leader returns the i-th leader, as a program keeps leaders: a pseudonym
