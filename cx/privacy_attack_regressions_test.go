@@ -73,6 +73,19 @@ var attackRegressions = []attackCase{
 	// count follows from its parent's and a shown segment's.
 	{Min: 3, Keys: 1, Waves: 1, Parents: []int{0, 0, 1, 2}, Atoms: []atom{
 		{Unit: 2, Seg: []int{2}, N: 3, F: 0}, {Unit: 3, Seg: []int{0}, N: 3, F: 3}, {Unit: 3, Seg: []int{2}, N: 1, F: 0}}},
+	// A shown segment whose figure is hidden (one of its nine answered):
+	// its out-of-range answers were pinned at one while its favorable
+	// count stayed free.
+	{Min: 5, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 0, 2}, Atoms: []atom{
+		{Unit: 0, Seg: []int{1}, N: 10, Ans: []int{0, 0}}, {Unit: 1, Seg: []int{2}, N: 6, Ans: []int{1, 4}},
+		{Unit: 2, Seg: []int{2}, N: 1, Ans: []int{0, 0}}, {Unit: 3, Seg: []int{1}, N: 6, Ans: []int{0, 6}},
+		{Unit: 3, Seg: []int{2}, N: 9, Ans: []int{1, 0}}, {Unit: 4, Seg: []int{1}, N: 10, Ans: []int{0, 1}}}},
+	// An empty segment of a team where everyone invited answered: the
+	// team's answers (all detractors) and its parent segment's (no
+	// detractor) left the segment no answers, hence no people.
+	{Min: 3, Keys: 1, Waves: 1, Cats: 3, Parents: []int{0, 0, 1}, Invited: [][]int{{6, 11, 3}}, Atoms: []atom{
+		{Unit: 0, Seg: []int{2}, N: 3, Ans: []int{0, 0, 0}}, {Unit: 1, Seg: []int{1}, N: 3, Ans: []int{0, 3, 0}},
+		{Unit: 2, N: 3, Ans: []int{3, 0, 0}}}},
 	// Two segments of a team, one unanimous each way.
 	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 2}, Atoms: []atom{
 		{Unit: 2, Seg: []int{1}, N: 4, F: 0}, {Unit: 2, Seg: []int{2}, N: 4, F: 0},

@@ -74,7 +74,29 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 	for _, w := range in.waves {
 		m := newWaveModel(in.h, in.resp, av, segRolled, w, in.invited[w])
 		pairs := m.pairs(segRolled, limit)
-		people := p.peopleLayer(m, pairs, w, last)
+		items := m
+		if segRolled != nil && segVecs == nil {
+			// Segments counted without answers: their figures are not
+			// planned (hidden as NotPlanned), so the items are planned
+			// over the units alone.
+			items = newWaveModel(in.h, in.resp, answerVecs{unit: in.answers, space: in.space}, nil, w, in.invited[w])
+		}
+		// cover holds the groups hidden in the respondents' layer for
+		// what the layers of items found pinned.
+		cover := map[int]Reason{}
+		var people *disclosure.Table
+		var figs []figureLayer
+		for {
+			people = p.peopleLayer(m, pairs, w, last, cover)
+			figs = nil
+			if in.answers == nil || in.space == nil || len(in.space.ms) == 0 {
+				break
+			}
+			figs = p.itemLayers(items, people, m)
+			if !coverExposed(figs, items, people, m, cover) {
+				break
+			}
+		}
 		for _, i := range people.Exposed {
 			d.exposed = append(d.exposed, Exposure{Group: m.name(i)})
 		}
@@ -109,17 +131,9 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 				d.commentsShown[nd.ref] = true
 			}
 		}
-		if in.answers == nil || in.space == nil || len(in.space.ms) == 0 {
-			continue
+		for _, f := range figs {
+			d.record(f, items, p.MinScores)
 		}
-		items := m
-		if segRolled != nil && segVecs == nil {
-			// Segments counted without answers: their figures are not
-			// planned (hidden as NotPlanned), so the items are planned
-			// over the units alone.
-			items = newWaveModel(in.h, in.resp, answerVecs{unit: in.answers, space: in.space}, nil, w, in.invited[w])
-		}
-		p.itemLayers(d, items, people, m)
 	}
 	return d, nil
 }
@@ -151,11 +165,15 @@ func layerCells(m *waveModel, respondents bool, n func(i int) int64) []disclosur
 }
 
 // peopleLayer plans which groups of wave w are shown: their respondents.
-// With the wave-difference rule, a unit whose count moved by 1 to min-1
-// since its last shown wave (last) is hidden first.
-func (p Privacy) peopleLayer(m *waveModel, pairs []disclosure.Pair, w string, last map[string]shownCount) *disclosure.Table {
+// The cells of cover are hidden first, with their reasons. With the
+// wave-difference rule, a unit whose count moved by 1 to min-1 since its
+// last shown wave (last) is hidden first.
+func (p Privacy) peopleLayer(m *waveModel, pairs []disclosure.Pair, w string, last map[string]shownCount, cover map[int]Reason) *disclosure.Table {
 	t := &disclosure.Table{Min: int64(p.MinScores), Primary: disclosure.BelowMinimum, Relations: m.rels, Pairs: pairs,
 		ThresholdOnly: p.ThresholdOnly, Cells: layerCells(m, true, func(i int) int64 { return m.nodes[i].n })}
+	for i, r := range cover {
+		t.Cells[i].Hidden, t.Cells[i].Reason = true, r
+	}
 	if p.WaveDifference && !p.ThresholdOnly {
 		least := int64(p.MinScores)
 		for i := range m.nodes {
@@ -188,23 +206,31 @@ func (p Privacy) commentLayer(m *waveModel, pairs []disclosure.Pair, people *dis
 	return t
 }
 
+// figureLayer is the plan of one group of items over a wave's cells.
+type figureLayer struct {
+	group []string
+	t     *disclosure.Table
+	// few reports whether item id has 1 to min-1 answers in cell i.
+	few func(i int, id string) bool
+}
+
 // itemLayers plans, per group of items, which figures of the shown groups
-// are shown, and records the hidden ones in d. items is the model the
-// items are planned over (m itself, or its units alone when segments
-// have no answers); people is the respondents' layer over m.
-func (p Privacy) itemLayers(d *Disclosure, items *waveModel, people *disclosure.Table, m *waveModel) {
+// are shown. items is the model the items are planned over (m itself, or
+// its units alone when segments have no answers); people is the
+// respondents' layer over m.
+func (p Privacy) itemLayers(items *waveModel, people *disclosure.Table, m *waveModel) []figureLayer {
 	// The respondents' layer, by cell name.
 	at := make(map[string]int, len(m.nodes))
 	for i := range m.nodes {
 		at[m.name(i)] = i
 	}
 	min := int64(p.MinScores)
+	var out []figureLayer
 	for _, group := range itemGroups(items) {
 		var ms []int
 		for _, id := range group {
 			ms = append(ms, items.space.byItem[id]...)
 		}
-		// few reports whether item id has 1 to min-1 answers in cell i.
 		few := func(i int, id string) bool {
 			a := items.nodes[i].ans[2*items.space.byItem[id][0]]
 			return a > 0 && a < min
@@ -236,28 +262,61 @@ func (p Privacy) itemLayers(d *Disclosure, items *waveModel, people *disclosure.
 			}
 		}
 		t.Plan()
-		for _, i := range t.Exposed {
-			d.exposed = append(d.exposed, Exposure{Group: items.name(i), Items: slices.Clone(group)})
-		}
-		for i, c := range t.Cells {
-			nd := &items.nodes[i]
-			if nd.virtual || !c.Hidden || c.Borrowed {
-				continue
-			}
-			f := d.figures[nd.ref]
-			if f == nil {
-				f = map[string]Reason{}
-				d.figures[nd.ref] = f
-			}
-			for _, id := range group {
-				r := c.Reason
-				if r.Kind == FewAnswered && !few(i, id) {
-					// Enough answered this item, but not another of its
-					// group: hidden with the group.
-					r = Reason{Kind: Complementary, Min: p.MinScores, Other: items.name(i)}
+		out = append(out, figureLayer{group: group, t: t, few: few})
+	}
+	return out
+}
+
+// coverExposed hides, in the respondents' layer people, a group for
+// each group a layer of items reports exposed (no figure left to hide
+// would protect it, as when everyone answered in a group whose count is
+// shown): the cell the respondents' layer would hide next to protect it,
+// so that its figures are hidden too. It records them in cover and
+// reports whether it added one: the wave is then planned again.
+func coverExposed(figs []figureLayer, items *waveModel, people *disclosure.Table, m *waveModel, cover map[int]Reason) bool {
+	at := make(map[string]int, len(m.nodes))
+	for i := range m.nodes {
+		at[m.name(i)] = i
+	}
+	added := false
+	for _, f := range figs {
+		for _, i := range f.t.Exposed {
+			pi := at[items.name(i)]
+			if j, r, ok := people.Cover(pi); ok {
+				if _, dup := cover[j]; !dup {
+					cover[j] = r
+					added = true
 				}
-				f[id] = r
 			}
+		}
+	}
+	return added
+}
+
+// record records in d the figures a layer of items hides, and the
+// groups it reports exposed.
+func (d *Disclosure) record(f figureLayer, items *waveModel, minScores int) {
+	for _, i := range f.t.Exposed {
+		d.exposed = append(d.exposed, Exposure{Group: items.name(i), Items: slices.Clone(f.group)})
+	}
+	for i, c := range f.t.Cells {
+		nd := &items.nodes[i]
+		if nd.virtual || !c.Hidden || c.Borrowed {
+			continue
+		}
+		figs := d.figures[nd.ref]
+		if figs == nil {
+			figs = map[string]Reason{}
+			d.figures[nd.ref] = figs
+		}
+		for _, id := range f.group {
+			r := c.Reason
+			if r.Kind == FewAnswered && !f.few(i, id) {
+				// Enough answered this item, but not another of its
+				// group: hidden with the group.
+				r = Reason{Kind: Complementary, Min: minScores, Other: items.name(i)}
+			}
+			figs[id] = r
 		}
 	}
 }

@@ -52,9 +52,10 @@ func (pl *planner) audit() bool {
 			comps[find(i)] = append(comps[find(i)], i)
 		}
 	}
+	guarded := func(i int) bool { return pl.protected(i) || pl.smallPeople(i) }
 	for _, root := range slices.Sorted(maps.Keys(comps)) {
 		comp := comps[root]
-		if !slices.ContainsFunc(comp, pl.protected) {
+		if !slices.ContainsFunc(comp, guarded) {
 			continue
 		}
 		if len(comp) <= maxAuditCells {
@@ -76,7 +77,7 @@ func (pl *planner) audit() bool {
 			continue
 		}
 		for _, x := range comp {
-			if !pl.protected(x) || pl.isExposed(x) {
+			if !guarded(x) || pl.isExposed(x) {
 				continue
 			}
 			if _, ok := pl.pinned(pl.around(x, unknown), []int{x}); ok {
@@ -122,10 +123,28 @@ func (pl *planner) people(i int) (n, lo, hi int64) {
 	return c.N, lo, hi
 }
 
+// smallPeople reports whether cell i, in a table of answers, is a group
+// the respondents' layer hid as small (or empty, where a reader cannot
+// tell empty from small), or a group never shown that it protects: its
+// respondents must stay free on every
+// measure, whether or not anyone in it answered (a count of answers
+// pinned at none, with everyone around it answering, would pin its
+// respondents).
+func (pl *planner) smallPeople(i int) bool {
+	c := &pl.Cells[i]
+	if !pl.answers || !(c.Borrowed && c.Hidden || c.Virtual) || c.Ans == nil {
+		return false
+	}
+	_, lo, hi := pl.people(i)
+	return lo < hi && hi < pl.min
+}
+
 // pinned returns the first protected cell of targets whose count, or
 // whose answers on some measure, a reader can pin down, solving over the
 // cells of comp (cells not shown, targets among them) with every other
-// cell taken as known.
+// cell taken as known; and, in a table of answers, the first cell of
+// targets that the respondents' layer hid as small whose respondents a
+// reader can pin down through the answers.
 func (pl *planner) pinned(comp, targets []int) (int, bool) {
 	col := make(map[int]int, len(comp))
 	for j, x := range comp {
@@ -211,7 +230,7 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 	}
 	free := newDirections(3*k, eq)
 	for m := range pl.Measures {
-		if !slices.ContainsFunc(targets, func(x int) bool { return pl.protected(x) && pl.Cells[x].Ans[2*m] > 0 }) {
+		if !slices.ContainsFunc(targets, func(x int) bool { return pl.protected(x) && pl.Cells[x].Ans[2*m] > 0 || pl.smallPeople(x) }) {
 			continue
 		}
 		z0 := make([]int64, 3*k)
@@ -260,7 +279,17 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 		for _, x := range targets {
 			j := col[x]
 			c := &pl.Cells[x]
-			if !pl.protected(x) || c.Ans[2*m] == 0 {
+			small := pl.smallPeople(x)
+			if !pl.protected(x) && !small {
+				continue
+			}
+			if c.Ans[2*m] == 0 {
+				// Nobody in it answered: its answers are none, as a
+				// reader may learn; its respondents must stay free.
+				if all := sparse(map[int]int64{j: 1, k + j: 1, 2*k + j: 1}); small && !g.reach(all, 1) && !g.reach(all, -1) {
+					pl.exact += g.exactSolves
+					return x, true
+				}
 				continue
 			}
 			if !c.Virtual && !c.Borrowed && c.Ans[2*m] >= pl.min {
@@ -280,16 +309,20 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 			fav, unfav := c.Ans[2*m+1], c.Ans[2*m]-c.Ans[2*m+1]
 			breach := !g.reach(answers, 1) && !g.reach(answers, -1)
 			if !breach {
-				up := g.reach(f, 1)
+				// Each category a figure publishes (in the range, out of
+				// it) must stay free: pinned at none only where a shown
+				// cell holding x already tells it, never pinned at a
+				// count of people.
+				upF, upU := g.reach(f, 1), g.reach(u, 1)
 				switch {
-				case fav == 0 && !up:
+				case fav == 0 && !upF:
 					// None in range, surely: a breach unless a shown cell
 					// holding x already tells it.
 					breach = !pl.toldBy(x, m, true)
-				case !up && !g.reach(f, -1):
-					breach = true
-				case unfav == 0 && !g.reach(u, 1):
+				case unfav == 0 && !upU:
 					breach = !pl.toldBy(x, m, false)
+				case !upF && !g.reach(f, -1), !upU && !g.reach(u, -1):
+					breach = true
 				}
 			}
 			if breach {

@@ -15,20 +15,29 @@
 //   - every published cell with fewer people than the minimum is hidden
 //     (primary suppression);
 //   - no protected group (a hidden cell with people, or a group never
-//     shown of 1 to min-1 people) has its count pinned by what is shown:
+//     shown of 1 to min-1 people, or an empty one a reader cannot tell
+//     from a small one) has its count pinned by what is shown:
 //     the counts of shown cells, the relations, the bounds a reader knows
 //     (a hidden cell's reason, invited counts);
-//   - per measure, no protected group's count in the range is pinned, nor
-//     known to be all or none of its answers (unless a shown cell holding
-//     it already says so);
+//   - per measure, no protected group's answers, nor its answers in the
+//     range, nor those out of it, are pinned, nor known to be all or none
+//     of its answers (unless a shown cell holding it already says so),
+//     and the respondents of a group hidden as small stay free given the
+//     answers, whether or not anyone in it answered;
 //   - faster rules hold that catch most breaches before any linear
 //     program is solved (see [Table.Plan]).
 //
 // The checks are linear programs solved in floating point; every
 // conclusion that lets a cell stay shown ("this count can take another
-// value") is backed by a whole-number solution checked exactly, or else
-// by an exact rational solve, so that rounding can only hide more, never
-// show more.
+// value") is backed by a point checked exactly against the constraints
+// in integer or rational arithmetic (a whole-number point where rounding
+// finds one, else a rational one with denominators up to 10^7), or else
+// by an exact rational simplex, so that rounding can only hide more,
+// never show more. What the certificates prove is the fractional
+// relaxation: a count can take another value over the rationals. A set
+// of relations whose whole-number solutions all agree on a count, though
+// fractional ones do not, would escape the audit; the package's tests,
+// which search whole numbers, have not met one.
 //
 // cx builds the tables from its tallies, segments, invited counts and
 // waves, one per wave and per layer (respondents, comments, and the items

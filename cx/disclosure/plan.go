@@ -71,22 +71,7 @@ func (t *Table) Plan() {
 	if err := t.Validate(); err != nil {
 		panic(err)
 	}
-	pl := &planner{Table: t, min: t.Min}
-	if pl.Primary == 0 {
-		pl.Primary = BelowMinimum
-	}
-	for i := range t.Cells {
-		if t.Cells[i].Ans != nil {
-			pl.answers = t.Measures > 0
-		}
-	}
-	pl.relsOf = make([][]int, len(t.Cells))
-	for ri, r := range t.Relations {
-		pl.relsOf[r.Total] = append(pl.relsOf[r.Total], ri)
-		for _, x := range r.Parts {
-			pl.relsOf[x] = append(pl.relsOf[x], ri)
-		}
-	}
+	pl := newPlanner(t)
 	pl.primary()
 	if t.ThresholdOnly {
 		return
@@ -107,6 +92,47 @@ func (t *Table) Plan() {
 	}
 	t.Exposed = slices.Sorted(maps.Keys(pl.exposed))
 	t.ExactSolves = pl.exact
+}
+
+func newPlanner(t *Table) *planner {
+	pl := &planner{Table: t, min: t.Min}
+	if pl.Primary == 0 {
+		pl.Primary = BelowMinimum
+	}
+	for i := range t.Cells {
+		if t.Cells[i].Ans != nil {
+			pl.answers = t.Measures > 0
+		}
+	}
+	pl.relsOf = make([][]int, len(t.Cells))
+	for ri, r := range t.Relations {
+		pl.relsOf[r.Total] = append(pl.relsOf[r.Total], ri)
+		for _, x := range r.Parts {
+			pl.relsOf[x] = append(pl.relsOf[x], ri)
+		}
+	}
+	return pl
+}
+
+// Cover returns, for a planned table, the shown cell the plan would hide
+// next to protect cell i, as it chooses one around a pinned group (see
+// [Table.Plan]), with the reason it would give; false when no shown cell
+// near i would do. It leaves t as it is. A caller that learns from
+// another table (of answers over the same cells) that i is pinned hides
+// the cell returned and plans again.
+func (t *Table) Cover(i int) (int, Reason, bool) {
+	c := *t
+	c.Cells = slices.Clone(t.Cells)
+	pl := newPlanner(&c)
+	if !pl.mendFrom(i) {
+		return 0, Reason{}, false
+	}
+	for j := range c.Cells {
+		if c.Cells[j].Hidden && !t.Cells[j].Hidden {
+			return j, c.Cells[j].Reason, true
+		}
+	}
+	return 0, Reason{}, false
 }
 
 func (pl *planner) name(i int) string { return pl.Cells[i].Name }
@@ -301,7 +327,7 @@ func (pl *planner) mendFrom(x int) bool {
 			if c.Virtual || c.Hidden || c.N == 0 {
 				continue
 			}
-			if c.hi() <= pl.min {
+			if pl.ceiling(p) <= pl.min {
 				if last < 0 || pl.before(p, last) {
 					last = p
 				}
@@ -374,7 +400,7 @@ func (pl *planner) mendFrom(x int) bool {
 func (pl *planner) mend(r Relation, x int) bool {
 	// A cell whose bound Hi is at most the minimum would be pinned by it
 	// once hidden as complementary (at least the minimum): a last resort.
-	pinnedBy := func(i int) bool { return pl.Cells[i].hi() <= pl.min }
+	pinnedBy := func(i int) bool { return pl.ceiling(i) <= pl.min }
 	best, bestCost, last := -1, 0, -1
 	for _, p := range r.Parts {
 		c := &pl.Cells[p]
@@ -434,6 +460,19 @@ func (pl *planner) better(a, b choice) bool {
 // lessHeadline reports whether cell x is not a headline and y is: x is
 // to be hidden first, whatever else orders them.
 func (pl *planner) lessHeadline(x, y int) bool { return !pl.Cells[x].Headline && pl.Cells[y].Headline }
+
+// ceiling returns the most a reader knows cell i to hold, whether or not
+// it is hidden: its bound Hi and, in a table of answers, its
+// respondents' bound (a shown group's respondents). A cell whose ceiling
+// is at most the minimum would be pinned once hidden as complementary
+// (at least the minimum).
+func (pl *planner) ceiling(i int) int64 {
+	c := &pl.Cells[i]
+	if c.PeopleHi > 0 {
+		return min(c.hi(), c.PeopleHi)
+	}
+	return c.hi()
+}
 
 // cost counts the relations of cell p that hiding it would leave with p
 // as their only unknown term: each would need one more cell hidden. A part

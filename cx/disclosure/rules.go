@@ -110,8 +110,8 @@ func (pl *planner) fixPass() bool {
 				for _, x := range sp.open {
 					rest += pl.Cells[x].N
 				}
-				if rest == 0 {
-					continue
+				if rest == 0 && !slices.ContainsFunc(sp.open, pl.mayBeSmall) {
+					continue // nobody, as a reader may know
 				}
 				var why string
 				best := -1
@@ -140,6 +140,13 @@ func (pl *planner) fixPass() bool {
 		}
 	}
 	return fixed
+}
+
+// mayBeSmall reports whether cell x, empty, may hold a small group as
+// far as a reader knows: an empty cell hidden as small.
+func (pl *planner) mayBeSmall(x int) bool {
+	c := &pl.Cells[x]
+	return c.EmptyHidden && c.Hidden
 }
 
 // pairName returns the name a close pair gives cell i in reasons.
