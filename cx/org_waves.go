@@ -58,8 +58,9 @@ func mergePlans(ds []*Disclosure) *Disclosure {
 	}
 	out := &Disclosure{privacy: ds[0].privacy, waves: map[string]bool{}, hidden: map[CellRef]HiddenCell{}, comments: map[CellRef]HiddenCell{},
 		shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{}, survey: ds[0].survey, space: ds[0].space, ans: map[CellRef][]int64{},
-		figures: map[CellRef]map[string]Reason{}}
+		figures: map[CellRef]map[string]Reason{}, invitedHidden: map[Group]bool{}}
 	for _, d := range ds {
+		maps.Copy(out.invitedHidden, d.invitedHidden)
 		maps.Copy(out.figures, d.figures)
 		out.exposed = append(out.exposed, d.exposed...)
 		maps.Copy(out.waves, d.waves)

@@ -582,6 +582,9 @@ func (p *Panel) fatigue(opts PitfallOptions) []Pitfall {
 			}
 			n := float64(p.rolled.Respondents[Group{u, w}])
 			inv := invited[i][u]
+			if p.plan != nil && p.plan.InvitedHidden(u, w) {
+				inv = 0 // withheld by the plan
+			}
 			if inv <= 0 {
 				rates = false
 			}

@@ -194,16 +194,26 @@ type Disclosure struct {
 	figures map[CellRef]map[string]Reason
 	// exposed lists the groups the plan could not protect.
 	exposed []Exposure
+	// invitedHidden holds the units whose invited counts the plan
+	// withholds, per wave.
+	invitedHidden map[Group]bool
 }
 
 // Exposure is a group whose respondent count (Items nil) or whose answers
-// to Items a reader can still work out from what the plan shows, because
+// to Items a reader may still work out from what the plan shows, because
 // no further suppression would prevent it: every cell near it is hidden,
-// and its own bounds pin it (the invited counts around it, the reasons of
-// the hidden cells). The plan's tests have met it only where a unit has
-// barely the minimum of respondents, all in small parts whose invited
-// counts bound them; a product should not show such a unit's figures at
-// all, or should show its invited counts only to those who know them.
+// and its own bounds pin it (the reasons of the hidden cells, the invited
+// counts around it). Where invited counts pin it (a unit of barely the
+// minimum, all in small parts whose invited counts bound them), the plan
+// withholds them ([Disclosure.InvitedHidden]) and plans the wave again;
+// where no figure left to hide protects a group's answers, it hides one
+// more group and plans the wave again. What is listed is what that could
+// not protect: a unit below the minimum all of whose parts are small
+// (every cell is hidden, and "fewer than" the minimum for the unit with
+// "at least one" for each part pins it), or a group the plan counts as
+// pinned because it takes a reader to know which groups never shown are
+// small, which a reader may not. A product should not show such a
+// group's unit at all.
 type Exposure struct {
 	// Group names the cell ("unit@wave", "unit@wave[key=value]") or the
 	// group never shown ("the direct respondents of unit@wave").
@@ -214,6 +224,16 @@ type Exposure struct {
 // Exposed returns the groups the plan could not protect (see
 // [Exposure]), in the order of the waves; usually none.
 func (d *Disclosure) Exposed() []Exposure { return slices.Clone(d.exposed) }
+
+// InvitedHidden reports whether the invited count of unit in wave (the
+// people invited in it and below it) must not be shown, nor a response
+// rate drawn from it. Where an invited count would pin a small group with
+// what the plan shows (a team of 2 invited, both of whom answered, in a
+// unit of barely the minimum), and no suppression could prevent it, the
+// plan withholds the invited counts of that group's unit, of the units
+// above it and of the units below it, and plans the wave without them.
+// Usually none is withheld.
+func (d *Disclosure) InvitedHidden(unit, wave string) bool { return d.invitedHidden[Group{unit, wave}] }
 
 // Privacy returns the rules the plan applied.
 func (d *Disclosure) Privacy() Privacy { return d.privacy }
@@ -425,7 +445,11 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //   - Exposed groups ([Disclosure.Exposed]): where every cell around a
 //     small group is hidden and its own bounds still pin it (a unit of
 //     barely the minimum whose small parts' invited counts bound them), no
-//     suppression can protect it; the plan lists it.
+//     suppression can protect it. The plan then withholds the invited
+//     counts of its unit, the units above and the units below
+//     ([Disclosure.InvitedHidden]; outputs show neither them nor the
+//     response rates drawn from them) and plans the wave again; it lists
+//     what still cannot be protected (see [Exposure]).
 //   - Figures computed outside the plan's relations (pooled waves, custom
 //     groupings, crossings of three or more attributes) are not covered:
 //     plan them as their own cells or do not show them.

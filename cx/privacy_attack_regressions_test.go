@@ -86,6 +86,12 @@ var attackRegressions = []attackCase{
 	{Min: 3, Keys: 1, Waves: 1, Cats: 3, Parents: []int{0, 0, 1}, Invited: [][]int{{6, 11, 3}}, Atoms: []atom{
 		{Unit: 0, Seg: []int{2}, N: 3, Ans: []int{0, 0, 0}}, {Unit: 1, Seg: []int{1}, N: 3, Ans: []int{0, 3, 0}},
 		{Unit: 2, N: 3, Ans: []int{3, 0, 0}}}},
+	// Everyone invited answered in two small teams that make up a unit of
+	// exactly the minimum: the unit hidden as at least the minimum, and
+	// its invited count of 5, pinned both; the invited counts are
+	// withheld.
+	{Min: 5, Waves: 1, Parents: []int{0, 0, 0, 0, 1, 1}, Invited: [][]int{{0, 0, 12, 11, 2, 3}}, Atoms: []atom{
+		{Unit: 2, N: 10, F: 5}, {Unit: 3, N: 9, F: 4}, {Unit: 4, N: 2, F: 1}, {Unit: 5, N: 3, F: 2}}},
 	// Two segments of a team, one unanimous each way.
 	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 2}, Atoms: []atom{
 		{Unit: 2, Seg: []int{1}, N: 4, F: 0}, {Unit: 2, Seg: []int{2}, N: 4, F: 0},

@@ -68,7 +68,7 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 	av := answerVecs{unit: in.answers, seg: segVecs, pair: pairVecs, space: in.space}
 	d := &Disclosure{privacy: p, waves: seen, order: slices.Clone(in.waves), hidden: map[CellRef]HiddenCell{},
 		comments: map[CellRef]HiddenCell{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{},
-		space: in.space, ans: map[CellRef][]int64{}, figures: map[CellRef]map[string]Reason{}}
+		space: in.space, ans: map[CellRef][]int64{}, figures: map[CellRef]map[string]Reason{}, invitedHidden: map[Group]bool{}}
 	last := map[string]shownCount{}
 	limit := int64(max(p.MinScores, p.MinComments))
 	for _, w := range in.waves {
@@ -85,17 +85,23 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 		// what the layers of items found pinned.
 		cover := map[int]Reason{}
 		var people *disclosure.Table
+		var withheld map[string]bool
 		var figs []figureLayer
 		for {
-			people = p.peopleLayer(m, pairs, w, last, cover)
+			plan := func() *disclosure.Table { return p.peopleLayer(m, pairs, w, last, cover) }
+			people, withheld = withholdInvited(in.h, m, plan(), plan)
 			figs = nil
 			if in.answers == nil || in.space == nil || len(in.space.ms) == 0 {
 				break
 			}
+			items.withhold(withheld)
 			figs = p.itemLayers(items, people, m)
 			if !coverExposed(figs, items, people, m, cover) {
 				break
 			}
+		}
+		for u := range withheld {
+			d.invitedHidden[Group{u, w}] = true
 		}
 		for _, i := range people.Exposed {
 			d.exposed = append(d.exposed, Exposure{Group: m.name(i)})
@@ -138,6 +144,36 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 	return d, nil
 }
 
+// withholdInvited withholds the invited counts that pin a group no
+// suppression protects (a team of 2 invited, both of whom answered, in a
+// unit of barely the minimum): for each group the respondents' layer
+// reports exposed, the invited counts of its unit, of the units above it
+// (from which, less its siblings', its own would follow) and of the units
+// below it (which would add up to it) are withheld, and the layer
+// planned again (plan), until no group is exposed or none of them has an
+// invited count left to withhold. It returns the last plan and the
+// units withheld.
+func withholdInvited(h *Hierarchy, m *waveModel, people *disclosure.Table, plan func() *disclosure.Table) (*disclosure.Table, map[string]bool) {
+	withheld := map[string]bool{}
+	for len(people.Exposed) > 0 {
+		more := false
+		for _, i := range people.Exposed {
+			u := m.nodes[i].ref.Unit
+			for _, v := range append(withAncestors(h, u), h.Descendants(u)...) {
+				if !withheld[v] && m.bounds(v) {
+					withheld[v], more = true, true
+				}
+			}
+		}
+		if !more {
+			break
+		}
+		m.withhold(withheld)
+		people = plan()
+	}
+	return people, withheld
+}
+
 type shownCount struct {
 	wave string
 	n    int64
@@ -145,12 +181,13 @@ type shownCount struct {
 
 // layerCells returns the cells of a layer over m: each cell's count is
 // n(i). In a layer of respondents, a unit or segment cell of a unit where
-// people were invited is one a reader cannot tell empty from small: the
-// outputs say "fewer than" the minimum for both, and the plan protects an
-// empty cell as a small one, so that no one's participation can be told
-// (an empty team, or a small one whose invited count bounds it, would
-// tell whether each of its people answered). Without invited counts an
-// empty cell is no one's to protect. A unit's own cell is a headline:
+// people were invited (whether or not the plan withholds the invited
+// count) is one a reader cannot tell empty from small: the outputs say
+// "fewer than" the minimum for both, and the plan protects an empty cell
+// as a small one, so that no one's participation can be told (an empty
+// team, or a small one whose invited count bounds it, would tell whether
+// each of its people answered). Without invited counts an empty cell is
+// no one's to protect. A unit's own cell is a headline:
 // to protect a small segment the plan hides other segment cells (of the
 // same unit, or the same segment elsewhere) before it hides a unit, so
 // that declaring segments does not blank the units' figures.
@@ -159,7 +196,8 @@ func layerCells(m *waveModel, respondents bool, n func(i int) int64) []disclosur
 	for i := range m.nodes {
 		nd := &m.nodes[i]
 		out[i] = disclosure.Cell{Name: m.name(i), Virtual: nd.virtual, N: n(i), Hi: nd.invited, Bounded: nd.bounded, Depth: nd.depth,
-			EmptyHidden: respondents && !nd.virtual && nd.bounded && nd.invited > 0, Headline: !nd.virtual && nd.ref.Key == ""}
+			EmptyHidden: respondents && !nd.virtual && nd.mayBeEmpty,
+			Headline:    !nd.virtual && nd.ref.Key == ""}
 	}
 	return out
 }

@@ -32,6 +32,10 @@ type modelCell struct {
 	// count).
 	invited int64
 	bounded bool
+	// mayBeEmpty marks a cell where people were invited, whether or not
+	// the invited count is shown: a reader cannot tell it empty from
+	// small.
+	mayBeEmpty bool
 }
 
 // answerVecs gives the answer vectors of a plan's cells: of units rolled
@@ -74,7 +78,23 @@ func (pl *waveModel) invitedBounds(h *Hierarchy, wave string, invited map[string
 			inv, ok = invited[c.ref.Unit]
 		}
 		if ok && c.n <= int64(inv) {
-			c.invited, c.bounded = int64(inv), true
+			c.invited, c.bounded, c.mayBeEmpty = int64(inv), true, inv > 0
+		}
+	}
+}
+
+// bounds reports whether a cell of unit has an invited count as bound.
+func (pl *waveModel) bounds(unit string) bool {
+	return slices.ContainsFunc(pl.nodes, func(c modelCell) bool { return c.bounded && c.ref.Unit == unit })
+}
+
+// withhold drops the invited counts of units as bounds (the outputs do
+// not show them): a reader may still not tell their cells empty from
+// small.
+func (pl *waveModel) withhold(units map[string]bool) {
+	for i := range pl.nodes {
+		if c := &pl.nodes[i]; units[c.ref.Unit] {
+			c.invited, c.bounded = 0, false
 		}
 	}
 }

@@ -27,7 +27,8 @@ var patternChanges = [2]int{7, 13}
 const patternTrials = 150
 
 // patternPlan plans one wave of respondent counts and returns its hidden
-// cells with their reasons.
+// cells with their reasons, and the units whose invited counts it
+// withholds.
 func patternPlan(t *testing.T, h *cx.Hierarchy, sizes, invited map[string]int) map[string]string {
 	t.Helper()
 	tl := cx.NewTallies("s")
@@ -41,6 +42,11 @@ func patternPlan(t *testing.T, h *cx.Hierarchy, sizes, invited map[string]int) m
 	out := map[string]string{}
 	for _, c := range d.HiddenCells() {
 		out[c.Cell.String()] = c.Reason.String()
+	}
+	for u := range sizes {
+		if d.InvitedHidden(u, "w") {
+			out["invited "+u] = "withheld"
+		}
 	}
 	return out
 }

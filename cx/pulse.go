@@ -238,7 +238,8 @@ type PulseRow struct {
 	Unit string
 	Wave string
 	// Invited is the number of people invited (the unit and the units
-	// below it), 0 when unknown. It is a headcount, not a response
+	// below it), 0 when unknown or withheld by the plan
+	// ([Disclosure.InvitedHidden]). It is a headcount, not a response
 	// figure, and is shown even when the row is hidden.
 	Invited int64
 	// Hidden is set when the unit had fewer respondents than the
@@ -526,6 +527,9 @@ func newPulseReport(orgs []*Hierarchy, waves []survey.Wave, p *Participation, op
 			}
 			c := rolled[Group{u, w}]
 			row := PulseRow{Unit: u, Wave: w, Invited: invited[Group{u, w}]}
+			if disc != nil && disc.InvitedHidden(u, w) {
+				row.Invited = 0 // withheld by the plan: it would pin a small group
+			}
 			row.Reason, row.Hidden = hidden[Group{u, w}]
 			if row.Hidden {
 				row.CommentWords = nan

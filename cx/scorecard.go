@@ -218,7 +218,8 @@ type UnitScore struct {
 	Reason     string `json:"reason,omitempty"`
 	// Respondents is the number of responses in the wave.
 	Respondents int64 `json:"respondents,omitempty"`
-	// ResponseRate is Respondents over the invited count, when known.
+	// ResponseRate is Respondents over the invited count, when known and
+	// not withheld by the plan ([Disclosure.InvitedHidden]).
 	ResponseRate *Estimate `json:"response_rate,omitempty"`
 	// Behaviors are aligned with Scorecard.Behaviors.
 	Behaviors []BehaviorScore `json:"behaviors,omitempty"`
@@ -597,7 +598,7 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 			continue
 		}
 		us.Respondents = n
-		if inv := invited[id]; inv > 0 {
+		if inv := invited[id]; inv > 0 && (opts.Disclosure == nil || !opts.Disclosure.InvitedHidden(id, opts.Wave)) {
 			p := metrics.Proportion{Successes: min(n, int64(inv)), N: int64(inv)}
 			us.ResponseRate = &Estimate{Value: p.Value(), Interval: p.Wilson(opts.Level), Proportion: p}
 		}
