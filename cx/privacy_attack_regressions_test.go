@@ -86,6 +86,10 @@ var attackRegressions = []attackCase{
 	{Min: 3, Keys: 1, Waves: 1, Cats: 3, Parents: []int{0, 0, 1}, Invited: [][]int{{6, 11, 3}}, Atoms: []atom{
 		{Unit: 0, Seg: []int{2}, N: 3, Ans: []int{0, 0, 0}}, {Unit: 1, Seg: []int{1}, N: 3, Ans: []int{0, 3, 0}},
 		{Unit: 2, N: 3, Ans: []int{3, 0, 0}}}},
+	// A division whose head, the one person invited in it directly, did
+	// not answer: its teams shown and the division shown told so.
+	{Min: 5, Waves: 1, Parents: []int{0, 0, 0, 1, 1}, Invited: [][]int{{0, 1, 14, 10, 10}}, Atoms: []atom{
+		{Unit: 2, N: 12, F: 6}, {Unit: 3, N: 8, F: 5}, {Unit: 4, N: 9, F: 4}}},
 	// Everyone invited answered in two small teams that make up a unit of
 	// exactly the minimum: the unit hidden as at least the minimum, and
 	// its invited count of 5, pinned both; the invited counts are

@@ -235,8 +235,9 @@ func (c attackCase) variables(w int) []atom {
 		}
 		if c.hidesEmpty(c.unitID(u), w) {
 			support = inWave
-			if len(own) == 0 && !slices.Contains(c.Parents[1:], u) {
-				// An empty team with people invited.
+			if len(own) == 0 && (!slices.Contains(c.Parents[1:], u) || c.Invited[w][u] > 0) {
+				// An empty team with people invited, or a unit with teams
+				// whose people invited directly (its head) did not answer.
 				own = append(own, atom{Unit: u, Wave: w, Seg: make([]int, c.Keys)})
 			}
 		}
@@ -279,6 +280,10 @@ type cell struct {
 	ref     cx.CellRef
 	name    string
 	derived bool
+	// headed marks the direct respondents of a unit with teams where
+	// people were invited directly: empty, they are protected as a small
+	// group (whether its head answered is theirs).
+	headed  bool
 	members []int
 }
 
@@ -303,7 +308,10 @@ func (c attackCase) cells(w int, vars []atom) []cell {
 		ref := cx.CellRef{Unit: u, Wave: c.waveID(w)}
 		out = append(out, cell{ref: ref, name: ref.String(), members: collect(in)})
 		if !h.IsLeaf(u) {
-			out = append(out, cell{name: "the direct respondents of " + ref.String(), derived: true, members: collect(direct)})
+			var ui int
+			fmt.Sscanf(u, "u%d", &ui)
+			out = append(out, cell{name: "the direct respondents of " + ref.String(), derived: true, members: collect(direct),
+				headed: c.Invited != nil && c.Invited[w][ui] > 0})
 		}
 		for k := range c.Keys {
 			key := fmt.Sprintf("k%d", k)
@@ -377,7 +385,7 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figu
 		a := g.answered()
 		if ce.derived {
 			g.reason = "derived"
-			if g.n > 0 && g.n < c.Min {
+			if g.n > 0 && g.n < c.Min || g.n == 0 && ce.headed {
 				people = append(people, g)
 			}
 			if a > 0 && a < c.Min {

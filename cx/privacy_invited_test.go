@@ -13,6 +13,28 @@ import (
 	"github.com/cxculture/cxculture/survey"
 )
 
+// A division whose head is the one person invited in it directly: whether
+// the head answered must not change which cells are hidden. The plan
+// once protected the division's direct respondents only when someone
+// answered, so that a reader who reruns the planner learnt whether the
+// head did.
+func TestPlanHeadsAnswerLeavesThePatternAlone(t *testing.T) {
+	h := org(t, "d1<org", "d2<org", "t1<d1", "t2<d1", "t3<d2", "t4<d2")
+	waves := []survey.Wave{{ID: "w", Survey: "s", Invited: map[string]int{"d1": 1, "t1": 10, "t2": 10, "t3": 10, "t4": 10}}}
+	plan := func(head int) map[string]string {
+		entries := []string{"t1@w=8", "t2@w=9", "t3@w=7", "t4@w=9"}
+		if head > 0 {
+			entries = append(entries, "d1@w=1")
+		}
+		d, err := cx.DefaultPrivacy().PlanWaves(survey.Survey{ID: "s"}, h, counts(t, entries...), waves, nil)
+		require.NoError(t, err)
+		return hiddenSet(d)
+	}
+	without, with := plan(0), plan(1)
+	assert.NotEmpty(t, with, "the head's answer alone is protected")
+	assert.Equal(t, with, without, "the pattern tells whether the head answered")
+}
+
 // Two small teams (2 and 3 invited, all of whom answered) make up a unit
 // of exactly the minimum, its siblings shown: the unit hidden as at least
 // the minimum, with its invited count of 5, told that everyone invited in

@@ -182,11 +182,14 @@ type shownCount struct {
 // layerCells returns the cells of a layer over m: each cell's count is
 // n(i). In a layer of respondents, a unit or segment cell of a unit where
 // people were invited (whether or not the plan withholds the invited
-// count) is one a reader cannot tell empty from small: the outputs say
-// "fewer than" the minimum for both, and the plan protects an empty cell
-// as a small one, so that no one's participation can be told (an empty
-// team, or a small one whose invited count bounds it, would tell whether
-// each of its people answered). Without invited counts an empty cell is
+// count), and the direct respondents of a unit where people were invited
+// directly (a division's head), are groups a reader cannot tell empty
+// from small: the outputs say "fewer than" the minimum for both, and the
+// plan protects an empty one as a small one, so that no one's
+// participation can be told (an empty team, or a small one whose invited
+// count bounds it, would tell whether each of its people answered;
+// protecting a division's direct respondents only when someone answered
+// would tell that its head did). Without invited counts an empty cell is
 // no one's to protect. A unit's own cell is a headline:
 // to protect a small segment the plan hides other segment cells (of the
 // same unit, or the same segment elsewhere) before it hides a unit, so
@@ -196,8 +199,8 @@ func layerCells(m *waveModel, respondents bool, n func(i int) int64) []disclosur
 	for i := range m.nodes {
 		nd := &m.nodes[i]
 		out[i] = disclosure.Cell{Name: m.name(i), Virtual: nd.virtual, N: n(i), Hi: nd.invited, Bounded: nd.bounded, Depth: nd.depth,
-			EmptyHidden: respondents && !nd.virtual && nd.mayBeEmpty,
-			Headline:    !nd.virtual && nd.ref.Key == ""}
+			EmptyHidden: respondents && nd.mayBeEmpty, Unknown: respondents && nd.unknown,
+			Headline: !nd.virtual && nd.ref.Key == ""}
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package cx
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/cxculture/cxculture/cx/disclosure"
 )
@@ -32,10 +33,14 @@ type modelCell struct {
 	// count).
 	invited int64
 	bounded bool
-	// mayBeEmpty marks a cell where people were invited, whether or not
+	// mayBeEmpty marks a cell where people were invited (or its direct
+	// respondents, where people were invited directly), whether or not
 	// the invited count is shown: a reader cannot tell it empty from
-	// small.
-	mayBeEmpty bool
+	// small. unknown marks a group never shown that a reader cannot tell
+	// empty, though it protects it only when small: the direct
+	// respondents of a unit in a segment, or without an attribute, where
+	// people were invited directly.
+	mayBeEmpty, unknown bool
 }
 
 // answerVecs gives the answer vectors of a plan's cells: of units rolled
@@ -70,6 +75,7 @@ func (pl *waveModel) invitedBounds(h *Hierarchy, wave string, invited map[string
 		var ok bool
 		switch {
 		case c.ref.Key != "" && c.virtual:
+			c.unknown = invited[c.ref.Unit] > 0 && strings.HasPrefix(c.label, directLabel(c.ref.Unit, wave)+" ")
 			continue
 		case !c.virtual:
 			// A segment holds at most the unit's people.

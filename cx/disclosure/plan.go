@@ -174,7 +174,7 @@ func (pl *planner) protects(i int) bool {
 // answers) a hidden group or one never shown whose people are unknown.
 func (pl *planner) open(i int) bool {
 	c := &pl.Cells[i]
-	return c.N > 0 || c.EmptyHidden && c.Hidden || c.PeopleLo < c.PeopleHi && (c.Hidden || c.Virtual)
+	return c.N > 0 || c.EmptyHidden && c.Hidden || c.Unknown && c.Virtual || c.PeopleLo < c.PeopleHi && (c.Hidden || c.Virtual)
 }
 
 func (pl *planner) hide(i int, r Reason) {
@@ -195,9 +195,10 @@ func (pl *planner) primary() {
 		c := &pl.Cells[i]
 		switch {
 		case c.Virtual:
-			// Small, or marked small on input (a group of items one of
-			// which it answered too little).
-			c.Hidden = c.Hidden || c.N > 0 && c.N < pl.min
+			// Small, empty where a reader cannot tell empty from small,
+			// or marked small on input (a group of items one of which it
+			// answered too little).
+			c.Hidden = c.Hidden || c.N > 0 && c.N < pl.min || c.N == 0 && c.EmptyHidden && c.hi() > 0
 		case c.N > 0 && c.N < pl.min, c.N == 0 && c.EmptyHidden && c.hi() > 0:
 			pl.hide(i, Reason{Kind: pl.Primary, Min: int(pl.min)})
 		}

@@ -143,10 +143,11 @@ func (pl *planner) fixPass() bool {
 }
 
 // mayBeSmall reports whether cell x, empty, may hold a small group as
-// far as a reader knows: an empty cell hidden as small.
+// far as a reader knows: an empty cell hidden as small, or a group never
+// shown that a reader cannot tell empty.
 func (pl *planner) mayBeSmall(x int) bool {
 	c := &pl.Cells[x]
-	return c.EmptyHidden && c.Hidden
+	return c.EmptyHidden && c.Hidden || c.Unknown && c.Virtual
 }
 
 // pairName returns the name a close pair gives cell i in reasons.

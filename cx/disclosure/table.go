@@ -125,13 +125,19 @@ type Cell struct {
 	// would serve alike (as many relations left to mend, as near the
 	// group), one that is not a headline.
 	Headline bool
-	// EmptyHidden marks a published cell that a reader cannot tell empty
-	// from small: when empty it is hidden below the minimum and protected
-	// like a small cell (unless its bound Hi says it is empty), and a cell
-	// hidden below the minimum may hold 0 people. Without it an empty
-	// cell is known to be empty, and a cell hidden below the minimum holds
-	// at least one person.
+	// EmptyHidden marks a cell that a reader cannot tell empty from
+	// small: when empty it is hidden below the minimum (a group never
+	// shown: protected) like a small cell, unless its bound Hi says it is
+	// empty, and a cell hidden below the minimum may hold 0 people.
+	// Without it an empty cell is known to be empty, and a cell hidden
+	// below the minimum holds at least one person.
 	EmptyHidden bool
+	// Unknown marks a group never shown (Virtual) that a reader cannot
+	// tell empty: even empty, its count is 0 to Hi as far as a reader
+	// knows; unlike EmptyHidden it is protected only when it holds 1 to
+	// Min-1 (the direct respondents of a division in one segment, where
+	// people were invited directly).
+	Unknown bool
 }
 
 // Relation says that the people of Total are exactly those of Parts,
@@ -242,7 +248,7 @@ func (t *Table) Known(i int) (lo, hi int64) {
 		hi = min(hi, c.PeopleHi)
 	}
 	switch {
-	case c.N == 0 && !(c.EmptyHidden && c.Hidden):
+	case c.N == 0 && !(c.EmptyHidden && c.Hidden) && !(c.Unknown && c.Virtual):
 		return 0, 0
 	case c.Virtual && c.Hidden && c.N < t.Min:
 		return 0, min(hi, t.Min-1)
