@@ -69,6 +69,19 @@ func TestOrgReadAfterStoreChanges(t *testing.T) {
 // cut and view does several times.
 func BenchmarkProgramOrg(b *testing.B) {
 	ctx := b.Context()
+	p := benchOrgProgram(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Org(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchOrgProgram returns a program whose org has 3,031 units (30
+// divisions of 100 teams) and 60 dated moves.
+func benchOrgProgram(b *testing.B) *cx.Program {
+	ctx := b.Context()
 	p, err := cx.New(memstore.New(), nil)
 	require.NoError(b, err)
 	units := []cx.Unit{{ID: "org", Name: "Org"}}
@@ -85,9 +98,21 @@ func BenchmarkProgramOrg(b *testing.B) {
 			Unit: cx.Unit{ID: fmt.Sprintf("d%dt%d", i%30, i/30), Parent: fmt.Sprintf("d%d", (i+1)%30)}})
 	}
 	require.NoError(b, p.ChangeOrg(ctx, moves...))
+	return p
+}
+
+// BenchmarkChangeOrg records one dated move in the org of
+// BenchmarkProgramOrg, as a reorganization recorded change by change does.
+func BenchmarkChangeOrg(b *testing.B) {
+	ctx := b.Context()
+	p := benchOrgProgram(b)
+	day := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	i := 0
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := p.Org(ctx); err != nil {
+		i++
+		if err := p.ChangeOrg(ctx, cx.OrgChange{Kind: cxorg.Move, Effective: day.AddDate(0, 0, i),
+			Unit: cx.Unit{ID: fmt.Sprintf("d%dt%d", i%30, 50+i/30%50), Parent: fmt.Sprintf("d%d", (i+7)%30)}}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -268,3 +268,50 @@ func TestNewHierarchyTable(t *testing.T) {
 		assert.Equal(t, "org", h.IDs()[0], "IDs returns a copy")
 	})
 }
+
+// TestNewHierarchyOrderFree: the order units are given in changes neither
+// the hierarchy (its units, its order of parents before children and
+// siblings by ID, depths) nor the problems found, whether the units come
+// sorted by ID (as an org history gives them), shuffled, or reversed;
+// with a unit under an unknown parent, a cycle and a unit given twice
+// added too (a duplicate that differs is kept or dropped by its place).
+func TestNewHierarchyOrderFree(t *testing.T) {
+	props := cxgen.NewProperties(t, 200)
+	props.Property("a hierarchy does not depend on the order of its units", prop.ForAll(func(units []cx.Unit, seed int64, broken bool) string {
+		r := rand.New(rand.NewSource(seed))
+		if broken {
+			units = append(units, cx.Unit{ID: "zz_lost", Parent: "zz_missing", Name: "Lost"},
+				cx.Unit{ID: "c1", Parent: "c2", Name: "C1"}, cx.Unit{ID: "c2", Parent: "c1", Name: "C2"}, units[r.Intn(len(units))])
+		}
+		sorted := slices.Clone(units)
+		slices.SortStableFunc(sorted, func(a, b cx.Unit) int { return strings.Compare(a.ID, b.ID) })
+		shuffled := slices.Clone(units)
+		r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		reversed := slices.Clone(sorted)
+		slices.Reverse(reversed)
+		describe := func(us []cx.Unit) string {
+			h, err := cx.NewHierarchy(us)
+			if err != nil {
+				ps, why := problems(err)
+				if why != "" {
+					return why
+				}
+				return fmt.Sprint(ps)
+			}
+			var b strings.Builder
+			for _, id := range h.IDs() {
+				u, _ := h.Unit(id)
+				fmt.Fprintf(&b, "%s<%s:%d:%v ", id, u.Parent, h.Depth(id), h.Children(id))
+			}
+			return b.String()
+		}
+		want := describe(sorted)
+		for name, us := range map[string][]cx.Unit{"shuffled": shuffled, "reversed": reversed} {
+			if got := describe(us); got != want {
+				return fmt.Sprintf("%s: %s\nsorted by ID: %s", name, got, want)
+			}
+		}
+		return ""
+	}, cxgen.Units(12), cxgen.From(func(r *rand.Rand) int64 { return r.Int63() }).WithLabel("seed"), cxgen.From(func(r *rand.Rand) bool { return r.Intn(3) == 0 }).WithLabel("broken")))
+	props.Run()
+}

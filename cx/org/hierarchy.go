@@ -54,15 +54,16 @@ type Hierarchy struct {
 // unknown parents, cycles.
 func NewHierarchy(units []Unit) (*Hierarchy, error) {
 	var ps problems
-	h := &Hierarchy{units: make(map[string]Unit, len(units)), children: map[string][]string{}, depth: map[string]int{}}
+	h := &Hierarchy{units: make(map[string]Unit, len(units)), children: map[string][]string{}, depth: make(map[string]int, len(units)),
+		order: make([]string, 0, len(units))}
 	var roots []string
+	sorted := true // units are given in increasing order of ID (as a History gives them)
 	for i, u := range units {
-		f := "units[" + strconv.Itoa(i) + "]"
 		if !survey.ValidID(u.ID) {
-			ps.add(f+".id", fmt.Sprintf("malformed unit ID %q", u.ID))
+			ps.add("units["+strconv.Itoa(i)+"].id", fmt.Sprintf("malformed unit ID %q", u.ID))
 			continue
 		}
-		f = "units[" + u.ID + "]"
+		f := "units[" + u.ID + "]"
 		if _, dup := h.units[u.ID]; dup {
 			ps.add(f+".id", "duplicate unit "+u.ID)
 			continue
@@ -75,6 +76,7 @@ func NewHierarchy(units []Unit) (*Hierarchy, error) {
 		if u.Parent == "" {
 			roots = append(roots, u.ID)
 		}
+		sorted = sorted && (i == 0 || units[i-1].ID < u.ID)
 	}
 	switch {
 	case len(units) == 0:
@@ -84,7 +86,15 @@ func NewHierarchy(units []Unit) (*Hierarchy, error) {
 	case len(roots) > 1:
 		ps.add("units", fmt.Sprintf("%d roots (%v): exactly one unit must have no parent", len(roots), roots))
 	}
-	ids := slices.Sorted(maps.Keys(h.units))
+	var ids []string
+	if sorted && len(h.units) == len(units) {
+		ids = make([]string, len(units))
+		for i, u := range units {
+			ids[i] = u.ID
+		}
+	} else {
+		ids = slices.Sorted(maps.Keys(h.units))
+	}
 	for _, id := range ids {
 		u := h.units[id]
 		if u.Parent == "" || u.Parent == u.ID {

@@ -219,6 +219,7 @@ func replay(changes []Change, label func(int) string) (*History, error) {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return changes[a].Effective.Compare(changes[b].Effective) })
 	var conflict *ConflictError
+	var ids []string // every unit's ID, sorted (units are never removed)
 	for start := 0; start < len(order); {
 		at := changes[order[start]].Effective
 		end := start
@@ -229,7 +230,10 @@ func replay(changes []Change, label func(int) string) (*History, error) {
 		for _, i := range order[start:end] {
 			h.apply(&ps, &conflict, i, label(i), touched)
 		}
-		h.settle(&ps, at, order[start], touched, label)
+		if len(ids) != len(h.units) {
+			ids = slices.Sorted(maps.Keys(h.units))
+		}
+		h.settle(&ps, at, order[start], ids, touched, label)
 		start = end
 	}
 	if err := ps.err(); err != nil {
@@ -412,9 +416,10 @@ func (h *History) split(ps *problems, i int, f string, open func(u, field string
 }
 
 // settle checks the org after the changes of one date and keeps it.
-func (h *History) settle(ps *problems, at time.Time, first int, touched map[string]int, label func(int) string) {
-	var units []Unit
-	for _, id := range slices.Sorted(maps.Keys(h.units)) {
+// ids are the IDs of h.units, sorted.
+func (h *History) settle(ps *problems, at time.Time, first int, ids []string, touched map[string]int, label func(int) string) {
+	units := make([]Unit, 0, len(ids))
+	for _, id := range ids {
 		if e := h.units[id]; e.open {
 			units = append(units, e.unit)
 		}
