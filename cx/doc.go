@@ -115,8 +115,11 @@
 // subtracting shown groups from their parent, across levels, across
 // segments, between a unit and its direct respondents, or by any
 // combination of these with the bounds the reasons and the invited counts
-// reveal (the plan solves what a reader can infer as linear programs;
-// package [disclosure] holds the planner). Figures are planned one by one:
+// reveal (the plan solves what a reader can infer as linear programs
+// over fractions, its "safe" answers certified exactly; package
+// [disclosure] holds the planner). Where invited counts would pin a small
+// group that no suppression protects, the plan withholds them
+// ([Disclosure.InvitedHidden]). Figures are planned one by one:
 // a shown group's figure ([Disclosure.FigureHidden]) is shown only when
 // the people who answered its items reach the minimum, and is hidden to
 // protect another group's answers rather than the whole group where that
@@ -127,9 +130,12 @@
 // What a reader can still learn is spelled out in [Privacy.Plan]: that a
 // hidden group is small, a range for its count, the count of a cell hidden
 // only to protect another (which holds at least the minimum); when all of
-// a shown group answered alike, so did each of its parts; figures computed
-// outside the plan's cells are not covered; where no suppression can
-// protect a group, the plan lists it ([Disclosure.Exposed]).
+// a shown group answered alike, so did each of its parts; a reader who
+// reruns the planner on every organization consistent with what is shown
+// can read something from which cells are hidden (the rates measured are
+// there); figures computed outside the plan's cells are not covered;
+// where no suppression can protect a group, the plan lists it
+// ([Disclosure.Exposed]).
 //
 // Respondent identity is kept only as a keyed pseudonym: with
 // Options.Pseudonymizer (a [Pseudonymizer], HMAC-SHA256 under a key the

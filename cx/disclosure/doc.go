@@ -27,6 +27,12 @@
 //   - faster rules hold that catch most breaches before any linear
 //     program is solved (see [Table.Plan]).
 //
+// A protected group that a reader can pin although no published cell is
+// left to hide near it (its own bounds pin it) is listed in
+// [Table.Exposed]; [Table.Cover] names the cell the plan would hide next
+// for a group found pinned in another table over the same cells (cx
+// uses it when a table of answers pins a group's respondents).
+//
 // The checks are linear programs solved in floating point; every
 // conclusion that lets a cell stay shown ("this count can take another
 // value") is backed by a point checked exactly against the constraints
