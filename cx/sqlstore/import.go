@@ -26,7 +26,8 @@ var _ cx.ImportStore = (*Store)(nil)
 //
 // Responses are written as they are staged, straight into the responses
 // table: on SQLite with multi-row INSERTs that leave out IDs stored
-// already; on PostgreSQL with the store's CopyFunc (COPY through pgx with
+// already, run on a goroutine of its own while the next rows are encoded;
+// on PostgreSQL with the store's CopyFunc (COPY through pgx with
 // the opener of package cx/sqlstore/postgres) on a goroutine of its own,
 // in segments of 8,192 rows each in a savepoint, so that a segment that
 // meets a stored ID is written again without it (the responses of a
@@ -40,7 +41,7 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 	if err != nil {
 		return nil, wrap(err, o, "")
 	}
-	im := &staged{s: s, conn: conn, surveyID: surveyID, replace: opts.Replace, d: newDelta(), free: make(chan []any, 3)}
+	im := &staged{s: s, conn: conn, surveyID: surveyID, replace: opts.Replace, d: newDelta()}
 	if err := im.begin(ctx, surveyID); err != nil {
 		return nil, errors.Join(err, im.Rollback())
 	}
@@ -65,10 +66,10 @@ type staged struct {
 	ended    bool
 	args     []any
 	in       *shapedInserter // the INSERTs of SQLite
-	free     chan []any      // their argument slices
+	sw       *sqliteWriter   // the goroutine running them
 	cp       *copier         // the COPY of PostgreSQL
-	// mu guards d and out, which the copier changes when it meets stored
-	// IDs.
+	// mu guards d and out, which the writer or the copier changes when it
+	// meets stored IDs.
 	mu sync.Mutex
 	// cacheSize is the SQLite connection's page cache size to restore.
 	cacheSize *int64
@@ -296,7 +297,7 @@ func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 	if im.ended {
 		return cx.ImportOutcome{}, errImportEnded
 	}
-	if err := im.endCopier(); err != nil {
+	if err := im.endWriters(); err != nil {
 		return cx.ImportOutcome{}, errors.Join(err, im.Rollback())
 	}
 	if n := len(im.out.Conflicts); n > 0 {
@@ -330,11 +331,11 @@ func (im *staged) Rollback() error {
 		return nil
 	}
 	im.ended = true
+	// The import is discarded: what the writers met does not matter.
+	_ = im.endWriters()
 	if im.in != nil {
 		im.in.close()
 	}
-	// The import is discarded: what the copier met does not matter.
-	_ = im.endCopier()
 	var err error
 	if im.tx != nil {
 		if rerr := im.tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {

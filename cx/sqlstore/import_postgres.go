@@ -179,13 +179,18 @@ func (im *staged) addPostgres(ctx context.Context, rs []survey.Response) error {
 	return im.cp.add(copyChunk{rs: slices.Clone(rs), rows: rows})
 }
 
-// endCopier waits for the copier, if any, to write what is queued.
-func (im *staged) endCopier() error {
-	if im.cp == nil {
-		return nil
+// endWriters waits for the SQLite writer or the PostgreSQL copier, if
+// any, to write what is queued.
+func (im *staged) endWriters() error {
+	var err error
+	if im.sw != nil {
+		err = im.sw.wait()
+		im.sw = nil
 	}
-	err := im.cp.wait()
-	im.cp = nil
+	if im.cp != nil {
+		err = im.cp.wait()
+		im.cp = nil
+	}
 	return err
 }
 

@@ -3,7 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -169,82 +169,136 @@ func (in *shapedInserter) close() {
 	}
 }
 
-// insertSQLite writes rs with multi-row INSERTs that leave out stored IDs.
-// A goroutine encodes the rows of the next statement and counts their
-// tallies while SQLite runs the statement before. A statement that writes
-// fewer rows than it was given met stored IDs: once every statement of
-// the batch has run, its rows stored before the import are compared.
-func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error {
-	if im.in == nil {
-		im.in = newShapedInserter(im.tx, im.surveyID, im.l)
-		for range cap(im.free) {
-			im.free <- make([]any, 0, importRowsPerInsert*len(responseColList))
-		}
+// sqlitePart is the rows of one INSERT of a SQLite import: the staged
+// responses lo to hi of a batch, encoded as rows, with the values the
+// statement of shape binds.
+type sqlitePart struct {
+	rs    []survey.Response
+	rows  []responseRow
+	shape int
+	args  []any
+}
+
+// sqliteWriter runs the INSERTs of a SQLite import on a goroutine of its
+// own, while Add encodes and counts the rows of the next statements: the
+// database does not wait for the process between batches. A statement
+// that writes fewer rows than it was given met stored IDs: its rows
+// stored before the import are compared with the staged responses then.
+type sqliteWriter struct {
+	im    *staged
+	parts chan sqlitePart
+	free  chan []any // the argument slices the INSERTs are done with
+	done  chan struct{}
+	err   error // the first error, read once done is closed
+}
+
+// Statements queued for the writer at most, beside the one it runs.
+const sqliteQueue = 2
+
+func (im *staged) startSQLiteWriter(ctx context.Context) *sqliteWriter {
+	w := &sqliteWriter{im: im, parts: make(chan sqlitePart, sqliteQueue), free: make(chan []any, sqliteQueue+2),
+		done: make(chan struct{})}
+	for range cap(w.free) {
+		w.free <- make([]any, 0, importRowsPerInsert*len(responseColList))
 	}
-	in := im.in
-	rows := make([]responseRow, len(rs))
-	type part struct {
-		lo, hi, shape int
-		args          []any
-		err           error
-	}
-	parts := make(chan part, 1)
-	stop := make(chan struct{})
+	im.in = newShapedInserter(im.tx, im.surveyID, im.l)
 	go func() {
-		defer close(parts)
-		for lo := 0; lo < len(rs); lo += importRowsPerInsert {
-			hi := min(lo+importRowsPerInsert, len(rs))
-			var args []any
-			select {
-			case args = <-im.free:
-			case <-stop:
-				return
-			}
-			for i := lo; i < hi; i++ {
-				row, err := im.encode(rs[i])
-				if err != nil {
-					parts <- part{err: err}
-					return
-				}
-				rows[i] = row
-				im.count(rs[i], &rows[i], +1)
-			}
-			sh := in.shape(rows[lo:hi])
-			for i := lo; i < hi; i++ {
-				args = appendShaped(args, &rows[i], sh)
-			}
-			select {
-			case parts <- part{lo: lo, hi: hi, shape: sh, args: args}:
-			case <-stop:
-				return
+		defer close(w.done)
+		w.err = w.run(ctx)
+		if w.err != nil {
+			for range w.parts { // let Add return
 			}
 		}
 	}()
-	var err error
-	var met [][2]int // the statements that met stored IDs
-	for p := range parts {
-		if err = p.err; err != nil {
-			break
-		}
-		var n int64
-		n, err = in.exec(ctx, p.hi-p.lo, p.shape, p.args)
-		clear(p.args)
-		im.free <- p.args[:0]
+	return w
+}
+
+func (w *sqliteWriter) run(ctx context.Context) error {
+	im := w.im
+	for p := range w.parts {
+		n, err := im.in.exec(ctx, len(p.rows), p.shape, p.args)
+		clear(p.args) // drops the references to the rows' values
+		w.free <- p.args[:0]
 		if err != nil {
-			break
+			return err
 		}
-		if n < int64(p.hi-p.lo) {
-			met = append(met, [2]int{p.lo, p.hi})
+		if n < int64(len(p.rows)) {
+			im.mu.Lock()
+			err := im.compare(ctx, p.rs, p.rows, "rowid <= "+strconv.FormatInt(im.maxRowID, 10))
+			im.mu.Unlock()
+			if err != nil {
+				return err
+			}
 		}
 	}
-	if err != nil {
-		close(stop)
-		for range parts { // let the encoder end
-		}
-		return err
+	return nil
+}
+
+// add queues the rows of a statement. It returns the writer's error if it
+// has stopped.
+func (w *sqliteWriter) add(p sqlitePart) error {
+	select {
+	case w.parts <- p:
+		return nil
+	case <-w.done:
+		return w.err
 	}
-	for _, m := range met {
-		if err := im.compare(ctx, rs[m[0]:m[1]], rows[m[0]:m[1]], "rowid <= "+fmt.Sprint(im.maxRowID)); err != nil {
+}
+
+// args returns an argument slice for a statement, once the writer is done
+// with one; nil if it has stopped.
+func (w *sqliteWriter) args() []any {
+	select {
+	case a := <-w.free:
+		return a
+	case <-w.done:
+		return nil
+	}
+}
+
+// wait ends the writing (once the queued statements have run) and
+// returns its error.
+func (w *sqliteWriter) wait() error {
+	close(w.parts)
+	<-w.done
+	return w.err
+}
+
+// insertSQLite encodes rs and counts their tallies, and queues them for
+// the writer in statements of importRowsPerInsert rows.
+func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error {
+	if im.sw == nil {
+		im.sw = im.startSQLiteWriter(ctx)
+	}
+	w := im.sw
+	// The writer keeps the responses until their statement has run (to
+	// compare them with stored ones); the slice is the caller's again
+	// when Add returns.
+	rs = slices.Clone(rs)
+	rows := make([]responseRow, len(rs))
+	for lo := 0; lo < len(rs); lo += importRowsPerInsert {
+		hi := min(lo+importRowsPerInsert, len(rs))
+		for i := lo; i < hi; i++ {
+			row, err := im.encode(rs[i])
+			if err != nil {
+				return err
+			}
+			rows[i] = row
+		}
+		im.mu.Lock()
+		for i := lo; i < hi; i++ {
+			im.count(rs[i], &rows[i], +1)
+		}
+		im.mu.Unlock()
+		args := w.args()
+		if args == nil {
+			return w.err
+		}
+		sh := im.in.shape(rows[lo:hi])
+		for i := lo; i < hi; i++ {
+			args = appendShaped(args, &rows[i], sh)
+		}
+		if err := w.add(sqlitePart{rs: rs[lo:hi], rows: rows[lo:hi], shape: sh, args: args}); err != nil {
 			return err
 		}
 	}
