@@ -185,7 +185,7 @@ func (im *staged) write(ctx context.Context, rows []responseRow) error {
 			if i == len(rows) {
 				return nil, nil
 			}
-			row = rows[i].appendArgs(row[:0])
+			row = rows[i].appendArgs(row[:0], im.s.dialect)
 			i++
 			return row, nil
 		}
@@ -198,7 +198,7 @@ func (im *staged) write(ctx context.Context, rows []responseRow) error {
 		hi := min(lo+in.per, len(rows))
 		args := im.args[:0]
 		for i := lo; i < hi; i++ {
-			args = rows[i].appendArgs(args)
+			args = rows[i].appendArgs(args, im.s.dialect)
 		}
 		im.args = args
 		_, err := in.exec(ctx, hi-lo, args)
@@ -282,7 +282,7 @@ func (im *staged) resolve(ctx context.Context, rs []survey.Response, rows []resp
 			nr := rows[i]
 			if _, err := im.tx.ExecContext(ctx, "UPDATE cx_responses SET survey = $2, wave = $3, unit = $4, respondent = $5, submitted_us = $6, "+
 				"comment = $7, segments = $8, enc = $9, code = $10, answers = $11 WHERE id = $1",
-				nr.id, nr.survey, nr.wave, nr.unit, nr.respondent, nr.submitted, nr.comment, nullable(nr.segments), nr.enc,
+				nr.id, nr.survey, nr.wave, nr.unit, respondentValue(im.s.dialect, nr.respondent), nr.submitted, nr.comment, nullable(nr.segments), nr.enc,
 				nullable(nr.code), nullable(nr.answers)); err != nil {
 				return wrap(err, op("replace", "response", r.ID), "")
 			}

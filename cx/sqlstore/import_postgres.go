@@ -100,7 +100,7 @@ func (c *copier) run(ctx context.Context) error {
 				n += len(ch.rows)
 				ci, i = ci+1, 0
 			}
-			row = seg[ci].rows[i].appendArgs(row[:0])
+			row = seg[ci].rows[i].appendArgs(row[:0], im.s.dialect)
 			i++
 			return row, nil
 		}

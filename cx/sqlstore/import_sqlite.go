@@ -90,7 +90,7 @@ func appendShaped(args []any, r *responseRow, sh int) []any {
 	if sh&shapeSurvey == 0 {
 		args = append(args, r.survey)
 	}
-	args = append(args, r.wave, r.unit, r.respondent, r.submitted)
+	args = append(args, r.wave, r.unit, respondentValue(SQLite, r.respondent), r.submitted)
 	if sh&shapeNoComment == 0 {
 		args = append(args, r.comment)
 	}

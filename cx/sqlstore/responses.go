@@ -3,9 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -35,10 +37,68 @@ type responseRow struct {
 }
 
 // appendArgs appends the row's values in the order of responseCols, as
-// the plain values drivers take without conversion.
-func (r *responseRow) appendArgs(args []any) []any {
-	return append(args, r.id, r.survey, r.wave, r.unit, r.respondent, r.submitted, r.comment,
+// the plain values drivers take without conversion, for a database of
+// dialect d.
+func (r *responseRow) appendArgs(args []any, d Dialect) []any {
+	return append(args, r.id, r.survey, r.wave, r.unit, respondentValue(d, r.respondent), r.submitted, r.comment,
 		nullable(r.segments), r.enc, nullable(r.code), nullable(r.answers), nullable(r.texts))
+}
+
+// pseudonymBytes is the length of the HMAC a pseudonym spells in
+// hexadecimal after [cx.PseudonymPrefix].
+const pseudonymBytes = 32
+
+// respondentValue returns the value of a respondent as a database of
+// dialect d stores it. SQLite keeps a pseudonym as the program makes them
+// ([cx.PseudonymPrefix] and 64 lowercase hexadecimal digits) as a BLOB of
+// the 32 bytes the digits spell, 35 bytes less a row than the text, and
+// any other respondent as TEXT; the column's type tells them apart when
+// read (see respondentScanner). PostgreSQL keeps every respondent as TEXT.
+func respondentValue(d Dialect, respondent string) any {
+	if d != SQLite || len(respondent) != len(cx.PseudonymPrefix)+2*pseudonymBytes || !strings.HasPrefix(respondent, cx.PseudonymPrefix) {
+		return respondent
+	}
+	digits := respondent[len(cx.PseudonymPrefix):]
+	b := make([]byte, pseudonymBytes)
+	for i := range b {
+		hi, lo := lowerHex(digits[2*i]), lowerHex(digits[2*i+1])
+		if hi < 0 || lo < 0 {
+			return respondent // not a pseudonym as the program spells them
+		}
+		b[i] = byte(hi<<4 | lo)
+	}
+	return b
+}
+
+// lowerHex returns the value of a lowercase hexadecimal digit, or -1 (an
+// uppercase digit would not spell the pseudonym back as it was).
+func lowerHex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	}
+	return -1
+}
+
+// respondentScanner reads a respondent column into dst: text as it is, a
+// BLOB as the pseudonym whose bytes it holds (see respondentValue).
+type respondentScanner struct{ dst *string }
+
+func (r respondentScanner) Scan(v any) error {
+	switch v := v.(type) {
+	case string:
+		*r.dst = v
+	case []byte:
+		if len(v) != pseudonymBytes {
+			return fmt.Errorf("a stored respondent of %d bytes is not a pseudonym", len(v))
+		}
+		*r.dst = cx.PseudonymPrefix + hex.EncodeToString(v)
+	default:
+		return fmt.Errorf("a stored respondent is a %T, not text", v)
+	}
+	return nil
 }
 
 func nullable(s sql.NullString) any {
@@ -127,7 +187,7 @@ func queryResponseRows(ctx context.Context, q queryer, opName, query string, arg
 	var out []responseRow
 	for rows.Next() {
 		var r responseRow
-		if err := rows.Scan(&r.id, &r.survey, &r.wave, &r.unit, &r.respondent, &r.submitted, &r.comment,
+		if err := rows.Scan(&r.id, &r.survey, &r.wave, &r.unit, respondentScanner{&r.respondent}, &r.submitted, &r.comment,
 			&r.segments, &r.enc, &r.code, &r.answers, &r.texts); err != nil {
 			return nil, wrap(err, opName, "")
 		}
@@ -305,7 +365,7 @@ func (s *Store) insertEncoded(ctx context.Context, tx *sql.Tx, conn *sql.Conn, v
 					return
 				}
 				rows[i] = row
-				args = row.appendArgs(args)
+				args = row.appendArgs(args, s.dialect)
 			}
 			select {
 			case parts <- part{args: args}:
