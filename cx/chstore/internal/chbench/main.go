@@ -53,6 +53,7 @@ type config struct {
 	addrs, cluster, database, catDB string
 	db, dsn                         string
 	runs                            int
+	compress                        bool
 	cpuprof                         string
 }
 
@@ -69,6 +70,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	fs.StringVar(&c.db, "db", "", "SQLite file (sqlite)")
 	fs.StringVar(&c.dsn, "dsn", os.Getenv("CXCULTURE_POSTGRES_DSN"), "PostgreSQL DSN (postgres)")
 	fs.IntVar(&c.runs, "runs", 3, "scorecard runs")
+	fs.BoolVar(&c.compress, "compress", false, "LZ4 compression of the data sent to and from ClickHouse")
 	fs.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of the timed work to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -125,7 +127,7 @@ func open(ctx context.Context, c config) (cx.Store, error) {
 		if cat == "" {
 			cat = filepath.Join(c.data, "clickhouse-catalog.db")
 		}
-		return clickhouse.Open(ctx, strings.Split(c.addrs, ","), &clickhouse.Options{Cluster: c.cluster, Database: c.database, Catalog: cat})
+		return clickhouse.Open(ctx, strings.Split(c.addrs, ","), &clickhouse.Options{Cluster: c.cluster, Database: c.database, Catalog: cat, Compress: c.compress})
 	case "sqlite":
 		return sqlite.Open(ctx, c.db)
 	case "postgres":
