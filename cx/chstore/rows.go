@@ -11,8 +11,9 @@ import (
 	"sync"
 )
 
-// writeChunk is the number of responses written per INSERT to a shard.
-const writeChunk = 50000
+// writeChunk is the number of responses written per INSERT to a shard:
+// an import's whole group of staged responses (stageFlush).
+const writeChunk = stageFlush
 
 // writeRecs writes the rows of rs with the given sign under batch b:
 // responses, answers and, for the reliability groups given by survey code
