@@ -349,12 +349,20 @@ func neg(w row) row {
 
 // sparse returns the form of the nonzero coefficients of m, by index.
 func sparse(m map[int]int64) row {
-	var r row
-	for _, j := range slices.Sorted(maps.Keys(m)) {
-		if m[j] != 0 {
-			r.idx = append(r.idx, j)
-			r.coef = append(r.coef, m[j])
+	var keys [8]int
+	idx := keys[:0]
+	for j, c := range m {
+		if c != 0 {
+			idx = append(idx, j)
 		}
+	}
+	if len(idx) == 0 {
+		return row{}
+	}
+	slices.Sort(idx)
+	r := row{idx: slices.Clone(idx), coef: make([]int64, len(idx))}
+	for k, j := range r.idx {
+		r.coef[k] = m[j]
 	}
 	return r
 }

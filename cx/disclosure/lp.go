@@ -3,6 +3,7 @@ package disclosure
 import (
 	"math"
 	"math/big"
+	"sync"
 )
 
 // The audit asks one question of a set of linear constraints: can a
@@ -87,6 +88,12 @@ type region struct {
 	exact *exactRegion
 	// exactSolves counts the questions the exact simplex settled.
 	exactSolves int
+	// eqAt0 caches eq z0 for holds; slab is where dir cuts the rows of
+	// a; z and zf are scratch for moves and certify.
+	eqAt0 []int64
+	slab  []float64
+	z     []int64
+	zf    []float64
 }
 
 // newRegion returns the region of the equations eq, which z0 satisfies.
@@ -96,7 +103,10 @@ func newRegion(z0 []int64, eq []row) *region {
 
 // regionOf returns the region of the equations of ds through z0.
 func regionOf(z0 []int64, ds *directions) *region {
-	return &region{z0: z0, dirs: ds, eq: ds.eq, n: ds.n}
+	// The audit adds a few inequalities per variable: room for them
+	// saves growing the slices one doubling at a time.
+	c := 2*len(z0) + 8
+	return &region{z0: z0, dirs: ds, eq: ds.eq, n: ds.n, ineq: make([]row, 0, c), rhs: make([]int64, 0, c)}
 }
 
 // free returns the number of free directions.
@@ -184,20 +194,35 @@ func freeDirections(v int, eq []row) ([][]float64, []int) {
 // dir returns w N, the change of w·z per unit of t.
 func (g *region) dir(w row) []float64 {
 	out := make([]float64, g.free())
+	g.dirInto(out, w)
+	return out
+}
+
+// dirInto sets out, of length free(), to w N.
+func (g *region) dirInto(out []float64, w row) {
 	for k, j := range w.idx {
 		c := float64(w.coef[k])
 		for q, x := range g.n[j] {
 			out[q] += c * x
 		}
 	}
-	return out
 }
 
 // atMost adds the inequality w·z <= rhs (which z0 satisfies).
 func (g *region) atMost(w row, rhs int64) {
 	g.ineq, g.rhs = append(g.ineq, w), append(g.rhs, rhs)
-	if g.free() > 0 {
-		g.a = append(g.a, g.dir(w))
+	if d := g.free(); d > 0 {
+		if g.a == nil {
+			g.a, g.b = make([][]float64, 0, cap(g.ineq)), make([]float64, 0, cap(g.ineq))
+		}
+		// The row of a is cut from a slab rather than allocated alone.
+		if len(g.slab) < d {
+			g.slab = make([]float64, d*max(16, cap(g.ineq)-len(g.ineq)+1))
+		}
+		a := g.slab[:d:d]
+		g.slab = g.slab[d:]
+		g.dirInto(a, w)
+		g.a = append(g.a, a)
 		g.b = append(g.b, float64(max(rhs-w.dot(g.z0), 0)))
 	}
 	g.exact = nil
@@ -211,10 +236,10 @@ func (g *region) reach(w row, sign int64) bool {
 	if g.free() == 0 {
 		return false
 	}
-	if g.moves(w, sign) {
+	c := g.dir(w)
+	if g.moves(c, w, sign) {
 		return true
 	}
-	c := g.dir(w)
 	for q := range c {
 		c[q] *= float64(sign)
 	}
@@ -236,15 +261,27 @@ func (g *region) reach(w row, sign int64) bool {
 // denominator near it, satisfies every constraint exactly with w·z at
 // least one away from w·z0 in the direction sign.
 func (g *region) certify(w row, sign int64, t []float64) bool {
-	zf := make([]float64, len(g.z0))
+	if cap(g.zf) < len(g.z0) {
+		g.zf = make([]float64, len(g.z0))
+	}
+	if cap(g.z) < len(g.z0) {
+		g.z = make([]int64, len(g.z0))
+	}
+	zf := g.zf[:len(g.z0)]
 	for j := range zf {
 		zf[j] = float64(g.z0[j])
 		for q, x := range g.n[j] {
 			zf[j] += x * t[q]
 		}
 	}
-	num := make([]int64, len(zf))
-	for _, den := range []int64{1, 2, 3, 4, 6, 12, denominator(zf)} {
+	num := g.z[:len(zf)]
+	for i := range len(simpleDenominators) + 1 {
+		var den int64
+		if i < len(simpleDenominators) {
+			den = simpleDenominators[i]
+		} else {
+			den = denominator(zf)
+		}
 		okRound := den > 0
 		for j, x := range zf {
 			v := math.Round(x * float64(den))
@@ -260,6 +297,10 @@ func (g *region) certify(w row, sign int64, t []float64) bool {
 	}
 	return false
 }
+
+// simpleDenominators are the denominators certify tries before the one
+// the point's coordinates suggest.
+var simpleDenominators = [...]int64{1, 2, 3, 4, 6, 12}
 
 // denominator returns the least common multiple of the denominators of
 // the simplest fractions within 1e-7 of each of xs (continued fractions,
@@ -382,8 +423,14 @@ func simpleFraction(x float64) (*big.Rat, bool) {
 // holds reports whether z = num/den satisfies every constraint of the
 // region exactly and moves w·z by at least one in the direction sign.
 func (g *region) holds(num []int64, den int64, w row, sign int64) bool {
-	for _, e := range g.eq {
-		if e.dot(num) != den*e.dot(g.z0) {
+	if g.eqAt0 == nil {
+		g.eqAt0 = make([]int64, len(g.eq))
+		for i, e := range g.eq {
+			g.eqAt0[i] = e.dot(g.z0)
+		}
+	}
+	for i, e := range g.eq {
+		if e.dot(num) != den*g.eqAt0[i] {
 			return false
 		}
 	}
@@ -397,11 +444,13 @@ func (g *region) holds(num []int64, den int64, w row, sign int64) bool {
 
 // moves reports whether a single whole-number move along one free
 // direction reaches a point of the region where w·z moved by at least
-// one in the direction sign, checked exactly.
-func (g *region) moves(w row, sign int64) bool {
+// one in the direction sign, checked exactly; c is w N.
+func (g *region) moves(c []float64, w row, sign int64) bool {
 	const eps = 1e-9
-	c := g.dir(w)
-	z := make([]int64, len(g.z0))
+	if cap(g.z) < len(g.z0) {
+		g.z = make([]int64, len(g.z0))
+	}
+	z := g.z[:len(g.z0)]
 	for q, x := range c {
 		if math.Abs(x) < 0.5 {
 			continue
@@ -440,27 +489,27 @@ func maximize(a [][]float64, b, c []float64, target float64) (t []float64, ok bo
 	d := len(c)
 	n := 2 * d // t = t+ - t-
 	m := len(a)
-	tab := make([][]float64, m+1)
+	sc := newSimplexScratch(m, n)
+	defer simplexPool.Put(sc)
+	tab := sc.tab
 	for i := range m {
-		r := make([]float64, n+1)
+		r := tab[i]
 		for q, x := range a[i] {
 			r[q], r[d+q] = x, -x
 		}
 		// A small perturbation of the right-hand sides keeps the simplex
 		// off degenerate vertices, where floating point loses its way.
 		r[n] = b[i] + perturb*float64(1+i%97)/97
-		tab[i] = r
 	}
-	obj := make([]float64, n+1)
+	obj := tab[m]
 	for q, x := range c {
 		obj[q], obj[d+q] = -x, x
 	}
-	tab[m] = obj
-	nonbasic := make([]int, n) // labels: 0..n-1 structural, n.. slack
+	nonbasic := sc.nonbasic // labels: 0..n-1 structural, n.. slack
 	for j := range nonbasic {
 		nonbasic[j] = j
 	}
-	basic := make([]int, m)
+	basic := sc.basic
 	for i := range basic {
 		basic[i] = n + i
 	}
@@ -524,6 +573,16 @@ func maximize(a [][]float64, b, c []float64, target float64) (t []float64, ok bo
 		}
 		p := tab[row][col]
 		pr := tab[row]
+		// The pivot row's nonzero entries: subtracting a multiple of a
+		// zero leaves an entry as it was (up to the sign of a zero, which
+		// no comparison sees), so the other entries are skipped.
+		nz := sc.nz[:0]
+		for k, x := range pr {
+			if x != 0 && k != col {
+				nz = append(nz, k)
+			}
+		}
+		sc.nz = nz
 		for i := range m + 1 {
 			if i == row {
 				continue
@@ -533,20 +592,58 @@ func maximize(a [][]float64, b, c []float64, target float64) (t []float64, ok bo
 				continue
 			}
 			ri := tab[i]
-			for k := range n + 1 {
-				if k != col {
-					ri[k] -= f * pr[k]
-				}
+			for _, k := range nz {
+				ri[k] -= f * pr[k]
 			}
 			ri[col] = -f
 		}
-		for k := range n + 1 {
-			if k != col {
-				pr[k] /= p
-			}
+		for _, k := range nz {
+			pr[k] /= p
 		}
 		pr[col] = 1 / p
 		basic[row], nonbasic[col] = nonbasic[col], basic[row]
 	}
 	return nil, false
+}
+
+// simplexScratch is the memory of one run of maximize: the tableau in
+// one slab, and the labels of the basis. Runs reuse it through
+// simplexPool, since the audit solves many small programs in a row.
+type simplexScratch struct {
+	slab            []float64
+	tab             [][]float64
+	basic, nonbasic []int
+	nz              []int
+}
+
+var simplexPool = sync.Pool{New: func() any { return new(simplexScratch) }}
+
+// newSimplexScratch returns a zeroed tableau of m+1 rows of n+1 entries
+// and basis labels for m rows and n columns.
+func newSimplexScratch(m, n int) *simplexScratch {
+	sc := simplexPool.Get().(*simplexScratch)
+	size := (m + 1) * (n + 1)
+	if cap(sc.slab) < size {
+		sc.slab = make([]float64, size)
+	} else {
+		sc.slab = sc.slab[:size]
+		clear(sc.slab)
+	}
+	if cap(sc.tab) < m+1 {
+		sc.tab = make([][]float64, m+1)
+	}
+	sc.tab = sc.tab[:m+1]
+	for i := range sc.tab {
+		sc.tab[i] = sc.slab[i*(n+1) : (i+1)*(n+1) : (i+1)*(n+1)]
+	}
+	sc.basic = resize(sc.basic, m)
+	sc.nonbasic = resize(sc.nonbasic, n)
+	return sc
+}
+
+func resize(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
 }
