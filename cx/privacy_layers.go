@@ -2,7 +2,10 @@ package cx
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cxculture/cxculture/cx/disclosure"
 	"github.com/cxculture/cxculture/survey"
@@ -266,15 +269,19 @@ func (p Privacy) itemLayers(items *waveModel, people *disclosure.Table, m *waveM
 		at[m.name(i)] = i
 	}
 	min := int64(p.MinScores)
-	var out []figureLayer
-	for _, group := range itemGroups(items) {
+	// few reports whether item id has 1 to min-1 answers in cell i.
+	few := func(i int, id string) bool {
+		a := items.nodes[i].ans[2*items.space.byItem[id][0]]
+		return a > 0 && a < min
+	}
+	// The groups' tables are independent: they are built, then planned
+	// side by side.
+	groups := itemGroups(items)
+	out := make([]figureLayer, 0, len(groups))
+	for _, group := range groups {
 		var ms []int
 		for _, id := range group {
 			ms = append(ms, items.space.byItem[id]...)
-		}
-		few := func(i int, id string) bool {
-			a := items.nodes[i].ans[2*items.space.byItem[id][0]]
-			return a > 0 && a < min
 		}
 		first := ms[0]
 		t := &disclosure.Table{Min: min, Primary: disclosure.FewAnswered, Relations: items.rels, ThresholdOnly: p.ThresholdOnly,
@@ -302,10 +309,25 @@ func (p Privacy) itemLayers(items *waveModel, people *disclosure.Table, m *waveM
 				}
 			}
 		}
-		t.Plan()
 		out = append(out, figureLayer{group: group, t: t, few: few})
 	}
+	planFigureLayers(out)
 	return out
+}
+
+// planFigureLayers plans the tables of independent layers on up to
+// GOMAXPROCS goroutines.
+func planFigureLayers(ls []figureLayer) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(ls), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(ls); i = int(next.Add(1) - 1) {
+				ls[i].t.Plan()
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // coverExposed hides, in the respondents' layer people, a group for
