@@ -2,7 +2,9 @@ package survey
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -307,49 +309,92 @@ type Row struct {
 
 // idTable interns the valid IDs of one column and numbers them.
 type idTable struct {
-	keys  map[string]int32
 	names []string
-	// recent holds recently read IDs by a hash of their last bytes, so
-	// most lookups compare a few bytes instead of hashing.
-	recent [256]struct {
-		s string
-		k int32
-	}
+	// slots find the numbered IDs by a hash of all their bytes: an open
+	// addressing table at most a quarter full, so that most lookups hash
+	// a word or two and compare one string (a map hashes and compares
+	// more, and a cache by the last bytes alone missed every other row of
+	// an export of a few hundred teams).
+	slots []idSlot
+	// recent holds recently read IDs beyond the ones numbered, by a hash
+	// of their bytes.
+	recent [256]idSlot
+}
+
+// idSlot is an ID and its key; an empty slot has no ID (IDs are not
+// empty).
+type idSlot struct {
+	s string
+	k int32
 }
 
 // maxIDs bounds the IDs an idTable numbers; others are read unnumbered.
 const maxIDs = 1 << 16
 
+// idHash hashes the bytes of an ID, eight at a time.
+func idHash(b []byte) uint {
+	h := uint64(len(b)) * 0x9e3779b97f4a7c15
+	for len(b) >= 8 {
+		h = bits.RotateLeft64((h^binary.LittleEndian.Uint64(b))*0x87c37b91114253d5, 31)
+		b = b[8:]
+	}
+	var tail uint64
+	for i, c := range b {
+		tail |= uint64(c) << (8 * i)
+	}
+	// The finalizer of MurmurHash3 (fmix64): every byte reaches the low
+	// bits, which pick the slot.
+	h ^= tail
+	h = (h ^ h>>33) * 0xff51afd7ed558ccd
+	h = (h ^ h>>33) * 0xc4ceb9fe1a85ec53
+	return uint(h ^ h>>33)
+}
+
 // intern returns the interned string of a valid ID and its key, or false
 // for a field that is not one as it stands (blanks around it included).
 func (t *idTable) intern(b []byte) (string, int32, bool) {
-	h := uint(len(b))
-	for i := max(0, len(b)-4); i < len(b); i++ {
-		h = h*31 + uint(b[i])
+	h := idHash(b)
+	if mask := uint(len(t.slots)) - 1; len(t.slots) > 0 {
+		for i := h & mask; t.slots[i].s != ""; i = (i + 1) & mask {
+			if sl := &t.slots[i]; sl.s == string(b) {
+				return sl.s, sl.k, true
+			}
+		}
 	}
 	slot := &t.recent[h&255]
 	if slot.s == string(b) && len(b) > 0 {
 		return slot.s, slot.k, true
 	}
-	if k, ok := t.keys[string(b)]; ok {
-		slot.s, slot.k = t.names[k], k
-		return slot.s, k, true
-	}
 	s := string(b)
 	if !ValidID(s) {
 		return "", -1, false
 	}
-	k := int32(-1)
-	if len(t.names) < maxIDs {
-		if t.keys == nil {
-			t.keys = map[string]int32{}
-		}
-		k = int32(len(t.names))
-		t.keys[s] = k
-		t.names = append(t.names, s)
+	if len(t.names) >= maxIDs {
+		slot.s, slot.k = s, -1
+		return s, -1, true
 	}
-	slot.s, slot.k = s, k
+	k := int32(len(t.names))
+	t.names = append(t.names, s)
+	if 4*len(t.names) > len(t.slots) {
+		// A power of two, so that a mask finds a slot.
+		t.slots = make([]idSlot, 1<<max(6, bits.Len(uint(8*len(t.names)-1))))
+		for j, name := range t.names {
+			t.put(idHash([]byte(name)), name, int32(j))
+		}
+	} else {
+		t.put(h, s, k)
+	}
 	return s, k, true
+}
+
+// put adds a numbered ID to the slots, which have room.
+func (t *idTable) put(h uint, s string, k int32) {
+	mask := uint(len(t.slots)) - 1
+	i := h & mask
+	for t.slots[i].s != "" {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = idSlot{s, k}
 }
 
 type segmentValue struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // scanAll reads every row of data (or the error) into text, with the fast
@@ -55,4 +56,87 @@ func FuzzCSVFastPath(f *testing.F) {
 			t.Fatalf("the fast path reads\n%s\nthe general parser reads\n%s", fast, slow)
 		}
 	})
+}
+
+// TestIDTableNumbersEveryID states that the reader's table of IDs gives
+// every valid ID its own key, from 0 in the order met, the same key each
+// time the ID is met again, and -1 past maxIDs distinct IDs; it refuses
+// fields that are not IDs. The model is a Go map.
+func TestIDTableNumbersEveryID(t *testing.T) {
+	const distinct = maxIDs + 500
+	done := make(chan error, 1)
+	go func() {
+		var tab idTable
+		model := map[string]int32{}
+		check := func(id string) error {
+			want, ok := model[id]
+			if !ok {
+				want = int32(len(model))
+				if want >= maxIDs {
+					want = -1
+				}
+				model[id] = want
+			}
+			s, k, ok := tab.intern([]byte(id))
+			if !ok || s != id || k != want {
+				return fmt.Errorf("intern(%q) = %q, %d, %v; want %q, %d, true", id, s, k, ok, id, want)
+			}
+			return nil
+		}
+		for i := range distinct {
+			// Each new ID, then one met before (the 7th-last), so
+			// that lookups of known IDs interleave with growth.
+			for _, j := range []int{i, max(0, i-7)} {
+				if err := check(fmt.Sprintf("team%05d", j)); err != nil {
+					done <- err
+					return
+				}
+			}
+		}
+		for _, bad := range []string{"", " team00001", "team00001 ", "a b"} {
+			if _, _, ok := tab.intern([]byte(bad)); ok {
+				done <- fmt.Errorf("intern(%q) accepted a field that is not an ID", bad)
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the table of IDs did not number the IDs within 30 s")
+	}
+}
+
+// TestIDTableFindsMostIDsAtTheirSlot states that the hash spreads IDs
+// that differ in their last characters (team0000 to team0399, as in the
+// benchmark export, and waves 1 to 12): a lookup compares about one
+// string, not a run of neighbours.
+func TestIDTableFindsMostIDsAtTheirSlot(t *testing.T) {
+	for _, c := range []struct {
+		format string
+		n      int
+	}{{"team%04d", 400}, {"%d", 12}, {"division-%02d", 20}, {"respondent-%07d", 5000}} {
+		var tab idTable
+		for i := range c.n {
+			tab.intern(fmt.Appendf(nil, c.format, i))
+		}
+		mask := uint(len(tab.slots)) - 1
+		probes := 0
+		for i := range c.n {
+			id := fmt.Sprintf(c.format, i)
+			j := idHash([]byte(id)) & mask
+			for tab.slots[j].s != id {
+				probes++
+				j = (j + 1) & mask
+			}
+			probes++
+		}
+		if mean := float64(probes) / float64(c.n); mean > 1.5 {
+			t.Errorf("%s, %d IDs: %.2f slots compared per lookup, want at most 1.5 (a table at most a quarter full)", c.format, c.n, mean)
+		}
+	}
 }
