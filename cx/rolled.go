@@ -1,9 +1,15 @@
 package cx
 
 import (
+	"errors"
 	"fmt"
 	"maps"
+	"math"
+	"runtime"
 	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
@@ -263,36 +269,117 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 			}
 		}
 	}
-	patterns := make(map[string]map[string][]patternCount, len(scored))
-	for _, w := range scored {
-		if _, ok := patterns[w]; ok {
-			continue
-		}
-		byGroup := map[string][]patternCount{}
-		patterns[w] = byGroup
-		wb := t.waves[w]
-		if wb == nil {
-			continue
-		}
-		wb.flushAll()
-		for gi := range t.groups {
-			g := &t.groups[gi]
-			var pcs []patternCount
-			for code, c := range wb.dense[gi] {
-				if c != 0 {
-					pcs = append(pcs, patternCount{t.denseText(gi, code), c})
-				}
-			}
-			for code, c := range wb.sparse[gi] {
-				pcs = append(pcs, patternCount{t.decode(*g, code), c})
-			}
-			for p, c := range wb.text[gi] {
-				pcs = append(pcs, patternCount{p, c})
-			}
-			byGroup[g.key] = pcs
+	stats, err := t.stats(scored)
+	if err != nil {
+		return nil, err
+	}
+	return scoreAll(h, t.s, r, stats, opts)
+}
+
+// stats returns the reliability statistics of each group of items in
+// the given waves, computed once per wave and group (on goroutines, one
+// wave each) and shared by the scorecards of the wave. A dense group's
+// statistics are added straight from its pattern codes, without the
+// patterns' texts.
+func (t *Tallier) stats(waves []string) (map[string]groupStats, error) {
+	var distinct []string
+	for _, w := range waves {
+		if !slices.Contains(distinct, w) {
+			distinct = append(distinct, w)
 		}
 	}
-	return scoreAll(h, t.s, r, patterns, opts)
+	byWave := make([]map[string]*metrics.ScaleStats, len(distinct))
+	errs := make([]error, len(distinct))
+	for _, wb := range t.waves {
+		wb.flushAll() // before the goroutines read the dense counts
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(distinct), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(distinct); i = int(next.Add(1) - 1) {
+				byWave[i], errs[i] = t.waveStats(t.waves[distinct[i]])
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	out := make(map[string]groupStats, len(distinct))
+	for i, w := range distinct {
+		byGroup := byWave[i]
+		out[w] = func(group []string) (*metrics.ScaleStats, error) {
+			if st := byGroup[strings.Join(group, ",")]; st != nil {
+				return st, nil
+			}
+			return scaleStats(t.s, group, nil)
+		}
+	}
+	return out, nil
+}
+
+// waveStats returns the statistics of each reliability group in one wave
+// (none when wb is nil), by group key.
+func (t *Tallier) waveStats(wb *waveBlock) (map[string]*metrics.ScaleStats, error) {
+	out := make(map[string]*metrics.ScaleStats, len(t.groups))
+	if wb == nil {
+		return out, nil
+	}
+	for gi := range t.groups {
+		g := &t.groups[gi]
+		st := metrics.NewScaleStats(len(g.items))
+		if d := wb.dense[gi]; d != nil {
+			t.addDense(st, g, d)
+		}
+		var pcs []patternCount
+		for code, c := range wb.sparse[gi] {
+			pcs = append(pcs, patternCount{t.decode(*g, code), c})
+		}
+		for p, c := range wb.text[gi] {
+			pcs = append(pcs, patternCount{p, c})
+		}
+		ids := make([]string, len(g.items))
+		for j, i := range g.items {
+			ids[j] = t.items[i].ID
+		}
+		if err := addPatterns(st, t.s, ids, pcs); err != nil {
+			return nil, err
+		}
+		out[g.key] = st
+	}
+	return out, nil
+}
+
+// addDense adds the patterns of dense group g, counted by code in d, to
+// st: each answer as keyed, a skipped one as missing. The statistics are
+// sums of whole numbers, exact in any order.
+func (t *Tallier) addDense(st *metrics.ScaleStats, g *patternGroup, d []int64) {
+	// keyed[j][v] is the keyed answer of digit v (1 + answer - min) to
+	// the group's j-th item; digit 0 is a skipped answer.
+	keyed := make([][]float64, len(g.items))
+	radix := make([]int64, len(g.items))
+	for j, i := range g.items {
+		it := t.items[i]
+		p := it.Scale.Points()
+		radix[j] = int64(p + 1)
+		keyed[j] = make([]float64, p+1)
+		keyed[j][0] = math.NaN()
+		for v := 1; v <= p; v++ {
+			keyed[j][v] = float64(it.Keyed(it.Scale.Min + v - 1))
+		}
+	}
+	row := make([]float64, len(g.items))
+	for code, c := range d {
+		if c == 0 {
+			continue
+		}
+		for j := range row {
+			row[j] = keyed[j][int64(code)/g.base[j]%radix[j]]
+		}
+		// The rows are on their items' scales: AddWeighted cannot fail.
+		_ = st.AddWeighted(row, c)
+	}
 }
 
 // Waves returns the distinct waves tallied, sorted.

@@ -446,7 +446,7 @@ func NewScorecards(h *Hierarchy, s survey.Survey, t *Tallies, opts ...ScorecardO
 	if err != nil {
 		return nil, err
 	}
-	return scoreAll(h, s, r, patternsByWave(t, scored), opts)
+	return scoreAll(h, s, r, statsByWave(s, t, scored), opts)
 }
 
 // oneInstrument reports whether every options value scores its wave on
@@ -484,7 +484,7 @@ func prepareScorecards(opts []ScorecardOptions) (waves, scored []string, err err
 }
 
 // scoreAll computes the scorecards of opts in parallel.
-func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, patterns map[string]map[string][]patternCount, opts []ScorecardOptions) ([]*Scorecard, error) {
+func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, stats map[string]groupStats, opts []ScorecardOptions) ([]*Scorecard, error) {
 	out := make([]*Scorecard, len(opts))
 	errs := make([]error, len(opts))
 	var next atomic.Int64
@@ -514,7 +514,7 @@ func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, patterns map[string]map[
 					}
 					o.Privacy = &pr
 				}
-				out[i], errs[i] = score(h, s, &rolledReader{rolled: r}, patterns[o.Wave], o)
+				out[i], errs[i] = score(h, s, &rolledReader{rolled: r}, stats[o.Wave], o)
 			}
 		}()
 	}
@@ -526,8 +526,8 @@ func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, patterns map[string]map[
 }
 
 // score computes one scorecard from the rolled-up tallies and the
-// response patterns of its wave, by reliability group.
-func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[string][]patternCount, opts ScorecardOptions) (*Scorecard, error) {
+// reliability statistics of its wave, by reliability group.
+func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, stats groupStats, opts ScorecardOptions) (*Scorecard, error) {
 	var err error
 	names, items := behaviorItems(s)
 	sc := &Scorecard{Survey: s.ID, Wave: opts.Wave, Baseline: opts.Baseline, Level: opts.Level, FDR: opts.FDR,
@@ -685,7 +685,7 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, patterns map[str
 			shown = append(shown, b)
 		}
 	}
-	sc.Reliability, err = reliability(s, patterns, shown, opts)
+	sc.Reliability, err = reliability(s, stats, shown, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -711,11 +711,14 @@ func rollInvited(h *Hierarchy, invited map[string]int) map[string]int {
 }
 
 // reliability computes, per behavior with a reliability group, Cronbach's
-// alpha over the organization from the response patterns of the wave.
-func reliability(s survey.Survey, byGroup map[string][]patternCount, behaviors []string, opts ScorecardOptions) ([]Reliability, error) {
+// alpha over the organization from the statistics of the wave.
+func reliability(s survey.Survey, stats groupStats, behaviors []string, opts ScorecardOptions) ([]Reliability, error) {
 	groups := ReliabilityGroups(s)
 	if len(groups) == 0 {
 		return nil, nil
+	}
+	if stats == nil {
+		stats = func(g []string) (*metrics.ScaleStats, error) { return scaleStats(s, g, nil) }
 	}
 	var out []Reliability
 	for _, b := range behaviors {
@@ -724,7 +727,7 @@ func reliability(s survey.Survey, byGroup map[string][]patternCount, behaviors [
 			if first.Construct != b {
 				continue
 			}
-			st, err := scaleStats(s, g, byGroup[strings.Join(g, ",")])
+			st, err := stats(g)
 			if err != nil {
 				return nil, err
 			}
@@ -741,6 +744,23 @@ func reliability(s survey.Survey, byGroup map[string][]patternCount, behaviors [
 type patternCount struct {
 	pattern string
 	n       int64
+}
+
+// groupStats returns the statistics of a reliability group of items
+// (after reverse keying) in one wave. The statistics may be shared: they
+// must not be changed. A nil groupStats has no patterns.
+type groupStats func(group []string) (*metrics.ScaleStats, error)
+
+// statsByWave returns the statistics of the given waves of t, computed
+// from their response patterns when asked for.
+func statsByWave(s survey.Survey, t *Tallies, waves []string) map[string]groupStats {
+	out := make(map[string]groupStats, len(waves))
+	for w, byGroup := range patternsByWave(t, waves) {
+		out[w] = func(group []string) (*metrics.ScaleStats, error) {
+			return scaleStats(s, group, byGroup[strings.Join(group, ",")])
+		}
+	}
+	return out
 }
 
 // patternsOf returns the patterns of one wave by group key.
@@ -771,19 +791,28 @@ func PatternStats(s survey.Survey, t *Tallies, wave string, group []string) (*me
 }
 
 func scaleStats(s survey.Survey, group []string, patterns []patternCount) (*metrics.ScaleStats, error) {
+	st := metrics.NewScaleStats(len(group))
+	if err := addPatterns(st, s, group, patterns); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// addPatterns adds response patterns of a reliability group of items of s
+// to st, each answer as keyed.
+func addPatterns(st *metrics.ScaleStats, s survey.Survey, group []string, patterns []patternCount) error {
 	items := make([]survey.Item, len(group))
 	for i, id := range group {
 		it, ok := s.Item(id)
 		if !ok {
-			return nil, fmt.Errorf("cx: item %q is not in survey %q: %w", id, s.ID, ErrNotFound)
+			return fmt.Errorf("cx: item %q is not in survey %q: %w", id, s.ID, ErrNotFound)
 		}
 		items[i] = it
 	}
-	st := metrics.NewScaleStats(len(group))
 	row := make([]float64, len(group))
 	for _, pc := range patterns {
 		if len(pc.pattern) != len(items) {
-			return nil, fmt.Errorf("cx: pattern %q has %d answers for %d items: %w", pc.pattern, len(pc.pattern), len(items), ErrInvalid)
+			return fmt.Errorf("cx: pattern %q has %d answers for %d items: %w", pc.pattern, len(pc.pattern), len(items), ErrInvalid)
 		}
 		for j, it := range items {
 			c := pc.pattern[j]
@@ -793,15 +822,15 @@ func scaleStats(s survey.Survey, group []string, patterns []patternCount) (*metr
 			}
 			v := it.Scale.Min + int(c) - 'A'
 			if !it.Scale.Contains(v) {
-				return nil, fmt.Errorf("cx: pattern %q: answer outside the scale of %s: %w", pc.pattern, it.ID, ErrInvalid)
+				return fmt.Errorf("cx: pattern %q: answer outside the scale of %s: %w", pc.pattern, it.ID, ErrInvalid)
 			}
 			row[j] = float64(it.Keyed(v))
 		}
 		if err := st.AddWeighted(row, pc.n); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return st, nil
+	return nil
 }
 
 // Scorecard computes the scorecard of a stored wave of a survey: tallies
