@@ -6,12 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/memstore"
 	cxorg "github.com/cxculture/cxculture/cx/org"
+	"github.com/cxculture/cxculture/survey"
 )
 
 // TestOrgReadAfterStoreChanges: the program keeps the org history it
@@ -113,6 +116,37 @@ func BenchmarkChangeOrg(b *testing.B) {
 		i++
 		if err := p.ChangeOrg(ctx, cx.OrgChange{Kind: cxorg.Move, Effective: day.AddDate(0, 0, i),
 			Unit: cx.Unit{ID: fmt.Sprintf("d%dt%d", i%30, 50+i/30%50), Parent: fmt.Sprintf("d%d", (i+7)%30)}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScorecardLargeOrg scores a wave on the org of
+// BenchmarkProgramOrg against a baseline before its 60 moves: 5 people
+// in each of its 3,000 teams in each wave.
+func BenchmarkScorecardLargeOrg(b *testing.B) {
+	ctx := b.Context()
+	p := benchOrgProgram(b)
+	require.NoError(b, p.DefineFramework(ctx, culture.CXBehaviors()))
+	require.NoError(b, p.DefineSurvey(ctx, rewordSurvey()))
+	var rs []survey.Response
+	for wi, opens := range []time.Time{time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)} {
+		w := survey.Wave{ID: fmt.Sprintf("w%d", wi+1), Survey: "pulse", Opens: opens, Closes: opens.AddDate(0, 0, 14)}
+		require.NoError(b, p.OpenWave(ctx, w))
+		for d := range 30 {
+			for k := range 100 {
+				for i := range 5 {
+					rs = append(rs, survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s-%d-%d-%d", w.ID, d, k, i)), Survey: "pulse", Wave: w.ID,
+						Unit: fmt.Sprintf("d%dt%d", d, k), Submitted: opens.Add(time.Hour), Answers: map[string]int{"cf_belief": 1 + (d+k+i)%5, "cf_practice": 1 + (d*k+i)%5}})
+				}
+			}
+		}
+	}
+	_, err := p.RecordResponses(ctx, rs)
+	require.NoError(b, err)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1"}); err != nil {
 			b.Fatal(err)
 		}
 	}

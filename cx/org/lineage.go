@@ -375,16 +375,17 @@ func (l *Lineage) Identity() bool {
 // rolled up in h add up to the direct figures of the set: the sum of the
 // roll-ups of add minus the sum of the roll-ups of sub equals the sum of
 // the units' own (direct) figures. A figure for the set is derivable from
-// shown figures when every unit of add and sub is shown.
+// shown figures when every unit of add and sub is shown. Units h does not
+// hold are ignored; add and sub are ordered by ID. It takes time in the
+// size of the set and the children of its units, not of h.
 func (h *Hierarchy) Cover(units []string) (add, sub []string) {
-	in := map[string]bool{}
+	in := make(map[string]bool, len(units))
 	for _, u := range units {
-		in[u] = true
-	}
-	for _, u := range h.IDs() {
-		if !in[u] {
-			continue
+		if _, ok := h.units[u]; ok {
+			in[u] = true
 		}
+	}
+	for u := range in {
 		if p := h.units[u].Parent; p == "" || !in[p] {
 			add = append(add, u)
 		}
@@ -394,5 +395,7 @@ func (h *Hierarchy) Cover(units []string) (add, sub []string) {
 			}
 		}
 	}
+	slices.Sort(add)
+	slices.Sort(sub)
 	return add, sub
 }

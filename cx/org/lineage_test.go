@@ -96,6 +96,76 @@ func TestCover(t *testing.T) {
 	assert.Equal(t, []string{"a2"}, sub)
 }
 
+// TestCoverLaw states what Cover is for, on random hierarchies, sets of
+// units (with repeats and units the hierarchy does not hold) and direct
+// figures: the roll-ups of add minus those of sub sum to the direct
+// figures of the set's units; add and sub are units of the hierarchy,
+// sorted, without repeats, and sub holds none of the set.
+func TestCoverLaw(t *testing.T) {
+	props := cxgen.NewProperties(t, 300)
+	props.Property("roll-ups of the cover add up to the set's direct figures", prop.ForAll(func(units []cx.Unit, seed int64) string {
+		h, err := org.NewHierarchy(units)
+		if err != nil {
+			return err.Error()
+		}
+		r := rand.New(rand.NewSource(seed))
+		direct := map[string]int{}
+		for _, u := range units {
+			direct[u.ID] = r.Intn(50)
+		}
+		rolled := func(id string) int {
+			n := 0
+			for _, x := range h.Subtree(id) {
+				n += direct[x]
+			}
+			return n
+		}
+		var set []string
+		in := map[string]bool{}
+		for _, u := range units {
+			if r.Intn(2) == 0 {
+				set = append(set, u.ID)
+				in[u.ID] = true
+				if r.Intn(4) == 0 {
+					set = append(set, u.ID)
+				}
+			}
+		}
+		set = append(set, "zz_elsewhere")
+		r.Shuffle(len(set), func(i, j int) { set[i], set[j] = set[j], set[i] })
+		add, sub := h.Cover(set)
+		want := 0
+		for id := range in {
+			want += direct[id]
+		}
+		got := 0
+		for _, x := range add {
+			got += rolled(x)
+		}
+		for _, x := range sub {
+			got -= rolled(x)
+			if in[x] {
+				return fmt.Sprintf("sub holds %s, of the set", x)
+			}
+		}
+		if got != want {
+			return fmt.Sprintf("set %v: add %v, sub %v give %d, the set's direct figures sum to %d", set, add, sub, got, want)
+		}
+		for _, l := range [][]string{add, sub} {
+			if !slices.IsSorted(l) || len(slices.Compact(slices.Clone(l))) != len(l) {
+				return fmt.Sprintf("not sorted or repeated: %v", l)
+			}
+			for _, x := range l {
+				if !h.Has(x) {
+					return fmt.Sprintf("%s is not a unit of the hierarchy", x)
+				}
+			}
+		}
+		return ""
+	}, cxgen.Units(12), cxgen.From(func(r *rand.Rand) int64 { return r.Int63() }).WithLabel("seed")))
+	props.Run()
+}
+
 // TestLineageLaws checks, on random histories and dates, the laws the
 // comparisons rest on: rolling the baseline's per-unit figures up the
 // later org from Counted gives, at every comparable unit, the sum over its
