@@ -486,17 +486,41 @@ func (pp *pairedPlan) mend(sp space) bool {
 			cuts[ck][c]++
 		}
 	}
+	small := false
+	var bs []cutBlock
+	for _, ck := range slices.Sorted(maps.Keys(blocks)) {
+		for _, fk := range slices.Sorted(maps.Keys(blocks[ck])) {
+			b := blocks[ck][fk]
+			bs = append(bs, cutBlock{cross: ck, paired: fk, n: b.n, sets: b.sets})
+			// A whole cross-sectional block is the plan's business, but
+			// for c0 (in no shown cross-sectional set).
+			small = small || b.n < pp.min && (b.n < crossN[ck] || ck == "")
+		}
+	}
+	if !small {
+		return false // every group worked out is a union of blocks of at least the minimum
+	}
+	if len(pp.data.keys) == 0 {
+		// Nested cross-sectional sets: decide exactly in the model.
+		c, ok := pp.isolable(bs)
+		if ok {
+			pp.hide(c)
+		}
+		return ok
+	}
+	// With segments the cross-sectional sets are not nested: hide until
+	// every block cut out by paired figures is large.
 	hid := false
 	for _, ck := range slices.Sorted(maps.Keys(blocks)) {
 		for _, fk := range slices.Sorted(maps.Keys(blocks[ck])) {
 			b := blocks[ck][fk]
-			if b.n >= pp.min || b.n == crossN[ck] {
+			if b.n >= pp.min || b.n == crossN[ck] && ck != "" {
 				continue
 			}
 			best, bestIn := pcell{}, false
 			found := false
 			for c, n := range cuts[ck] {
-				if n == crossN[ck] {
+				if n == crossN[ck] && ck != "" {
 					continue // holds the whole block: cuts nothing
 				}
 				in := slices.Contains(b.sets, c)

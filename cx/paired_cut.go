@@ -1,0 +1,242 @@
+package cx
+
+import "slices"
+
+// A block cut out of a cross-sectional block by paired figures may be
+// small without any group below the minimum being a combination of the
+// published sums: a team's two leavers are not worked out from the
+// agency's pairs unless every other team's leavers are known too. Where
+// the cross-sectional sets of a space are nested (the units of one wave's
+// org, without segments), this file decides exactly, for a reader
+// stronger than any real one, whether a new group of 1 to min-1 people
+// can be worked out. With segments declared, the cross-sectional sets are
+// not nested and the planner keeps the conservative rule (every block cut
+// out by paired figures holds no one, the whole cross-sectional block or
+// at least the minimum; see mend).
+//
+// The model. People in exactly the same shown cross-sectional sets form a
+// cross-sectional block, with signature c (c0: in none); people in
+// exactly the same shown paired figures have paired signature π (π0: in
+// none). Blocks (c, π) are the edges of a bipartite graph between
+// signatures, weighted by their counts. A combination of published sums
+// gives every person of block (c, π) the coefficient b(c) + p(π), where b
+// is a combination of cross-sectional sets and p of paired ones. The
+// model lets b and p be any functions with b(c0) = 0 and p(π0) = 0: real
+// combinations are among them (a stronger reader), and since nested sets
+// give every such b (a unit's set minus its largest shown sets below it
+// is one block), the groups the cross-sectional sums alone give are
+// exactly the unions of whole blocks c ≠ c0, the plan's to protect. A
+// group is a combination that is 0 or 1 on every edge; it is new when it
+// is not such a union: some c has edges of both values, or an edge of c0
+// has 1.
+//
+// Claim: the smallest new group weighs as much as the smallest new cut,
+// where a cut is a set U of signatures closed under "π in U brings every
+// c of π" (and holding both or neither of c0 and π0), its weight is the
+// count of its edges from a c in U to a π outside U (that is, a group,
+// of 1 on those edges), and it is new when some c in U has an edge to a π
+// in U and one outside U, or c0 is in U with an edge outside.
+//
+// Proof. A closed U is a group: b = 1 on U's c's and p = -1 on U's π's
+// (shifted, b by -1 and p by +1, when c0 or π0 is in U, so that they stay
+// 0) give 1 exactly on U's cut edges and 0 elsewhere, since no edge goes
+// from a π in U to a c outside.
+// Conversely, let a group be given by b and p, and set a(c) = b(c),
+// a(π) = -p(π): every edge has a(c) - a(π) in {0, 1}, with a(c0) =
+// a(π0) = 0. For a level t, U_t = {v : a(v) >= t} is closed (an edge
+// with a(π) >= t has a(c) >= a(π) >= t; c0 and π0 share their level) and
+// its cut edges have a(c) >= t > a(π), hence value 1: the cut is part of
+// the group and weighs no more. If c has edges to π1 of value 1 and π2
+// of value 0, U_t for t = a(c) holds c and π2, not π1: new. If an edge
+// (c0, π1) has value 1, U_0 holds c0 (and π0), not π1: new.
+//
+// So the planner looks, for each small block (c, π), at the smallest
+// cut holding another paired signature of c (or c0, when c is c0) and not
+// π: a minimum cut between two nodes (edges c -> π weigh the block, edges
+// π -> c are uncuttable), found by maximum flow stopped at the minimum.
+// Every new cut lighter than the minimum holds such a small block on its
+// edge and is found this way. When one is found, a paired figure that
+// tells the cut's sides apart is hidden and the space is checked again.
+
+// cutBlock is a block of a space: its signatures, people and paired sets.
+type cutBlock struct {
+	cross, paired string
+	n             int
+	sets          []pcell
+}
+
+// flowInf is a capacity no cut pays.
+const flowInf = int64(1) << 50
+
+// flowNet is a directed graph with capacities, edges stored in pairs
+// (an edge and its reverse).
+type flowNet struct {
+	adj  [][]int
+	to   []int
+	base []int64
+	cap  []int64
+}
+
+func (g *flowNet) add(a, b int, c int64) {
+	g.adj[a] = append(g.adj[a], len(g.to))
+	g.to, g.base = append(g.to, b), append(g.base, c)
+	g.adj[b] = append(g.adj[b], len(g.to))
+	g.to, g.base = append(g.to, a), append(g.base, 0)
+}
+
+// flow returns the maximum flow from s to t, stopping once it reaches
+// limit, and the nodes reachable from s in the residual graph (the source
+// side of a minimum cut when the flow is below limit).
+func (g *flowNet) flow(s, t int, limit int64) (int64, []bool) {
+	g.cap = slices.Clone(g.base)
+	var total int64
+	for {
+		prev := make([]int, len(g.adj))
+		for i := range prev {
+			prev[i] = -1
+		}
+		seen := make([]bool, len(g.adj))
+		seen[s] = true
+		queue := []int{s}
+		for len(queue) > 0 && !seen[t] {
+			x := queue[0]
+			queue = queue[1:]
+			for _, e := range g.adj[x] {
+				if y := g.to[e]; !seen[y] && g.cap[e] > 0 {
+					seen[y], prev[y] = true, e
+					queue = append(queue, y)
+				}
+			}
+		}
+		if !seen[t] || total >= limit {
+			return total, seen
+		}
+		push := flowInf
+		for y := t; y != s; y = g.to[prev[y]^1] {
+			push = min(push, g.cap[prev[y]])
+		}
+		for y := t; y != s; y = g.to[prev[y]^1] {
+			g.cap[prev[y]] -= push
+			g.cap[prev[y]^1] += push
+		}
+		total += push
+	}
+}
+
+// isolable returns a paired figure to hide when the model lets a reader
+// work out a new group of 1 to min-1 people from the blocks bs; false
+// when it does not.
+func (pp *pairedPlan) isolable(bs []cutBlock) (pcell, bool) {
+	left, right := map[string]int{}, map[string]int{}
+	var lkeys, rkeys []string
+	rsets := map[string][]pcell{}
+	for _, b := range bs {
+		if _, ok := left[b.cross]; !ok {
+			left[b.cross] = len(lkeys)
+			lkeys = append(lkeys, b.cross)
+		}
+		if _, ok := right[b.paired]; !ok {
+			right[b.paired] = len(rkeys)
+			rkeys = append(rkeys, b.paired)
+			rsets[b.paired] = b.sets
+		}
+	}
+	nl := len(lkeys)
+	g := &flowNet{adj: make([][]int, nl+len(rkeys))}
+	for _, b := range bs {
+		c, r := left[b.cross], nl+right[b.paired]
+		g.add(c, r, int64(b.n))
+		g.add(r, c, flowInf)
+	}
+	c0, ok0 := left[""]
+	if r0, ok := right[""]; ok0 && ok {
+		g.add(c0, nl+r0, flowInf)
+		g.add(nl+r0, c0, flowInf)
+	}
+	// A new group of 1 to min-1 people is cut out by a cut whose edges
+	// are small blocks: for each small block (c, π), the smallest cut
+	// with π outside and, inside, another paired signature of c or, when
+	// c is c0, c0 itself.
+	limit := int64(pp.min)
+	tried := map[[2]int]bool{}
+	for _, b := range bs {
+		c, r := left[b.cross], nl+right[b.paired]
+		if int64(b.n) >= limit {
+			continue
+		}
+		var sources []int
+		for _, o := range bs {
+			if left[o.cross] == c && o.paired != b.paired {
+				sources = append(sources, nl+right[o.paired])
+			}
+		}
+		if ok0 && c == c0 {
+			sources = append(sources, c0)
+		}
+		for _, s := range sources {
+			if tried[[2]int{s, r}] {
+				continue
+			}
+			tried[[2]int{s, r}] = true
+			if f, side := g.flow(s, r, limit); f < limit {
+				return pp.choose(bs, side, left, right, rsets, nl), true
+			}
+		}
+	}
+	return pcell{}, false
+}
+
+// choose returns the paired figure to hide against the cut whose source
+// side is side: a figure that tells a block of the cut from a block of
+// the same cross-sectional signature on the other side, the deepest
+// unit's first (see before).
+func (pp *pairedPlan) choose(bs []cutBlock, side []bool, left, right map[string]int, rsets map[string][]pcell, nl int) pcell {
+	var cand []pcell
+	for _, b := range bs {
+		c, r := left[b.cross], nl+right[b.paired]
+		if !side[c] || side[r] {
+			continue // not an edge of the cut
+		}
+		var other []pcell
+		for _, o := range bs {
+			if o.cross == b.cross && side[nl+right[o.paired]] {
+				other = rsets[o.paired]
+				break
+			}
+		}
+		for _, x := range b.sets {
+			if !slices.Contains(other, x) {
+				cand = append(cand, x)
+			}
+		}
+		for _, x := range other {
+			if !slices.Contains(b.sets, x) {
+				cand = append(cand, x)
+			}
+		}
+		if len(cand) > 0 {
+			break
+		}
+	}
+	if len(cand) == 0 {
+		// Only the tie of c0 and π0 puts the block's c in U: any paired
+		// set of the cut's blocks will do.
+		for _, b := range bs {
+			if side[left[b.cross]] && !side[nl+right[b.paired]] {
+				cand = append(cand, b.sets...)
+			}
+		}
+	}
+	if len(cand) == 0 {
+		for _, b := range bs {
+			cand = append(cand, b.sets...)
+		}
+	}
+	best := cand[0]
+	for _, x := range cand[1:] {
+		if pp.before(x, best) {
+			best = x
+		}
+	}
+	return best
+}
