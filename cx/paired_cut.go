@@ -123,84 +123,126 @@ func (g *flowNet) flow(s, t int, limit int64) (int64, []bool) {
 	}
 }
 
-// isolable returns a paired figure to hide when the model lets a reader
-// work out a new group of 1 to min-1 people from the blocks bs; false
-// when it does not.
-func (pp *pairedPlan) isolable(bs []cutBlock) (pcell, bool) {
+// cutGraph is the graph of the blocks of a space: nodes 0..nl-1 are the
+// cross-sectional signatures, the others the paired signatures.
+type cutGraph struct {
+	bs       []cutBlock
+	ends     [][2]int // the nodes of each block
+	byCross  [][]int  // the blocks of each cross-sectional signature
+	nl, c0   int      // c0 is -1 when no one is in c0
+	rsets    map[int][]pcell
+	net      *flowNet
+	tried    map[[2]int]bool
+	min      int64
+	isolated []bool
+}
+
+// newCutGraph builds the graph of blocks bs, for groups below min.
+func newCutGraph(bs []cutBlock, min int) *cutGraph {
 	left, right := map[string]int{}, map[string]int{}
-	var lkeys, rkeys []string
-	rsets := map[string][]pcell{}
 	for _, b := range bs {
 		if _, ok := left[b.cross]; !ok {
-			left[b.cross] = len(lkeys)
-			lkeys = append(lkeys, b.cross)
+			left[b.cross] = len(left)
 		}
+	}
+	g := &cutGraph{bs: bs, nl: len(left), c0: -1, rsets: map[int][]pcell{}, tried: map[[2]int]bool{}, min: int64(min)}
+	for _, b := range bs {
 		if _, ok := right[b.paired]; !ok {
-			right[b.paired] = len(rkeys)
-			rkeys = append(rkeys, b.paired)
-			rsets[b.paired] = b.sets
+			right[b.paired] = g.nl + len(right)
+			g.rsets[right[b.paired]] = b.sets
 		}
 	}
-	nl := len(lkeys)
-	g := &flowNet{adj: make([][]int, nl+len(rkeys))}
-	for _, b := range bs {
-		c, r := left[b.cross], nl+right[b.paired]
-		g.add(c, r, int64(b.n))
-		g.add(r, c, flowInf)
+	g.net = &flowNet{adj: make([][]int, g.nl+len(right))}
+	g.byCross = make([][]int, g.nl)
+	for i, b := range bs {
+		c, r := left[b.cross], right[b.paired]
+		g.ends = append(g.ends, [2]int{c, r})
+		g.byCross[c] = append(g.byCross[c], i)
+		g.net.add(c, r, int64(b.n))
+		g.net.add(r, c, flowInf)
 	}
-	c0, ok0 := left[""]
-	if r0, ok := right[""]; ok0 && ok {
-		g.add(c0, nl+r0, flowInf)
-		g.add(nl+r0, c0, flowInf)
+	if c0, ok := left[""]; ok {
+		g.c0 = c0
+		if r0, ok := right[""]; ok {
+			g.net.add(c0, r0, flowInf)
+			g.net.add(r0, c0, flowInf)
+		}
 	}
-	// A new group of 1 to min-1 people is cut out by a cut whose edges
-	// are small blocks: for each small block (c, π), the smallest cut
-	// with π outside and, inside, another paired signature of c or, when
-	// c is c0, c0 itself.
-	limit := int64(pp.min)
-	tried := map[[2]int]bool{}
-	for _, b := range bs {
-		c, r := left[b.cross], nl+right[b.paired]
-		if int64(b.n) >= limit {
+	return g
+}
+
+// smallCut returns the source side of a new cut lighter than the minimum
+// that cuts block i (of fewer than the minimum), or nil: the smallest cut
+// with block i's paired signature outside and, inside, another paired
+// signature of its cross-sectional one or, for c0, c0 itself.
+func (g *cutGraph) smallCut(i int) []bool {
+	c, r := g.ends[i][0], g.ends[i][1]
+	if int64(g.bs[i].n) >= g.min {
+		return nil
+	}
+	var sources []int
+	for _, j := range g.byCross[c] {
+		if s := g.ends[j][1]; s != r {
+			sources = append(sources, s)
+		}
+	}
+	if c == g.c0 {
+		sources = append(sources, c)
+	}
+	for _, s := range sources {
+		if g.tried[[2]int{s, r}] {
 			continue
 		}
-		var sources []int
-		for _, o := range bs {
-			if left[o.cross] == c && o.paired != b.paired {
-				sources = append(sources, nl+right[o.paired])
-			}
+		g.tried[[2]int{s, r}] = true
+		if f, side := g.net.flow(s, r, g.min); f < g.min {
+			return side
 		}
-		if ok0 && c == c0 {
-			sources = append(sources, c0)
+	}
+	return nil
+}
+
+// isolable returns paired figures to hide where the model lets a reader
+// work out a new group of 1 to min-1 people from the blocks bs: one
+// figure per small cut found, leaving the blocks it touches to the next
+// check; none when no group can be worked out.
+func (pp *pairedPlan) isolable(bs []cutBlock) []pcell {
+	g := newCutGraph(bs, pp.min)
+	touched := make([]bool, len(g.net.adj))
+	var out []pcell
+	for i := range bs {
+		if touched[g.ends[i][0]] || touched[g.ends[i][1]] {
+			continue
 		}
-		for _, s := range sources {
-			if tried[[2]int{s, r}] {
-				continue
-			}
-			tried[[2]int{s, r}] = true
-			if f, side := g.flow(s, r, limit); f < limit {
-				return pp.choose(bs, side, left, right, rsets, nl), true
+		side := g.smallCut(i)
+		if side == nil {
+			continue
+		}
+		f := pp.choose(g, side)
+		out = append(out, f)
+		for j, b := range bs {
+			if slices.Contains(b.sets, f) {
+				touched[g.ends[j][0]], touched[g.ends[j][1]] = true, true
 			}
 		}
 	}
-	return pcell{}, false
+	return out
 }
 
 // choose returns the paired figure to hide against the cut whose source
 // side is side: a figure that tells a block of the cut from a block of
 // the same cross-sectional signature on the other side, the deepest
 // unit's first (see before).
-func (pp *pairedPlan) choose(bs []cutBlock, side []bool, left, right map[string]int, rsets map[string][]pcell, nl int) pcell {
+func (pp *pairedPlan) choose(g *cutGraph, side []bool) pcell {
 	var cand []pcell
-	for _, b := range bs {
-		c, r := left[b.cross], nl+right[b.paired]
+	for i, b := range g.bs {
+		c, r := g.ends[i][0], g.ends[i][1]
 		if !side[c] || side[r] {
 			continue // not an edge of the cut
 		}
 		var other []pcell
-		for _, o := range bs {
-			if o.cross == b.cross && side[nl+right[o.paired]] {
-				other = rsets[o.paired]
+		for _, j := range g.byCross[c] {
+			if o := g.ends[j][1]; side[o] {
+				other = g.rsets[o]
 				break
 			}
 		}
@@ -221,14 +263,14 @@ func (pp *pairedPlan) choose(bs []cutBlock, side []bool, left, right map[string]
 	if len(cand) == 0 {
 		// Only the tie of c0 and π0 puts the block's c in U: any paired
 		// set of the cut's blocks will do.
-		for _, b := range bs {
-			if side[left[b.cross]] && !side[nl+right[b.paired]] {
+		for i, b := range g.bs {
+			if side[g.ends[i][0]] && !side[g.ends[i][1]] {
 				cand = append(cand, b.sets...)
 			}
 		}
 	}
 	if len(cand) == 0 {
-		for _, b := range bs {
+		for _, b := range g.bs {
 			cand = append(cand, b.sets...)
 		}
 	}

@@ -502,11 +502,11 @@ func (pp *pairedPlan) mend(sp space) bool {
 	}
 	if len(pp.data.keys) == 0 {
 		// Nested cross-sectional sets: decide exactly in the model.
-		c, ok := pp.isolable(bs)
-		if ok {
+		hide := pp.isolable(bs)
+		for _, c := range hide {
 			pp.hide(c)
 		}
-		return ok
+		return len(hide) > 0
 	}
 	// With segments the cross-sectional sets are not nested: hide until
 	// every block cut out by paired figures is large.
