@@ -20,3 +20,26 @@ func PairedPlanner(ctx context.Context, p *Program, surveyID string) (func() int
 	}
 	return func() int { return len(planPaired(d, plan).shown) }, nil
 }
+
+// CutBlock is a block of people for [SmallNewGroup]: its cross-sectional
+// and paired signatures ("" for none) and its count.
+type CutBlock struct {
+	Cross, Paired string
+	N             int
+}
+
+// SmallNewGroup reports whether the paired planner's model finds a new
+// group of 1 to min-1 people among blocks.
+func SmallNewGroup(min int, blocks []CutBlock) bool {
+	bs := make([]cutBlock, len(blocks))
+	for i, b := range blocks {
+		bs[i] = cutBlock{cross: b.Cross, paired: b.Paired, n: b.N}
+	}
+	g := newCutGraph(bs, min)
+	for i := range bs {
+		if g.smallCut(i) != nil {
+			return true
+		}
+	}
+	return false
+}

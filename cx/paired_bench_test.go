@@ -20,7 +20,7 @@ import (
 // a person is absent with probability 10%, leaves for good (replaced by
 // a newcomer) with 4%, moves to another team with 3%; a tenth of the
 // teams are small (3 to 8 people). Fixed seed.
-func pairedBenchProgram(b *testing.B) *cx.Program {
+func pairedBenchProgram(b *testing.B, people, nteams int) *cx.Program {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(14, 16))
 	units := []cx.Unit{{ID: "org", Name: "Agency"}}
@@ -31,7 +31,7 @@ func pairedBenchProgram(b *testing.B) *cx.Program {
 		units = append(units, cx.Unit{ID: fmt.Sprintf("dep%03d", d), Parent: fmt.Sprintf("div%02d", d/5), Name: fmt.Sprintf("Department %d", d)})
 	}
 	var teams []string
-	for t := range 1880 {
+	for t := range nteams {
 		id := fmt.Sprintf("team%04d", t)
 		teams = append(teams, id)
 		units = append(units, cx.Unit{ID: id, Parent: fmt.Sprintf("dep%03d", t/19), Name: fmt.Sprintf("Team %d", t)})
@@ -45,7 +45,6 @@ func pairedBenchProgram(b *testing.B) *cx.Program {
 			large = append(large, t)
 		}
 	}
-	const people = 100000
 	home := make([]string, people)
 	i := 0
 	for _, t := range small {
@@ -123,7 +122,7 @@ func pairedBenchProgram(b *testing.B) *cx.Program {
 // comparison of every unit, reading the responses and planning.
 func BenchmarkPairedPlan(b *testing.B) {
 	start := time.Now()
-	p := pairedBenchProgram(b)
+	p := pairedBenchProgram(b, 100000, 1880)
 	b.Logf("stored in %v", time.Since(start))
 	b.Run("plan", func(b *testing.B) {
 		start := time.Now()

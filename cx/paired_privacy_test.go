@@ -178,3 +178,22 @@ func TestPairedAcrossPairsOfWaves(t *testing.T) {
 	}
 	assert.Positive(t, hidden, "Alpha against January or against April")
 }
+
+// Two people leaving Claims intake and three leaving Claims review hide
+// those teams' paired figures, but not Claims', Benefits' or the
+// agency's: subtracting what is shown gives the five leavers of Claims
+// together, never a team's; the attacker (independent of the planner)
+// finds no group below the minimum.
+func TestPairedFewLeaversHideOnlyTheirTeams(t *testing.T) {
+	answer := func(i int) int { return 1 + (i*2)%5 }
+	stay := slices.Concat(people("t1", "a", 10, answer), people("t2", "b", 8, answer), people("t3", "c", 9, answer), people("t4", "d", 7, answer))
+	w1 := slices.Concat(stay, people("t1", "a-left", 2, answer), people("t2", "b-left", 3, answer), people("t4", "d-left", 5, answer))
+	w2 := slices.Concat(stay, people("t3", "c-new", 5, answer))
+	rows := pairedRows(t, pairedWorldOf(pairedOrg, w1, w2))
+	assert.True(t, rows["t1"].Suppressed, "2 leavers")
+	assert.True(t, rows["t2"].Suppressed, "3 leavers")
+	for u, pairs := range map[string]int64{"d1": 18, "t3": 9, "t4": 7, "d2": 16, "org": 34} {
+		assert.False(t, rows[u].Suppressed, "%s: %s", u, rows[u].Reason)
+		assert.Equal(t, pairs, rows[u].Pairs, u)
+	}
+}
