@@ -126,15 +126,14 @@ func (g *flowNet) flow(s, t int, limit int64) (int64, []bool) {
 // cutGraph is the graph of the blocks of a space: nodes 0..nl-1 are the
 // cross-sectional signatures, the others the paired signatures.
 type cutGraph struct {
-	bs       []cutBlock
-	ends     [][2]int // the nodes of each block
-	byCross  [][]int  // the blocks of each cross-sectional signature
-	nl, c0   int      // c0 is -1 when no one is in c0
-	rsets    map[int][]pcell
-	net      *flowNet
-	tried    map[[2]int]bool
-	min      int64
-	isolated []bool
+	bs      []cutBlock
+	ends    [][2]int // the nodes of each block
+	byCross [][]int  // the blocks of each cross-sectional signature
+	nl, c0  int      // c0 is -1 when no one is in c0
+	rsets   map[int][]pcell
+	net     *flowNet
+	tried   map[[2]int]bool
+	min     int64
 }
 
 // newCutGraph builds the graph of blocks bs, for groups below min.
