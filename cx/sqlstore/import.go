@@ -238,24 +238,31 @@ func (im *staged) stored(ctx context.Context, rows []responseRow, cond string) (
 
 // compare finds, among rows (written but for stored IDs), the responses
 // stored before the import (selected by cond), and resolves them.
-func (im *staged) compare(ctx context.Context, rs []survey.Response, rows []responseRow, cond string) error {
+func (im *staged) compare(ctx context.Context, rows []responseRow, cond string) error {
 	stored, err := im.stored(ctx, rows, cond)
 	if err != nil {
 		return err
 	}
-	return im.resolve(ctx, rs, rows, stored)
+	return im.resolve(ctx, rows, stored)
 }
 
-// resolve handles the staged responses whose IDs are stored: identical,
-// they are unchanged and leave the tallies; different, they are a
-// conflict, or, with replace, they replace the stored response, whose
-// share of the tallies goes.
-func (im *staged) resolve(ctx context.Context, rs []survey.Response, rows []responseRow, stored map[uuid.UUID]responseRow) error {
+// resolve handles the staged rows whose IDs are stored: identical, they
+// are unchanged and leave the tallies; different, they are a conflict,
+// or, with replace, they replace the stored response, whose share of the
+// tallies goes. A staged row is compared as the response it stores (read
+// back as the stored one is), so that the import need not keep the
+// staged responses until their rows are written.
+func (im *staged) resolve(ctx context.Context, rows []responseRow, stored map[uuid.UUID]responseRow) error {
 	if len(stored) == 0 {
 		return nil
 	}
-	for i, r := range rs {
-		old, ok := stored[r.ID]
+	for i := range rows {
+		nr := &rows[i]
+		id, err := uuid.FromBytes(nr.id)
+		if err != nil {
+			return wrap(err, "import", "")
+		}
+		old, ok := stored[id]
 		if !ok {
 			continue
 		}
@@ -263,13 +270,17 @@ func (im *staged) resolve(ctx context.Context, rs []survey.Response, rows []resp
 		if err != nil {
 			return err
 		}
+		r, err := im.s.decodeResponse(ctx, im.tx, *nr)
+		if err != nil {
+			return err
+		}
 		switch {
 		case prev.Equal(r):
 			im.out.Unchanged++
-			im.count(r, &rows[i], -1)
+			im.count(r, nr, -1)
 		case !im.replace:
 			im.out.Conflicts = append(im.out.Conflicts, r.ID)
-			im.count(r, &rows[i], -1)
+			im.count(r, nr, -1)
 		default:
 			im.out.Replaced = append(im.out.Replaced, r.ID)
 			var oldLayout *layout
@@ -279,11 +290,10 @@ func (im *staged) resolve(ctx context.Context, rs []survey.Response, rows []resp
 				}
 			}
 			im.d.add(oldLayout, old.survey, old.wave, old.unit, old.code.String, old.comment != "", -1)
-			nr := rows[i]
 			if _, err := im.tx.ExecContext(ctx, "UPDATE cx_responses SET survey = $2, wave = $3, unit = $4, respondent = $5, submitted_us = $6, "+
-				"comment = $7, segments = $8, enc = $9, code = $10, answers = $11 WHERE id = $1",
+				"comment = $7, segments = $8, enc = $9, code = $10, answers = $11, texts = $12 WHERE id = $1",
 				nr.id, nr.survey, nr.wave, nr.unit, respondentValue(im.s.dialect, nr.respondent), nr.submitted, nr.comment, nullable(nr.segments), nr.enc,
-				nullable(nr.code), nullable(nr.answers)); err != nil {
+				nullable(nr.code), nullable(nr.answers), nullable(nr.texts)); err != nil {
 				return wrap(err, op("replace", "response", r.ID), "")
 			}
 		}

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"slices"
 
 	"github.com/google/uuid"
 
@@ -16,8 +15,8 @@ import (
 // next ones, and waits for the server once a segment rather than once a
 // batch. A segment that meets a stored ID is rolled back to its savepoint
 // and written again without the stored responses, which are compared
-// with the staged ones (see resolve). The segment's responses are kept
-// until it is released, for that.
+// with the staged ones (see resolve). The segment's rows are kept until
+// it is released, for that; the staged responses are not.
 
 // copySegment is the number of rows of one COPY at least (the segment
 // ends with the batch that reaches it), and copyQueue the number of
@@ -27,9 +26,8 @@ var copySegment = 8192
 
 const copyQueue = 2
 
-// copyChunk is a staged batch and its rows.
+// copyChunk is the rows of a staged batch.
 type copyChunk struct {
-	rs   []survey.Response
 	rows []responseRow
 }
 
@@ -119,13 +117,11 @@ func (c *copier) run(ctx context.Context) error {
 		}
 		// The rows of the segment not copied yet were not read from the
 		// queue: the segment is what was read.
-		var rs []survey.Response
 		var rows []responseRow
 		for _, ch := range seg {
-			rs = append(rs, ch.rs...)
 			rows = append(rows, ch.rows...)
 		}
-		if err := im.rewrite(ctx, rs, rows); err != nil {
+		if err := im.rewrite(ctx, rows); err != nil {
 			return err
 		}
 	}
@@ -133,7 +129,7 @@ func (c *copier) run(ctx context.Context) error {
 
 // rewrite writes the rows of a segment that met stored IDs: the rows not
 // stored, then resolves the others.
-func (im *staged) rewrite(ctx context.Context, rs []survey.Response, rows []responseRow) error {
+func (im *staged) rewrite(ctx context.Context, rows []responseRow) error {
 	stored, err := im.stored(ctx, rows, "")
 	if err != nil {
 		return err
@@ -150,7 +146,7 @@ func (im *staged) rewrite(ctx context.Context, rs []survey.Response, rows []resp
 	}
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	return im.resolve(ctx, rs, rows, stored)
+	return im.resolve(ctx, rows, stored)
 }
 
 // addPostgres encodes rs, counts them, and writes them: queued for the
@@ -169,14 +165,12 @@ func (im *staged) addPostgres(ctx context.Context, rs []survey.Response) error {
 	}
 	im.mu.Unlock()
 	if im.s.copy == nil {
-		return im.insertPostgres(ctx, rs, rows)
+		return im.insertPostgres(ctx, rows)
 	}
 	if im.cp == nil {
 		im.cp = im.startCopier(ctx)
 	}
-	// The copier keeps the responses until its segment is released; the
-	// slice is the caller's again when Add returns.
-	return im.cp.add(copyChunk{rs: slices.Clone(rs), rows: rows})
+	return im.cp.add(copyChunk{rows: rows})
 }
 
 // endWriters waits for the SQLite writer or the PostgreSQL copier, if
@@ -197,7 +191,7 @@ func (im *staged) endWriters() error {
 // insertPostgres writes rows with INSERTs in a savepoint; if one of their
 // IDs is stored, it rolls back to the savepoint, compares the stored
 // responses, and writes the others.
-func (im *staged) insertPostgres(ctx context.Context, rs []survey.Response, rows []responseRow) error {
+func (im *staged) insertPostgres(ctx context.Context, rows []responseRow) error {
 	if _, err := im.tx.ExecContext(ctx, "SAVEPOINT cx_import"); err != nil {
 		return wrap(err, "import", "")
 	}
@@ -212,5 +206,5 @@ func (im *staged) insertPostgres(ctx context.Context, rs []survey.Response, rows
 	if _, err := im.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT cx_import"); err != nil {
 		return wrap(err, "import", "")
 	}
-	return im.rewrite(ctx, rs, rows)
+	return im.rewrite(ctx, rows)
 }

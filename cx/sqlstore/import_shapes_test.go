@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,4 +183,91 @@ func stageInBatches(t *testing.T, s *sqlstore.Store, surveyID string, rs []surve
 		}
 	}
 	return im.Commit(ctx)
+}
+
+// TestImportReplacesEveryField replaces, with ImportOptions.Replace,
+// stored responses that each differ from the staged one in one field
+// only (free-text answers changed, added or removed, segments, comment,
+// answers kept as JSON rather than as a code, respondent a pseudonym or
+// not, time, unit): every replaced response must read back as staged,
+// an identical one stays unchanged, and the tallies must equal those of
+// the staged responses stored by CreateResponses.
+func TestImportReplacesEveryField(t *testing.T) {
+	ctx := t.Context()
+	sv := survey.CulturePulse()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	pseudonym := "p1:" + strings.Repeat("0123456789abcdef", 4)
+	base := func(i int) survey.Response {
+		r := survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "replace %d", i)), Survey: sv.ID,
+			Wave: "w1", Unit: "team1", Respondent: fmt.Sprintf("p%d", i), Submitted: at.Add(time.Duration(i) * time.Minute),
+			Answers: map[string]int{}}
+		for k, it := range sv.Items {
+			r.Answers[it.ID] = it.Scale.Min + (i+k)%it.Scale.Points()
+		}
+		return r
+	}
+	changes := []func(old, staged *survey.Response){
+		func(old, staged *survey.Response) {
+			old.Texts = map[string]string{"comments": "before"}
+			staged.Texts = map[string]string{"comments": "after"}
+		},
+		func(old, staged *survey.Response) { staged.Texts = map[string]string{"comments": "added"} },
+		func(old, staged *survey.Response) { old.Texts = map[string]string{"comments": "removed"} },
+		func(old, staged *survey.Response) { staged.Segments = map[string]string{"tenure": "veteran"} },
+		func(old, staged *survey.Response) { old.Comment = "removed" },
+		func(old, staged *survey.Response) { staged.Answers = map[string]int{} },
+		func(old, staged *survey.Response) { staged.Respondent = pseudonym },
+		func(old, staged *survey.Response) { old.Respondent = pseudonym },
+		func(old, staged *survey.Response) { staged.Submitted = staged.Submitted.Add(time.Second) },
+		func(old, staged *survey.Response) { staged.Unit = "team2" },
+		func(old, staged *survey.Response) {}, // identical
+	}
+	var olds, staged []survey.Response
+	for i, change := range changes {
+		o, s := base(i), base(i)
+		change(&o, &s)
+		olds, staged = append(olds, o), append(staged, s)
+	}
+	for i := range 600 { // responses added beside them, in the same statements
+		staged = append(staged, base(100+i))
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			ref := b.open(t)
+			if err := ref.CreateSurvey(ctx, sv); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ref.CreateResponses(ctx, staged); err != nil {
+				t.Fatal(err)
+			}
+			want, err := ref.TallyResponses(ctx, cx.TallyFilter{Survey: sv.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := b.open(t)
+			if err := s.CreateSurvey(ctx, sv); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateResponses(ctx, olds); err != nil {
+				t.Fatal(err)
+			}
+			out, err := stageInBatches(t, s, sv.ID, staged, cx.ImportOptions{Replace: true})
+			if err != nil || out.Added != 600 || out.Unchanged != 1 || len(out.Replaced) != len(changes)-1 {
+				t.Fatalf("Commit: %+v, %v; want 600 added, 1 unchanged, %d replaced", out, err, len(changes)-1)
+			}
+			for i, r := range staged {
+				got, err := s.GetResponse(ctx, r.ID)
+				if err != nil || !got.Equal(r) {
+					t.Fatalf("response %d: stored %+v (%v), staged %+v", i, got, err, r)
+				}
+			}
+			got, err := s.TallyResponses(ctx, cx.TallyFilter{Survey: sv.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(want) {
+				t.Fatal("the tallies after replacing differ from those of the staged responses stored by CreateResponses")
+			}
+		})
+	}
 }

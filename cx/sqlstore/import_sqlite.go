@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -169,11 +168,9 @@ func (in *shapedInserter) close() {
 	}
 }
 
-// sqlitePart is the rows of one INSERT of a SQLite import: the staged
-// responses lo to hi of a batch, encoded as rows, with the values the
-// statement of shape binds.
+// sqlitePart is the rows of one INSERT of a SQLite import, with the
+// values the statement of shape binds.
 type sqlitePart struct {
-	rs    []survey.Response
 	rows  []responseRow
 	shape int
 	args  []any
@@ -224,7 +221,7 @@ func (w *sqliteWriter) run(ctx context.Context) error {
 		}
 		if n < int64(len(p.rows)) {
 			im.mu.Lock()
-			err := im.compare(ctx, p.rs, p.rows, "rowid <= "+strconv.FormatInt(im.maxRowID, 10))
+			err := im.compare(ctx, p.rows, "rowid <= "+strconv.FormatInt(im.maxRowID, 10))
 			im.mu.Unlock()
 			if err != nil {
 				return err
@@ -271,10 +268,6 @@ func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error 
 		im.sw = im.startSQLiteWriter(ctx)
 	}
 	w := im.sw
-	// The writer keeps the responses until their statement has run (to
-	// compare them with stored ones); the slice is the caller's again
-	// when Add returns.
-	rs = slices.Clone(rs)
 	rows := make([]responseRow, len(rs))
 	for lo := 0; lo < len(rs); lo += importRowsPerInsert {
 		hi := min(lo+importRowsPerInsert, len(rs))
@@ -298,7 +291,7 @@ func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error 
 		for i := lo; i < hi; i++ {
 			args = appendShaped(args, &rows[i], sh)
 		}
-		if err := w.add(sqlitePart{rs: rs[lo:hi], rows: rows[lo:hi], shape: sh, args: args}); err != nil {
+		if err := w.add(sqlitePart{rows: rows[lo:hi], shape: sh, args: args}); err != nil {
 			return err
 		}
 	}
