@@ -486,6 +486,10 @@ func (p *Panel) changes(units []string, m measureSpec, period func(time.Time) st
 		}
 		var pre, post []Point
 		var brokenBefore, brokenWithin bool
+		// The points where a break before the window (up to its first
+		// point) or within it would be marked, to say what changed.
+		var before, within []Point
+		started, inWindow := false, false
 		for _, pt := range pts {
 			if pt.Time.IsZero() {
 				continue
@@ -494,6 +498,13 @@ func (p *Panel) changes(units []string, m measureSpec, period func(time.Time) st
 			if per != "pre" && per != window {
 				continue
 			}
+			switch {
+			case started && !inWindow:
+				before = append(before, pt)
+			case started:
+				within = append(within, pt)
+			}
+			started, inWindow = true, inWindow || per == window
 			if pt.Segment != seg {
 				if per == "pre" {
 					brokenBefore = true
@@ -512,12 +523,12 @@ func (p *Panel) changes(units []string, m measureSpec, period func(time.Time) st
 			}
 		}
 		if brokenBefore {
-			notes = append(notes, fmt.Sprintf("%s: the questions or the units changed between the waves before the initiative and those %s it; only the waves comparable with the first of those %s it are used",
-				p.Label(m.key), window, window))
+			notes = append(notes, fmt.Sprintf("%s: %s between the waves before the initiative and those %s it; only the waves comparable with the first of those %s it are used",
+				p.Label(m.key), whatChanged(before), window, window))
 		}
 		if brokenWithin {
-			notes = append(notes, fmt.Sprintf("%s: the questions or the units changed among the waves %s the initiative; only those before the change are used",
-				p.Label(m.key), window))
+			notes = append(notes, fmt.Sprintf("%s: %s among the waves %s the initiative; only those before the change are used",
+				p.Label(m.key), whatChanged(within), window))
 		}
 		b, ok1 := pool(pre, m.kind)
 		a, ok2 := pool(post, m.kind)

@@ -299,7 +299,8 @@ func TestRollUpAtEveryWave(t *testing.T) {
 
 // TestPanelAcrossReorganization: the panel rolls each wave up on its own
 // org; a unit that did not exist has no figure in that wave, and a unit
-// whose people changed starts a new comparable stretch.
+// whose people changed starts a new comparable stretch, said to start
+// with the org, not the questions.
 func TestPanelAcrossReorganization(t *testing.T) {
 	ctx := t.Context()
 	p := reorgProgram(t, reorgCounts)
@@ -322,8 +323,12 @@ func TestPanelAcrossReorganization(t *testing.T) {
 	assert.Equal(t, int64(21+24), sales[0].Respondents, "in January Sales rolls up North and South")
 	assert.Equal(t, int64(42+18), sales[1].Respondents, "in April, Central and West")
 	assert.NotEqual(t, sales[0].Segment, sales[1].Segment, "Sales' people changed: a new stretch")
+	assert.True(t, sales[1].OrgChanged, "the stretch starts with the org")
+	assert.False(t, sales[1].QuestionsChanged, "the questions did not change")
+	assert.Contains(t, byUnit["sales"].Evidence, "the org changed before April: only the results from April on are compared")
 	west := byUnit["west"].Points
 	assert.Equal(t, west[0].Segment, west[1].Segment, "West moved but kept its people")
+	assert.False(t, west[1].OrgChanged || west[1].QuestionsChanged)
 }
 
 // TestResponsesInTheirWavesOrg: a response must name a unit in force when

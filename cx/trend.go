@@ -438,8 +438,12 @@ func (tr *Trend) judge(sigmaZ float64, dir culture.Direction, opts TrendOptions)
 		if last > 1 {
 			when = fmt.Sprintf("%d times, last %s", last, when)
 		}
-		tr.Evidence = append(tr.Evidence, fmt.Sprintf("the questions or the units changed %s: only the results from %s on are compared",
-			when, tr.pointName(segs[from])))
+		var marked []Point
+		for _, pt := range segs[1:] {
+			marked = append(marked, pt.Point)
+		}
+		tr.Evidence = append(tr.Evidence, fmt.Sprintf("%s %s: only the results from %s on are compared",
+			whatChanged(marked), when, tr.pointName(segs[from])))
 	}
 	tr.slope(idx)
 	if len(idx) < opts.MinPoints || nBase < 2 || nBase == len(idx) {
@@ -551,4 +555,23 @@ func (tr *Trend) slope(idx []int) {
 	}
 	ci := lt.CI(0.95)
 	tr.Slope, tr.SlopeInterval, tr.SlopeP, tr.SlopeDefined = lt.Slope, ci, lt.Test.P, true
+}
+
+// whatChanged says what broke the comparability of a series at the
+// points pts: "the questions changed", "the org changed", or both.
+func whatChanged(pts []Point) string {
+	var questions, reorg bool
+	for _, pt := range pts {
+		questions = questions || pt.QuestionsChanged
+		reorg = reorg || pt.OrgChanged
+	}
+	switch {
+	case questions && reorg:
+		return "the questions and the org changed"
+	case questions:
+		return "the questions changed"
+	case reorg:
+		return "the org changed"
+	}
+	return "the questions or the org changed"
 }

@@ -361,6 +361,13 @@ type Point struct {
 	// Segment numbers the comparable stretches of a series: it grows by
 	// one at each comparability break.
 	Segment int `json:"segment"`
+	// QuestionsChanged and OrgChanged say why a comparable stretch starts
+	// at this point: the measure's items differ from the wave before's
+	// (an item reworded, rescaled, added or dropped), or the people the
+	// unit counts changed with the org (a unit moved in or out, a merge,
+	// a split).
+	QuestionsChanged bool `json:"questions_changed,omitempty"`
+	OrgChanged       bool `json:"org_changed,omitempty"`
 	// Missing marks a wave in which the unit has no answers to the
 	// measure's items at all (while it has respondents).
 	Missing bool `json:"missing,omitempty"`
@@ -384,11 +391,12 @@ func (p *Panel) series(unit string, m measureSpec) []Point {
 			other = m.other(p.instrument(w))
 		}
 		sig := itemsKey(append(slices.Clone(items), other...))
-		if i > 0 && (sig != prevSig || p.orgBreak[Group{unit, w}]) {
+		questions, reorg := i > 0 && sig != prevSig, i > 0 && p.orgBreak[Group{unit, w}]
+		if questions || reorg {
 			segment++
 		}
 		prevSig = sig
-		pt := Point{Wave: w, Time: p.waveTime(i), Segment: segment}
+		pt := Point{Wave: w, Time: p.waveTime(i), Segment: segment, QuestionsChanged: questions, OrgChanged: reorg}
 		if why := p.notInOrg(unit, w); why != "" {
 			pt.Suppressed, pt.Reason = true, why
 			out = append(out, pt)
@@ -557,6 +565,8 @@ func (p *Panel) pooledSeries(units []string, m measureSpec) []Point {
 				order = append(order, pt.Time)
 				waves = append(waves, k)
 			}
+			s.pt.QuestionsChanged = s.pt.QuestionsChanged || pt.QuestionsChanged
+			s.pt.OrgChanged = s.pt.OrgChanged || pt.OrgChanged
 			if pt.usable() {
 				s.pts = append(s.pts, pt)
 			}

@@ -139,7 +139,7 @@ func TestTrendComparabilityBreak(t *testing.T) {
 	require.Equal(t, "w05", tr.BaselineFrom)
 	require.Equal(t, "w07", tr.BaselineTo)
 	require.Equal(t, cx.Stable, tr.Verdict)
-	require.Contains(t, tr.Evidence[0], "the questions or the units changed before 5 May 2026: only the results from 5 May 2026 on are compared")
+	require.Contains(t, tr.Evidence[0], "the questions changed before 5 May 2026: only the results from 5 May 2026 on are compared")
 	for i, pt := range tr.Points {
 		require.Equal(t, i >= 4, pt.Charted)
 		require.Equal(t, map[bool]int{true: 1, false: 0}[i >= 4], pt.Segment)
@@ -150,7 +150,7 @@ func TestTrendComparabilityBreak(t *testing.T) {
 	im, err := cx.EstimateImpact(p, in, cx.ImpactOptions{Measures: []string{"behavior:customer_focus"}})
 	require.NoError(t, err)
 	require.NotEmpty(t, im.Notes)
-	require.Contains(t, im.Notes[0], "the questions or the units changed between the waves before the initiative and those during it")
+	require.Contains(t, im.Notes[0], "the questions changed between the waves before the initiative and those during it")
 	require.False(t, im.Effects[0].Estimable, "no comparable wave before the start")
 }
 

@@ -250,7 +250,7 @@ func TestRewordedItemImpact(t *testing.T) {
 	require.NotNil(t, behavior)
 	require.NotNil(t, item)
 	assert.False(t, behavior.Estimable, "no impact is estimated across the rewording: %+v", *behavior)
-	assert.Contains(t, im.Notes, "Customer focus: the questions or the units changed between the waves before the initiative and those during it; only the waves comparable with the first of those during it are used")
+	assert.Contains(t, im.Notes, "Customer focus: the questions changed between the waves before the initiative and those during it; only the waves comparable with the first of those during it are used")
 	assert.True(t, item.Estimable, "the unchanged item is still compared: %+v", *item)
 }
 
@@ -296,9 +296,9 @@ func TestRewordedItemNoWin(t *testing.T) {
 		note  string
 	}{
 		{"rewording as the initiative starts", time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC),
-			"the questions or the units changed between the waves before the initiative and those during it"},
+			"the questions changed between the waves before the initiative and those during it"},
 		{"rewording within the initiative", time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC),
-			"the questions or the units changed among the waves during the initiative; only those before the change are used"},
+			"the questions changed among the waves during the initiative; only those before the change are used"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in, err := p.LaunchInitiative(ctx, culture.Initiative{Name: "Listen to customers " + tc.name, Kind: culture.ChangeProgram, Owner: "Head of claims",

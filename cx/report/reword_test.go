@@ -263,8 +263,8 @@ func TestReportOfRewordedItemOverTime(t *testing.T) {
 		reworded := `the item "Our customers' needs come first here." was reworded as "Customers' needs come first in what we decide." (version 1, then 2)`
 		has("- Claims, Customer focus: compared with the baseline on 1 of its 2 items: " + reworded)
 		has("- **comparability break**: Customer focus cannot be compared between March and May: its questions changed\n  - " + reworded)
-		has("- the questions or the units changed before May: only the results from May on are compared")
-		has("- Customer focus: the questions or the units changed among the waves during the initiative; only those before the change are used")
+		has("- the questions changed before May: only the results from May on are compared")
+		has("- Customer focus: the questions changed among the waves during the initiative; only those before the change are used")
 		for _, tr := range r.Trends {
 			assert.Equal(t, cx.TooLittleData, tr.Verdict, "%s %s: no judgement across the rewording", tr.Unit, tr.Measure)
 		}
