@@ -6,13 +6,16 @@
 package clickhouse
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/ch-go/proto"
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/ext"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
@@ -199,8 +202,15 @@ func (c *conn) Insert(ctx context.Context, t chstore.Table) error {
 	if err != nil {
 		return fmt.Errorf("clickhouse %s: %w", c.addr, err)
 	}
+	cols := b.Columns()
 	for i, col := range t.Columns {
-		if err := b.Column(i).Append(col.Data); err != nil {
+		var err error
+		if raw, n, ok := wire(col); ok && i < len(cols) {
+			err = cols[i].Decode(proto.NewReader(bytes.NewReader(raw)), n)
+		} else {
+			err = b.Column(i).Append(col.Data)
+		}
+		if err != nil {
 			_ = b.Abort()
 			return fmt.Errorf("clickhouse %s: %s.%s: %w", c.addr, t.Name, col.Name, err)
 		}
@@ -212,3 +222,53 @@ func (c *conn) Insert(ctx context.Context, t chstore.Table) error {
 }
 
 func (c *conn) Close() error { return c.c.Close() }
+
+// wire returns the values of a column of fixed-width integers as the
+// native protocol sends them (little-endian), and their number, so that
+// the batch's column takes them in one copy (its Decode): clickhouse-go's
+// Append adds them one at a time to a slice that grows as it goes, which
+// cost about 1 s of CPU per million responses of the benchmark export
+// (26 million rows of answers). ok is false for other columns.
+func wire(col chstore.Column) (raw []byte, n int, ok bool) {
+	switch d := col.Data.(type) {
+	case []uint8:
+		return d, len(d), col.Type == "UInt8"
+	case []int8:
+		if col.Type != "Int8" {
+			return nil, 0, false
+		}
+		raw = make([]byte, len(d))
+		for i, v := range d {
+			raw[i] = byte(v)
+		}
+		return raw, len(d), true
+	case []uint32:
+		if col.Type != "UInt32" {
+			return nil, 0, false
+		}
+		raw = make([]byte, 4*len(d))
+		for i, v := range d {
+			binary.LittleEndian.PutUint32(raw[4*i:], v)
+		}
+		return raw, len(d), true
+	case []int64:
+		if col.Type != "Int64" {
+			return nil, 0, false
+		}
+		raw = make([]byte, 8*len(d))
+		for i, v := range d {
+			binary.LittleEndian.PutUint64(raw[8*i:], uint64(v))
+		}
+		return raw, len(d), true
+	case []uint64:
+		if col.Type != "UInt64" {
+			return nil, 0, false
+		}
+		raw = make([]byte, 8*len(d))
+		for i, v := range d {
+			binary.LittleEndian.PutUint64(raw[8*i:], v)
+		}
+		return raw, len(d), true
+	}
+	return nil, 0, false
+}
