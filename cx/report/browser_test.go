@@ -63,6 +63,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		{"small", withAnalytics(report.Report{Title: "Acme pulse", Scorecard: smallOrg(t)})},
 		{"large", report.Report{Title: "Acme pulse, 421 units", Scorecard: largeOrg(t)}},
 		{"loop", loopReport(t)},
+		{"change", changeReport(t)},
 	} {
 		t.Run(fx.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -105,6 +106,8 @@ func TestHTMLInBrowser(t *testing.T) {
 				want += 1 + 2 // the organization's trend, impact on shares and on eNPS
 			case "loop":
 				want += 1 + 1 + 3 // the organization's trend, the impact on shares, links, gaps, Touchpoints
+			case "change":
+				want = 2 // behaviors and heatmap: its survey asks no eNPS; cuts, views and paired changes are tables
 			}
 			if probe.Charts < want || probe.Titles != probe.Charts {
 				t.Errorf("the page drew %d charts with %d titles, want at least %d, each titled", probe.Charts, probe.Titles, want)

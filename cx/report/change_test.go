@@ -74,7 +74,11 @@ func changeProgram(t *testing.T) *cx.Program {
 	return p
 }
 
-func TestReportOfChange(t *testing.T) {
+// changeReport is the report of changeProgram: the scorecard of its
+// second wave against the first across the merge, its cut by tenure, Ana
+// Ruiz's view and the paired change.
+func changeReport(t *testing.T) report.Report {
+	t.Helper()
 	ctx := t.Context()
 	p := changeProgram(t)
 	sc, err := p.Scorecard(ctx, "pulse", cx.ScorecardOptions{Wave: "w2", Baseline: "w1"})
@@ -87,7 +91,11 @@ func TestReportOfChange(t *testing.T) {
 	require.NoError(t, err)
 	waves, err := p.Store().ListWaves(ctx, survey.WaveFilter{Survey: "pulse"})
 	require.NoError(t, err)
-	r := report.Report{Scorecard: sc, Segments: []*cx.SegmentCut{cut}, Leaders: map[string]*cx.LeaderView{"Ana Ruiz": view}, Paired: []*cx.PairedChange{pc}, Waves: waves}
+	return report.Report{Scorecard: sc, Segments: []*cx.SegmentCut{cut}, Leaders: map[string]*cx.LeaderView{"Ana Ruiz": view}, Paired: []*cx.PairedChange{pc}, Waves: waves}
+}
+
+func TestReportOfChange(t *testing.T) {
+	r := changeReport(t)
 	var md, html, js, cs bytes.Buffer
 	require.NoError(t, report.Render(r, report.Outputs{Markdown: &md, HTML: &html, JSON: &js, CSV: &cs}))
 	for _, want := range []string{

@@ -327,7 +327,9 @@ func heatmapChart(id, title string, sc *Scorecard, hm *Heatmap, rows []int) stri
 	hx := barX + barW + 30
 	s.raw(`<rect x="%s" y="%s" width="22" height="14" fill="url(#%s)" stroke="#555555" stroke-width="0.5"/>`, f1(hx), f1(ly), hatch)
 	s.text(hx+28, ly+12, "hidden (privacy)", `fill="#333333" font-size="11"`)
-	s.text(hx, ly+48, "▲ / ▼ significant rise / fall since "+sc.orNone(), `fill="#333333" font-size="11"`)
+	// Below the scale, from the left edge: from the hidden swatch it ran
+	// past the edge of a heatmap of one or two behaviors.
+	s.text(12, ly+48, "▲ / ▼ significant rise / fall since "+sc.orNone(), `fill="#333333" font-size="11"`)
 	return s.close()
 }
 
