@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"encoding/binary"
 	"maps"
 	"slices"
 )
@@ -59,14 +60,18 @@ func (pl *planner) audit() bool {
 			continue
 		}
 		if len(comp) <= maxAuditCells {
+			if pl.wasClean(comp, -1) {
+				continue
+			}
 			targets := slices.DeleteFunc(slices.Clone(comp), pl.isExposed)
+			mended := false
 			for {
 				x, ok := pl.pinned(comp, targets)
 				if !ok {
 					break
 				}
 				if pl.mendFrom(x) {
-					hid = true
+					hid, mended = true, true
 					break
 				}
 				// Nothing left to hide near it: its own bounds and the
@@ -74,19 +79,28 @@ func (pl *planner) audit() bool {
 				pl.expose(x)
 				targets = slices.DeleteFunc(targets, func(y int) bool { return y == x })
 			}
+			if !mended {
+				pl.markClean(comp, -1)
+			}
 			continue
 		}
 		for _, x := range comp {
 			if !guarded(x) || pl.isExposed(x) {
 				continue
 			}
-			if _, ok := pl.pinned(pl.around(x, unknown), []int{x}); ok {
+			near := pl.around(x, unknown)
+			if pl.wasClean(near, x) {
+				continue
+			}
+			if _, ok := pl.pinned(near, []int{x}); ok {
 				if pl.mendFrom(x) {
 					hid = true
 					break
 				}
 				pl.expose(x)
+				continue
 			}
+			pl.markClean(near, x)
 		}
 	}
 	return hid
@@ -365,4 +379,76 @@ func sparse(m map[int]int64) row {
 		r.coef[k] = m[j]
 	}
 	return r
+}
+
+// auditKey returns what the audit of cells (with target x, or every
+// cell not exposed when x < 0) reads of the plan's state, as a key: the
+// cells, whether each is hidden or exposed and its reason, and whether
+// each cell holding one of them, up through the relations' totals, is
+// hidden. Everything else the audit reads is fixed for the table; cells
+// not among them are known at their true values; and hiding or exposing
+// only grows. So a set of cells the audit found nothing to pin in, with
+// the same key, is found so again.
+func (pl *planner) auditKey(cells []int, x int) string {
+	b := make([]byte, 0, 16*len(cells))
+	put := func(v int) { b = binary.AppendUvarint(b, uint64(v)) }
+	put(x + 1)
+	seen := make(map[int]bool, 2*len(cells))
+	var up []int
+	for _, y := range cells {
+		c := &pl.Cells[y]
+		put(y)
+		flags := 0
+		if c.Hidden {
+			flags |= 1
+		}
+		if pl.isExposed(y) {
+			flags |= 2
+		}
+		put(flags)
+		put(int(c.Reason.Kind))
+		put(c.Reason.Min)
+		seen[y] = true
+		up = append(up, y)
+	}
+	put(len(pl.Cells)) // no cell's index: the end of the cells
+	for i := 0; i < len(up); i++ {
+		y := up[i]
+		for _, ri := range pl.relsOf[y] {
+			if t := pl.Relations[ri].Total; t != y && !seen[t] {
+				seen[t] = true
+				up = append(up, t)
+				if pl.Cells[t].Hidden {
+					put(t)
+				}
+			}
+		}
+	}
+	return string(b)
+}
+
+// wasClean reports whether the audit found nothing to pin in cells (with
+// target x, or all when x < 0) in the same state before.
+func (pl *planner) wasClean(cells []int, x int) bool {
+	if !auditMemo || !pl.clean[pl.auditKey(cells, x)] {
+		return false
+	}
+	pl.skips++
+	return true
+}
+
+// auditMemo turns the record of clean sets on; tests turn it off to
+// compare.
+var auditMemo = true
+
+// markClean records that the audit found nothing to pin in cells (with
+// target x, or all when x < 0) in their present state.
+func (pl *planner) markClean(cells []int, x int) {
+	if !auditMemo {
+		return
+	}
+	if pl.clean == nil {
+		pl.clean = map[string]bool{}
+	}
+	pl.clean[pl.auditKey(cells, x)] = true
 }

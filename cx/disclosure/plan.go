@@ -24,6 +24,11 @@ type planner struct {
 	// exposed marks the protected cells a reader can pin although no
 	// further suppression would prevent it.
 	exposed map[int]bool
+	// clean holds the keys (auditKey) of the sets of cells the audit
+	// found nothing to pin in, so that its next passes skip them.
+	clean map[string]bool
+	// skips counts the audits the record saved, for tests.
+	skips int
 }
 
 func (pl *planner) isExposed(i int) bool { return pl.exposed[i] }
@@ -92,6 +97,7 @@ func (t *Table) Plan() {
 	}
 	t.Exposed = slices.Sorted(maps.Keys(pl.exposed))
 	t.ExactSolves = pl.exact
+	t.auditSkips = pl.skips
 }
 
 func newPlanner(t *Table) *planner {

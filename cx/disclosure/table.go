@@ -187,6 +187,9 @@ type Table struct {
 	// ExactSolves counts, after Plan, the questions the audit's exact
 	// simplex settled (floating point could not certify them).
 	ExactSolves int
+	// auditSkips counts, after Plan, the audits of sets of cells found
+	// clean before and skipped, for tests.
+	auditSkips int
 }
 
 // Validate reports the first inconsistency of t: an index out of range,
