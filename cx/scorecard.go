@@ -583,11 +583,20 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, stats groupStats
 		}
 	}
 	invited := rollInvited(h, opts.Invited)
+	// The items of each behavior that the baseline measured alike, the
+	// same for every unit.
+	alikes := make([][]survey.Item, len(names))
+	breaks := make([]string, len(names))
+	for j := range names {
+		alikes[j], breaks[j] = opts.comparableItems(s, items[j])
+	}
 
 	type pending struct{ unit, behavior int }
 	var tests []pending
 	var pvals []float64
-	for _, id := range h.IDs() {
+	ids := h.IDs()
+	sc.Units = make([]UnitScore, 0, len(ids))
+	for _, id := range ids {
 		u, _ := h.Unit(id)
 		us := UnitScore{Unit: id, Name: u.Name, Parent: u.Parent, Depth: h.Depth(id), Leaf: h.IsLeaf(id)}
 		n := rolled.respondents(id, opts.Wave)
@@ -610,6 +619,9 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, stats groupStats
 			us.NotComparable, us.Restated = base.notComparable, base.restated
 		}
 		testable := baseShown && (opts.ChangeScope == AllUnits || h.IsLeaf(id))
+		if len(names) > 0 {
+			us.Behaviors = make([]BehaviorScore, 0, len(names))
+		}
 		for j, b := range names {
 			if why, hid := figureHidden(id, opts.Wave, items[j]); hid {
 				us.Behaviors = append(us.Behaviors, BehaviorScore{Behavior: b, Suppressed: true, Reason: why.String(),
@@ -622,8 +634,8 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, stats groupStats
 			if same {
 				bs.Mean, bs.MeanInterval = all.Mean(), all.MeanCI(opts.Level)
 			}
-			alike, brk := opts.comparableItems(s, items[j])
-			bs.Break = brk
+			alike := alikes[j]
+			bs.Break = breaks[j]
 			cur := fav
 			if !sameItems(alike, items[j]) && len(alike) > 0 {
 				// The change over the items both waves measured alike.
