@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -330,7 +329,9 @@ func (t *Tallier) waveStats(wb *waveBlock) (map[string]*metrics.ScaleStats, erro
 		g := &t.groups[gi]
 		st := metrics.NewScaleStats(len(g.items))
 		if d := wb.dense[gi]; d != nil {
-			t.addDense(st, g, d)
+			if err := t.addDense(st, g, d); err != nil {
+				return nil, err
+			}
 		}
 		var pcs []patternCount
 		for code, c := range wb.sparse[gi] {
@@ -352,34 +353,42 @@ func (t *Tallier) waveStats(wb *waveBlock) (map[string]*metrics.ScaleStats, erro
 }
 
 // addDense adds the patterns of dense group g, counted by code in d, to
-// st: each answer as keyed, a skipped one as missing. The statistics are
-// sums of whole numbers, exact in any order.
-func (t *Tallier) addDense(st *metrics.ScaleStats, g *patternGroup, d []int64) {
+// st: each answer as keyed, a skipped one as missing. The patterns are
+// counted by level (metrics.ScaleCounts: integer additions), walking the
+// codes in order with their digits (code = Σ digit·base, the last item's
+// digit moving fastest); the statistics are sums of whole numbers, exact
+// in any order.
+func (t *Tallier) addDense(st *metrics.ScaleStats, g *patternGroup, d []int64) error {
 	// keyed[j][v] is the keyed answer of digit v (1 + answer - min) to
 	// the group's j-th item; digit 0 is a skipped answer.
 	keyed := make([][]float64, len(g.items))
-	radix := make([]int64, len(g.items))
 	for j, i := range g.items {
 		it := t.items[i]
 		p := it.Scale.Points()
-		radix[j] = int64(p + 1)
 		keyed[j] = make([]float64, p+1)
-		keyed[j][0] = math.NaN()
 		for v := 1; v <= p; v++ {
 			keyed[j][v] = float64(it.Keyed(it.Scale.Min + v - 1))
 		}
 	}
-	row := make([]float64, len(g.items))
-	for code, c := range d {
-		if c == 0 {
-			continue
-		}
-		for j := range row {
-			row[j] = keyed[j][int64(code)/g.base[j]%radix[j]]
-		}
-		// The rows are on their items' scales: AddWeighted cannot fail.
-		_ = st.AddWeighted(row, c)
+	counts, err := metrics.NewScaleCounts(keyed)
+	if err != nil {
+		return err
 	}
+	digits := make([]int, len(g.items))
+	for _, c := range d {
+		if c != 0 {
+			if err := counts.Add(digits, c); err != nil {
+				return err
+			}
+		}
+		for j := len(digits) - 1; j >= 0; j-- {
+			if digits[j]++; digits[j] < len(keyed[j]) {
+				break
+			}
+			digits[j] = 0
+		}
+	}
+	return counts.AddTo(st)
 }
 
 // Waves returns the distinct waves tallied, sorted.

@@ -15,7 +15,8 @@
 //     [ScaleStats] (sums and cross-products of a multi-item scale). Both
 //     merge associatively and commutatively, so they can be computed per
 //     unit, per wave, in SQL or in parallel, and rolled up; both encode to
-//     JSON.
+//     JSON. [ScaleCounts] counts rows on rating scales by level and adds
+//     them to a ScaleStats at once.
 //   - Estimates with uncertainty: [Proportion] with [Proportion.Wilson],
 //     [NPS] with its standard error and interval, [Tally.MeanCI], [MeanCI],
 //     [NewcombeDiff], [WelchCI], [LinearTrend].

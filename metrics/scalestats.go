@@ -122,12 +122,7 @@ func (s *ScaleStats) AddWeighted(row []float64, w int64) error {
 		s.itemSS[i] += wx * x
 		for _, y := range row[i+1:] {
 			if !math.IsNaN(y) {
-				s.pairN[p] += w
-				s.pairSx[p] += wx
-				s.pairSy[p] += fw * y
-				s.pairSxx[p] += wx * x
-				s.pairSyy[p] += fw * y * y
-				s.pairSxy[p] += wx * y
+				s.addPair(p, w, fw, x, y)
 			}
 			p++
 		}
@@ -145,6 +140,17 @@ func (s *ScaleStats) AddWeighted(row []float64, w int64) error {
 		}
 	}
 	return nil
+}
+
+// addPair adds the answers x, y to pair p, w times (fw = w).
+func (s *ScaleStats) addPair(p int, w int64, fw, x, y float64) {
+	wx := fw * x
+	s.pairN[p] += w
+	s.pairSx[p] += wx
+	s.pairSy[p] += fw * y
+	s.pairSxx[p] += wx * x
+	s.pairSyy[p] += fw * y * y
+	s.pairSxy[p] += wx * y
 }
 
 // Merge adds the statistics of o to s. A nil o is empty. It returns an
