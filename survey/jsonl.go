@@ -24,6 +24,7 @@ type JSONLReader struct {
 	buf    []byte
 	failed error
 	scales map[string]Scale // the survey's item scales by ID
+	in     *interner
 }
 
 // JSONLOptions configure a [JSONLReader]; a nil *JSONLOptions uses the
@@ -52,6 +53,7 @@ func NewJSONLReader(r io.Reader, opts *JSONLOptions) *JSONLReader {
 			jr.max = opts.MaxRecordBytes
 		}
 	}
+	jr.in = newInterner(jr.s)
 	return jr
 }
 
@@ -144,7 +146,7 @@ func (jr *JSONLReader) readLine() ([]byte, bool, error) {
 func (jr *JSONLReader) Line() int { return jr.line }
 
 func (jr *JSONLReader) decode(b []byte) (Response, []*ParseError) {
-	r, ok := decodeFast(b)
+	r, ok := decodeFast(b, jr.in)
 	if !ok {
 		var pes []*ParseError
 		if r, pes = decodeJSON(b); pes != nil {
