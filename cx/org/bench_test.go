@@ -29,3 +29,21 @@ func BenchmarkNewHistory(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckManyUnits checks the adds of 3,031 units against an
+// empty history, as DefineUnits does (and the store again) when an org is
+// first defined.
+func BenchmarkCheckManyUnits(b *testing.B) {
+	changes := []org.Change{{Kind: org.Add, Unit: org.Unit{ID: "org", Name: "Org"}}}
+	for d := range 30 {
+		changes = append(changes, org.Change{Kind: org.Add, Unit: org.Unit{ID: fmt.Sprintf("d%d", d), Parent: "org", Name: fmt.Sprintf("Division %d", d)}})
+		for k := range 100 {
+			changes = append(changes, org.Change{Kind: org.Add, Unit: org.Unit{ID: fmt.Sprintf("d%dt%d", d, k), Parent: fmt.Sprintf("d%d", d), Name: fmt.Sprintf("Team %d.%d", d, k)}})
+		}
+	}
+	for b.Loop() {
+		if _, err := org.Check(nil, changes); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -84,13 +84,29 @@ func NewHistory(changes []Change) (*History, error) {
 // "changes[i]" and one of stored as "stored[i]". Stores call it inside the
 // transaction that records the changes.
 func Check(stored, added []Change) (fresh []Change, err error) {
+	// Equal changes share a kind, a unit and an instant: each change is
+	// compared only with the others that do, not with the whole history.
+	type key struct {
+		kind Kind
+		unit string
+		sec  int64
+		nsec int
+	}
+	keyOf := func(c Change) key { return key{c.Kind, c.Unit.ID, c.Effective.Unix(), c.Effective.Nanosecond()} }
+	seen := make(map[key][]Change, len(stored)+len(added))
+	for _, c := range stored {
+		seen[keyOf(c)] = append(seen[keyOf(c)], c)
+	}
 	var at []int
 	for i, c := range added {
-		if slices.ContainsFunc(stored, c.Equal) || slices.ContainsFunc(fresh, c.Equal) {
+		k := keyOf(c)
+		if slices.ContainsFunc(seen[k], c.Equal) {
 			continue
 		}
-		fresh = append(fresh, c.Clone())
+		c = c.Clone()
+		fresh = append(fresh, c)
 		at = append(at, i)
+		seen[k] = append(seen[k], c)
 	}
 	if len(fresh) == 0 {
 		return nil, nil

@@ -260,3 +260,64 @@ func sortedIDs(h *org.Hierarchy, id string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestCheckKeepsWhatIsNew states which changes Check returns to record, on
+// random histories: those of added equal to no stored change and to no
+// earlier one of added, in their order, compared one by one with every
+// other (Change.Equal); added holds stored changes again (some at the
+// same instant in another time zone), renames, moves and new leaders
+// given again with another note, repeats, and the rest of the history.
+func TestCheckKeepsWhatIsNew(t *testing.T) {
+	props := cxgen.NewProperties(t, 200)
+	runs, refused := 0, 0
+	props.Property("Check returns the changes not recorded yet", prop.ForAll(func(changes []cx.OrgChange, seed int64) string {
+		runs++
+		r := rand.New(rand.NewSource(seed))
+		cut := r.Intn(len(changes) + 1)
+		stored, rest := changes[:cut], changes[cut:]
+		var added []org.Change
+		for _, c := range stored {
+			switch r.Intn(5) {
+			case 0:
+				added = append(added, c.Clone())
+			case 1:
+				c = c.Clone()
+				c.Effective = c.Effective.In(time.FixedZone("east", 5*3600))
+				added = append(added, c)
+			case 2:
+				// A rename, move or new leaders given again with another
+				// note is another change, that replays as well.
+				c = c.Clone()
+				if c.Kind == org.Rename || c.Kind == org.Move || c.Kind == org.Lead {
+					c.Note += " (again)"
+				}
+				added = append(added, c)
+			}
+		}
+		for _, c := range rest {
+			added = append(added, c)
+			if r.Intn(4) == 0 {
+				added = append(added, c.Clone())
+			}
+		}
+		var want []org.Change
+		for _, c := range added {
+			if !slices.ContainsFunc(stored, c.Equal) && !slices.ContainsFunc(want, c.Equal) {
+				want = append(want, c)
+			}
+		}
+		fresh, err := org.Check(stored, added)
+		if err != nil {
+			refused++ // nothing to compare; counted below
+			return ""
+		}
+		if !slices.EqualFunc(fresh, want, org.Change.Equal) {
+			return fmt.Sprintf("Check returned %d changes, %d are new:\n%v\n%v", len(fresh), len(want), fresh, want)
+		}
+		return ""
+	}, cxgen.OrgHistory(6, 12), cxgen.From(func(r *rand.Rand) int64 { return r.Int63() })))
+	props.Run()
+	if refused*4 > runs {
+		t.Errorf("Check refused %d of %d histories: the property says little", refused, runs)
+	}
+}
