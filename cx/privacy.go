@@ -367,9 +367,11 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //
 // Per layer and to a fixpoint, the plan hides cells until no protected
 // group's count is determined, and, per item and range, no protected
-// group's answers nor its answers in the range are determined, nor is it
-// known to have answered all in the range or none (unless a shown cell
-// holding it already says so). This is checked by linear programming over
+// group's answers, nor its answers in the range, nor those out of it are
+// determined, nor is it known to have answered all in the range or none
+// (unless a shown cell holding it already says so), nor do the answers
+// shown determine the respondents of a group hidden as small (answered
+// or not). This is checked by linear programming over
 // every solution a reader cannot rule out; every answer that lets a cell
 // stay shown is certified exactly (see package [disclosure]). Faster
 // rules (chains of subtractions, unanimous remainders, a shown cell minus
@@ -387,8 +389,11 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 // Empty cells: in a unit where people were invited, a reader cannot tell
 // an empty unit or segment from a small one (both read "fewer than" the
 // minimum), and the plan protects the empty one like a small one, so
-// that no one's participation can be told. Without invited counts an
-// empty cell is no one's to protect, and a reader may tell it empty.
+// that no one's participation can be told; likewise the direct
+// respondents of a unit where people were invited directly (a division's
+// head), so that whether the head answered cannot be told. Without
+// invited counts an empty cell is no one's to protect, and a reader may
+// tell it empty.
 //
 // Which answers count: Plan protects, for each item, the answers above
 // the midpoint of its scale and those below it, and on 0-10 scales the
@@ -417,8 +422,9 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //
 //   - That a hidden group is small (its reason says so), and a range for
 //     its count (for example "1 to 4"): what is shown, the reasons and the
-//     invited counts shown never pin it (the linear programs' check; see
-//     the pattern below for what rerunning the planner can add).
+//     invited counts shown never pin it (the linear programs' check),
+//     except for the exposed groups listed (below); see the pattern below
+//     for what rerunning the planner can add.
 //   - The count of a cell hidden only to protect another: it holds at
 //     least the minimum, and its count may follow from what is shown, as a
 //     shown cell's would (for example a team of 5 invited, all of whom
