@@ -32,8 +32,15 @@ type CutBlock struct {
 // group of 1 to min-1 people among blocks.
 func SmallNewGroup(min int, blocks []CutBlock) bool {
 	bs := make([]cutBlock, len(blocks))
+	number := func(m map[string]int32, key string) int32 {
+		if _, ok := m[key]; !ok {
+			m[key] = int32(len(m))
+		}
+		return m[key]
+	}
+	cross, paired := map[string]int32{"": 0}, map[string]int32{"": 0}
 	for i, b := range blocks {
-		bs[i] = cutBlock{cross: b.Cross, paired: b.Paired, n: b.N}
+		bs[i] = cutBlock{cross: number(cross, b.Cross), paired: number(paired, b.Paired), n: b.N}
 	}
 	g := newCutGraph(bs, min)
 	for i := range bs {

@@ -1,6 +1,10 @@
 package cx
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // A block cut out of a cross-sectional block by paired figures may be
 // small without any group below the minimum being a combination of the
@@ -55,12 +59,20 @@ import "slices"
 // π: a minimum cut between two nodes (edges c -> π weigh the block, edges
 // π -> c are uncuttable), found by maximum flow stopped at the minimum.
 // Every new cut lighter than the minimum holds such a small block on its
-// edge and is found this way. When one is found, a paired figure that
-// tells the cut's sides apart is hidden and the space is checked again.
+// edge and is found this way. When c's blocks hold at least the minimum
+// together, one flow from c itself does for all its paired signatures: a
+// cut holding c and none of them weighs them all. When one is found, a
+// paired figure that tells the cut's sides apart is hidden, and the
+// paired signatures it alone told apart are tied in the graph; hiding
+// only removes combinations, so a cut found too heavy stays too heavy and
+// a space found safe stays safe.
 
 // cutBlock is a block of a space: its signatures, people and paired sets.
 type cutBlock struct {
-	cross, paired string
+	// cross and paired number the signatures (0 for none); ckey and pkey
+	// order them.
+	cross, paired int32
+	ckey, pkey    string
 	n             int
 	sets          []pcell
 }
@@ -69,86 +81,125 @@ type cutBlock struct {
 const flowInf = int64(1) << 50
 
 // flowNet is a directed graph with capacities, edges stored in pairs
-// (an edge and its reverse).
+// (an edge and its reverse). A flow changes capacities in place and
+// restores them before the next.
 type flowNet struct {
-	adj  [][]int
-	to   []int
-	base []int64
-	cap  []int64
+	adj     [][]int
+	to      []int
+	cap     []int64
+	changed []int // edges whose capacity the last flow changed, with
+	was     []int64
+	prev    []int
+	stamp   []int
+	gen     int
+	queue   []int
 }
 
 func (g *flowNet) add(a, b int, c int64) {
+	g.undo()
 	g.adj[a] = append(g.adj[a], len(g.to))
-	g.to, g.base = append(g.to, b), append(g.base, c)
+	g.to, g.cap = append(g.to, b), append(g.cap, c)
 	g.adj[b] = append(g.adj[b], len(g.to))
-	g.to, g.base = append(g.to, a), append(g.base, 0)
+	g.to, g.cap = append(g.to, a), append(g.cap, 0)
+}
+
+// undo restores the capacities the last flow changed.
+func (g *flowNet) undo() {
+	for i := len(g.changed) - 1; i >= 0; i-- {
+		g.cap[g.changed[i]] = g.was[i]
+	}
+	g.changed, g.was = g.changed[:0], g.was[:0]
 }
 
 // flow returns the maximum flow from s to t, stopping once it reaches
 // limit, and the nodes reachable from s in the residual graph (the source
 // side of a minimum cut when the flow is below limit).
 func (g *flowNet) flow(s, t int, limit int64) (int64, []bool) {
-	g.cap = slices.Clone(g.base)
+	g.undo()
+	if len(g.prev) < len(g.adj) {
+		g.prev, g.stamp = make([]int, len(g.adj)), make([]int, len(g.adj))
+	}
 	var total int64
 	for {
-		prev := make([]int, len(g.adj))
-		for i := range prev {
-			prev[i] = -1
-		}
-		seen := make([]bool, len(g.adj))
-		seen[s] = true
-		queue := []int{s}
-		for len(queue) > 0 && !seen[t] {
-			x := queue[0]
-			queue = queue[1:]
+		g.gen++
+		g.stamp[s] = g.gen
+		g.queue = append(g.queue[:0], s)
+		for k := 0; k < len(g.queue) && g.stamp[t] != g.gen; k++ {
+			x := g.queue[k]
 			for _, e := range g.adj[x] {
-				if y := g.to[e]; !seen[y] && g.cap[e] > 0 {
-					seen[y], prev[y] = true, e
-					queue = append(queue, y)
+				if y := g.to[e]; g.stamp[y] != g.gen && g.cap[e] > 0 {
+					g.stamp[y], g.prev[y] = g.gen, e
+					g.queue = append(g.queue, y)
 				}
 			}
 		}
-		if !seen[t] || total >= limit {
-			return total, seen
+		if g.stamp[t] != g.gen {
+			side := make([]bool, len(g.adj))
+			for _, x := range g.queue {
+				side[x] = true
+			}
+			return total, side
 		}
 		push := flowInf
-		for y := t; y != s; y = g.to[prev[y]^1] {
-			push = min(push, g.cap[prev[y]])
+		for y := t; y != s; y = g.to[g.prev[y]^1] {
+			push = min(push, g.cap[g.prev[y]])
 		}
-		for y := t; y != s; y = g.to[prev[y]^1] {
-			g.cap[prev[y]] -= push
-			g.cap[prev[y]^1] += push
+		for y := t; y != s; y = g.to[g.prev[y]^1] {
+			e := g.prev[y]
+			g.changed, g.was = append(g.changed, e, e^1), append(g.was, g.cap[e], g.cap[e^1])
+			g.cap[e] -= push
+			g.cap[e^1] += push
 		}
 		total += push
+		if total >= limit {
+			return total, nil
+		}
 	}
 }
 
 // cutGraph is the graph of the blocks of a space: nodes 0..nl-1 are the
-// cross-sectional signatures, the others the paired signatures.
+// cross-sectional signatures, the others the paired signatures. Hiding a
+// figure ties the paired signatures it told apart (edges no cut pays
+// both ways): closed sets only become fewer, so a cut found too heavy
+// stays too heavy.
 type cutGraph struct {
 	bs      []cutBlock
 	ends    [][2]int // the nodes of each block
 	byCross [][]int  // the blocks of each cross-sectional signature
 	nl, c0  int      // c0 is -1 when no one is in c0
-	rsets   map[int][]pcell
-	net     *flowNet
-	tried   map[[2]int]bool
-	min     int64
+	// rsets hold each paired signature's figures still shown, and keys
+	// the node of each set of figures.
+	rsets map[int][]pcell
+	keys  map[string]int
+	net   *flowNet
+	tried map[[2]int]bool
+	min   int64
+}
+
+// pcellKey returns a key of a set of paired figures.
+func pcellKey(sets []pcell) string {
+	var b strings.Builder
+	for _, c := range sets {
+		fmt.Fprintf(&b, "%d/%s/%d\x00", c.pair, c.unit, c.beh)
+	}
+	return b.String()
 }
 
 // newCutGraph builds the graph of blocks bs, for groups below min.
 func newCutGraph(bs []cutBlock, min int) *cutGraph {
-	left, right := map[string]int{}, map[string]int{}
+	left, right := map[int32]int{}, map[int32]int{}
 	for _, b := range bs {
 		if _, ok := left[b.cross]; !ok {
 			left[b.cross] = len(left)
 		}
 	}
-	g := &cutGraph{bs: bs, nl: len(left), c0: -1, rsets: map[int][]pcell{}, tried: map[[2]int]bool{}, min: int64(min)}
+	g := &cutGraph{bs: bs, nl: len(left), c0: -1, rsets: map[int][]pcell{}, keys: map[string]int{}, tried: map[[2]int]bool{}, min: int64(min)}
 	for _, b := range bs {
 		if _, ok := right[b.paired]; !ok {
-			right[b.paired] = g.nl + len(right)
-			g.rsets[right[b.paired]] = b.sets
+			n := g.nl + len(right)
+			right[b.paired] = n
+			g.rsets[n] = slices.Clone(b.sets)
+			g.keys[pcellKey(b.sets)] = n
 		}
 	}
 	g.net = &flowNet{adj: make([][]int, g.nl+len(right))}
@@ -160,14 +211,42 @@ func newCutGraph(bs []cutBlock, min int) *cutGraph {
 		g.net.add(c, r, int64(b.n))
 		g.net.add(r, c, flowInf)
 	}
-	if c0, ok := left[""]; ok {
+	if c0, ok := left[0]; ok {
 		g.c0 = c0
-		if r0, ok := right[""]; ok {
-			g.net.add(c0, r0, flowInf)
-			g.net.add(r0, c0, flowInf)
+		if r0, ok := right[0]; ok {
+			g.tie(c0, r0)
+		} else {
+			g.keys[""] = c0 // a paired signature left with no figure goes with c0
 		}
 	}
 	return g
+}
+
+// tie joins two nodes by edges no cut pays.
+func (g *cutGraph) tie(a, b int) {
+	g.net.add(a, b, flowInf)
+	g.net.add(b, a, flowInf)
+}
+
+// hidden ties the paired signatures that figure f alone told apart.
+func (g *cutGraph) hidden(f pcell) {
+	for n, sets := range g.rsets {
+		i := slices.Index(sets, f)
+		if i < 0 {
+			continue
+		}
+		sets = slices.Delete(slices.Clone(sets), i, i+1)
+		g.rsets[n] = sets
+		key := pcellKey(sets)
+		if m, ok := g.keys[key]; ok && m != n {
+			g.tie(n, m)
+		} else if !ok {
+			g.keys[key] = n
+			if key == "" && g.c0 >= 0 {
+				g.tie(n, g.c0)
+			}
+		}
+	}
 }
 
 // smallCut returns the source side of a new cut lighter than the minimum
@@ -179,61 +258,68 @@ func (g *cutGraph) smallCut(i int) []bool {
 	if int64(g.bs[i].n) >= g.min {
 		return nil
 	}
-	var sources []int
+	// A cut with c inside and none of its paired signatures cuts every
+	// block of c: when they hold at least the minimum together, the
+	// smallest cut with c inside is light only if one with another paired
+	// signature of c inside is, and one flow from c tells.
+	total := int64(0)
 	for _, j := range g.byCross[c] {
-		if s := g.ends[j][1]; s != r {
-			sources = append(sources, s)
-		}
+		total += int64(g.bs[j].n)
 	}
-	if c == g.c0 {
-		sources = append(sources, c)
+	var sources []int
+	if total >= g.min || c == g.c0 {
+		sources = []int{c}
+	} else {
+		for _, j := range g.byCross[c] {
+			if s := g.ends[j][1]; s != r {
+				sources = append(sources, s)
+			}
+		}
 	}
 	for _, s := range sources {
 		if g.tried[[2]int{s, r}] {
 			continue
 		}
-		g.tried[[2]int{s, r}] = true
 		if f, side := g.net.flow(s, r, g.min); f < g.min {
 			return side
 		}
+		g.tried[[2]int{s, r}] = true // stays too heavy: ties only add edges
 	}
 	return nil
 }
 
-// isolable returns paired figures to hide where the model lets a reader
-// work out a new group of 1 to min-1 people from the blocks bs: one
-// figure per small cut found, leaving the blocks it touches to the next
-// check; none when no group can be worked out.
-func (pp *pairedPlan) isolable(bs []cutBlock) []pcell {
+// isolable hides paired figures until the model lets a reader work out
+// no new group of 1 to min-1 people from the blocks bs: in rounds over
+// the small blocks, one figure that tells the sides of a small cut apart
+// (so that the teams a cut runs through are hidden before the units
+// above them). It reports whether it hid one.
+func (pp *pairedPlan) isolable(bs []cutBlock) bool {
 	g := newCutGraph(bs, pp.min)
-	touched := make([]bool, len(g.net.adj))
-	var out []pcell
-	for i := range bs {
-		if touched[g.ends[i][0]] || touched[g.ends[i][1]] {
-			continue
-		}
-		side := g.smallCut(i)
-		if side == nil {
-			continue
-		}
-		f := pp.choose(g, side)
-		out = append(out, f)
-		for j, b := range bs {
-			if slices.Contains(b.sets, f) {
-				touched[g.ends[j][0]], touched[g.ends[j][1]] = true, true
+	hid := false
+	for again := true; again; {
+		again = false
+		for i := range bs {
+			side := g.smallCut(i)
+			if side == nil {
+				continue
+			}
+			if f, ok := pp.choose(g, side); ok {
+				pp.hide(f)
+				g.hidden(f)
+				hid, again = true, true
 			}
 		}
 	}
-	return out
+	return hid
 }
 
 // choose returns the paired figure to hide against the cut whose source
 // side is side: a figure that tells a block of the cut from a block of
 // the same cross-sectional signature on the other side, the deepest
 // unit's first (see before).
-func (pp *pairedPlan) choose(g *cutGraph, side []bool) pcell {
+func (pp *pairedPlan) choose(g *cutGraph, side []bool) (pcell, bool) {
 	var cand []pcell
-	for i, b := range g.bs {
+	for i := range g.bs {
 		c, r := g.ends[i][0], g.ends[i][1]
 		if !side[c] || side[r] {
 			continue // not an edge of the cut
@@ -245,13 +331,13 @@ func (pp *pairedPlan) choose(g *cutGraph, side []bool) pcell {
 				break
 			}
 		}
-		for _, x := range b.sets {
+		for _, x := range g.rsets[r] {
 			if !slices.Contains(other, x) {
 				cand = append(cand, x)
 			}
 		}
 		for _, x := range other {
-			if !slices.Contains(b.sets, x) {
+			if !slices.Contains(g.rsets[r], x) {
 				cand = append(cand, x)
 			}
 		}
@@ -260,18 +346,16 @@ func (pp *pairedPlan) choose(g *cutGraph, side []bool) pcell {
 		}
 	}
 	if len(cand) == 0 {
-		// Only the tie of c0 and π0 puts the block's c in U: any paired
-		// set of the cut's blocks will do.
-		for i, b := range g.bs {
+		// Only a tie to c0 puts the block's c in U: any figure of the
+		// cut's blocks will do.
+		for i := range g.bs {
 			if side[g.ends[i][0]] && !side[g.ends[i][1]] {
-				cand = append(cand, b.sets...)
+				cand = append(cand, g.rsets[g.ends[i][1]]...)
 			}
 		}
 	}
 	if len(cand) == 0 {
-		for _, b := range g.bs {
-			cand = append(cand, b.sets...)
-		}
+		return pcell{}, false
 	}
 	best := cand[0]
 	for _, x := range cand[1:] {
@@ -279,5 +363,5 @@ func (pp *pairedPlan) choose(g *cutGraph, side []bool) pcell {
 			best = x
 		}
 	}
-	return best
+	return best, true
 }

@@ -3,10 +3,7 @@ package cx
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/cxculture/cxculture/survey"
 )
@@ -24,14 +21,19 @@ import (
 // over a set of people (their answers, or their count). Any sum a reader
 // can work out by adding and subtracting published figures is then a sum
 // over a union of the blocks of the partition those sets make (people
-// belonging to exactly the same published sets). A paired figure is shown
-// only when every block it helps to cut out of a block of the shown
-// cross-sectional sets holds no one or at least the minimum of people; the
-// cross-sectional blocks themselves are the plan's to protect. It is
-// checked per wave, for respondents (counts) and for the answers to each
-// item a paired figure pools (who answered the item), and per behavior for
-// the people a paired figure counts as favorable; and over every pair of
-// the survey's waves, since a reader may ask for each pair.
+// belonging to exactly the same published sets). Where the
+// cross-sectional sets are nested (no segments declared), a paired figure
+// is shown unless a group of 1 to minimum-1 people that the scorecards
+// alone do not give is a combination of the published sums, decided
+// exactly as a minimum cut (paired_cut.go); with segments declared, it is
+// shown only when every block it helps to cut out of a block of the
+// shown cross-sectional sets holds no one or at least the minimum of
+// people (a sufficient condition). Either way the cross-sectional blocks
+// themselves are the plan's to protect. It is checked per wave, for
+// respondents (counts) and for the answers to each item a paired figure
+// pools (who answered the item), and per behavior for the people a
+// paired figure counts as favorable; and over every pair of the survey's
+// waves, since a reader may ask for each pair.
 
 // pairedData holds the responses of a survey's waves as paired figures
 // read them.
@@ -84,6 +86,8 @@ type pairedPlan struct {
 	// seen memoizes the plan's answers: whether a cross-sectional set is
 	// shown.
 	seen map[string]bool
+	// ix is the responses read for the checks, once they start.
+	ix *pairedIndex
 }
 
 // waveLabel names a wave for leaders: its name, or the day it opened (as
@@ -286,87 +290,20 @@ func (pp *pairedPlan) hide(c pcell) {
 	why := pp.complementaryReason()
 	delete(pp.shown, c)
 	pp.hidden[c] = why
+	if pp.ix != nil {
+		pp.ix.on[pp.ix.ids[c]] = false
+	}
 	if c.beh < 0 {
 		for j := range pp.data.pairs[c.pair].names {
 			if bc := (pcell{c.pair, c.unit, j}); pp.shown[bc] {
 				delete(pp.shown, bc)
 				pp.hidden[bc] = why
-			}
-		}
-	}
-}
-
-// complement hides paired figures until no block cut out by them is
-// small: first the pairs of units (respondent counts), then the figures
-// of behaviors (answers and favorable people).
-func (pp *pairedPlan) complement() {
-	d := pp.data
-	for _, behaviors := range []bool{false, true} {
-		for changed := true; changed; {
-			changed = false
-			for _, w := range d.order {
-				for _, sp := range pp.spaces(w, behaviors) {
-					if pp.mend(sp) {
-						changed = true
-					}
+				if pp.ix != nil {
+					pp.ix.on[pp.ix.ids[bc]] = false
 				}
 			}
 		}
 	}
-}
-
-// space is one set of coordinates of a wave over which figures are sums:
-// its respondents, those who answered an item, or the pairs counted for
-// one behavior; with the sets a reader sees over it.
-type space struct {
-	members []int
-	cross   func(r int) []string
-	paired  func(r int) []pcell
-}
-
-// spaces returns the spaces of wave w: its respondents; or, with
-// behaviors, each item that a paired figure pools and each behavior's
-// favorable people.
-func (pp *pairedPlan) spaces(w string, behaviors bool) []space {
-	d := pp.data
-	recs := d.recs[w]
-	all := make([]int, len(recs))
-	for i := range all {
-		all[i] = i
-	}
-	if !behaviors {
-		return []space{{members: all, cross: func(r int) []string { return pp.crossSets(w, recs[r], "", "") },
-			paired: func(r int) []pcell { return pp.pairedSets(w, r, "", "") }}}
-	}
-	items := map[string]string{}
-	constructs := map[string]bool{}
-	for _, ps := range d.pairs {
-		if ps.wave != w && ps.base != w {
-			continue
-		}
-		for j, alike := range ps.alike {
-			constructs[ps.names[j]] = true
-			for _, it := range alike {
-				items[it.ID] = ps.names[j]
-			}
-		}
-	}
-	var out []space
-	for _, id := range slices.Sorted(maps.Keys(items)) {
-		var members []int
-		for r, rec := range recs {
-			if _, ok := rec.answers[id]; ok {
-				members = append(members, r)
-			}
-		}
-		out = append(out, space{members: members, cross: func(r int) []string { return pp.crossSets(w, recs[r], id, items[id]) },
-			paired: func(r int) []pcell { return pp.pairedSets(w, r, id, items[id]) }})
-	}
-	for _, c := range slices.Sorted(maps.Keys(constructs)) {
-		out = append(out, space{members: all, cross: func(int) []string { return nil },
-			paired: func(r int) []pcell { return pp.pairedSets(w, r, "", c) }})
-	}
-	return out
 }
 
 // crossSets returns the shown cross-sectional sets of wave w that hold a
@@ -403,136 +340,105 @@ func (pp *pairedPlan) crossSets(w string, rec pairedRecord, item, behavior strin
 	return out
 }
 
-// pairedSets returns the shown paired figures that count response r of
-// wave w: as its person's response in either wave of a pair, when it is
-// their last. With behavior set, the figures of that behavior whose items
-// the person answered in both waves (and, with item set, that pool item,
-// which r answered); else the pairs of units.
-func (pp *pairedPlan) pairedSets(w string, r int, item, behavior string) []pcell {
-	d := pp.data
-	rec := d.recs[w][r]
-	if rec.person == "" || d.last[w][rec.person] != r {
-		return nil
-	}
-	var out []pcell
-	for pi, ps := range d.pairs {
-		var other string
-		switch w {
-		case ps.wave:
-			other = ps.base
-		case ps.base:
-			other = ps.wave
-		default:
-			continue
-		}
-		if _, ok := d.last[other][rec.person]; !ok {
-			continue
-		}
-		j := -1
-		if behavior != "" {
-			j = slices.Index(ps.names, behavior)
-			if j < 0 || item != "" && !slices.ContainsFunc(ps.alike[j], func(it survey.Item) bool { return it.ID == item }) {
-				continue
-			}
-			if !answeredAny(rec.answers, ps.alike[j]) || !answeredAny(d.rec(other, rec.person).answers, ps.alike[j]) {
-				continue
-			}
-		}
-		unit := d.rec(ps.wave, rec.person).unit
-		for _, u := range upward(d.orgs[ps.wave], unit) {
-			if c := (pcell{pi, u, j}); pp.shown[c] {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
-}
-
-// mend hides, for each block of sp cut out of a block of the shown
-// cross-sectional sets by paired figures and holding 1 to min-1 people,
-// one paired figure that cuts it: among those holding the block, else
+// mend hides, for each block of bs (a space's blocks, see cutBlock) cut
+// out of a block of the shown cross-sectional sets by paired figures and
+// holding 1 to min-1 people, one paired figure that cuts it. Where the
+// cross-sectional sets are nested (no segments declared), only where the
+// model of paired_cut.go finds a new group below the minimum; with
+// segments, always, choosing among the figures holding the block, else
 // among those cutting the cross-sectional block, the deepest unit's, then
 // by unit, pair and behavior. It never chooses by the counts of the
 // figures. It reports whether it hid one.
-func (pp *pairedPlan) mend(sp space) bool {
-	type block struct {
-		n    int
-		sets []pcell
-	}
-	crossN := map[string]int{}
-	blocks := map[string]map[string]*block{}
-	cuts := map[string]map[pcell]int{}
-	for _, r := range sp.members {
-		cross, sets := sp.cross(r), sp.paired(r)
-		if len(cross) == 0 && len(sets) == 0 {
-			continue // in no published sum
-		}
-		ck := strings.Join(cross, "\x00")
-		var fk strings.Builder
-		for _, c := range sets {
-			fk.WriteString(strconv.Itoa(c.pair) + "/" + c.unit + "/" + strconv.Itoa(c.beh) + "\x00")
-		}
-		crossN[ck]++
-		if blocks[ck] == nil {
-			blocks[ck], cuts[ck] = map[string]*block{}, map[pcell]int{}
-		}
-		b := blocks[ck][fk.String()]
-		if b == nil {
-			b = &block{sets: sets}
-			blocks[ck][fk.String()] = b
-		}
-		b.n++
-		for _, c := range sets {
-			cuts[ck][c]++
-		}
+func (pp *pairedPlan) mend(bs []cutBlock) bool {
+	crossN := map[int32]int{}
+	for _, b := range bs {
+		crossN[b.cross] += b.n
 	}
 	small := false
-	var bs []cutBlock
-	for _, ck := range slices.Sorted(maps.Keys(blocks)) {
-		for _, fk := range slices.Sorted(maps.Keys(blocks[ck])) {
-			b := blocks[ck][fk]
-			bs = append(bs, cutBlock{cross: ck, paired: fk, n: b.n, sets: b.sets})
-			// A whole cross-sectional block is the plan's business, but
-			// for c0 (in no shown cross-sectional set).
-			small = small || b.n < pp.min && (b.n < crossN[ck] || ck == "")
-		}
+	for _, b := range bs {
+		// A whole cross-sectional block is the plan's business, but for
+		// c0 (people in no shown cross-sectional set).
+		small = small || b.n < pp.min && (b.n < crossN[b.cross] || b.cross == 0)
 	}
 	if !small {
 		return false // every group worked out is a union of blocks of at least the minimum
 	}
 	if len(pp.data.keys) == 0 {
 		// Nested cross-sectional sets: decide exactly in the model.
-		hide := pp.isolable(bs)
-		for _, c := range hide {
-			pp.hide(c)
-		}
-		return len(hide) > 0
+		return pp.isolable(bs)
 	}
 	// With segments the cross-sectional sets are not nested: hide until
 	// every block cut out by paired figures is large.
 	hid := false
-	for _, ck := range slices.Sorted(maps.Keys(blocks)) {
-		for _, fk := range slices.Sorted(maps.Keys(blocks[ck])) {
-			b := blocks[ck][fk]
-			if b.n >= pp.min || b.n == crossN[ck] && ck != "" {
-				continue
+	for pp.mendBlocks(bs, crossN) {
+		hid = true
+		bs = pp.remerge(bs)
+	}
+	return hid
+}
+
+// remerge returns blocks bs with the figures hidden since taken out of
+// their sets, those left alike merged.
+func (pp *pairedPlan) remerge(bs []cutBlock) []cutBlock {
+	at := map[string]int{}
+	var out []cutBlock
+	for _, b := range bs {
+		var sets []pcell
+		for _, c := range b.sets {
+			if pp.shown[c] {
+				sets = append(sets, c)
 			}
-			best, bestIn := pcell{}, false
-			found := false
-			for c, n := range cuts[ck] {
-				if n == crossN[ck] && ck != "" {
-					continue // holds the whole block: cuts nothing
-				}
-				in := slices.Contains(b.sets, c)
-				if !found || in && !bestIn || in == bestIn && pp.before(c, best) {
-					best, bestIn, found = c, in, true
-				}
+		}
+		if b.cross == 0 && len(sets) == 0 {
+			continue // in no published sum
+		}
+		pk := pcellKey(sets)
+		k := fmt.Sprint(b.cross) + "\x01" + pk
+		if i, ok := at[k]; ok {
+			out[i].n += b.n
+			continue
+		}
+		at[k] = len(out)
+		b.sets, b.pkey = sets, pk
+		out = append(out, b)
+	}
+	return out
+}
+
+// mendBlocks hides, for each cross-sectional block (of crossN people)
+// that paired figures cut into a block of fewer than the minimum, one of
+// the figures cutting it. It reports whether it hid one.
+func (pp *pairedPlan) mendBlocks(bs []cutBlock, crossN map[int32]int) bool {
+	cuts := map[int32]map[pcell]int{}
+	for _, b := range bs {
+		if cuts[b.cross] == nil {
+			cuts[b.cross] = map[pcell]int{}
+		}
+		for _, c := range b.sets {
+			cuts[b.cross][c] += b.n
+		}
+	}
+	hid := false
+	done := map[int32]bool{}
+	for _, b := range bs {
+		if done[b.cross] || b.n >= pp.min || b.n == crossN[b.cross] && b.cross != 0 {
+			continue
+		}
+		best, bestIn := pcell{}, false
+		found := false
+		for c, n := range cuts[b.cross] {
+			if n == crossN[b.cross] && b.cross != 0 {
+				continue // holds the whole block: cuts nothing
 			}
-			if found {
-				pp.hide(best)
-				hid = true
-				break // the cross-sectional block changed: next pass
+			in := slices.Contains(b.sets, c)
+			if !found || in && !bestIn || in == bestIn && pp.before(c, best) {
+				best, bestIn, found = c, in, true
 			}
+		}
+		if found {
+			pp.hide(best)
+			hid = true
+			done[b.cross] = true // the cross-sectional block changed: next pass
 		}
 	}
 	return hid
