@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -267,6 +268,60 @@ func TestImportReplacesEveryField(t *testing.T) {
 			}
 			if !got.Equal(want) {
 				t.Fatal("the tallies after replacing differ from those of the staged responses stored by CreateResponses")
+			}
+		})
+	}
+}
+
+// TestImportCancelledStops cancels the context of an import after its
+// first batch and stages twenty more: every call must return (the import
+// fails, it does not wait for ever), Add or Commit must report the
+// failure, and nothing is stored.
+func TestImportCancelledStops(t *testing.T) {
+	sv := survey.CulturePulse()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	batch := func(k int) []survey.Response {
+		rs := make([]survey.Response, 1024)
+		for i := range rs {
+			n := k*1024 + i
+			rs[i] = survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "cancel %d", n)), Survey: sv.ID,
+				Wave: "w1", Unit: "team1", Respondent: fmt.Sprintf("p%d", n), Submitted: at.Add(time.Duration(n) * time.Second),
+				Answers: map[string]int{sv.Items[0].ID: sv.Items[0].Scale.Min}}
+		}
+		return rs
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t)
+			if err := s.CreateSurvey(t.Context(), sv); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			im, err := s.BeginImport(ctx, sv.ID, cx.ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				errs := []error{im.Add(ctx, batch(0))}
+				cancel()
+				for k := 1; k <= 20; k++ {
+					errs = append(errs, im.Add(ctx, batch(k)))
+				}
+				_, err := im.Commit(ctx)
+				errs = append(errs, err, im.Rollback())
+				done <- errors.Join(errs...)
+			}()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Fatal("an import whose context was cancelled reported no error")
+				}
+			case <-time.After(2 * time.Minute):
+				t.Fatal("an import whose context was cancelled did not return")
+			}
+			if n, err := s.CountResponses(t.Context(), survey.ResponseFilter{}); err != nil || n != 0 {
+				t.Fatalf("after a cancelled import %d responses are stored (%v)", n, err)
 			}
 		})
 	}

@@ -185,8 +185,11 @@ type sqliteWriter struct {
 	im    *staged
 	parts chan sqlitePart
 	free  chan []any // the argument slices the INSERTs are done with
-	done  chan struct{}
-	err   error // the first error, read once done is closed
+	// failed is closed when the writer stops on an error, err; done when
+	// its goroutine has ended.
+	failed chan struct{}
+	done   chan struct{}
+	err    error
 }
 
 // Statements queued for the writer at most, beside the one it runs.
@@ -194,16 +197,16 @@ const sqliteQueue = 2
 
 func (im *staged) startSQLiteWriter(ctx context.Context) *sqliteWriter {
 	w := &sqliteWriter{im: im, parts: make(chan sqlitePart, sqliteQueue), free: make(chan []any, sqliteQueue+2),
-		done: make(chan struct{})}
+		failed: make(chan struct{}), done: make(chan struct{})}
 	for range cap(w.free) {
 		w.free <- make([]any, 0, importRowsPerInsert*len(responseColList))
 	}
 	im.in = newShapedInserter(im.tx, im.surveyID, im.l)
 	go func() {
 		defer close(w.done)
-		w.err = w.run(ctx)
-		if w.err != nil {
-			for range w.parts { // let Add return
+		if w.err = w.run(ctx); w.err != nil {
+			close(w.failed) // Add returns the error from now on
+			for range w.parts {
 			}
 		}
 	}()
@@ -235,20 +238,25 @@ func (w *sqliteWriter) run(ctx context.Context) error {
 // has stopped.
 func (w *sqliteWriter) add(p sqlitePart) error {
 	select {
+	case <-w.failed:
+		return w.err
+	default:
+	}
+	select {
 	case w.parts <- p:
 		return nil
-	case <-w.done:
+	case <-w.failed:
 		return w.err
 	}
 }
 
 // args returns an argument slice for a statement, once the writer is done
-// with one; nil if it has stopped.
+// with one; nil if it has stopped on an error (it then returns none).
 func (w *sqliteWriter) args() []any {
 	select {
 	case a := <-w.free:
 		return a
-	case <-w.done:
+	case <-w.failed:
 		return nil
 	}
 }
