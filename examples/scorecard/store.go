@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -93,6 +95,15 @@ func throughStore(ctx context.Context, cfg config) (*data, func([]cx.ScorecardOp
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, nil, nil, errors.Join(err, done())
+	}
+	// An import holds some 50 bytes a response of its own (the IDs it has
+	// seen, to refuse repeats), more than the soft memory limit for an
+	// export of a million responses: the collector would then run without
+	// pause (546 collections instead of 80, 23% more CPU, for 1,000,000
+	// responses into SQLite). The store path runs without it, paced by
+	// GOGC alone, as a program importing into a store would.
+	if softLimit {
+		debug.SetMemoryLimit(math.MaxInt64)
 	}
 	start := time.Now()
 	var res cx.ImportResult
