@@ -171,9 +171,11 @@ type cutGraph struct {
 	// the node of each set of figures.
 	rsets map[int][]pcell
 	keys  map[string]int
-	net   *flowNet
-	tried map[[2]int]bool
-	min   int64
+	// holding lists the paired signatures holding each figure.
+	holding map[pcell][]int
+	net     *flowNet
+	tried   map[[2]int]bool
+	min     int64
 }
 
 // pcellKey returns a key of a set of paired figures.
@@ -193,13 +195,17 @@ func newCutGraph(bs []cutBlock, min int) *cutGraph {
 			left[b.cross] = len(left)
 		}
 	}
-	g := &cutGraph{bs: bs, nl: len(left), c0: -1, rsets: map[int][]pcell{}, keys: map[string]int{}, tried: map[[2]int]bool{}, min: int64(min)}
+	g := &cutGraph{bs: bs, nl: len(left), c0: -1, rsets: map[int][]pcell{}, keys: map[string]int{}, holding: map[pcell][]int{},
+		tried: map[[2]int]bool{}, min: int64(min)}
 	for _, b := range bs {
 		if _, ok := right[b.paired]; !ok {
 			n := g.nl + len(right)
 			right[b.paired] = n
 			g.rsets[n] = slices.Clone(b.sets)
 			g.keys[pcellKey(b.sets)] = n
+			for _, f := range b.sets {
+				g.holding[f] = append(g.holding[f], n)
+			}
 		}
 	}
 	g.net = &flowNet{adj: make([][]int, g.nl+len(right))}
@@ -230,7 +236,8 @@ func (g *cutGraph) tie(a, b int) {
 
 // hidden ties the paired signatures that figure f alone told apart.
 func (g *cutGraph) hidden(f pcell) {
-	for n, sets := range g.rsets {
+	for _, n := range g.holding[f] {
+		sets := g.rsets[n]
 		i := slices.Index(sets, f)
 		if i < 0 {
 			continue

@@ -104,9 +104,6 @@ func (pp *pairedPlan) index() *pairedIndex {
 	}
 	ix.words = (len(ix.items) + 63) / 64
 	ix.on = make([]bool, len(ix.cells))
-	for i, c := range ix.cells {
-		ix.on[i] = pp.shown[c]
-	}
 	masks := make([][][]uint64, len(d.pairs))
 	for pi, ps := range d.pairs {
 		for _, alike := range ps.alike {
@@ -303,8 +300,7 @@ func blocks(wi *waveIndex, members []int32, cross, paired *signatures) []cutBloc
 // each behavior's favorable people, over the pairs it counts).
 func (pp *pairedPlan) complement() {
 	d := pp.data
-	ix := pp.index()
-	pp.ix = ix
+	ix := pp.ix
 	// Hiding a figure never lets a reader work out more: a space found
 	// safe stays safe, and one pass over the spaces is enough.
 	for _, w := range d.order {

@@ -186,41 +186,34 @@ func upward(h *Hierarchy, unit string) []string {
 	return append([]string{unit}, h.Ancestors(unit)...)
 }
 
-// answeredAny reports whether answers hold an answer to one of items.
-func answeredAny(answers map[string]int, items []survey.Item) bool {
-	for _, it := range items {
-		if _, ok := answers[it.ID]; ok {
-			return true
-		}
-	}
-	return false
-}
-
 // planPaired decides which paired figures of every pair of waves of d
 // may be shown under the program's plan.
 func planPaired(d *pairedData, plan *Disclosure) *pairedPlan {
 	pp := &pairedPlan{min: plan.Privacy().MinScores, data: d, plan: plan, shown: map[pcell]bool{}, hidden: map[pcell]string{}, seen: map[string]bool{}}
-	for pi, ps := range d.pairs {
-		h, hb := d.orgs[ps.wave], d.orgs[ps.base]
-		count := map[string]int{}
-		counts := make([]map[string]int, len(ps.names))
-		for j := range counts {
-			counts[j] = map[string]int{}
-		}
-		for _, id := range ps.people {
-			r, rb := d.rec(ps.wave, id), d.rec(ps.base, id)
-			up := upward(h, r.unit)
-			for _, u := range up {
-				count[u]++
-			}
-			for j, alike := range ps.alike {
-				if answeredAny(r.answers, alike) && answeredAny(rb.answers, alike) {
-					for _, u := range up {
-						counts[j][u]++
+	ix := pp.index()
+	// The people each figure counts: a pair's entries in its later wave.
+	people := make([]int, len(ix.cells))
+	for _, ps := range d.pairs {
+		for _, es := range ix.waves[ps.wave].entries {
+			for _, e := range es {
+				if d.pairs[e.pair] != ps {
+					continue
+				}
+				for _, c := range e.cells {
+					people[c]++
+					for j, both := range e.both {
+						if both {
+							people[c+1+int32(j)]++
+						}
 					}
 				}
 			}
 		}
+	}
+	for pi, ps := range d.pairs {
+		h, hb := d.orgs[ps.wave], d.orgs[ps.base]
+		count := func(u string) int { return people[ix.ids[pcell{pi, u, -1}]] }
+		counts := func(j int, u string) int { return people[ix.ids[pcell{pi, u, j}]] }
 		wave, base := waveLabel(d.waves[ps.wave]), waveLabel(d.waves[ps.base])
 		for _, u := range h.IDs() {
 			c := pcell{pi, u, -1}
@@ -232,7 +225,7 @@ func planPaired(d *pairedData, plan *Disclosure) *pairedPlan {
 				why = fmt.Sprintf("%s was not in the organization when %s opened", unit.Name, base)
 			} else if r, hid := plan.Hidden(u, ps.base); hid {
 				why = hiddenIn(base, r)
-			} else if count[u] < pp.min {
+			} else if count(u) < pp.min {
 				why = fmt.Sprintf("fewer than %d people answered both waves", pp.min)
 			}
 			if why != "" {
@@ -249,7 +242,7 @@ func planPaired(d *pairedData, plan *Disclosure) *pairedPlan {
 					why = hiddenIn(wave, r)
 				} else if r, hid := plan.FigureHidden(CellRef{Unit: u, Wave: ps.base}, BehaviorMeasure(name)); hid {
 					why = hiddenIn(base, r)
-				} else if counts[j][u] < pp.min {
+				} else if counts(j, u) < pp.min {
 					why = fmt.Sprintf("fewer than %d people answered these items in both waves", pp.min)
 				}
 				if why != "" {
@@ -261,6 +254,10 @@ func planPaired(d *pairedData, plan *Disclosure) *pairedPlan {
 		}
 	}
 	if !plan.Privacy().ThresholdOnly {
+		for i, c := range ix.cells {
+			ix.on[i] = pp.shown[c]
+		}
+		pp.ix = ix
 		pp.complement()
 	}
 	return pp
