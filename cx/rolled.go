@@ -259,13 +259,9 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 		if err != nil {
 			return nil, err
 		}
-		b.settle()
 		for _, rb := range c {
 			rb.respondents += b.respondents
-			dst := rb.counts[:len(b.counts)]
-			for i, n := range b.counts {
-				dst[i] += n
-			}
+			b.addTo(rb.counts)
 		}
 	}
 	stats, err := t.stats(scored)

@@ -67,6 +67,45 @@ func (b *block) settle() {
 	}
 }
 
+// merge adds the counts of o to b, low counts with their carry, without
+// settling either: most blocks never hold 256 of one answer, and need no
+// wide counts.
+func (b *block) merge(o *block) {
+	for i, c := range o.low {
+		if c == 0 {
+			continue
+		}
+		s := uint(b.low[i]) + uint(c)
+		if s >= 256 {
+			b.wrapped(i)
+			s -= 256
+		}
+		b.low[i] = uint8(s)
+	}
+	if o.counts != nil {
+		if b.counts == nil {
+			b.counts = make([]int64, len(b.low))
+		}
+		for i, c := range o.counts {
+			b.counts[i] += c
+		}
+	}
+}
+
+// addTo adds b's counts to dst (of b's width) without settling b.
+func (b *block) addTo(dst []int64) {
+	dst = dst[:len(b.low)]
+	if b.counts == nil {
+		for i, c := range b.low {
+			dst[i] += int64(c)
+		}
+		return
+	}
+	for i, c := range b.low {
+		dst[i] += int64(c) + b.counts[i]
+	}
+}
+
 // wrapped counts the 256 answers of counter k whose low count wrapped.
 func (b *block) wrapped(k int) {
 	if b.counts == nil {
@@ -368,11 +407,7 @@ func (t *Tallier) Merge(o *Tallier) error {
 	}
 	for k, ob := range o.blocks {
 		b := t.block(k.Unit, k.Wave)
-		ob.settle()
-		b.settle()
-		for i, c := range ob.counts {
-			b.counts[i] += c
-		}
+		b.merge(ob)
 		b.respondents += ob.respondents
 		b.comments += ob.comments
 	}
