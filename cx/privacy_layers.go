@@ -90,7 +90,7 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 		var people *disclosure.Table
 		var withheld map[string]bool
 		var figs []figureLayer
-		for {
+		for round := 0; ; round++ {
 			plan := func() *disclosure.Table { return p.peopleLayer(m, pairs, w, last, cover) }
 			people, withheld = withholdInvited(in.h, m, plan(), plan)
 			figs = nil
@@ -99,7 +99,9 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 			}
 			items.withhold(withheld)
 			figs = p.itemLayers(items, people, m)
-			if !coverExposed(figs, items, people, m, cover) {
+			// At most maxCoverRounds plans of the wave: what is still
+			// exposed then is listed.
+			if round == maxCoverRounds || !coverExposed(figs, items, people, m, cover) {
 				break
 			}
 		}
@@ -329,6 +331,11 @@ func planFigureLayers(ls []figureLayer) {
 	}
 	wg.Wait()
 }
+
+// maxCoverRounds bounds how many times a wave is planned again for the
+// groups the layers of items report exposed (see coverExposed), so that
+// the time to plan stays bounded; the tests' cases need one or two.
+const maxCoverRounds = 8
 
 // coverExposed hides, in the respondents' layer people, a group for
 // each group a layer of items reports exposed (no figure left to hide
