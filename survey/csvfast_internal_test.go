@@ -140,3 +140,30 @@ func TestIDTableFindsMostIDsAtTheirSlot(t *testing.T) {
 		}
 	}
 }
+
+// TestTextProblemOfBytesAgrees states that the check of a byte slice
+// agrees with TextProblem on every byte value at every position of
+// fields of 1 to 19 bytes (the eight-byte steps and the tail), around
+// printable text.
+func TestTextProblemOfBytesAgrees(t *testing.T) {
+	for n := 1; n < 20; n++ {
+		for pos := range n {
+			for c := range 256 {
+				b := bytes.Repeat([]byte{'a'}, n)
+				b[pos] = byte(c)
+				gotReason, gotOK := textProblem(b)
+				wantReason, wantOK := TextProblem(string(b))
+				if gotReason != wantReason || gotOK != wantOK {
+					t.Fatalf("%q: textProblem %q, %v; TextProblem %q, %v", b, gotReason, gotOK, wantReason, wantOK)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"", "respondent-0001", "é", "caf\xc3\xa9 au lait", "\x1f", "abcdefg\x7f", "abcdefgh\x00", "\xff\xfe"} {
+		gotReason, gotOK := textProblem([]byte(s))
+		wantReason, wantOK := TextProblem(s)
+		if gotReason != wantReason || gotOK != wantOK {
+			t.Errorf("%q: textProblem %q, %v; TextProblem %q, %v", s, gotReason, gotOK, wantReason, wantOK)
+		}
+	}
+}

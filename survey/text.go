@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -66,8 +67,21 @@ func TextProblem(s string) (reason string, ok bool) {
 }
 
 // textProblem is TextProblem of a byte slice, without converting it.
+// Printable ASCII, what nearly every ID and comment holds, is checked
+// eight bytes at a time; anything else goes to TextProblem.
 func textProblem(b []byte) (string, bool) {
-	for _, c := range b {
+	const lows, highs = 0x2020202020202020, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		// A byte at 0x80 or above sets its high bit in x; a byte below
+		// 0x20 borrows when 0x20 is taken from it, setting its high
+		// bit in x-lows (a borrow may set higher bytes' too, which only
+		// sends valid text to the full check).
+		if x := binary.LittleEndian.Uint64(b[i:]); (x|(x-lows))&highs != 0 {
+			return TextProblem(string(b))
+		}
+	}
+	for _, c := range b[i:] {
 		if c < 0x20 || c >= 0x80 {
 			return TextProblem(string(b))
 		}
