@@ -323,9 +323,14 @@ func (pp *pairedPlan) complement() {
 			}
 		}
 		// The signatures of a class of figures (behavior j of each
-		// pair) hold until a figure is hidden.
-		memo := map[string]*signatures{}
-		paired := func(behavior, item string) *signatures {
+		// pair) are read once: after figures are hidden, the blocks they
+		// make are merged again instead (see remerge).
+		type read struct {
+			sig   *signatures
+			hides int
+		}
+		memo := map[string]read{}
+		paired := func(behavior, item string) read {
 			jOf := make([]int, len(d.pairs))
 			for pi, ps := range d.pairs {
 				jOf[pi] = slices.Index(ps.names, behavior)
@@ -337,14 +342,16 @@ func (pp *pairedPlan) complement() {
 			if s, ok := memo[k]; ok {
 				return s
 			}
-			s := pp.pairedOf(ix, wi, jOf)
+			s := read{pp.pairedOf(ix, wi, jOf), pp.hides}
 			memo[k] = s
 			return s
 		}
-		mend := func(bs []cutBlock) {
-			if pp.mend(bs) {
-				clear(memo)
+		mend := func(members []int32, cross *signatures, s read) {
+			bs := blocks(wi, members, cross, s.sig)
+			if s.hides != pp.hides {
+				bs = pp.remerge(bs)
 			}
+			pp.mend(bs)
 		}
 		for _, id := range slices.Sorted(maps.Keys(items)) {
 			b := ix.items[id]
@@ -354,10 +361,10 @@ func (pp *pairedPlan) complement() {
 					members = append(members, int32(r))
 				}
 			}
-			mend(blocks(wi, members, pp.crossOf(wi, id, items[id]), paired(items[id], id)))
+			mend(members, pp.crossOf(wi, id, items[id]), paired(items[id], id))
 		}
 		for _, c := range slices.Sorted(maps.Keys(constructs)) {
-			mend(blocks(wi, nil, nil, paired(c, "")))
+			mend(nil, nil, paired(c, ""))
 		}
 	}
 }

@@ -88,6 +88,8 @@ type pairedPlan struct {
 	seen map[string]bool
 	// ix is the responses read for the checks, once they start.
 	ix *pairedIndex
+	// hides counts the figures hidden by the checks.
+	hides int
 }
 
 // waveLabel names a wave for leaders: its name, or the day it opened (as
@@ -285,6 +287,7 @@ func (pp *pairedPlan) complementaryReason() string {
 // of the unit.
 func (pp *pairedPlan) hide(c pcell) {
 	why := pp.complementaryReason()
+	pp.hides++
 	delete(pp.shown, c)
 	pp.hidden[c] = why
 	if pp.ix != nil {
@@ -375,9 +378,11 @@ func (pp *pairedPlan) mend(bs []cutBlock) bool {
 }
 
 // remerge returns blocks bs with the figures hidden since taken out of
-// their sets, those left alike merged.
+// their sets, those left alike merged (and their paired signatures
+// numbered again).
 func (pp *pairedPlan) remerge(bs []cutBlock) []cutBlock {
 	at := map[string]int{}
+	number := map[string]int32{"": 0}
 	var out []cutBlock
 	for _, b := range bs {
 		var sets []pcell
@@ -396,7 +401,10 @@ func (pp *pairedPlan) remerge(bs []cutBlock) []cutBlock {
 			continue
 		}
 		at[k] = len(out)
-		b.sets, b.pkey = sets, pk
+		if _, ok := number[pk]; !ok {
+			number[pk] = int32(len(number))
+		}
+		b.sets, b.pkey, b.paired = sets, pk, number[pk]
 		out = append(out, b)
 	}
 	return out
