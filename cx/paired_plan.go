@@ -24,11 +24,11 @@ import (
 // belonging to exactly the same published sets). Where the
 // cross-sectional sets are nested (no segments declared), a paired figure
 // is shown unless a group of 1 to minimum-1 people that the scorecards
-// alone do not give is a combination of the published sums, decided
-// exactly as a minimum cut (paired_cut.go); with segments declared, it is
-// shown only when every block it helps to cut out of a block of the
-// shown cross-sectional sets holds no one or at least the minimum of
-// people (a sufficient condition). Either way the cross-sectional blocks
+// alone do not give is a combination of the published sums, decided as
+// a minimum cut for a reader stronger than any real one (paired_cut.go);
+// with segments declared, it is shown only when every block it helps to
+// cut out of a block of the shown cross-sectional sets holds no one or at
+// least the minimum of people. Either way the cross-sectional blocks
 // themselves are the plan's to protect. It is checked per wave, for
 // respondents (counts) and for the answers to each item a paired figure
 // pools (who answered the item), and per behavior for the people a
