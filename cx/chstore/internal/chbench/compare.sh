@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# compare.sh: the side-by-side timings of issue 19 on the benchmark data
+# compare.sh: side-by-side timings of the ClickHouse store against the SQL stores on the benchmark data
 # (shared/bench): import of DATA/responses.csv into ClickHouse (a
 # two-shard cluster on disk), SQLite and PostgreSQL, and the scorecard of
 # the last wave against the first from each, in alternating runs.
