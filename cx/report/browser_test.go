@@ -96,6 +96,8 @@ func TestHTMLInBrowser(t *testing.T) {
 				Titles    int      `json:"titles"`
 				Legends   int      `json:"legends"`
 				Overlaps  []string `json:"overlaps"`
+				Texts     int      `json:"texts"`
+				Outside   []string `json:"outside"`
 			}
 			if err := json.Unmarshal(res.probe, &probe); err != nil {
 				t.Fatalf("probe %s: %v", res.probe, err)
@@ -119,6 +121,14 @@ func TestHTMLInBrowser(t *testing.T) {
 			}
 			for _, o := range probe.Overlaps {
 				t.Errorf("legend items overlap: %s", o)
+			}
+			// Every text of a chart lies inside its chart's box (within
+			// 1 px): none runs past an edge.
+			if probe.Texts == 0 {
+				t.Error("the page's charts drew no text")
+			}
+			for _, o := range probe.Outside {
+				t.Errorf("chart text runs past the chart's edge: %s", o)
 			}
 			if probe.Resources != 0 {
 				t.Errorf("the page loaded %d resources; it must be self-contained", probe.Resources)
@@ -415,6 +425,29 @@ func (b *browser) load(ctx context.Context, url string, width, height int) (*loa
 						if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
 							out.push(svg.id + ": " + items[i][0] + " / " + items[j][0]);
 						}
+					}
+				}
+			}
+			return out;
+		})(),
+		texts: document.querySelectorAll("svg.chart text").length,
+		outside: (() => {
+			const out = [];
+			for (const svg of document.querySelectorAll("svg.chart")) {
+				const box = svg.getBoundingClientRect();
+				for (const t of svg.querySelectorAll("text")) {
+					const r = t.getBoundingClientRect();
+					if (r.width === 0 && r.height === 0) {
+						continue;
+					}
+					const sides = [];
+					if (r.left < box.left - 1) sides.push("left by " + (box.left - r.left).toFixed(1) + " px");
+					if (r.right > box.right + 1) sides.push("right by " + (r.right - box.right).toFixed(1) + " px");
+					if (r.top < box.top - 1) sides.push("top by " + (box.top - r.top).toFixed(1) + " px");
+					if (r.bottom > box.bottom + 1) sides.push("bottom by " + (r.bottom - box.bottom).toFixed(1) + " px");
+					if (sides.length > 0) {
+						const label = [...t.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join("") || t.textContent;
+						out.push(svg.id + ": " + JSON.stringify(label) + " past the " + sides.join(", "));
 					}
 				}
 			}

@@ -36,15 +36,44 @@ type dotChart struct {
 
 func (c dotChart) svg() string {
 	const (
-		width  = 600.0
-		left   = 160.0
-		right  = 120.0
+		plotW  = 320.0 // the scale's width
 		top    = 62.0
 		rowH   = 28.0
 		bottom = 52.0
+		pad    = 12.0 // between a text and the chart's edge
 	)
+	// The margins fit the longest row label (left) and the longest note
+	// (right), at least 160 and 120 px; the chart is as wide as they and
+	// the scale need, and wider still when a hidden row's reason or the
+	// legend needs it.
+	left, right := 160.0, 120.0
+	labels := make([]string, len(c.rows))
+	notes := make([]string, len(c.rows))
+	for i, r := range c.rows {
+		labels[i] = clip(r.label, 25)
+		left = math.Max(left, pad+textWidth(labels[i], 12, r.emphasize)+10)
+		notes[i] = r.note
+		if r.mark != "" {
+			notes[i] = r.mark + " " + r.note
+		}
+		if r.hidden == "" {
+			right = math.Max(right, 10+textWidth(notes[i], 12, false)+pad)
+		}
+	}
+	width := left + plotW + right
+	for _, r := range c.rows {
+		if r.hidden != "" {
+			width = math.Max(width, left+6+textWidth("hidden: "+r.hidden, 12, false)+pad)
+		}
+	}
+	legendBaseX := left + 48 + textWidth(c.legendMain, 12, false)
+	if c.legendBase != "" {
+		width = math.Max(width, legendBaseX+12+textWidth(c.legendBase, 12, false)+pad)
+	} else {
+		width = math.Max(width, left+32+textWidth(c.legendMain, 12, false)+pad)
+	}
 	height := top + float64(len(c.rows))*rowH + bottom
-	x0, x1 := left, width-right
+	x0, x1 := left, left+plotW
 	scale := func(v float64) float64 {
 		v = math.Max(c.lo, math.Min(c.hi, v))
 		return x0 + (v-c.lo)/(c.hi-c.lo)*(x1-x0)
@@ -59,7 +88,7 @@ func (c dotChart) svg() string {
 	s.text(x0+32, ly+4, c.legendMain, `fill="#333333"`)
 	s.raw(`</g>`)
 	if c.legendBase != "" {
-		bx := x0 + 48 + 7*float64(len([]rune(c.legendMain)))
+		bx := legendBaseX
 		s.raw(`<g class="legend">`)
 		s.diamond(bx, ly, 6, `fill="#ffffff" stroke="`+okVermillion+`" stroke-width="2"`)
 		s.text(bx+12, ly+4, c.legendBase, `fill="#333333"`)
@@ -83,7 +112,7 @@ func (c dotChart) svg() string {
 		if i%2 == 1 {
 			s.raw(`<rect x="0" y="%s" width="%s" height="%s" fill="#f7f7f7"/>`, f1(y-rowH/2), f1(width), f1(rowH))
 		}
-		s.text(x0-10, y+4, clip(r.label, 25), `text-anchor="end" fill="#111111"`+weight)
+		s.text(x0-10, y+4, labels[i], `text-anchor="end" fill="#111111"`+weight)
 		if r.hidden != "" {
 			s.text(x0+6, y+4, "hidden: "+r.hidden, `fill="#555555" font-style="italic"`)
 			s.raw(`</g>`)
@@ -101,11 +130,7 @@ func (c dotChart) svg() string {
 		if r.value.Defined() {
 			s.circle(scale(float64(r.value)), y, 5, `fill="`+okBlue+`"`)
 		}
-		note := r.note
-		if r.mark != "" {
-			note = r.mark + " " + note
-		}
-		s.text(x1+10, y+4, note, `fill="#111111"`)
+		s.text(x1+10, y+4, notes[i], `fill="#111111"`)
 		s.raw(`</g>`)
 	}
 	return s.close()

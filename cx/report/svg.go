@@ -5,6 +5,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // esc escapes text for HTML and SVG, in content and in quoted attributes.
@@ -17,20 +18,89 @@ func f1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 type svgDoc struct {
 	b  strings.Builder
 	id string
+	// shifted is set when the chart's body is drawn in a group moved down
+	// under a title of more than one line.
+	shifted bool
 }
 
+// textWidth estimates the width in px of text at the given font size: a
+// generous 0.6 em a character (0.66 em when bold), so that the estimate
+// is at least what common sans-serif fonts draw.
+func textWidth(t string, fontSize float64, bold bool) float64 {
+	em := 0.6
+	if bold {
+		em = 0.66
+	}
+	return em * fontSize * float64(utf8.RuneCountInString(t))
+}
+
+// wrapText breaks t at spaces into lines of at most width px at the given
+// font size. A word longer than a line stays whole on its own line.
+func wrapText(t string, width, fontSize float64, bold bool) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(t) {
+		switch {
+		case line == "":
+			line = w
+		case textWidth(line+" "+w, fontSize, bold) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// Title layout: drawn at 15 px, bold, a line every titleLineH px.
+const (
+	titleSize  = 15.0
+	titleLineH = 19.0
+)
+
 // open starts a chart of the given size with its accessible title and
-// description; the title is also drawn at the top left.
+// description; the title is also drawn at the top left, wrapped onto more
+// lines when it is wider than the chart, and then the chart grows by the
+// extra lines and its body is drawn below them.
 func (s *svgDoc) open(id string, width, height float64, title, desc string) {
 	s.id = id
+	lines := wrapText(title, width-24, titleSize, true)
+	extra := titleLineH * float64(len(lines)-1)
+	height += extra
 	fmt.Fprintf(&s.b, `<svg xmlns="http://www.w3.org/2000/svg" id="%s" class="chart" role="img" aria-labelledby="%s-title %s-desc" width="%s" height="%s" viewBox="0 0 %s %s" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif" font-size="12">`,
 		id, id, id, f1(width), f1(height), f1(width), f1(height))
 	fmt.Fprintf(&s.b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(title), id, esc(desc))
 	fmt.Fprintf(&s.b, `<rect width="100%%" height="100%%" fill="#ffffff"/>`)
-	s.text(12, 22, title, `font-size="15" font-weight="600" fill="#111111"`)
+	if len(lines) == 1 {
+		s.text(12, 22, title, `font-size="15" font-weight="600" fill="#111111"`)
+		return
+	}
+	s.b.WriteString(`<text x="12" y="22" font-size="15" font-weight="600" fill="#111111">`)
+	for i, l := range lines {
+		dy := "0"
+		if i > 0 {
+			dy = f1(titleLineH)
+		}
+		fmt.Fprintf(&s.b, `<tspan x="12" dy="%s">%s</tspan>`, dy, esc(l))
+		if i < len(lines)-1 {
+			// A space between the lines, so that the title's text reads
+			// as written.
+			s.b.WriteString(" ")
+		}
+	}
+	s.b.WriteString(`</text>`)
+	fmt.Fprintf(&s.b, `<g transform="translate(0 %s)">`, f1(extra))
+	s.shifted = true
 }
 
 func (s *svgDoc) close() string {
+	if s.shifted {
+		s.b.WriteString("</g>")
+	}
 	s.b.WriteString("</svg>")
 	return s.b.String()
 }
