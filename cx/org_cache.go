@@ -22,14 +22,17 @@ type orgCache struct {
 	hist    *org.History
 }
 
-// get returns the cached history when it was replayed from changes.
+// get returns the cached history when it was replayed from changes. The
+// cached changes and history are replaced, never modified, so they are
+// compared outside the lock: readers at once do not wait for each other.
 func (c *orgCache) get(changes []OrgChange) *org.History {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.hist == nil || !slices.EqualFunc(c.changes, changes, OrgChange.Equal) {
+	cached, h := c.changes, c.hist
+	c.mu.Unlock()
+	if h == nil || !slices.EqualFunc(cached, changes, OrgChange.Equal) {
 		return nil
 	}
-	return c.hist
+	return h
 }
 
 // put caches the history replayed from changes, which the cache keeps

@@ -186,9 +186,9 @@ func (pp *pairedPlan) index() *pairedIndex {
 				for j, m := range masks[pi] {
 					e.both[j] = answered(w, r, m) && answered(other, ro, m)
 				}
+				// Appended in the order of the pairs.
 				wi.entries[r] = append(wi.entries[r], e)
 			}
-			slices.SortFunc(wi.entries[r], func(a, b pairEntry) int { return int(a.pair - b.pair) })
 		}
 	}
 	return ix

@@ -88,11 +88,14 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 		// what the layers of items found pinned.
 		cover := map[int]Reason{}
 		var people *disclosure.Table
-		var withheld map[string]bool
+		// withheld gathers, over every round, the units whose invited
+		// counts the model no longer bounds: a later round starts from
+		// the model as the earlier ones left it.
+		withheld := map[string]bool{}
 		var figs []figureLayer
 		for round := 0; ; round++ {
 			plan := func() *disclosure.Table { return p.peopleLayer(m, pairs, w, last, cover) }
-			people, withheld = withholdInvited(in.h, m, plan(), plan)
+			people = withholdInvited(in.h, m, plan(), plan, withheld)
 			figs = nil
 			if in.answers == nil || in.space == nil || len(in.space.ms) == 0 {
 				break
@@ -158,8 +161,7 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 // planned again (plan), until no group is exposed or none of them has an
 // invited count left to withhold. It returns the last plan and the
 // units withheld.
-func withholdInvited(h *Hierarchy, m *waveModel, people *disclosure.Table, plan func() *disclosure.Table) (*disclosure.Table, map[string]bool) {
-	withheld := map[string]bool{}
+func withholdInvited(h *Hierarchy, m *waveModel, people *disclosure.Table, plan func() *disclosure.Table, withheld map[string]bool) *disclosure.Table {
 	for len(people.Exposed) > 0 {
 		more := false
 		for _, i := range people.Exposed {
@@ -176,7 +178,7 @@ func withholdInvited(h *Hierarchy, m *waveModel, people *disclosure.Table, plan 
 		m.withhold(withheld)
 		people = plan()
 	}
-	return people, withheld
+	return people
 }
 
 type shownCount struct {

@@ -35,17 +35,20 @@ type copyChunk struct {
 type copier struct {
 	im     *staged
 	chunks chan copyChunk
+	// failed is closed when the copier stops on an error, err; done when
+	// it has stopped.
+	failed chan struct{}
 	done   chan struct{}
-	err    error // the first error, read once done is closed
+	err    error // the first error, read once failed or done is closed
 }
 
 func (im *staged) startCopier(ctx context.Context) *copier {
-	c := &copier{im: im, chunks: make(chan copyChunk, copyQueue), done: make(chan struct{})}
+	c := &copier{im: im, chunks: make(chan copyChunk, copyQueue), failed: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
-		c.err = c.run(ctx)
-		if c.err != nil {
-			for range c.chunks { // let Add return
+		if c.err = c.run(ctx); c.err != nil {
+			close(c.failed) // Add returns the error from now on
+			for range c.chunks {
 			}
 		}
 	}()
@@ -55,9 +58,14 @@ func (im *staged) startCopier(ctx context.Context) *copier {
 // add queues a batch. It returns the copier's error if it has stopped.
 func (c *copier) add(ch copyChunk) error {
 	select {
+	case <-c.failed:
+		return c.err
+	default:
+	}
+	select {
 	case c.chunks <- ch:
 		return nil
-	case <-c.done:
+	case <-c.failed:
 		return c.err
 	}
 }

@@ -49,7 +49,7 @@ func TestImportStoresEveryKindOfRow(t *testing.T) {
 			r.Texts = map[string]string{"comments": fmt.Sprintf("text %d", i)}
 		case i == 1900 || i == 2103 || i == 2591:
 			r.Answers = map[string]int{} // not a code: an empty map
-		case i%250 == 0:
+		case i >= 1024 && i%250 == 0:
 			r.Answers = nil
 			r.Comment = "only a comment"
 		}
