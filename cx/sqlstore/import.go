@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -24,6 +25,10 @@ var _ cx.ImportStore = (*Store)(nil)
 // before it commits; a process killed before then leaves the database as
 // it was.
 //
+// ctx bounds the whole import, the writing goroutines included: once it
+// is done, Add and Commit fail with its error and nothing is stored.
+// The context given to Add bounds that call only.
+//
 // Responses are written as they are staged, straight into the responses
 // table: on SQLite with multi-row INSERTs that leave out IDs stored
 // already, run on a goroutine of its own while the next rows are encoded;
@@ -41,7 +46,7 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 	if err != nil {
 		return nil, wrap(err, o, "")
 	}
-	im := &staged{s: s, conn: conn, surveyID: surveyID, replace: opts.Replace, d: newDelta()}
+	im := &staged{s: s, ctx: ctx, conn: conn, surveyID: surveyID, replace: opts.Replace, d: newDelta()}
 	if err := im.begin(ctx, surveyID); err != nil {
 		return nil, errors.Join(err, im.Rollback())
 	}
@@ -50,7 +55,10 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 
 // staged is an import in progress: a transaction on conn.
 type staged struct {
-	s    *Store
+	s *Store
+	// ctx is the context of BeginImport, which the transaction and the
+	// writers run under.
+	ctx  context.Context
 	conn *sql.Conn
 	tx   *sql.Tx
 	l    *layout // the encoding of the survey's responses; nil if it has none
@@ -89,6 +97,18 @@ func (im *staged) release() error {
 }
 
 var errImportEnded = errors.New("sqlstore: the import has ended")
+
+// done returns, once the context of BeginImport is done, the error saying
+// so (it satisfies errors.Is with the context's error); nil before. The
+// transaction is then rolled back, and what the writers or the
+// transaction report (a statement cancelled, a transaction ended) follows
+// from it.
+func (im *staged) done() error {
+	if err := im.ctx.Err(); err != nil {
+		return &opError{op: op("import responses to", "survey", im.surveyID), err: fmt.Errorf("the import's context is done: %w", err)}
+	}
+	return nil
+}
 
 func (im *staged) begin(ctx context.Context, surveyID string) error {
 	if im.s.dialect == SQLite {
@@ -137,6 +157,9 @@ func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
 	if im.ended {
 		return errImportEnded
 	}
+	if err := im.done(); err != nil {
+		return err
+	}
 	if len(rs) == 0 {
 		return nil
 	}
@@ -147,6 +170,9 @@ func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
 		err = im.addPostgres(ctx, rs)
 	}
 	if err != nil {
+		if derr := im.done(); derr != nil {
+			return derr
+		}
 		return err
 	}
 	im.n += len(rs)
@@ -308,6 +334,9 @@ func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 		return cx.ImportOutcome{}, errImportEnded
 	}
 	if err := im.endWriters(); err != nil {
+		return cx.ImportOutcome{}, errors.Join(cmp.Or(im.done(), err), im.Rollback())
+	}
+	if err := im.done(); err != nil {
 		return cx.ImportOutcome{}, errors.Join(err, im.Rollback())
 	}
 	if n := len(im.out.Conflicts); n > 0 {
@@ -320,7 +349,7 @@ func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 		im.in.close()
 	}
 	if err := im.s.apply(ctx, im.tx, im.d); err != nil {
-		return cx.ImportOutcome{}, errors.Join(err, im.Rollback())
+		return cx.ImportOutcome{}, errors.Join(cmp.Or(im.done(), err), im.Rollback())
 	}
 	err := im.tx.Commit()
 	im.ended = true
@@ -328,7 +357,7 @@ func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 		err = rerr
 	}
 	if err != nil {
-		return cx.ImportOutcome{}, wrap(err, "commit an import", "")
+		return cx.ImportOutcome{}, cmp.Or(im.done(), wrap(err, "commit an import", ""))
 	}
 	out := im.out
 	out.Added = im.n - out.Unchanged - len(out.Replaced)

@@ -176,7 +176,7 @@ func (im *staged) addPostgres(ctx context.Context, rs []survey.Response) error {
 		return im.insertPostgres(ctx, rows)
 	}
 	if im.cp == nil {
-		im.cp = im.startCopier(ctx)
+		im.cp = im.startCopier(im.ctx)
 	}
 	return im.cp.add(copyChunk{rows: rows})
 }

@@ -279,23 +279,9 @@ func TestImportReplacesEveryField(t *testing.T) {
 // failure, and nothing is stored.
 func TestImportCancelledStops(t *testing.T) {
 	sv := survey.CulturePulse()
-	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	batch := func(k int) []survey.Response {
-		rs := make([]survey.Response, 1024)
-		for i := range rs {
-			n := k*1024 + i
-			rs[i] = survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "cancel %d", n)), Survey: sv.ID,
-				Wave: "w1", Unit: "team1", Respondent: fmt.Sprintf("p%d", n), Submitted: at.Add(time.Duration(n) * time.Second),
-				Answers: map[string]int{sv.Items[0].ID: sv.Items[0].Scale.Min}}
-		}
-		return rs
-	}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
-			s := b.open(t)
-			if err := s.CreateSurvey(t.Context(), sv); err != nil {
-				t.Fatal(err)
-			}
+			s := openWithSurvey(t, b, sv)
 			ctx, cancel := context.WithCancel(t.Context())
 			im, err := s.BeginImport(ctx, sv.ID, cx.ImportOptions{})
 			if err != nil {
@@ -303,10 +289,10 @@ func TestImportCancelledStops(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() {
-				errs := []error{im.Add(ctx, batch(0))}
+				errs := []error{im.Add(ctx, importBatch(sv, "cancel", 0))}
 				cancel()
 				for k := 1; k <= 20; k++ {
-					errs = append(errs, im.Add(ctx, batch(k)))
+					errs = append(errs, im.Add(ctx, importBatch(sv, "cancel", k)))
 				}
 				_, err := im.Commit(ctx)
 				errs = append(errs, err, im.Rollback())
@@ -325,4 +311,30 @@ func TestImportCancelledStops(t *testing.T) {
 			}
 		})
 	}
+}
+
+// importBatch returns the k-th batch of 1,024 responses to sv, each with
+// one answer, their IDs made from name: the batches of one name are
+// disjoint.
+func importBatch(sv survey.Survey, name string, k int) []survey.Response {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	rs := make([]survey.Response, 1024)
+	for i := range rs {
+		n := k*1024 + i
+		rs[i] = survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s %d", name, n)), Survey: sv.ID,
+			Wave: "w1", Unit: "team1", Respondent: fmt.Sprintf("p%d", n), Submitted: at.Add(time.Duration(n) * time.Second),
+			Answers: map[string]int{sv.Items[0].ID: sv.Items[0].Scale.Min}}
+	}
+	return rs
+}
+
+// openWithSurvey returns a fresh store of backend b in which survey sv is
+// defined.
+func openWithSurvey(t *testing.T, b backend, sv survey.Survey) *sqlstore.Store {
+	t.Helper()
+	s := b.open(t)
+	if err := s.CreateSurvey(t.Context(), sv); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

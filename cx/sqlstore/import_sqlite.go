@@ -273,7 +273,7 @@ func (w *sqliteWriter) wait() error {
 // the writer in statements of importRowsPerInsert rows.
 func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error {
 	if im.sw == nil {
-		im.sw = im.startSQLiteWriter(ctx)
+		im.sw = im.startSQLiteWriter(im.ctx)
 	}
 	w := im.sw
 	rows := make([]responseRow, len(rs))
