@@ -73,9 +73,10 @@ type staged struct {
 	n        int // responses written
 	ended    bool
 	args     []any
-	in       *shapedInserter // the INSERTs of SQLite
-	sw       *sqliteWriter   // the goroutine running them
-	cp       *copier         // the COPY of PostgreSQL
+	in       *shapedInserter          // the INSERTs of SQLite
+	sw       *asyncWriter[sqlitePart] // the goroutine running them
+	free     chan []any               // the argument slices the INSERTs are done with
+	cp       *asyncWriter[copyChunk]  // the COPY of PostgreSQL
 	// mu guards d and out, which the writer or the copier changes when it
 	// meets stored IDs.
 	mu sync.Mutex
@@ -165,7 +166,7 @@ func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
 	}
 	var err error
 	if im.s.dialect == SQLite {
-		err = im.insertSQLite(ctx, rs)
+		err = im.insertSQLite(rs)
 	} else {
 		err = im.addPostgres(ctx, rs)
 	}

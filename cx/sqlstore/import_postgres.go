@@ -31,58 +31,11 @@ type copyChunk struct {
 	rows []responseRow
 }
 
-// copier copies the rows of an import on a goroutine of its own.
-type copier struct {
-	im     *staged
-	chunks chan copyChunk
-	// failed is closed when the copier stops on an error, err; done when
-	// it has stopped.
-	failed chan struct{}
-	done   chan struct{}
-	err    error // the first error, read once failed or done is closed
-}
-
-func (im *staged) startCopier(ctx context.Context) *copier {
-	c := &copier{im: im, chunks: make(chan copyChunk, copyQueue), failed: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(c.done)
-		if c.err = c.run(ctx); c.err != nil {
-			close(c.failed) // Add returns the error from now on
-			for range c.chunks {
-			}
-		}
-	}()
-	return c
-}
-
-// add queues a batch. It returns the copier's error if it has stopped.
-func (c *copier) add(ch copyChunk) error {
-	select {
-	case <-c.failed:
-		return c.err
-	default:
-	}
-	select {
-	case c.chunks <- ch:
-		return nil
-	case <-c.failed:
-		return c.err
-	}
-}
-
-// wait ends the copying (once the queued batches are written) and returns
-// its error.
-func (c *copier) wait() error {
-	close(c.chunks)
-	<-c.done
-	return c.err
-}
-
-// run copies segments until the queue is closed.
-func (c *copier) run(ctx context.Context) error {
-	im := c.im
+// copySegments copies the rows of chunks, in segments, until it is
+// closed; it runs on the import's asyncWriter.
+func (im *staged) copySegments(ctx context.Context, chunks <-chan copyChunk) error {
 	for {
-		first, ok := <-c.chunks
+		first, ok := <-chunks
 		if !ok {
 			return nil
 		}
@@ -98,7 +51,7 @@ func (c *copier) run(ctx context.Context) error {
 				if n >= copySegment {
 					return nil, nil
 				}
-				ch, ok := <-c.chunks
+				ch, ok := <-chunks
 				if !ok {
 					return nil, nil
 				}
@@ -176,7 +129,7 @@ func (im *staged) addPostgres(ctx context.Context, rs []survey.Response) error {
 		return im.insertPostgres(ctx, rows)
 	}
 	if im.cp == nil {
-		im.cp = im.startCopier(im.ctx)
+		im.cp = startWriter(im.ctx, copyQueue, im.copySegments)
 	}
 	return im.cp.add(copyChunk{rows: rows})
 }

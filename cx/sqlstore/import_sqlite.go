@@ -176,49 +176,30 @@ type sqlitePart struct {
 	args  []any
 }
 
-// sqliteWriter runs the INSERTs of a SQLite import on a goroutine of its
-// own, while Add encodes and counts the rows of the next statements: the
-// database does not wait for the process between batches. A statement
-// that writes fewer rows than it was given met stored IDs: its rows
-// stored before the import are compared with the staged responses then.
-type sqliteWriter struct {
-	im    *staged
-	parts chan sqlitePart
-	free  chan []any // the argument slices the INSERTs are done with
-	// failed is closed when the writer stops on an error, err; done when
-	// its goroutine has ended.
-	failed chan struct{}
-	done   chan struct{}
-	err    error
-}
+// The INSERTs of a SQLite import run on a goroutine of their own (an
+// asyncWriter), while Add encodes and counts the rows of the next
+// statements. A statement that writes fewer rows than it was given met
+// stored IDs: its rows stored before the import are compared with the
+// staged responses then.
 
 // Statements queued for the writer at most, beside the one it runs.
 const sqliteQueue = 2
 
-func (im *staged) startSQLiteWriter(ctx context.Context) *sqliteWriter {
-	w := &sqliteWriter{im: im, parts: make(chan sqlitePart, sqliteQueue), free: make(chan []any, sqliteQueue+2),
-		failed: make(chan struct{}), done: make(chan struct{})}
-	for range cap(w.free) {
-		w.free <- make([]any, 0, importRowsPerInsert*len(responseColList))
+func (im *staged) startSQLiteWriter(ctx context.Context) {
+	im.free = make(chan []any, sqliteQueue+2)
+	for range cap(im.free) {
+		im.free <- make([]any, 0, importRowsPerInsert*len(responseColList))
 	}
 	im.in = newShapedInserter(im.tx, im.surveyID, im.l)
-	go func() {
-		defer close(w.done)
-		if w.err = w.run(ctx); w.err != nil {
-			close(w.failed) // Add returns the error from now on
-			for range w.parts {
-			}
-		}
-	}()
-	return w
+	im.sw = startWriter(ctx, sqliteQueue, im.runInserts)
 }
 
-func (w *sqliteWriter) run(ctx context.Context) error {
-	im := w.im
-	for p := range w.parts {
+// runInserts runs the statements of parts.
+func (im *staged) runInserts(ctx context.Context, parts <-chan sqlitePart) error {
+	for p := range parts {
 		n, err := im.in.exec(ctx, len(p.rows), p.shape, p.args)
 		clear(p.args) // drops the references to the rows' values
-		w.free <- p.args[:0]
+		im.free <- p.args[:0]
 		if err != nil {
 			return err
 		}
@@ -234,48 +215,23 @@ func (w *sqliteWriter) run(ctx context.Context) error {
 	return nil
 }
 
-// add queues the rows of a statement. It returns the writer's error if it
-// has stopped.
-func (w *sqliteWriter) add(p sqlitePart) error {
-	select {
-	case <-w.failed:
-		return w.err
-	default:
-	}
-	select {
-	case w.parts <- p:
-		return nil
-	case <-w.failed:
-		return w.err
-	}
-}
-
-// args returns an argument slice for a statement, once the writer is done
+// freeArgs returns an argument slice for a statement, once the writer is done
 // with one; nil if it has stopped on an error (it then returns none).
-func (w *sqliteWriter) args() []any {
+func (im *staged) freeArgs() []any {
 	select {
-	case a := <-w.free:
+	case a := <-im.free:
 		return a
-	case <-w.failed:
+	case <-im.sw.failed:
 		return nil
 	}
-}
-
-// wait ends the writing (once the queued statements have run) and
-// returns its error.
-func (w *sqliteWriter) wait() error {
-	close(w.parts)
-	<-w.done
-	return w.err
 }
 
 // insertSQLite encodes rs and counts their tallies, and queues them for
 // the writer in statements of importRowsPerInsert rows.
-func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error {
+func (im *staged) insertSQLite(rs []survey.Response) error {
 	if im.sw == nil {
-		im.sw = im.startSQLiteWriter(im.ctx)
+		im.startSQLiteWriter(im.ctx)
 	}
-	w := im.sw
 	rows := make([]responseRow, len(rs))
 	for lo := 0; lo < len(rs); lo += importRowsPerInsert {
 		hi := min(lo+importRowsPerInsert, len(rs))
@@ -291,15 +247,15 @@ func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error 
 			im.count(rs[i], &rows[i], +1)
 		}
 		im.mu.Unlock()
-		args := w.args()
+		args := im.freeArgs()
 		if args == nil {
-			return w.err
+			return im.sw.err
 		}
 		sh := im.in.shape(rows[lo:hi])
 		for i := lo; i < hi; i++ {
 			args = appendShaped(args, &rows[i], sh)
 		}
-		if err := w.add(sqlitePart{rows: rows[lo:hi], shape: sh, args: args}); err != nil {
+		if err := im.sw.add(sqlitePart{rows: rows[lo:hi], shape: sh, args: args}); err != nil {
 			return err
 		}
 	}

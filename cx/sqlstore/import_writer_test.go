@@ -1,0 +1,57 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+)
+
+// TestAsyncWriter checks the writer both imports run on: items reach run
+// in the order added and wait returns once they are written; once run
+// stops on an error, every later add returns that error without waiting
+// (the queue is full by then) and wait returns it too.
+func TestAsyncWriter(t *testing.T) {
+	var got []int
+	w := startWriter(t.Context(), 2, func(_ context.Context, q <-chan int) error {
+		for x := range q {
+			got = append(got, x)
+		}
+		return nil
+	})
+	for i := range 10 {
+		if err := w.add(i); err != nil {
+			t.Fatalf("add(%d): %v", i, err)
+		}
+	}
+	if err := w.wait(); err != nil || !slices.Equal(got, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+		t.Fatalf("wait: %v; written %v, want 0 to 9 in order", err, got)
+	}
+
+	stop := errors.New("the database refused a row")
+	release := make(chan struct{})
+	w = startWriter(t.Context(), 2, func(_ context.Context, q <-chan int) error {
+		for x := range q {
+			if x == 1 {
+				<-release // holds the queue full until the test lets go
+				return stop
+			}
+		}
+		return nil
+	})
+	for i := range 4 { // 0 written, 1 held, 2 and 3 queued
+		if err := w.add(i); err != nil {
+			t.Fatalf("add(%d): %v", i, err)
+		}
+	}
+	close(release)
+	<-w.failed
+	for i := 4; i < 8; i++ {
+		if err := w.add(i); !errors.Is(err, stop) {
+			t.Fatalf("add(%d) after the writer stopped: %v; want its error", i, err)
+		}
+	}
+	if err := w.wait(); !errors.Is(err, stop) {
+		t.Fatalf("wait after the writer stopped: %v; want its error", err)
+	}
+}
