@@ -24,7 +24,6 @@ import (
 // tallies must equal those of the same responses stored by
 // CreateResponses.
 func TestImportStoresEveryKindOfRow(t *testing.T) {
-	ctx := t.Context()
 	sv := survey.CulturePulse()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	var rs []survey.Response
@@ -57,43 +56,13 @@ func TestImportStoresEveryKindOfRow(t *testing.T) {
 	}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
-			// The tallies to expect: of the same responses stored by
-			// CreateResponses, whose statements bind every value.
-			ref := b.open(t)
-			if err := ref.CreateSurvey(ctx, sv); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := ref.CreateResponses(ctx, rs); err != nil {
-				t.Fatal(err)
-			}
-			want, err := ref.TallyResponses(ctx, cx.TallyFilter{Survey: sv.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := b.open(t)
-			if err := s.CreateSurvey(ctx, sv); err != nil {
-				t.Fatal(err)
-			}
+			s := openWithSurvey(t, b, sv)
 			out, err := stageInBatches(t, s, sv.ID, rs, cx.ImportOptions{})
 			if err != nil || out.Added != len(rs) {
 				t.Fatalf("Commit: %+v, %v; want %d added", out, err, len(rs))
 			}
-			for i, r := range rs {
-				got, err := s.GetResponse(ctx, r.ID)
-				if err != nil {
-					t.Fatalf("response %d: %v", i, err)
-				}
-				if !got.Equal(r) {
-					t.Fatalf("response %d: stored %+v, staged %+v", i, got, r)
-				}
-			}
-			tl, err := s.TallyResponses(ctx, cx.TallyFilter{Survey: sv.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !tl.Equal(want) {
-				t.Fatal("the tallies of the import differ from those of the same responses stored by CreateResponses")
-			}
+			checkStoredAsStaged(t, s, rs)
+			checkTalliesAsCreated(t, b, s, sv, rs)
 		})
 	}
 }
@@ -136,13 +105,7 @@ func TestImportSegmentsMeetStoredResponses(t *testing.T) {
 	}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
-			s := b.open(t)
-			if err := s.CreateSurvey(ctx, sv); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.CreateResponses(ctx, stored); err != nil {
-				t.Fatal(err)
-			}
+			s := openWithResponses(t, b, sv, stored)
 			out, err := stageInBatches(t, s, sv.ID, rs, cx.ImportOptions{})
 			if !errors.Is(err, cx.ErrAlreadyExists) || len(out.Conflicts) != 1 || out.Conflicts[0] != changed.ID {
 				t.Fatalf("without Replace: %+v, %v; want the conflict of %s", out, err, changed.ID)
@@ -154,36 +117,9 @@ func TestImportSegmentsMeetStoredResponses(t *testing.T) {
 			if err != nil || out.Added != 2598 || out.Unchanged != 1 || len(out.Replaced) != 1 || out.Replaced[0] != changed.ID {
 				t.Fatalf("with Replace: %+v, %v; want 2,598 added, 1 unchanged, %s replaced", out, err, changed.ID)
 			}
-			for i, r := range rs {
-				got, err := s.GetResponse(ctx, r.ID)
-				if err != nil || !got.Equal(r) {
-					t.Fatalf("response %d: stored %+v (%v), staged %+v", i, got, err, r)
-				}
-			}
+			checkStoredAsStaged(t, s, rs)
 		})
 	}
-}
-
-// stageInBatches stages copies of rs in a new import of survey surveyID,
-// in batches of 1,024 as Program.ImportCSV does, and commits it.
-func stageInBatches(t *testing.T, s *sqlstore.Store, surveyID string, rs []survey.Response, opts cx.ImportOptions) (cx.ImportOutcome, error) {
-	t.Helper()
-	ctx := t.Context()
-	im, err := s.BeginImport(ctx, surveyID, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer im.Rollback()
-	for lo := 0; lo < len(rs); lo += 1024 {
-		batch := make([]survey.Response, 0, 1024)
-		for _, r := range rs[lo:min(lo+1024, len(rs))] {
-			batch = append(batch, r.Clone())
-		}
-		if err := im.Add(ctx, batch); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return im.Commit(ctx)
 }
 
 // TestImportReplacesEveryField replaces, with ImportOptions.Replace,
@@ -194,7 +130,6 @@ func stageInBatches(t *testing.T, s *sqlstore.Store, surveyID string, rs []surve
 // an identical one stays unchanged, and the tallies must equal those of
 // the staged responses stored by CreateResponses.
 func TestImportReplacesEveryField(t *testing.T) {
-	ctx := t.Context()
 	sv := survey.CulturePulse()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	pseudonym := "p1:" + strings.Repeat("0123456789abcdef", 4)
@@ -234,41 +169,13 @@ func TestImportReplacesEveryField(t *testing.T) {
 	}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
-			ref := b.open(t)
-			if err := ref.CreateSurvey(ctx, sv); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := ref.CreateResponses(ctx, staged); err != nil {
-				t.Fatal(err)
-			}
-			want, err := ref.TallyResponses(ctx, cx.TallyFilter{Survey: sv.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := b.open(t)
-			if err := s.CreateSurvey(ctx, sv); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.CreateResponses(ctx, olds); err != nil {
-				t.Fatal(err)
-			}
+			s := openWithResponses(t, b, sv, olds)
 			out, err := stageInBatches(t, s, sv.ID, staged, cx.ImportOptions{Replace: true})
 			if err != nil || out.Added != 600 || out.Unchanged != 1 || len(out.Replaced) != len(changes)-1 {
 				t.Fatalf("Commit: %+v, %v; want 600 added, 1 unchanged, %d replaced", out, err, len(changes)-1)
 			}
-			for i, r := range staged {
-				got, err := s.GetResponse(ctx, r.ID)
-				if err != nil || !got.Equal(r) {
-					t.Fatalf("response %d: stored %+v (%v), staged %+v", i, got, err, r)
-				}
-			}
-			got, err := s.TallyResponses(ctx, cx.TallyFilter{Survey: sv.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !got.Equal(want) {
-				t.Fatal("the tallies after replacing differ from those of the staged responses stored by CreateResponses")
-			}
+			checkStoredAsStaged(t, s, staged)
+			checkTalliesAsCreated(t, b, s, sv, staged)
 		})
 	}
 }
@@ -311,30 +218,4 @@ func TestImportCancelledStops(t *testing.T) {
 			}
 		})
 	}
-}
-
-// importBatch returns the k-th batch of 1,024 responses to sv, each with
-// one answer, their IDs made from name: the batches of one name are
-// disjoint.
-func importBatch(sv survey.Survey, name string, k int) []survey.Response {
-	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	rs := make([]survey.Response, 1024)
-	for i := range rs {
-		n := k*1024 + i
-		rs[i] = survey.Response{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s %d", name, n)), Survey: sv.ID,
-			Wave: "w1", Unit: "team1", Respondent: fmt.Sprintf("p%d", n), Submitted: at.Add(time.Duration(n) * time.Second),
-			Answers: map[string]int{sv.Items[0].ID: sv.Items[0].Scale.Min}}
-	}
-	return rs
-}
-
-// openWithSurvey returns a fresh store of backend b in which survey sv is
-// defined.
-func openWithSurvey(t *testing.T, b backend, sv survey.Survey) *sqlstore.Store {
-	t.Helper()
-	s := b.open(t)
-	if err := s.CreateSurvey(t.Context(), sv); err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

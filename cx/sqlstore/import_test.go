@@ -74,19 +74,24 @@ func importFile(n int) string {
 // store, and returns a program with the test key over it.
 func importProgram(t testing.TB, store cx.Store) *cx.Program {
 	t.Helper()
-	ctx := context.Background()
-	ps, err := cx.NewPseudonymizer(importKey)
+	p, err := newImportProgram(store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := cx.New(store, &cx.Options{Pseudonymizer: ps, Now: func() time.Time { return importOpens.Add(365 * 24 * time.Hour) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := defineImport(ctx, p); err != nil {
+	if err := defineImport(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// newImportProgram returns a program over store with the test key, a
+// year after the first wave opens.
+func newImportProgram(store cx.Store) (*cx.Program, error) {
+	ps, err := cx.NewPseudonymizer(importKey)
+	if err != nil {
+		return nil, err
+	}
+	return cx.New(store, &cx.Options{Pseudonymizer: ps, Now: func() time.Time { return importOpens.Add(365 * 24 * time.Hour) }})
 }
 
 func defineImport(ctx context.Context, p *cx.Program) error {
@@ -312,8 +317,7 @@ func TestImportCrash(t *testing.T) {
 		}
 	}
 	s = openSQLiteAt(t, path)
-	ps, _ := cx.NewPseudonymizer(importKey)
-	p, err := cx.New(s, &cx.Options{Pseudonymizer: ps, Now: func() time.Time { return importOpens.Add(365 * 24 * time.Hour) }})
+	p, err := newImportProgram(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,8 +410,7 @@ func importCrashChild(path string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	ps, _ := cx.NewPseudonymizer(importKey)
-	p, err := cx.New(s, &cx.Options{Pseudonymizer: ps, Now: func() time.Time { return importOpens.Add(365 * 24 * time.Hour) }})
+	p, err := newImportProgram(s)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

@@ -56,13 +56,7 @@ func TestRespondentsReadBackAsStored(t *testing.T) {
 	}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
-			s := b.open(t)
-			if err := s.CreateSurvey(ctx, sv); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.CreateResponses(ctx, created); err != nil {
-				t.Fatal(err)
-			}
+			s := openWithResponses(t, b, sv, created)
 			if out, err := stageInBatches(t, s, sv.ID, imported, cx.ImportOptions{}); err != nil || out.Added != len(imported) {
 				t.Fatalf("import: %+v, %v", out, err)
 			}
