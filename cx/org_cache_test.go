@@ -12,6 +12,7 @@ import (
 
 	"github.com/cxculture/cxculture/culture"
 	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/internal/cxgen"
 	"github.com/cxculture/cxculture/cx/memstore"
 	cxorg "github.com/cxculture/cxculture/cx/org"
 	"github.com/cxculture/cxculture/survey"
@@ -82,24 +83,17 @@ func BenchmarkProgramOrg(b *testing.B) {
 }
 
 // benchOrgProgram returns a program whose org has 3,031 units (30
-// divisions of 100 teams) and 60 dated moves.
+// divisions of 100 teams) and 60 dated moves (cxgen.BenchOrg).
 func benchOrgProgram(b *testing.B) *cx.Program {
 	ctx := b.Context()
 	p, err := cx.New(memstore.New(), nil)
 	require.NoError(b, err)
-	units := []cx.Unit{{ID: "org", Name: "Org"}}
-	for d := range 30 {
-		units = append(units, cx.Unit{ID: fmt.Sprintf("d%d", d), Parent: "org", Name: fmt.Sprintf("Division %d", d)})
-		for k := range 100 {
-			units = append(units, cx.Unit{ID: fmt.Sprintf("d%dt%d", d, k), Parent: fmt.Sprintf("d%d", d), Name: fmt.Sprintf("Team %d.%d", d, k)})
-		}
+	adds, moves := cxgen.BenchOrg(60)
+	units := make([]cx.Unit, len(adds))
+	for i, c := range adds {
+		units[i] = c.Unit
 	}
 	require.NoError(b, p.DefineUnits(ctx, units...))
-	var moves []cx.OrgChange
-	for i := range 60 {
-		moves = append(moves, cx.OrgChange{Kind: cxorg.Move, Effective: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i),
-			Unit: cx.Unit{ID: fmt.Sprintf("d%dt%d", i%30, i/30), Parent: fmt.Sprintf("d%d", (i+1)%30)}})
-	}
 	require.NoError(b, p.ChangeOrg(ctx, moves...))
 	return p
 }

@@ -268,3 +268,27 @@ func IDsOfItems(items []survey.Item) []string {
 	}
 	return ids
 }
+
+// BenchOrg returns the org of the org benchmarks (of package cx/org and
+// of the program): 3,031 units, a root "org" (Org) with 30 divisions "d0"
+// to "d29" (Division 0 ...) of 100 teams each ("d0t0", Team 0.0, ...),
+// added from the start; then moves dated moves, the i-th on 1 January
+// 2026 plus i days, of team "d<i%30>t<i/30>" under division
+// "d<(i+1)%30>" (moves at most 3,000).
+func BenchOrg(moves int) (adds, dated []cx.OrgChange) {
+	adds = []cx.OrgChange{{Kind: org.Add, Unit: cx.Unit{ID: "org", Name: "Org"}}}
+	for d := range 30 {
+		div := "d" + strconv.Itoa(d)
+		adds = append(adds, cx.OrgChange{Kind: org.Add, Unit: cx.Unit{ID: div, Parent: "org", Name: "Division " + strconv.Itoa(d)}})
+		for k := range 100 {
+			adds = append(adds, cx.OrgChange{Kind: org.Add, Unit: cx.Unit{ID: div + "t" + strconv.Itoa(k), Parent: div,
+				Name: "Team " + strconv.Itoa(d) + "." + strconv.Itoa(k)}})
+		}
+	}
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range moves {
+		dated = append(dated, cx.OrgChange{Kind: org.Move, Effective: day.AddDate(0, 0, i),
+			Unit: cx.Unit{ID: "d" + strconv.Itoa(i%30) + "t" + strconv.Itoa(i/30), Parent: "d" + strconv.Itoa((i+1)%30)}})
+	}
+	return adds, dated
+}
