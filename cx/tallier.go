@@ -31,11 +31,16 @@ type Tallier struct {
 	waves map[string]*waveBlock
 	vals  []int
 	// slots place each item's answers in a block and in its group's
-	// pattern code; codes holds the codes of the response being counted
-	// when there are too many groups for count's own array.
-	slots []countSlot
-	codes []int64
-	slab  []uint8 // where newLow cuts the low counters of blocks
+	// pattern code. coded lists the groups counted by code, the dense
+	// ones (ndense) first; textGroups those counted by their text. codes
+	// holds the codes of the response being counted when there are too
+	// many groups for count's own array.
+	slots      []countSlot
+	coded      []int
+	ndense     int
+	textGroups []int
+	codes      []int64
+	slab       []uint8 // where newLow cuts the low counters of blocks
 }
 
 type block struct {
@@ -45,8 +50,12 @@ type block struct {
 	// touches only the few cache lines of low, so the blocks of a large
 	// organization stay in the processor's cache while a file is read.
 	// Call settle before reading counts.
-	low         []uint8
-	counts      []int64
+	low    []uint8
+	counts []int64
+	// bound bounds every low counter: count spills the large ones into
+	// counts before one could wrap, so that counting an answer needs no
+	// test.
+	bound       uint8
 	respondents int64
 	comments    int64
 	// unitData and waveData are where the IDs last looked up for this
@@ -65,6 +74,22 @@ func (b *block) settle() {
 			b.low[i] = 0
 		}
 	}
+	b.bound = 0
+}
+
+// spill moves the low counters of 128 or more into counts, so that 128
+// more responses can be counted before one could wrap.
+func (b *block) spill() {
+	for i, c := range b.low {
+		if c >= 128 {
+			if b.counts == nil {
+				b.counts = make([]int64, len(b.low))
+			}
+			b.counts[i] += int64(c)
+			b.low[i] = 0
+		}
+	}
+	b.bound = 127
 }
 
 // merge adds the counts of o to b, low counts with their carry, without
@@ -82,6 +107,7 @@ func (b *block) merge(o *block) {
 		}
 		b.low[i] = uint8(s)
 	}
+	b.bound = 255
 	if o.counts != nil {
 		if b.counts == nil {
 			b.counts = make([]int64, len(b.low))
@@ -123,12 +149,15 @@ type patternGroup struct {
 
 type waveBlock struct {
 	dense [][]int64 // per group, counts by pattern code, when small
-	// pending holds the codes of dense groups not yet counted: counting
-	// them in batches keeps the random accesses to dense in cache.
-	pending [][]uint16
-	npend   []int             // the number of codes pending per group
-	sparse  []map[int64]int64 // per group, counts by pattern code, when larger
-	text    []map[string]int64
+	// pending holds the codes of the dense groups not yet counted, one
+	// row of len(denseGroups) codes per response (every response has a
+	// code in every group): counting them in batches keeps the random
+	// accesses to dense in cache.
+	pending     []uint16
+	npend       int               // the number of rows pending
+	denseGroups []int             // the dense groups, in the order of a row
+	sparse      []map[int64]int64 // per group, counts by pattern code, when larger
+	text        []map[string]int64
 }
 
 // maxCoded bounds the pattern spaces counted by numeric code; larger ones
@@ -139,26 +168,30 @@ const maxCoded = 1 << 62
 // group in one wave; larger pattern spaces are counted in a map.
 const maxDensePatterns = 1 << 16
 
+// smallCodes is the number of pattern codes (a power of two) that count
+// adds up in an array of its own: surveys with fewer reliability groups
+// than that.
+const smallCodes = 16
+
 // pendingCodes is the number of pattern codes buffered per group before
 // they are counted.
 const pendingCodes = 4096
 
-// flush counts the pending codes of group gi.
-func (wb *waveBlock) flush(gi int) {
-	d := wb.dense[gi]
-	for _, c := range wb.pending[gi][:wb.npend[gi]] {
-		d[c]++
-	}
-	wb.npend[gi] = 0
-}
-
 // flushAll counts every pending code.
 func (wb *waveBlock) flushAll() {
-	for gi, n := range wb.npend {
-		if n > 0 {
-			wb.flush(gi)
+	nd := len(wb.denseGroups)
+	if wb.npend == 0 || nd == 0 {
+		wb.npend = 0
+		return
+	}
+	rows := wb.pending[:wb.npend*nd]
+	for j, gi := range wb.denseGroups {
+		d := wb.dense[gi]
+		for r := j; r < len(rows); r += nd {
+			d[rows[r]]++
 		}
 	}
+	wb.npend = 0
 }
 
 // NewTallier returns a Tallier for s.
@@ -194,21 +227,35 @@ func NewTallier(s survey.Survey) *Tallier {
 	t.vals = make([]int, len(t.items))
 	// Each answer counts in its block and, through grp, w and off, in the
 	// code of its reliability group's pattern: code = Σ (v-min+1)·base
-	// over the group's answered items. Items of no group (or of a group
-	// counted by text) add to a spare code.
+	// over the group's answered items. coded lists the groups counted by
+	// code, the dense ones first; grp is an index into it, or len(coded)
+	// (a spare code) for an item of no such group.
+	for pass := range 2 {
+		for gi, g := range t.groups {
+			if g.size >= 0 && (g.size <= maxDensePatterns) == (pass == 0) {
+				t.coded = append(t.coded, gi)
+				if pass == 0 {
+					t.ndense++
+				}
+			}
+		}
+	}
 	t.slots = make([]countSlot, n)
 	for i := range t.slots {
-		t.slots[i] = countSlot{shift: t.shift[i], grp: len(t.groups)}
+		t.slots[i] = countSlot{shift: t.shift[i], grp: len(t.coded)}
+	}
+	for j, gi := range t.coded {
+		g := t.groups[gi]
+		for k, i := range g.items {
+			t.slots[i].grp, t.slots[i].w, t.slots[i].off = j, g.base[k], int64(1-t.lo[i])*g.base[k]
+		}
 	}
 	for gi, g := range t.groups {
 		if g.size < 0 {
-			continue
-		}
-		for j, i := range g.items {
-			t.slots[i].grp, t.slots[i].w, t.slots[i].off = gi, g.base[j], int64(1-t.lo[i])*g.base[j]
+			t.textGroups = append(t.textGroups, gi)
 		}
 	}
-	t.codes = make([]int64, len(t.groups)+1)
+	t.codes = make([]int64, len(t.coded)+1)
 	return t
 }
 
@@ -242,8 +289,8 @@ func (t *Tallier) block(unit, wave string) *block {
 }
 
 // countSlot says where the answers to one item count: the answer v at
-// shift+v in a block, and v·w+off in the pattern code of reliability
-// group grp (len(groups) for no group).
+// shift+v in a block, and v·w+off in code grp of the response (see
+// Tallier.coded).
 type countSlot struct {
 	shift, grp int
 	w, off     int64
@@ -284,17 +331,19 @@ func (t *Tallier) wave(w string) *waveBlock {
 	if wb == nil {
 		n := len(t.groups)
 		wb = &waveBlock{dense: make([][]int64, n), sparse: make([]map[int64]int64, n), text: make([]map[string]int64, n),
-			pending: make([][]uint16, n), npend: make([]int, n)}
+			denseGroups: t.coded[:t.ndense]}
 		for i, g := range t.groups {
 			switch {
 			case g.size < 0:
 				wb.text[i] = map[string]int64{}
 			case g.size <= maxDensePatterns:
 				wb.dense[i] = make([]int64, g.size)
-				wb.pending[i] = make([]uint16, pendingCodes)
 			default:
 				wb.sparse[i] = map[int64]int64{}
 			}
+		}
+		if t.ndense > 0 {
+			wb.pending = make([]uint16, pendingCodes*t.ndense)
 		}
 		t.waves[strings.Clone(w)] = wb
 	}
@@ -349,42 +398,53 @@ func (t *Tallier) count(b *block, vals []int, hasComment bool) {
 	if hasComment {
 		b.comments++
 	}
-	var small [16]int64
-	codes := small[:]
-	if len(t.codes) > len(small) {
+	if b.bound == 255 {
+		b.spill()
+	}
+	b.bound++ // a response adds at most one to each counter
+	var small [smallCodes]int64
+	var codes []int64
+	low := b.low
+	slots := t.slots[:len(vals)]
+	if len(t.coded) < smallCodes {
+		for i, v := range vals {
+			if v == survey.Skipped {
+				continue
+			}
+			sl := &slots[i]
+			low[sl.shift+v]++
+			small[sl.grp&(smallCodes-1)] += int64(v)*sl.w + sl.off
+		}
+		codes = small[:len(t.coded)]
+	} else {
 		codes = t.codes
 		clear(codes)
-	}
-	slots := t.slots[:len(vals)]
-	low := b.low
-	for i, v := range vals {
-		if v == survey.Skipped {
-			continue
+		for i, v := range vals {
+			if v == survey.Skipped {
+				continue
+			}
+			sl := &slots[i]
+			low[sl.shift+v]++
+			codes[sl.grp] += int64(v)*sl.w + sl.off
 		}
-		sl := &slots[i]
-		k := sl.shift + v
-		low[k]++
-		if low[k] == 0 { // wrapped: 256 more
-			b.wrapped(k)
-		}
-		codes[sl.grp] += int64(v)*sl.w + sl.off
+		codes = codes[:len(t.coded)]
 	}
 	wb := b.wave
-	for gi := range t.groups {
-		switch {
-		case wb.pending[gi] != nil:
-			n := wb.npend[gi]
-			if n == pendingCodes {
-				wb.flush(gi)
-				n = 0
-			}
-			wb.pending[gi][n] = uint16(codes[gi])
-			wb.npend[gi] = n + 1
-		case wb.sparse[gi] != nil:
-			wb.sparse[gi][codes[gi]]++
-		default:
-			wb.text[gi][t.patternText(&t.groups[gi], vals)]++
+	if nd := t.ndense; nd > 0 {
+		if wb.npend == pendingCodes {
+			wb.flushAll()
 		}
+		row := wb.pending[wb.npend*nd : wb.npend*nd+nd]
+		for j := range row {
+			row[j] = uint16(codes[j])
+		}
+		wb.npend++
+	}
+	for j := t.ndense; j < len(codes); j++ {
+		wb.sparse[t.coded[j]][codes[j]]++
+	}
+	for _, gi := range t.textGroups {
+		wb.text[gi][t.patternText(&t.groups[gi], vals)]++
 	}
 }
 

@@ -476,3 +476,48 @@ func TestTallierRejectsBadResponsesWhole(t *testing.T) {
 	_, err = want.RollUp(h)
 	assert.ErrorIs(t, err, cx.ErrNotFound, "a unit missing from the hierarchy")
 }
+
+// TestTallierAgreesWithNaiveCountOnManyGroups tallies a survey with more
+// reliability groups than the Tallier adds up in its own array (18 pairs
+// of items), one group too large to count densely (7 items on five
+// points) and one counted by its text (11 items on 62 points, more
+// patterns than a code holds), with skipped answers, and compares with
+// the naive count.
+func TestTallierAgreesWithNaiveCountOnManyGroups(t *testing.T) {
+	wide := survey.Scale{ID: "wide", Min: 0, Max: 61, FavorableMin: 50, FavorableMax: 61}
+	s := survey.Survey{ID: "many", Name: "Many", Audience: survey.Employee, Version: 1}
+	add := func(construct string, n int, scale survey.Scale) {
+		for j := range n {
+			id := fmt.Sprintf("%s_%d", construct, j)
+			s.Items = append(s.Items, survey.Item{ID: id, Text: id, Scale: scale, Construct: construct, Kind: survey.Behavior, Version: 1})
+		}
+	}
+	for g := range 18 {
+		add(fmt.Sprintf("pair%02d", g), 2, survey.Likert5)
+	}
+	add("seven", 7, survey.Likert5)
+	add("wide", 11, wide)
+	s.Items = append(s.Items, survey.Item{ID: "enps", Text: "E", Scale: survey.NPS, Construct: survey.ENPS, Kind: survey.Outcome, Version: 1})
+	require.NoError(t, s.Validate())
+	rng := rand.New(rand.NewSource(cxgen.Seed(t)))
+	var rs []survey.Response
+	for i := range 600 {
+		r := survey.Response{Survey: s.ID, Wave: []string{"w1", "w2"}[i%2], Unit: []string{"a", "b", "c"}[rng.Intn(3)], Answers: map[string]int{}}
+		for _, it := range s.Items {
+			if rng.Intn(6) > 0 {
+				r.Answers[it.ID] = it.Scale.Min + rng.Intn(min(it.Scale.Points(), 4))
+			}
+		}
+		rs = append(rs, r)
+	}
+	got, err := tallyAll(s, rs)
+	require.NoError(t, err)
+	want := naiveTally(s, rs)
+	require.True(t, got.Equal(want), "Tallier differs from the naive count")
+	// Every group has patterns in both waves.
+	keys := map[string]bool{}
+	for k := range got.Patterns {
+		keys[k.Wave+" "+k.Items] = true
+	}
+	assert.Len(t, keys, 2*20)
+}
