@@ -27,7 +27,9 @@ var _ cx.ImportStore = (*Store)(nil)
 //
 // ctx bounds the whole import, the writing goroutines included: once it
 // is done, Add and Commit fail with its error and nothing is stored.
-// The context given to Add bounds that call only.
+// The context given to Add bounds that call only (its wait for the
+// writing goroutine, on both stores, and its own statements on
+// PostgreSQL without a CopyFunc).
 //
 // Responses are written as they are staged, straight into the responses
 // table: on SQLite with multi-row INSERTs that leave out IDs stored
@@ -72,6 +74,7 @@ type staged struct {
 	out      cx.ImportOutcome
 	n        int // responses written
 	ended    bool
+	failed   error // the first error of Add
 	args     []any
 	in       *shapedInserter          // the INSERTs of SQLite
 	sw       *asyncWriter[sqlitePart] // the goroutine running them
@@ -153,12 +156,25 @@ func (im *staged) begin(ctx context.Context, surveyID string) error {
 	return nil
 }
 
-// Add implements [cx.StagedImport].
+// Add implements [cx.StagedImport]. Its first error ends the import:
+// Commit then stores nothing and returns it (a batch may have been
+// staged in part, and its tallies counted).
 func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
 	if im.ended {
 		return errImportEnded
 	}
+	err := im.add(ctx, rs)
+	if err != nil && im.failed == nil {
+		im.failed = err
+	}
+	return err
+}
+
+func (im *staged) add(ctx context.Context, rs []survey.Response) error {
 	if err := im.done(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if len(rs) == 0 {
@@ -166,7 +182,7 @@ func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
 	}
 	var err error
 	if im.s.dialect == SQLite {
-		err = im.insertSQLite(rs)
+		err = im.insertSQLite(ctx, rs)
 	} else {
 		err = im.addPostgres(ctx, rs)
 	}
@@ -333,6 +349,10 @@ func (im *staged) resolve(ctx context.Context, rows []responseRow, stored map[uu
 func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 	if im.ended {
 		return cx.ImportOutcome{}, errImportEnded
+	}
+	if im.failed != nil {
+		err := fmt.Errorf("sqlstore: import: nothing is stored, as staging a batch failed: %w", im.failed)
+		return cx.ImportOutcome{}, errors.Join(err, im.Rollback())
 	}
 	if err := im.endWriters(); err != nil {
 		return cx.ImportOutcome{}, errors.Join(cmp.Or(im.done(), err), im.Rollback())

@@ -131,7 +131,7 @@ func (im *staged) addPostgres(ctx context.Context, rs []survey.Response) error {
 	if im.cp == nil {
 		im.cp = startWriter(im.ctx, copyQueue, im.copySegments)
 	}
-	return im.cp.add(copyChunk{rows: rows})
+	return im.cp.add(ctx, copyChunk{rows: rows})
 }
 
 // endWriters waits for the SQLite writer or the PostgreSQL copier, if

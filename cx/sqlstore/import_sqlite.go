@@ -215,20 +215,23 @@ func (im *staged) runInserts(ctx context.Context, parts <-chan sqlitePart) error
 	return nil
 }
 
-// freeArgs returns an argument slice for a statement, once the writer is done
-// with one; nil if it has stopped on an error (it then returns none).
-func (im *staged) freeArgs() []any {
+// freeArgs returns an argument slice for a statement, once the writer is
+// done with one: with the writer's error if it has stopped on one, with
+// the error of ctx if ctx is done first.
+func (im *staged) freeArgs(ctx context.Context) ([]any, error) {
 	select {
 	case a := <-im.free:
-		return a
+		return a, nil
 	case <-im.sw.failed:
-		return nil
+		return nil, im.sw.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
 
 // insertSQLite encodes rs and counts their tallies, and queues them for
 // the writer in statements of importRowsPerInsert rows.
-func (im *staged) insertSQLite(rs []survey.Response) error {
+func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error {
 	if im.sw == nil {
 		im.startSQLiteWriter(im.ctx)
 	}
@@ -247,15 +250,15 @@ func (im *staged) insertSQLite(rs []survey.Response) error {
 			im.count(rs[i], &rows[i], +1)
 		}
 		im.mu.Unlock()
-		args := im.freeArgs()
-		if args == nil {
-			return im.sw.err
+		args, err := im.freeArgs(ctx)
+		if err != nil {
+			return err
 		}
 		sh := im.in.shape(rows[lo:hi])
 		for i := lo; i < hi; i++ {
 			args = appendShaped(args, &rows[i], sh)
 		}
-		if err := im.sw.add(sqlitePart{rows: rows[lo:hi], shape: sh, args: args}); err != nil {
+		if err := im.sw.add(ctx, sqlitePart{rows: rows[lo:hi], shape: sh, args: args}); err != nil {
 			return err
 		}
 	}

@@ -36,18 +36,24 @@ func startWriter[T any](ctx context.Context, n int, run func(context.Context, <-
 }
 
 // add queues an item. It returns the writer's error if it has stopped,
-// without waiting for room in the queue.
-func (w *asyncWriter[T]) add(item T) error {
+// without waiting for room in the queue, and the error of ctx (the
+// caller's, which bounds the wait for room) if ctx is done first.
+func (w *asyncWriter[T]) add(ctx context.Context, item T) error {
 	select {
 	case <-w.failed:
 		return w.err
 	default:
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	select {
 	case w.queue <- item:
 		return nil
 	case <-w.failed:
 		return w.err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
