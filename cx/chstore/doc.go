@@ -44,11 +44,17 @@
 // BY queries over those sums: the cluster adds up the rows of every batch
 // a read may see, each shard for its own units (a unit's rows are all on
 // one shard, so its groups are final there; distributed_group_by_no_merge),
-// and the process receives one row per unit and wave with a map of item
-// and value to count (sumMap), one per unit and wave with respondents and
-// comments, and one per wave, reliability group and pattern; it loads no
-// response, and adds up what two shards return for one group (a unit
-// whose rows an earlier count of shards spread). Nothing is added up in
+// the patterns, which every shard holds, added up by the coordinator; the
+// process receives one row per unit, wave, item and value with its count,
+// one per unit and wave with respondents and comments, and one per wave,
+// reliability group and pattern; it loads no response, and adds up what
+// two shards return for one group (a unit whose rows an earlier count of
+// shards spread). The answers and patterns are grouped by one 64-bit key
+// packing their columns (ClickHouse groups by a single integer several
+// times more cheaply than by four columns), with widths each read takes
+// from the dictionary's largest codes and the survey's scales; the rows
+// whose columns do not fit are grouped by their columns in a second
+// query, so the tallies are exact for any codes and values. Nothing is added up in
 // the process when responses are written: the process only sorts each
 // shard's rows in the order of the table's key. The tallies equal those
 // that [cx.TallyResponses] computes from the same responses in memory; a

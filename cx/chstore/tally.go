@@ -1,10 +1,12 @@
 package chstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -18,11 +20,11 @@ import (
 // the stored responses to f.Survey in f.Waves (every wave when empty)
 // against version f.Version of the survey (the latest when zero), exactly
 // as a [cx.Tallier] of that version computes them from the responses, with
-// three GROUP BY queries on the cluster and no response read into the
-// process: respondents and comments per unit and wave, answers per unit,
-// wave, item and value, and the patterns of each reliability group per
-// wave, each summed over the batches that a snapshot of the catalog shows
-// committed. Answers the stored survey cannot tally (an item it does not
+// three GROUP BY queries on the cluster (see the package documentation
+// for their keys) and no response read into the process: respondents and
+// comments per unit and wave, answers per unit, wave, item and value, and
+// the patterns of each reliability group per wave, each summed over the
+// batches that a snapshot of the catalog shows committed. Answers the stored survey cannot tally (an item it does not
 // have, a value off the item's scale) make the tally fail with an error
 // satisfying errors.Is(err, cx.ErrInvalid), as in memory; an unknown
 // survey is cx.ErrNotFound.
@@ -84,13 +86,38 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 		return nil, err
 	}
 	where := sn.where() + " AND " + cond
+	maxU, maxW, maxI, err := s.maxCodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The survey's items by code (the codes of items it has that no
+	// response answered are unused).
+	ids := make([]string, len(sv.Items))
+	for i, it := range sv.Items {
+		ids[i] = it.ID
+	}
+	itemCodes, err := s.lookup(ctx, kindItem, ids)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[uint32]survey.Item{}
+	lo, hi := int64(1), int64(0)
+	for id, code := range itemCodes {
+		it := items[id]
+		byCode[code] = it
+		if lo > hi {
+			lo, hi = int64(it.Scale.Min), int64(it.Scale.Max)
+		}
+		lo, hi = min(lo, int64(it.Scale.Min)), max(hi, int64(it.Scale.Max))
+	}
 	conn := s.coordinator()
 
-	// Every query groups by unit (or by wave) first: a unit's rows are on
-	// one shard, so each shard's groups are final (distributed_group_by_
-	// no_merge) and the process adds up the rare groups that two shards
-	// return (a unit whose rows were spread by an earlier count of
-	// shards).
+	// Each shard's groups of respondents and answers are final
+	// (distributed_group_by_no_merge): they are grouped by unit, and a
+	// unit's rows are on one shard; the process adds up the rare groups
+	// that two shards return (a unit whose rows were spread by an earlier
+	// count of shards). The patterns, which are not kept by unit, are
+	// added up by the coordinator: fewer rows for the process to read.
 	const noMerge = " SETTINGS distributed_group_by_no_merge = 1"
 
 	// Respondents and comments per unit and wave.
@@ -111,62 +138,42 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 		})
 	}
 
-	// Answers per unit and wave: the items, values and counts, as the
-	// sums of a map keyed by item and value (value plus 2^31 in the low
-	// 32 bits); values beyond 32 bits, which no usual scale has, are
-	// counted apart and read again one by one.
-	type cell struct {
-		items         []uint32
-		values, count []int64
-	}
-	cells := map[uw][]cell{}
-	const fits = "value BETWEEN -2147483648 AND 2147483647"
-	var wide int64
-	sumMap := fmt.Sprintf("sumMapIf([toUInt64(item) * 4294967296 + toUInt64(value + 2147483648)], [n], %s)", fits)
+	// Answers per unit, wave, item and value, grouped by a packed key;
+	// the answers it does not pack (off every scale of the survey, or a
+	// code beyond the dictionary's) by their columns.
+	ak := newAnswerKey(maxU, maxW, maxI, lo, hi)
+	sums := newAnswerSums(byCode, ak)
 	answersQuery := func() error {
-		// Each shard sums its units' maps; the coordinator only flattens
-		// them into rows (cheaper to read than arrays), keeping the units
-		// whose map is empty for their count of wide values.
-		var last uw
-		var cur *cell
-		err := query(ctx, conn, fmt.Sprintf("SELECT unit, wave, k, v, w FROM (SELECT unit, wave, %s AS m, toInt64(sumIf(abs(n), NOT (%s))) AS w "+
-			"FROM %s.answer_sums WHERE %s GROUP BY unit, wave) LEFT ARRAY JOIN tupleElement(m, 1) AS k, tupleElement(m, 2) AS v",
-			sumMap, fits, s.database, where)+noMerge, func(r Rows) error {
-			var k uw
-			var key uint64
-			var n, w int64
-			if err := r.Scan(&k.unit, &k.wave, &key, &n, &w); err != nil {
-				return err
-			}
-			if cur == nil || k != last {
-				wide += w
-				cells[k] = append(cells[k], cell{})
-				cur, last = &cells[k][len(cells[k])-1], k
-			}
-			if key == 0 {
-				return nil // an empty map (item codes start at 1)
-			}
-			cur.items = append(cur.items, uint32(key>>32))
-			cur.values = append(cur.values, int64(key&0xffffffff)-1<<31)
-			cur.count = append(cur.count, n)
-			return nil
-		})
-		if err != nil || wide == 0 {
-			return err
-		}
-		{
-			err = query(ctx, conn, fmt.Sprintf("SELECT unit, wave, item, value, sum(n) AS c FROM %s.answer_sums WHERE %s AND NOT (%s) GROUP BY unit, wave, item, value HAVING c != 0",
-				s.database, where, fits)+noMerge, func(r Rows) error {
-				var k uw
-				c := cell{items: make([]uint32, 1), values: make([]int64, 1), count: make([]int64, 1)}
-				if err := r.Scan(&k.unit, &k.wave, &c.items[0], &c.values[0], &c.count[0]); err != nil {
+		rest := !ak.ok
+		if ak.ok {
+			err := query(ctx, conn, fmt.Sprintf("SELECT %s AS k, sum(n) AS c FROM %s.answer_sums WHERE %s GROUP BY k HAVING c != 0 OR k = 0",
+				ak.sql(), s.database, where)+noMerge, func(r Rows) error {
+				var k uint64
+				var n int64
+				if err := r.Scan(&k, &n); err != nil {
 					return err
 				}
-				cells[k] = append(cells[k], c)
+				if k == 0 {
+					rest = true
+					return nil
+				}
+				sums.addPacked(k, n)
 				return nil
 			})
+			if err != nil || !rest {
+				return err
+			}
 		}
-		return err
+		return query(ctx, conn, fmt.Sprintf("SELECT unit, wave, item, value, sum(n) AS c FROM %s.answer_sums WHERE %s AND NOT %s GROUP BY unit, wave, item, value HAVING c != 0",
+			s.database, where, ak.fits())+noMerge, func(r Rows) error {
+			var u, w, it uint32
+			var v, n int64
+			if err := r.Scan(&u, &w, &it, &v, &n); err != nil {
+				return err
+			}
+			sums.add(u, w, it, v, n)
+			return nil
+		})
 	}
 	// The three sums at once; the patterns into tallies of their own.
 	pats := cx.NewTallies(sv.ID)
@@ -174,20 +181,33 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	var wg sync.WaitGroup
 	wg.Go(func() { errs[0] = groupsQuery() })
 	wg.Go(func() { errs[1] = answersQuery() })
-	wg.Go(func() { errs[2] = s.tallyPatterns(ctx, conn, sv, svCode, where, pats) })
+	wg.Go(func() { errs[2] = s.tallyPatterns(ctx, conn, sv, svCode, where, maxW, pats) })
 	wg.Wait()
 	if err := errors.Join(errs[0], errs[1]); err != nil {
 		return nil, err
 	}
-	var unitCodes, waveCodes, itemCodes []uint32
-	for k := range groups {
-		unitCodes, waveCodes = append(unitCodes, k.unit), append(waveCodes, k.wave)
-	}
-	for k, cs := range cells {
-		unitCodes, waveCodes = append(unitCodes, k.unit), append(waveCodes, k.wave)
-		for _, c := range cs {
-			itemCodes = append(itemCodes, c.items...)
+	var unitCodes, waveCodes []uint32
+	seenU, seenW := map[uint32]bool{}, map[uint32]bool{}
+	note := func(u, w uint32) {
+		if !seenU[u] {
+			seenU[u] = true
+			unitCodes = append(unitCodes, u)
 		}
+		if !seenW[w] {
+			seenW[w] = true
+			waveCodes = append(waveCodes, w)
+		}
+	}
+	for k := range groups {
+		note(k.unit, k.wave)
+	}
+	for _, c := range sums.cells {
+		note(c.unit, c.wave)
+	}
+	var offItems []uint32
+	for k := range sums.off {
+		note(k.unit, k.wave)
+		offItems = append(offItems, k.item)
 	}
 	unitN, err := s.namesOf(ctx, kindUnit, unitCodes)
 	if err != nil {
@@ -197,7 +217,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	if err != nil {
 		return nil, err
 	}
-	itemN, err := s.namesOf(ctx, kindItem, itemCodes)
+	itemN, err := s.namesOf(ctx, kindItem, offItems)
 	if err != nil {
 		return nil, err
 	}
@@ -213,50 +233,40 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 			out.Comments[key] = g.comments
 		}
 	}
-	// The survey's items by code, and the codes it does not have.
-	byCode := map[uint32]survey.Item{}
-	for code, name := range itemN {
-		if it, ok := items[name]; ok {
-			byCode[code] = it
-		}
-	}
+	// Answers to items the survey does not have, or off their scale.
 	var problems []cx.Problem
-	for k, cs := range cells {
+	for _, k := range slices.SortedFunc(maps.Keys(sums.off), func(a, b answerCell) int {
+		return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.wave, b.wave), cmp.Compare(a.item, b.item), cmp.Compare(a.value, b.value))
+	}) {
+		n := sums.off[k]
+		if n == 0 {
+			continue
+		}
 		unit, wave := unitN[k.unit], waveN[k.wave]
-		local := map[uint32]*metrics.Tally{}
-		for _, c := range cs {
-			for j, code := range c.items {
-				v, n := c.values[j], c.count[j]
-				it, ok := byCode[code]
-				if !ok {
-					problems = append(problems, cx.Problem{Field: fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unit, wave, itemN[code]),
-						Message: fmt.Sprintf("%d stored answers %d to item %q, which survey %q does not have", n, v, itemN[code], sv.ID)})
-					continue
-				}
-				if v < int64(it.Scale.Min) || v > int64(it.Scale.Max) {
-					problems = append(problems, cx.Problem{Field: fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unit, wave, it.ID),
-						Message: fmt.Sprintf("%d stored answers %d, outside scale %s", n, v, it.Scale)})
-					continue
-				}
-				t := local[code]
-				if t == nil {
-					t = &metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: make([]int64, it.Scale.Points())}
-					local[code] = t
-				}
-				t.Counts[v-int64(it.Scale.Min)] += n
-			}
+		if it, ok := byCode[k.item]; ok {
+			problems = append(problems, cx.Problem{Field: fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unit, wave, it.ID),
+				Message: fmt.Sprintf("%d stored answers %d, outside scale %s", n, k.value, it.Scale)})
+			continue
 		}
-		for code, t := range local {
-			for i, n := range t.Counts {
-				if n < 0 {
-					return nil, fmt.Errorf("chstore: unit %s, wave %s, item %s: the sum of answers %d is %d, below zero", unit, wave, byCode[code].ID, t.Min+i, n)
-				}
-			}
-			out.Answers[cx.Cell{Unit: unit, Wave: wave, Item: byCode[code].ID}] = *t
-		}
+		problems = append(problems, cx.Problem{Field: fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unit, wave, itemN[k.item]),
+			Message: fmt.Sprintf("%d stored answers %d to item %q, which survey %q does not have", n, k.value, itemN[k.item], sv.ID)})
 	}
 	if len(problems) > 0 {
 		return nil, &opError{op: opName, kind: &cx.ValidationError{Problems: problems}}
+	}
+	for _, k := range sums.cells {
+		it := byCode[k.item]
+		c := sums.counts[k.at : k.at+k.points : k.at+k.points]
+		var n int64
+		for i, v := range c {
+			if v < 0 {
+				return nil, fmt.Errorf("chstore: unit %s, wave %s, item %s: the sum of answers %d is %d, below zero", unitN[k.unit], waveN[k.wave], it.ID, it.Scale.Min+i, v)
+			}
+			n += v
+		}
+		if n > 0 {
+			out.Answers[cx.Cell{Unit: unitN[k.unit], Wave: waveN[k.wave], Item: it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: c}
+		}
 	}
 	// With every answer on its scale, the patterns are sound.
 	if errs[2] != nil {
@@ -267,7 +277,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 }
 
 // tallyPatterns adds the patterns of each reliability group of sv to out.
-func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, svCode uint32, where string, out *cx.Tallies) error {
+func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, svCode uint32, where string, maxW uint32, out *cx.Tallies) error {
 	ls := layouts(sv)
 	if len(ls) == 0 {
 		return nil
@@ -280,6 +290,23 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 	if err != nil {
 		return err
 	}
+	// The sums of every group that batches wrote, read while the batches
+	// without them are looked for.
+	var codes []uint32
+	var sizes []int
+	for _, l := range ls {
+		if c, ok := lcodes[l.name()]; ok {
+			codes, sizes = append(codes, c), append(sizes, len(l.Items))
+		}
+	}
+	var summed patternSums
+	sumsDone := make(chan error, 1)
+	go func() { sumsDone <- s.patternSums(ctx, conn, where, codes, sizes, maxW, &summed) }()
+	defer func() {
+		if sumsDone != nil {
+			<-sumsDone
+		}
+	}()
 	// The batches with responses to the survey in the waves tallied.
 	var batches []int64
 	err = query(ctx, conn, fmt.Sprintf("SELECT DISTINCT toInt64(batch) FROM %s.group_sums WHERE %s", s.database, where), func(r Rows) error {
@@ -301,71 +328,12 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 	if err != nil {
 		return err
 	}
-	type pat struct {
-		wave    uint32
-		pattern string
-		n       int64
-	}
-	// The sums of every group that batches wrote: the patterns of groups
-	// of up to 8 items read as 8-byte integers (grouping by an integer is
-	// cheaper than by a string), the others as text; patterns are not
-	// kept by unit, so both shards have most of them, and the coordinator
-	// adds them up.
-	var short, long []uint32
-	size := map[uint32]int{}
-	for _, l := range ls {
-		if c, ok := lcodes[l.name()]; ok {
-			size[c] = len(l.Items)
-			if len(l.Items) <= 8 {
-				short = append(short, c)
-			} else {
-				long = append(long, c)
-			}
-		}
-	}
-	summed := map[uint32][]pat{}
-	if len(short) > 0 {
-		texts := map[uint64]string{}
-		err = query(ctx, conn, fmt.Sprintf("SELECT grp, wave, reinterpretAsUInt64(pattern) AS p, sum(n) AS c FROM %s.pattern_sums WHERE %s AND grp IN (%s) GROUP BY grp, wave, p HAVING c != 0",
-			s.database, where, uints(short)), func(r Rows) error {
-			var g uint32
-			var code uint64
-			var p pat
-			if err := r.Scan(&g, &p.wave, &code, &p.n); err != nil {
-				return err
-			}
-			text, ok := texts[code]
-			if !ok {
-				var b [8]byte
-				binary.LittleEndian.PutUint64(b[:], code)
-				text = string(b[:size[g]])
-				texts[code] = text
-			}
-			p.pattern = text
-			summed[g] = append(summed[g], p)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	if len(long) > 0 {
-		err = query(ctx, conn, fmt.Sprintf("SELECT grp, wave, pattern, sum(n) AS c FROM %s.pattern_sums WHERE %s AND grp IN (%s) GROUP BY grp, wave, pattern HAVING c != 0",
-			s.database, where, uints(long)), func(r Rows) error {
-			var g uint32
-			var p pat
-			err := r.Scan(&g, &p.wave, &p.pattern, &p.n)
-			summed[g] = append(summed[g], p)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
+	// Patterns computed from the responses of batches stored before the
+	// survey had a group.
+	var computed []pat
 	for _, l := range ls {
 		var slow []int64
 		code, ok := lcodes[l.name()]
-		pats := summed[code]
 		if !ok {
 			slow = batches
 		} else {
@@ -401,7 +369,7 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 				"SELECT id, argMax(wave, (batch, sign)) AS wave, argMax(answers, (batch, sign)) AS a "+
 				"FROM %s.responses WHERE %s GROUP BY id HAVING %s AND argMax(batch, (batch, sign)) IN (%s))) GROUP BY wave, p",
 				strings.Join(digits, ", "), s.database, where, liveRule, uints(slow)), func(r Rows) error {
-				var p pat
+				p := pat{key: l.key}
 				var ds []int64
 				if err := r.Scan(&p.wave, &ds, &p.n); err != nil {
 					return err
@@ -418,27 +386,62 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 					}
 				}
 				p.pattern = string(b)
-				pats = append(pats, p)
+				computed = append(computed, p)
 				return nil
 			})
 			if err != nil {
 				return err
 			}
 		}
-		var waves []uint32
-		for _, p := range pats {
+	}
+	err, sumsDone = <-sumsDone, nil
+	if err != nil {
+		return err
+	}
+	keyOf := map[uint32]string{}
+	for _, l := range ls {
+		if c, ok := lcodes[l.name()]; ok {
+			keyOf[c] = l.key
+		}
+	}
+	// The waves' names.
+	var waves []uint32
+	seen := map[uint32]bool{}
+	for _, w := range summed.waves() {
+		if !seen[w] {
+			seen[w] = true
+			waves = append(waves, w)
+		}
+	}
+	for _, p := range computed {
+		if !seen[p.wave] {
+			seen[p.wave] = true
 			waves = append(waves, p.wave)
 		}
-		waveN, err := s.namesOf(ctx, kindWave, waves)
-		if err != nil {
-			return err
+	}
+	waveN, err := s.namesOf(ctx, kindWave, waves)
+	if err != nil {
+		return err
+	}
+	out.Patterns = make(map[cx.PatternKey]int64, len(summed.packed)+len(summed.rest)+len(computed))
+	texts := map[uint64]string{}
+	for _, r := range summed.packed {
+		grp, wave, p, length := summed.key.decode(r.key)
+		tk := p | uint64(length)<<56
+		text, ok := texts[tk]
+		if !ok {
+			var b [8]byte
+			binary.LittleEndian.PutUint64(b[:], p)
+			text = string(b[:length])
+			texts[tk] = text
 		}
-		if len(out.Patterns) == 0 {
-			out.Patterns = make(map[cx.PatternKey]int64, len(pats)*len(ls))
-		}
-		for _, p := range pats {
-			out.Patterns[cx.PatternKey{Wave: waveN[p.wave], Items: l.key, Pattern: p.pattern}] += p.n
-		}
+		out.Patterns[cx.PatternKey{Wave: waveN[wave], Items: keyOf[grp], Pattern: text}] += r.n
+	}
+	for _, p := range summed.rest {
+		out.Patterns[cx.PatternKey{Wave: waveN[p.wave], Items: keyOf[p.grp], Pattern: p.pattern}] += p.n
+	}
+	for _, p := range computed {
+		out.Patterns[cx.PatternKey{Wave: waveN[p.wave], Items: p.key, Pattern: p.pattern}] += p.n
 	}
 	for k, n := range out.Patterns {
 		switch {
