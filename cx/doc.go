@@ -119,7 +119,11 @@
 // over fractions, its "safe" answers certified exactly; package
 // [disclosure] holds the planner). Where invited counts would pin a small
 // group that no suppression protects, the plan withholds them
-// ([Disclosure.InvitedHidden]). Figures are planned one by one:
+// ([Disclosure.InvitedHidden]); where the reasons of the hidden cells
+// around a small group would pin it, it withholds those reasons
+// ([Withheld]). An empty unit or segment is listed as hidden like a
+// small one, so a reader cannot tell a hidden group from an empty one.
+// Figures are planned one by one:
 // a shown group's figure ([Disclosure.FigureHidden]) is shown only when
 // the people who answered its items reach the minimum, and is hidden to
 // protect another group's answers rather than the whole group where that
@@ -133,9 +137,11 @@
 // a shown group answered alike, so did each of its parts; a reader who
 // reruns the planner on every organization consistent with what is shown
 // can read something from which cells are hidden (the rates measured are
-// there); figures computed outside the plan's cells are not covered;
-// where no suppression can protect a group, the plan lists it
-// ([Disclosure.Exposed]).
+// there); figures computed outside the plan's cells are not covered.
+// [Disclosure.Exposed] is a safety net: it lists what a reader stronger
+// than any real one (knowing which crossings of two attributes are
+// empty) could pin; the project's attacker tests, reading only what is
+// published, pin none of it.
 //
 // Respondent identity is kept only as a keyed pseudonym: with
 // Options.Pseudonymizer (a [Pseudonymizer], HMAC-SHA256 under a key the

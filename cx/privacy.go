@@ -133,6 +133,9 @@ const (
 	// FewAnswered: the group is shown, but fewer than the minimum of its
 	// people answered the questions behind the figure.
 	FewAnswered = disclosure.FewAnswered
+	// Withheld: the cell is hidden and its reason withheld, small or
+	// not, so that the reasons around a small group do not pin it.
+	Withheld = disclosure.Withheld
 )
 
 // Reason explains why a cell is hidden, for reports.
@@ -200,20 +203,23 @@ type Disclosure struct {
 }
 
 // Exposure is a group whose respondent count (Items nil) or whose answers
-// to Items a reader may still work out from what the plan shows, because
-// no further suppression would prevent it: every cell near it is hidden,
-// and its own bounds pin it (the reasons of the hidden cells, the invited
-// counts around it). Where invited counts pin it (a unit of barely the
-// minimum, all in small parts whose invited counts bound them), the plan
-// withholds them ([Disclosure.InvitedHidden]) and plans the wave again;
-// where no figure left to hide protects a group's answers, it hides one
-// more group and plans the wave again. What is listed is what that could
-// not protect: a unit below the minimum all of whose parts are small
-// (every cell is hidden, and "fewer than" the minimum for the unit with
-// "at least one" for each part pins it), or a group the plan counts as
-// pinned because it takes a reader to know which groups never shown are
-// small, which a reader may not. A product should not show such a
-// group's unit at all.
+// to Items the plan cannot show to be protected: every cell near it is
+// hidden, and its own bounds pin it for the reader the plan assumes (the
+// reasons of the hidden cells, the invited counts around it). The plan
+// resolves what it can before listing anything: where invited counts pin
+// a group, it withholds them ([Disclosure.InvitedHidden]) and plans the
+// wave again; where no figure left to hide protects a group's answers, it
+// hides one more group and plans again; where the reasons of the hidden
+// cells pin it ("fewer than" the minimum for a part, "at least" the
+// minimum for a total hidden to protect it), it withholds those reasons
+// ([Withheld]). Exposed is a safety net: the plan's reader is stronger
+// than any real one (it knows which crossings of two segment attributes
+// are empty, and takes a small group never shown to be known small), so
+// a group may be listed that no reader of the outputs can pin; the
+// project's attacker tests, which read only what is published, pin none
+// of them. In organizations cut by two attributes at once some groups are
+// listed (about 6 in 100 of the generated ones); with one attribute or
+// none, none is. A product should not show a listed group's unit at all.
 type Exposure struct {
 	// Group names the cell ("unit@wave", "unit@wave[key=value]") or the
 	// group never shown ("the direct respondents of unit@wave").
@@ -386,14 +392,23 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 // the count of the cell it hides. Its Reason is Complementary, naming
 // the protected group. The result is deterministic.
 //
-// Empty cells: in a unit where people were invited, a reader cannot tell
-// an empty unit or segment from a small one (both read "fewer than" the
-// minimum), and the plan protects the empty one like a small one, so
-// that no one's participation can be told; likewise the direct
-// respondents of a unit where people were invited directly (a division's
-// head), so that whether the head answered cannot be told. Without
-// invited counts an empty cell is no one's to protect, and a reader may
-// tell it empty.
+// Empty cells: every output lists an empty unit, and an empty segment of
+// a unit, as it lists a small one (hidden, "fewer than" the minimum), so
+// a reader cannot tell a hidden group below the minimum from an empty
+// one: the plan takes it to hold 0 to min-1 people, not 1 to min-1. In a
+// unit where people were invited, the plan also protects the empty one
+// like a small one, so that no one's participation can be told; likewise
+// the direct respondents of a unit where people were invited directly (a
+// division's head), so that whether the head answered cannot be told.
+// Without invited counts an empty cell is no one's to protect.
+//
+// Withheld reasons: where every cell around a small group is hidden and
+// the reasons still pin it (a unit of 3, hidden as "at least" the
+// minimum to protect its two segments of 1 and 2, each hidden as "fewer
+// than 3"), the plan withholds the reasons of the hidden cells joined to
+// it and gives them one reason, [Withheld], small or not, which bounds
+// nothing; it does so only once withholding invited counts could not
+// help.
 //
 // Which answers count: Plan protects, for each item, the answers above
 // the midpoint of its scale and those below it, and on 0-10 scales the
@@ -462,14 +477,17 @@ func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 //     search whole numbers, have not found one). A share that stays the
 //     same while a group's counts vary together (2 of 4, 4 of 8) is not
 //     looked for.
-//   - Exposed groups ([Disclosure.Exposed]): where every cell around a
-//     small group is hidden and its own bounds still pin it (a unit of
-//     barely the minimum whose small parts' invited counts bound them), no
-//     suppression can protect it. The plan then withholds the invited
-//     counts of its unit, the units above and the units below
-//     ([Disclosure.InvitedHidden]; outputs show neither them nor the
-//     response rates drawn from them) and plans the wave again; it lists
-//     what still cannot be protected (see [Exposure]).
+//   - Bounds that no suppression can break: where every cell around a
+//     small group is hidden and its own bounds still pin it, the plan
+//     withholds the invited counts of its unit, the units above and the
+//     units below ([Disclosure.InvitedHidden]; outputs show neither them
+//     nor the response rates drawn from them) and plans the wave again;
+//     where the hidden cells' reasons pin it, it withholds those reasons
+//     ([Withheld]). A reader then learns that reasons were withheld
+//     there, which itself says that such a structure is present. What
+//     the plan's stronger reader could still pin is listed
+//     ([Disclosure.Exposed], see [Exposure]); the attacker tests pin none
+//     of it.
 //   - Figures computed outside the plan's relations (pooled waves, custom
 //     groupings, crossings of three or more attributes) are not covered:
 //     plan them as their own cells or do not show them.

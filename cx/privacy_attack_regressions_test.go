@@ -96,6 +96,20 @@ var attackRegressions = []attackCase{
 	// withheld.
 	{Min: 5, Waves: 1, Parents: []int{0, 0, 0, 0, 1, 1}, Invited: [][]int{{0, 0, 12, 11, 2, 3}}, Atoms: []atom{
 		{Unit: 2, N: 10, F: 5}, {Unit: 3, N: 9, F: 4}, {Unit: 4, N: 2, F: 1}, {Unit: 5, N: 3, F: 2}}},
+	// An organization of two, one in each of two teams, nobody invited:
+	// every cell hidden as "fewer than 3"; a reader who took each hidden
+	// team to hold someone had the organization at 2 at least, hence 2,
+	// and each team at 1. Outputs list an empty team as hidden like a
+	// small one, so a hidden team may hold no one.
+	{Min: 3, Waves: 1, Parents: []int{0, 0, 0}, Atoms: []atom{{Unit: 1, N: 1, F: 1}, {Unit: 2, N: 1, F: 0}}},
+	// Every cell hidden, and still pinned: two teams of 3 (1 and 2 in the
+	// segments) under a chain of units; the teams and the units above,
+	// hidden to protect the segments, read "at least 3" each, the
+	// segments "fewer than 3", and together they pinned the segment of 2
+	// in the organization. The plan withholds those reasons.
+	{Min: 3, Keys: 1, Waves: 1, Parents: []int{0, 0, 1, 2, 0, 4, 2}, Atoms: []atom{
+		{Unit: 3, Seg: []int{1}, N: 1, F: 0}, {Unit: 3, Seg: []int{2}, N: 2, F: 0},
+		{Unit: 6, Seg: []int{1}, N: 1, F: 0}, {Unit: 6, Seg: []int{2}, N: 2, F: 0}}},
 	// Two segments of a team, one unanimous each way.
 	{Min: 4, Keys: 1, Waves: 1, Parents: []int{0, 0, 0, 2}, Atoms: []atom{
 		{Unit: 2, Seg: []int{1}, N: 4, F: 0}, {Unit: 2, Seg: []int{2}, N: 4, F: 0},

@@ -94,8 +94,15 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 		withheld := map[string]bool{}
 		var figs []figureLayer
 		for round := 0; ; round++ {
-			plan := func() *disclosure.Table { return p.peopleLayer(m, pairs, w, last, cover) }
+			reasons := false
+			plan := func() *disclosure.Table { return p.peopleLayer(m, pairs, w, last, cover, reasons) }
 			people = withholdInvited(in.h, m, plan(), plan, withheld)
+			if len(people.Exposed) > 0 {
+				// No invited count left to withhold: the reasons around
+				// what is still pinned are withheld instead.
+				reasons = true
+				people = plan()
+			}
 			figs = nil
 			if in.answers == nil || in.space == nil || len(in.space.ms) == 0 {
 				break
@@ -123,7 +130,7 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 				d.ans[nd.ref] = nd.ans
 			}
 			if c.Hidden {
-				d.hidden[nd.ref] = HiddenCell{Cell: nd.ref, Reason: c.Reason, Respondents: nd.n}
+				d.hidden[nd.ref] = HiddenCell{Cell: nd.ref, Reason: published(c, p.MinScores), Respondents: nd.n}
 				if c.Reason.Kind == BelowMinimum {
 					d.primary++
 				}
@@ -140,7 +147,7 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 			switch {
 			case nd.virtual || nd.ref.Key != "" || nd.n == 0:
 			case c.Hidden:
-				d.comments[nd.ref] = HiddenCell{Cell: nd.ref, Reason: c.Reason, Respondents: nd.n}
+				d.comments[nd.ref] = HiddenCell{Cell: nd.ref, Reason: published(c, p.MinComments), Respondents: nd.n}
 			default:
 				d.commentsShown[nd.ref] = true
 			}
@@ -206,7 +213,7 @@ func layerCells(m *waveModel, respondents bool, n func(i int) int64) []disclosur
 	for i := range m.nodes {
 		nd := &m.nodes[i]
 		out[i] = disclosure.Cell{Name: m.name(i), Virtual: nd.virtual, N: n(i), Hi: nd.invited, Bounded: nd.bounded, Depth: nd.depth,
-			EmptyHidden: respondents && nd.mayBeEmpty, Unknown: respondents && nd.unknown,
+			EmptyHidden: respondents && nd.mayBeEmpty, Unknown: respondents && nd.unknown, Listed: respondents && !nd.virtual,
 			Headline: !nd.virtual && nd.ref.Key == ""}
 	}
 	return out
@@ -216,9 +223,9 @@ func layerCells(m *waveModel, respondents bool, n func(i int) int64) []disclosur
 // The cells of cover are hidden first, with their reasons. With the
 // wave-difference rule, a unit whose count moved by 1 to min-1 since its
 // last shown wave (last) is hidden first.
-func (p Privacy) peopleLayer(m *waveModel, pairs []disclosure.Pair, w string, last map[string]shownCount, cover map[int]Reason) *disclosure.Table {
+func (p Privacy) peopleLayer(m *waveModel, pairs []disclosure.Pair, w string, last map[string]shownCount, cover map[int]Reason, reasons bool) *disclosure.Table {
 	t := &disclosure.Table{Min: int64(p.MinScores), Primary: disclosure.BelowMinimum, Relations: m.rels, Pairs: pairs,
-		ThresholdOnly: p.ThresholdOnly, Cells: layerCells(m, true, func(i int) int64 { return m.nodes[i].n })}
+		ThresholdOnly: p.ThresholdOnly, WithholdReasons: reasons, Cells: layerCells(m, true, func(i int) int64 { return m.nodes[i].n })}
 	for i, r := range cover {
 		t.Cells[i].Hidden, t.Cells[i].Reason = true, r
 	}
@@ -247,11 +254,20 @@ func (p Privacy) commentLayer(m *waveModel, pairs []disclosure.Pair, people *dis
 		ThresholdOnly: p.ThresholdOnly, Cells: layerCells(m, true, func(i int) int64 { return m.nodes[i].n })}
 	for i, c := range people.Cells {
 		if c.Hidden && !c.Virtual {
-			t.Cells[i].Hidden, t.Cells[i].Reason = true, c.Reason
+			t.Cells[i].Hidden, t.Cells[i].Reason, t.Cells[i].Withheld = true, c.Reason, c.Withheld
 		}
 	}
 	t.Plan()
 	return t
+}
+
+// published returns the reason a hidden cell of a layer shows: its own,
+// or Withheld where the plan withholds it.
+func published(c disclosure.Cell, min int) Reason {
+	if c.Withheld {
+		return Reason{Kind: Withheld, Min: min}
+	}
+	return c.Reason
 }
 
 // figureLayer is the plan of one group of items over a wave's cells.

@@ -29,7 +29,11 @@
 //
 // A protected group that a reader can pin although no published cell is
 // left to hide near it (its own bounds pin it) is listed in
-// [Table.Exposed]; [Table.Cover] names the cell the plan would hide next
+// [Table.Exposed]. With [Table.WithholdReasons], the plan first withholds
+// the reasons of the hidden cells around it ([Cell.Withheld]: published
+// as [Withheld], small or not, they bound nothing) and settles again;
+// what is listed then is what that could not protect. [Table.Cover]
+// names the cell the plan would hide next
 // for a group found pinned in another table over the same cells (cx
 // uses it when a table of answers pins a group's respondents).
 //

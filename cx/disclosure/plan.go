@@ -82,12 +82,28 @@ func (t *Table) Plan() {
 		return
 	}
 	pl.overlaps()
+	pl.settle()
+	// Groups still pinned with every cell near them hidden: the reasons
+	// of the hidden cells around them are withheld, and the plan settles
+	// again, until none is pinned or no reason is left to withhold.
+	for t.WithholdReasons && len(pl.exposed) > 0 && !pl.answers && pl.withhold() {
+		pl.exposed, pl.clean = nil, nil
+		pl.settle()
+	}
+	t.Exposed = slices.Sorted(maps.Keys(pl.exposed))
+	t.ExactSolves = pl.exact
+	t.auditSkips = pl.skips
+}
+
+// settle runs the fast rules and the audit to a fixpoint, then marks
+// the protected groups whose own bounds pin them as exposed.
+func (pl *planner) settle() {
 	pl.complete()
 	for pl.audit() {
 		pl.complete()
 	}
-	for i := range t.Cells {
-		c := &t.Cells[i]
+	for i := range pl.Cells {
+		c := &pl.Cells[i]
 		if c.Reason.Kind == FewAnswered && !c.Virtual && !c.Borrowed && c.N >= pl.min {
 			continue // hidden for another item of its group: this count is not small
 		}
@@ -95,9 +111,44 @@ func (t *Table) Plan() {
 			pl.expose(i)
 		}
 	}
-	t.Exposed = slices.Sorted(maps.Keys(pl.exposed))
-	t.ExactSolves = pl.exact
-	t.auditSkips = pl.skips
+}
+
+// withhold withholds the reasons of the hidden published cells joined to
+// an exposed group by relations through cells a reader does not know
+// (hidden, or never shown): a reason bounds a count ("fewer than" the
+// minimum, "at least" the minimum), and such bounds, with nothing left
+// to hide, are what pins a group (a unit of 3 hidden as "at least 3"
+// whose two segments are hidden as "fewer than 3"). A reader who cannot
+// tell a small cell from a cell hidden to protect another knows neither
+// bound. It reports whether it withheld a reason not withheld before.
+func (pl *planner) withhold() bool {
+	unknown := func(i int) bool { c := &pl.Cells[i]; return pl.open(i) && (c.Virtual || c.Hidden) }
+	seen := make([]bool, len(pl.Cells))
+	var queue []int
+	for _, x := range slices.Sorted(maps.Keys(pl.exposed)) {
+		if !seen[x] {
+			seen[x] = true
+			queue = append(queue, x)
+		}
+	}
+	more := false
+	for len(queue) > 0 {
+		y := queue[0]
+		queue = queue[1:]
+		if c := &pl.Cells[y]; c.Hidden && !c.Virtual && !c.Withheld {
+			c.Withheld, more = true, true
+		}
+		for _, ri := range pl.relsOf[y] {
+			r := pl.Relations[ri]
+			for _, z := range append([]int{r.Total}, r.Parts...) {
+				if !seen[z] && unknown(z) {
+					seen[z] = true
+					queue = append(queue, z)
+				}
+			}
+		}
+	}
+	return more
 }
 
 func newPlanner(t *Table) *planner {

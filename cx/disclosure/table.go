@@ -26,6 +26,11 @@ const (
 	// FewAnswered: the group is shown, but fewer than the minimum of its
 	// people answered the questions behind the figure.
 	FewAnswered
+	// Withheld: the cell is hidden and its reason withheld, small or not:
+	// around a group that every cell near it hidden could not protect,
+	// because the reasons ("fewer than", "at least" the minimum) pinned
+	// it (see [Cell.Withheld]).
+	Withheld
 )
 
 // String returns the kind's name.
@@ -43,6 +48,8 @@ func (k ReasonKind) String() string {
 		return "not_planned"
 	case FewAnswered:
 		return "few_answered"
+	case Withheld:
+		return "withheld"
 	}
 	return fmt.Sprintf("ReasonKind(%d)", int(k))
 }
@@ -75,6 +82,8 @@ func (r Reason) String() string {
 		return "not covered by the disclosure plan"
 	case FewAnswered:
 		return fmt.Sprintf("fewer than %d people answered", r.Min)
+	case Withheld:
+		return fmt.Sprintf("hidden so that no group of fewer than %d respondents can be worked out", r.Min)
 	}
 	return r.Kind.String()
 }
@@ -138,6 +147,20 @@ type Cell struct {
 	// Min-1 (the direct respondents of a division in one segment, where
 	// people were invited directly).
 	Unknown bool
+	// Listed marks a published cell that outputs list whether or not it
+	// holds anyone (every unit of the organization, every value of a
+	// segment in the wave), an empty one hidden as below the minimum like
+	// a small one: hidden below the minimum, it may hold no one as far as
+	// a reader knows. Unlike EmptyHidden, an empty listed cell is not
+	// protected (it is no one's), and the plan takes a reader to know it
+	// empty, which errs toward hiding.
+	Listed bool
+	// Withheld marks, after Plan, a hidden cell whose reason must not be
+	// published (show it as [Withheld], whatever Reason says): a reader
+	// then knows nothing of its count beyond Hi. The plan withholds the
+	// reasons of the hidden cells around a group that their bounds pin
+	// although every cell near it is hidden (see [Table.Exposed]).
+	Withheld bool
 }
 
 // Relation says that the people of Total are exactly those of Parts,
@@ -176,6 +199,12 @@ type Table struct {
 	Measures int
 	// ThresholdOnly hides only the cells below the minimum.
 	ThresholdOnly bool
+	// WithholdReasons lets the plan withhold the reasons of the hidden
+	// cells around a group their bounds still pin once every cell near it
+	// is hidden (see [Cell.Withheld]), and settle again; a caller that
+	// can first drop other bounds (invited counts it need not publish)
+	// sets it only when those are gone.
+	WithholdReasons bool
 	// Exposed lists, after Plan, the protected cells a reader can still
 	// pin down although every cell near them is hidden: their own bounds
 	// (an invited count, the reasons of the cells around them) pin them,
@@ -238,12 +267,13 @@ func (c *Cell) hi() int64 {
 // Known returns what a reader knows of cell i's count before using the
 // relations: its value when shown or empty; of a hidden cell, 1 to min-1
 // when its count is below the minimum of its reason (0 to min-1 for a
-// cell a reader cannot tell empty from small) and at least min otherwise
-// (its reason tells a reader so, or, for a cell hidden with the other
-// items of a group, the plan takes the reader to know it); of a small
-// group never shown, at most Min-1 (taking the worst case that a reader
-// guesses it); and at most Hi, and for a count of answers at most the
-// people's bound. A borrowed cell's reason tells nothing of its count.
+// cell a reader cannot tell empty from small: EmptyHidden or Listed) and
+// at least min otherwise (its reason tells a reader so, or, for a cell
+// hidden with the other items of a group, the plan takes the reader to
+// know it); of a small group never shown, at most Min-1 (taking the
+// worst case that a reader guesses it); and at most Hi, and for a count
+// of answers at most the people's bound. The reason of a borrowed cell,
+// or one withheld, tells nothing of its count.
 func (t *Table) Known(i int) (lo, hi int64) {
 	c := &t.Cells[i]
 	hi = c.hi()
@@ -259,7 +289,7 @@ func (t *Table) Known(i int) (lo, hi int64) {
 		return 0, hi
 	case !c.Hidden:
 		return c.N, c.N
-	case c.Borrowed:
+	case c.Borrowed || c.Withheld:
 		return 0, hi
 	}
 	// A hidden cell: its reason tells below or at least the minimum; the
@@ -270,7 +300,7 @@ func (t *Table) Known(i int) (lo, hi int64) {
 		least = t.Min
 	}
 	switch {
-	case c.EmptyHidden && c.N < least:
+	case (c.EmptyHidden || c.Listed) && c.N < least:
 		return 0, min(hi, least-1) // empty or small: a reader cannot tell
 	case c.N < least:
 		return min(1, hi), min(hi, least-1)
