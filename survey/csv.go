@@ -134,6 +134,12 @@ type fastCol struct {
 	// column follows: four or more, the next four fields may be read at
 	// once.
 	items int
+	// lo4 and hi4 hold, with four or more items, the least and greatest
+	// one-digit answers of the four columns from this one, in the 16-bit
+	// lanes fourDigits returns them in; next4 reports that their items
+	// are this one's and the three after it.
+	lo4, hi4 uint64
+	next4    bool
 }
 
 func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
@@ -267,6 +273,22 @@ func newLayout(s Survey, opts CSVOptions, header [][]byte) (*csvLayout, error) {
 			l.cols[c].items = l.cols[c+1].items + 1
 		}
 	}
+	for c := range l.cols {
+		col := &l.cols[c]
+		if col.items < 4 {
+			continue
+		}
+		col.next4 = true
+		for k, o := range l.cols[c : c+4] {
+			lo, hi := uint64(max(o.min, 0)), uint64(min(o.max, 9))
+			if o.min > 9 || o.max < 0 {
+				lo, hi = 1, 0 // no digit
+			}
+			col.lo4 |= lo << (16 * k)
+			col.hi4 |= hi << (16 * k)
+			col.next4 = col.next4 && o.item == col.item+k
+		}
+	}
 	for i, r := range read {
 		if !r {
 			l.unread = append(l.unread, i)
@@ -322,9 +344,11 @@ type idTable struct {
 }
 
 // idSlot is an ID and its key; an empty slot has no ID (IDs are not
-// empty).
+// empty). w holds the bytes of an ID of at most eight, so that finding it
+// compares one word instead of calling for a comparison of strings.
 type idSlot struct {
 	s string
+	w uint64
 	k int32
 }
 
@@ -338,26 +362,67 @@ func idHash(b []byte) uint {
 		h = bits.RotateLeft64((h^binary.LittleEndian.Uint64(b))*0x87c37b91114253d5, 31)
 		b = b[8:]
 	}
-	var tail uint64
-	for i, c := range b {
-		tail |= uint64(c) << (8 * i)
+	tail, _ := idWord(b)
+	return fmix(h ^ tail)
+}
+
+// shortHash is idHash of an ID b of n <= 8 bytes, from w = idWord(b).
+func shortHash(n int, w uint64) uint {
+	h := uint64(n) * 0x9e3779b97f4a7c15
+	if n == 8 {
+		return fmix(bits.RotateLeft64((h^w)*0x87c37b91114253d5, 31))
 	}
-	// The finalizer of MurmurHash3 (fmix64): every byte reaches the low
-	// bits, which pick the slot.
-	h ^= tail
+	return fmix(h ^ w)
+}
+
+// fmix is the finalizer of MurmurHash3 (fmix64): every byte reaches the
+// low bits, which pick the slot.
+func fmix(h uint64) uint {
 	h = (h ^ h>>33) * 0xff51afd7ed558ccd
 	h = (h ^ h>>33) * 0xc4ceb9fe1a85ec53
 	return uint(h ^ h>>33)
 }
 
+// idWord returns the bytes of b, when there are at most eight, as a word
+// (the first byte lowest, zeros after the last).
+func idWord(b []byte) (uint64, bool) {
+	n := len(b)
+	if n > 8 {
+		return 0, false
+	}
+	if cap(b) >= 8 {
+		// One load: the bytes after b, up to its capacity, are masked off.
+		return binary.LittleEndian.Uint64(b[:8]) & (^uint64(0) >> (64 - 8*n)), true
+	}
+	var w uint64
+	for i, c := range b {
+		w |= uint64(c) << (8 * i)
+	}
+	return w, true
+}
+
 // intern returns the interned string of a valid ID and its key, or false
 // for a field that is not one as it stands (blanks around it included).
 func (t *idTable) intern(b []byte) (string, int32, bool) {
-	h := idHash(b)
+	w, short := idWord(b)
+	var h uint
+	if short {
+		h = shortHash(len(b), w)
+	} else {
+		h = idHash(b)
+	}
 	if mask := uint(len(t.slots)) - 1; len(t.slots) > 0 {
-		for i := h & mask; t.slots[i].s != ""; i = (i + 1) & mask {
-			if sl := &t.slots[i]; sl.s == string(b) {
-				return sl.s, sl.k, true
+		if short {
+			for i := h & mask; t.slots[i].s != ""; i = (i + 1) & mask {
+				if sl := &t.slots[i]; sl.w == w && len(sl.s) == len(b) {
+					return sl.s, sl.k, true
+				}
+			}
+		} else {
+			for i := h & mask; t.slots[i].s != ""; i = (i + 1) & mask {
+				if sl := &t.slots[i]; sl.s == string(b) {
+					return sl.s, sl.k, true
+				}
 			}
 		}
 	}
@@ -394,7 +459,8 @@ func (t *idTable) put(h uint, s string, k int32) {
 	for t.slots[i].s != "" {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = idSlot{s, k}
+	w, _ := idWord([]byte(s))
+	t.slots[i] = idSlot{s: s, w: w, k: k}
 }
 
 type segmentValue struct {

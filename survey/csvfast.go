@@ -52,13 +52,19 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 			// Four one-digit answers at once, when the next eight bytes
 			// read "d,d,d,d,".
 			if v, ok := fourDigits(binary.LittleEndian.Uint64(rec[pos:]), comma); ok {
-				cs := l.cols[c : c+4 : c+4]
-				d0, d1, d2, d3 := int(v&0xff), int(v>>16&0xff), int(v>>32&0xff), int(v>>48&0xff)
-				if d0 < cs[0].min || d0 > cs[0].max || d1 < cs[1].min || d1 > cs[1].max ||
-					d2 < cs[2].min || d2 > cs[2].max || d3 < cs[3].min || d3 > cs[3].max {
+				// Each lane on its scale: below the least or above the
+				// greatest, a lane's difference is negative.
+				if ((v-col.lo4)|(col.hi4-v))&0x8000800080008000 != 0 {
 					return false
 				}
-				vals[cs[0].item], vals[cs[1].item], vals[cs[2].item], vals[cs[3].item] = d0, d1, d2, d3
+				d0, d1, d2, d3 := int(v&0xff), int(v>>16&0xff), int(v>>32&0xff), int(v>>48&0xff)
+				if col.next4 {
+					vs := vals[col.item : col.item+4 : col.item+4]
+					vs[0], vs[1], vs[2], vs[3] = d0, d1, d2, d3
+				} else {
+					cs := l.cols[c : c+4 : c+4]
+					vals[cs[0].item], vals[cs[1].item], vals[cs[2].item], vals[cs[3].item] = d0, d1, d2, d3
+				}
 				c += 3
 				pos += 7 // the comma after the fourth is the next column's
 				continue
@@ -166,25 +172,22 @@ type dayCache [64]struct {
 // parseTimeCached is parseTime with the dates of r's cache (none when r
 // is nil).
 func (l *csvLayout) parseTimeCached(r *Row, f []byte) (time.Time, bool) {
-	if r != nil && l.rfc3339 && len(f) == 20 && f[10] == 'T' && f[13] == ':' && f[16] == ':' && f[19] == 'Z' {
+	if r != nil && l.rfc3339 && len(f) == 20 && f[10] == 'T' && f[19] == 'Z' {
 		if r.days == nil {
 			r.days = new(dayCache)
 		}
 		date, end := binary.LittleEndian.Uint64(f[0:8]), binary.LittleEndian.Uint16(f[8:10])
 		slot := &r.days[(date^uint64(end)<<48)*0x9e3779b97f4a7c15>>58]
-		h, ok4 := digits(f[11:13])
-		mi, ok5 := digits(f[14:16])
-		sec, ok6 := digits(f[17:19])
-		if ok4 && ok5 && ok6 && h < 24 && mi < 60 && sec < 60 {
+		if secs, ok := clock(binary.LittleEndian.Uint64(f[11:19])); ok {
 			if slot.date == date && slot.end == end && date != 0 {
-				return time.Unix(slot.days*86400+int64(h*3600+mi*60+sec), 0).UTC(), true
+				return time.Unix(slot.days*86400+secs, 0).UTC(), true
 			}
 			y, ok1 := digits(f[0:4])
 			mo, ok2 := digits(f[5:7])
 			d, ok3 := digits(f[8:10])
 			if ok1 && ok2 && ok3 && f[4] == '-' && f[7] == '-' && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(mo, y) {
 				slot.date, slot.end, slot.days = date, end, unixSeconds(y, mo, d, 0, 0, 0)/86400
-				return time.Unix(slot.days*86400+int64(h*3600+mi*60+sec), 0).UTC(), true
+				return time.Unix(slot.days*86400+secs, 0).UTC(), true
 			}
 		}
 	}
@@ -204,6 +207,34 @@ func (l *csvLayout) parseTimeCached(r *Row, f []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return NormalizeTime(t), true
+}
+
+// clock reads w, the eight bytes "hh:mm:ss" of a time of day, and
+// returns its seconds since midnight, or false when w is not one (the
+// digits checked eight bytes at a time, as fourDigits does).
+func clock(w uint64) (int64, bool) {
+	const (
+		digitBytes = 0xffff00ffff00ffff
+		colons     = 0x00003a00003a0000
+		zeros      = 0x3030003030003030
+		to80       = 0x4646004646004646
+		high       = 0x8080008080008080
+	)
+	if w&^digitBytes != colons {
+		return 0, false
+	}
+	d := w & digitBytes
+	x := d - zeros
+	if ((d+to80)|x)&high != 0 {
+		return 0, false
+	}
+	h := (x&0xff)*10 + x>>8&0xff
+	m := (x>>24&0xff)*10 + x>>32&0xff
+	sec := (x>>48&0xff)*10 + x>>56
+	if h >= 24 || m >= 60 || sec >= 60 {
+		return 0, false
+	}
+	return int64(h*3600 + m*60 + sec), true
 }
 
 func digits(b []byte) (int, bool) {

@@ -3,6 +3,7 @@ package survey
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -164,6 +165,90 @@ func TestTextProblemOfBytesAgrees(t *testing.T) {
 		wantReason, wantOK := TextProblem(s)
 		if gotReason != wantReason || gotOK != wantOK {
 			t.Errorf("%q: textProblem %q, %v; TextProblem %q, %v", s, gotReason, gotOK, wantReason, wantOK)
+		}
+	}
+}
+
+// TestIDTableReadsIDsInsideRecords interns IDs of 1 to 10 characters
+// that share prefixes ("b1" and "b12"), read as fields of one record, so
+// that bytes of the next fields follow each one in memory, and the last
+// field ends the buffer: every ID gets its key in the order met, as a Go
+// map numbers them.
+func TestIDTableReadsIDsInsideRecords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	var tab idTable
+	model := map[string]int32{}
+	for range 200 {
+		var fields []string
+		for range 1 + rng.IntN(40) {
+			id := make([]byte, 1+rng.IntN(10))
+			for j := range id {
+				id[j] = "ab12"[rng.IntN(4)]
+			}
+			fields = append(fields, string(id))
+		}
+		rec := []byte(strings.Join(fields, ","))
+		pos := 0
+		for _, f := range fields {
+			b := rec[pos : pos+len(f)]
+			pos += len(f) + 1
+			want, ok := model[f]
+			if !ok {
+				want = int32(len(model))
+				model[f] = want
+			}
+			if s, k, ok := tab.intern(b); !ok || s != f || k != want {
+				t.Fatalf("intern(%q) = %q, %d, %v; want %q, %d, true", b, s, k, ok, f, want)
+			}
+		}
+	}
+	if len(model) < 1000 {
+		t.Fatalf("only %d distinct IDs met", len(model))
+	}
+}
+
+// TestFourAnswersAtOnceReadAsTheGeneralParser reads records whose item
+// columns are read four at a time (items on five points, on 2..3, on
+// 0..10, in the survey's order and not), with any one-digit answer in
+// every field, and compares with the general parser: the same rows, and
+// the same error for the first answer off its scale.
+func TestFourAnswersAtOnceReadAsTheGeneralParser(t *testing.T) {
+	narrow := Scale{ID: "narrow", Min: 2, Max: 3, FavorableMin: 3, FavorableMax: 3}
+	s := Survey{ID: "pulse", Name: "Pulse", Audience: Employee, Version: 1, Items: []Item{
+		{ID: "q1", Text: "One", Scale: Likert5, Construct: "c", Kind: Behavior, Version: 1},
+		{ID: "q2", Text: "Two", Scale: narrow, Construct: "d", Kind: Behavior, Version: 1},
+		{ID: "q3", Text: "Three", Scale: Likert5, Construct: "c", Kind: Behavior, Version: 1},
+		{ID: "q4", Text: "Four", Scale: Likert5, Construct: "c", Kind: Behavior, Version: 1},
+		{ID: "q5", Text: "Five", Scale: narrow, Construct: "d", Kind: Behavior, Version: 1},
+		{ID: "enps", Text: "Recommend", Scale: NPS, Construct: ENPS, Kind: Outcome, Version: 1},
+	}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, header := range []string{
+		"respondent_id,unit_id,wave,submitted_at,q1,q2,q3,q4,q5,enps\n",
+		"respondent_id,unit_id,wave,submitted_at,enps,q5,q1,q3,q2,q4\n",
+	} {
+		for _, skipBad := range []bool{false, true} {
+			for range 60 {
+				var b strings.Builder
+				b.WriteString(header)
+				for i := range 1 + rng.IntN(20) {
+					fmt.Fprintf(&b, "r%d,t%d,w1,2026-01-05T09:00:00Z", i, rng.IntN(3))
+					for range 6 {
+						// Mostly answers on every scale, at times one off.
+						d := []int{2, 3}[rng.IntN(2)]
+						if rng.IntN(8) == 0 {
+							d = rng.IntN(10)
+						}
+						fmt.Fprintf(&b, ",%d", d)
+					}
+					b.WriteString("\n")
+				}
+				data := []byte(b.String())
+				opts := &CSVOptions{SkipBadRows: skipBad}
+				if fast, slow := scanAll(t, data, s, opts, true), scanAll(t, data, s, opts, false); fast != slow {
+					t.Fatalf("%s: the fast path reads\n%s\nthe general parser reads\n%s", data, fast, slow)
+				}
+			}
 		}
 	}
 }

@@ -21,3 +21,34 @@ func TestUnixSecondsMatchesTime(t *testing.T) {
 		}
 	}
 }
+
+// TestCachedTimesMatchTime reads RFC 3339 times through a row's date
+// cache, valid ones and ones with any byte replaced (by a digit, a blank,
+// a separator or anything), and compares each with time.Parse: the same
+// instant, or refused where time.Parse refuses.
+func TestCachedTimesMatchTime(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	l := &csvLayout{opts: CSVOptions{TimeLayout: time.RFC3339}, loc: time.UTC, rfc3339: true}
+	r := &Row{}
+	repl := []byte("0123456789 :-TZ/\x00\xff+.a")
+	refused := 0
+	for i := range 50000 {
+		// Few dates, so that most reads hit the cache.
+		when := time.Date(2020+rng.IntN(8), time.Month(1+rng.IntN(12)), 1+rng.IntN(3), rng.IntN(24), rng.IntN(60), rng.IntN(60), 0, time.UTC)
+		f := []byte(when.Format(time.RFC3339))
+		if i%3 == 0 {
+			f[rng.IntN(len(f))] = repl[rng.IntN(len(repl))]
+		}
+		got, ok := l.parseTimeCached(r, f)
+		want, err := time.Parse(time.RFC3339, string(f))
+		if ok != (err == nil) || (ok && !got.Equal(want)) {
+			t.Fatalf("%q: read %v %v, time.Parse %v %v", f, got, ok, want, err)
+		}
+		if !ok {
+			refused++
+		}
+	}
+	if refused < 5000 {
+		t.Fatalf("only %d of the 16,667 altered times refused", refused)
+	}
+}
