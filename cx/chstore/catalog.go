@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -63,11 +64,20 @@ const (
 
 // schemaVersion is the version of the store's tables, in the catalog and
 // on the shards, that this package writes; the catalog records it.
-const schemaVersion = "1"
+// Version 2 writes one row per response (answers and patterns as arrays)
+// and lets the cluster make the long table of answers; version 1 wrote a
+// row per answer and per pattern.
+const schemaVersion = 2
 
 // ErrSchemaNewer means the catalog was written by a newer version of this
 // package, whose tables this one does not know.
 var ErrSchemaNewer = errors.New("chstore: the store's schema is newer than this package")
+
+// ErrSchemaOlder means the catalog was written by an older version of this
+// package, whose tables this one does not write: no migration exists
+// (no released version wrote them); import the responses again into a
+// new database with a new catalog.
+var ErrSchemaOlder = errors.New("chstore: the store's schema is older than this package")
 
 // migrateCatalog creates the store's tables in the catalog, in one
 // transaction that concurrent openers take turns at, and checks the
@@ -81,19 +91,23 @@ func (s *Store) migrateCatalog(ctx context.Context) error {
 					return err
 				}
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO cxch_meta (name, value) VALUES ('schema', $1) ON CONFLICT DO NOTHING", schemaVersion); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO cxch_meta (name, value) VALUES ('schema', $1) ON CONFLICT DO NOTHING", strconv.Itoa(schemaVersion)); err != nil {
 				return err
 			}
 			var v string
 			if err := tx.QueryRowContext(ctx, "SELECT value FROM cxch_meta WHERE name = 'schema'").Scan(&v); err != nil {
 				return err
 			}
-			if v != schemaVersion {
-				return fmt.Errorf("%w: the catalog is at version %s, this package writes version %s", ErrSchemaNewer, v, schemaVersion)
+			switch n, err := strconv.Atoi(v); {
+			case err != nil || n > schemaVersion:
+				return fmt.Errorf("%w: the catalog is at version %s, this package writes version %d", ErrSchemaNewer, v, schemaVersion)
+			case n < schemaVersion:
+				return fmt.Errorf("%w: the catalog is at version %s, this package reads and writes version %d only; "+
+					"import the responses into a new database with a new catalog", ErrSchemaOlder, v, schemaVersion)
 			}
 			return nil
 		})
-		if err == nil || errors.Is(err, ErrSchemaNewer) {
+		if err == nil || errors.Is(err, ErrSchemaNewer) || errors.Is(err, ErrSchemaOlder) {
 			break
 		}
 	}

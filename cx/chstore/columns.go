@@ -15,7 +15,9 @@ type responseRows struct {
 	digest                    []uint64
 	submitted                 []int64
 	hasComment                []uint8
-	answers, segs, content    []string
+	items                     [][]uint32
+	vals                      [][]int64
+	segs, content             []string
 	buf                       []byte
 }
 
@@ -23,14 +25,16 @@ func responseColumns(n int) *responseRows {
 	return &responseRows{
 		survey: make([]uint32, 0, n), wave: make([]uint32, 0, n), unit: make([]uint32, 0, n), batch: make([]uint32, 0, n),
 		id: make([]string, 0, n), sign: make([]int8, 0, n), digest: make([]uint64, 0, n), submitted: make([]int64, 0, n),
-		hasComment: make([]uint8, 0, n), answers: make([]string, 0, n), segs: make([]string, 0, n), content: make([]string, 0, n),
+		hasComment: make([]uint8, 0, n), items: make([][]uint32, 0, n), vals: make([][]int64, 0, n),
+		segs: make([]string, 0, n), content: make([]string, 0, n),
 	}
 }
 
 // add appends the row of a response: with sign +1, everything the
-// response holds; with sign -1, its tombstone, which keeps its ID, its
-// keys (survey, wave, unit, submitted) and its comment flag, which the
-// sums count, and nothing else.
+// response holds (its answers as r's own slices, not copied); with sign
+// -1, its tombstone, which keeps its ID, its keys (survey, wave, unit,
+// submitted) and its comment flag, which the sums count, and nothing
+// else.
 func (t *responseRows) add(r *rec, b uint32, sign int8) {
 	t.survey = append(t.survey, r.survey)
 	t.wave = append(t.wave, r.wave)
@@ -46,14 +50,15 @@ func (t *responseRows) add(r *rec, b uint32, sign int8) {
 	t.hasComment = append(t.hasComment, has)
 	if sign < 0 {
 		t.digest = append(t.digest, 0)
-		t.answers = append(t.answers, "")
+		t.items = append(t.items, nil)
+		t.vals = append(t.vals, nil)
 		t.segs = append(t.segs, "")
 		t.content = append(t.content, "")
 		return
 	}
 	t.digest = append(t.digest, r.digest)
-	t.buf = appendAnswers(t.buf[:0], r)
-	t.answers = append(t.answers, string(t.buf))
+	t.items = append(t.items, r.items)
+	t.vals = append(t.vals, r.vals)
 	t.buf = appendSegments(t.buf[:0], r)
 	t.segs = append(t.segs, string(t.buf))
 	t.buf = appendContent(t.buf[:0], r)
@@ -65,25 +70,15 @@ func (t *responseRows) table(db string) Table {
 		{"survey", "UInt32", t.survey}, {"wave", "UInt32", t.wave}, {"unit", "UInt32", t.unit},
 		{"id", "FixedString(16)", t.id}, {"batch", "UInt32", t.batch}, {"sign", "Int8", t.sign},
 		{"digest", "UInt64", t.digest}, {"submitted", "Int64", t.submitted}, {"has_comment", "UInt8", t.hasComment},
-		{"answers", "String", t.answers}, {"segs", "String", t.segs}, {"content", "String", t.content},
+		{"items", "Array(UInt32)", t.items}, {"vals", "Array(Int64)", t.vals},
+		{"segs", "String", t.segs}, {"content", "String", t.content},
 	}}
 }
 
-// appendAnswers appends the answers of r as text: "item:value" with the
-// item's code, separated by spaces, items ascending.
-func appendAnswers(b []byte, r *rec) []byte {
-	for i, item := range r.items {
-		if i > 0 {
-			b = append(b, ' ')
-		}
-		b = strconv.AppendUint(b, uint64(item), 10)
-		b = append(b, ':')
-		b = strconv.AppendInt(b, r.vals[i], 10)
-	}
-	return b
-}
-
-// parseAnswers reads the text of appendAnswers.
+// parseAnswers reads the text of the column answers of the responses
+// table, which the cluster makes from the arrays items and vals:
+// "item:value" with the item's code, separated by spaces, items
+// ascending.
 func parseAnswers(s string) (items []uint32, vals []int64, err error) {
 	for len(s) > 0 {
 		var field string
@@ -208,60 +203,67 @@ func parseContent(s string, r *rec) error {
 	return nil
 }
 
-// answerRows are rows of the long table of answers, by column.
+// answerRows are rows of answers_in: a response's keys and answers, from
+// which the cluster makes the long table of answers and their sums.
 type answerRows struct {
-	survey, wave, unit, item, batch []uint32
-	value                           []int64
-	sign                            []int8
+	survey, wave, unit, batch []uint32
+	sign                      []int8
+	items                     [][]uint32
+	vals                      [][]int64
 }
 
 func answerColumns(n int) *answerRows {
 	return &answerRows{survey: make([]uint32, 0, n), wave: make([]uint32, 0, n), unit: make([]uint32, 0, n),
-		item: make([]uint32, 0, n), batch: make([]uint32, 0, n), value: make([]int64, 0, n), sign: make([]int8, 0, n)}
+		batch: make([]uint32, 0, n), sign: make([]int8, 0, n), items: make([][]uint32, 0, n), vals: make([][]int64, 0, n)}
 }
 
-func (t *answerRows) add(survey, wave, unit, item uint32, value int64, sign int8, b uint32) {
-	t.survey = append(t.survey, survey)
-	t.wave = append(t.wave, wave)
-	t.unit = append(t.unit, unit)
-	t.item = append(t.item, item)
-	t.value = append(t.value, value)
+// add appends the answers of r, with the given sign (-1 takes them away).
+func (t *answerRows) add(r *rec, sign int8, b uint32) {
+	t.survey = append(t.survey, r.survey)
+	t.wave = append(t.wave, r.wave)
+	t.unit = append(t.unit, r.unit)
 	t.sign = append(t.sign, sign)
 	t.batch = append(t.batch, b)
+	t.items = append(t.items, r.items)
+	t.vals = append(t.vals, r.vals)
 }
 
 func (t *answerRows) table(db string) Table {
-	return Table{Name: db + ".answers_local", Columns: []Column{
-		{"survey", "UInt32", t.survey}, {"wave", "UInt32", t.wave}, {"unit", "UInt32", t.unit},
-		{"item", "UInt32", t.item}, {"value", "Int64", t.value}, {"sign", "Int8", t.sign}, {"batch", "UInt32", t.batch},
+	return Table{Name: db + ".answers_in_local", Columns: []Column{
+		{"survey", "UInt32", t.survey}, {"wave", "UInt32", t.wave}, {"unit", "UInt32", t.unit}, {"sign", "Int8", t.sign},
+		{"batch", "UInt32", t.batch}, {"items", "Array(UInt32)", t.items}, {"vals", "Array(Int64)", t.vals},
 	}}
 }
 
-// patternRows are rows of the long table of patterns, by column.
+// patternRows are rows of patterns_in: a response's keys and, per
+// reliability group, the group's code and the response's pattern, from
+// which the cluster makes the sums of patterns.
 type patternRows struct {
-	survey, wave, unit, grp, batch []uint32
-	pattern                        []string
-	sign                           []int8
+	survey, wave, unit, batch []uint32
+	sign                      []int8
+	grps                      [][]uint32
+	pats                      [][]string
 }
 
 func patternColumns(n int) *patternRows {
 	return &patternRows{survey: make([]uint32, 0, n), wave: make([]uint32, 0, n), unit: make([]uint32, 0, n),
-		grp: make([]uint32, 0, n), batch: make([]uint32, 0, n), pattern: make([]string, 0, n), sign: make([]int8, 0, n)}
+		batch: make([]uint32, 0, n), sign: make([]int8, 0, n), grps: make([][]uint32, 0, n), pats: make([][]string, 0, n)}
 }
 
-func (t *patternRows) add(survey, wave, unit, grp uint32, pattern string, sign int8, b uint32) {
-	t.survey = append(t.survey, survey)
-	t.wave = append(t.wave, wave)
-	t.unit = append(t.unit, unit)
-	t.grp = append(t.grp, grp)
-	t.pattern = append(t.pattern, pattern)
+// add appends the patterns of r over the groups whose codes are grps.
+func (t *patternRows) add(r *rec, grps []uint32, pats []string, sign int8, b uint32) {
+	t.survey = append(t.survey, r.survey)
+	t.wave = append(t.wave, r.wave)
+	t.unit = append(t.unit, r.unit)
 	t.sign = append(t.sign, sign)
 	t.batch = append(t.batch, b)
+	t.grps = append(t.grps, grps)
+	t.pats = append(t.pats, pats)
 }
 
 func (t *patternRows) table(db string) Table {
-	return Table{Name: db + ".patterns_local", Columns: []Column{
-		{"survey", "UInt32", t.survey}, {"wave", "UInt32", t.wave}, {"unit", "UInt32", t.unit},
-		{"grp", "UInt32", t.grp}, {"pattern", "String", t.pattern}, {"sign", "Int8", t.sign}, {"batch", "UInt32", t.batch},
+	return Table{Name: db + ".patterns_in_local", Columns: []Column{
+		{"survey", "UInt32", t.survey}, {"wave", "UInt32", t.wave}, {"unit", "UInt32", t.unit}, {"sign", "Int8", t.sign},
+		{"batch", "UInt32", t.batch}, {"grps", "Array(UInt32)", t.grps}, {"pats", "Array(String)", t.pats},
 	}}
 }

@@ -23,20 +23,29 @@
 // (segment cuts query each shard's local tables and add them up).
 //
 //   - responses: one row per response, with everything needed to return
-//     it (GetResponse, ListResponses): its answers and segments as text
-//     the cluster can split, the rest of its content in one column;
+//     it (GetResponse, ListResponses): its answers as two arrays (item
+//     codes and values; the column answers gives them as text), its
+//     segments as text the cluster can split, the rest of its content in
+//     one column;
 //   - answers: the long table, one row per answer (unit, wave, item,
-//     value);
-//   - patterns: one row per response and reliability group of its survey:
-//     the pattern of its answers over the group's items, from which
-//     Cronbach's alpha is computed exactly (a Null table: its rows only
-//     feed their sums).
+//     value), which the cluster makes itself (a materialized view with
+//     ARRAY JOIN) from the answers of each response the store writes into
+//     a Null table (answers_in);
+//   - patterns: per response and reliability group of its survey, the
+//     pattern of its answers over the group's items, from which
+//     Cronbach's alpha is computed exactly; written as two arrays per
+//     response into a Null table (patterns_in), whose rows only feed
+//     their sums.
 //
-// Unit, wave, survey and item IDs are written as integer codes of a
-// dictionary kept in the catalog, so that every GROUP BY key is a small
-// integer. Materialized views sum, on every shard and per batch, the rows
-// the store writes: respondents and comments per unit and wave, answers
-// per unit, wave, item and value, patterns per wave, group and pattern.
+// The store thus writes one row per response into each of three tables,
+// not one per answer: the cluster makes the rest. Unit, wave, survey and
+// item IDs are written as integer codes of a dictionary kept in the
+// catalog, so that every GROUP BY key is a small integer. Materialized
+// views sum, on every shard and per batch, the rows the store writes:
+// respondents and comments per unit and wave, answers per unit, wave,
+// item and value, patterns per wave, group and pattern. The version of
+// these tables is recorded in the catalog: a catalog of another version
+// is refused ([ErrSchemaNewer], [ErrSchemaOlder]).
 //
 // # Tallies
 //
@@ -56,7 +65,7 @@
 // whose columns do not fit are grouped by their columns in a second
 // query, so the tallies are exact for any codes and values. Nothing is added up in
 // the process when responses are written: the process only sorts each
-// shard's rows in the order of the table's key. The tallies equal those
+// shard's responses in the order of the key of responses. The tallies equal those
 // that [cx.TallyResponses] computes from the same responses in memory; a
 // scorecard from the cluster equals the scorecard in memory.
 // [Store.TallySegments] counts the cuts by segment with GROUP BY on every
@@ -96,8 +105,10 @@
 //     again with the same responses stores them all. A process killed
 //     while writing leaves its batch pending: invisible, listed by
 //     [Store.Batches], discarded by [Store.Discard].
-//   - Deleting writes a tombstone and the answers and patterns of the
-//     response again with sign -1; its content is later erased from the
+//   - Deleting writes a tombstone (the response's ID and keys, none of
+//     its answers) and the answers and patterns of the response again
+//     with sign -1 into the Null tables, which the long table and the
+//     sums take away; its content is later erased from the
 //     shards' disks by a mutation, issued for deletions in groups
 //     ([Store.Erase]).
 //   - Deleting a unit, survey or wave that stored responses refer to is

@@ -45,62 +45,36 @@ func (r *rec) value(item uint32) (int64, bool) {
 }
 
 // encode turns responses into recs, giving codes to the names that have
-// none yet.
+// none yet. Each name is looked up once per response in a map of this
+// call's own (a few dozen answers per response make most of the work);
+// names the dictionary lacks are given codes after a first pass, and the
+// responses encoded again.
 func (s *Store) encode(ctx context.Context, rs []survey.Response) ([]rec, error) {
-	// The distinct names of each kind.
-	var surveys, waves, units, items []string
-	seen := [4]map[string]bool{{}, {}, {}, {}}
-	add := func(list *[]string, kind int, name string) {
-		if !seen[kind][name] {
-			seen[kind][name] = true
-			*list = append(*list, name)
-		}
-	}
-	for i := range rs {
-		r := &rs[i]
-		add(&surveys, 0, r.Survey)
-		add(&waves, 1, r.Wave)
-		add(&units, 2, r.Unit)
-		for k := range r.Answers {
-			add(&items, 3, k)
-		}
-	}
-	sc, err := s.codes(ctx, kindSurvey, surveys)
-	if err != nil {
-		return nil, err
-	}
-	wc, err := s.codes(ctx, kindWave, waves)
-	if err != nil {
-		return nil, err
-	}
-	uc, err := s.codes(ctx, kindUnit, units)
-	if err != nil {
-		return nil, err
-	}
-	ic, err := s.codes(ctx, kindItem, items)
-	if err != nil {
-		return nil, err
-	}
 	total := 0
 	for i := range rs {
 		total += len(rs[i].Answers)
 	}
-	// One backing array for every response's items and values.
-	itemsAll, valsAll := make([]uint32, 0, total), make([]int64, 0, total)
-	out := make([]rec, len(rs))
-	var buf []byte
-	for i := range rs {
-		r := &rs[i]
-		e := rec{id: r.ID, survey: sc[r.Survey], wave: wc[r.Wave], unit: uc[r.Unit], submitted: r.Submitted.UnixMicro(),
-			respondent: r.Respondent, comment: r.Comment}
-		e.segKeys, e.segVals = sortedPairs(r.Segments)
-		e.textKeys, e.textVals = sortedPairs(r.Texts)
-		if len(r.Answers) > 0 {
-			lo := len(itemsAll)
-			for k, v := range r.Answers {
-				itemsAll, valsAll = append(itemsAll, ic[k]), append(valsAll, int64(v))
+	d := coder{s: s, known: map[string]map[string]uint32{}}
+	sv, wv, un, it := d.kind(kindSurvey), d.kind(kindWave), d.kind(kindUnit), d.kind(kindItem)
+	for pass := 0; ; pass++ {
+		// One backing array for every response's items and values.
+		itemsAll, valsAll := make([]uint32, 0, total), make([]int64, 0, total)
+		out := make([]rec, len(rs))
+		var buf []byte
+		for i := range rs {
+			r := &rs[i]
+			e := rec{id: r.ID, survey: d.code(kindSurvey, sv, r.Survey), wave: d.code(kindWave, wv, r.Wave), unit: d.code(kindUnit, un, r.Unit),
+				submitted: r.Submitted.UnixMicro(), respondent: r.Respondent, comment: r.Comment}
+			if len(r.Answers) > 0 {
+				lo := len(itemsAll)
+				for k, v := range r.Answers {
+					itemsAll, valsAll = append(itemsAll, d.code(kindItem, it, k)), append(valsAll, int64(v))
+				}
+				e.items, e.vals = itemsAll[lo:len(itemsAll):len(itemsAll)], valsAll[lo:len(valsAll):len(valsAll)]
 			}
-			e.items, e.vals = itemsAll[lo:len(itemsAll):len(itemsAll)], valsAll[lo:len(valsAll):len(valsAll)]
+			if len(d.missing) > 0 {
+				continue // encoded again once the names have codes
+			}
 			// Insertion sort by item code: a response has a few dozen
 			// answers.
 			for j := 1; j < len(e.items); j++ {
@@ -109,13 +83,75 @@ func (s *Store) encode(ctx context.Context, rs []survey.Response) ([]rec, error)
 					e.vals[k], e.vals[k-1] = e.vals[k-1], e.vals[k]
 				}
 			}
+			e.segKeys, e.segVals = sortedPairs(r.Segments)
+			e.textKeys, e.textVals = sortedPairs(r.Texts)
+			buf = e.appendDigested(buf[:0], r)
+			sum := sha256.Sum256(buf)
+			e.digest = binary.LittleEndian.Uint64(sum[:])
+			out[i] = e
 		}
-		buf = e.appendDigested(buf[:0], r)
-		sum := sha256.Sum256(buf)
-		e.digest = binary.LittleEndian.Uint64(sum[:])
-		out[i] = e
+		if len(d.missing) == 0 {
+			return out, nil
+		}
+		if pass > 0 {
+			return nil, errors.New("chstore: the dictionary gave no code to some names")
+		}
+		if err := d.resolve(ctx); err != nil {
+			return nil, err
+		}
 	}
-	return out, nil
+}
+
+// coder looks up the codes of names for encode.
+type coder struct {
+	s       *Store
+	known   map[string]map[string]uint32 // by kind, then name
+	missing map[[2]string]bool
+}
+
+// kind returns the map of the known codes of the names of a kind.
+func (d *coder) kind(kind string) map[string]uint32 {
+	m := map[string]uint32{}
+	d.known[kind] = m
+	return m
+}
+
+// code returns the code of the name of the given kind (whose known codes
+// are m), or 0 and notes the name as missing when the dictionary has not
+// given it one yet.
+func (d *coder) code(kind string, m map[string]uint32, name string) uint32 {
+	if c, ok := m[name]; ok {
+		return c
+	}
+	c, ok := d.s.names.cached(kind, name)
+	if !ok {
+		if d.missing == nil {
+			d.missing = map[[2]string]bool{}
+		}
+		d.missing[[2]string{kind, name}] = true
+		return 0
+	}
+	m[name] = c
+	return c
+}
+
+// resolve gives codes to the missing names.
+func (d *coder) resolve(ctx context.Context) error {
+	byKind := map[string][]string{}
+	for kn := range d.missing {
+		byKind[kn[0]] = append(byKind[kn[0]], kn[1])
+	}
+	for _, kind := range slices.Sorted(maps.Keys(byKind)) {
+		cs, err := d.s.codes(ctx, kind, byKind[kind])
+		if err != nil {
+			return err
+		}
+		for n, c := range cs {
+			d.known[kind][n] = c
+		}
+	}
+	d.missing = nil
+	return nil
 }
 
 // sortedPairs returns the keys of m in order and their values.

@@ -40,14 +40,28 @@ func TestOpenChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cat.Exec("UPDATE cxch_meta SET value = '2' WHERE name = 'schema'"); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		version string
+		want    error
+		words   []string
+	}{
+		{"99", chstore.ErrSchemaNewer, []string{"version 99", "version 2"}},
+		{"1", chstore.ErrSchemaOlder, []string{"version 1", "version 2", "new database"}},
+	} {
+		if _, err := cat.Exec("UPDATE cxch_meta SET value = $1 WHERE name = 'schema'", tc.version); err != nil {
+			t.Fatal(err)
+		}
+		_, err = clickhouse.Open(ctx, addrs, &clickhouse.Options{Cluster: name, Database: db, Catalog: first})
+		if !errors.Is(err, tc.want) {
+			t.Errorf("a catalog of schema version %s: want %v, got %v", tc.version, tc.want, err)
+		}
+		for _, w := range tc.words {
+			if err != nil && !strings.Contains(err.Error(), w) {
+				t.Errorf("a catalog of schema version %s: the error %q does not say %q", tc.version, err, w)
+			}
+		}
 	}
 	_ = cat.Close()
-	_, err = clickhouse.Open(ctx, addrs, &clickhouse.Options{Cluster: name, Database: db, Catalog: first})
-	if !errors.Is(err, chstore.ErrSchemaNewer) {
-		t.Errorf("a catalog of a newer schema: want chstore.ErrSchemaNewer, got %v", err)
-	}
 
 	for _, tc := range []struct {
 		what    string

@@ -42,83 +42,55 @@ func (s *Store) writeRecs(ctx context.Context, b uint32, sign int8, rs []rec, gr
 	return nil
 }
 
-// writeShard writes the rows of responses of one shard, each table's
-// rows in the order of its sorting key, so that the server has little to
-// sort, the three tables at once.
+// writeShard writes the rows of responses of one shard, one row per
+// response in each of responses, answers_in and patterns_in (see tables),
+// in the order of the key of responses, so that neither the server nor the
+// views that make the long table have anything to sort; the three tables
+// at once.
 func (s *Store) writeShard(ctx context.Context, conn Conn, b uint32, sign int8, rs []*rec, groups map[uint32][]groupLayout) error {
 	slices.SortFunc(rs, func(x, y *rec) int {
 		return cmp.Or(cmp.Compare(x.survey, y.survey), cmp.Compare(x.wave, y.wave), cmp.Compare(x.unit, y.unit),
 			bytes.Compare(x.id[:], y.id[:]))
 	})
 	n := len(rs)
-	resp := responseColumns(n)
-	nAnswers := 0
-	for _, r := range rs {
-		nAnswers += len(r.items)
-		resp.add(r, b, sign)
-	}
-	ans := answerColumns(nAnswers)
-	var keys []uint64
-	var wide []answerPair
-	for lo := 0; lo < n; {
-		hi := lo + 1
-		for hi < n && rs[hi].survey == rs[lo].survey && rs[hi].wave == rs[lo].wave && rs[hi].unit == rs[lo].unit {
-			hi++
-		}
-		// The answers of one survey, wave and unit, by item and value:
-		// one integer key each when the value fits 32 bits.
-		keys, wide = keys[:0], wide[:0]
-		for _, r := range rs[lo:hi] {
-			for j, item := range r.items {
-				if v := r.vals[j]; v >= math.MinInt32 && v <= math.MaxInt32 {
-					keys = append(keys, uint64(item)<<32|uint64(uint32(int32(v))^0x80000000))
-				} else {
-					wide = append(wide, answerPair{item, v})
-				}
-			}
-		}
-		slices.Sort(keys)
-		if len(wide) == 0 {
-			for _, k := range keys {
-				ans.add(rs[lo].survey, rs[lo].wave, rs[lo].unit, uint32(k>>32), int64(int32(uint32(k)^0x80000000)), sign, b)
-			}
-		} else {
-			for _, k := range keys {
-				wide = append(wide, answerPair{uint32(k >> 32), int64(int32(uint32(k) ^ 0x80000000))})
-			}
-			slices.SortFunc(wide, func(x, y answerPair) int { return cmp.Or(cmp.Compare(x.item, y.item), cmp.Compare(x.value, y.value)) })
-			for _, p := range wide {
-				ans.add(rs[lo].survey, rs[lo].wave, rs[lo].unit, p.item, p.value, sign, b)
-			}
-		}
-		lo = hi
-	}
+	resp, ans := responseColumns(n), answerColumns(n)
 	nPatterns := 0
 	for _, r := range rs {
+		resp.add(r, b, sign)
+		if len(r.items) > 0 {
+			ans.add(r, sign, b)
+		}
 		nPatterns += len(groups[r.survey])
 	}
-	pat := patternColumns(nPatterns)
+	pat := patternColumns(n)
+	// The patterns of every response in one backing array; the groups'
+	// codes shared by the responses of a survey.
+	texts := make([]string, 0, nPatterns)
+	codes := map[uint32][]uint32{}
 	var p patterner
-	for lo := 0; lo < n; {
-		hi := lo + 1
-		for hi < n && rs[hi].survey == rs[lo].survey && rs[hi].wave == rs[lo].wave {
-			hi++
+	for _, r := range rs {
+		ls := groups[r.survey]
+		if len(ls) == 0 {
+			continue
 		}
-		ls := groups[rs[lo].survey]
-		for _, r := range rs[lo:hi] {
-			dense := p.load(r, ls)
+		gs, ok := codes[r.survey]
+		if !ok {
 			for i := range ls {
-				var text string
-				if dense {
-					text = p.pattern(&ls[i])
-				} else {
-					p.buf = ls[i].pattern(r, p.buf)
-					text = p.intern()
-				}
-				pat.add(r.survey, r.wave, r.unit, ls[i].code, text, sign, b)
+				gs = append(gs, ls[i].code)
+			}
+			codes[r.survey] = gs
+		}
+		lo := len(texts)
+		dense := p.load(r, ls)
+		for i := range ls {
+			if dense {
+				texts = append(texts, p.pattern(&ls[i]))
+			} else {
+				p.buf = ls[i].pattern(r, p.buf)
+				texts = append(texts, p.intern())
 			}
 		}
-		lo = hi
+		pat.add(r, gs, texts[lo:len(texts):len(texts)], sign, b)
 	}
 	ts := []Table{resp.table(s.database), ans.table(s.database), pat.table(s.database)}
 	errs := make([]error, len(ts))
@@ -135,11 +107,6 @@ func (s *Store) writeShard(ctx context.Context, conn Conn, b uint32, sign int8, 
 	}
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-type answerPair struct {
-	item  uint32
-	value int64
 }
 
 // patterner writes the patterns of responses over reliability groups:

@@ -12,29 +12,50 @@ import (
 )
 
 // The tables of a store, on every shard. Each local table (name_local)
-// has a distributed table over it (name) that reads every shard. Names,
-// units, waves, surveys, items and reliability groups are written as
-// codes of the catalog's dictionary (cxch_names), so that every key of a
-// GROUP BY is a small integer. Every row carries the batch that wrote it
-// and a sign: +1 for a response written, -1 for a response deleted.
+// that reads need has a distributed table over it (name) that reads every
+// shard. Names, units, waves, surveys, items and reliability groups are
+// written as codes of the catalog's dictionary (cxch_names), so that every
+// key of a GROUP BY is a small integer. Every row carries the batch that
+// wrote it and a sign: +1 for a response written, -1 for a response
+// deleted.
+//
+// The store writes one row per response into each of three tables, each
+// shard's rows in the order of the key of responses (survey, wave, unit,
+// id), and the cluster makes the rest with materialized views:
 //
 //   - responses: one row per response, with everything needed to return
-//     it: its answers as text ("item:value" codes, which the cluster can
-//     split), its segments as text (hex key=hex value pairs, which the
-//     cluster can read) and the rest of its content in a binary encoding;
-//   - answers: the long table, one row per answer;
-//   - patterns: one row per response and reliability group of its
-//     survey, the pattern of its answers over the group's items (the text
-//     of cx.PatternKey.Pattern); a Null table, whose rows only feed the
-//     sums of patterns (the answers of each response are kept with it).
+//     it: its answers as two arrays (item codes ascending, values; the
+//     column answers gives them as "item:value" text), its segments as
+//     text (hex key=hex value pairs, which the cluster can read) and the
+//     rest of its content in a binary encoding. A tombstone (sign -1)
+//     keeps the ID and keys, and no content;
+//   - answers_in: the response's keys and answers again (a Null table:
+//     it stores nothing), from which a view makes the long table answers,
+//     one row per answer, and another the sums of answers;
+//   - patterns_in: the response's keys and, per reliability group of its
+//     survey, the group's code and the pattern of its answers over the
+//     group's items (the text of cx.PatternKey.Pattern), as two arrays (a
+//     Null table too), from which a view makes the sums of patterns.
 //
-// The store writes these three, each shard's rows in the order of the
-// table's key. Materialized views keep, on every shard, their sums per
-// batch (SummingMergeTree): respondents and comments per unit and wave,
-// answers per unit, wave, item and value, patterns per wave, group and
-// pattern. Tallies are read from the sums with GROUP BY over the batches a
-// snapshot of the catalog shows committed. (Rows are written without
-// array columns: the driver appends arrays value by value.)
+// Why one row per response: the long table of answers has 26 rows per
+// response of a pulse survey, and building, sorting and sending them cost
+// the client and the servers more than the servers' ARRAY JOIN of two
+// arrays per response. Why the Null tables: a view of Debian's 18.16
+// server reads every column of the block inserted, and an ARRAY JOIN over
+// the responses table would copy each response's content once per answer;
+// and its views do not cascade (a view writing into a table does not
+// trigger that table's views), so every sum is made from what the store
+// inserts. The -1 rows of a deletion go through answers_in and patterns_in
+// the same way, so that the long table and the sums take them away, while
+// the tombstone holds none of the response's answers.
+//
+// The materialized views keep, on every shard, sums per batch
+// (SummingMergeTree): respondents and comments per unit and wave, answers
+// per unit, wave, item and value, patterns per wave, group and pattern.
+// Tallies are read from the sums with GROUP BY over the batches a snapshot
+// of the catalog shows committed. The long table of answers is ordered by
+// survey, wave and unit: the rows a view makes from a shard's INSERT come
+// in that order, so the server need not sort them.
 var tables = []struct {
 	name    string
 	columns string
@@ -50,14 +71,19 @@ var tables = []struct {
 }{
 	{name: "responses", key: "unit",
 		columns: "survey UInt32, wave UInt32, unit UInt32, id FixedString(16), batch UInt32, sign Int8, " +
-			"digest UInt64, submitted Int64, has_comment UInt8, answers String, segs String, content String",
+			"digest UInt64, submitted Int64, has_comment UInt8, items Array(UInt32), vals Array(Int64), segs String, content String, " +
+			"answers String ALIAS arrayStringConcat(arrayMap((i, v) -> concat(toString(i), ':', toString(v)), items, vals), ' ')",
 		engine: "MergeTree ORDER BY (survey, wave, unit, id)"},
+	{name: "answers_in", local: true,
+		columns: "survey UInt32, wave UInt32, unit UInt32, sign Int8, batch UInt32, items Array(UInt32), vals Array(Int64)",
+		engine:  "Null"},
+	{name: "patterns_in", local: true,
+		columns: "survey UInt32, wave UInt32, unit UInt32, sign Int8, batch UInt32, grps Array(UInt32), pats Array(String)",
+		engine:  "Null"},
 	{name: "answers", key: "unit",
 		columns: "survey UInt32, wave UInt32, unit UInt32, item UInt32, value Int64, sign Int8, batch UInt32",
-		engine:  "MergeTree ORDER BY (survey, wave, unit, item, value)"},
-	{name: "patterns", local: true,
-		columns: "survey UInt32, wave UInt32, unit UInt32, grp UInt32, pattern String, sign Int8, batch UInt32",
-		engine:  "Null"},
+		engine:  "MergeTree ORDER BY (survey, wave, unit)",
+		view:    "SELECT survey, wave, unit, item, value, sign, batch FROM {db}.answers_in_local ARRAY JOIN items AS item, vals AS value"},
 	{name: "group_sums",
 		columns: "survey UInt32, wave UInt32, unit UInt32, batch UInt32, respondents Int64, comments Int64",
 		engine:  "SummingMergeTree ORDER BY (survey, wave, unit, batch)",
@@ -67,12 +93,12 @@ var tables = []struct {
 		columns: "survey UInt32, wave UInt32, unit UInt32, item UInt32, value Int64, batch UInt32, n Int64",
 		engine:  "SummingMergeTree ORDER BY (survey, wave, unit, item, value, batch)",
 		view: "SELECT survey, wave, unit, item, value, batch, sum(toInt64(sign)) AS n " +
-			"FROM {db}.answers_local GROUP BY survey, wave, unit, item, value, batch"},
+			"FROM {db}.answers_in_local ARRAY JOIN items AS item, vals AS value GROUP BY survey, wave, unit, item, value, batch"},
 	{name: "pattern_sums",
 		columns: "survey UInt32, wave UInt32, grp UInt32, pattern String, batch UInt32, n Int64",
 		engine:  "SummingMergeTree ORDER BY (survey, wave, grp, pattern, batch)",
 		view: "SELECT survey, wave, grp, pattern, batch, sum(toInt64(sign)) AS n " +
-			"FROM {db}.patterns_local GROUP BY survey, wave, grp, pattern, batch"},
+			"FROM {db}.patterns_in_local ARRAY JOIN grps AS grp, pats AS pattern GROUP BY survey, wave, grp, pattern, batch"},
 }
 
 // createTables creates the database and the tables on every shard, when
@@ -103,6 +129,9 @@ func (s *Store) createShardTables(ctx context.Context, i int, c Conn, id string)
 		if t.view != "" {
 			stmts = append(stmts, fmt.Sprintf("CREATE MATERIALIZED VIEW IF NOT EXISTS %s.%s_view TO %s.%s_local AS %s",
 				db, t.name, db, t.name, strings.ReplaceAll(t.view, "{db}", db)))
+		}
+		if t.local {
+			continue
 		}
 		dist := fmt.Sprintf("Distributed(%s, %s, %s_local", s.cluster, db, t.name)
 		if t.key != "" {
