@@ -50,43 +50,47 @@ func newAnswerSums(items map[uint32]survey.Item, key answerKey) *answerSums {
 	return a
 }
 
-// addPacked adds n answers of the packed key k (not 0).
-func (a *answerSums) addPacked(k uint64, n int64) {
-	if a.dense == nil {
-		u, w, it, v := a.key.decode(k)
-		a.add(u, w, it, v, n)
-		return
+// addPacked adds the counts of the values from the first packed in key
+// k (not 0), one count per value.
+func (a *answerSums) addPacked(k uint64, counts []int64) {
+	u, w, it, v0 := a.key.decode(k)
+	j := -1
+	if a.dense != nil {
+		j = int(a.dense[k>>a.key.itemAt]) - 1
 	}
-	i := a.dense[k>>a.key.itemAt]
-	if i == 0 {
-		u, w, it, v := a.key.decode(k)
-		if j, ok := a.cell(u, w, it, v); ok {
-			a.dense[k>>a.key.itemAt] = int32(j) + 1
-			a.counts[a.cells[j].at+int(v-a.cells[j].min)] += n
-		} else {
-			a.off[answerCell{u, w, it, v}] += n
+	if j < 0 {
+		var ok bool
+		if j, ok = a.cell(u, w, it); !ok {
+			for d, n := range counts {
+				if n != 0 {
+					a.off[answerCell{u, w, it, v0 + int64(d)}] += n
+				}
+			}
+			return
 		}
-		return
+		if a.dense != nil {
+			a.dense[k>>a.key.itemAt] = int32(j) + 1
+		}
 	}
-	c := &a.cells[i-1]
-	if v := int64(k&(1<<a.key.itemAt-1)) + a.key.lo - c.min; v >= 0 && v < int64(c.points) {
-		a.counts[c.at+int(v)] += n
-		return
+	c := &a.cells[j]
+	for d, n := range counts {
+		if n == 0 {
+			continue
+		}
+		if v := v0 + int64(d) - c.min; v >= 0 && v < int64(c.points) {
+			a.counts[c.at+int(v)] += n
+		} else {
+			a.off[answerCell{u, w, it, v0 + int64(d)}] += n
+		}
 	}
-	u, w, it, v := a.key.decode(k)
-	a.off[answerCell{u, w, it, v}] += n
 }
 
 // add adds n answers v of unit, wave and item.
 func (a *answerSums) add(unit, wave, item uint32, v, n int64) {
-	k := cellKey{unit, wave, item}
-	j, ok := a.at[k]
+	j, ok := a.cell(unit, wave, item)
 	if !ok {
-		if j, ok = a.cell(unit, wave, item, v); !ok {
-			a.off[answerCell{unit, wave, item, v}] += n
-			return
-		}
-		a.at[k] = j
+		a.off[answerCell{unit, wave, item, v}] += n
+		return
 	}
 	c := &a.cells[j]
 	if v -= c.min; v < 0 || v >= int64(c.points) {
@@ -96,16 +100,21 @@ func (a *answerSums) add(unit, wave, item uint32, v, n int64) {
 	a.counts[c.at+int(v)] += n
 }
 
-// cell makes the cell of unit, wave and item and returns its index, or
-// false when the survey does not have the item or v is off its scale.
-func (a *answerSums) cell(unit, wave, item uint32, v int64) (int, bool) {
+// cell returns the index of the cell of unit, wave and item, made if
+// new, or false when the survey does not have the item.
+func (a *answerSums) cell(unit, wave, item uint32) (int, bool) {
+	k := cellKey{unit, wave, item}
+	if j, ok := a.at[k]; ok {
+		return j, true
+	}
 	it, ok := a.items[item]
-	if !ok || v < int64(it.Scale.Min) || v > int64(it.Scale.Max) {
+	if !ok {
 		return 0, false
 	}
-	c := sumCell{cellKey: cellKey{unit, wave, item}, at: len(a.counts), points: it.Scale.Points(), min: int64(it.Scale.Min)}
+	c := sumCell{cellKey: k, at: len(a.counts), points: it.Scale.Points(), min: int64(it.Scale.Min)}
 	a.counts = append(a.counts, make([]int64, c.points)...)
 	a.cells = append(a.cells, c)
+	a.at[k] = len(a.cells) - 1
 	return len(a.cells) - 1, true
 }
 
@@ -118,23 +127,22 @@ type pat struct {
 	n         int64
 }
 
-// patternSums are the sums of patterns the shards return: by packed key,
-// and the others.
+// patternSums are the sums of patterns the cluster returns: by packed
+// key (counts holds len(key.letters) counts per key, one per last
+// answer), and the others.
 type patternSums struct {
 	key    patternKey
-	packed []struct {
-		key uint64
-		n   int64
-	}
-	rest []pat
+	keys   []uint64
+	counts []int64
+	rest   []pat
 }
 
 // waves returns the waves of the sums, with repeats.
 func (ps *patternSums) waves() []uint32 {
 	var out []uint32
 	var last uint32
-	for i, r := range ps.packed {
-		_, w, _, _ := ps.key.decode(r.key)
+	for i, k := range ps.keys {
+		_, w, _, _ := ps.key.decode(k)
 		if i == 0 || w != last {
 			out = append(out, w)
 			last = w
@@ -147,15 +155,15 @@ func (ps *patternSums) waves() []uint32 {
 }
 
 // patternSums reads into out the sums of the patterns of the groups
-// (codes and numbers of items) grouped by a packed key, and those it does
-// not pack (longer patterns, a wave code beyond the key's) by group,
-// wave and pattern, at the same time when some groups' patterns are too
-// long to pack.
-func (s *Store) patternSums(ctx context.Context, conn Conn, where string, codes []uint32, sizes []int, maxW uint32, out *patternSums) error {
+// (codes, numbers of items and widths of their last item's scale) grouped
+// by a packed key, and those it does not pack (longer patterns, a wave
+// code beyond the key's) by group, wave and pattern, at the same time
+// when some groups' patterns are not packed.
+func (s *Store) patternSums(ctx context.Context, conn Conn, where string, codes []uint32, sizes, spans []int, maxW uint32, out *patternSums) error {
 	if len(codes) == 0 {
 		return nil
 	}
-	k := newPatternKey(codes, sizes, maxW)
+	k := newPatternKey(codes, sizes, spans, maxW)
 	out.key = k
 	where += " AND grp IN (" + uints(codes) + ")"
 	restQuery := func() error {
@@ -177,21 +185,22 @@ func (s *Store) patternSums(ctx context.Context, conn Conn, where string, codes 
 		go func() { restErr <- restQuery() }()
 	}
 	rest := false
-	err := query(ctx, conn, fmt.Sprintf("SELECT %s AS k, sum(n) AS c FROM %s.pattern_sums WHERE %s GROUP BY k HAVING c != 0 OR k = 0",
-		k.sql(), s.database, where), func(r Rows) error {
-		var key uint64
-		var n int64
-		if err := r.Scan(&key, &n); err != nil {
+	var key uint64
+	counts := make([]int64, len(k.letters))
+	dst := []any{&key}
+	for i := range counts {
+		dst = append(dst, &counts[i])
+	}
+	err := query(ctx, conn, fmt.Sprintf("SELECT %s FROM %s.pattern_sums WHERE %s GROUP BY k", k.sql(), s.database, where), func(r Rows) error {
+		if err := r.Scan(dst...); err != nil {
 			return err
 		}
 		if key == 0 {
 			rest = true
 			return nil
 		}
-		out.packed = append(out.packed, struct {
-			key uint64
-			n   int64
-		}{key, n})
+		out.keys = append(out.keys, key)
+		out.counts = append(out.counts, counts...)
 		return nil
 	})
 	if restErr != nil {

@@ -146,18 +146,21 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	answersQuery := func() error {
 		rest := !ak.ok
 		if ak.ok {
-			err := query(ctx, conn, fmt.Sprintf("SELECT %s AS k, sum(n) AS c FROM %s.answer_sums WHERE %s GROUP BY k HAVING c != 0 OR k = 0",
-				ak.sql(), s.database, where)+noMerge, func(r Rows) error {
-				var k uint64
-				var n int64
-				if err := r.Scan(&k, &n); err != nil {
+			var key uint64
+			counts := make([]int64, ak.cols)
+			dst := []any{&key}
+			for i := range counts {
+				dst = append(dst, &counts[i])
+			}
+			err := query(ctx, conn, fmt.Sprintf("SELECT %s FROM %s.answer_sums WHERE %s GROUP BY k", ak.sql(), s.database, where)+noMerge, func(r Rows) error {
+				if err := r.Scan(dst...); err != nil {
 					return err
 				}
-				if k == 0 {
+				if key == 0 {
 					rest = true
 					return nil
 				}
-				sums.addPacked(k, n)
+				sums.addPacked(key, counts)
 				return nil
 			})
 			if err != nil || !rest {
@@ -293,15 +296,16 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 	// The sums of every group that batches wrote, read while the batches
 	// without them are looked for.
 	var codes []uint32
-	var sizes []int
+	var sizes, spans []int
 	for _, l := range ls {
 		if c, ok := lcodes[l.name()]; ok {
 			codes, sizes = append(codes, c), append(sizes, len(l.Items))
+			spans = append(spans, l.Max[len(l.Max)-1]-l.Min[len(l.Min)-1])
 		}
 	}
 	var summed patternSums
 	sumsDone := make(chan error, 1)
-	go func() { sumsDone <- s.patternSums(ctx, conn, where, codes, sizes, maxW, &summed) }()
+	go func() { sumsDone <- s.patternSums(ctx, conn, where, codes, sizes, spans, maxW, &summed) }()
 	defer func() {
 		if sumsDone != nil {
 			<-sumsDone
@@ -423,19 +427,26 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 	if err != nil {
 		return err
 	}
-	out.Patterns = make(map[cx.PatternKey]int64, len(summed.packed)+len(summed.rest)+len(computed))
+	letters := summed.key.letters
+	out.Patterns = make(map[cx.PatternKey]int64, len(summed.counts)+len(summed.rest)+len(computed))
 	texts := map[uint64]string{}
-	for _, r := range summed.packed {
-		grp, wave, p, length := summed.key.decode(r.key)
-		tk := p | uint64(length)<<56
-		text, ok := texts[tk]
-		if !ok {
-			var b [8]byte
-			binary.LittleEndian.PutUint64(b[:], p)
-			text = string(b[:length])
-			texts[tk] = text
+	for i, k := range summed.keys {
+		grp, wave, length, prefix := summed.key.decode(k)
+		for j, n := range summed.counts[i*len(letters) : (i+1)*len(letters)] {
+			if n == 0 {
+				continue
+			}
+			tk := prefix | uint64(length)<<56 | uint64(j)<<60
+			text, ok := texts[tk]
+			if !ok {
+				var b [8]byte
+				binary.LittleEndian.PutUint64(b[:], prefix)
+				b[length-1] = letters[j]
+				text = string(b[:length])
+				texts[tk] = text
+			}
+			out.Patterns[cx.PatternKey{Wave: waveN[wave], Items: keyOf[grp], Pattern: text}] += n
 		}
-		out.Patterns[cx.PatternKey{Wave: waveN[wave], Items: keyOf[grp], Pattern: text}] += r.n
 	}
 	for _, p := range summed.rest {
 		out.Patterns[cx.PatternKey{Wave: waveN[p.wave], Items: keyOf[p.grp], Pattern: p.pattern}] += p.n
