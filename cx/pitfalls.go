@@ -581,10 +581,7 @@ func (p *Panel) fatigue(opts PitfallOptions) []Pitfall {
 				continue
 			}
 			n := float64(p.rolled.Respondents[Group{u, w}])
-			inv := invited[i][u]
-			if p.plan != nil && p.plan.InvitedHidden(u, w) {
-				inv = 0 // withheld by the plan
-			}
+			inv := p.plan.invitedShown(u, w, int64(invited[i][u]))
 			if inv <= 0 {
 				rates = false
 			}

@@ -241,6 +241,16 @@ func (d *Disclosure) Exposed() []Exposure { return slices.Clone(d.exposed) }
 // Usually none is withheld.
 func (d *Disclosure) InvitedHidden(unit, wave string) bool { return d.invitedHidden[Group{unit, wave}] }
 
+// invitedShown returns n, the invited count of unit in wave, or 0 where
+// the plan withholds it; a nil plan withholds nothing. Every output that
+// shows an invited count or a rate drawn from one goes through it.
+func (d *Disclosure) invitedShown(unit, wave string, n int64) int64 {
+	if d != nil && d.InvitedHidden(unit, wave) {
+		return 0
+	}
+	return n
+}
+
 // Privacy returns the rules the plan applied.
 func (d *Disclosure) Privacy() Privacy { return d.privacy }
 

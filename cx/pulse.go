@@ -526,10 +526,7 @@ func newPulseReport(orgs []*Hierarchy, waves []survey.Wave, p *Participation, op
 				continue
 			}
 			c := rolled[Group{u, w}]
-			row := PulseRow{Unit: u, Wave: w, Invited: invited[Group{u, w}]}
-			if disc != nil && disc.InvitedHidden(u, w) {
-				row.Invited = 0 // withheld by the plan: it would pin a small group
-			}
+			row := PulseRow{Unit: u, Wave: w, Invited: disc.invitedShown(u, w, invited[Group{u, w}])}
 			row.Reason, row.Hidden = hidden[Group{u, w}]
 			if row.Hidden {
 				row.CommentWords = nan

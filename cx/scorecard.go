@@ -607,8 +607,8 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, stats groupStats
 			continue
 		}
 		us.Respondents = n
-		if inv := invited[id]; inv > 0 && (opts.Disclosure == nil || !opts.Disclosure.InvitedHidden(id, opts.Wave)) {
-			p := metrics.Proportion{Successes: min(n, int64(inv)), N: int64(inv)}
+		if inv := opts.Disclosure.invitedShown(id, opts.Wave, int64(invited[id])); inv > 0 {
+			p := metrics.Proportion{Successes: min(n, inv), N: inv}
 			us.ResponseRate = &Estimate{Value: p.Value(), Interval: p.Wilson(opts.Level), Proportion: p}
 		}
 		baseShown := false
