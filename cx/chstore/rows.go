@@ -45,24 +45,53 @@ func (s *Store) writeRecs(ctx context.Context, b uint32, sign int8, rs []rec, gr
 // writeShard writes the rows of responses of one shard, one row per
 // response in each of responses, answers_in and patterns_in (see tables),
 // in the order of the key of responses, so that neither the server nor the
-// views that make the long table have anything to sort; the three tables
-// at once.
+// views that make the long table have anything to sort. The tables are
+// written one after the other, each built just before it is sent: what a
+// table holds, and the driver's copy of it, is garbage once it is sent,
+// which keeps the import's peak memory down (the shards are written at
+// once, so the servers still work side by side).
 func (s *Store) writeShard(ctx context.Context, conn Conn, b uint32, sign int8, rs []*rec, groups map[uint32][]groupLayout) error {
 	slices.SortFunc(rs, func(x, y *rec) int {
 		return cmp.Or(cmp.Compare(x.survey, y.survey), cmp.Compare(x.wave, y.wave), cmp.Compare(x.unit, y.unit),
 			bytes.Compare(x.id[:], y.id[:]))
 	})
+	insert := func(t Table) error {
+		if t.Len() == 0 {
+			return nil
+		}
+		if err := conn.Insert(ctx, t); err != nil {
+			return fmt.Errorf("chstore: writing to %s: %w", t.Name, err)
+		}
+		return nil
+	}
 	n := len(rs)
-	resp, ans := responseColumns(n), answerColumns(n)
-	nPatterns := 0
+	resp := responseColumns(n)
 	for _, r := range rs {
 		resp.add(r, b, sign)
+	}
+	if err := insert(resp.table(s.database)); err != nil {
+		return err
+	}
+	ans := answerColumns(n)
+	for _, r := range rs {
 		if len(r.items) > 0 {
 			ans.add(r, sign, b)
 		}
+	}
+	if err := insert(ans.table(s.database)); err != nil {
+		return err
+	}
+	return insert(patternTable(s.database, rs, groups, sign, b))
+}
+
+// patternTable returns the rows of patterns_in of rs: per response, the
+// codes of the reliability groups of its survey and its pattern over each.
+func patternTable(db string, rs []*rec, groups map[uint32][]groupLayout, sign int8, b uint32) Table {
+	nPatterns := 0
+	for _, r := range rs {
 		nPatterns += len(groups[r.survey])
 	}
-	pat := patternColumns(n)
+	pat := patternColumns(len(rs))
 	// The patterns of every response in one backing array; the groups'
 	// codes shared by the responses of a survey.
 	texts := make([]string, 0, nPatterns)
@@ -92,21 +121,7 @@ func (s *Store) writeShard(ctx context.Context, conn Conn, b uint32, sign int8, 
 		}
 		pat.add(r, gs, texts[lo:len(texts):len(texts)], sign, b)
 	}
-	ts := []Table{resp.table(s.database), ans.table(s.database), pat.table(s.database)}
-	errs := make([]error, len(ts))
-	var wg sync.WaitGroup
-	for i, t := range ts {
-		if t.Len() == 0 {
-			continue
-		}
-		wg.Go(func() {
-			if err := conn.Insert(ctx, t); err != nil {
-				errs[i] = fmt.Errorf("chstore: writing to %s: %w", t.Name, err)
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return pat.table(db)
 }
 
 // patterner writes the patterns of responses over reliability groups:
