@@ -36,6 +36,37 @@ type rolledReader struct {
 	*rolled
 	// scratch holds the pooled counts of one behavior.
 	scratch []int64
+	// offs holds the offsets of the items of the slices pooled so far,
+	// by their first element: a scorecard pools the same few slices of
+	// items in every unit. last is the block of the last unit and wave
+	// read, lastKey its key.
+	offs    map[*survey.Item][]int
+	last    *rolledBlock
+	lastKey Group
+}
+
+// offsets returns the offsets of items' counts in a block, -1 for an item
+// not tallied.
+func (r *rolledReader) offsets(items []survey.Item) []int {
+	if len(items) == 0 {
+		return nil
+	}
+	if o, ok := r.offs[&items[0]]; ok && len(o) == len(items) {
+		return o
+	}
+	o := make([]int, len(items))
+	for i := range items {
+		off, ok := r.offset[items[i].ID]
+		if !ok {
+			off = -1
+		}
+		o[i] = off
+	}
+	if r.offs == nil {
+		r.offs = map[*survey.Item][]int{}
+	}
+	r.offs[&items[0]] = o
+	return o
 }
 
 type rolledBlock struct {
@@ -179,28 +210,35 @@ func (r *rolled) tally(unit, wave string, it survey.Item) metrics.Tally {
 // sameScale false when the items use different scales. The pooled tally
 // is valid until the next call.
 func (r *rolledReader) pooled(unit, wave string, items []survey.Item) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
-	b := r.blocks[Group{unit, wave}]
+	b := r.last
+	if b == nil || r.lastKey.Unit != unit || r.lastKey.Wave != wave {
+		b = r.blocks[Group{unit, wave}]
+		r.last, r.lastKey = b, Group{unit, wave}
+	}
 	if b == nil {
 		return fav, all, true
 	}
-	return poolItems(items, func(it survey.Item) metrics.Tally {
-		off, ok := r.offset[it.ID]
-		if !ok {
+	offs := r.offsets(items)
+	return poolItems(items, func(i int) metrics.Tally {
+		off := offs[i]
+		if off < 0 {
 			return metrics.Tally{}
 		}
+		it := &items[i]
 		return metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: b.counts[off : off+it.Scale.Points()]}
 	}, r.scratchCounts)
 }
 
-// poolItems pools the answers of items, as tallyOf gives them (as
-// answered, on the tally's own scale): the favorable answers after
-// reverse keying, and the keyed answers as one tally whose counts come
-// from counts(n); sameScale is false when the items' tallies use
+// poolItems pools the answers of items, as tallyOf(i) gives those of
+// items[i] (as answered, on the tally's own scale): the favorable answers
+// after reverse keying, and the keyed answers as one tally whose counts
+// come from counts(n); sameScale is false when the items' tallies use
 // different scales, and the pooled tally then holds the first scale's.
-func poolItems(items []survey.Item, tallyOf func(survey.Item) metrics.Tally, counts func(n int) []int64) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
+func poolItems(items []survey.Item, tallyOf func(int) metrics.Tally, counts func(n int) []int64) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
 	sameScale = true
-	for _, it := range items {
-		c := tallyOf(it)
+	for i := range items {
+		it := &items[i]
+		c := tallyOf(i)
 		n := c.N()
 		if n == 0 {
 			continue
@@ -264,11 +302,7 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 			b.addTo(rb.counts)
 		}
 	}
-	stats, err := t.stats(scored)
-	if err != nil {
-		return nil, err
-	}
-	return scoreAll(h, t.s, r, stats, opts)
+	return scoreAll(h, t.s, r, func() (map[string]groupStats, error) { return t.stats(scored) }, opts)
 }
 
 // stats returns the reliability statistics of each group of items in
@@ -350,10 +384,9 @@ func (t *Tallier) waveStats(wb *waveBlock) (map[string]*metrics.ScaleStats, erro
 
 // addDense adds the patterns of dense group g, counted by code in d, to
 // st: each answer as keyed, a skipped one as missing. The patterns are
-// counted by level (metrics.ScaleCounts: integer additions), walking the
-// codes in order with their digits (code = Σ digit·base, the last item's
-// digit moving fastest); the statistics are sums of whole numbers, exact
-// in any order.
+// counted by level (metrics.ScaleCounts.AddCodes: integer additions; code
+// = Σ digit·base, the last item's digit moving fastest); the statistics
+// are sums of whole numbers, exact in any order.
 func (t *Tallier) addDense(st *metrics.ScaleStats, g *patternGroup, d []int64) error {
 	// keyed[j][v] is the keyed answer of digit v (1 + answer - min) to
 	// the group's j-th item; digit 0 is a skipped answer.
@@ -370,19 +403,10 @@ func (t *Tallier) addDense(st *metrics.ScaleStats, g *patternGroup, d []int64) e
 	if err != nil {
 		return err
 	}
-	digits := make([]int, len(g.items))
-	for _, c := range d {
-		if c != 0 {
-			if err := counts.Add(digits, c); err != nil {
-				return err
-			}
-		}
-		for j := len(digits) - 1; j >= 0; j-- {
-			if digits[j]++; digits[j] < len(keyed[j]) {
-				break
-			}
-			digits[j] = 0
-		}
+	// The codes are the levels' mixed-radix numbers, as AddCodes reads
+	// them.
+	if err := counts.AddCodes(d); err != nil {
+		return err
 	}
 	return counts.AddTo(st)
 }
@@ -410,7 +434,7 @@ func (t *Tallier) Respondents() map[Group]int64 {
 // merged into one tally, or sameScale false when the items use different
 // scales.
 func pooled(t *Tallies, unit, wave string, items []survey.Item) (fav metrics.Proportion, all metrics.Tally, sameScale bool) {
-	return poolItems(items, func(it survey.Item) metrics.Tally {
-		return t.Answers[Cell{unit, wave, it.ID}]
+	return poolItems(items, func(i int) metrics.Tally {
+		return t.Answers[Cell{unit, wave, items[i].ID}]
 	}, func(n int) []int64 { return make([]int64, n) })
 }

@@ -446,7 +446,7 @@ func NewScorecards(h *Hierarchy, s survey.Survey, t *Tallies, opts ...ScorecardO
 	if err != nil {
 		return nil, err
 	}
-	return scoreAll(h, s, r, statsByWave(s, t, scored), opts)
+	return scoreAll(h, s, r, func() (map[string]groupStats, error) { return statsByWave(s, t, scored), nil }, opts)
 }
 
 // oneInstrument reports whether every options value scores its wave on
@@ -483,40 +483,69 @@ func prepareScorecards(opts []ScorecardOptions) (waves, scored []string, err err
 	return waves, scored, nil
 }
 
-// scoreAll computes the scorecards of opts in parallel.
-func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, stats map[string]groupStats, opts []ScorecardOptions) ([]*Scorecard, error) {
+// scoreAll computes the scorecards of opts in parallel. The disclosure
+// plans of the options that need one are made on a goroutine of their own
+// from the start, while stats computes the reliability statistics, so
+// that the plans (the longest part of a few small scorecards) do not wait
+// for them.
+func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, stats func() (map[string]groupStats, error), opts []ScorecardOptions) ([]*Scorecard, error) {
 	out := make([]*Scorecard, len(opts))
 	errs := make([]error, len(opts))
-	var next atomic.Int64
-	var wg sync.WaitGroup
 	space := surveySpace(s)
-	for range min(len(opts), runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
+	// planned[i] is closed once opts[i] has its plan, plans[i] (or
+	// errs[i]).
+	planned := make([]chan struct{}, len(opts))
+	plans := make([]ScorecardOptions, len(opts))
+	var toPlan []int
+	for i, o := range opts {
+		if o.Privacy != nil && o.Disclosure == nil {
+			planned[i] = make(chan struct{})
+			toPlan = append(toPlan, i)
+		}
+	}
+	if len(toPlan) > 0 {
 		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(opts) {
-					return
-				}
+			for _, i := range toPlan {
 				o := opts[i]
-				if o.Privacy != nil && o.Disclosure == nil {
-					// The scored wave and its baseline, which need not be
-					// consecutive: no wave-difference rule.
-					pr := *o.Privacy
-					pr.WaveDifference = false
-					waves := []string{o.Wave}
-					if o.Baseline != "" {
-						waves = []string{o.baseKey, o.Wave}
-					}
-					if o.Disclosure, errs[i] = pr.plan(h, r.respondents, r.answers(space), space, nil, waves, nil); errs[i] != nil {
-						continue
-					}
+				// The scored wave and its baseline, which need not be
+				// consecutive: no wave-difference rule.
+				pr := *o.Privacy
+				pr.WaveDifference = false
+				waves := []string{o.Wave}
+				if o.Baseline != "" {
+					waves = []string{o.baseKey, o.Wave}
+				}
+				if o.Disclosure, errs[i] = pr.plan(h, r.respondents, r.answers(space), space, nil, waves, nil); errs[i] == nil {
 					o.Privacy = &pr
 				}
-				out[i], errs[i] = score(h, s, &rolledReader{rolled: r}, stats[o.Wave], o)
+				plans[i] = o
+				close(planned[i])
 			}
 		}()
+	}
+	byWave, err := stats()
+	if err != nil {
+		for _, i := range toPlan {
+			<-planned[i]
+		}
+		return nil, err
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(opts), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(opts); i = int(next.Add(1) - 1) {
+				o := opts[i]
+				if planned[i] != nil {
+					<-planned[i]
+					if errs[i] != nil {
+						continue
+					}
+					o = plans[i]
+				}
+				out[i], errs[i] = score(h, s, &rolledReader{rolled: r}, byWave[o.Wave], o)
+			}
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {

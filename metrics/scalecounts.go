@@ -108,6 +108,127 @@ func (c *ScaleCounts) Add(levels []int, w int64) error {
 	return nil
 }
 
+// AddCodes counts rows given by their codes, counts[code] times each: the
+// code of the levels l_0 .. l_{k-1} is the number they write in the mixed
+// radix of the levels (l_i·Π_{j>i} len(values[j]) summed, the last item's
+// level moving fastest), so len(counts) is the product of the number of
+// levels of the items. It counts exactly what Add(levels, counts[code])
+// for every code counts, in one pass: rows that differ only in the last
+// item's level are counted together for the other items and their pairs.
+// It returns an error wrapping [ErrInvalid] when counts has another
+// length or a negative count; nothing is counted then. AddCodes does not
+// allocate beyond its level digits (one slice).
+func (c *ScaleCounts) AddCodes(counts []int64) error {
+	k := len(c.values)
+	size := 1
+	for _, v := range c.values {
+		if len(v) == 0 || size > math.MaxInt/len(v) {
+			return errorf(ErrInvalid, "too many codes for a table")
+		}
+		size *= len(v)
+	}
+	if len(counts) != size {
+		return errorf(ErrInvalid, "%d counts for %d codes", len(counts), size)
+	}
+	for code, w := range counts {
+		if w < 0 {
+			return errorf(ErrInvalid, "negative count %d of code %d", w, code)
+		}
+	}
+	last := k - 1
+	nl := len(c.values[last])
+	// The pairs of an item i with the last item are p(i) = the pair
+	// index of (i, last); those among the first k-1 items come before it
+	// in the packing of ScaleStats.
+	digits := make([]int, k) // the levels of the first k-1 items
+	for start := 0; start < size; start += nl {
+		run := counts[start : start+nl]
+		var all, answered int64 // the run's rows, and those answering the last item
+		for l, w := range run {
+			all += w
+			if l > 0 {
+				answered += w
+			}
+		}
+		if all > 0 {
+			c.addRun(digits[:last], run, all, answered)
+		}
+		for i := last - 1; i >= 0; i-- {
+			if digits[i]++; digits[i] < len(c.values[i]) {
+				break
+			}
+			digits[i] = 0
+		}
+	}
+	return nil
+}
+
+// addRun counts the rows whose first k-1 items have the levels prefix and
+// whose last item has level l run[l] times: all rows in all, answered of
+// them with the last item answered.
+func (c *ScaleCounts) addRun(prefix []int, run []int64, all, answered int64) {
+	k := len(c.values)
+	last := k - 1
+	nl := len(run)
+	some, complete := false, true
+	for _, l := range prefix {
+		if l > 0 {
+			some = true
+		} else {
+			complete = false
+		}
+	}
+	if some {
+		c.n += all
+	} else {
+		c.n += answered
+	}
+	lastItem := c.item[last]
+	for l := 1; l < nl; l++ {
+		lastItem[l] += run[l]
+	}
+	p := 0
+	for i, li := range prefix {
+		if li == 0 {
+			p += k - 1 - i
+			continue
+		}
+		c.item[i][li] += all
+		for j := i + 1; j < last; j++ {
+			if lj := prefix[j]; lj > 0 {
+				c.pair[p][li*len(c.values[j])+lj] += all
+			}
+			p++
+		}
+		withLast := c.pair[p][li*nl : li*nl+nl]
+		for l := 1; l < nl; l++ {
+			withLast[l] += run[l]
+		}
+		p++
+	}
+	if !complete || answered == 0 {
+		return
+	}
+	c.compN += answered
+	compLast := c.compItem[last]
+	for l := 1; l < nl; l++ {
+		compLast[l] += run[l]
+	}
+	p = 0
+	for i, li := range prefix {
+		c.compItem[i][li] += answered
+		for j := i + 1; j < last; j++ {
+			c.compPair[p][li*len(c.values[j])+prefix[j]] += answered
+			p++
+		}
+		withLast := c.compPair[p][li*nl : li*nl+nl]
+		for l := 1; l < nl; l++ {
+			withLast[l] += run[l]
+		}
+		p++
+	}
+}
+
 // AddTo adds the rows counted to s, as [ScaleStats.AddWeighted] would
 // add each of them. It returns an error wrapping [ErrScaleMismatch] when
 // s has another number of items; s is then unchanged.

@@ -133,3 +133,115 @@ func TestScaleCountsRefusesBadInput(t *testing.T) {
 		t.Errorf("AddTo 3 items: %v, want ErrScaleMismatch", err)
 	}
 }
+
+// TestScaleCountsAddCodesEqualAdd states that counting a table of rows by
+// their codes gives exactly the statistics of adding each code's row with
+// Add, on scales of 1 to 5 items with 1 to 5 points (reversed and
+// negative values too), with about half the codes never met.
+func TestScaleCountsAddCodesEqualAdd(t *testing.T) {
+	ps := properties(t)
+	ps.Property("ScaleCounts.AddCodes = Add per code", prop.ForAll(
+		func(c countsCase) string {
+			k := len(c.values)
+			size := 1
+			for _, v := range c.values {
+				size *= len(v)
+			}
+			// The case's rows and weights seed the table: each row's code
+			// gets its weight, and other codes a count now and then.
+			table := make([]int64, size)
+			for r, lv := range c.levels {
+				code := 0
+				for i, l := range lv {
+					code = code*len(c.values[i]) + l
+				}
+				table[code] += c.weights[r]
+			}
+			for code := range table {
+				if (code*7919)%5 == 0 {
+					table[code] += int64(code % 4)
+				}
+			}
+			byCode, err := metrics.NewScaleCounts(c.values)
+			if err != nil {
+				return err.Error()
+			}
+			each, _ := metrics.NewScaleCounts(c.values)
+			if err := byCode.AddCodes(table); err != nil {
+				return err.Error()
+			}
+			levels := make([]int, k)
+			for _, w := range table {
+				if err := each.Add(levels, w); err != nil {
+					return err.Error()
+				}
+				for i := k - 1; i >= 0; i-- {
+					if levels[i]++; levels[i] < len(c.values[i]) {
+						break
+					}
+					levels[i] = 0
+				}
+			}
+			got, want := metrics.NewScaleStats(k), metrics.NewScaleStats(k)
+			if err := byCode.AddTo(got); err != nil {
+				return err.Error()
+			}
+			if err := each.AddTo(want); err != nil {
+				return err.Error()
+			}
+			if !got.Equal(want) {
+				g, _ := got.MarshalJSON()
+				w, _ := want.MarshalJSON()
+				return fmt.Sprintf("AddCodes gives %s, Add per code %s", g, w)
+			}
+			return ""
+		},
+		gopter.Gen(func(p *gopter.GenParameters) *gopter.GenResult {
+			r := p.Rng
+			c := genCountsCase(p).Result.(countsCase)
+			// At most five items of at most five points: tables of at most
+			// 6^5 codes.
+			c.values = c.values[:min(len(c.values), 5)]
+			for i, v := range c.values {
+				c.values[i] = v[:min(len(v), 2+r.Intn(5))]
+			}
+			for j, lv := range c.levels {
+				lv = lv[:len(c.values)]
+				for i := range lv {
+					lv[i] %= len(c.values[i])
+				}
+				c.levels[j] = lv
+			}
+			return gopter.NewGenResult(c, gopter.NoShrinker)
+		}),
+	))
+	ps.TestingRun(t)
+}
+
+// TestScaleCountsAddCodesRefusesBadTables states that a table of another
+// length than the number of codes, or with a negative count, is an error
+// and counts nothing.
+func TestScaleCountsAddCodesRefusesBadTables(t *testing.T) {
+	c, err := metrics.NewScaleCounts([][]float64{{0, 1, 2}, {0, 5, 4, 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := make([]int64, 12)
+	for i := range good {
+		good[i] = 1
+	}
+	bad := append([]int64(nil), good...)
+	bad[11] = -1
+	for _, table := range [][]int64{good[:11], append(good, 1), bad} {
+		if err := c.AddCodes(table); !errors.Is(err, metrics.ErrInvalid) {
+			t.Errorf("AddCodes(%v) = %v, want ErrInvalid", table, err)
+		}
+	}
+	s := metrics.NewScaleStats(2)
+	if err := c.AddTo(s); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Equal(metrics.NewScaleStats(2)) {
+		t.Errorf("refused tables were counted")
+	}
+}
