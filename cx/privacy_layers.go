@@ -77,6 +77,12 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 	for _, w := range in.waves {
 		m := newWaveModel(in.h, in.resp, av, segRolled, w, in.invited[w])
 		pairs := m.pairs(segRolled, limit)
+		// The respondents' layer's cells by name, for the layers of items
+		// (over m, or over its units alone).
+		at := make(map[string]int, len(m.nodes))
+		for i := range m.nodes {
+			at[m.name(i)] = i
+		}
 		items := m
 		if segRolled != nil && segVecs == nil {
 			// Segments counted without answers: their figures are not
@@ -108,10 +114,10 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 				break
 			}
 			items.withhold(withheld)
-			figs = p.itemLayers(items, people, m)
+			figs = p.itemLayers(items, people, at)
 			// At most maxCoverRounds plans of the wave: what is still
 			// exposed then is listed.
-			if round == maxCoverRounds || !coverExposed(figs, items, people, m, cover) {
+			if round == maxCoverRounds || !coverExposed(figs, items, people, at, cover) {
 				break
 			}
 		}
@@ -281,13 +287,8 @@ type figureLayer struct {
 // itemLayers plans, per group of items, which figures of the shown groups
 // are shown. items is the model the items are planned over (m itself, or
 // its units alone when segments have no answers); people is the
-// respondents' layer over m.
-func (p Privacy) itemLayers(items *waveModel, people *disclosure.Table, m *waveModel) []figureLayer {
-	// The respondents' layer, by cell name.
-	at := make(map[string]int, len(m.nodes))
-	for i := range m.nodes {
-		at[m.name(i)] = i
-	}
+// respondents' layer over m, whose cells at names.
+func (p Privacy) itemLayers(items *waveModel, people *disclosure.Table, at map[string]int) []figureLayer {
 	min := int64(p.MinScores)
 	// few reports whether item id has 1 to min-1 answers in cell i.
 	few := func(i int, id string) bool {
@@ -361,11 +362,7 @@ const maxCoverRounds = 8
 // shown): the cell the respondents' layer would hide next to protect it,
 // so that its figures are hidden too. It records them in cover and
 // reports whether it added one: the wave is then planned again.
-func coverExposed(figs []figureLayer, items *waveModel, people *disclosure.Table, m *waveModel, cover map[int]Reason) bool {
-	at := make(map[string]int, len(m.nodes))
-	for i := range m.nodes {
-		at[m.name(i)] = i
-	}
+func coverExposed(figs []figureLayer, items *waveModel, people *disclosure.Table, at map[string]int, cover map[int]Reason) bool {
 	added := false
 	for _, f := range figs {
 		for _, i := range f.t.Exposed {
