@@ -73,7 +73,7 @@ func openCSV(r io.Reader, s Survey, opts *CSVOptions) (*csvSource, error) {
 		return nil, err
 	}
 	src.layout = layout
-	src.head = chunk{data: first.data[next:], line: first.line + nl}
+	src.head = chunk{data: first.data[next:], line: first.line + nl, plain: first.plain}
 	return src, nil
 }
 
@@ -141,7 +141,7 @@ func (cr *CSVReader) ReadRow() (*Row, error) {
 			if end >= 0 {
 				rec = rest[:end]
 			}
-			if bytes.IndexByte(rec, '"') < 0 && cr.src.layout.fillFast(&cr.row, start, rec, cr.p.comma) {
+			if (cr.cur.plain || bytes.IndexByte(rec, '"') < 0) && cr.src.layout.fillFast(&cr.row, start, rec, cr.p.comma) {
 				cr.pos += len(rec)
 				if end >= 0 {
 					cr.pos++
@@ -313,7 +313,7 @@ func (sc *chunkScanner) scan(ctx context.Context, c chunk, w int, fn func(int, *
 			if end >= 0 {
 				rec = rest[:end]
 			}
-			if bytes.IndexByte(rec, '"') < 0 && sc.l.fillFast(&sc.row, start, rec, sc.p.comma) {
+			if (c.plain || bytes.IndexByte(rec, '"') < 0) && sc.l.fillFast(&sc.row, start, rec, sc.p.comma) {
 				pos += len(rec)
 				if end >= 0 {
 					pos++
