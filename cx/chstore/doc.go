@@ -54,20 +54,22 @@
 // a read may see, each shard for its own units (a unit's rows are all on
 // one shard, so its groups are final there; distributed_group_by_no_merge),
 // the patterns, which every shard holds, added up by the coordinator; the
-// process receives one row per unit, wave, item and value with its count,
+// process receives one row per unit, wave and item with a count per value,
 // one per unit and wave with respondents and comments, and one per wave,
-// reliability group and pattern; it loads no response, and adds up what
-// two shards return for one group (a unit whose rows an earlier count of
-// shards spread). The answers and patterns are grouped by one 64-bit key
-// packing their columns (ClickHouse groups by a single integer several
-// times more cheaply than by four columns), with widths each read takes
-// from the dictionary's largest codes and the survey's scales; the rows
-// whose columns do not fit are grouped by their columns in a second
-// query, so the tallies are exact for any codes and values. Nothing is added up in
-// the process when responses are written: the process only sorts each
-// shard's responses in the order of the key of responses. The tallies equal those
-// that [cx.TallyResponses] computes from the same responses in memory; a
-// scorecard from the cluster equals the scorecard in memory.
+// reliability group and pattern but its last answer with a count per last
+// answer; it loads no response, and adds up what two shards return for
+// one group (a unit whose rows an earlier count of shards spread). These
+// groups are keyed by one 64-bit integer packing their columns
+// (ClickHouse 18.16 groups by a single integer, and by fewer groups, much
+// more cheaply than by four columns: see keys.go), with widths each read
+// takes from the dictionary's largest codes and the survey's scales; the
+// rows whose columns do not fit are grouped by their columns in a second
+// query, so the tallies are exact for any codes and values. Nothing is
+// added up in the process when responses are written: the process only
+// sorts each shard's responses in the order of the key of responses. The
+// tallies equal those that [cx.TallyResponses] computes from the same
+// responses in memory; a scorecard from the cluster equals the scorecard
+// in memory.
 // [Store.TallySegments] counts the cuts by segment with GROUP BY on every
 // shard over the stored responses themselves (their segments and answers
 // are kept as text the cluster reads).
