@@ -3,9 +3,15 @@ package chstore
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math"
 	"math/bits"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"github.com/cxculture/cxculture/survey"
 )
 
 // The tallies' GROUP BY queries group by one 64-bit integer that packs
@@ -36,30 +42,61 @@ const maxColumns = 16
 var packCap atomic.Uint32
 
 // answerKey packs the unit, wave and item of a row of the answer sums,
-// and the value's bucket of cols values from lo, in that order from the
-// high bits; the value's place in its bucket is the count's column.
+// and the bucket of cols values of the answer's distance from its item's
+// scale minimum (from lo for an item the survey does not have), in that
+// order from the high bits; the answer's place in its bucket is the
+// count's column. cols is the number of points most of the survey's
+// items have: most cells are then one row of one bucket.
 type answerKey struct {
 	ok                  bool
 	lo, hi              int64
 	cols                int64
+	mins                map[uint32]int64 // item code -> scale minimum
 	maxU, maxW, maxI    uint32
 	itemAt, waveAt, uAt uint
 }
 
 // newAnswerKey returns the packing of answers with unit, wave and item
-// codes up to maxU, maxW and maxI and values in [lo, hi] (the survey's
-// scales); ok is false when they do not fit in 64 bits.
-func newAnswerKey(maxU, maxW, maxI uint32, lo, hi int64) answerKey {
-	k := answerKey{lo: lo, hi: hi, maxU: maxU, maxW: maxW, maxI: maxI}
-	if lo > hi || lo < -1<<40 || hi > 1<<40 {
+// codes up to maxU, maxW and maxI and values on the scales of items (the
+// survey's, by code); ok is false when they do not fit in 64 bits.
+func newAnswerKey(maxU, maxW, maxI uint32, items map[uint32]survey.Item) answerKey {
+	k := answerKey{maxU: maxU, maxW: maxW, maxI: maxI, mins: map[uint32]int64{}}
+	if len(items) == 0 {
 		return k
 	}
-	k.cols = min(hi-lo+1, maxColumns)
-	k.itemAt = uint(bits.Len64(uint64((hi - lo) / k.cols)))
+	k.lo, k.hi = int64(math.MaxInt64), int64(math.MinInt64)
+	points := map[int64]int{}
+	for code, it := range items {
+		k.mins[code] = int64(it.Scale.Min)
+		k.lo, k.hi = min(k.lo, int64(it.Scale.Min)), max(k.hi, int64(it.Scale.Max))
+		points[int64(it.Scale.Max)-int64(it.Scale.Min)+1]++
+	}
+	if k.lo < -1<<40 || k.hi > 1<<40 {
+		return k
+	}
+	for p, n := range points {
+		if p >= 1 && (n > points[k.cols] || n == points[k.cols] && p > k.cols) {
+			k.cols = p
+		}
+	}
+	if k.cols = min(k.cols, maxColumns); k.cols < 1 {
+		return k
+	}
+	k.itemAt = uint(bits.Len64(uint64((k.hi - k.lo) / k.cols)))
 	k.waveAt = k.itemAt + uint(bits.Len32(maxI))
 	k.uAt = k.waveAt + uint(bits.Len32(maxW))
 	k.ok = k.uAt+uint(bits.Len32(maxU)) <= 64
 	return k
+}
+
+// offset is the answer's distance from its item's scale minimum.
+func (k answerKey) offset() string {
+	codes := slices.Sorted(maps.Keys(k.mins))
+	mins := make([]string, len(codes))
+	for i, c := range codes {
+		mins[i] = strconv.FormatInt(k.mins[c], 10)
+	}
+	return fmt.Sprintf("(value - transform(item, CAST([%s] AS Array(UInt32)), CAST([%s] AS Array(Int64)), toInt64(%d)))", uints(codes), strings.Join(mins, ", "), k.lo)
 }
 
 // sql returns the expression of the key: the packed columns for the rows
@@ -69,9 +106,9 @@ func (k answerKey) sql() string {
 	if !k.ok {
 		return "toUInt64(0) AS k, sum(n)"
 	}
-	bucket, place := "toUInt64(0)", fmt.Sprintf("value - (%d)", k.lo)
+	bucket, place := "toUInt64(0)", k.offset()
 	if k.hi-k.lo >= k.cols {
-		bucket, place = fmt.Sprintf("toUInt64(intDiv(value - (%d), %d))", k.lo, k.cols), fmt.Sprintf("(value - (%d)) %% %d", k.lo, k.cols)
+		bucket, place = fmt.Sprintf("toUInt64(intDiv(%s, %d))", k.offset(), k.cols), fmt.Sprintf("%s %% %d", k.offset(), k.cols)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "if(%s, bitOr(bitOr(bitShiftLeft(toUInt64(unit), %d), bitShiftLeft(toUInt64(wave), %d)), "+
@@ -87,14 +124,19 @@ func (k answerKey) fits() string {
 	if !k.ok {
 		return "0"
 	}
-	return fmt.Sprintf("(unit BETWEEN 1 AND %d AND wave <= %d AND item <= %d AND value BETWEEN %d AND %d)", k.maxU, k.maxW, k.maxI, k.lo, k.hi)
+	return fmt.Sprintf("(unit BETWEEN 1 AND %d AND wave <= %d AND item <= %d AND value BETWEEN %d AND %d AND %s >= 0)", k.maxU, k.maxW, k.maxI, k.lo, k.hi, k.offset())
 }
 
 // decode returns the columns packed in key (not 0), and the value of the
 // counts' first column.
 func (k answerKey) decode(key uint64) (unit, wave, item uint32, value int64) {
 	field := func(from, to uint) uint64 { return key >> from & (1<<(to-from) - 1) }
-	return uint32(key >> k.uAt), uint32(field(k.waveAt, k.uAt)), uint32(field(k.itemAt, k.waveAt)), int64(field(0, k.itemAt))*k.cols + k.lo
+	item = uint32(field(k.itemAt, k.waveAt))
+	from, ok := k.mins[item]
+	if !ok {
+		from = k.lo
+	}
+	return uint32(key >> k.uAt), uint32(field(k.waveAt, k.uAt)), item, int64(field(0, k.itemAt))*k.cols + from
 }
 
 // patternKey packs the reliability group, wave and pattern but its last

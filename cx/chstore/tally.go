@@ -101,14 +101,8 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 		return nil, err
 	}
 	byCode := map[uint32]survey.Item{}
-	lo, hi := int64(1), int64(0)
 	for id, code := range itemCodes {
-		it := items[id]
-		byCode[code] = it
-		if lo > hi {
-			lo, hi = int64(it.Scale.Min), int64(it.Scale.Max)
-		}
-		lo, hi = min(lo, int64(it.Scale.Min)), max(hi, int64(it.Scale.Max))
+		byCode[code] = items[id]
 	}
 	conn := s.coordinator()
 
@@ -141,7 +135,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	// Answers per unit, wave, item and value, grouped by a packed key;
 	// the answers it does not pack (off every scale of the survey, or a
 	// code beyond the dictionary's) by their columns.
-	ak := newAnswerKey(maxU, maxW, maxI, lo, hi)
+	ak := newAnswerKey(maxU, maxW, maxI, byCode)
 	sums := newAnswerSums(byCode, ak)
 	answersQuery := func() error {
 		rest := !ak.ok
