@@ -19,8 +19,8 @@ var _ cx.SegmentTallyStore = (*Store)(nil)
 // and answers per unit, wave, profile, item and value, counted over the
 // stored responses (each by its last row) in the batches a snapshot shows
 // committed, and added up in the process. The segments are read from the
-// text kept beside each response, and the answers split out of theirs;
-// no response is read into the process. An unknown survey is
+// text kept beside each response, and the answers from its arrays; no
+// response is read into the process. An unknown survey is
 // cx.ErrNotFound.
 //
 // It reads every stored response of the survey in the waves asked for,
@@ -53,10 +53,9 @@ func (s *Store) TallySegments(ctx context.Context, f cx.SegmentFilter) (*cx.Segm
 	// one of its unit: each shard's count of its live responses is
 	// exact.
 	live := fmt.Sprintf("SELECT argMax(unit, (batch, sign)) AS u, argMax(wave, (batch, sign)) AS w, argMax(segs, (batch, sign)) AS sg, "+
-		"argMax(answers, (batch, sign)) AS a FROM %s.responses_local WHERE %s AND %s GROUP BY id HAVING %s", s.database, sn.where(), cond, liveRule)
+		"argMax(items, (batch, sign)) AS its, argMax(vals, (batch, sign)) AS vs FROM %s.responses_local WHERE %s AND %s GROUP BY id HAVING %s", s.database, sn.where(), cond, liveRule)
 	qGroups := fmt.Sprintf("SELECT u, w, %s AS p, toInt64(count()) FROM (%s) GROUP BY u, w, p", p, live)
-	qAnswers := fmt.Sprintf("SELECT u, w, p, toUInt32(substring(x, 1, position(x, ':') - 1)) AS item, toInt64(substring(x, position(x, ':') + 1)) AS value, "+
-		"toInt64(count()) FROM (SELECT u, w, %s AS p, arrayFilter(x -> x != '', splitByChar(' ', a)) AS fs FROM (%s)) ARRAY JOIN fs AS x "+
+	qAnswers := fmt.Sprintf("SELECT u, w, p, item, value, toInt64(count()) FROM (SELECT u, w, %s AS p, its, vs FROM (%s)) ARRAY JOIN its AS item, vs AS value "+
 		"GROUP BY u, w, p, item, value", p, live)
 	type row struct {
 		unit, wave, item uint32

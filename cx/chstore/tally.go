@@ -358,14 +358,10 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 				}
 				digits = append(digits, fmt.Sprintf("if(indexOf(items, %d) = 0, toInt64(-1), vals[indexOf(items, %d)] - %d)", c, c, l.Min[j]))
 			}
-			// Responses stored by those batches, by their last row; their
-			// answers split out of their text.
+			// Responses stored by those batches, by their last row.
 			err = query(ctx, conn, fmt.Sprintf("SELECT wave, [%s] AS p, toInt64(count()) AS c FROM ("+
-				"SELECT wave, arrayFilter(x -> x != '', splitByChar(' ', a)) AS fields, "+
-				"arrayMap(x -> toUInt32(substring(x, 1, position(x, ':') - 1)), fields) AS items, "+
-				"arrayMap(x -> toInt64(substring(x, position(x, ':') + 1)), fields) AS vals FROM ("+
-				"SELECT id, argMax(wave, (batch, sign)) AS wave, argMax(answers, (batch, sign)) AS a "+
-				"FROM %s.responses WHERE %s GROUP BY id HAVING %s AND argMax(batch, (batch, sign)) IN (%s))) GROUP BY wave, p",
+				"SELECT id, argMax(wave, (batch, sign)) AS wave, argMax(items, (batch, sign)) AS items, argMax(vals, (batch, sign)) AS vals "+
+				"FROM %s.responses WHERE %s GROUP BY id HAVING %s AND argMax(batch, (batch, sign)) IN (%s)) GROUP BY wave, p",
 				strings.Join(digits, ", "), s.database, where, liveRule, uints(slow)), func(r Rows) error {
 				p := pat{key: l.key}
 				var ds []int64
