@@ -104,7 +104,9 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	for id, code := range itemCodes {
 		byCode[code] = items[id]
 	}
-	conn := s.coordinator()
+	// The answers and the patterns, the two largest queries, are
+	// coordinated by different shards.
+	conn, other := s.coordinator(), s.coordinator()
 
 	// Each shard's groups of respondents and answers are final
 	// (distributed_group_by_no_merge): they are grouped by unit, and a
@@ -178,7 +180,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 	var wg sync.WaitGroup
 	wg.Go(func() { errs[0] = groupsQuery() })
 	wg.Go(func() { errs[1] = answersQuery() })
-	wg.Go(func() { errs[2] = s.tallyPatterns(ctx, conn, sv, svCode, where, maxW, pats) })
+	wg.Go(func() { errs[2] = s.tallyPatterns(ctx, other, sv, svCode, where, maxW, pats) })
 	wg.Wait()
 	if err := errors.Join(errs[0], errs[1]); err != nil {
 		return nil, err
