@@ -546,6 +546,12 @@ func TestPrivacyPlanAttacker(t *testing.T) {
 		prop.ForAll(func(c attackCase) string {
 			msg, exp := checkAttack(c.normalized())
 			cases++
+			if msg == "" && exp && c.Keys < 2 {
+				// Exposed is a safety net for the plan's stronger reader,
+				// who knows which crossings of two attributes are empty:
+				// without two attributes, nothing is listed.
+				msg = "the plan lists exposed groups with fewer than two attributes"
+			}
 			if exp {
 				exposed++
 			}
@@ -607,8 +613,12 @@ func TestPrivacyPlanAttackerRegressions(t *testing.T) {
 	for _, c := range attackRegressions {
 		c = c.normalized()
 		t.Run(c.String(), func(t *testing.T) {
-			if msg, _ := checkAttack(c); msg != "" {
+			msg, exp := checkAttack(c)
+			if msg != "" {
 				t.Error(msg)
+			}
+			if exp && c.Keys < 2 {
+				t.Error("the plan lists exposed groups with fewer than two attributes")
 			}
 		})
 	}
