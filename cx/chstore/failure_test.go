@@ -215,6 +215,51 @@ func TestFailedImportIsVisibleAndRetriable(t *testing.T) {
 	sameAsMemory(t, s, d, rs, "after the import ran again")
 }
 
+// TestFailedAddStoresNothing checks the rule of cx.StagedImport.Add that
+// an error ends the import: after an Add whose context is done (a batch
+// staged before it), Commit returns that Add's error and stores nothing,
+// and the failed batch is listed; the import run again stores everything.
+func TestFailedAddStoresNothing(t *testing.T) {
+	s := openStore(t)
+	d := simulated(t)
+	define(t, s, d)
+	rs := d.Responses
+	half := len(rs) / 2
+	im, err := s.BeginImport(t.Context(), d.Survey.ID, cx.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = im.Rollback() }()
+	if err := im.Add(t.Context(), rs[:half]); err != nil {
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := im.Add(done, rs[half:]); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Add with its context done: %v; want an error satisfying errors.Is(err, context.Canceled)", err)
+	}
+	out, err := im.Commit(t.Context())
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Commit after a failed Add: %+v, %v; want that Add's error", out, err)
+	}
+	if n, err := s.CountResponses(t.Context(), survey.ResponseFilter{}); err != nil || n != 0 {
+		t.Fatalf("after a failed Add and Commit %d responses are stored (%v), want none", n, err)
+	}
+	sameAsMemory(t, s, d, nil, "after an import whose second Add failed")
+	im, err = s.BeginImport(t.Context(), d.Survey.ID, cx.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = im.Rollback() }()
+	if err := im.Add(t.Context(), rs); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := im.Commit(t.Context()); err != nil || out.Added != len(rs) {
+		t.Fatalf("the import run again: %+v, %v; want %d added", out, err, len(rs))
+	}
+	sameAsMemory(t, s, d, rs, "after the import ran again")
+}
+
 // crashEnv, set to "database,catalog", makes TestCrash the child process
 // that writes batches until it is killed.
 const crashEnv = "CXCULTURE_CLICKHOUSE_CRASH_CHILD"

@@ -41,7 +41,7 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 		s.wmu.Unlock()
 		return nil, wrap(err, opName)
 	}
-	im := &staged{s: s, op: opName, replace: opts.Replace, sn: sn, groups: map[batchGroup]bool{}}
+	im := &staged{s: s, ctx: ctx, op: opName, replace: opts.Replace, sn: sn, groups: map[batchGroup]bool{}}
 	// Into a store that held no response when the import began, nothing
 	// staged can be stored already: the comparisons are skipped.
 	var rows int64
@@ -70,6 +70,8 @@ const stageFlush = 1 << 18
 // staged is an import in progress.
 type staged struct {
 	s       *Store
+	ctx     context.Context // BeginImport's: it bounds the writer
+	failed  error           // the first error of Add
 	op      string
 	replace bool
 	sn      snapshot // what was stored when the import began
@@ -86,10 +88,28 @@ type staged struct {
 
 var errImportEnded = errors.New("chstore: the import has ended")
 
-// Add implements [cx.StagedImport].
+// Add implements [cx.StagedImport]. Its first error ends the import:
+// Commit then stores nothing and returns it (some of the staged
+// responses may have been written already). ctx bounds this call; the
+// writing of the responses it staged goes on under the context given to
+// BeginImport.
 func (im *staged) Add(ctx context.Context, rs []survey.Response) error {
 	if im.ended {
 		return errImportEnded
+	}
+	err := im.add(ctx, rs)
+	if err != nil && im.failed == nil {
+		im.failed = err
+	}
+	return err
+}
+
+func (im *staged) add(ctx context.Context, rs []survey.Response) error {
+	if im.failed != nil {
+		return wrap(fmt.Errorf("an earlier batch failed: %w", im.failed), im.op)
+	}
+	if err := ctx.Err(); err != nil {
+		return wrap(err, im.op)
 	}
 	recs, err := im.s.encode(ctx, rs)
 	if err != nil {
@@ -182,7 +202,7 @@ func (im *staged) flush(ctx context.Context) error {
 		im.out.Replaced = append(im.out.Replaced, replaced...)
 	}
 	if im.w == nil {
-		im.w = im.s.newImportWriter(ctx, im.batch, im.layouts)
+		im.w = im.s.newImportWriter(im.ctx, im.batch, im.layouts)
 	}
 	if err := im.w.send(ctx, fresh); err != nil {
 		return err
@@ -200,6 +220,11 @@ func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 		return cx.ImportOutcome{}, errImportEnded
 	}
 	defer im.end()
+	if im.failed != nil {
+		err := fmt.Errorf("nothing is stored, as staging a batch failed: %w", im.failed)
+		im.fail(ctx, err)
+		return cx.ImportOutcome{}, wrap(err, im.op)
+	}
 	if err := im.flush(ctx); err != nil {
 		im.fail(ctx, err)
 		return cx.ImportOutcome{}, wrap(err, im.op)
