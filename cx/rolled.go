@@ -160,9 +160,16 @@ func (r *rolled) chain(unit, wave string) ([]*rolledBlock, error) {
 
 // block returns the block of a unit and wave, creating it empty.
 func (r *rolled) block(unit, wave string) *rolledBlock {
+	b, _ := r.newBlock(unit, wave)
+	return b
+}
+
+// newBlock returns the block of a unit and wave, and whether it created
+// it (empty).
+func (r *rolled) newBlock(unit, wave string) (*rolledBlock, bool) {
 	g := Group{unit, wave}
 	if b := r.blocks[g]; b != nil {
-		return b
+		return b, false
 	}
 	if len(r.slab) < r.width {
 		r.slab = make([]int64, max(r.width*64, 1024))
@@ -170,7 +177,7 @@ func (r *rolled) block(unit, wave string) *rolledBlock {
 	b := &rolledBlock{counts: r.slab[:r.width:r.width]}
 	r.slab = r.slab[r.width:]
 	r.blocks[g] = b
-	return b
+	return b, true
 }
 
 // respondents returns the respondents of a unit in a wave, rolled up.
@@ -289,17 +296,47 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 		return NewScorecards(h, t.s, t.Tallies(), opts...)
 	}
 	r := newRolled(h, t.s, waves)
+	// Each tallied block adds to its unit's block, then each unit's block,
+	// the deepest first, to its parent's: one addition of counts per unit
+	// and wave rather than one per tallied block and ancestor.
+	type fresh struct {
+		g Group
+		b *rolledBlock
+	}
+	var byDepth [][]fresh
+	made := func(g Group, b *rolledBlock) {
+		d := h.Depth(g.Unit)
+		for len(byDepth) <= d {
+			byDepth = append(byDepth, nil)
+		}
+		byDepth[d] = append(byDepth[d], fresh{g, b})
+	}
 	for k, b := range t.blocks {
 		if !r.keep[k.Wave] {
 			continue
 		}
-		c, err := r.chain(k.Unit, k.Wave)
-		if err != nil {
-			return nil, err
+		if !h.Has(k.Unit) {
+			return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", k.Unit, ErrNotFound)
 		}
-		for _, rb := range c {
-			rb.respondents += b.respondents
-			b.addTo(rb.counts)
+		rb, created := r.newBlock(k.Unit, k.Wave)
+		if created {
+			made(k, rb)
+		}
+		rb.respondents += b.respondents
+		b.addTo(rb.counts)
+	}
+	for d := len(byDepth) - 1; d > 0; d-- {
+		for _, f := range byDepth[d] {
+			u, _ := h.Unit(f.g.Unit)
+			pg := Group{u.Parent, f.g.Wave}
+			pb, created := r.newBlock(pg.Unit, pg.Wave)
+			if created {
+				made(pg, pb)
+			}
+			pb.respondents += f.b.respondents
+			for i, c := range f.b.counts {
+				pb.counts[i] += c
+			}
 		}
 	}
 	return scoreAll(h, t.s, r, func() (map[string]groupStats, error) { return t.stats(scored) }, opts)

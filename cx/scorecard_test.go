@@ -502,6 +502,14 @@ func TestScorecardOptionErrors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = cx.NewScorecard(small, s, tl, cx.ScorecardOptions{Wave: "w2"})
 	assert.ErrorIs(t, err, cx.ErrNotFound, "units of the tallies missing from the hierarchy")
+	tallier := cx.NewTallier(s)
+	row := make([]int, len(s.Items))
+	for i := range row {
+		row[i] = survey.Skipped
+	}
+	require.NoError(t, tallier.AddRow("team_b", "w2", row, false))
+	_, err = tallier.Scorecards(small, cx.ScorecardOptions{Wave: "w2"})
+	assert.ErrorIs(t, err, cx.ErrNotFound, "units of a Tallier missing from the hierarchy")
 
 	p := scProgram(t)
 	_, err = p.Scorecard(t.Context(), "nope", cx.ScorecardOptions{Wave: "w2"})
