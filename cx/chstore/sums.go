@@ -25,7 +25,7 @@ type answerSums struct {
 	items  map[uint32]survey.Item
 	key    answerKey
 	cells  []sumCell
-	at     map[cellKey]int // index in cells
+	at     map[cellKey]int // index in cells, of the cells dense does not hold
 	dense  []int32         // packed unit, wave and item -> 1 + index in cells
 	counts []int64
 	off    map[answerCell]int64
@@ -54,23 +54,14 @@ func newAnswerSums(items map[uint32]survey.Item, key answerKey) *answerSums {
 // k (not 0), one count per value.
 func (a *answerSums) addPacked(k uint64, counts []int64) {
 	u, w, it, v0 := a.key.decode(k)
-	j := -1
-	if a.dense != nil {
-		j = int(a.dense[k>>a.key.itemAt]) - 1
-	}
-	if j < 0 {
-		var ok bool
-		if j, ok = a.cell(u, w, it); !ok {
-			for d, n := range counts {
-				if n != 0 {
-					a.off[answerCell{u, w, it, v0 + int64(d)}] += n
-				}
+	j, ok := a.cell(u, w, it)
+	if !ok {
+		for d, n := range counts {
+			if n != 0 {
+				a.off[answerCell{u, w, it, v0 + int64(d)}] += n
 			}
-			return
 		}
-		if a.dense != nil {
-			a.dense[k>>a.key.itemAt] = int32(j) + 1
-		}
+		return
 	}
 	c := &a.cells[j]
 	for d, n := range counts {
@@ -104,7 +95,13 @@ func (a *answerSums) add(unit, wave, item uint32, v, n int64) {
 // new, or false when the survey does not have the item.
 func (a *answerSums) cell(unit, wave, item uint32) (int, bool) {
 	k := cellKey{unit, wave, item}
-	if j, ok := a.at[k]; ok {
+	slot, dense := 0, a.dense != nil && unit <= a.key.maxU && wave <= a.key.maxW && item <= a.key.maxI
+	if dense {
+		slot = int(uint64(unit)<<(a.key.uAt-a.key.itemAt) | uint64(wave)<<(a.key.waveAt-a.key.itemAt) | uint64(item))
+		if i := a.dense[slot]; i > 0 {
+			return int(i) - 1, true
+		}
+	} else if j, ok := a.at[k]; ok {
 		return j, true
 	}
 	it, ok := a.items[item]
@@ -114,7 +111,11 @@ func (a *answerSums) cell(unit, wave, item uint32) (int, bool) {
 	c := sumCell{cellKey: k, at: len(a.counts), points: it.Scale.Points(), min: int64(it.Scale.Min)}
 	a.counts = append(a.counts, make([]int64, c.points)...)
 	a.cells = append(a.cells, c)
-	a.at[k] = len(a.cells) - 1
+	if dense {
+		a.dense[slot] = int32(len(a.cells))
+	} else {
+		a.at[k] = len(a.cells) - 1
+	}
 	return len(a.cells) - 1, true
 }
 
