@@ -465,33 +465,44 @@ func (t *Tallier) Merge(o *Tallier) error {
 	if o.s.ID != t.s.ID || len(o.items) != len(t.items) || o.width != t.width {
 		return fmt.Errorf("cx: cannot merge a tallier of survey %q into one of %q", o.s.ID, t.s.ID)
 	}
+	// The waves' pattern counts are added on a goroutine of their own
+	// while the blocks are merged here; the waves are made first, so that
+	// new blocks only read t.waves meanwhile.
+	for w := range o.waves {
+		t.wave(w)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for w, owb := range o.waves {
+			owb.flushAll()
+			wb := t.waves[w]
+			wb.flushAll()
+			for gi := range t.groups {
+				switch {
+				case owb.dense[gi] != nil:
+					for i, c := range owb.dense[gi] {
+						wb.dense[gi][i] += c
+					}
+				case owb.sparse[gi] != nil:
+					for code, c := range owb.sparse[gi] {
+						wb.sparse[gi][code] += c
+					}
+				default:
+					for p, c := range owb.text[gi] {
+						wb.text[gi][p] += c
+					}
+				}
+			}
+		}
+	}()
 	for k, ob := range o.blocks {
 		b := t.block(k.Unit, k.Wave)
 		b.merge(ob)
 		b.respondents += ob.respondents
 		b.comments += ob.comments
 	}
-	for w, owb := range o.waves {
-		owb.flushAll()
-		wb := t.wave(w)
-		wb.flushAll()
-		for gi := range t.groups {
-			switch {
-			case owb.dense[gi] != nil:
-				for i, c := range owb.dense[gi] {
-					wb.dense[gi][i] += c
-				}
-			case owb.sparse[gi] != nil:
-				for code, c := range owb.sparse[gi] {
-					wb.sparse[gi][code] += c
-				}
-			default:
-				for p, c := range owb.text[gi] {
-					wb.text[gi][p] += c
-				}
-			}
-		}
-	}
+	<-done
 	return nil
 }
 
