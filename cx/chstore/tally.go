@@ -174,63 +174,87 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 			return nil
 		})
 	}
-	// The three sums at once; the patterns into tallies of their own.
+	// The three sums at once, each made into its part of the tallies on
+	// its own goroutine; the patterns into tallies of their own.
+	groupsTallies := func() error {
+		if err := groupsQuery(); err != nil {
+			return err
+		}
+		var unitCodes, waveCodes []uint32
+		for k := range groups {
+			unitCodes, waveCodes = append(unitCodes, k.unit), append(waveCodes, k.wave)
+		}
+		unitN, err := s.namesOf(ctx, kindUnit, slices.Compact(slices.Sorted(slices.Values(unitCodes))))
+		if err != nil {
+			return err
+		}
+		waveN, err := s.namesOf(ctx, kindWave, slices.Compact(slices.Sorted(slices.Values(waveCodes))))
+		if err != nil {
+			return err
+		}
+		for k, g := range groups {
+			if g.respondents < 0 || g.comments < 0 || g.comments > g.respondents {
+				return fmt.Errorf("chstore: unit %q, wave %q: the sums of respondents (%d) and comments (%d) are inconsistent", unitN[k.unit], waveN[k.wave], g.respondents, g.comments)
+			}
+			key := cx.Group{Unit: unitN[k.unit], Wave: waveN[k.wave]}
+			if g.respondents > 0 {
+				out.Respondents[key] = g.respondents
+			}
+			if g.comments > 0 {
+				out.Comments[key] = g.comments
+			}
+		}
+		return nil
+	}
 	pats := cx.NewTallies(sv.ID)
 	errs := make([]error, 3)
 	var wg sync.WaitGroup
-	wg.Go(func() { errs[0] = groupsQuery() })
-	wg.Go(func() { errs[1] = answersQuery() })
+	wg.Go(func() { errs[0] = groupsTallies() })
+	wg.Go(func() {
+		if errs[1] = answersQuery(); errs[1] == nil {
+			errs[1] = s.answerTallies(ctx, opName, sv, sums, out.Answers)
+		}
+	})
 	wg.Go(func() { errs[2] = s.tallyPatterns(ctx, other, sv, svCode, where, maxW, pats) })
 	wg.Wait()
-	if err := errors.Join(errs[0], errs[1]); err != nil {
-		return nil, err
+	switch {
+	case errs[0] != nil && errs[1] != nil:
+		return nil, errors.Join(errs[0], errs[1])
+	case errs[0] != nil:
+		return nil, errs[0]
+	case errs[1] != nil:
+		return nil, errs[1]
 	}
-	var unitCodes, waveCodes []uint32
-	seenU, seenW := map[uint32]bool{}, map[uint32]bool{}
-	note := func(u, w uint32) {
-		if !seenU[u] {
-			seenU[u] = true
-			unitCodes = append(unitCodes, u)
-		}
-		if !seenW[w] {
-			seenW[w] = true
-			waveCodes = append(waveCodes, w)
-		}
+	// With every answer on its scale, the patterns are sound.
+	if errs[2] != nil {
+		return nil, errs[2]
 	}
-	for k := range groups {
-		note(k.unit, k.wave)
-	}
+	out.Patterns = pats.Patterns
+	return out, nil
+}
+
+// answerTallies adds to out the tallies of the answer sums, or fails with
+// the answers the survey sv cannot tally (an item it does not have, a
+// value off the item's scale) or a sum below zero.
+func (s *Store) answerTallies(ctx context.Context, opName string, sv survey.Survey, sums *answerSums, out map[cx.Cell]metrics.Tally) error {
+	var unitCodes, waveCodes, offItems []uint32
 	for _, c := range sums.cells {
-		note(c.unit, c.wave)
+		unitCodes, waveCodes = append(unitCodes, c.unit), append(waveCodes, c.wave)
 	}
-	var offItems []uint32
 	for k := range sums.off {
-		note(k.unit, k.wave)
-		offItems = append(offItems, k.item)
+		unitCodes, waveCodes, offItems = append(unitCodes, k.unit), append(waveCodes, k.wave), append(offItems, k.item)
 	}
-	unitN, err := s.namesOf(ctx, kindUnit, unitCodes)
+	unitN, err := s.namesOf(ctx, kindUnit, slices.Compact(slices.Sorted(slices.Values(unitCodes))))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	waveN, err := s.namesOf(ctx, kindWave, waveCodes)
+	waveN, err := s.namesOf(ctx, kindWave, slices.Compact(slices.Sorted(slices.Values(waveCodes))))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	itemN, err := s.namesOf(ctx, kindItem, offItems)
 	if err != nil {
-		return nil, err
-	}
-	for k, g := range groups {
-		if g.respondents < 0 || g.comments < 0 || g.comments > g.respondents {
-			return nil, fmt.Errorf("chstore: unit %q, wave %q: the sums of respondents (%d) and comments (%d) are inconsistent", unitN[k.unit], waveN[k.wave], g.respondents, g.comments)
-		}
-		key := cx.Group{Unit: unitN[k.unit], Wave: waveN[k.wave]}
-		if g.respondents > 0 {
-			out.Respondents[key] = g.respondents
-		}
-		if g.comments > 0 {
-			out.Comments[key] = g.comments
-		}
+		return err
 	}
 	// Answers to items the survey does not have, or off their scale.
 	var problems []cx.Problem
@@ -242,7 +266,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 			continue
 		}
 		unit, wave := unitN[k.unit], waveN[k.wave]
-		if it, ok := byCode[k.item]; ok {
+		if it, ok := sums.items[k.item]; ok {
 			problems = append(problems, cx.Problem{Field: fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unit, wave, it.ID),
 				Message: fmt.Sprintf("%d stored answers %d, outside scale %s", n, k.value, it.Scale)})
 			continue
@@ -251,28 +275,23 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 			Message: fmt.Sprintf("%d stored answers %d to item %q, which survey %q does not have", n, k.value, itemN[k.item], sv.ID)})
 	}
 	if len(problems) > 0 {
-		return nil, &opError{op: opName, kind: &cx.ValidationError{Problems: problems}}
+		return &opError{op: opName, kind: &cx.ValidationError{Problems: problems}}
 	}
 	for _, k := range sums.cells {
-		it := byCode[k.item]
+		it := sums.items[k.item]
 		c := sums.counts[k.at : k.at+k.points : k.at+k.points]
 		var n int64
 		for i, v := range c {
 			if v < 0 {
-				return nil, fmt.Errorf("chstore: unit %s, wave %s, item %s: the sum of answers %d is %d, below zero", unitN[k.unit], waveN[k.wave], it.ID, it.Scale.Min+i, v)
+				return fmt.Errorf("chstore: unit %s, wave %s, item %s: the sum of answers %d is %d, below zero", unitN[k.unit], waveN[k.wave], it.ID, it.Scale.Min+i, v)
 			}
 			n += v
 		}
 		if n > 0 {
-			out.Answers[cx.Cell{Unit: unitN[k.unit], Wave: waveN[k.wave], Item: it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: c}
+			out[cx.Cell{Unit: unitN[k.unit], Wave: waveN[k.wave], Item: it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: c}
 		}
 	}
-	// With every answer on its scale, the patterns are sound.
-	if errs[2] != nil {
-		return nil, errs[2]
-	}
-	out.Patterns = pats.Patterns
-	return out, nil
+	return nil
 }
 
 // tallyPatterns adds the patterns of each reliability group of sv to out.
