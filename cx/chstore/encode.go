@@ -253,7 +253,7 @@ func (l *groupLayout) pattern(r *rec, buf []byte) []byte {
 		switch {
 		case !ok:
 			buf = append(buf, '.')
-		case v < int64(l.Min[j]) || v > int64(l.Max[j]) || l.Max[j]-l.Min[j] > 'z'-'A':
+		case v < int64(l.Min[j]) || v > int64(l.Max[j]):
 			buf = append(buf, '?')
 		default:
 			buf = append(buf, byte('A'+v-int64(l.Min[j])))

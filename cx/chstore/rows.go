@@ -198,7 +198,7 @@ func (p *patterner) pattern(l *groupLayout) string {
 		switch v := p.val[i]; {
 		case !p.has[i]:
 			p.buf = append(p.buf, '.')
-		case v < int64(l.Min[j]) || v > int64(l.Max[j]) || l.Max[j]-l.Min[j] > 'z'-'A':
+		case v < int64(l.Min[j]) || v > int64(l.Max[j]):
 			p.buf = append(p.buf, '?')
 		default:
 			p.buf = append(p.buf, byte('A'+v-int64(l.Min[j])))
