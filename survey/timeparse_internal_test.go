@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -50,5 +51,36 @@ func TestCachedTimesMatchTime(t *testing.T) {
 	}
 	if refused < 5000 {
 		t.Fatalf("only %d of the 16,667 altered times refused", refused)
+	}
+}
+
+// TestDayCacheKeepsMostDatesOfAnExport reads times on 100 consecutive
+// days (the benchmark exports hold 97 dates) and then checks that at
+// least 90 of the dates are still in the row's cache: most rows are read
+// without parsing their date.
+func TestDayCacheKeepsMostDatesOfAnExport(t *testing.T) {
+	l := &csvLayout{opts: CSVOptions{TimeLayout: time.RFC3339}, loc: time.UTC, rfc3339: true}
+	r := &Row{}
+	start := time.Date(2026, 9, 1, 9, 30, 0, 0, time.UTC)
+	var dates [][]byte
+	for d := range 100 {
+		f := []byte(start.AddDate(0, 0, d).Format(time.RFC3339))
+		dates = append(dates, f)
+		if _, ok := l.parseTimeCached(r, f); !ok {
+			t.Fatalf("%s refused", f)
+		}
+	}
+	kept := 0
+	for _, f := range dates {
+		date, end := binary.LittleEndian.Uint64(f[0:8]), binary.LittleEndian.Uint16(f[8:10])
+		for _, slot := range r.days {
+			if slot.date == date && slot.end == end {
+				kept++
+				break
+			}
+		}
+	}
+	if kept < 90 {
+		t.Fatalf("%d of 100 dates kept in the cache, want at least 90", kept)
 	}
 }
