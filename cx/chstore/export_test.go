@@ -4,3 +4,11 @@ package chstore
 // only (0: every code the dictionary holds) and returns the previous cap:
 // a tally then reads the other rows by their columns.
 func NarrowKeys(max uint32) uint32 { return packCap.Swap(max) }
+
+// StageFlush makes an import compare and write its staged responses n at
+// a time and returns the previous number; tests that change it restore it.
+func StageFlush(n int) int {
+	prev := stageFlush
+	stageFlush = n
+	return prev
+}

@@ -216,15 +216,21 @@ func TestFailedImportIsVisibleAndRetriable(t *testing.T) {
 }
 
 // TestFailedAddStoresNothing checks the rule of cx.StagedImport.Add that
-// an error ends the import: after an Add whose context is done (a batch
-// staged before it), Commit returns that Add's error and stores nothing,
-// and the failed batch is listed; the import run again stores everything.
+// an error ends the import: after an Add whose context is done (groups of
+// 32 staged responses written before it), Commit returns that Add's error
+// and stores nothing, and the batch is listed as failed; the import run
+// again stores everything.
 func TestFailedAddStoresNothing(t *testing.T) {
+	prev := chstore.StageFlush(32)
+	t.Cleanup(func() { chstore.StageFlush(prev) })
 	s := openStore(t)
 	d := simulated(t)
 	define(t, s, d)
 	rs := d.Responses
 	half := len(rs) / 2
+	if half < 3*32 {
+		t.Fatalf("%d responses: too few to write groups before the failed Add", len(rs))
+	}
 	im, err := s.BeginImport(t.Context(), d.Survey.ID, cx.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -246,6 +252,13 @@ func TestFailedAddStoresNothing(t *testing.T) {
 		t.Fatalf("after a failed Add and Commit %d responses are stored (%v), want none", n, err)
 	}
 	sameAsMemory(t, s, d, nil, "after an import whose second Add failed")
+	bs, err := s.Batches(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 1 || bs[0].State != "failed" {
+		t.Fatalf("after an import whose second Add failed the batch log holds %+v; want one failed batch", bs)
+	}
 	im, err = s.BeginImport(t.Context(), d.Survey.ID, cx.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)

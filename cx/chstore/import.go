@@ -65,7 +65,7 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 // responses against 13.5 s for groups of 131,072, for a peak of the
 // process of 1.34 GB against 0.78 GB; groups of 524,288 cost no less
 // (8.9 s) for 2.1 GB.
-const stageFlush = 1 << 18
+var stageFlush = 1 << 18
 
 // staged is an import in progress.
 type staged struct {

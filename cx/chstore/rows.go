@@ -12,8 +12,8 @@ import (
 )
 
 // writeChunk is the number of responses written per INSERT to a shard:
-// an import's whole group of staged responses (stageFlush).
-const writeChunk = stageFlush
+// as many as the largest group an import stages (stageFlush).
+const writeChunk = 1 << 18
 
 // writeRecs writes the rows of rs with the given sign under batch b:
 // responses, answers and, for the reliability groups given by survey code
