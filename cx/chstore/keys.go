@@ -189,7 +189,7 @@ func (k patternKey) sql() string {
 		return "toUInt64(0) AS k, sum(n)"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "if(%s, bitOr(reinterpretAsUInt64(substring(pattern, 1, length(pattern) - 1)), bitShiftLeft(bitOr(bitOr(length(pattern), "+
+	fmt.Fprintf(&b, "if(%s, bitOr(bitXor(reinterpretAsUInt64(pattern), bitShiftLeft("+lastLetter+", "+lastAt+")), bitShiftLeft(bitOr(bitOr(length(pattern), "+
 		"bitShiftLeft(indexOf([%s], grp), 4)), bitShiftLeft(toUInt64(wave), %d)), %d)), toUInt64(0)) AS k", k.fits(), uints(k.groups), 4+k.gBits, 8*(k.size-1))
 	for _, l := range k.letters {
 		fmt.Fprintf(&b, ", sum(if(%s = %d, n, 0))", lastLetter, l)
@@ -197,8 +197,13 @@ func (k patternKey) sql() string {
 	return b.String()
 }
 
-// lastLetter is the last byte of a pattern.
-const lastLetter = "reinterpretAsUInt8(substring(pattern, length(pattern), 1))"
+// lastLetter is the last byte of a pattern of at most 8 bytes, and
+// lastAt where it starts in the pattern read as an integer: shifts cost
+// the servers less than substrings (about 6% of the pattern query).
+const (
+	lastAt     = "toUInt8(multiply(8, length(pattern) - 1))"
+	lastLetter = "bitAnd(bitShiftRight(reinterpretAsUInt64(pattern), " + lastAt + "), 255)"
+)
 
 // fits is the condition of the rows the key packs.
 func (k patternKey) fits() string {
