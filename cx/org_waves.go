@@ -57,7 +57,7 @@ func mergePlans(ds []*Disclosure) *Disclosure {
 		return ds[0]
 	}
 	out := &Disclosure{privacy: ds[0].privacy, waves: map[string]bool{}, hidden: map[CellRef]HiddenCell{}, comments: map[CellRef]HiddenCell{},
-		shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{}, survey: ds[0].survey, space: ds[0].space, ans: map[CellRef][]int64{},
+		emptyHidden: map[CellRef]Reason{}, emptyComments: map[CellRef]Reason{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{}, survey: ds[0].survey, space: ds[0].space, ans: map[CellRef][]int64{},
 		figures: map[CellRef]map[string]Reason{}, invitedHidden: map[Group]bool{}}
 	for _, d := range ds {
 		maps.Copy(out.invitedHidden, d.invitedHidden)
@@ -67,6 +67,8 @@ func mergePlans(ds []*Disclosure) *Disclosure {
 		out.order = append(out.order, d.order...)
 		maps.Copy(out.hidden, d.hidden)
 		maps.Copy(out.comments, d.comments)
+		maps.Copy(out.emptyHidden, d.emptyHidden)
+		maps.Copy(out.emptyComments, d.emptyComments)
 		maps.Copy(out.shown, d.shown)
 		maps.Copy(out.commentsShown, d.commentsShown)
 		maps.Copy(out.ans, d.ans)

@@ -181,6 +181,11 @@ type Disclosure struct {
 	order    []string
 	hidden   map[CellRef]HiddenCell
 	comments map[CellRef]HiddenCell
+	// emptyHidden and emptyComments hold the reasons of the empty listed
+	// cells that read otherwise than below the minimum: withheld, as a
+	// small one in their place would be.
+	emptyHidden   map[CellRef]Reason
+	emptyComments map[CellRef]Reason
 	// shown and commentsShown hold the cells with respondents that may be
 	// shown; any other cell is hidden.
 	shown         map[CellRef]bool
@@ -261,14 +266,15 @@ func (d *Disclosure) Waves() []string { return slices.Clone(d.order) }
 // wave the plan does not cover is hidden (NotPlanned), so an oversight
 // hides rather than shows.
 func (d *Disclosure) Hidden(unit, wave string) (Reason, bool) {
-	return d.lookup(d.hidden, d.shown, d.privacy.MinScores, CellRef{Unit: unit, Wave: wave})
+	return d.lookup(d.hidden, d.emptyHidden, d.shown, d.privacy.MinScores, CellRef{Unit: unit, Wave: wave})
 }
 
 // SegmentHidden reports whether the scores of the segment key=value of
-// unit in wave are hidden, and why. A segment the plan did not see has no
-// respondents and is hidden as below the minimum.
+// unit in wave are hidden, and why. An empty segment (or one the plan did
+// not see) reads as a small one in its place: below the minimum, or
+// withheld where the reasons around it are.
 func (d *Disclosure) SegmentHidden(unit, wave, key, value string) (Reason, bool) {
-	return d.lookup(d.hidden, d.shown, d.privacy.MinScores, CellRef{unit, wave, key, value})
+	return d.lookup(d.hidden, d.emptyHidden, d.shown, d.privacy.MinScores, CellRef{unit, wave, key, value})
 }
 
 // CommentsHidden reports whether the comments (texts and counts) of unit
@@ -276,10 +282,10 @@ func (d *Disclosure) SegmentHidden(unit, wave, key, value string) (Reason, bool)
 // MinComments respondents whose scores are shown, under the same
 // complementary rules.
 func (d *Disclosure) CommentsHidden(unit, wave string) (Reason, bool) {
-	return d.lookup(d.comments, d.commentsShown, d.privacy.MinComments, CellRef{Unit: unit, Wave: wave})
+	return d.lookup(d.comments, d.emptyComments, d.commentsShown, d.privacy.MinComments, CellRef{Unit: unit, Wave: wave})
 }
 
-func (d *Disclosure) lookup(m map[CellRef]HiddenCell, shown map[CellRef]bool, min int, c CellRef) (Reason, bool) {
+func (d *Disclosure) lookup(m map[CellRef]HiddenCell, empty map[CellRef]Reason, shown map[CellRef]bool, min int, c CellRef) (Reason, bool) {
 	if !d.waves[c.Wave] {
 		return Reason{Kind: NotPlanned, Min: min}, true
 	}
@@ -289,7 +295,11 @@ func (d *Disclosure) lookup(m map[CellRef]HiddenCell, shown map[CellRef]bool, mi
 	if shown[c] {
 		return Reason{}, false
 	}
-	// A cell the plan did not see has no respondents.
+	if r, ok := empty[c]; ok {
+		return r, true
+	}
+	// A cell with no respondents reads as a small one in its place
+	// would: below the minimum, or withheld (emptyHidden).
 	return Reason{Kind: BelowMinimum, Min: min}, true
 }
 

@@ -91,3 +91,93 @@ func TestOutputsListEmptyGroupsAsSmall(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("%+v", c1), fmt.Sprintf("%+v", c0), "the cut shows the two teams' %s alike", v)
 	}
 }
+
+// Where the plan withholds the reasons around a group (every cell near it
+// hidden, and their reasons would pin it), an empty team or segment reads
+// as the small ones there: withheld, in the plan, the scorecard, the
+// pulse report, the segment cut and the comments. Under a chain of units,
+// two teams of 3 split 1 and 2 by a segment, and a second division with
+// one empty team (the case of the attacker's regression "Every cell
+// hidden, and still pinned").
+func TestOutputsListEmptyGroupsAsSmallWhereReasonsAreWithheld(t *testing.T) {
+	ctx := t.Context()
+	opens := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	p, err := cx.New(memstore.New(), &cx.Options{Now: func() time.Time { return opens.AddDate(0, 2, 0) }, Privacy: &cx.Privacy{MinScores: 3}})
+	require.NoError(t, err)
+	parents := []int{0, 0, 1, 2, 0, 4, 2}
+	var units []cx.Unit
+	for i, pa := range parents {
+		u := cx.Unit{ID: fmt.Sprintf("u%d", i), Name: fmt.Sprintf("Team %d", i)}
+		if i > 0 {
+			u.Parent = fmt.Sprintf("u%d", pa)
+		}
+		units = append(units, u)
+	}
+	require.NoError(t, p.DefineUnits(ctx, units...))
+	s := survey.CulturePulse()
+	s.Segments = []survey.Segment{{Key: "k0", Name: "Tenure", Values: []string{"a", "b"}}}
+	require.NoError(t, p.DefineSurvey(ctx, s))
+	wave := survey.Wave{ID: "w1", Survey: s.ID, Opens: opens, Closes: opens.AddDate(0, 0, 14)}
+	require.NoError(t, p.OpenWave(ctx, wave))
+	var rs []survey.Response
+	for _, unit := range []string{"u3", "u6"} {
+		for _, v := range []string{"a", "b", "b"} {
+			r := survey.Response{ID: cxgen.IDOf(len(rs) + 1), Survey: s.ID, Wave: wave.ID, Unit: unit, Submitted: opens.Add(time.Hour),
+				Answers: map[string]int{}, Segments: map[string]string{"k0": v}}
+			for _, it := range s.Items {
+				r.Answers[it.ID] = it.Scale.Min
+			}
+			rs = append(rs, r)
+		}
+	}
+	_, err = p.RecordResponses(ctx, rs)
+	require.NoError(t, err)
+
+	d, err := p.Disclosure(ctx, s.ID)
+	require.NoError(t, err)
+	// u3 holds 3 (a: 1, b: 2); u4 and u5 are empty.
+	r3, h3 := d.Hidden("u3", "w1")
+	require.True(t, h3)
+	require.Equal(t, cx.Withheld, r3.Kind, "the case withholds the reasons around the small segments")
+	for _, empty := range []string{"u4", "u5"} {
+		r, h := d.Hidden(empty, "w1")
+		assert.True(t, h, empty)
+		assert.Equal(t, r3, r, "the plan gives the empty %s the reason of the teams around", empty)
+		c3, _ := d.CommentsHidden("u3", "w1")
+		c, _ := d.CommentsHidden(empty, "w1")
+		assert.Equal(t, c3, c, "comments of the empty %s", empty)
+		for _, v := range []string{"a", "b"} {
+			small, _ := d.SegmentHidden("u3", "w1", "k0", v)
+			r, h := d.SegmentHidden(empty, "w1", "k0", v)
+			assert.True(t, h, empty)
+			assert.Equal(t, small, r, "segment %s of the empty %s", v, empty)
+		}
+	}
+
+	sc, err := p.Scorecard(ctx, s.ID, cx.ScorecardOptions{Wave: "w1"})
+	require.NoError(t, err)
+	u3, ok3 := sc.Unit("u3")
+	u5, ok5 := sc.Unit("u5")
+	require.True(t, ok3 && ok5, "the scorecard lists both teams")
+	require.True(t, u3.Suppressed)
+	assert.True(t, u5.Suppressed)
+	assert.Equal(t, u3.Reason, u5.Reason, "the scorecard gives the empty team the reason of the small one")
+
+	pr, err := p.PulseReport(ctx, s.ID, nil, cx.PulseOptions{})
+	require.NoError(t, err)
+	p3, ok3 := pr.Row("u3", "w1")
+	p5, ok5 := pr.Row("u5", "w1")
+	require.True(t, ok3 && ok5, "the pulse report lists both teams")
+	require.True(t, p3.Hidden)
+	assert.True(t, p5.Hidden)
+	assert.Equal(t, p3.Reason, p5.Reason, "the pulse report gives the empty team the reason of the small one")
+
+	cut, err := p.SegmentCut(ctx, s.ID, cx.SegmentOptions{Wave: "w1", Key: "k0", AllUnits: true})
+	require.NoError(t, err)
+	c3, ok3 := cut.Row("u3", "a")
+	c5, ok5 := cut.Row("u5", "a")
+	require.True(t, ok3 && ok5, "the cut lists both teams' segment")
+	require.True(t, c3.Suppressed)
+	assert.True(t, c5.Suppressed)
+	assert.Equal(t, c3.Reason, c5.Reason, "the cut gives the empty team's segment the reason of the small one")
+}

@@ -91,7 +91,7 @@ func (d *Disclosure) ItemsHidden(c CellRef, items ...string) (Reason, bool) {
 func (d *Disclosure) hasAnswers() bool { return d.space != nil && len(d.ans) > 0 }
 
 func (d *Disclosure) cellHidden(c CellRef) (Reason, bool) {
-	return d.lookup(d.hidden, d.shown, d.privacy.MinScores, c)
+	return d.lookup(d.hidden, d.emptyHidden, d.shown, d.privacy.MinScores, c)
 }
 
 // figureItems returns the items behind a figure key.

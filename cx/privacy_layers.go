@@ -70,7 +70,7 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 	}
 	av := answerVecs{unit: in.answers, seg: segVecs, pair: pairVecs, space: in.space}
 	d := &Disclosure{privacy: p, waves: seen, order: slices.Clone(in.waves), hidden: map[CellRef]HiddenCell{},
-		comments: map[CellRef]HiddenCell{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{},
+		comments: map[CellRef]HiddenCell{}, emptyHidden: map[CellRef]Reason{}, emptyComments: map[CellRef]Reason{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{},
 		space: in.space, ans: map[CellRef][]int64{}, figures: map[CellRef]map[string]Reason{}, invitedHidden: map[Group]bool{}}
 	last := map[string]shownCount{}
 	limit := int64(max(p.MinScores, p.MinComments))
@@ -129,7 +129,15 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 		}
 		for i, c := range people.Cells {
 			nd := &m.nodes[i]
-			if nd.virtual || nd.n == 0 {
+			if nd.virtual {
+				continue
+			}
+			if nd.n == 0 {
+				// An empty listed cell the outputs list as hidden: withheld
+				// where a small one there would be.
+				if c.Withheld {
+					d.emptyHidden[nd.ref] = published(c, p.MinScores)
+				}
 				continue
 			}
 			if nd.ans != nil {
@@ -151,7 +159,11 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 		for i, c := range comments.Cells {
 			nd := &m.nodes[i]
 			switch {
-			case nd.virtual || nd.ref.Key != "" || nd.n == 0:
+			case nd.virtual || nd.ref.Key != "":
+			case nd.n == 0:
+				if c.Withheld {
+					d.emptyComments[nd.ref] = published(c, p.MinComments)
+				}
 			case c.Hidden:
 				d.comments[nd.ref] = HiddenCell{Cell: nd.ref, Reason: published(c, p.MinComments), Respondents: nd.n}
 			default:
@@ -259,8 +271,11 @@ func (p Privacy) commentLayer(m *waveModel, pairs []disclosure.Pair, people *dis
 	t := &disclosure.Table{Min: int64(p.MinComments), Primary: disclosure.BelowMinimum, Relations: m.rels, Pairs: pairs,
 		ThresholdOnly: p.ThresholdOnly, Cells: layerCells(m, true, func(i int) int64 { return m.nodes[i].n })}
 	for i, c := range people.Cells {
-		if c.Hidden && !c.Virtual {
+		switch {
+		case c.Hidden && !c.Virtual:
 			t.Cells[i].Hidden, t.Cells[i].Reason, t.Cells[i].Withheld = true, c.Reason, c.Withheld
+		case c.Withheld:
+			t.Cells[i].Withheld = true // an empty listed cell read as a small one
 		}
 	}
 	t.Plan()

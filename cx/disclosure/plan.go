@@ -122,7 +122,15 @@ func (pl *planner) settle() {
 // tell a small cell from a cell hidden to protect another knows neither
 // bound. It reports whether it withheld a reason not withheld before.
 func (pl *planner) withhold() bool {
-	unknown := func(i int) bool { c := &pl.Cells[i]; return pl.open(i) && (c.Virtual || c.Hidden) }
+	// An empty listed cell reads as a small one there would: its reason
+	// is withheld too, and the region reaches on through it as it would
+	// through a small one, so that the published reasons do not tell it
+	// empty. The plan still takes it as known empty (Known).
+	emptyListed := func(c *Cell) bool { return c.Listed && !c.Virtual && c.N == 0 }
+	unknown := func(i int) bool {
+		c := &pl.Cells[i]
+		return pl.open(i) && (c.Virtual || c.Hidden) || emptyListed(c)
+	}
 	seen := make([]bool, len(pl.Cells))
 	var queue []int
 	for _, x := range slices.Sorted(maps.Keys(pl.exposed)) {
@@ -135,7 +143,7 @@ func (pl *planner) withhold() bool {
 	for len(queue) > 0 {
 		y := queue[0]
 		queue = queue[1:]
-		if c := &pl.Cells[y]; c.Hidden && !c.Virtual && !c.Withheld {
+		if c := &pl.Cells[y]; (c.Hidden || emptyListed(c)) && !c.Virtual && !c.Withheld {
 			c.Withheld, more = true, true
 		}
 		for _, ri := range pl.relsOf[y] {

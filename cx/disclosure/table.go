@@ -159,7 +159,10 @@ type Cell struct {
 	// published (show it as [Withheld], whatever Reason says): a reader
 	// then knows nothing of its count beyond Hi. The plan withholds the
 	// reasons of the hidden cells around a group that their bounds pin
-	// although every cell near it is hidden (see [Table.Exposed]).
+	// although every cell near it is hidden (see [Table.Exposed]), and
+	// of the empty listed cells among them (not hidden in the table, but
+	// listed as hidden by the outputs), so that an empty listed cell reads
+	// as a small one in its place.
 	Withheld bool
 }
 
