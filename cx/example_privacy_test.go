@@ -31,6 +31,10 @@ func ExamplePrivacy_Plan() {
 	if err != nil {
 		panic(err)
 	}
+	// HiddenCells is an operator's list (it names the group a cell
+	// protects, and leaves out the empty teams the outputs list as
+	// hidden); readers' outputs ask Hidden of each cell they list.
+	// BeyondMinimum counts only what the published reasons tell.
 	for _, c := range plan.HiddenCells() {
 		fmt.Printf("%s: %s", c.Cell, c.Reason)
 		if c.Reason.Kind == cx.Complementary {

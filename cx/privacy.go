@@ -190,7 +190,10 @@ type Disclosure struct {
 	// shown; any other cell is hidden.
 	shown         map[CellRef]bool
 	commentsShown map[CellRef]bool
-	primary       int
+	// primary counts the hidden cells with respondents that are not
+	// beyond the minimum as far as a reader knows: below it, or with
+	// their reason withheld.
+	primary int
 	// survey is the survey planned (nil for a plan without one), space
 	// the answers followed, and ans the answer vector over space of every
 	// cell with respondents, for the per-figure rules.
@@ -304,13 +307,19 @@ func (d *Disclosure) lookup(m map[CellRef]HiddenCell, empty map[CellRef]Reason, 
 }
 
 // HiddenCells returns every hidden cell with respondents (unit and segment
-// cells), ordered by wave (in plan order), then cell.
+// cells), ordered by wave (in plan order), then cell. It is an operator's
+// list, not one to publish: it leaves out the empty cells the outputs
+// list as hidden (so it tells them from small ones), gives each cell's
+// respondents, and a reason's Other names the group it protects. Readers'
+// outputs ask [Disclosure.Hidden] and [Disclosure.SegmentHidden] of
+// every cell they list and show [Reason.String].
 func (d *Disclosure) HiddenCells() []HiddenCell {
 	return sortedCells(d.hidden, d.order)
 }
 
 // HiddenComments returns every unit cell with respondents whose comments
-// are hidden, in the order of [Disclosure.HiddenCells].
+// are hidden, in the order of [Disclosure.HiddenCells]: like it, an
+// operator's list (readers' outputs ask [Disclosure.CommentsHidden]).
 func (d *Disclosure) HiddenComments() []HiddenCell {
 	return sortedCells(d.comments, d.order)
 }
@@ -329,7 +338,11 @@ func sortedCells(m map[CellRef]HiddenCell, order []string) []HiddenCell {
 
 // BeyondMinimum returns the number of cells with respondents hidden for a
 // reason other than being below the minimum: the price of complementary,
-// overlapping-segment and wave-difference protection.
+// overlapping-segment and wave-difference protection. A cell whose reason
+// is withheld ([Withheld]) counts in neither, so that the count tells
+// nothing the published reasons do not: it is the number of cells of
+// [Disclosure.HiddenCells] whose reason is neither [BelowMinimum] nor
+// [Withheld].
 func (d *Disclosure) BeyondMinimum() int { return len(d.hidden) - d.primary }
 
 // Plan decides which cells of the tallies may be shown under p, and which

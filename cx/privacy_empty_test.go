@@ -154,6 +154,16 @@ func TestOutputsListEmptyGroupsAsSmallWhereReasonsAreWithheld(t *testing.T) {
 		}
 	}
 
+	// The count of cells hidden beyond the minimum tells nothing the
+	// published reasons do not: which withheld cells are small.
+	beyond := 0
+	for _, c := range d.HiddenCells() {
+		if c.Reason.Kind != cx.BelowMinimum && c.Reason.Kind != cx.Withheld {
+			beyond++
+		}
+	}
+	assert.Equal(t, beyond, d.BeyondMinimum(), "cells hidden beyond the minimum, as their reasons read")
+
 	sc, err := p.Scorecard(ctx, s.ID, cx.ScorecardOptions{Wave: "w1"})
 	require.NoError(t, err)
 	u3, ok3 := sc.Unit("u3")

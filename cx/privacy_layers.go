@@ -145,7 +145,9 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 			}
 			if c.Hidden {
 				d.hidden[nd.ref] = HiddenCell{Cell: nd.ref, Reason: published(c, p.MinScores), Respondents: nd.n}
-				if c.Reason.Kind == BelowMinimum {
+				// A cell whose reason is withheld counts apart: counting it
+				// as below the minimum or beyond it would tell which it is.
+				if c.Withheld || c.Reason.Kind == BelowMinimum {
 					d.primary++
 				}
 				continue
