@@ -11,6 +11,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/google/uuid"
 
@@ -33,6 +34,19 @@ type rec struct {
 	items              []uint32
 	vals               []int64
 	digest             uint64
+}
+
+// size estimates the bytes r holds: its fields, its answers, and the
+// texts it refers to.
+func (r *rec) size() int {
+	n := int(unsafe.Sizeof(*r)) + len(r.respondent) + len(r.comment) + 12*len(r.items)
+	for _, ss := range [][]string{r.segKeys, r.segVals, r.textKeys, r.textVals} {
+		n += int(unsafe.Sizeof("")) * len(ss)
+		for _, s := range ss {
+			n += len(s)
+		}
+	}
+	return n
 }
 
 // value returns the answer to the item with the given code.

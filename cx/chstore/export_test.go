@@ -12,3 +12,11 @@ func StageFlush(n int) int {
 	stageFlush = n
 	return prev
 }
+
+// StageBytes makes an import write a group of staged responses once
+// their estimated size reaches n bytes and returns the previous bound.
+func StageBytes(n int) int {
+	prev := stageBytes
+	stageBytes = n
+	return prev
+}

@@ -20,10 +20,20 @@ var _ cx.ImportStore = (*Store)(nil)
 // when Commit commits the batch; until then no read sees them, and a
 // process that dies leaves the batch pending (invisible; see
 // [Store.Batches] and [Store.Discard]). Staged responses are compared
-// with those stored when the import began, a group of up to 262,144 at a
-// time (not at all when the store held no response then), and each
-// group is written to the shards on a goroutine of the import's own while
-// the next group is staged.
+// with those stored when the import began, a group at a time (not at
+// all when the store held no response then), and each group is written
+// to the shards on a goroutine of the import's own while the next group
+// is staged.
+//
+// Memory: a group holds up to 262,144 responses and up to 256 MiB of
+// staged responses (as estimated from their answers, segments and texts;
+// about 600 bytes for a response with 26 answers). At most two groups are
+// held at once, the one being written and the one being staged, and
+// writing a group builds its columns (about twice its staged size again):
+// the import's live memory stays under about 4 x 256 MiB however wide the
+// responses, and Go's collector lets the process grow to about twice its
+// live memory (GOGC=100). The 1M benchmark import (groups of 262,144 of
+// about 150 MiB) peaks at about 1.2 GB resident.
 //
 // The import holds the Store's write lock until Commit or Rollback:
 // other writes of this Store wait for it, so the caller must end every
@@ -55,17 +65,30 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 	return im, nil
 }
 
-// stageFlush is the number of staged responses compared with the stored
-// ones and written at a time: one INSERT per shard and table (see
-// writeChunk). Each INSERT makes a part of each table (and of the tables
-// its views fill), which the server merges with the others later. On the
-// 1M benchmark export (26 answers per response, two shards), with one
-// row per response written and the tables of a shard written one after
-// the other: groups of 262,144 cost the servers 7.9 s of CPU per million
-// responses against 13.5 s for groups of 131,072, for a peak of the
-// process of 1.34 GB against 0.78 GB; groups of 524,288 cost no less
-// (8.9 s) for 2.1 GB.
+// stageFlush is the largest number of staged responses compared with
+// the stored ones and written at a time: one INSERT per shard and table
+// (see writeChunk). Each INSERT makes a part of each table (and of the
+// tables its views fill), which the server merges with the others later.
+// On the 1M benchmark export (26 answers per response, two shards), with
+// one row per response written and the tables of a shard written one
+// after the other: groups of 262,144 cost the servers 7.9 s of CPU per
+// million responses against 13.5 s for groups of 131,072; groups of
+// 524,288 cost no less (8.9 s) for more memory.
 var stageFlush = 1 << 18
+
+// stageBytes bounds the memory of a group of staged responses, as
+// rec.size estimates it: a group is written when it holds stageFlush
+// responses or stageBytes, whichever comes first. The benchmark's
+// responses (26 answers, two segments) take about 600 bytes each, so its
+// groups hold 262,144 (about 150 MiB); responses with 100 answers (about
+// 1.4 KB) make groups of about 190,000, with comments of 2 KB (about 2.6
+// KB) about 100,000, and with records of the largest size the CSV readers
+// accept (1 MiB) 256.
+var stageBytes = 256 << 20
+
+// addChunk is the largest number of responses of an Add encoded at once,
+// so that a long Add stages no more than a group and this much.
+const addChunk = 4096
 
 // staged is an import in progress.
 type staged struct {
@@ -77,6 +100,7 @@ type staged struct {
 	sn      snapshot // what was stored when the import began
 	batch   int64    // 0 until the first write
 	pending []rec    // staged, not compared yet
+	bytes   int      // the size of pending (rec.size)
 	written int      // responses written (+1)
 	out     cx.ImportOutcome
 	layouts map[uint32][]groupLayout // of the import's survey, once known
@@ -111,13 +135,26 @@ func (im *staged) add(ctx context.Context, rs []survey.Response) error {
 	if err := ctx.Err(); err != nil {
 		return wrap(err, im.op)
 	}
-	recs, err := im.s.encode(ctx, rs)
-	if err != nil {
-		return wrap(err, im.op)
-	}
-	im.pending = append(im.pending, recs...)
-	if len(im.pending) >= stageFlush {
-		return wrap(im.flush(ctx), im.op)
+	for len(rs) > 0 {
+		n := min(len(rs), addChunk, stageFlush-len(im.pending))
+		recs, err := im.s.encode(ctx, rs[:n])
+		if err != nil {
+			return wrap(err, im.op)
+		}
+		rs = rs[n:]
+		for i := range recs {
+			im.pending = append(im.pending, recs[i])
+			im.bytes += recs[i].size()
+			if len(im.pending) >= stageFlush || im.bytes >= stageBytes {
+				full := len(im.pending)
+				if err := im.flush(ctx); err != nil {
+					return wrap(err, im.op)
+				}
+				// The next group is likely as long: its array is
+				// allocated once.
+				im.pending = make([]rec, 0, full)
+			}
+		}
 	}
 	return nil
 }
@@ -126,7 +163,7 @@ func (im *staged) add(ctx context.Context, rs []survey.Response) error {
 // the new ones (and, with Replace, the changed ones over the stored).
 func (im *staged) flush(ctx context.Context) error {
 	recs := im.pending
-	im.pending = nil
+	im.pending, im.bytes = nil, 0
 	if len(recs) == 0 {
 		return nil
 	}

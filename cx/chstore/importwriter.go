@@ -27,7 +27,7 @@ type importWriter struct {
 // reliability groups given by survey code; ctx is the import's (its end
 // stops the writes).
 func (s *Store) newImportWriter(ctx context.Context, b int64, groups map[uint32][]groupLayout) *importWriter {
-	w := &importWriter{s: s, ctx: ctx, batch: uint32(b), groups: groups, jobs: make(chan []rec, 1), done: make(chan struct{})}
+	w := &importWriter{s: s, ctx: ctx, batch: uint32(b), groups: groups, jobs: make(chan []rec), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		for recs := range w.jobs {
@@ -55,8 +55,10 @@ func (w *importWriter) fail(err error) {
 	}
 }
 
-// send queues recs (with sign +1) for writing; it waits while a chunk is
-// queued already, and returns the first error of the writes so far.
+// send hands recs (with sign +1) to the writer; it waits while the writer
+// writes the chunk before (nothing is queued: at most two chunks are held,
+// the one written and the one sent), and returns the first error of the
+// writes so far.
 func (w *importWriter) send(ctx context.Context, recs []rec) error {
 	if err := w.failed(); err != nil {
 		return err
