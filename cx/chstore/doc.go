@@ -37,8 +37,10 @@
 //     response into a Null table (patterns_in), whose rows only feed
 //     their sums.
 //
-// The store thus writes one row per response into each of three tables,
-// not one per answer: the cluster makes the rest. Unit, wave, survey and
+// The store thus writes at most one row per response into each of three
+// tables, not one per answer: the cluster makes the rest. (A response
+// without answers has no row in answers_in, and a response to a survey
+// without reliability groups none in patterns_in.) Unit, wave, survey and
 // item IDs are written as integer codes of a dictionary kept in the
 // catalog, so that every GROUP BY key is a small integer. Materialized
 // views sum, on every shard and per batch, the rows the store writes:
@@ -54,10 +56,12 @@
 // a read may see, each shard for its own units (a unit's rows are all on
 // one shard, so its groups are final there; distributed_group_by_no_merge),
 // the patterns, which every shard holds, added up by the coordinator; the
-// process receives one row per unit, wave and item with a count per value,
-// one per unit and wave with respondents and comments, and one per wave,
-// reliability group and pattern but its last answer with a count per last
-// answer; it loads no response, and adds up what two shards return for
+// process receives one row per unit, wave and item with a count per value
+// (an item whose scale has more points than the read's count columns,
+// chosen from the points most of the survey's items have, takes one row
+// per range of that many values it was answered in), one per unit and
+// wave with respondents and comments, and one per wave, reliability group
+// and pattern but its last answer with a count per last answer; it loads no response, and adds up what two shards return for
 // one group (a unit whose rows an earlier count of shards spread). These
 // groups are keyed by one 64-bit integer packing their columns
 // (ClickHouse 18.16 groups by a single integer, and by fewer groups, much
@@ -71,8 +75,9 @@
 // responses in memory; a scorecard from the cluster equals the scorecard
 // in memory.
 // [Store.TallySegments] counts the cuts by segment with GROUP BY on every
-// shard over the stored responses themselves (their segments and answers
-// are kept as text the cluster reads).
+// shard over the stored responses themselves (their segments are kept as
+// text the cluster splits, their answers as the two arrays of item codes
+// and values, which the cluster joins).
 //
 // # Batches, and what a read sees
 //

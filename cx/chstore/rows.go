@@ -43,7 +43,8 @@ func (s *Store) writeRecs(ctx context.Context, b uint32, sign int8, rs []rec, gr
 }
 
 // writeShard writes the rows of responses of one shard, one row per
-// response in each of responses, answers_in and patterns_in (see tables),
+// response in each of responses, answers_in (when it has answers) and
+// patterns_in (when its survey has reliability groups; see tables),
 // in the order of the key of responses, so that neither the server nor the
 // views that make the long table have anything to sort. The tables are
 // written one after the other, each built just before it is sent: what a

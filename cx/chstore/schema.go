@@ -19,9 +19,11 @@ import (
 // wrote it and a sign: +1 for a response written, -1 for a response
 // deleted.
 //
-// The store writes one row per response into each of three tables, each
-// shard's rows in the order of the key of responses (survey, wave, unit,
-// id), and the cluster makes the rest with materialized views:
+// The store writes one row per response into each of three tables (none
+// into answers_in for a response without answers, none into patterns_in
+// for a response to a survey without reliability groups), each shard's
+// rows in the order of the key of responses (survey, wave, unit, id), and
+// the cluster makes the rest with materialized views:
 //
 //   - responses: one row per response, with everything needed to return
 //     it: its answers as two arrays (item codes ascending, values; the
