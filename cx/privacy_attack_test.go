@@ -2,6 +2,7 @@ package cx_test
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -375,6 +376,10 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figu
 	fail := func(format string, args ...any) (*system, []protected, []protected, []protected, string) {
 		return nil, nil, nil, nil, fmt.Sprintf(format, args...)
 	}
+	// reasons holds the reason of every hidden listed cell, empty ones
+	// included, for the check below that the reasons read alike around
+	// a withheld one.
+	reasons := map[cx.CellRef]cx.Reason{}
 	for _, ce := range c.cells(w, vars) {
 		g := protected{name: ce.name, members: ce.members, ans: make([]int, c.Cats)}
 		for _, i := range ce.members {
@@ -395,15 +400,8 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figu
 			continue
 		}
 		ref := ce.ref
-		if ref.Key != "" && !c.valueInWave(ref, w) || g.n == 0 && !c.hidesEmpty(ref.Unit, w) {
-			// Nobody has the value in the wave, or an empty cell where
-			// nobody was invited. The outputs list an empty unit or
-			// segment as hidden below the minimum, like a small one
-			// (TestOutputsListEmptyGroupsAsSmall); the attacker is told it
-			// is empty all the same, which makes it stronger than a
-			// reader, but not that a cell hidden below the minimum holds
-			// anyone: that would follow only if the empty ones were not
-			// listed.
+		if ref.Key != "" && !c.valueInWave(ref, w) {
+			// Nobody has the value in the wave: the attacker is told so.
 			s.add(s.vector(ce.members, -1), 0, 0)
 			continue
 		}
@@ -413,6 +411,24 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figu
 			reason, hidden = d.Hidden(ref.Unit, ref.Wave)
 		} else {
 			reason, hidden = d.SegmentHidden(ref.Unit, ref.Wave, ref.Key, ref.Value)
+		}
+		if hidden {
+			reasons[ref] = reason
+		}
+		if g.n == 0 && !c.hidesEmpty(ref.Unit, w) {
+			// An empty cell where nobody was invited. The outputs list an
+			// empty unit or segment as they list a small one in its place
+			// (TestOutputsListEmptyGroupsAsSmall and ...WhereReasonsAreWithheld):
+			// below the minimum, or withheld among withheld reasons (the
+			// check after this loop). So neither reason tells a cell holds
+			// anyone, and the attacker bounds no hidden cell's count below
+			// by 1; it is told this one empty all the same, which makes it
+			// stronger than a reader.
+			if !hidden || reason.Kind != cx.BelowMinimum && reason.Kind != cx.Withheld {
+				return fail("the empty %s reads as %v (%s), as no small group does", ref, hidden, reason)
+			}
+			s.add(s.vector(ce.members, -1), 0, 0)
+			continue
 		}
 		g.reason = reason.String()
 		switch {
@@ -448,7 +464,7 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figu
 				return fail("%s hides the item as %s", ref, fr)
 			}
 		case reason.Kind == cx.Withheld:
-			// Small or not: no bound beyond the relations.
+			// Small, empty or not: no bound beyond the relations.
 		case reason.Kind == cx.BelowMinimum:
 			if g.n >= reason.Min {
 				return fail("%s has %d respondents but is hidden as %s", ref, g.n, reason)
@@ -472,6 +488,9 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figu
 				figures = append(figures, g)
 			}
 		}
+	}
+	if why := c.withheldAlike(w, reasons); why != "" {
+		return fail("%s", why)
 	}
 	// Invited counts: of each unit and below, and of the unit itself,
 	// unless the plan withholds them.
@@ -509,6 +528,57 @@ func (c attackCase) attackWave(d *cx.Disclosure, w int) (s *system, people, figu
 		s.add(row, -1, 0)
 	}
 	return s, people, figures, shown, ""
+}
+
+// withheldAlike checks what lets the attacker read a cell hidden below
+// the minimum as 0 to min-1, and a withheld one as anything: that no
+// reason tells a reader whether a hidden cell holds anyone. An empty cell
+// reads below the minimum or withheld (checked in attackWave), as a small
+// one may; and next to a withheld cell (the same cell in the unit above
+// or a team below, the unit's total, its other segments) every hidden
+// cell reads withheld, so that a cell read below the minimum among
+// withheld ones cannot be told empty, nor a withheld one told not. It
+// returns what breaks this, or "".
+func (c attackCase) withheldAlike(w int, reasons map[cx.CellRef]cx.Reason) string {
+	h := c.hierarchy()
+	wave := c.waveID(w)
+	var segs []cx.CellRef
+	for k := range c.Keys {
+		for v := 1; v < len(segValues); v++ {
+			ref := cx.CellRef{Wave: wave, Key: fmt.Sprintf("k%d", k), Value: segValues[v]}
+			if c.valueInWave(ref, w) {
+				segs = append(segs, ref)
+			}
+		}
+	}
+	for _, ref := range slices.SortedFunc(maps.Keys(reasons), func(a, b cx.CellRef) int { return strings.Compare(a.String(), b.String()) }) {
+		if reasons[ref].Kind != cx.Withheld {
+			continue
+		}
+		var next []cx.CellRef
+		at := func(u string) cx.CellRef { r := ref; r.Unit = u; return r }
+		if u, _ := h.Unit(ref.Unit); u.Parent != "" {
+			next = append(next, at(u.Parent))
+		}
+		for _, ch := range h.Children(ref.Unit) {
+			next = append(next, at(ch))
+		}
+		for _, sg := range segs {
+			if ref.Key == "" || sg.Key == ref.Key && sg.Value != ref.Value {
+				sg.Unit = ref.Unit
+				next = append(next, sg)
+			}
+		}
+		if ref.Key != "" {
+			next = append(next, cx.CellRef{Unit: ref.Unit, Wave: wave})
+		}
+		for _, n := range next {
+			if r, ok := reasons[n]; ok && r.Kind != cx.Withheld {
+				return fmt.Sprintf("%s reads %q next to %s, whose reason is withheld", n, r, ref)
+			}
+		}
+	}
+	return ""
 }
 
 // valueInWave reports whether someone in wave w has the segment value of
