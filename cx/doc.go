@@ -121,8 +121,10 @@
 // group that no suppression protects, the plan withholds them
 // ([Disclosure.InvitedHidden]); where the reasons of the hidden cells
 // around a small group would pin it, it withholds those reasons
-// ([Withheld]). An empty unit or segment is listed as hidden like a
-// small one, so a reader cannot tell a hidden group from an empty one.
+// ([Withheld]). An empty unit or segment reads exactly as a small one in
+// its place would (below the minimum, or withheld among withheld
+// reasons), so no reason tells a reader whether a hidden group holds
+// anyone.
 // Figures are planned one by one:
 // a shown group's figure ([Disclosure.FigureHidden]) is shown only when
 // the people who answered its items reach the minimum, and is hidden to
@@ -138,10 +140,12 @@
 // reruns the planner on every organization consistent with what is shown
 // can read something from which cells are hidden (the rates measured are
 // there); figures computed outside the plan's cells are not covered.
-// [Disclosure.Exposed] is a safety net: it lists what a reader stronger
-// than any real one (knowing which crossings of two attributes are
-// empty) could pin; the project's attacker tests, reading only what is
-// published, pin none of it.
+// [Disclosure.Exposed] is a safety net: it lists what a reader who knows
+// more than the outputs tell (which crossings of two attributes, and
+// which listed groups, are empty) could pin. It lists groups in about
+// half of the tests' generated organizations cut by two attributes at
+// once, and in none cut by one or none; the project's attacker tests,
+// reading only what is published, pin none of them.
 //
 // Respondent identity is kept only as a keyed pseudonym: with
 // Options.Pseudonymizer (a [Pseudonymizer], HMAC-SHA256 under a key the

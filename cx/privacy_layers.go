@@ -218,7 +218,7 @@ type shownCount struct {
 // people were invited (whether or not the plan withholds the invited
 // count), and the direct respondents of a unit where people were invited
 // directly (a division's head), are groups a reader cannot tell empty
-// from small: the outputs say "fewer than" the minimum for both, and the
+// from small: the outputs read the two alike (see Disclosure.lookup), and the
 // plan protects an empty one as a small one, so that no one's
 // participation can be told (an empty team, or a small one whose invited
 // count bounds it, would tell whether each of its people answered;
