@@ -17,14 +17,16 @@ import (
 
 // TestTallyOddScalesMatchesMemory checks that the cluster's tallies equal
 // memory's for reliability groups on scales memory encodes one byte per
-// answer however wide (a 0-100 slider, 0-20, -3..3 and a minimum of 0),
+// answer however wide (a slider of the most points a survey may have,
+// 0-20, -3..3 and a minimum of 0; every survey valid),
 // with responses without answers and deletions, both for the batch stored
 // before the survey had its groups (patterns computed from the responses)
 // and for the batch stored after (patterns summed as written), at every
 // width of the packed keys.
 func TestTallyOddScalesMatchesMemory(t *testing.T) {
 	ctx := t.Context()
-	slider := survey.Scale{ID: "slider", Min: 0, Max: 100, FavorableMin: 70, FavorableMax: 100}
+	// The widest scale a survey may have (survey.MaxPoints points).
+	slider := survey.Scale{ID: "slider", Min: 0, Max: survey.MaxPoints - 1, FavorableMin: 40, FavorableMax: survey.MaxPoints - 1}
 	sym := survey.Scale{ID: "sym", Min: -3, Max: 3, FavorableMin: 1, FavorableMax: 3}
 	wide := survey.Scale{ID: "w20", Min: 0, Max: 20, FavorableMin: 15, FavorableMax: 20}
 	type spec struct {
@@ -58,6 +60,11 @@ func TestTallyOddScalesMatchesMemory(t *testing.T) {
 			sv.Items = append(sv.Items, survey.Item{ID: s.id, Text: "Item", Scale: s.scale, Kind: s.kind, Construct: c, Version: 1})
 		}
 		return sv
+	}
+	for v := 1; v <= 2; v++ {
+		if err := version(v).Validate(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if len(cx.ReliabilityGroups(version(1))) != 0 || len(cx.ReliabilityGroups(version(2))) != 4 {
 		t.Fatalf("groups: %v then %v", cx.ReliabilityGroups(version(1)), cx.ReliabilityGroups(version(2)))
