@@ -475,7 +475,7 @@ func (r *Row) Respondent() string { return string(r.respondent) }
 func (r *Row) Comment() string { return string(r.comment) }
 
 // HasComment reports whether the comment is non-empty.
-func (r *Row) HasComment() bool { return len(bytes.TrimSpace(r.comment)) > 0 }
+func (r *Row) HasComment() bool { return len(r.comment) > 0 && len(bytes.TrimSpace(r.comment)) > 0 }
 
 // Response builds the domain response of the row for survey s. A row
 // without a response ID gives a response without one (uuid.Nil): the
