@@ -61,6 +61,11 @@ func (c scoringCase) options(minGroup int) []cx.ScorecardOptions {
 	var opts []cx.ScorecardOptions
 	for i, w := range c.waves {
 		o := cx.ScorecardOptions{Wave: w, MinGroup: minGroup, Listwise: i%2 == 1}
+		if i%2 == 0 {
+			// Every other option is planned: several plans are made at
+			// once in one batch (the minimum is the plan's).
+			o.MinGroup, o.Privacy = 0, &cx.Privacy{MinScores: max(3, minGroup)}
+		}
 		if i > 0 {
 			o.Baseline = c.waves[0]
 		}
@@ -71,7 +76,8 @@ func (c scoringCase) options(minGroup int) []cx.ScorecardOptions {
 
 // TestScorecardPathsAgree states that the three ways to score agree:
 // NewScorecard one wave at a time, NewScorecards in one batch, and
-// Tallier.Scorecards without building the tallies.
+// Tallier.Scorecards without building the tallies, with a disclosure
+// plan for every other option.
 func TestScorecardPathsAgree(t *testing.T) {
 	p := cxgen.NewProperties(t, 100)
 	p.Property("NewScorecard = NewScorecards = Tallier.Scorecards", prop.ForAll(

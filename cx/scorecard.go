@@ -484,10 +484,10 @@ func prepareScorecards(opts []ScorecardOptions) (waves, scored []string, err err
 }
 
 // scoreAll computes the scorecards of opts in parallel. The disclosure
-// plans of the options that need one are made on a goroutine of their own
-// from the start, while stats computes the reliability statistics, so
-// that the plans (the longest part of a few small scorecards) do not wait
-// for them.
+// plans of the options that need one are made on goroutines of their own
+// from the start (as many at once as there are processors), while stats
+// computes the reliability statistics, so that the plans (the longest
+// part of a few small scorecards) do not wait for them.
 func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, stats func() (map[string]groupStats, error), opts []ScorecardOptions) ([]*Scorecard, error) {
 	out := make([]*Scorecard, len(opts))
 	errs := make([]error, len(opts))
@@ -503,9 +503,13 @@ func scoreAll(h *Hierarchy, s survey.Survey, r *rolled, stats func() (map[string
 			toPlan = append(toPlan, i)
 		}
 	}
-	if len(toPlan) > 0 {
+	// The plans are made side by side, as many at once as there are
+	// processors, each option's by one goroutine.
+	var nextPlan atomic.Int64
+	for range min(len(toPlan), runtime.GOMAXPROCS(0)) {
 		go func() {
-			for _, i := range toPlan {
+			for k := int(nextPlan.Add(1) - 1); k < len(toPlan); k = int(nextPlan.Add(1) - 1) {
+				i := toPlan[k]
 				o := opts[i]
 				// The scored wave and its baseline, which need not be
 				// consecutive: no wave-difference rule.
