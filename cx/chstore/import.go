@@ -81,7 +81,7 @@ var stageFlush = 1 << 18
 // responses or stageBytes, whichever comes first. The benchmark's
 // responses (26 answers, two segments) take about 600 bytes each, so its
 // groups hold 262,144 (about 150 MiB); responses with 100 answers (about
-// 1.4 KB) make groups of about 190,000, with comments of 2 KB (about 2.6
+// 1.5 KB) make groups of about 180,000, with comments of 2 KB (about 2.6
 // KB) about 100,000, and with records of the largest size the CSV readers
 // accept (1 MiB) 256.
 var stageBytes = 256 << 20
