@@ -286,7 +286,9 @@ func (d *Disclosure) SegmentHidden(unit, wave, key, value string) (Reason, bool)
 // CommentsHidden reports whether the comments (texts and counts) of unit
 // in wave are hidden, and why: they are shown only for groups of at least
 // MinComments respondents whose scores are shown, under the same
-// complementary rules.
+// complementary rules; where those rules leave a group that no
+// suppression protects, no comment of the wave is shown (every unit's
+// withheld), rather than listing it.
 func (d *Disclosure) CommentsHidden(unit, wave string) (Reason, bool) {
 	return d.lookup(d.comments, d.emptyComments, d.commentsShown, d.privacy.MinComments, CellRef{Unit: unit, Wave: wave})
 }

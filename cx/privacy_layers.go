@@ -158,8 +158,16 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 			}
 		}
 		comments := p.commentLayer(m, pairs, people)
+		// Where the comments' plan leaves a group it cannot protect, no
+		// comment of the wave is shown, every unit's with the same reason
+		// (withheld), so that neither the texts nor the counts of a small
+		// group can be set apart.
+		wholeWave := len(comments.Exposed) > 0
 		for i, c := range comments.Cells {
 			nd := &m.nodes[i]
+			if wholeWave && !c.Virtual {
+				c.Hidden, c.Withheld = true, true
+			}
 			switch {
 			case nd.virtual || nd.ref.Key != "":
 			case nd.n == 0:
