@@ -39,15 +39,13 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 	r.respondent, r.comment, r.segments, r.texts = nil, nil, r.segments[:0], r.texts[:0]
 	// Fields are taken column by column: an answer is one or two digits
 	// or nothing, so most fields are read without searching for the comma.
+	// Every field ends at a delimiter or at the end of the record, and
+	// pos then steps over it: past the end after the last field (four
+	// answers read at once take their last delimiter with them).
 	pos, n := 0, len(rec)
-	for c := 0; c < len(l.cols); c++ {
-		col := &l.cols[c]
-		if c > 0 {
-			if pos >= n || rec[pos] != comma {
-				return false // fewer fields than columns
-			}
-			pos++
-		}
+	cols := l.cols
+	for c := 0; c < len(cols); c++ {
+		col := &cols[c]
 		if col.items >= 4 && pos+8 <= n {
 			// Four one-digit answers at once, when the next eight bytes
 			// read "d,d,d,d,".
@@ -62,11 +60,11 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 					vs := vals[col.item : col.item+4 : col.item+4]
 					vs[0], vs[1], vs[2], vs[3] = d0, d1, d2, d3
 				} else {
-					cs := l.cols[c : c+4 : c+4]
+					cs := cols[c : c+4 : c+4]
 					vals[cs[0].item], vals[cs[1].item], vals[cs[2].item], vals[cs[3].item] = d0, d1, d2, d3
 				}
 				c += 3
-				pos += 7 // the comma after the fourth is the next column's
+				pos += 8
 				continue
 			}
 		}
@@ -96,6 +94,10 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 				v = d
 			}
 			vals[col.item] = v
+			if pos >= n && c+1 < len(cols) {
+				return false // fewer fields than columns
+			}
+			pos++ // the delimiter, as read above, or one past the end
 			continue
 		}
 		kind := col.kind
@@ -122,8 +124,12 @@ func (l *csvLayout) fillFast(r *Row, line int, rec []byte, comma byte) bool {
 			}
 			r.respondent = f
 		}
+		if pos >= n && c+1 < len(cols) {
+			return false // fewer fields than columns
+		}
+		pos++ // the delimiter IndexByte found, or one past the end
 	}
-	if pos != n {
+	if pos != n+1 {
 		return false // more fields than columns
 	}
 	return !r.Submitted.IsZero()

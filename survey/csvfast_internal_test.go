@@ -252,3 +252,65 @@ func TestFourAnswersAtOnceReadAsTheGeneralParser(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldCountsReadAsTheGeneralParser states that the fast path finds
+// a record with too few or too many fields, or cut anywhere, as the
+// general parser does, whichever column comes last: four answers, one
+// answer or a text.
+func TestFieldCountsReadAsTheGeneralParser(t *testing.T) {
+	s := Survey{ID: "pulse", Name: "Pulse", Audience: Employee, Version: 1}
+	for _, id := range []string{"q1", "q2", "q3", "q4", "q5"} {
+		s.Items = append(s.Items, Item{ID: id, Text: id, Scale: Likert5, Construct: "c", Kind: Behavior, Version: 1})
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, header := range []string{
+		"respondent_id,unit_id,wave,submitted_at,q5,q1,q2,q3,q4",
+		"respondent_id,unit_id,wave,submitted_at,q1,q2,q3,q4,q5",
+		"q1,q2,q3,q4,q5,unit_id,wave,submitted_at,respondent_id",
+		"submitted_at,unit_id,q1,q2,q3,q4,wave,q5,respondent_id",
+	} {
+		cols := strings.Split(header, ",")
+		for _, skipBad := range []bool{false, true} {
+			for range 40 {
+				var b strings.Builder
+				b.WriteString(header + "\n")
+				for i := range 1 + rng.IntN(12) {
+					fields := make([]string, len(cols))
+					for j, c := range cols {
+						switch c {
+						case "respondent_id":
+							fields[j] = fmt.Sprintf("r%d", i)
+						case "unit_id":
+							fields[j] = fmt.Sprintf("t%d", rng.IntN(3))
+						case "wave":
+							fields[j] = "w1"
+						case "submitted_at":
+							fields[j] = "2026-01-05T09:00:00Z"
+						default:
+							if rng.IntN(6) > 0 {
+								fields[j] = fmt.Sprint(1 + rng.IntN(5))
+							}
+						}
+					}
+					rec := strings.Join(fields, ",")
+					switch rng.IntN(6) {
+					case 0: // a field too few
+						rec = strings.Join(fields[:len(fields)-1], ",")
+					case 1: // an empty field too many
+						rec += ","
+					case 2: // a field too many
+						rec += ",3"
+					case 3: // cut anywhere
+						rec = rec[:rng.IntN(len(rec)+1)]
+					}
+					b.WriteString(rec + "\n")
+				}
+				data := []byte(b.String())
+				opts := &CSVOptions{SkipBadRows: skipBad}
+				if fast, slow := scanAll(t, data, s, opts, true), scanAll(t, data, s, opts, false); fast != slow {
+					t.Fatalf("%s: the fast path reads\n%s\nthe general parser reads\n%s", data, fast, slow)
+				}
+			}
+		}
+	}
+}
