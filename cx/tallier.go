@@ -30,12 +30,14 @@ type Tallier struct {
 	cache [1 << blockCacheBits]*block
 	waves map[string]*waveBlock
 	vals  []int
-	// slots place each item's answers in a block and in its group's
-	// pattern code. coded lists the groups counted by code, the dense
-	// ones (ndense) first; textGroups those counted by their text. codes
-	// holds the codes of the response being counted when there are too
-	// many groups for count's own array.
-	slots      []countSlot
+	// An answer counts at its index k = shift[i]+v in a block's counters
+	// and adds codeOf[k] to code grpOf[k] of the response's pattern codes.
+	// coded lists the groups counted by code, the dense ones (ndense)
+	// first; textGroups those counted by their text. codes holds the
+	// codes of the response being counted when there are too many groups
+	// for count's own array.
+	codeOf     []int64
+	grpOf      []int32
 	coded      []int
 	ndense     int
 	textGroups []int
@@ -225,11 +227,11 @@ func NewTallier(s survey.Survey) *Tallier {
 		t.groups = append(t.groups, pg)
 	}
 	t.vals = make([]int, len(t.items))
-	// Each answer counts in its block and, through grp, w and off, in the
-	// code of its reliability group's pattern: code = Σ (v-min+1)·base
+	// Each answer counts in its block and, through grpOf and codeOf, in
+	// the code of its reliability group's pattern: code = Σ (v-min+1)·base
 	// over the group's answered items. coded lists the groups counted by
-	// code, the dense ones first; grp is an index into it, or len(coded)
-	// (a spare code) for an item of no such group.
+	// code, the dense ones first; grpOf holds an index into it, or
+	// len(coded) (a spare code, codeOf 0) for an item of no such group.
 	for pass := range 2 {
 		for gi, g := range t.groups {
 			if g.size >= 0 && (g.size <= maxDensePatterns) == (pass == 0) {
@@ -240,14 +242,17 @@ func NewTallier(s survey.Survey) *Tallier {
 			}
 		}
 	}
-	t.slots = make([]countSlot, n)
-	for i := range t.slots {
-		t.slots[i] = countSlot{shift: t.shift[i], grp: len(t.coded)}
+	t.codeOf, t.grpOf = make([]int64, t.width), make([]int32, t.width)
+	for k := range t.grpOf {
+		t.grpOf[k] = int32(len(t.coded))
 	}
 	for j, gi := range t.coded {
 		g := t.groups[gi]
 		for k, i := range g.items {
-			t.slots[i].grp, t.slots[i].w, t.slots[i].off = j, g.base[k], int64(1-t.lo[i])*g.base[k]
+			for v := t.lo[i]; v <= t.hi[i]; v++ {
+				t.grpOf[t.shift[i]+v] = int32(j)
+				t.codeOf[t.shift[i]+v] = int64(v-t.lo[i]+1) * g.base[k]
+			}
 		}
 	}
 	for gi, g := range t.groups {
@@ -286,14 +291,6 @@ func (t *Tallier) block(unit, wave string) *block {
 	b.unitData, b.waveData = up, wp
 	*slot = b
 	return b
-}
-
-// countSlot says where the answers to one item count: the answer v at
-// shift+v in a block, and v·w+off in code grp of the response (see
-// Tallier.coded).
-type countSlot struct {
-	shift, grp int
-	w, off     int64
 }
 
 // newLow returns the low counters of a new block. They are cut from
@@ -404,28 +401,32 @@ func (t *Tallier) count(b *block, vals []int, hasComment bool) {
 	b.bound++ // a response adds at most one to each counter
 	var small [smallCodes]int64
 	var codes []int64
+	// A skipped answer (survey.Skipped, far below every scale) has its
+	// index out of the counters' range, so that one test both skips it
+	// and proves the indexes in range.
 	low := b.low
-	slots := t.slots[:len(vals)]
+	shift := t.shift[:len(vals)]
+	codeOf, grpOf := t.codeOf[:len(low)], t.grpOf[:len(low)]
 	if len(t.coded) < smallCodes {
 		for i, v := range vals {
-			if v == survey.Skipped {
+			k := uint(shift[i] + v)
+			if k >= uint(len(low)) {
 				continue
 			}
-			sl := &slots[i]
-			low[sl.shift+v]++
-			small[sl.grp&(smallCodes-1)] += int64(v)*sl.w + sl.off
+			low[k]++
+			small[grpOf[k]&(smallCodes-1)] += codeOf[k]
 		}
 		codes = small[:len(t.coded)]
 	} else {
 		codes = t.codes
 		clear(codes)
 		for i, v := range vals {
-			if v == survey.Skipped {
+			k := uint(shift[i] + v)
+			if k >= uint(len(low)) {
 				continue
 			}
-			sl := &slots[i]
-			low[sl.shift+v]++
-			codes[sl.grp] += int64(v)*sl.w + sl.off
+			low[k]++
+			codes[grpOf[k]] += codeOf[k]
 		}
 		codes = codes[:len(t.coded)]
 	}
