@@ -81,6 +81,13 @@ func textProblem(b []byte) (string, bool) {
 			return TextProblem(string(b))
 		}
 	}
+	if i < len(b) && len(b) >= 8 {
+		// The tail, as the last eight bytes (some checked again).
+		if x := binary.LittleEndian.Uint64(b[len(b)-8:]); (x|(x-lows))&highs != 0 {
+			return TextProblem(string(b))
+		}
+		return "", true
+	}
 	for _, c := range b[i:] {
 		if c < 0x20 || c >= 0x80 {
 			return TextProblem(string(b))
