@@ -602,7 +602,7 @@ func (p Privacy) planTallies(h *Hierarchy, t *Tallies, waves []string, invited m
 			continue
 		}
 		if !h.Has(g.Unit) {
-			return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", g.Unit, ErrNotFound)
+			return nil, errNotInHierarchy(g.Unit)
 		}
 		for _, u := range withAncestors(h, g.Unit) {
 			resp[Group{u, g.Wave}] += n
@@ -614,7 +614,7 @@ func (p Privacy) planTallies(h *Hierarchy, t *Tallies, waves []string, invited m
 			continue
 		}
 		if !h.Has(c.Unit) {
-			return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", c.Unit, ErrNotFound)
+			return nil, errNotInHierarchy(c.Unit)
 		}
 		for _, u := range withAncestors(h, c.Unit) {
 			g := Group{u, c.Wave}

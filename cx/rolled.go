@@ -147,7 +147,7 @@ func (r *rolled) chain(unit, wave string) ([]*rolledBlock, error) {
 		return c, nil
 	}
 	if !r.h.Has(unit) {
-		return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", unit, ErrNotFound)
+		return nil, errNotInHierarchy(unit)
 	}
 	ids := withAncestors(r.h, unit)
 	c := make([]*rolledBlock, len(ids))
@@ -316,7 +316,7 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 			continue
 		}
 		if !h.Has(k.Unit) {
-			return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", k.Unit, ErrNotFound)
+			return nil, errNotInHierarchy(k.Unit)
 		}
 		rb, created := r.newBlock(k.Unit, k.Wave)
 		if created {

@@ -160,7 +160,7 @@ func (t *Tallies) rollUp(h *Hierarchy, keep map[string]bool) (*Tallies, error) {
 			continue
 		}
 		if !h.Has(k.Unit) {
-			return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", k.Unit, ErrNotFound)
+			return nil, errNotInHierarchy(k.Unit)
 		}
 		for _, u := range withAncestors(h, k.Unit) {
 			c := Cell{u, k.Wave, k.Item}
@@ -177,7 +177,7 @@ func (t *Tallies) rollUp(h *Hierarchy, keep map[string]bool) (*Tallies, error) {
 				continue
 			}
 			if !h.Has(k.Unit) {
-				return nil, fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", k.Unit, ErrNotFound)
+				return nil, errNotInHierarchy(k.Unit)
 			}
 			for _, u := range withAncestors(h, k.Unit) {
 				pair.to[Group{u, k.Wave}] += v
@@ -314,4 +314,10 @@ func eachResponse(ctx context.Context, store Store, f survey.ResponseFilter, fn 
 			return nil
 		}
 	}
+}
+
+// errNotInHierarchy is the error of tallies that name a unit the
+// hierarchy does not hold.
+func errNotInHierarchy(unit string) error {
+	return fmt.Errorf("cx: tallies name unit %q, which is not in the hierarchy: %w", unit, ErrNotFound)
 }

@@ -140,7 +140,7 @@ func (c *ScaleCounts) AddCodes(counts []int64) error {
 	// The pairs of an item i with the last item are p(i) = the pair
 	// index of (i, last); those among the first k-1 items come before it
 	// in the packing of ScaleStats.
-	digits := make([]int, k) // the levels of the first k-1 items
+	digits := make([]int, last) // the levels of the first k-1 items
 	for start := 0; start < size; start += nl {
 		run := counts[start : start+nl]
 		var all, answered int64 // the run's rows, and those answering the last item
@@ -151,7 +151,7 @@ func (c *ScaleCounts) AddCodes(counts []int64) error {
 			}
 		}
 		if all > 0 {
-			c.addRun(digits[:last], run, all, answered)
+			c.addRun(digits, run, all, answered)
 		}
 		for i := last - 1; i >= 0; i-- {
 			if digits[i]++; digits[i] < len(c.values[i]) {

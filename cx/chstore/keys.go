@@ -106,9 +106,10 @@ func (k answerKey) sql() string {
 	if !k.ok {
 		return "toUInt64(0) AS k, sum(n)"
 	}
-	bucket, place := "toUInt64(0)", k.offset()
+	off := k.offset()
+	bucket, place := "toUInt64(0)", off
 	if k.hi-k.lo >= k.cols {
-		bucket, place = fmt.Sprintf("toUInt64(intDiv(%s, %d))", k.offset(), k.cols), fmt.Sprintf("%s %% %d", k.offset(), k.cols)
+		bucket, place = fmt.Sprintf("toUInt64(intDiv(%s, %d))", off, k.cols), fmt.Sprintf("%s %% %d", off, k.cols)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "if(%s, bitOr(bitOr(bitShiftLeft(toUInt64(unit), %d), bitShiftLeft(toUInt64(wave), %d)), "+

@@ -138,23 +138,6 @@ type patternSums struct {
 	rest   []pat
 }
 
-// waves returns the waves of the sums, with repeats.
-func (ps *patternSums) waves() []uint32 {
-	var out []uint32
-	var last uint32
-	for i, k := range ps.keys {
-		_, w, _, _ := ps.key.decode(k)
-		if i == 0 || w != last {
-			out = append(out, w)
-			last = w
-		}
-	}
-	for _, p := range ps.rest {
-		out = append(out, p.wave)
-	}
-	return out
-}
-
 // patternSums reads into out the sums of the patterns of the groups
 // (codes, numbers of items and widths of their last item's scale) grouped
 // by a packed key, and those it does not pack (longer patterns, a wave

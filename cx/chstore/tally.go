@@ -184,11 +184,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 		for k := range groups {
 			unitCodes, waveCodes = append(unitCodes, k.unit), append(waveCodes, k.wave)
 		}
-		unitN, err := s.namesOf(ctx, kindUnit, slices.Compact(slices.Sorted(slices.Values(unitCodes))))
-		if err != nil {
-			return err
-		}
-		waveN, err := s.namesOf(ctx, kindWave, slices.Compact(slices.Sorted(slices.Values(waveCodes))))
+		unitN, waveN, err := s.unitWaveNames(ctx, unitCodes, waveCodes)
 		if err != nil {
 			return err
 		}
@@ -244,11 +240,7 @@ func (s *Store) answerTallies(ctx context.Context, opName string, sv survey.Surv
 	for k := range sums.off {
 		unitCodes, waveCodes, offItems = append(unitCodes, k.unit), append(waveCodes, k.wave), append(offItems, k.item)
 	}
-	unitN, err := s.namesOf(ctx, kindUnit, slices.Compact(slices.Sorted(slices.Values(unitCodes))))
-	if err != nil {
-		return err
-	}
-	waveN, err := s.namesOf(ctx, kindWave, slices.Compact(slices.Sorted(slices.Values(waveCodes))))
+	unitN, waveN, err := s.unitWaveNames(ctx, unitCodes, waveCodes)
 	if err != nil {
 		return err
 	}
@@ -312,8 +304,10 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 	// without them are looked for.
 	var codes []uint32
 	var sizes, spans []int
+	keyOf := map[uint32]string{}
 	for _, l := range ls {
 		if c, ok := lcodes[l.name()]; ok {
+			keyOf[c] = l.key
 			codes, sizes = append(codes, c), append(sizes, len(l.Items))
 			spans = append(spans, l.Max[len(l.Max)-1]-l.Min[len(l.Min)-1])
 		}
@@ -413,19 +407,19 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 	if err != nil {
 		return err
 	}
-	keyOf := map[uint32]string{}
-	for _, l := range ls {
-		if c, ok := lcodes[l.name()]; ok {
-			keyOf[c] = l.key
-		}
-	}
 	// The waves' names.
 	var waves []uint32
 	seen := map[uint32]bool{}
-	for _, w := range summed.waves() {
-		if !seen[w] {
+	for _, k := range summed.keys {
+		if _, w, _, _ := summed.key.decode(k); !seen[w] {
 			seen[w] = true
 			waves = append(waves, w)
+		}
+	}
+	for _, p := range summed.rest {
+		if !seen[p.wave] {
+			seen[p.wave] = true
+			waves = append(waves, p.wave)
 		}
 	}
 	for _, p := range computed {
@@ -513,4 +507,16 @@ func query2(ctx context.Context, conn Conn, q string, ext []Table, fn func(Rows)
 		}
 	}
 	return errors.Join(rows.Err(), rows.Close())
+}
+
+// unitWaveNames returns the names of the unit and wave codes given (with
+// repeats, in any order).
+func (s *Store) unitWaveNames(ctx context.Context, units, waves []uint32) (unitN, waveN map[uint32]string, err error) {
+	if unitN, err = s.namesOf(ctx, kindUnit, slices.Compact(slices.Sorted(slices.Values(units)))); err != nil {
+		return nil, nil, err
+	}
+	if waveN, err = s.namesOf(ctx, kindWave, slices.Compact(slices.Sorted(slices.Values(waves)))); err != nil {
+		return nil, nil, err
+	}
+	return unitN, waveN, nil
 }

@@ -354,10 +354,8 @@ func (im *staged) Commit(ctx context.Context) (cx.ImportOutcome, error) {
 		err := fmt.Errorf("sqlstore: import: nothing is stored, as staging a batch failed: %w", im.failed)
 		return cx.ImportOutcome{}, errors.Join(err, im.Rollback())
 	}
-	if err := im.endWriters(); err != nil {
-		return cx.ImportOutcome{}, errors.Join(cmp.Or(im.done(), err), im.Rollback())
-	}
-	if err := im.done(); err != nil {
+	werr := im.endWriters()
+	if err := cmp.Or(im.done(), werr); err != nil {
 		return cx.ImportOutcome{}, errors.Join(err, im.Rollback())
 	}
 	if n := len(im.out.Conflicts); n > 0 {

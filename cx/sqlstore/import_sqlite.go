@@ -185,13 +185,13 @@ type sqlitePart struct {
 // Statements queued for the writer at most, beside the one it runs.
 const sqliteQueue = 2
 
-func (im *staged) startSQLiteWriter(ctx context.Context) {
+func (im *staged) startSQLiteWriter() {
 	im.free = make(chan []any, sqliteQueue+2)
 	for range cap(im.free) {
 		im.free <- make([]any, 0, importRowsPerInsert*len(responseColList))
 	}
 	im.in = newShapedInserter(im.tx, im.surveyID, im.l)
-	im.sw = startWriter(ctx, sqliteQueue, im.runInserts)
+	im.sw = startWriter(im.ctx, sqliteQueue, im.runInserts)
 }
 
 // runInserts runs the statements of parts.
@@ -233,7 +233,7 @@ func (im *staged) freeArgs(ctx context.Context) ([]any, error) {
 // the writer in statements of importRowsPerInsert rows.
 func (im *staged) insertSQLite(ctx context.Context, rs []survey.Response) error {
 	if im.sw == nil {
-		im.startSQLiteWriter(im.ctx)
+		im.startSQLiteWriter()
 	}
 	rows := make([]responseRow, len(rs))
 	for lo := 0; lo < len(rs); lo += importRowsPerInsert {

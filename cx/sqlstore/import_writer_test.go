@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestAsyncWriter checks the writer both imports run on: items reach run
@@ -67,8 +68,9 @@ func TestAsyncWriter(t *testing.T) {
 	if err := w.add(t.Context(), 0); err != nil { // queued: the queue is full
 		t.Fatal(err)
 	}
+	// Cancelled while add waits (not before: add checks that first).
 	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
+	time.AfterFunc(20*time.Millisecond, cancel)
 	if err := w.add(ctx, 1); !errors.Is(err, context.Canceled) {
 		t.Fatalf("add with its context done, the queue full: %v; want context.Canceled", err)
 	}

@@ -89,6 +89,13 @@ func liftLimit() {
 	s := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	rtmetrics.Read(s)
 	if s[0].Value.Kind() == rtmetrics.KindUint64 && s[0].Value.Uint64() > memoryLimit/4*3 {
+		dropLimit()
+	}
+}
+
+// dropLimit lifts the soft memory limit main set, if it did.
+func dropLimit() {
+	if softLimit {
 		debug.SetMemoryLimit(math.MaxInt64)
 	}
 }
