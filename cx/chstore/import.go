@@ -137,23 +137,28 @@ func (im *staged) add(ctx context.Context, rs []survey.Response) error {
 	}
 	for len(rs) > 0 {
 		n := min(len(rs), addChunk, stageFlush-len(im.pending))
-		recs, err := im.s.encode(ctx, rs[:n])
-		if err != nil {
+		start := len(im.pending)
+		var err error
+		// The responses are encoded into the group itself.
+		if im.pending, err = im.s.encodeInto(ctx, im.pending, rs[:n]); err != nil {
 			return wrap(err, im.op)
 		}
 		rs = rs[n:]
-		for i := range recs {
-			im.pending = append(im.pending, recs[i])
-			im.bytes += recs[i].size()
-			if len(im.pending) >= stageFlush || im.bytes >= stageBytes {
-				full := len(im.pending)
-				if err := im.flush(ctx); err != nil {
-					return wrap(err, im.op)
-				}
-				// The next group is likely as long: its array is
-				// allocated once.
-				im.pending = make([]rec, 0, full)
+		for i := start; i < len(im.pending); i++ {
+			im.bytes += im.pending[i].size()
+			if i+1 < stageFlush && im.bytes < stageBytes {
+				continue
 			}
+			// The group is full: the responses after it begin the next
+			// group, which is likely as long (its array is allocated
+			// once).
+			full := i + 1
+			next := append(make([]rec, 0, full), im.pending[full:]...)
+			im.pending = im.pending[:full]
+			if err := im.flush(ctx); err != nil {
+				return wrap(err, im.op)
+			}
+			im.pending, i = next, -1
 		}
 	}
 	return nil
