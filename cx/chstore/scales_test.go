@@ -119,8 +119,13 @@ func TestTallyOddScalesMatchesMemory(t *testing.T) {
 		t.Fatalf("memory's tally has only %d patterns", len(want.Patterns))
 	}
 	for _, cap := range []uint32{0, 1, 3} {
+		// The waves named (as a scorecard names them), and not.
+		f := cx.TallyFilter{Survey: "odd", Version: 2}
+		if cap != 3 {
+			f.Waves = []string{"w0", "w1", "w2"}
+		}
 		prev := chstore.NarrowKeys(cap)
-		got, err := cx.TallyResponses(ctx, ch, cx.TallyFilter{Survey: "odd", Version: 2})
+		got, err := cx.TallyResponses(ctx, ch, f)
 		chstore.NarrowKeys(prev)
 		if err != nil {
 			t.Fatalf("cap %d: %v", cap, err)

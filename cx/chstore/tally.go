@@ -371,12 +371,15 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 					digits = append(digits, "toInt64(-1)")
 					continue
 				}
-				digits = append(digits, fmt.Sprintf("if(indexOf(items, %d) = 0, toInt64(-1), vals[indexOf(items, %d)] - %d)", c, c, l.Min[j]))
+				digits = append(digits, fmt.Sprintf("if(indexOf(its, %d) = 0, toInt64(-1), vs[indexOf(its, %d)] - %d)", c, c, l.Min[j]))
 			}
-			// Responses stored by those batches, by their last row.
-			err = query(ctx, conn, fmt.Sprintf("SELECT wave, [%s] AS p, toInt64(count()) AS c FROM ("+
-				"SELECT id, argMax(wave, (batch, sign)) AS wave, argMax(items, (batch, sign)) AS items, argMax(vals, (batch, sign)) AS vals "+
-				"FROM %s.responses WHERE %s GROUP BY id HAVING %s AND argMax(batch, (batch, sign)) IN (%s)) GROUP BY wave, p",
+			// Responses stored by those batches, by their last row
+			// (named apart from the columns, which the condition on
+			// the rows reads: 18.16 would read an alias named as a
+			// column there).
+			err = query(ctx, conn, fmt.Sprintf("SELECT w, [%s] AS p, toInt64(count()) AS c FROM ("+
+				"SELECT id, argMax(wave, (batch, sign)) AS w, argMax(items, (batch, sign)) AS its, argMax(vals, (batch, sign)) AS vs "+
+				"FROM %s.responses WHERE %s GROUP BY id HAVING %s AND argMax(batch, (batch, sign)) IN (%s)) GROUP BY w, p",
 				strings.Join(digits, ", "), s.database, where, liveRule, uints(slow)), func(r Rows) error {
 				p := pat{key: l.key}
 				var ds []int64
