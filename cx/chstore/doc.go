@@ -68,7 +68,12 @@
 // more cheaply than by four columns: see keys.go), with widths each read
 // takes from the dictionary's largest codes and the survey's scales; the
 // rows whose columns do not fit are grouped by their columns in a second
-// query, so the tallies are exact for any codes and values. Nothing is
+// query, so the tallies are exact for any codes and values. The patterns
+// of a read that names several waves are read in up to four parts of
+// consecutive waves, one after the other, and each part is made into
+// tallies while the cluster groups the next: the map of the patterns
+// costs the process about as much as the GROUP BY costs the cluster, and
+// this way most of it is built while the cluster works. Nothing is
 // added up in the process when responses are written: the process only
 // sorts each shard's responses in the order of the key of responses. The
 // tallies equal those that [cx.TallyResponses] computes from the same
