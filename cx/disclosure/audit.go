@@ -179,25 +179,26 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 	slices.Sort(rels)
 	// equations returns the relations over comp at offset off; with
 	// answers set, only those whose known terms have known answers.
+	var terms []term
 	equations := func(off int, answers bool) []row {
 		var out []row
 		for _, ri := range rels {
 			r := pl.Relations[ri]
-			coef := map[int]int64{}
+			terms = terms[:0]
 			ok := true
-			term := func(x int, sign int64) {
+			add := func(x int, sign int64) {
 				if j, in := col[x]; in {
-					coef[off+j] += sign
+					terms = append(terms, term{off + j, sign})
 				} else if answers && pl.Cells[x].N > 0 && pl.Cells[x].Ans == nil {
 					ok = false
 				}
 			}
-			term(r.Total, 1)
+			add(r.Total, 1)
 			for _, p := range r.Parts {
-				term(p, -1)
+				add(p, -1)
 			}
-			if ok && len(coef) > 0 {
-				out = append(out, sparse(coef))
+			if ok && len(terms) > 0 {
+				out = append(out, sparseTerms(terms))
 			}
 		}
 		return out
@@ -239,7 +240,7 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 	eq = append(eq, equations(2*k, true)...)
 	for j, x := range comp {
 		if _, lo, hi := pl.people(x); lo == hi {
-			eq = append(eq, sparse(map[int]int64{j: 1, k + j: 1, 2*k + j: 1}))
+			eq = append(eq, ones(j, k+j, 2*k+j))
 		}
 	}
 	free := newDirections(3*k, eq)
@@ -258,10 +259,10 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 		g := regionOf(z0, free)
 		for j, x := range comp {
 			c := &pl.Cells[x]
-			for _, v := range []int{j, k + j, 2*k + j} {
-				g.atMost(unit(v, -1), 0)
+			for _, v := range [...]int{j, k + j, 2*k + j} {
+				g.nonNegative(v)
 			}
-			all := sparse(map[int]int64{j: 1, k + j: 1, 2*k + j: 1})
+			all := ones(j, k+j, 2*k+j)
 			_, lo, hi := pl.people(x)
 			if lo < hi {
 				g.atMost(neg(all), -lo)
@@ -275,7 +276,7 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 			// What the reason tells of this item's answers: none, 1 to
 			// min-1, or at least min (true of the item, whichever reason
 			// the cell shows for its group).
-			answers := sparse(map[int]int64{k + j: 1, 2*k + j: 1})
+			answers := ones(k+j, 2*k+j)
 			least := int64(c.Reason.Min)
 			if least <= 0 {
 				least = pl.min
@@ -300,7 +301,7 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 			if c.Ans[2*m] == 0 {
 				// Nobody in it answered: its answers are none, as a
 				// reader may learn; its respondents must stay free.
-				if all := sparse(map[int]int64{j: 1, k + j: 1, 2*k + j: 1}); small && !g.reach(all, 1) && !g.reach(all, -1) {
+				if all := ones(j, k+j, 2*k+j); small && !g.reach(all, 1) && !g.reach(all, -1) {
 					pl.exact += g.exactSolves
 					return x, true
 				}
@@ -312,14 +313,14 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 			// The respondents, where the respondents' layer protects them:
 			// a hidden group's, a small group's never shown.
 			if people, lo, hi := pl.people(x); lo < hi && (c.Borrowed || c.Virtual && people > 0 && people < pl.min) {
-				all := sparse(map[int]int64{j: 1, k + j: 1, 2*k + j: 1})
+				all := ones(j, k+j, 2*k+j)
 				if !g.reach(all, 1) && !g.reach(all, -1) {
 					pl.exact += g.exactSolves
 					return x, true
 				}
 			}
 			f, u := unit(k+j, 1), unit(2*k+j, 1)
-			answers := sparse(map[int]int64{k + j: 1, 2*k + j: 1})
+			answers := ones(k+j, 2*k+j)
 			fav, unfav := c.Ans[2*m+1], c.Ans[2*m]-c.Ans[2*m+1]
 			breach := !g.reach(answers, 1) && !g.reach(answers, -1)
 			if !breach {
@@ -359,6 +360,40 @@ func neg(w row) row {
 		out.coef[i] = -c
 	}
 	return out
+}
+
+// ones returns the form with coefficient 1 at each of idx, which are
+// increasing: what sparse returns for them.
+func ones(idx ...int) row {
+	r := row{idx: idx, coef: make([]int64, len(idx))}
+	for k := range r.coef {
+		r.coef[k] = 1
+	}
+	return r
+}
+
+// term is a coefficient of a form at an index.
+type term struct {
+	j int
+	c int64
+}
+
+// sparseTerms returns the form of the sum of terms (an index may come
+// more than once), as sparse returns it for the same coefficients by
+// index: the nonzero ones, by increasing index. It reorders terms.
+func sparseTerms(terms []term) row {
+	slices.SortFunc(terms, func(a, b term) int { return a.j - b.j })
+	var r row
+	for i := 0; i < len(terms); {
+		j, c := terms[i].j, int64(0)
+		for ; i < len(terms) && terms[i].j == j; i++ {
+			c += terms[i].c
+		}
+		if c != 0 {
+			r.idx, r.coef = append(r.idx, j), append(r.coef, c)
+		}
+	}
+	return r
 }
 
 // sparse returns the form of the nonzero coefficients of m, by index.

@@ -58,11 +58,56 @@ type directions struct {
 	// exact is N in rational arithmetic, with the same free variables,
 	// computed when first needed.
 	exact [][]*big.Rat
+	// whole holds, once moves needs it, each free direction's column of
+	// N rounded where every entry is within 1e-9 of a whole number (nil
+	// otherwise), and level whether every equation vanishes on that
+	// rounded column exactly: a whole move along it then keeps every
+	// equation, as holds would find at each point it reaches.
+	whole [][]int64
+	level []bool
+	// nonNeg holds, per variable, the form -z_v and its row of a (see
+	// region.nonNegative), made when first needed.
+	nonNeg  []row
+	nonNegA [][]float64
 }
 
 func newDirections(v int, eq []row) *directions {
 	n, pivots := freeDirections(v, eq)
 	return &directions{eq: eq, v: v, n: n, pivots: pivots}
+}
+
+// wholeColumns returns whole and level (see directions), computing them
+// the first time.
+func (ds *directions) wholeColumns() (whole [][]int64, level []bool) {
+	const eps = 1e-9
+	if ds.whole != nil || len(ds.n) == 0 {
+		return ds.whole, ds.level
+	}
+	d := len(ds.n[0])
+	ds.whole, ds.level = make([][]int64, d), make([]bool, d)
+	for q := range d {
+		col := make([]int64, len(ds.n))
+		integral := true
+		for j, r := range ds.n {
+			v := r[q]
+			if math.Abs(v-math.Round(v)) > eps {
+				integral = false
+				break
+			}
+			col[j] = int64(math.Round(v))
+		}
+		if !integral {
+			continue
+		}
+		ds.whole[q], ds.level[q] = col, true
+		for _, e := range ds.eq {
+			if e.dot(col) != 0 {
+				ds.level[q] = false
+				break
+			}
+		}
+	}
+	return ds.whole, ds.level
 }
 
 func (ds *directions) exactN() [][]*big.Rat {
@@ -198,8 +243,11 @@ func (g *region) dir(w row) []float64 {
 	return out
 }
 
-// dirInto sets out, of length free(), to w N.
+// dirInto sets out, of length free(), to w N. out is cleared first,
+// although it is zero: memory the process has not written yet is then
+// written before it is read (see cx's writeFirst).
 func (g *region) dirInto(out []float64, w row) {
+	clear(out)
 	for k, j := range w.idx {
 		c := float64(w.coef[k])
 		for q, x := range g.n[j] {
@@ -224,6 +272,35 @@ func (g *region) atMost(w row, rhs int64) {
 		g.dirInto(a, w)
 		g.a = append(g.a, a)
 		g.b = append(g.b, float64(max(rhs-w.dot(g.z0), 0)))
+	}
+	g.exact = nil
+}
+
+// nonNegative adds the inequality -z_v <= 0, as atMost(unit(v, -1), 0)
+// does, with the form and its row of a made once for every region of
+// the same directions: the audit adds it for every variable of every
+// measure's region. The row of a is shared, and only read.
+func (g *region) nonNegative(v int) {
+	ds := g.dirs
+	if ds.nonNeg == nil {
+		ds.nonNeg, ds.nonNegA = make([]row, ds.v), make([][]float64, ds.v)
+	}
+	w := ds.nonNeg[v]
+	if w.idx == nil {
+		w = unit(v, -1)
+		ds.nonNeg[v] = w
+		if d := g.free(); d > 0 {
+			ds.nonNegA[v] = make([]float64, d)
+			g.dirInto(ds.nonNegA[v], w)
+		}
+	}
+	g.ineq, g.rhs = append(g.ineq, w), append(g.rhs, 0)
+	if g.free() > 0 {
+		if g.a == nil {
+			g.a, g.b = make([][]float64, 0, cap(g.ineq)), make([]float64, 0, cap(g.ineq))
+		}
+		g.a = append(g.a, ds.nonNegA[v])
+		g.b = append(g.b, float64(max(0-w.dot(g.z0), 0)))
 	}
 	g.exact = nil
 }
@@ -434,6 +511,13 @@ func (g *region) holds(num []int64, den int64, w row, sign int64) bool {
 			return false
 		}
 	}
+	return g.within(num, den, w, sign)
+}
+
+// within is holds without the equations: whether z = num/den satisfies
+// every inequality exactly and moves w·z by at least one in the
+// direction sign.
+func (g *region) within(num []int64, den int64, w row, sign int64) bool {
 	for i, r := range g.ineq {
 		if r.dot(num) > den*g.rhs[i] {
 			return false
@@ -444,31 +528,28 @@ func (g *region) holds(num []int64, den int64, w row, sign int64) bool {
 
 // moves reports whether a single whole-number move along one free
 // direction reaches a point of the region where w·z moved by at least
-// one in the direction sign, checked exactly; c is w N.
+// one in the direction sign, checked exactly; c is w N. The directions
+// whose columns of N are whole are found once (directions.wholeColumns),
+// and so is whether the equations hold along them: z0 satisfies them, so
+// z0 ± a column satisfies them exactly when they vanish on the column.
 func (g *region) moves(c []float64, w row, sign int64) bool {
-	const eps = 1e-9
 	if cap(g.z) < len(g.z0) {
 		g.z = make([]int64, len(g.z0))
 	}
 	z := g.z[:len(g.z0)]
+	whole, level := g.dirs.wholeColumns()
 	for q, x := range c {
-		if math.Abs(x) < 0.5 {
+		if math.Abs(x) < 0.5 || !level[q] {
 			continue
 		}
 		step := int64(1)
 		if x*float64(sign) < 0 {
 			step = -1
 		}
-		integral := true
-		for j, r := range g.n {
-			v := r[q]
-			if math.Abs(v-math.Round(v)) > eps {
-				integral = false
-				break
-			}
-			z[j] = g.z0[j] + step*int64(math.Round(v))
+		for j, v := range whole[q] {
+			z[j] = g.z0[j] + step*v
 		}
-		if integral && g.holds(z, 1, w, sign) {
+		if g.within(z, 1, w, sign) {
 			return true
 		}
 	}
