@@ -2,6 +2,7 @@ package cx
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -69,122 +70,174 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 		}
 	}
 	av := answerVecs{unit: in.answers, seg: segVecs, pair: pairVecs, space: in.space}
-	d := &Disclosure{privacy: p, waves: seen, order: slices.Clone(in.waves), hidden: map[CellRef]HiddenCell{},
-		comments: map[CellRef]HiddenCell{}, emptyHidden: map[CellRef]Reason{}, emptyComments: map[CellRef]Reason{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{},
-		space: in.space, ans: map[CellRef][]int64{}, figures: map[CellRef]map[string]Reason{}, invitedHidden: map[Group]bool{}}
-	last := map[string]shownCount{}
-	limit := int64(max(p.MinScores, p.MinComments))
-	for _, w := range in.waves {
-		m := newWaveModel(in.h, in.resp, av, segRolled, w, in.invited[w])
-		pairs := m.pairs(segRolled, limit)
-		// The respondents' layer's cells by name, for the layers of items
-		// (over m, or over its units alone).
-		at := make(map[string]int, len(m.nodes))
-		for i := range m.nodes {
-			at[m.name(i)] = i
+	d := p.newDisclosure(in.space)
+	d.waves, d.order = seen, slices.Clone(in.waves)
+	if len(in.waves) < 2 || !planWavesApart || p.WaveDifference && !p.ThresholdOnly {
+		// A wave's plan reads the counts shown in the waves before it.
+		last := map[string]shownCount{}
+		for _, w := range in.waves {
+			p.planWave(d, in, av, segRolled, segVecs != nil, w, last)
 		}
-		items := m
-		if segRolled != nil && segVecs == nil {
-			// Segments counted without answers: their figures are not
-			// planned (hidden as NotPlanned), so the items are planned
-			// over the units alone.
-			items = newWaveModel(in.h, in.resp, answerVecs{unit: in.answers, space: in.space}, nil, w, in.invited[w])
-		}
-		// cover holds the groups hidden in the respondents' layer for
-		// what the layers of items found pinned.
-		cover := map[int]Reason{}
-		var people *disclosure.Table
-		// withheld gathers, over every round, the units whose invited
-		// counts the model no longer bounds: a later round starts from
-		// the model as the earlier ones left it.
-		withheld := map[string]bool{}
-		var figs []figureLayer
-		for round := 0; ; round++ {
-			reasons := false
-			plan := func() *disclosure.Table { return p.peopleLayer(m, pairs, w, last, cover, reasons) }
-			people = withholdInvited(in.h, m, plan(), plan, withheld)
-			if len(people.Exposed) > 0 {
-				// No invited count left to withhold: the reasons around
-				// what is still pinned are withheld instead.
-				reasons = true
-				people = plan()
-			}
-			figs = nil
-			if in.answers == nil || in.space == nil || len(in.space.ms) == 0 {
-				break
-			}
-			items.withhold(withheld)
-			figs = p.itemLayers(items, people, at)
-			// At most maxCoverRounds plans of the wave: what is still
-			// exposed then is listed.
-			if round == maxCoverRounds || !coverExposed(figs, items, people, at, cover) {
-				break
-			}
-		}
-		for u := range withheld {
-			d.invitedHidden[Group{u, w}] = true
-		}
-		for _, i := range people.Exposed {
-			d.exposed = append(d.exposed, Exposure{Group: m.name(i)})
-		}
-		for i, c := range people.Cells {
-			nd := &m.nodes[i]
-			if nd.virtual {
-				continue
-			}
-			if nd.n == 0 {
-				// An empty listed cell the outputs list as hidden: withheld
-				// where a small one there would be.
-				if c.Withheld {
-					d.emptyHidden[nd.ref] = published(c, p.MinScores)
-				}
-				continue
-			}
-			if nd.ans != nil {
-				d.ans[nd.ref] = nd.ans
-			}
-			if c.Hidden {
-				d.hidden[nd.ref] = HiddenCell{Cell: nd.ref, Reason: published(c, p.MinScores), Respondents: nd.n}
-				// A cell whose reason is withheld counts apart: counting it
-				// as below the minimum or beyond it would tell which it is.
-				if c.Withheld || c.Reason.Kind == BelowMinimum {
-					d.primary++
-				}
-				continue
-			}
-			d.shown[nd.ref] = true
-			if nd.ref.Key == "" {
-				last[nd.ref.Unit] = shownCount{w, nd.n}
-			}
-		}
-		comments := p.commentLayer(m, pairs, people)
-		// Where the comments' plan leaves a group it cannot protect, no
-		// comment of the wave is shown, every unit's with the same reason
-		// (withheld), so that neither the texts nor the counts of a small
-		// group can be set apart.
-		wholeWave := len(comments.Exposed) > 0
-		for i, c := range comments.Cells {
-			nd := &m.nodes[i]
-			if wholeWave && !c.Virtual {
-				c.Hidden, c.Withheld = true, true
-			}
-			switch {
-			case nd.virtual || nd.ref.Key != "":
-			case nd.n == 0:
-				if c.Withheld {
-					d.emptyComments[nd.ref] = published(c, p.MinComments)
-				}
-			case c.Hidden:
-				d.comments[nd.ref] = HiddenCell{Cell: nd.ref, Reason: published(c, p.MinComments), Respondents: nd.n}
-			default:
-				d.commentsShown[nd.ref] = true
-			}
-		}
-		for _, f := range figs {
-			d.record(f, items, p.MinScores)
-		}
+		return d, nil
+	}
+	// Without the wave-difference rule the waves' plans are independent:
+	// they are made side by side, each into a plan of its own, and
+	// gathered in the order of the waves (the same plan as one after the
+	// other).
+	parts := make([]*Disclosure, len(in.waves))
+	var wg sync.WaitGroup
+	for i, w := range in.waves {
+		parts[i] = p.newDisclosure(in.space)
+		wg.Go(func() { p.planWave(parts[i], in, av, segRolled, segVecs != nil, w, map[string]shownCount{}) })
+	}
+	wg.Wait()
+	for _, part := range parts {
+		d.absorb(part)
 	}
 	return d, nil
+}
+
+// planWavesApart lets the waves of a plan without the wave-difference
+// rule be planned side by side; tests turn it off to compare.
+var planWavesApart = true
+
+// newDisclosure returns an empty plan under p over space, without waves.
+func (p Privacy) newDisclosure(space *answerSpace) *Disclosure {
+	return &Disclosure{privacy: p, hidden: map[CellRef]HiddenCell{},
+		comments: map[CellRef]HiddenCell{}, emptyHidden: map[CellRef]Reason{}, emptyComments: map[CellRef]Reason{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{},
+		space: space, ans: map[CellRef][]int64{}, figures: map[CellRef]map[string]Reason{}, invitedHidden: map[Group]bool{}}
+}
+
+// absorb adds to d what the plan of other waves, part, decided: their
+// cells differ from d's, so that nothing d holds is replaced.
+func (d *Disclosure) absorb(part *Disclosure) {
+	maps.Copy(d.hidden, part.hidden)
+	maps.Copy(d.comments, part.comments)
+	maps.Copy(d.emptyHidden, part.emptyHidden)
+	maps.Copy(d.emptyComments, part.emptyComments)
+	maps.Copy(d.shown, part.shown)
+	maps.Copy(d.commentsShown, part.commentsShown)
+	maps.Copy(d.ans, part.ans)
+	maps.Copy(d.figures, part.figures)
+	maps.Copy(d.invitedHidden, part.invitedHidden)
+	d.primary += part.primary
+	d.exposed = append(d.exposed, part.exposed...)
+}
+
+// planWave plans wave w into d: the respondents' layer, the comments'
+// and the items'. last holds the counts shown in the waves planned
+// before w, for the wave-difference rule; planWave records w's in it.
+// segAnswers reports whether the segments have answer vectors.
+func (p Privacy) planWave(d *Disclosure, in planInput, av answerVecs, segRolled *Segments, segAnswers bool, w string, last map[string]shownCount) {
+	limit := int64(max(p.MinScores, p.MinComments))
+	m := newWaveModel(in.h, in.resp, av, segRolled, w, in.invited[w])
+	pairs := m.pairs(segRolled, limit)
+	// The respondents' layer's cells by name, for the layers of items
+	// (over m, or over its units alone).
+	at := make(map[string]int, len(m.nodes))
+	for i := range m.nodes {
+		at[m.name(i)] = i
+	}
+	items := m
+	if segRolled != nil && !segAnswers {
+		// Segments counted without answers: their figures are not
+		// planned (hidden as NotPlanned), so the items are planned
+		// over the units alone.
+		items = newWaveModel(in.h, in.resp, answerVecs{unit: in.answers, space: in.space}, nil, w, in.invited[w])
+	}
+	// cover holds the groups hidden in the respondents' layer for
+	// what the layers of items found pinned.
+	cover := map[int]Reason{}
+	var people *disclosure.Table
+	// withheld gathers, over every round, the units whose invited
+	// counts the model no longer bounds: a later round starts from
+	// the model as the earlier ones left it.
+	withheld := map[string]bool{}
+	var figs []figureLayer
+	for round := 0; ; round++ {
+		reasons := false
+		plan := func() *disclosure.Table { return p.peopleLayer(m, pairs, w, last, cover, reasons) }
+		people = withholdInvited(in.h, m, plan(), plan, withheld)
+		if len(people.Exposed) > 0 {
+			// No invited count left to withhold: the reasons around
+			// what is still pinned are withheld instead.
+			reasons = true
+			people = plan()
+		}
+		figs = nil
+		if in.answers == nil || in.space == nil || len(in.space.ms) == 0 {
+			break
+		}
+		items.withhold(withheld)
+		figs = p.itemLayers(items, people, at)
+		// At most maxCoverRounds plans of the wave: what is still
+		// exposed then is listed.
+		if round == maxCoverRounds || !coverExposed(figs, items, people, at, cover) {
+			break
+		}
+	}
+	for u := range withheld {
+		d.invitedHidden[Group{u, w}] = true
+	}
+	for _, i := range people.Exposed {
+		d.exposed = append(d.exposed, Exposure{Group: m.name(i)})
+	}
+	for i, c := range people.Cells {
+		nd := &m.nodes[i]
+		if nd.virtual {
+			continue
+		}
+		if nd.n == 0 {
+			// An empty listed cell the outputs list as hidden: withheld
+			// where a small one there would be.
+			if c.Withheld {
+				d.emptyHidden[nd.ref] = published(c, p.MinScores)
+			}
+			continue
+		}
+		if nd.ans != nil {
+			d.ans[nd.ref] = nd.ans
+		}
+		if c.Hidden {
+			d.hidden[nd.ref] = HiddenCell{Cell: nd.ref, Reason: published(c, p.MinScores), Respondents: nd.n}
+			// A cell whose reason is withheld counts apart: counting it
+			// as below the minimum or beyond it would tell which it is.
+			if c.Withheld || c.Reason.Kind == BelowMinimum {
+				d.primary++
+			}
+			continue
+		}
+		d.shown[nd.ref] = true
+		if nd.ref.Key == "" {
+			last[nd.ref.Unit] = shownCount{w, nd.n}
+		}
+	}
+	comments := p.commentLayer(m, pairs, people)
+	// Where the comments' plan leaves a group it cannot protect, no
+	// comment of the wave is shown, every unit's with the same reason
+	// (withheld), so that neither the texts nor the counts of a small
+	// group can be set apart.
+	wholeWave := len(comments.Exposed) > 0
+	for i, c := range comments.Cells {
+		nd := &m.nodes[i]
+		if wholeWave && !c.Virtual {
+			c.Hidden, c.Withheld = true, true
+		}
+		switch {
+		case nd.virtual || nd.ref.Key != "":
+		case nd.n == 0:
+			if c.Withheld {
+				d.emptyComments[nd.ref] = published(c, p.MinComments)
+			}
+		case c.Hidden:
+			d.comments[nd.ref] = HiddenCell{Cell: nd.ref, Reason: published(c, p.MinComments), Respondents: nd.n}
+		default:
+			d.commentsShown[nd.ref] = true
+		}
+	}
+	for _, f := range figs {
+		d.record(f, items, p.MinScores)
+	}
 }
 
 // withholdInvited withholds the invited counts that pin a group no
