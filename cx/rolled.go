@@ -173,6 +173,7 @@ func (r *rolled) newBlock(unit, wave string) (*rolledBlock, bool) {
 	}
 	if len(r.slab) < r.width {
 		r.slab = make([]int64, max(r.width*64, 1024))
+		writeFirst(r.slab)
 	}
 	b := &rolledBlock{counts: r.slab[:r.width:r.width]}
 	r.slab = r.slab[r.width:]

@@ -298,6 +298,7 @@ func (t *Tallier) block(unit, wave string) *block {
 func (t *Tallier) newLow() []uint8 {
 	if len(t.slab) < t.width {
 		t.slab = make([]uint8, max(64<<10, t.width))
+		writeFirst(t.slab)
 	}
 	low := t.slab[:t.width:t.width]
 	t.slab = t.slab[t.width:]
@@ -335,6 +336,7 @@ func (t *Tallier) wave(w string) *waveBlock {
 				wb.text[i] = map[string]int64{}
 			case g.size <= maxDensePatterns:
 				wb.dense[i] = make([]int64, g.size)
+				writeFirst(wb.dense[i])
 			default:
 				wb.sparse[i] = map[int64]int64{}
 			}
@@ -628,3 +630,12 @@ func EncodePattern(items []survey.Item, answers map[string]int) string {
 	}
 	return string(b)
 }
+
+// writeFirst writes zeros over s, which is zero already. Memory fresh
+// from the operating system is mapped on first use: a first read maps a
+// shared page of zeros, and the write after it copies that page and
+// interrupts every other core running the program to flush its stale
+// mapping. Counters are read before they are written (x[i]++), so the
+// counters of a new slab are written once first: one fault per page,
+// and no interruption of the other cores.
+func writeFirst[T uint8 | int64](s []T) { clear(s) }
