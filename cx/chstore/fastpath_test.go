@@ -111,3 +111,26 @@ func TestFastPathsMatchGeneral(t *testing.T) {
 		t.Fatal("no round spread the codes beyond the array")
 	}
 }
+
+// TestInternerEdges interns the patterns at the bounds of the interner's
+// integer keys: each text comes back equal to itself, and equal texts as
+// one string. Patterns with a zero byte (an answer 191 points above its
+// scale's minimum, which memory's encoding wraps to 0) would share the
+// key of the pattern without its trailing zero bytes if packed.
+func TestInternerEdges(t *testing.T) {
+	var in interner
+	ps := []string{"", "A", "A\x00", "A\x00\x00", "\x00A", "\x00", "ABCDEFGH", "ABCDEFGHI", "ABCDEFGH\x00", "\xff\xff\xff\xff\xff\xff\xff\xff"}
+	first := map[string]string{}
+	for range 2 {
+		for _, p := range ps {
+			s := in.intern([]byte(p))
+			if s != p {
+				t.Fatalf("pattern %q interned as %q", p, s)
+			}
+			if f, ok := first[p]; ok && unsafe.StringData(f) != unsafe.StringData(s) {
+				t.Fatalf("pattern %q interned twice", p)
+			}
+			first[p] = s
+		}
+	}
+}

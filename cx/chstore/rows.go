@@ -234,20 +234,18 @@ func (pl *patternPlan) fill(r *rec, buf []byte) []byte {
 }
 
 // interner allocates each distinct pattern text once. A pattern of up to
-// eight bytes is found by the integer its bytes make (no byte of a
-// pattern is 0, so shorter patterns do not collide with longer ones),
-// which costs less than hashing the text.
+// eight nonzero bytes is found by the integer its bytes make (shorter
+// patterns leave the high bytes zero, so they do not collide with longer
+// ones), which costs less than hashing the text; a pattern with a zero
+// byte (an answer 191 points above its scale's minimum) is found by its
+// text.
 type interner struct {
 	short map[uint64]string
 	long  map[string]string
 }
 
 func (in *interner) intern(p []byte) string {
-	if len(p) <= 8 {
-		var k uint64
-		for i, c := range p {
-			k |= uint64(c) << (8 * i)
-		}
+	if k, ok := packPattern(p); ok {
 		if s, ok := in.short[k]; ok {
 			return s
 		}
@@ -267,4 +265,20 @@ func (in *interner) intern(p []byte) string {
 	s := string(p)
 	in.long[s] = s
 	return s
+}
+
+// packPattern returns the integer whose bytes, from the lowest, are the
+// letters of a pattern of up to eight letters; ok is false for a longer
+// pattern, or one with a zero byte.
+func packPattern(p []byte) (k uint64, ok bool) {
+	if len(p) > 8 {
+		return 0, false
+	}
+	for i, c := range p {
+		if c == 0 {
+			return 0, false
+		}
+		k |= uint64(c) << (8 * i)
+	}
+	return k, true
 }
