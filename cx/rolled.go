@@ -296,6 +296,33 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 	if slices.ContainsFunc(opts, ScorecardOptions.needsRestating) {
 		return NewScorecards(h, t.s, t.Tallies(), opts...)
 	}
+	// The plans read their own waves only: those are rolled up first,
+	// and the plans start before the other waves are rolled up; the
+	// scorecards then read the blocks of both.
+	var runs *scorecardPlans
+	var early *rolled
+	if pw := plannedWaves(opts); len(pw) > 0 && len(pw) < len(waves) {
+		if early, err = t.rollUp(h, pw); err != nil {
+			return nil, err
+		}
+		runs = startPlans(h, t.s, early, opts)
+		waves = slices.DeleteFunc(slices.Clone(waves), func(w string) bool { return slices.Contains(pw, w) })
+	}
+	r, err := t.rollUp(h, waves)
+	if err != nil {
+		if runs != nil {
+			runs.wait()
+		}
+		return nil, err
+	}
+	if early != nil {
+		maps.Copy(r.blocks, early.blocks)
+	}
+	return scoreAll(h, t.s, r, runs, func() (map[string]groupStats, error) { return t.stats(scored) }, opts)
+}
+
+// rollUp rolls the tallied blocks of the given waves up h.
+func (t *Tallier) rollUp(h *Hierarchy, waves []string) (*rolled, error) {
 	r := newRolled(h, t.s, waves)
 	// Each tallied block adds to its unit's block, then each unit's block,
 	// the deepest first, to its parent's: one addition of counts per unit
@@ -340,7 +367,7 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 			}
 		}
 	}
-	return scoreAll(h, t.s, r, func() (map[string]groupStats, error) { return t.stats(scored) }, opts)
+	return r, nil
 }
 
 // stats returns the reliability statistics of each group of items in
