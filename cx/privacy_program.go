@@ -38,13 +38,15 @@ import (
 // It fails with [ErrNotFound] for an unknown survey or a wave that is not
 // one of the survey's, with a [*ValidationError] for a wave given twice.
 func (p *Program) Disclosure(ctx context.Context, surveyID string, waves ...string) (*Disclosure, error) {
-	d, _, err := p.disclosure(ctx, surveyID, waves)
+	d, _, err := p.disclosure(ctx, surveyID, waves, nil)
 	return d, err
 }
 
 // disclosure returns the program's plan of a survey over waves (every
-// wave when empty) and the tallies it planned.
-func (p *Program) disclosure(ctx context.Context, surveyID string, waves []string) (*Disclosure, *Tallies, error) {
+// wave when empty) and the tallies it planned, with the response patterns
+// of patternWaves only when these are given (the plan does not read
+// patterns).
+func (p *Program) disclosure(ctx context.Context, surveyID string, waves, patternWaves []string) (*Disclosure, *Tallies, error) {
 	s, _, all, err := p.surveyScope(ctx, surveyID)
 	if err != nil {
 		return nil, nil, err
@@ -57,7 +59,7 @@ func (p *Program) disclosure(ctx context.Context, surveyID string, waves []strin
 	for i, w := range ordered {
 		ids[i] = w.ID
 	}
-	t, err := TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID, Waves: ids})
+	t, err := TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID, Waves: ids, PatternWaves: patternWaves})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -102,7 +104,10 @@ func (p *Program) disclosure(ctx context.Context, surveyID string, waves []strin
 // planned from: a program's outputs ask for the same plan several times
 // (a report's scorecard, pulse report and panel), and planning costs more
 // than reading the tallies again and comparing them. A plan is reused
-// only when every input is equal. It is safe for concurrent use.
+// only when every input is equal. The tallies' response patterns are no
+// input: a plan reads the answers, respondents and comments only, and
+// outputs ask for the patterns of different waves (a scorecard those of
+// the wave it scores). It is safe for concurrent use.
 type planCache struct {
 	mu    sync.Mutex
 	plans map[string]cachedPlan
@@ -129,7 +134,7 @@ func (in planInputs) equal(o planInputs) bool {
 			return a.ID == b.ID && a.Opens.Equal(b.Opens) && maps.Equal(a.Invited, b.Invited)
 		}) &&
 		slices.EqualFunc(in.orgs, o.orgs, func(a, b *Hierarchy) bool { return a.Equal(b) }) &&
-		in.tallies.Equal(o.tallies) && in.segs.equal(o.segs)
+		in.tallies.equalCounts(o.tallies) && in.segs.equal(o.segs)
 }
 
 func (c *planCache) get(surveyID string, in planInputs) *Disclosure {
@@ -147,7 +152,7 @@ func (c *planCache) put(surveyID string, in planInputs, d *Disclosure) {
 	if c.plans == nil {
 		c.plans = map[string]cachedPlan{}
 	}
-	in.tallies = in.tallies.Clone()
+	in.tallies = in.tallies.cloneCounts()
 	in.survey = in.survey.Clone()
 	in.waves = slices.Clone(in.waves)
 	for i := range in.waves {

@@ -1,6 +1,7 @@
 package cx_test
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand"
 	"reflect"
@@ -749,4 +750,44 @@ func TestProgramScorecardDefaultPrivacy(t *testing.T) {
 	for i := range got.Units {
 		assert.Equal(t, planned.Units[i].Suppressed, got.Units[i].Suppressed, got.Units[i].Unit)
 	}
+}
+
+// TestProgramScorecardReadsPatternsOfItsWave: a program's scorecard asks
+// the store for the response patterns of the wave it scores only, and
+// equals the scorecard computed from every wave's patterns under the
+// program's plan (the reliability of its groups included).
+func TestProgramScorecardReadsPatternsOfItsWave(t *testing.T) {
+	p := scProgram(t)
+	ctx := t.Context()
+	opts := cx.ScorecardOptions{Wave: "w2", Baseline: "w1"}
+	got, err := p.Scorecard(ctx, "pulse", opts)
+	require.NoError(t, err)
+	d, err := p.Disclosure(ctx, "pulse")
+	require.NoError(t, err)
+	all, err := cx.TallyResponses(ctx, p.Store(), cx.TallyFilter{Survey: "pulse"})
+	require.NoError(t, err)
+	waves := map[string]bool{}
+	for k := range all.Patterns {
+		waves[k.Wave] = true
+	}
+	require.Len(t, waves, 2, "both waves have patterns")
+	h, err := p.HierarchyAt(ctx, scOpens["w2"])
+	require.NoError(t, err)
+	w, err := p.Store().GetWave(ctx, "w2")
+	require.NoError(t, err)
+	opts.Disclosure, opts.Invited = d, w.Invited
+	want, err := cx.NewScorecard(h, scSurvey(), all, opts)
+	require.NoError(t, err)
+	alphas := 0
+	for _, r := range want.Reliability {
+		if !math.IsNaN(r.Alpha.Raw) {
+			alphas++
+		}
+	}
+	require.Positive(t, alphas, "the scorecard shows the reliability of some group")
+	wj, err := json.Marshal(want)
+	require.NoError(t, err)
+	gj, err := json.Marshal(got)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(wj), string(gj))
 }

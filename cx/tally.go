@@ -101,6 +101,24 @@ func (t *Tallies) Clone() *Tallies {
 // Equal reports whether t and o hold the same counts. Zero counts and
 // missing entries are equal.
 func (t *Tallies) Equal(o *Tallies) bool {
+	return t.equalCounts(o) && equalCounts(t.Patterns, o.Patterns)
+}
+
+// cloneCounts returns a deep copy of t without its patterns.
+func (t *Tallies) cloneCounts() *Tallies {
+	c := NewTallies(t.Survey)
+	c.Answers = make(map[Cell]metrics.Tally, len(t.Answers))
+	for k, v := range t.Answers {
+		c.Answers[k] = v.Clone()
+	}
+	maps.Copy(c.Respondents, t.Respondents)
+	maps.Copy(c.Comments, t.Comments)
+	return c
+}
+
+// equalCounts reports whether t and o hold the same answers, respondents
+// and comments (Equal without the patterns).
+func (t *Tallies) equalCounts(o *Tallies) bool {
 	if t.Survey != o.Survey {
 		return false
 	}
@@ -120,7 +138,7 @@ func (t *Tallies) Equal(o *Tallies) bool {
 			return false
 		}
 	}
-	return equalCounts(t.Respondents, o.Respondents) && equalCounts(t.Comments, o.Comments) && equalCounts(t.Patterns, o.Patterns)
+	return equalCounts(t.Respondents, o.Respondents) && equalCounts(t.Comments, o.Comments)
 }
 
 func equalCounts[K comparable](a, b map[K]int64) bool {
@@ -239,6 +257,14 @@ type TallyFilter struct {
 	// latest. [TallyResponses] tallies each wave against the version it
 	// fielded.
 	Version int
+	// PatternWaves, when not empty, keeps the response patterns
+	// (Tallies.Patterns) of these waves only; empty keeps those of every
+	// wave tallied. A scorecard needs the patterns of the wave it scores
+	// (for the reliability of its groups) and the answers of every wave
+	// (for the program's plan): the patterns are most of the tallies'
+	// size. A [TallyStore] may return other waves' patterns too;
+	// [TallyResponses] leaves them out.
+	PatternWaves []string
 }
 
 // TallyStore is an optional capability of a [Store]: computing [Tallies]
@@ -249,21 +275,33 @@ type TallyFilter struct {
 //
 // TallyResponses must return exactly what a [Tallier] of version
 // f.Version of the survey (the latest when zero) computes from the
-// store's responses that f selects. It fails with ErrNotFound for an
-// unknown survey or version.
+// store's responses that f selects, except that it may leave out the
+// patterns of waves not in f.PatternWaves, when set (and should: they are
+// not asked for). It fails with ErrNotFound for an unknown survey or
+// version.
 type TallyStore interface {
 	TallyResponses(ctx context.Context, f TallyFilter) (*Tallies, error)
 }
 
-// TallyResponses returns the tallies of the stored responses that match f:
-// through the store's [TallyStore] capability when it has one, otherwise by
-// listing the responses in pages and tallying them in the process. When
+// TallyResponses returns the tallies of the stored responses that match f
+// (with the patterns of f.PatternWaves only, when set): through the
+// store's [TallyStore] capability when it has one, otherwise by listing
+// the responses in pages and tallying them in the process. When
 // f.Version is zero and the survey has several stored versions, each
 // wave's answers are tallied against the version the wave fielded (see
 // survey.Wave.SurveyVersion), and only the responses of stored waves are
 // tallied.
 func TallyResponses(ctx context.Context, store Store, f TallyFilter) (*Tallies, error) {
-	return tallyFielded(ctx, store, f)
+	t, err := tallyFielded(ctx, store, f)
+	if err != nil || len(f.PatternWaves) == 0 {
+		return t, err
+	}
+	for k := range t.Patterns {
+		if !slices.Contains(f.PatternWaves, k.Wave) {
+			delete(t.Patterns, k)
+		}
+	}
+	return t, nil
 }
 
 // tallyVersion tallies f against one version of the survey.

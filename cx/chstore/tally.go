@@ -17,7 +17,8 @@ import (
 )
 
 // TallyResponses implements [cx.TallyStore]: it returns the tallies of
-// the stored responses to f.Survey in f.Waves (every wave when empty)
+// the stored responses to f.Survey in f.Waves (every wave when empty;
+// the patterns of f.PatternWaves only, when set)
 // against version f.Version of the survey (the latest when zero), exactly
 // as a [cx.Tallier] of that version computes them from the responses, with
 // GROUP BY queries on the cluster (see the package documentation for
@@ -40,14 +41,14 @@ func (s *Store) TallyResponses(ctx context.Context, f cx.TallyFilter) (*cx.Talli
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.tally(ctx, sv, f.Waves)
+	out, err := s.tally(ctx, sv, f.Waves, f.PatternWaves)
 	if err != nil {
 		return nil, wrap(err, opName)
 	}
 	return out, nil
 }
 
-func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (*cx.Tallies, error) {
+func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWaves []string) (*cx.Tallies, error) {
 	opName := fmt.Sprintf("tally responses to survey %q", sv.ID)
 	out := cx.NewTallies(sv.ID)
 	items := map[string]survey.Item{}
@@ -86,6 +87,23 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 		return nil, err
 	}
 	where := sn.where() + " AND " + cond
+	// The patterns of the waves asked for only.
+	patWhere, patWaves, noPatterns := where, tallied, false
+	if len(patternWaves) > 0 {
+		pc, err := s.lookup(ctx, kindWave, slices.Compact(slices.Sorted(slices.Values(patternWaves))))
+		if err != nil {
+			return nil, err
+		}
+		patWaves = nil
+		for _, c := range pc {
+			if tallied == nil || slices.Contains(tallied, c) {
+				patWaves = append(patWaves, c)
+			}
+		}
+		slices.Sort(patWaves)
+		noPatterns = len(patWaves) == 0
+		patWhere += " AND wave IN (" + uints(patWaves) + ")"
+	}
 	maxU, maxW, maxI, err := s.maxCodes(ctx)
 	if err != nil {
 		return nil, err
@@ -213,7 +231,9 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs []string) (
 			errs[1] = s.answerTallies(ctx, opName, sv, sums, out.Answers)
 		}
 	})
-	wg.Go(func() { errs[2] = s.tallyPatterns(ctx, other, sv, svCode, where, tallied, maxW, pats) })
+	if !noPatterns {
+		wg.Go(func() { errs[2] = s.tallyPatterns(ctx, other, sv, svCode, patWhere, patWaves, maxW, pats) })
+	}
 	wg.Wait()
 	switch {
 	case errs[0] != nil && errs[1] != nil:

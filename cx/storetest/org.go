@@ -3,7 +3,9 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -388,6 +390,78 @@ func surveyVersionCases() []testCase {
 			check(2, "w2", late, v2)
 			_, err := ts.TallyResponses(c.ctx, cx.TallyFilter{Survey: "pulse", Version: 9})
 			c.wantErr(err, cx.ErrNotFound, "TallyResponses of a version not stored")
+		}},
+		{"Tally/PatternWaves", "A tally asked for the patterns of some waves has the answers, respondents and comments of every wave it tallies and the patterns of those waves as a Tallier counts them; cx.TallyResponses keeps no other pattern", func(c *check) {
+			sv := survey.Survey{ID: "pulse", Name: "Pulse", Audience: survey.Employee, Version: 1, Items: []survey.Item{
+				{ID: "q1", Text: "One", Scale: survey.Likert5, Kind: survey.Behavior, Construct: culture.CustomerFocus, Version: 1},
+				{ID: "q2", Text: "Two", Scale: survey.Likert5, Kind: survey.Behavior, Construct: culture.CustomerFocus, Version: 1},
+				{ID: "q3", Text: "Three", Scale: survey.Likert5, Kind: survey.Belief, Construct: culture.CustomerFocus, Version: 1},
+			}}
+			c.must(c.s.CreateSurvey(c.ctx, sv), "CreateSurvey")
+			var rs []survey.Response
+			for i := range 30 {
+				r := survey.Response{ID: uuidOf("tally pattern waves", i), Survey: "pulse", Wave: fmt.Sprintf("w%d", i%3), Unit: fmt.Sprintf("u%d", i%2),
+					Submitted: at(i, 0), Answers: map[string]int{"q1": 1 + i%5, "q3": 1 + (i/3)%5}, Comment: strings.Repeat("x", i%2)}
+				if i%4 != 0 {
+					r.Answers["q2"] = 1 + (i*7)%5
+				}
+				rs = append(rs, r)
+			}
+			c.addResponses(rs, len(rs), "responses in three waves")
+			tallier := cx.NewTallier(sv)
+			for _, r := range rs {
+				c.must(tallier.Add(r), "Tallier.Add")
+			}
+			want := tallier.Tallies()
+			only := func(t *cx.Tallies, waves ...string) map[cx.PatternKey]int64 {
+				out := map[cx.PatternKey]int64{}
+				for k, n := range t.Patterns {
+					if slices.Contains(waves, k.Wave) && n != 0 {
+						out[k] = n
+					}
+				}
+				return out
+			}
+			if len(only(want, "w1")) == 0 || len(only(want, "w0", "w2")) == 0 {
+				c.failf("the Tallier counted no patterns in some wave: %v", want.Patterns)
+			}
+			for _, f := range []cx.TallyFilter{
+				{Survey: "pulse", PatternWaves: []string{"w1"}},
+				{Survey: "pulse", Waves: []string{"w2", "w0", "w1"}, PatternWaves: []string{"w1", "w9"}},
+				{Survey: "pulse", Waves: []string{"w0", "w2"}, PatternWaves: []string{"w1"}},
+			} {
+				tallied := f.Waves
+				if tallied == nil {
+					tallied = []string{"w0", "w1", "w2"}
+				}
+				w := cx.NewTallier(sv)
+				for _, r := range rs {
+					if slices.Contains(tallied, r.Wave) {
+						c.must(w.Add(r), "Tallier.Add")
+					}
+				}
+				wantWaves := w.Tallies()
+				kept := only(want, slices.DeleteFunc(slices.Clone(f.PatternWaves), func(x string) bool { return !slices.Contains(tallied, x) })...)
+				got, err := cx.TallyResponses(c.ctx, c.s, f)
+				c.must(err, fmt.Sprintf("cx.TallyResponses(%+v)", f))
+				wantWaves.Patterns = kept
+				if !got.Equal(wantWaves) {
+					c.failf("cx.TallyResponses(%+v): want every count of the waves tallied and the patterns %v, got the answers %v and the patterns %v", f, kept, got.Answers, got.Patterns)
+				}
+				ts, ok := c.s.(cx.TallyStore)
+				if !ok {
+					continue
+				}
+				got, err = ts.TallyResponses(c.ctx, f)
+				c.must(err, fmt.Sprintf("TallyResponses(%+v)", f))
+				if !maps.Equal(only(got, f.PatternWaves...), kept) {
+					c.failf("TallyResponses(%+v): want the patterns %v, got %v", f, kept, only(got, f.PatternWaves...))
+				}
+				got.Patterns = kept
+				if !got.Equal(wantWaves) {
+					c.failf("TallyResponses(%+v): want the answers, respondents and comments of the waves tallied %v, got %v", f, wantWaves.Answers, got.Answers)
+				}
+			}
 		}},
 	}
 }
