@@ -46,20 +46,24 @@ type Tallier struct {
 }
 
 type block struct {
-	key  Group
-	wave *waveBlock
+	// The fields count reads and writes come first, within the first 64
+	// bytes (a block is allocated alone, on a 128-byte boundary): one
+	// cache line of the block per response.
+
 	// low holds each count modulo 256 and counts the rest: a response
 	// touches only the few cache lines of low, so the blocks of a large
 	// organization stay in the processor's cache while a file is read.
 	// Call settle before reading counts.
-	low    []uint8
-	counts []int64
+	low         []uint8
+	wave        *waveBlock
+	respondents int64
+	comments    int64
 	// bound bounds every low counter: count spills the large ones into
 	// counts before one could wrap, so that counting an answer needs no
 	// test.
-	bound       uint8
-	respondents int64
-	comments    int64
+	bound  uint8
+	key    Group
+	counts []int64
 	// unitData and waveData are where the IDs last looked up for this
 	// block pointed.
 	unitData, waveData *byte
