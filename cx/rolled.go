@@ -384,9 +384,6 @@ func (t *Tallier) stats(waves []string) (map[string]groupStats, error) {
 	}
 	byWave := make([]map[string]*metrics.ScaleStats, len(distinct))
 	errs := make([]error, len(distinct))
-	for _, wb := range t.waves {
-		wb.flushAll() // before the goroutines read the dense counts
-	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(len(distinct), runtime.GOMAXPROCS(0)) {
@@ -420,6 +417,8 @@ func (t *Tallier) waveStats(wb *waveBlock) (map[string]*metrics.ScaleStats, erro
 	if wb == nil {
 		return out, nil
 	}
+	wb.flushAll() // each wave on one goroutine
+
 	for gi := range t.groups {
 		g := &t.groups[gi]
 		st := metrics.NewScaleStats(len(g.items))

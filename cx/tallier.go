@@ -154,14 +154,19 @@ type patternGroup struct {
 }
 
 type waveBlock struct {
-	dense [][]int64 // per group, counts by pattern code, when small
+	// dense holds, per group, the counts by pattern code, when small;
+	// they are made when codes are first counted (nil before).
+	dense [][]int64
 	// pending holds the codes of the dense groups not yet counted, one
 	// row of len(denseGroups) codes per response (every response has a
 	// code in every group): counting them in batches keeps the random
-	// accesses to dense in cache.
+	// accesses to dense in cache. It grows to maxPendingRows rows, so
+	// that a wave with fewer responses than that never needs its dense
+	// counts until it is read or merged.
 	pending     []uint16
 	npend       int               // the number of rows pending
 	denseGroups []int             // the dense groups, in the order of a row
+	sizes       []int64           // per group, its number of patterns
 	sparse      []map[int64]int64 // per group, counts by pattern code, when larger
 	text        []map[string]int64
 }
@@ -179,25 +184,54 @@ const maxDensePatterns = 1 << 16
 // than that.
 const smallCodes = 16
 
-// pendingCodes is the number of pattern codes buffered per group before
-// they are counted.
-const pendingCodes = 4096
+// minPendingRows and maxPendingRows bound the rows of pattern codes a
+// wave buffers before it counts them: the buffer starts small and doubles.
+const (
+	minPendingRows = 1024
+	maxPendingRows = 8192
+)
+
+// makeRoom makes room for one more row of nd pending codes: a larger
+// buffer, or the codes counted when the buffer is at its largest.
+func (wb *waveBlock) makeRoom(nd int) {
+	if rows := len(wb.pending) / nd; rows < maxPendingRows {
+		grown := make([]uint16, nd*max(minPendingRows, 2*rows))
+		copy(grown, wb.pending[:wb.npend*nd])
+		wb.pending = grown
+		return
+	}
+	wb.flushAll()
+}
 
 // flushAll counts every pending code.
 func (wb *waveBlock) flushAll() {
-	nd := len(wb.denseGroups)
-	if wb.npend == 0 || nd == 0 {
-		wb.npend = 0
-		return
+	if nd := len(wb.denseGroups); wb.npend > 0 && nd > 0 {
+		wb.countRows(wb.pending[:wb.npend*nd])
 	}
-	rows := wb.pending[:wb.npend*nd]
+	wb.npend = 0
+}
+
+// countRows counts rows of codes of the dense groups, as pending holds
+// them, making the dense counts first if need be.
+func (wb *waveBlock) countRows(rows []uint16) {
+	wb.makeDense()
+	nd := len(wb.denseGroups)
 	for j, gi := range wb.denseGroups {
 		d := wb.dense[gi]
 		for r := j; r < len(rows); r += nd {
 			d[rows[r]]++
 		}
 	}
-	wb.npend = 0
+}
+
+// makeDense makes the dense counts, if they are not made yet.
+func (wb *waveBlock) makeDense() {
+	for _, gi := range wb.denseGroups {
+		if wb.dense[gi] == nil {
+			wb.dense[gi] = make([]int64, wb.sizes[gi])
+			writeFirst(wb.dense[gi])
+		}
+	}
 }
 
 // NewTallier returns a Tallier for s.
@@ -333,20 +367,16 @@ func (t *Tallier) wave(w string) *waveBlock {
 	if wb == nil {
 		n := len(t.groups)
 		wb = &waveBlock{dense: make([][]int64, n), sparse: make([]map[int64]int64, n), text: make([]map[string]int64, n),
-			denseGroups: t.coded[:t.ndense]}
+			denseGroups: t.coded[:t.ndense], sizes: make([]int64, n)}
 		for i, g := range t.groups {
+			wb.sizes[i] = g.size
 			switch {
 			case g.size < 0:
 				wb.text[i] = map[string]int64{}
 			case g.size <= maxDensePatterns:
-				wb.dense[i] = make([]int64, g.size)
-				writeFirst(wb.dense[i])
 			default:
 				wb.sparse[i] = map[int64]int64{}
 			}
-		}
-		if t.ndense > 0 {
-			wb.pending = make([]uint16, pendingCodes*t.ndense)
 		}
 		t.waves[strings.Clone(w)] = wb
 	}
@@ -438,8 +468,8 @@ func (t *Tallier) count(b *block, vals []int, hasComment bool) {
 	}
 	wb := b.wave
 	if nd := t.ndense; nd > 0 {
-		if wb.npend == pendingCodes {
-			wb.flushAll()
+		if (wb.npend+1)*nd > len(wb.pending) {
+			wb.makeRoom(nd)
 		}
 		row := wb.pending[wb.npend*nd : wb.npend*nd+nd]
 		for j := range row {
@@ -482,12 +512,16 @@ func (t *Tallier) Merge(o *Tallier) error {
 	go func() {
 		defer close(done)
 		for w, owb := range o.waves {
-			owb.flushAll()
 			wb := t.waves[w]
-			wb.flushAll()
+			// o's codes not yet counted are counted straight into t's
+			// dense counts.
+			if nd := len(owb.denseGroups); owb.npend > 0 && nd > 0 {
+				wb.countRows(owb.pending[:owb.npend*nd])
+			}
 			for gi := range t.groups {
 				switch {
 				case owb.dense[gi] != nil:
+					wb.makeDense()
 					for i, c := range owb.dense[gi] {
 						wb.dense[gi][i] += c
 					}

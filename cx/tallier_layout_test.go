@@ -1,8 +1,11 @@
 package cx
 
 import (
+	"fmt"
 	"testing"
 	"unsafe"
+
+	"github.com/cxculture/cxculture/survey"
 )
 
 // TestBlockHotFieldsShareACacheLine: the fields count reads and writes
@@ -25,5 +28,37 @@ func TestBlockHotFieldsShareACacheLine(t *testing.T) {
 		if end > 64 {
 			t.Errorf("block.%s ends at byte %d, past the first cache line", name, end)
 		}
+	}
+}
+
+// TestPendingCodesStayBounded: a wave buffers at most maxPendingRows rows
+// of pattern codes, however many responses it counts, and counts every
+// one of them: after 3·maxPendingRows+5 responses of one pattern, the
+// pattern's count is theirs.
+func TestPendingCodesStayBounded(t *testing.T) {
+	s := survey.Survey{ID: "s", Name: "S", Audience: survey.Employee, Version: 1}
+	for i := range 3 {
+		s.Items = append(s.Items, survey.Item{ID: fmt.Sprintf("q%d", i), Text: "Statement", Scale: survey.Likert5,
+			Construct: "trust", Kind: survey.Behavior, Version: 1})
+	}
+	tl := NewTallier(s)
+	n := 3*maxPendingRows + 5
+	for range n {
+		if err := tl.AddRow("team", "w1", []int{1, 2, 3}, false); err != nil {
+			t.Fatal(err)
+		}
+		wb := tl.waves["w1"]
+		if rows := len(wb.pending) / len(wb.denseGroups); rows > maxPendingRows {
+			t.Fatalf("the wave buffers %d rows of codes, more than %d", rows, maxPendingRows)
+		}
+	}
+	var got int64
+	for k, c := range tl.Tallies().Patterns {
+		if k.Wave == "w1" {
+			got += c
+		}
+	}
+	if got != int64(n) {
+		t.Fatalf("patterns counted %d times, want %d", got, n)
 	}
 }
