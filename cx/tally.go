@@ -122,33 +122,44 @@ func (t *Tallies) equalCounts(o *Tallies) bool {
 	if t.Survey != o.Survey {
 		return false
 	}
-	eqTally := func(a, b metrics.Tally) bool {
-		if a.N() == 0 || b.N() == 0 {
-			return a.N() == b.N()
-		}
-		return a.Min == b.Min && a.Max == b.Max && slices.Equal(a.Counts, b.Counts)
+	return equalMaps(t.Answers, o.Answers, equalTally) && equalCounts(t.Respondents, o.Respondents) && equalCounts(t.Comments, o.Comments)
+}
+
+// equalTally reports whether two tallies hold the same counts; two empty
+// tallies are equal whatever their scales.
+func equalTally(a, b metrics.Tally) bool {
+	if a.Min == b.Min && a.Max == b.Max && slices.Equal(a.Counts, b.Counts) {
+		return true
 	}
-	for k, v := range t.Answers {
-		if !eqTally(v, o.Answers[k]) {
-			return false
-		}
-	}
-	for k, v := range o.Answers {
-		if !eqTally(v, t.Answers[k]) {
-			return false
-		}
-	}
-	return equalCounts(t.Respondents, o.Respondents) && equalCounts(t.Comments, o.Comments)
+	na, nb := a.N(), b.N()
+	return (na == 0 || nb == 0) && na == nb
 }
 
 func equalCounts[K comparable](a, b map[K]int64) bool {
+	return equalMaps(a, b, func(x, y int64) bool { return x == y })
+}
+
+// equalMaps reports whether a and b hold equal values (by eq) under every
+// key, a missing entry reading as the zero value. When every key of b is
+// also one of a's, the look-ups from a have compared every entry of both,
+// and b is not read again.
+func equalMaps[K comparable, V any](a, b map[K]V, eq func(V, V) bool) bool {
+	both := 0
 	for k, v := range a {
-		if b[k] != v {
+		w, ok := b[k]
+		if !eq(v, w) {
 			return false
 		}
+		if ok {
+			both++
+		}
 	}
-	for k, v := range b {
-		if a[k] != v {
+	if both == len(b) {
+		return true
+	}
+	var zero V
+	for k, w := range b {
+		if _, ok := a[k]; !ok && !eq(zero, w) {
 			return false
 		}
 	}

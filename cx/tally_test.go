@@ -521,3 +521,123 @@ func TestTallierAgreesWithNaiveCountOnManyGroups(t *testing.T) {
 	}
 	assert.Len(t, keys, 2*20)
 }
+
+// TestTalliesEqualAgreesWithItsDefinition: Equal agrees with its
+// definition (every key of either tallies: the same counts, a missing
+// entry and a zero count alike, an empty tally equal to any other empty
+// one) on random pairs of tallies that differ by a few edits.
+func TestTalliesEqualAgreesWithItsDefinition(t *testing.T) {
+	r := rand.New(rand.NewSource(cxgen.Seed(t)))
+	n := func(m metrics.Tally) (s int64) {
+		for _, c := range m.Counts {
+			s += c
+		}
+		return s
+	}
+	sameTally := func(a, b metrics.Tally) bool {
+		if n(a) == 0 || n(b) == 0 {
+			return n(a) == n(b)
+		}
+		return a.Min == b.Min && a.Max == b.Max && slices.Equal(a.Counts, b.Counts)
+	}
+	definition := func(a, b *cx.Tallies) bool {
+		if a.Survey != b.Survey {
+			return false
+		}
+		for _, m := range []map[cx.Cell]metrics.Tally{a.Answers, b.Answers} {
+			for k := range m {
+				if !sameTally(a.Answers[k], b.Answers[k]) {
+					return false
+				}
+			}
+		}
+		for _, pair := range [][2]map[cx.Group]int64{{a.Respondents, b.Respondents}, {a.Comments, b.Comments}} {
+			for _, m := range pair {
+				for k := range m {
+					if pair[0][k] != pair[1][k] {
+						return false
+					}
+				}
+			}
+		}
+		for _, m := range []map[cx.PatternKey]int64{a.Patterns, b.Patterns} {
+			for k := range m {
+				if a.Patterns[k] != b.Patterns[k] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	tally := func() metrics.Tally {
+		m := metrics.Tally{Min: 1 + r.Intn(2), Max: 3}
+		m.Counts = make([]int64, m.Max-m.Min+1)
+		for i := range m.Counts {
+			if r.Intn(3) == 0 {
+				m.Counts[i] = int64(r.Intn(2))
+			}
+		}
+		return m
+	}
+	cell := func() cx.Cell {
+		return cx.Cell{Unit: fmt.Sprint("u", r.Intn(3)), Wave: "w1", Item: fmt.Sprint("q", r.Intn(3))}
+	}
+	group := func() cx.Group { return cx.Group{Unit: fmt.Sprint("u", r.Intn(3)), Wave: fmt.Sprint("w", r.Intn(2))} }
+	pattern := func() cx.PatternKey {
+		return cx.PatternKey{Wave: "w1", Items: "q1,q2", Pattern: fmt.Sprint("A", r.Intn(3))}
+	}
+	edit := func(x *cx.Tallies) {
+		switch r.Intn(8) {
+		case 0:
+			x.Answers[cell()] = tally()
+		case 1:
+			delete(x.Answers, cell())
+		case 2:
+			x.Respondents[group()] = int64(r.Intn(2))
+		case 3:
+			delete(x.Respondents, group())
+		case 4:
+			x.Comments[group()] = int64(r.Intn(2))
+		case 5:
+			x.Patterns[pattern()] = int64(r.Intn(2))
+		case 6:
+			delete(x.Patterns, pattern())
+		default:
+			for k, v := range x.Answers {
+				v = v.Clone()
+				v.Counts[r.Intn(len(v.Counts))]++
+				x.Answers[k] = v
+				break
+			}
+		}
+	}
+	var equal, unequal int
+	for range cxgen.Runs(t, 3000) {
+		a := cx.NewTallies("pulse")
+		for range r.Intn(6) {
+			edit(a)
+		}
+		b := a.Clone()
+		for range r.Intn(3) {
+			edit(b)
+		}
+		if r.Intn(50) == 0 {
+			b.Survey = "other"
+		}
+		want := definition(a, b)
+		if got := a.Equal(b); got != want {
+			t.Fatalf("Equal says %v, its definition %v:\n\t%+v\n\t%+v", got, want, a, b)
+		}
+		if got := b.Equal(a); got != want {
+			t.Fatalf("Equal (swapped) says %v, its definition %v:\n\t%+v\n\t%+v", got, want, b, a)
+		}
+		if want {
+			equal++
+		} else {
+			unequal++
+		}
+	}
+	if equal < 100 || unequal < 100 {
+		t.Fatalf("the pairs were %d equal and %d unequal: too few of one kind", equal, unequal)
+	}
+}
