@@ -308,17 +308,29 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 		runs = startPlans(h, t.s, early, opts)
 		waves = slices.DeleteFunc(slices.Clone(waves), func(w string) bool { return slices.Contains(pw, w) })
 	}
+	// The reliability statistics read the waves' pattern counts, which
+	// the roll-up does not: they are computed meanwhile.
+	type statsOf struct {
+		byWave map[string]groupStats
+		err    error
+	}
+	stats := make(chan statsOf, 1)
+	go func() {
+		byWave, err := t.stats(scored)
+		stats <- statsOf{byWave, err}
+	}()
 	r, err := t.rollUp(h, waves)
 	if err != nil {
 		if runs != nil {
 			runs.wait()
 		}
+		<-stats
 		return nil, err
 	}
 	if early != nil {
 		maps.Copy(r.blocks, early.blocks)
 	}
-	return scoreAll(h, t.s, r, runs, func() (map[string]groupStats, error) { return t.stats(scored) }, opts)
+	return scoreAll(h, t.s, r, runs, func() (map[string]groupStats, error) { s := <-stats; return s.byWave, s.err }, opts)
 }
 
 // rollUp rolls the tallied blocks of the given waves up h.
