@@ -659,8 +659,11 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, stats groupStats
 	// same for every unit.
 	alikes := make([][]survey.Item, len(names))
 	breaks := make([]string, len(names))
+	// allAlike[j]: every item of behavior j was measured alike.
+	allAlike := make([]bool, len(names))
 	for j := range names {
 		alikes[j], breaks[j] = opts.comparableItems(s, items[j])
+		allAlike[j] = sameItems(alikes[j], items[j])
 	}
 
 	type pending struct{ unit, behavior int }
@@ -709,7 +712,7 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, stats groupStats
 			alike := alikes[j]
 			bs.Break = breaks[j]
 			cur := fav
-			if !sameItems(alike, items[j]) && len(alike) > 0 {
+			if !allAlike[j] && len(alike) > 0 {
 				// The change over the items both waves measured alike.
 				if _, hid := figureHidden(id, opts.Wave, alike); hid {
 					alike = nil
@@ -722,7 +725,7 @@ func score(h *Hierarchy, s survey.Survey, rolled *rolledReader, stats groupStats
 				if cur.N > 0 && was.N > 0 {
 					bs.Change = &Change{Current: estimate(cur, opts.Level), Baseline: estimate(was, opts.Level), Diff: cur.Value() - was.Value(),
 						Test: metrics.TwoProportionZ(cur, was), Adjusted: math.NaN()}
-					if !sameItems(alike, items[j]) {
+					if !allAlike[j] {
 						bs.Change.Items = itemIDs(alike)
 					}
 					if testable {
