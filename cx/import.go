@@ -148,7 +148,15 @@ func TallierFromCSV(ctx context.Context, r io.Reader, s survey.Survey, opts *sur
 // wave rather than by their names.
 type keyedTallier struct {
 	t     *Tallier
-	byKey [][]*block // by unit key, then wave key
+	byKey [][]keyedBlock // by unit key, then wave key
+}
+
+// keyedBlock is a block with its low counters: where they lie is known
+// without reading the block, so that a response's counters and its
+// block are fetched from memory at once rather than one after the other.
+type keyedBlock struct {
+	b   *block
+	low []uint8
 }
 
 // add tallies a row. The reader has checked its answers against the
@@ -156,22 +164,24 @@ type keyedTallier struct {
 func (k *keyedTallier) add(row *survey.Row) {
 	u, w := int(row.UnitKey), int(row.WaveKey)
 	if u < 0 || w < 0 {
-		k.t.count(k.t.block(row.Unit, row.Wave), row.Values, row.HasComment())
+		b := k.t.block(row.Unit, row.Wave)
+		k.t.count(b, b.low, row.Values, row.HasComment())
 		return
 	}
-	var b *block
+	var kb keyedBlock
 	if u < len(k.byKey) && w < len(k.byKey[u]) {
-		b = k.byKey[u][w]
+		kb = k.byKey[u][w]
 	}
-	if b == nil {
-		b = k.t.block(row.Unit, row.Wave)
+	if kb.b == nil {
+		b := k.t.block(row.Unit, row.Wave)
+		kb = keyedBlock{b, b.low}
 		for len(k.byKey) <= u {
 			k.byKey = append(k.byKey, nil)
 		}
 		for len(k.byKey[u]) <= w {
-			k.byKey[u] = append(k.byKey[u], nil)
+			k.byKey[u] = append(k.byKey[u], keyedBlock{})
 		}
-		k.byKey[u][w] = b
+		k.byKey[u][w] = kb
 	}
-	k.t.count(b, row.Values, row.HasComment())
+	k.t.count(kb.b, kb.low, row.Values, row.HasComment())
 }

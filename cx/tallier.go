@@ -420,13 +420,16 @@ func (t *Tallier) add(unit, wave string, vals []int, hasComment bool) error {
 			return fmt.Errorf("cx: item %s: value %d outside scale %s: %w", t.items[i].ID, v, t.items[i].Scale, ErrInvalid)
 		}
 	}
-	t.count(t.block(unit, wave), vals, hasComment)
+	b := t.block(unit, wave)
+	t.count(b, b.low, vals, hasComment)
 	return nil
 }
 
-// count tallies one response into b: vals, aligned with the items, lie on
-// their scales (or are survey.Skipped). It allocates nothing.
-func (t *Tallier) count(b *block, vals []int, hasComment bool) {
+// count tallies one response into b, whose low counters are low (b.low,
+// given apart so that a caller that keeps them need not read b first):
+// vals, aligned with the items, lie on their scales (or are
+// survey.Skipped). It allocates nothing.
+func (t *Tallier) count(b *block, low []uint8, vals []int, hasComment bool) {
 	b.respondents++
 	if hasComment {
 		b.comments++
@@ -440,7 +443,6 @@ func (t *Tallier) count(b *block, vals []int, hasComment bool) {
 	// A skipped answer (survey.Skipped, far below every scale) has its
 	// index out of the counters' range, so that one test both skips it
 	// and proves the indexes in range.
-	low := b.low
 	shift := t.shift[:len(vals)]
 	codeOf, grpOf := t.codeOf[:len(low)], t.grpOf[:len(low)]
 	if len(t.coded) < smallCodes {
