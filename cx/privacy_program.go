@@ -38,15 +38,15 @@ import (
 // It fails with [ErrNotFound] for an unknown survey or a wave that is not
 // one of the survey's, with a [*ValidationError] for a wave given twice.
 func (p *Program) Disclosure(ctx context.Context, surveyID string, waves ...string) (*Disclosure, error) {
-	d, _, err := p.disclosure(ctx, surveyID, waves, nil)
+	d, _, err := p.disclosure(ctx, surveyID, waves, nil, true)
 	return d, err
 }
 
 // disclosure returns the program's plan of a survey over waves (every
 // wave when empty) and the tallies it planned, with the response patterns
-// of patternWaves only when these are given (the plan does not read
-// patterns).
-func (p *Program) disclosure(ctx context.Context, surveyID string, waves, patternWaves []string) (*Disclosure, *Tallies, error) {
+// of patternWaves only when these are given, and none with noPatterns
+// (the plan does not read patterns).
+func (p *Program) disclosure(ctx context.Context, surveyID string, waves, patternWaves []string, noPatterns bool) (*Disclosure, *Tallies, error) {
 	s, _, all, err := p.surveyScope(ctx, surveyID)
 	if err != nil {
 		return nil, nil, err
@@ -59,7 +59,7 @@ func (p *Program) disclosure(ctx context.Context, surveyID string, waves, patter
 	for i, w := range ordered {
 		ids[i] = w.ID
 	}
-	t, err := TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID, Waves: ids, PatternWaves: patternWaves})
+	t, err := TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID, Waves: ids, PatternWaves: patternWaves, NoPatterns: noPatterns})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -966,7 +966,7 @@ func (p *Program) Scorecard(ctx context.Context, surveyID string, opts Scorecard
 			return nil, err
 		}
 		// The program's one plan, over every wave of the survey.
-		if opts.Disclosure, t, err = p.disclosure(ctx, surveyID, nil, []string{opts.Wave}); err != nil {
+		if opts.Disclosure, t, err = p.disclosure(ctx, surveyID, nil, []string{opts.Wave}, false); err != nil {
 			return nil, err
 		}
 	} else if t, err = TallyResponses(ctx, p.store, TallyFilter{Survey: surveyID, Waves: waves, PatternWaves: []string{opts.Wave}}); err != nil {

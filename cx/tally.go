@@ -276,6 +276,11 @@ type TallyFilter struct {
 	// size. A [TallyStore] may return other waves' patterns too;
 	// [TallyResponses] leaves them out.
 	PatternWaves []string
+	// NoPatterns leaves every response pattern out, whatever
+	// PatternWaves holds: for callers that show no reliability (a
+	// disclosure plan reads answers, respondents and comments only). A
+	// [TallyStore] may return patterns; [TallyResponses] leaves them out.
+	NoPatterns bool
 }
 
 // TallyStore is an optional capability of a [Store]: computing [Tallies]
@@ -287,15 +292,16 @@ type TallyFilter struct {
 // TallyResponses must return exactly what a [Tallier] of version
 // f.Version of the survey (the latest when zero) computes from the
 // store's responses that f selects, except that it may leave out the
-// patterns of waves not in f.PatternWaves, when set (and should: they are
-// not asked for). It fails with ErrNotFound for an unknown survey or
+// patterns of waves not in f.PatternWaves, when set, and every pattern
+// with f.NoPatterns (and should: they are not asked for). It fails with ErrNotFound for an unknown survey or
 // version.
 type TallyStore interface {
 	TallyResponses(ctx context.Context, f TallyFilter) (*Tallies, error)
 }
 
 // TallyResponses returns the tallies of the stored responses that match f
-// (with the patterns of f.PatternWaves only, when set): through the
+// (with the patterns of f.PatternWaves only, when set, and none with
+// f.NoPatterns): through the
 // store's [TallyStore] capability when it has one, otherwise by listing
 // the responses in pages and tallying them in the process. When
 // f.Version is zero and the survey has several stored versions, each
@@ -304,8 +310,12 @@ type TallyStore interface {
 // tallied.
 func TallyResponses(ctx context.Context, store Store, f TallyFilter) (*Tallies, error) {
 	t, err := tallyFielded(ctx, store, f)
-	if err != nil || len(f.PatternWaves) == 0 {
+	if err != nil || len(f.PatternWaves) == 0 && !f.NoPatterns {
 		return t, err
+	}
+	if f.NoPatterns {
+		clear(t.Patterns)
+		return t, nil
 	}
 	for k := range t.Patterns {
 		if !slices.Contains(f.PatternWaves, k.Wave) {

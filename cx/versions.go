@@ -67,7 +67,7 @@ func tallyFielded(ctx context.Context, store Store, f TallyFilter) (*Tallies, er
 	}
 	out := NewTallies(f.Survey)
 	for _, v := range slices.Sorted(maps.Keys(groups)) {
-		t, err := tallyVersion(ctx, store, TallyFilter{Survey: f.Survey, Waves: groups[v], Version: v, PatternWaves: f.PatternWaves})
+		t, err := tallyVersion(ctx, store, TallyFilter{Survey: f.Survey, Waves: groups[v], Version: v, PatternWaves: f.PatternWaves, NoPatterns: f.NoPatterns})
 		if err != nil {
 			return nil, err
 		}

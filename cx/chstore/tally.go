@@ -18,7 +18,7 @@ import (
 
 // TallyResponses implements [cx.TallyStore]: it returns the tallies of
 // the stored responses to f.Survey in f.Waves (every wave when empty;
-// the patterns of f.PatternWaves only, when set)
+// the patterns of f.PatternWaves only, when set, none with f.NoPatterns)
 // against version f.Version of the survey (the latest when zero), exactly
 // as a [cx.Tallier] of that version computes them from the responses, with
 // GROUP BY queries on the cluster (see the package documentation for
@@ -41,14 +41,14 @@ func (s *Store) TallyResponses(ctx context.Context, f cx.TallyFilter) (*cx.Talli
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.tally(ctx, sv, f.Waves, f.PatternWaves)
+	out, err := s.tally(ctx, sv, f.Waves, f.PatternWaves, f.NoPatterns)
 	if err != nil {
 		return nil, wrap(err, opName)
 	}
 	return out, nil
 }
 
-func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWaves []string) (*cx.Tallies, error) {
+func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWaves []string, noPatterns bool) (*cx.Tallies, error) {
 	opName := fmt.Sprintf("tally responses to survey %q", sv.ID)
 	out := cx.NewTallies(sv.ID)
 	items := map[string]survey.Item{}
@@ -88,8 +88,8 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 	}
 	where := sn.where() + " AND " + cond
 	// The patterns of the waves asked for only.
-	patWhere, patWaves, noPatterns := where, tallied, false
-	if len(patternWaves) > 0 {
+	patWhere, patWaves := where, tallied
+	if len(patternWaves) > 0 && !noPatterns {
 		pc, err := s.lookup(ctx, kindWave, slices.Compact(slices.Sorted(slices.Values(patternWaves))))
 		if err != nil {
 			return nil, err
@@ -428,7 +428,8 @@ type patternPart struct {
 const patternParts = 4
 
 // waveParts splits the sorted wave codes into at most patternParts runs
-// of about as many waves each; one part of every wave when there are none.
+// of about as many waves each: one part when there are fewer than two
+// (nil, every wave, when there are none).
 func waveParts(waves []uint32) [][]uint32 {
 	if len(waves) < 2 {
 		return [][]uint32{waves}

@@ -296,7 +296,7 @@ func (s *Store) TallyResponses(ctx context.Context, f cx.TallyFilter) (*cx.Talli
 		enc := int64(-1) // no encoding: every response is tallied here
 		if lerr == nil {
 			enc = l.id
-			if err := s.readTallies(ctx, tx, l, out, where, slices.Compact(slices.Sorted(slices.Values(f.PatternWaves)))); err != nil {
+			if err := s.readTallies(ctx, tx, l, out, where, !f.NoPatterns, slices.Compact(slices.Sorted(slices.Values(f.PatternWaves)))); err != nil {
 				return err
 			}
 		}
@@ -336,8 +336,8 @@ func (s *Store) TallyResponses(ctx context.Context, f cx.TallyFilter) (*cx.Talli
 }
 
 // readTallies adds the stored tallies of encoding l, selected by where,
-// to out: the patterns of patternWaves only, when given.
-func (s *Store) readTallies(ctx context.Context, tx *sql.Tx, l *layout, out *cx.Tallies, where func(*builder), patternWaves []string) error {
+// to out: with patterns, those of patternWaves only, when given.
+func (s *Store) readTallies(ctx context.Context, tx *sql.Tx, l *layout, out *cx.Tallies, where func(*builder), patterns bool, patternWaves []string) error {
 	const opName = "read tallies"
 	b := builder{d: s.dialect}
 	b.sb.WriteString("SELECT wave, unit, respondents, comments, counts FROM cx_tally_groups")
@@ -377,6 +377,9 @@ func (s *Store) readTallies(ctx context.Context, tx *sql.Tx, l *layout, out *cx.
 		return wrap(err, opName, "")
 	}
 	rows.Close()
+	if !patterns {
+		return nil
+	}
 
 	b = builder{d: s.dialect}
 	b.sb.WriteString("SELECT wave, items, counts FROM cx_tally_patterns")
