@@ -34,9 +34,9 @@ func (pl *planner) audit() bool {
 		}
 		return i
 	}
-	for _, r := range pl.Relations {
+	for ri := range pl.Relations {
 		first := -1
-		for _, x := range append([]int{r.Total}, r.Parts...) {
+		for _, x := range pl.terms[ri] {
 			if !unknown(x) {
 				continue
 			}
@@ -113,8 +113,7 @@ func (pl *planner) around(x int, unknown func(int) bool) []int {
 	seen := map[int]bool{x: true}
 	for i := 0; i < len(out) && len(out) < maxAuditCells; i++ {
 		for _, ri := range pl.relsOf[out[i]] {
-			r := pl.Relations[ri]
-			for _, y := range append([]int{r.Total}, r.Parts...) {
+			for _, y := range pl.terms[ri] {
 				if !seen[y] && unknown(y) && len(out) < maxAuditCells {
 					seen[y] = true
 					out = append(out, y)

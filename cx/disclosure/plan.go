@@ -11,8 +11,10 @@ type planner struct {
 	min int64
 	// close holds the pairs of cells shown or hidden together.
 	close [][2]int
-	// relsOf holds, per cell, the relations it is a term of.
+	// relsOf holds, per cell, the relations it is a term of, and terms,
+	// per relation, its total then its parts.
 	relsOf [][]int
+	terms  [][]int
 	// dirty marks, during a pass of complete, the relations of the cells
 	// hidden in that pass: rules touching them wait for the next pass.
 	dirty []bool
@@ -29,6 +31,8 @@ type planner struct {
 	clean map[string]bool
 	// skips counts the audits the record saved, for tests.
 	skips int
+	// rest is revealed's buffer.
+	rest []int64
 }
 
 func (pl *planner) isExposed(i int) bool { return pl.exposed[i] }
@@ -147,8 +151,7 @@ func (pl *planner) withhold() bool {
 			c.Withheld, more = true, true
 		}
 		for _, ri := range pl.relsOf[y] {
-			r := pl.Relations[ri]
-			for _, z := range append([]int{r.Total}, r.Parts...) {
+			for _, z := range pl.terms[ri] {
 				if !seen[z] && unknown(z) {
 					seen[z] = true
 					queue = append(queue, z)
@@ -170,7 +173,9 @@ func newPlanner(t *Table) *planner {
 		}
 	}
 	pl.relsOf = make([][]int, len(t.Cells))
+	pl.terms = make([][]int, len(t.Relations))
 	for ri, r := range t.Relations {
+		pl.terms[ri] = append(append(make([]int, 0, 1+len(r.Parts)), r.Total), r.Parts...)
 		pl.relsOf[r.Total] = append(pl.relsOf[r.Total], ri)
 		for _, x := range r.Parts {
 			pl.relsOf[x] = append(pl.relsOf[x], ri)
@@ -387,8 +392,7 @@ func (pl *planner) before(x, y int) bool {
 func (pl *planner) mendFrom(x int) bool {
 	best, last := choice{p: -1}, -1
 	consider := func(ri int, far bool) {
-		r := pl.Relations[ri]
-		for _, p := range append([]int{r.Total}, r.Parts...) {
+		for _, p := range pl.terms[ri] {
 			c := &pl.Cells[p]
 			if c.Virtual || c.Hidden || c.N == 0 {
 				continue
@@ -413,8 +417,7 @@ func (pl *planner) mendFrom(x int) bool {
 			return false // changed in this pass: the next pass decides
 		}
 		consider(ri, false)
-		r := pl.Relations[ri]
-		for _, y := range append([]int{r.Total}, r.Parts...) {
+		for _, y := range pl.terms[ri] {
 			if y != x && pl.Cells[y].Hidden && !pl.Cells[y].Virtual {
 				second = append(second, pl.relsOf[y]...)
 			}
@@ -447,7 +450,7 @@ func (pl *planner) mendFrom(x int) bool {
 			if pl.mend(r, x) {
 				return true
 			}
-			for _, z := range append([]int{r.Total}, r.Parts...) {
+			for _, z := range pl.terms[ri] {
 				if !seen[z] && pl.open(z) {
 					seen[z] = true
 					queue = append(queue, z)
@@ -548,9 +551,8 @@ func (pl *planner) ceiling(i int) int64 {
 func (pl *planner) cost(p int) int {
 	cost := 0
 	for _, ri := range pl.relsOf[p] {
-		r := pl.Relations[ri]
 		other := false
-		for _, z := range append([]int{r.Total}, r.Parts...) {
+		for _, z := range pl.terms[ri] {
 			if z != p && pl.open(z) && (pl.Cells[z].Hidden || pl.Cells[z].Virtual) {
 				other = true
 				break

@@ -202,12 +202,17 @@ func (pl *planner) breaker(xs []int, un []unanimity) int {
 // already tells (a shown cell holding it, unanimous the same way). Unknown
 // answers count as not revealed.
 func (pl *planner) revealed(total []int64, known, unknown []int, holds []bool) []unanimity {
-	rest := subVec(total)
-	for _, x := range known {
-		rest = subVec(rest, pl.Cells[x].Ans)
-	}
-	if rest == nil {
+	// rest = total - Σ known answers, in one buffer of the planner's;
+	// unknown (nil) when any of them is.
+	if total == nil || slices.ContainsFunc(known, func(x int) bool { return pl.Cells[x].Ans == nil }) {
 		return nil
+	}
+	rest := append(pl.rest[:0], total...)
+	pl.rest = rest
+	for _, x := range known {
+		for i, v := range pl.Cells[x].Ans {
+			rest[i] -= v
+		}
 	}
 	var out []unanimity
 	for m := range pl.Measures {
@@ -220,23 +225,6 @@ func (pl *planner) revealed(total []int64, known, unknown []int, holds []bool) [
 				out = append(out, unanimity{m, k == 0})
 				break
 			}
-		}
-	}
-	return out
-}
-
-// subVec returns a - Σ bs, or nil when any of them is unknown (nil).
-func subVec(a []int64, bs ...[]int64) []int64 {
-	if a == nil {
-		return nil
-	}
-	out := slices.Clone(a)
-	for _, b := range bs {
-		if b == nil {
-			return nil
-		}
-		for i, v := range b {
-			out[i] -= v
 		}
 	}
 	return out
