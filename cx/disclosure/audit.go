@@ -243,19 +243,26 @@ func (pl *planner) pinned(comp, targets []int) (int, bool) {
 		}
 	}
 	free := newDirections(3*k, eq)
+	// One region serves every measure in turn (reset), with one true
+	// point zm.
+	var g *region
+	zm := make([]int64, 3*k)
 	for m := range pl.Measures {
 		if !slices.ContainsFunc(targets, func(x int) bool { return pl.protected(x) && pl.Cells[x].Ans[2*m] > 0 || pl.smallPeople(x) }) {
 			continue
 		}
-		z0 := make([]int64, 3*k)
 		for j, x := range comp {
 			c := &pl.Cells[x]
 			people, _, _ := pl.people(x)
-			z0[j] = people - c.Ans[2*m]
-			z0[k+j] = c.Ans[2*m+1]
-			z0[2*k+j] = c.Ans[2*m] - c.Ans[2*m+1]
+			zm[j] = people - c.Ans[2*m]
+			zm[k+j] = c.Ans[2*m+1]
+			zm[2*k+j] = c.Ans[2*m] - c.Ans[2*m+1]
 		}
-		g := regionOf(z0, free)
+		if g == nil {
+			g = regionOf(zm, free)
+		} else {
+			g.reset(zm)
+		}
 		for j, x := range comp {
 			c := &pl.Cells[x]
 			for _, v := range [...]int{j, k + j, 2*k + j} {

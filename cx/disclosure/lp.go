@@ -134,11 +134,13 @@ type region struct {
 	// exactSolves counts the questions the exact simplex settled.
 	exactSolves int
 	// eqAt0 caches eq z0 for holds; slab is where dir cuts the rows of
-	// a; z and zf are scratch for moves and certify.
-	eqAt0 []int64
-	slab  []float64
-	z     []int64
-	zf    []float64
+	// a, from the last buffer made, slabAll; z and zf are scratch for
+	// moves and certify.
+	eqAt0   []int64
+	slab    []float64
+	slabAll []float64
+	z       []int64
+	zf      []float64
 }
 
 // newRegion returns the region of the equations eq, which z0 satisfies.
@@ -152,6 +154,17 @@ func regionOf(z0 []int64, ds *directions) *region {
 	// saves growing the slices one doubling at a time.
 	c := 2*len(z0) + 8
 	return &region{z0: z0, dirs: ds, eq: ds.eq, n: ds.n, ineq: make([]row, 0, c), rhs: make([]int64, 0, c)}
+}
+
+// reset makes g the region of the same equations through z0, with no
+// inequality, reusing g's memory: the region g was is gone (nothing
+// holds its rows of a but g).
+func (g *region) reset(z0 []int64) {
+	g.z0 = z0
+	g.ineq, g.rhs = g.ineq[:0], g.rhs[:0]
+	g.a, g.b = g.a[:0], g.b[:0]
+	g.slab = g.slabAll
+	g.exact, g.exactSolves, g.eqAt0 = nil, 0, nil
 }
 
 // free returns the number of free directions.
@@ -265,7 +278,8 @@ func (g *region) atMost(w row, rhs int64) {
 		}
 		// The row of a is cut from a slab rather than allocated alone.
 		if len(g.slab) < d {
-			g.slab = make([]float64, d*max(16, cap(g.ineq)-len(g.ineq)+1))
+			g.slabAll = make([]float64, d*max(16, cap(g.ineq)-len(g.ineq)+1))
+			g.slab = g.slabAll
 		}
 		a := g.slab[:d:d]
 		g.slab = g.slab[d:]

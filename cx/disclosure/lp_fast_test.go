@@ -174,3 +174,66 @@ func TestSparseTermsAgreesWithSparse(t *testing.T) {
 		t.Fatal("no case summed to the empty form")
 	}
 }
+
+// A region reset to another true point, its inequalities added again,
+// is the region made afresh through that point: the same constraints,
+// rows of a and answers of reach.
+func TestResetRegionAsNew(t *testing.T) {
+	r := rand.New(rand.NewSource(testSeed(t)))
+	for i := range testRuns(t, 60) {
+		free := 1 + r.Intn(10)
+		v := free + r.Intn(2*free+1)
+		first := randomRegion(r, v, free, 5+r.Intn(20))
+		// Another true point of the same equations: the first moved
+		// along a whole free direction, if one keeps it non-negative.
+		z1 := slices.Clone(first.z0)
+		whole, level := first.dirs.wholeColumns()
+		for q := range whole {
+			if !level[q] {
+				continue
+			}
+			ok := true
+			for j, c := range whole[q] {
+				ok = ok && z1[j]+c >= 0
+			}
+			if ok {
+				for j, c := range whole[q] {
+					z1[j] += c
+				}
+				break
+			}
+		}
+		var ws []row
+		var rhs []int64
+		for range 3 + r.Intn(12) {
+			coef := map[int]int64{}
+			for range 1 + r.Intn(3) {
+				coef[r.Intn(v)] = int64(r.Intn(5) - 2)
+			}
+			if w := sparse(coef); len(w.idx) > 0 {
+				ws, rhs = append(ws, w), append(rhs, w.dot(z1)+int64(r.Intn(3)))
+			}
+		}
+		fresh := regionOf(z1, first.dirs)
+		first.reset(z1)
+		for _, g := range []*region{fresh, first} {
+			for j := range v {
+				g.nonNegative(j)
+			}
+			for k, w := range ws {
+				g.atMost(w, rhs[k])
+			}
+		}
+		if !slices.Equal(fresh.rhs, first.rhs) || !slices.Equal(fresh.b, first.b) ||
+			!slices.EqualFunc(fresh.a, first.a, func(x, y []float64) bool { return slices.Equal(x, y) }) {
+			t.Fatalf("region %d: the reset region differs from the fresh one", i)
+		}
+		for k := range ws {
+			for _, sign := range []int64{1, -1} {
+				if a, b := fresh.reach(ws[k], sign), first.reach(ws[k], sign); a != b {
+					t.Fatalf("region %d: reach %v afresh, %v after reset", i, a, b)
+				}
+			}
+		}
+	}
+}
