@@ -141,6 +141,7 @@ type region struct {
 	slabAll []float64
 	z       []int64
 	zf      []float64
+	c       []float64 // reach's w N
 }
 
 // newRegion returns the region of the equations eq, which z0 satisfies.
@@ -327,7 +328,13 @@ func (g *region) reach(w row, sign int64) bool {
 	if g.free() == 0 {
 		return false
 	}
-	c := g.dir(w)
+	// w N, in a buffer of the region's: nothing keeps it past the
+	// question.
+	if cap(g.c) < g.free() {
+		g.c = make([]float64, g.free())
+	}
+	c := g.c[:g.free()]
+	g.dirInto(c, w)
 	if g.moves(c, w, sign) {
 		return true
 	}
@@ -611,7 +618,11 @@ func maximize(a [][]float64, b, c []float64, target float64) (t []float64, ok bo
 	// point returns t at the basic solution, moved by step along the
 	// nonbasic column col (-1 for none).
 	point := func(col int, step float64) []float64 {
-		x := make([]float64, n)
+		if cap(sc.x) < n {
+			sc.x = make([]float64, n)
+		}
+		x := sc.x[:n]
+		clear(x)
 		for i, l := range basic {
 			if l < n {
 				x[l] = tab[i][n]
@@ -709,6 +720,7 @@ type simplexScratch struct {
 	tab             [][]float64
 	basic, nonbasic []int
 	nz              []int
+	x               []float64 // the point, over t+ and t-
 }
 
 var simplexPool = sync.Pool{New: func() any { return new(simplexScratch) }}

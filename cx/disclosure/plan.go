@@ -31,8 +31,12 @@ type planner struct {
 	clean map[string]bool
 	// skips counts the audits the record saved, for tests.
 	skips int
-	// rest is revealed's buffer.
-	rest []int64
+	// rest is revealed's buffer; partsOf holds, per cell, the parts of
+	// the relations of which it is the total (holdsProtected); lo and hi
+	// are intervals' buffers.
+	rest    []int64
+	partsOf [][]int
+	lo, hi  []int64
 }
 
 func (pl *planner) isExposed(i int) bool { return pl.exposed[i] }
@@ -317,9 +321,13 @@ func satAdd(a, b int64) int64 { return min(a+b, Unbounded) }
 
 // intervals narrows every cell's bounds through the relations (total =
 // sum of parts) until nothing changes: what a reader can work out by
-// chaining subtractions and the bounds the reasons reveal.
+// chaining subtractions and the bounds the reasons reveal. The bounds
+// are valid until the next call.
 func (pl *planner) intervals() (lo, hi []int64) {
-	lo, hi = make([]int64, len(pl.Cells)), make([]int64, len(pl.Cells))
+	if cap(pl.lo) < len(pl.Cells) {
+		pl.lo, pl.hi = make([]int64, len(pl.Cells)), make([]int64, len(pl.Cells))
+	}
+	lo, hi = pl.lo[:len(pl.Cells)], pl.hi[:len(pl.Cells)]
 	for i := range pl.Cells {
 		lo[i], hi[i] = pl.bounds(i)
 	}

@@ -260,10 +260,15 @@ func (pl *planner) toldBy(x, m int, none bool) bool {
 func (pl *planner) holdsProtected() []bool {
 	out := make([]bool, len(pl.Cells))
 	state := make([]int8, len(pl.Cells)) // 0 new, 1 visiting, 2 done
-	parts := make([][]int, len(pl.Cells))
-	for _, r := range pl.Relations {
-		parts[r.Total] = append(parts[r.Total], r.Parts...)
+	if pl.partsOf == nil {
+		// The parts of each cell, over the relations of which it is
+		// the total: the same for every pass.
+		pl.partsOf = make([][]int, len(pl.Cells))
+		for _, r := range pl.Relations {
+			pl.partsOf[r.Total] = append(pl.partsOf[r.Total], r.Parts...)
+		}
 	}
+	parts := pl.partsOf
 	var visit func(i int) bool
 	visit = func(i int) bool {
 		if state[i] != 0 {
