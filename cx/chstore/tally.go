@@ -156,7 +156,12 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 	// the answers it does not pack (off every scale of the survey, or a
 	// code beyond the dictionary's) by their columns.
 	ak := newAnswerKey(maxU, maxW, maxI, byCode)
-	sums := newAnswerSums(byCode, ak)
+	waves := len(tallied)
+	if waves == 0 {
+		waves = int(maxW)
+	}
+	// At most a cell per unit, wave tallied and item of the survey.
+	sums := newAnswerSums(byCode, ak, int(min(float64(maxU)*float64(waves)*float64(len(byCode)), 1<<17)))
 	answersQuery := func() error {
 		rest := !ak.ok
 		if ak.ok {
@@ -255,10 +260,20 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 // the answers the survey sv cannot tally (an item it does not have, a
 // value off the item's scale) or a sum below zero.
 func (s *Store) answerTallies(ctx context.Context, opName string, sv survey.Survey, sums *answerSums, out map[cx.Cell]metrics.Tally) error {
+	// The distinct units and waves of the cells (a few hundred among
+	// their hundreds of thousands: sorting every cell's codes cost more
+	// than the rest of this but the map of the tallies).
 	var unitCodes, waveCodes, offItems []uint32
-	for _, c := range sums.cells {
-		unitCodes, waveCodes = append(unitCodes, c.unit), append(waveCodes, c.wave)
+	units, waves := map[uint32]bool{}, map[uint32]bool{}
+	for i, c := range sums.cells {
+		if i == 0 || c.unit != sums.cells[i-1].unit {
+			units[c.unit] = true
+		}
+		if i == 0 || c.wave != sums.cells[i-1].wave {
+			waves[c.wave] = true
+		}
 	}
+	unitCodes, waveCodes = slices.AppendSeq(unitCodes, maps.Keys(units)), slices.AppendSeq(waveCodes, maps.Keys(waves))
 	for k := range sums.off {
 		unitCodes, waveCodes, offItems = append(unitCodes, k.unit), append(waveCodes, k.wave), append(offItems, k.item)
 	}
@@ -293,7 +308,7 @@ func (s *Store) answerTallies(ctx context.Context, opName string, sv survey.Surv
 	}
 	for _, k := range sums.cells {
 		it := sums.items[k.item]
-		c := sums.counts[k.at : k.at+k.points : k.at+k.points]
+		c := k.counts
 		var n int64
 		for i, v := range c {
 			if v < 0 {
