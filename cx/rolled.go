@@ -336,6 +336,9 @@ func (t *Tallier) Scorecards(h *Hierarchy, opts ...ScorecardOptions) ([]*Scoreca
 // rollUp rolls the tallied blocks of the given waves up h.
 func (t *Tallier) rollUp(h *Hierarchy, waves []string) (*rolled, error) {
 	r := newRolled(h, t.s, waves)
+	// A block per unit and wave at most: the map is made at about its
+	// final size rather than grown from empty.
+	r.blocks = make(map[Group]*rolledBlock, min(h.Len()*len(waves), 2*len(t.blocks)+len(waves)))
 	// Each tallied block adds to its unit's block, then each unit's block,
 	// the deepest first, to its parent's: one addition of counts per unit
 	// and wave rather than one per tallied block and ancestor.
