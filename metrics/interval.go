@@ -57,8 +57,19 @@ func zCrit(level float64) float64 {
 // inverting the incomplete beta function, as smaller df are.
 //
 // Values are kept once computed (up to tCacheMax of them): a scorecard asks
-// for the same few levels and degrees of freedom thousands of times.
+// for the same few levels and degrees of freedom thousands of times. The
+// values of the 95% level for whole df below t95Max are kept in an array
+// (t95), read without the map's hashing.
 func tCrit(level, df float64) float64 {
+	if level == 0.95 && df >= 1 && df < t95Max && df == math.Trunc(df) {
+		slot := &t95[int(df)]
+		if bits := slot.Load(); bits != 0 {
+			return math.Float64frombits(bits)
+		}
+		v := tCritCompute(level, df)
+		slot.Store(math.Float64bits(v)) // never 0: the value is positive
+		return v
+	}
 	k := tKey{level, df}
 	if v, ok := tCache.Load(k); ok {
 		return v.(float64)
@@ -80,6 +91,12 @@ var (
 
 // tCacheMax bounds the number of cached t critical values.
 const tCacheMax = 1 << 16
+
+// t95 holds the bits of the 95% critical value for each whole df below
+// t95Max, 0 where not computed yet.
+var t95 [t95Max]atomic.Uint64
+
+const t95Max = 1 << 14
 
 // tCritCompute computes the value tCrit caches.
 func tCritCompute(level, df float64) float64 {

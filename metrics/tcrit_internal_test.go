@@ -89,8 +89,16 @@ func BenchmarkTCritInverseBeta(b *testing.B) {
 }
 
 // TestTCritCacheReturnsTheComputedValue: a cached critical value is the
-// value computed, bit for bit, for the same level and degrees of freedom.
+// value computed, bit for bit, for the same level and degrees of freedom;
+// at the 95% level every whole df of the array and past it, and
+// fractional ones.
 func TestTCritCacheReturnsTheComputedValue(t *testing.T) {
+	for df := 0.5; df < t95Max+50; df += 0.5 {
+		first, again, want := tCrit(0.95, df), tCrit(0.95, df), tCritCompute(0.95, df)
+		if first != want || again != want {
+			t.Fatalf("tCrit(0.95, %g) = %v then %v; computed %v", df, first, again, want)
+		}
+	}
 	for _, level := range []float64{0.9, 0.95, 0.99} {
 		for df := 1.0; df < 3000; df += 7 {
 			first, again, want := tCrit(level, df), tCrit(level, df), tCritCompute(level, df)
