@@ -317,8 +317,12 @@ func TallyResponses(ctx context.Context, store Store, f TallyFilter) (*Tallies, 
 		clear(t.Patterns)
 		return t, nil
 	}
+	keep := make(map[string]bool, len(f.PatternWaves))
+	for _, w := range f.PatternWaves {
+		keep[w] = true
+	}
 	for k := range t.Patterns {
-		if !slices.Contains(f.PatternWaves, k.Wave) {
+		if !keep[k.Wave] {
 			delete(t.Patterns, k)
 		}
 	}
