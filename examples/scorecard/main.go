@@ -36,6 +36,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -66,7 +67,14 @@ func main() {
 			raisedGC = true
 		}
 	}
-	if err := run(context.Background(), os.Stdout, os.Args[1:]); err != nil {
+	// The scorecard is printed a few words at a time: buffered, it takes
+	// a few writes instead of one per word.
+	out := bufio.NewWriter(os.Stdout)
+	err := run(context.Background(), out, os.Args[1:])
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "scorecard:", err)
 		os.Exit(1)
 	}
