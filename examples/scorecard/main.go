@@ -347,14 +347,26 @@ func benchOptions(d *data, cfg config) []cx.ScorecardOptions {
 func bench(w io.Writer, d *data, scs []*cx.Scorecard) {
 	// Respondents per unit and wave, rolled up, to tell groups nobody
 	// answered in from groups too small to show.
-	answered := map[cx.Group]bool{}
+	// A group marked has its ancestors marked, so that marking the
+	// ancestors of another stops at the first marked one.
+	answered := make(map[cx.Group]bool, len(d.respondents))
+	ancestors := map[string][]string{}
 	for g, n := range d.respondents {
 		if n == 0 {
 			continue
 		}
 		answered[g] = true
-		for _, a := range d.h.Ancestors(g.Unit) {
-			answered[cx.Group{Unit: a, Wave: g.Wave}] = true
+		anc, ok := ancestors[g.Unit]
+		if !ok {
+			anc = d.h.Ancestors(g.Unit)
+			ancestors[g.Unit] = anc
+		}
+		for _, a := range anc {
+			k := cx.Group{Unit: a, Wave: g.Wave}
+			if answered[k] {
+				break
+			}
+			answered[k] = true
 		}
 	}
 	var (

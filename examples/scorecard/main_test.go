@@ -422,3 +422,48 @@ func TestStorePathsMatchTheCSVPath(t *testing.T) {
 		})
 	}
 }
+
+// TestBenchLinesCountSmallDivisions: a division whose only team has two
+// respondents in a wave is a group of the data too small to show, as its
+// team is: the workload counts both as suppressed (the division's
+// respondents come only from below it).
+func TestBenchLinesCountSmallDivisions(t *testing.T) {
+	dir := t.TempDir()
+	rs := writeData(t, dir)
+	units := filepath.Join(dir, "units.csv")
+	raw, err := os.ReadFile(units)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(units, append(raw, "div2,org,Division 2\nt20,div2,Team t20\n"...), 0o644))
+	path := filepath.Join(dir, "responses.csv")
+	raw, err = os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
+	var extra []string
+	for i, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		if f[1] == "t00" && f[2] == "1" && len(extra) < 2 {
+			// The same answers, from another person of t20.
+			f[0], f[1] = fmt.Sprintf("x%05d", i), "t20"
+			extra = append(extra, strings.Join(f, ","))
+		}
+	}
+	require.Len(t, extra, 2)
+	lines = append(lines, extra...)
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+	added := 0
+	for _, r := range slices.Clone(rs) {
+		if r.team == "t00" && r.wave == 1 && added < 2 {
+			r.team, r.div = "t20", "div2"
+			rs = append(rs, r)
+			added++
+		}
+	}
+	want1, want2, _ := expectedLines(rs)
+	require.True(t, strings.HasPrefix(want1, "groups_suppressed=6 "), "t20 and div2 in wave 1 are suppressed too: %s", want1)
+	var out bytes.Buffer
+	require.NoError(t, run(t.Context(), &out, []string{"-data", dir, "-bench"}))
+	got := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	require.GreaterOrEqual(t, len(got), 2)
+	assert.Equal(t, want1, got[len(got)-2])
+	assert.Equal(t, want2, got[len(got)-1])
+}
