@@ -224,6 +224,11 @@ func (c *conn) Insert(ctx context.Context, t chstore.Table) error {
 			}
 		}
 		if hi < n {
+			// Flush, unlike Send, does not watch the context.
+			if err := ctx.Err(); err != nil {
+				_ = b.Abort()
+				return fmt.Errorf("clickhouse %s: inserting into %s: %w", c.addr, t.Name, err)
+			}
 			if err := b.Flush(); err != nil {
 				_ = b.Abort()
 				return fmt.Errorf("clickhouse %s: inserting into %s: %w", c.addr, t.Name, err)
@@ -238,9 +243,10 @@ func (c *conn) Insert(ctx context.Context, t chstore.Table) error {
 
 // insertBlock is the number of rows Insert sends per block of an INSERT.
 // The server gathers the blocks of an INSERT into one before it writes
-// them (min_insert_block_size_rows, a million rows by default), so the
-// table's part, and what its views make, are those of one block, while
-// the process holds the native layout of a block at a time (the
+// them (up to min_insert_block_size_rows and _bytes, a million rows and
+// 256 MiB by default: more than a group of an import holds for a shard),
+// so the table's part, and what its views make, are those of one block,
+// while the process holds the native layout of a block at a time (the
 // driver's copy and its encoding of it included) instead of the whole
 // table's.
 var insertBlock = 1 << 14
