@@ -29,8 +29,9 @@ var _ cx.ImportStore = (*Store)(nil)
 // staged responses (as estimated from their answers, segments and texts;
 // about 600 bytes for a response with 26 answers). At most two groups are
 // held at once, the one being written and the one being staged, and
-// writing a group builds the columns of one table at a time (about the
-// group's staged size again; the opener of cx/chstore/clickhouse sends
+// writing a group copies its answers in the order it writes them and
+// builds the columns of one table at a time (together about the group's
+// staged size again; the opener of cx/chstore/clickhouse sends
 // them in blocks of 16,384 rows, so its copies stay small): the import's
 // live memory stays under about 3 x 256 MiB however wide the responses,
 // and Go's collector lets the process grow to about twice its live

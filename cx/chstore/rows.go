@@ -54,6 +54,7 @@ func (s *Store) writeRecs(ctx context.Context, b uint32, sign int8, rs []rec, gr
 // once, so the servers still work side by side).
 func (s *Store) writeShard(ctx context.Context, conn Conn, b uint32, sign int8, rs []*rec, groups map[uint32][]groupLayout) error {
 	sortByKey(rs)
+	gatherAnswers(rs)
 	insert := func(t Table) error {
 		if t.Len() == 0 {
 			return nil
@@ -111,6 +112,28 @@ func sortByKey(rs []*rec) {
 	})
 	for i := range ks {
 		rs[i] = ks[i].r
+	}
+}
+
+// gatherAnswers copies the answers of rs, in their order, into one array
+// of items and one of values, and points each response at its part of
+// them: the three tables read every response's answers in this order
+// (responses, answers_in, and the patterns), and read from where encode
+// left them, scattered over the group, each read missed the processor's
+// caches. The responses are the writer's own (see writeRecs).
+func gatherAnswers(rs []*rec) {
+	n := 0
+	for _, r := range rs {
+		n += len(r.items)
+	}
+	items, vals := make([]uint32, 0, n), make([]int64, 0, n)
+	for _, r := range rs {
+		if len(r.items) == 0 {
+			continue
+		}
+		lo := len(items)
+		items, vals = append(items, r.items...), append(vals, r.vals...)
+		r.items, r.vals = items[lo:len(items):len(items)], vals[lo:len(vals):len(vals)]
 	}
 }
 
