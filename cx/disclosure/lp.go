@@ -256,9 +256,9 @@ func (g *region) dir(w row) []float64 {
 	return out
 }
 
-// dirInto sets out, of length free(), to w N. out is cleared first,
-// although it is zero: memory the process has not written yet is then
-// written before it is read (see cx's writeFirst).
+// dirInto sets out, of length free(), to w N, whatever out held before
+// (reach passes a buffer it reuses). Clearing out first also writes
+// fresh memory before it is read (see cx's writeFirst).
 func (g *region) dirInto(out []float64, w row) {
 	clear(out)
 	for k, j := range w.idx {
