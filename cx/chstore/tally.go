@@ -367,8 +367,11 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 				cond += " AND wave IN (" + uints(p) + ")"
 			}
 			part.err = s.patternSums(pctx, conn, cond, codes, sizes, spans, maxW, &part.sums)
+			if part.err == nil && pctx.Err() != nil {
+				part.err = pctx.Err() // the parts left are not read
+			}
 			sums <- part
-			if part.err != nil || pctx.Err() != nil {
+			if part.err != nil {
 				return
 			}
 		}
@@ -383,10 +386,12 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 		return err
 	}
 	texts := map[uint64]string{}
+	read := 0
 	for part := range sums {
 		if part.err != nil {
 			return part.err
 		}
+		read++
 		if out.Patterns == nil {
 			// Sized for as many patterns in every part as in the first.
 			n := len(computed)
@@ -400,6 +405,9 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 		if err := s.addPatternSums(ctx, &part.sums, keyOf, texts, out.Patterns); err != nil {
 			return err
 		}
+	}
+	if read < len(parts) {
+		return cmp.Or(ctx.Err(), errors.New("chstore: the pattern sums of some waves were not read"))
 	}
 	if out.Patterns == nil {
 		out.Patterns = map[cx.PatternKey]int64{}
