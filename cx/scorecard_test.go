@@ -755,14 +755,17 @@ func TestProgramScorecardDefaultPrivacy(t *testing.T) {
 // TestProgramScorecardReadsPatternsOfItsWave: a program's scorecard asks
 // the store for the response patterns of the wave it scores only, and
 // equals the scorecard computed from every wave's patterns under the
-// program's plan (the reliability of its groups included).
+// plan of another program over the same store (its own plan, not one
+// the first program cached), the reliability of its groups included.
 func TestProgramScorecardReadsPatternsOfItsWave(t *testing.T) {
 	p := scProgram(t)
 	ctx := t.Context()
 	opts := cx.ScorecardOptions{Wave: "w2", Baseline: "w1"}
 	got, err := p.Scorecard(ctx, "pulse", opts)
 	require.NoError(t, err)
-	d, err := p.Disclosure(ctx, "pulse")
+	other, err := cx.New(p.Store(), &cx.Options{Now: func() time.Time { return scOpens["w2"].Add(60 * 24 * time.Hour) }})
+	require.NoError(t, err)
+	d, err := other.Disclosure(ctx, "pulse")
 	require.NoError(t, err)
 	all, err := cx.TallyResponses(ctx, p.Store(), cx.TallyFilter{Survey: "pulse"})
 	require.NoError(t, err)

@@ -274,12 +274,15 @@ type TallyFilter struct {
 	// (for the reliability of its groups) and the answers of every wave
 	// (for the program's plan): the patterns are most of the tallies'
 	// size. A [TallyStore] may return other waves' patterns too;
-	// [TallyResponses] leaves them out.
+	// [TallyResponses] leaves them out. Patterns a store does not read
+	// are not checked: damaged pattern rows of another wave fail no
+	// tally that leaves them out.
 	PatternWaves []string
 	// NoPatterns leaves every response pattern out, whatever
 	// PatternWaves holds: for callers that show no reliability (a
 	// disclosure plan reads answers, respondents and comments only). A
 	// [TallyStore] may return patterns; [TallyResponses] leaves them out.
+	// As with PatternWaves, the patterns not read are not checked.
 	NoPatterns bool
 }
 
@@ -293,17 +296,17 @@ type TallyFilter struct {
 // f.Version of the survey (the latest when zero) computes from the
 // store's responses that f selects, except that it may leave out the
 // patterns of waves not in f.PatternWaves, when set, and every pattern
-// with f.NoPatterns (and should: they are not asked for). It fails with ErrNotFound for an unknown survey or
-// version.
+// with f.NoPatterns (and should: they are not asked for). It fails with
+// ErrNotFound for an unknown survey or version.
 type TallyStore interface {
 	TallyResponses(ctx context.Context, f TallyFilter) (*Tallies, error)
 }
 
 // TallyResponses returns the tallies of the stored responses that match f
 // (with the patterns of f.PatternWaves only, when set, and none with
-// f.NoPatterns): through the
-// store's [TallyStore] capability when it has one, otherwise by listing
-// the responses in pages and tallying them in the process. When
+// f.NoPatterns): through the store's [TallyStore] capability when it has
+// one, otherwise by listing the responses in pages and tallying them in
+// the process. When
 // f.Version is zero and the survey has several stored versions, each
 // wave's answers are tallied against the version the wave fielded (see
 // survey.Wave.SurveyVersion), and only the responses of stored waves are

@@ -427,6 +427,7 @@ func surveyVersionCases() []testCase {
 			}
 			for _, f := range []cx.TallyFilter{
 				{Survey: "pulse", PatternWaves: []string{"w1"}},
+				{Survey: "pulse", Waves: []string{"w0", "w1", "w2"}, PatternWaves: []string{"w2", "w0"}},
 				{Survey: "pulse", Waves: []string{"w2", "w0", "w1"}, PatternWaves: []string{"w1", "w9"}},
 				{Survey: "pulse", Waves: []string{"w0", "w2"}, PatternWaves: []string{"w1"}},
 				{Survey: "pulse", Waves: []string{"w0", "w1"}, PatternWaves: []string{"w1"}, NoPatterns: true},
