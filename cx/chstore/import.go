@@ -30,13 +30,12 @@ var _ cx.ImportStore = (*Store)(nil)
 // about 600 bytes for a response with 26 answers). At most two groups are
 // held at once, the one being written and the one being staged, and
 // writing a group copies its answers in the order it writes them and
-// builds the columns of one table at a time (together about the group's
-// staged size again; the opener of cx/chstore/clickhouse sends
-// them in blocks of 16,384 rows, so its copies stay small): the import's
-// live memory stays under about 3 x 256 MiB however wide the responses,
-// and Go's collector lets the process grow to about twice its live
-// memory (GOGC=100). The 1M benchmark import (groups of 262,144 of about
-// 150 MiB) peaks at about 0.9 GB resident.
+// builds its columns, one table at a time, which the driver copies again
+// (together about twice its staged size): the import's live memory stays
+// under about 4 x 256 MiB however wide the responses, and Go's collector
+// lets the process grow to about twice its live memory (GOGC=100). The 1M
+// benchmark import (groups of 262,144 of about 150 MiB) peaks at about
+// 1.2 GB resident.
 //
 // The import holds the Store's write lock until Commit or Rollback:
 // other writes of this Store wait for it, so the caller must end every

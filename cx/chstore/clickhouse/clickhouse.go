@@ -203,78 +203,22 @@ func (c *conn) Insert(ctx context.Context, t chstore.Table) error {
 		return fmt.Errorf("clickhouse %s: %w", c.addr, err)
 	}
 	cols := b.Columns()
-	n := t.Len()
-	for lo := 0; lo < n || lo == 0; lo += insertBlock {
-		hi := min(lo+insertBlock, n)
-		for i, col := range t.Columns {
-			var ok bool
-			if col.Data, ok = rowsOf(col.Data, lo, hi); !ok {
-				_ = b.Abort()
-				return fmt.Errorf("clickhouse %s: %s.%s: unsupported data %T", c.addr, t.Name, col.Name, col.Data)
-			}
-			var err error
-			if raw, n, ok := wire(col); ok && i < len(cols) {
-				err = cols[i].Decode(proto.NewReader(bytes.NewReader(raw)), n)
-			} else {
-				err = b.Column(i).Append(col.Data)
-			}
-			if err != nil {
-				_ = b.Abort()
-				return fmt.Errorf("clickhouse %s: %s.%s: %w", c.addr, t.Name, col.Name, err)
-			}
+	for i, col := range t.Columns {
+		var err error
+		if raw, n, ok := wire(col); ok && i < len(cols) {
+			err = cols[i].Decode(proto.NewReader(bytes.NewReader(raw)), n)
+		} else {
+			err = b.Column(i).Append(col.Data)
 		}
-		if hi < n {
-			// Flush, unlike Send, does not watch the context.
-			if err := ctx.Err(); err != nil {
-				_ = b.Abort()
-				return fmt.Errorf("clickhouse %s: inserting into %s: %w", c.addr, t.Name, err)
-			}
-			if err := b.Flush(); err != nil {
-				_ = b.Abort()
-				return fmt.Errorf("clickhouse %s: inserting into %s: %w", c.addr, t.Name, err)
-			}
+		if err != nil {
+			_ = b.Abort()
+			return fmt.Errorf("clickhouse %s: %s.%s: %w", c.addr, t.Name, col.Name, err)
 		}
 	}
 	if err := b.Send(); err != nil {
 		return fmt.Errorf("clickhouse %s: inserting into %s: %w", c.addr, t.Name, err)
 	}
 	return nil
-}
-
-// insertBlock is the number of rows Insert sends per block of an INSERT.
-// The server gathers the blocks of an INSERT into one before it writes
-// them (up to min_insert_block_size_rows and _bytes, a million rows and
-// 256 MiB by default: more than a group of an import holds for a shard),
-// so the table's part, and what its views make, are those of one block,
-// while the process holds the native layout of a block at a time (the
-// driver's copy and its encoding of it included) instead of the whole
-// table's.
-var insertBlock = 1 << 14
-
-// rowsOf returns rows lo to hi of a column's data (see chstore.Column);
-// ok is false for data of another type.
-func rowsOf(data any, lo, hi int) (rows any, ok bool) {
-	switch d := data.(type) {
-	case []uint8:
-		return d[lo:hi], true
-	case []int8:
-		return d[lo:hi], true
-	case []uint32:
-		return d[lo:hi], true
-	case []int64:
-		return d[lo:hi], true
-	case []uint64:
-		return d[lo:hi], true
-	case []string:
-		return d[lo:hi], true
-	case [][]string:
-		return d[lo:hi], true
-	case [][]uint32:
-		return d[lo:hi], true
-	case [][]int64:
-		return d[lo:hi], true
-	}
-	return data, false
 }
 
 func (c *conn) Close() error { return c.c.Close() }
