@@ -84,11 +84,17 @@ func (p Privacy) planLayers(in planInput) (*Disclosure, error) {
 	// they are made side by side, each into a plan of its own, and
 	// gathered in the order of the waves (the same plan as one after the
 	// other).
+	// As many waves at once as there are processors.
 	parts := make([]*Disclosure, len(in.waves))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for i, w := range in.waves {
-		parts[i] = p.newDisclosure(in.space)
-		wg.Go(func() { p.planWave(parts[i], in, av, segRolled, segVecs != nil, w, map[string]shownCount{}) })
+	for range min(len(in.waves), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(in.waves); i = int(next.Add(1) - 1) {
+				parts[i] = p.newDisclosure(in.space)
+				p.planWave(parts[i], in, av, segRolled, segVecs != nil, in.waves[i], map[string]shownCount{})
+			}
+		})
 	}
 	wg.Wait()
 	for _, part := range parts {
