@@ -215,7 +215,13 @@ func TestResetRegionAsNew(t *testing.T) {
 			}
 		}
 		fresh := regionOf(z1, first.dirs)
+		// Caches of the old point, which reset must drop.
+		first.holds(first.z0, 1, unit(0, 1), 1)
+		first.exact, first.exactSolves = newExactRegion(first), 1
 		first.reset(z1)
+		if first.eqAt0 != nil || first.exact != nil || first.exactSolves != 0 {
+			t.Fatalf("region %d: reset keeps the old point's caches", i)
+		}
 		for _, g := range []*region{fresh, first} {
 			for j := range v {
 				g.nonNegative(j)
