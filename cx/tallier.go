@@ -47,8 +47,8 @@ type Tallier struct {
 
 type block struct {
 	// The fields count reads and writes come first, within the first 64
-	// bytes (a block is allocated alone, on a 128-byte boundary): one
-	// cache line of the block per response.
+	// bytes (on 64-bit platforms a block is 128 bytes, allocated alone on
+	// a 128-byte boundary): one cache line of the block per response.
 
 	// low holds each count modulo 256 and counts the rest: a response
 	// touches only the few cache lines of low, so the blocks of a large
