@@ -68,7 +68,8 @@ func main() {
 		}
 	}
 	// The scorecard is printed a few words at a time: buffered, it takes
-	// a few writes instead of one per word.
+	// a few writes instead of one per word. What is still in the buffer
+	// when the program panics or is interrupted is not printed.
 	out := bufio.NewWriter(os.Stdout)
 	err := run(context.Background(), out, os.Args[1:])
 	if ferr := out.Flush(); err == nil {
@@ -94,8 +95,7 @@ const memoryLimit = 48 << 20
 // times what is live instead of twice. The live heap is small when the
 // file is first read and grows with the tallies, so that Go's default
 // collects every few megabytes at first; the limit, not GOGC, bounds the
-// peak. On the benchmark export of 100,000 responses the run takes 7%
-// fewer instructions (1,121 M against 1,041 M, callgrind, one worker).
+// peak.
 const gcPercent = 200
 
 // softLimit reports whether main set memoryLimit, raisedGC whether it set
