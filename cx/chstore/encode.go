@@ -121,10 +121,10 @@ func (s *Store) encodeInto(ctx context.Context, dst []rec, rs []survey.Response)
 // answerSorter sorts a response's answers by item code. The codes of a
 // survey's items are close together, so the answers are mostly put in
 // place through an array indexed by code, in time proportional to their
-// number; answers whose codes are spread too far apart are sorted by
-// insertion (a response has a few dozen answers). Sorting every response
-// by insertion cost about 0.35 s of CPU per million responses of the
-// benchmark export (26 answers each, in the random order of a Go map).
+// number, where an insertion sort would take time quadratic in it (they
+// come in the random order of a Go map); answers whose codes are spread
+// too far apart are sorted by insertion (a response has a few dozen
+// answers).
 type answerSorter struct {
 	val []int64
 	has []bool
@@ -173,10 +173,9 @@ type coder struct {
 }
 
 // item returns the code of an item's name (see code), first from a
-// cache of 256 slots by the address of the name's text:
-// the same address and length are the same text, and the cache holds the
-// texts it refers to. Hashing every answer's item name cost about 0.4 s
-// of CPU per million responses of the benchmark export.
+// cache of 256 slots by the address of the name's text, which spares
+// hashing the name of every answer: the same address and length are the
+// same text, and the cache holds the texts it refers to.
 func (d *coder) item(m map[string]uint32, name string) uint32 {
 	p := unsafe.StringData(name)
 	e := &d.items[(uintptr(unsafe.Pointer(p))>>3)%uintptr(len(d.items))]

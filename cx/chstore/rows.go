@@ -87,8 +87,7 @@ func (s *Store) writeShard(ctx context.Context, conn Conn, b uint32, sign int8, 
 // sortByKey sorts rs in the order of the key of responses: survey, wave,
 // unit, ID. Each response's key is packed first into two integers (and the
 // rest of its ID), so that the sort compares integers rather than four
-// fields through a function: sorting a shard's responses field by field
-// cost about 0.5 s of CPU per million responses.
+// fields through a function.
 func sortByKey(rs []*rec) {
 	type keyed struct {
 		hi, lo, id uint64 // survey and wave; unit and the ID's first 4 bytes; its next 8
@@ -117,10 +116,10 @@ func sortByKey(rs []*rec) {
 
 // gatherAnswers copies the answers of rs, in their order, into one array
 // of items and one of values, and points each response at its part of
-// them: the three tables read every response's answers in this order
-// (responses, answers_in, and the patterns), and read from where encode
-// left them, scattered over the group, each read missed the processor's
-// caches. The responses are the writer's own (see writeRecs).
+// them, so that the three tables (responses, answers_in, and the
+// patterns), which read every response's answers in this order, read
+// memory in sequence rather than arrays scattered over the group as
+// encode made them. The responses are the writer's own (see writeRecs).
 func gatherAnswers(rs []*rec) {
 	n := 0
 	for _, r := range rs {
@@ -185,11 +184,8 @@ func patternTable(db string, rs []*rec, groups map[uint32][]groupLayout, sign in
 // slots are found in an array indexed by item code (the codes of one
 // survey's items are close together); when the groups' codes are spread
 // over more than maxDense codes, head is nil and each pattern is written
-// by groupLayout.pattern. Loading each response's answers into an array
-// by item code and then reading each group's items from it, group by
-// group, made the patterns of a million responses of the benchmark
-// export (five groups of five items) in about 1 s of CPU; this pass takes
-// about 0.5 s with the interning.
+// by groupLayout.pattern. One pass over the answers spares looking each
+// item of each group up apart.
 type patternPlan struct {
 	codes []uint32 // the groups' codes
 	offs  []int    // where each group's pattern begins in the buffer, and the end
