@@ -56,23 +56,12 @@ func mergePlans(ds []*Disclosure) *Disclosure {
 	if len(ds) == 1 {
 		return ds[0]
 	}
-	out := &Disclosure{privacy: ds[0].privacy, waves: map[string]bool{}, hidden: map[CellRef]HiddenCell{}, comments: map[CellRef]HiddenCell{},
-		emptyHidden: map[CellRef]Reason{}, emptyComments: map[CellRef]Reason{}, shown: map[CellRef]bool{}, commentsShown: map[CellRef]bool{}, survey: ds[0].survey, space: ds[0].space, ans: map[CellRef][]int64{},
-		figures: map[CellRef]map[string]Reason{}, invitedHidden: map[Group]bool{}}
+	out := ds[0].privacy.newDisclosure(ds[0].space)
+	out.waves, out.survey = map[string]bool{}, ds[0].survey
 	for _, d := range ds {
-		maps.Copy(out.invitedHidden, d.invitedHidden)
-		maps.Copy(out.figures, d.figures)
-		out.exposed = append(out.exposed, d.exposed...)
+		out.absorb(d)
 		maps.Copy(out.waves, d.waves)
 		out.order = append(out.order, d.order...)
-		maps.Copy(out.hidden, d.hidden)
-		maps.Copy(out.comments, d.comments)
-		maps.Copy(out.emptyHidden, d.emptyHidden)
-		maps.Copy(out.emptyComments, d.emptyComments)
-		maps.Copy(out.shown, d.shown)
-		maps.Copy(out.commentsShown, d.commentsShown)
-		maps.Copy(out.ans, d.ans)
-		out.primary += d.primary
 	}
 	return out
 }
