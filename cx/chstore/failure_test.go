@@ -259,17 +259,7 @@ func TestFailedAddStoresNothing(t *testing.T) {
 	if len(bs) != 1 || bs[0].State != "failed" {
 		t.Fatalf("after an import whose second Add failed the batch log holds %+v; want one failed batch", bs)
 	}
-	im, err = s.BeginImport(t.Context(), d.Survey.ID, cx.ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = im.Rollback() }()
-	if err := im.Add(t.Context(), rs); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := im.Commit(t.Context()); err != nil || out.Added != len(rs) {
-		t.Fatalf("the import run again: %+v, %v; want %d added", out, err, len(rs))
-	}
+	importAll(t, s, d.Survey.ID, rs, "the import run again")
 	sameAsMemory(t, s, d, rs, "after the import ran again")
 }
 

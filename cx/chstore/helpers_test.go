@@ -13,6 +13,7 @@ import (
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/chstore"
 	"github.com/cxculture/cxculture/cx/chstore/clickhouse"
+	"github.com/cxculture/cxculture/survey"
 )
 
 // The cluster the tests run on: .ci/run (through .ci/clickhouse-cluster)
@@ -95,4 +96,21 @@ func reopen(t *testing.T, s cx.Store) cx.Store {
 	}
 	t.Cleanup(func() { _ = o.Close() })
 	return o
+}
+
+// importAll imports rs into survey sv of s in one Add and fails the test
+// unless the import commits with every response added.
+func importAll(t *testing.T, s *chstore.Store, sv string, rs []survey.Response, what string) {
+	t.Helper()
+	im, err := s.BeginImport(t.Context(), sv, cx.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = im.Rollback() }()
+	if err := im.Add(t.Context(), rs); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := im.Commit(t.Context()); err != nil || out.Added != len(rs) {
+		t.Fatalf("%s: %+v, %v; want %d added", what, out, err, len(rs))
+	}
 }

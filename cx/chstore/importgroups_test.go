@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/cx/chstore"
 )
 
@@ -61,17 +60,7 @@ func TestImportGroupsAreBounded(t *testing.T) {
 					rs[i].Comment = fmt.Sprintf("%d %s", i, strings.Repeat("x", c.comment))
 				}
 			}
-			im, err := s.BeginImport(t.Context(), d.Survey.ID, cx.ImportOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer func() { _ = im.Rollback() }()
-			if err := im.Add(t.Context(), rs); err != nil {
-				t.Fatal(err)
-			}
-			if out, err := im.Commit(t.Context()); err != nil || out.Added != len(rs) {
-				t.Fatalf("import: %+v, %v; want %d added", out, err, len(rs))
-			}
+			importAll(t, s, d.Survey.ID, rs, "import")
 			total := 0
 			for _, n := range rows {
 				if n > c.most {

@@ -394,12 +394,7 @@ func TestBenchLinesCountTestsWithoutAnswers(t *testing.T) {
 	want1, want2, _ := expectedLines(rs)
 	assert.True(t, strings.HasSuffix(want1, " of 9"), "the family keeps t01's blank behavior: %s", want1)
 
-	var out bytes.Buffer
-	require.NoError(t, run(t.Context(), &out, []string{"-data", dir, "-bench"}))
-	got := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
-	require.GreaterOrEqual(t, len(got), 2)
-	assert.Equal(t, want1, got[len(got)-2])
-	assert.Equal(t, want2, got[len(got)-1])
+	assertBenchLines(t, dir, want1, want2)
 }
 
 // TestStorePathsMatchTheCSVPath: imported into memory or SQLite and
@@ -460,6 +455,13 @@ func TestBenchLinesCountSmallDivisions(t *testing.T) {
 	}
 	want1, want2, _ := expectedLines(rs)
 	require.True(t, strings.HasPrefix(want1, "groups_suppressed=6 "), "t20 and div2 in wave 1 are suppressed too: %s", want1)
+	assertBenchLines(t, dir, want1, want2)
+}
+
+// assertBenchLines runs the example with -bench on dir and checks that
+// its last two lines are want1 and want2.
+func assertBenchLines(t *testing.T, dir, want1, want2 string) {
+	t.Helper()
 	var out bytes.Buffer
 	require.NoError(t, run(t.Context(), &out, []string{"-data", dir, "-bench"}))
 	got := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
