@@ -3,35 +3,27 @@ package chstore
 import (
 	"context"
 	"fmt"
-	"maps"
-	"math"
 	"math/bits"
-	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
-
-	"github.com/cxculture/cxculture/survey"
 )
 
-// The tallies' GROUP BY queries group by one 64-bit integer that packs
-// the columns of a group (unit, wave and item; reliability group, wave and
-// pattern but its last answer) whenever these fit in 64 bits, which they
-// do in every store of ordinary size, and sum the counts of each value
-// (of each last answer) in a column of its own: ClickHouse 18.16
-// aggregates by a single UInt64 in its fastest hash table, and the fewer
-// groups it holds the cheaper the GROUP BY. On the sums of the 10-million-
-// response benchmark (system.query_log, both shards) answers cost 0.5 s of
-// the servers' CPU grouped by their four columns, 0.16 s by one packed key
-// per value, 0.1 s by one per unit, wave and item with a column per value;
-// patterns 0.34 s by their three columns, 0.24 s by one packed key, 0.13 s
-// without their last answer. The rows whose columns do not fit (a code or
-// value beyond the fields' widths, a pattern too long) fall in group 0,
-// which a query always returns when it has rows, and are then tallied by a
-// second query grouping by the columns themselves: the tallies are exact
-// whatever the codes and values. The widths are not part of the store:
-// each read chooses them from the dictionary's largest codes and the
-// survey's scales.
+// The patterns' GROUP BY query groups by one 64-bit integer that packs
+// the reliability group, the wave and the pattern but its last answer
+// whenever these fit in 64 bits, which they do in every store of ordinary
+// size, and sums the counts of each last answer in a column of its own:
+// ClickHouse 18.16 aggregates by a single UInt64 in its fastest hash
+// table, and the fewer groups it holds the cheaper the GROUP BY. On the
+// sums of the 10-million-response benchmark (system.query_log, both
+// shards) patterns cost 0.34 s of the servers' CPU grouped by their three
+// columns, 0.24 s by one packed key, 0.13 s without their last answer.
+// The rows whose columns do not fit (a wave code beyond the key's width,
+// a pattern too long) fall in group 0, which the query always returns
+// when it has rows, and are then tallied by a second query grouping by
+// the columns themselves: the tallies are exact whatever the codes and
+// patterns. The widths are not part of the store: each read chooses them
+// from the dictionary's largest codes and the survey's scales. (The
+// answers are read as the cluster keeps them: see answers.go.)
 
 // maxColumns bounds the count columns of a query.
 const maxColumns = 16
@@ -40,105 +32,6 @@ const maxColumns = 16
 // so that a tally reads some rows by packed key and the others by their
 // columns (tests).
 var packCap atomic.Uint32
-
-// answerKey packs the unit, wave and item of a row of the answer sums,
-// and the bucket of cols values of the answer's distance from its item's
-// scale minimum (from lo for an item the survey does not have), in that
-// order from the high bits; the answer's place in its bucket is the
-// count's column. cols is the number of points most of the survey's
-// items have: most cells are then one row of one bucket.
-type answerKey struct {
-	ok                  bool
-	lo, hi              int64
-	cols                int64
-	mins                map[uint32]int64 // item code -> scale minimum
-	maxU, maxW, maxI    uint32
-	itemAt, waveAt, uAt uint
-}
-
-// newAnswerKey returns the packing of answers with unit, wave and item
-// codes up to maxU, maxW and maxI and values on the scales of items (the
-// survey's, by code); ok is false when they do not fit in 64 bits.
-func newAnswerKey(maxU, maxW, maxI uint32, items map[uint32]survey.Item) answerKey {
-	k := answerKey{maxU: maxU, maxW: maxW, maxI: maxI, mins: map[uint32]int64{}}
-	if len(items) == 0 {
-		return k
-	}
-	k.lo, k.hi = int64(math.MaxInt64), int64(math.MinInt64)
-	points := map[int64]int{}
-	for code, it := range items {
-		k.mins[code] = int64(it.Scale.Min)
-		k.lo, k.hi = min(k.lo, int64(it.Scale.Min)), max(k.hi, int64(it.Scale.Max))
-		points[int64(it.Scale.Max)-int64(it.Scale.Min)+1]++
-	}
-	if k.lo < -1<<40 || k.hi > 1<<40 {
-		return k
-	}
-	for p, n := range points {
-		if p >= 1 && (n > points[k.cols] || n == points[k.cols] && p > k.cols) {
-			k.cols = p
-		}
-	}
-	if k.cols = min(k.cols, maxColumns); k.cols < 1 {
-		return k
-	}
-	k.itemAt = uint(bits.Len64(uint64((k.hi - k.lo) / k.cols)))
-	k.waveAt = k.itemAt + uint(bits.Len32(maxI))
-	k.uAt = k.waveAt + uint(bits.Len32(maxW))
-	k.ok = k.uAt+uint(bits.Len32(maxU)) <= 64
-	return k
-}
-
-// offset is the answer's distance from its item's scale minimum.
-func (k answerKey) offset() string {
-	codes := slices.Sorted(maps.Keys(k.mins))
-	mins := make([]string, len(codes))
-	for i, c := range codes {
-		mins[i] = strconv.FormatInt(k.mins[c], 10)
-	}
-	return fmt.Sprintf("(value - transform(item, CAST([%s] AS Array(UInt32)), CAST([%s] AS Array(Int64)), toInt64(%d)))", uints(codes), strings.Join(mins, ", "), k.lo)
-}
-
-// sql returns the expression of the key: the packed columns for the rows
-// that fit, 0 for the others (unit codes start at 1, so no packed key is
-// 0), and the sums of the counts' columns.
-func (k answerKey) sql() string {
-	if !k.ok {
-		return "toUInt64(0) AS k, sum(n)"
-	}
-	off := k.offset()
-	bucket, place := "toUInt64(0)", off
-	if k.hi-k.lo >= k.cols {
-		bucket, place = fmt.Sprintf("toUInt64(intDiv(%s, %d))", off, k.cols), fmt.Sprintf("%s %% %d", off, k.cols)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "if(%s, bitOr(bitOr(bitShiftLeft(toUInt64(unit), %d), bitShiftLeft(toUInt64(wave), %d)), "+
-		"bitOr(bitShiftLeft(toUInt64(item), %d), %s)), toUInt64(0)) AS k", k.fits(), k.uAt, k.waveAt, k.itemAt, bucket)
-	for j := range k.cols {
-		fmt.Fprintf(&b, ", sum(if(%s = %d, n, 0))", place, j)
-	}
-	return b.String()
-}
-
-// fits is the condition of the rows the key packs.
-func (k answerKey) fits() string {
-	if !k.ok {
-		return "0"
-	}
-	return fmt.Sprintf("(unit BETWEEN 1 AND %d AND wave <= %d AND item <= %d AND value BETWEEN %d AND %d AND %s >= 0)", k.maxU, k.maxW, k.maxI, k.lo, k.hi, k.offset())
-}
-
-// decode returns the columns packed in key (not 0), and the value of the
-// counts' first column.
-func (k answerKey) decode(key uint64) (unit, wave, item uint32, value int64) {
-	field := func(from, to uint) uint64 { return key >> from & (1<<(to-from) - 1) }
-	item = uint32(field(k.itemAt, k.waveAt))
-	from, ok := k.mins[item]
-	if !ok {
-		from = k.lo
-	}
-	return uint32(key >> k.uAt), uint32(field(k.waveAt, k.uAt)), item, int64(field(0, k.itemAt))*k.cols + from
-}
 
 // patternKey packs the reliability group, wave and pattern but its last
 // answer of a row of the pattern sums: the pattern's bytes but the last

@@ -22,13 +22,16 @@ type cellKey struct{ unit, wave, item uint32 }
 // their item's scale in their cell's counts, one per point of the scale,
 // the others apart.
 type answerSums struct {
-	items map[uint32]survey.Item
-	key   answerKey
-	cells []sumCell
-	at    map[cellKey]int // index in cells, of the cells dense does not hold
-	dense []int32         // packed unit, wave and item -> 1 + index in cells
-	slab  []int64         // where the next cells' counts are cut from
-	off   map[answerCell]int64
+	items            map[uint32]survey.Item
+	byCode           []*survey.Item // items by code, when their codes are below 2^20
+	maxU, maxW, maxI uint32         // the largest codes dense holds
+	waveAt, unitAt   uint           // where the wave and the unit start in dense's index
+	cells            []sumCell
+	at               map[cellKey]int // index in cells, of the cells dense does not hold
+	dense            []int32         // unit, wave and item -> 1 + index in cells
+	slab             []int64         // where the next cells' counts are cut from
+	off              map[answerCell]int64
+	last             int // the cell of the last row added, -1 before any
 }
 
 // sumCell is a unit, wave and item, its counts and its item's scale
@@ -46,51 +49,54 @@ type sumCell struct {
 // into the next cell's.
 const countSlab = 1 << 16
 
-// newAnswerSums returns sums of the answers to items (by code), packed
-// by key, with room for about cells cells. Cells are found by their
-// packed unit, wave and item in an array when there are at most 2^20 of
-// these (4 MB), in a map otherwise.
-func newAnswerSums(items map[uint32]survey.Item, key answerKey, cells int) *answerSums {
-	a := &answerSums{items: items, key: key, at: map[cellKey]int{}, off: map[answerCell]int64{}}
-	if cellBits := key.uAt + uint(bits.Len32(key.maxU)) - key.itemAt; key.ok && cellBits <= 20 {
+// newAnswerSums returns sums of the answers to items (by code), with room
+// for about cells cells. Cells with unit, wave and item codes up to maxU,
+// maxW and maxI are found in an array by their bits side by side when
+// these are at most 20 (4 MB), the others (and all of them with more
+// bits) in a map.
+func newAnswerSums(items map[uint32]survey.Item, maxU, maxW, maxI uint32, cells int) *answerSums {
+	a := &answerSums{items: items, maxU: maxU, maxW: maxW, maxI: maxI, at: map[cellKey]int{}, off: map[answerCell]int64{}, last: -1}
+	a.waveAt = uint(bits.Len32(maxI))
+	a.unitAt = a.waveAt + uint(bits.Len32(maxW))
+	if cellBits := a.unitAt + uint(bits.Len32(maxU)); cellBits <= 20 {
 		a.dense = make([]int32, 1<<cellBits)
 	}
-	a.cells = make([]sumCell, 0, min(cells, 1<<17))
+	a.cells = make([]sumCell, 0, max(0, min(cells, 1<<17)))
+	top := uint32(0)
+	for c := range items {
+		top = max(top, c)
+	}
+	if top < 1<<20 {
+		a.byCode = make([]*survey.Item, top+1)
+		for c, it := range items {
+			a.byCode[c] = &it
+		}
+	}
 	return a
 }
 
-// addPacked adds the counts of the values from the first packed in key
-// k (not 0), one count per value.
-func (a *answerSums) addPacked(k uint64, counts []int64) {
-	u, w, it, v0 := a.key.decode(k)
-	j, ok := a.cell(u, w, it)
-	if !ok {
-		for d, n := range counts {
-			if n != 0 {
-				a.off[answerCell{u, w, it, v0 + int64(d)}] += n
-			}
+// item returns the survey's item of code c, or false when it has none.
+func (a *answerSums) item(c uint32) (*survey.Item, bool) {
+	if a.byCode != nil {
+		if int(c) < len(a.byCode) && a.byCode[c] != nil {
+			return a.byCode[c], true
 		}
-		return
+		return nil, false
 	}
-	c := &a.cells[j]
-	for d, n := range counts {
-		if n == 0 {
-			continue
-		}
-		if v := v0 + int64(d) - c.min; v >= 0 && v < int64(len(c.counts)) {
-			c.counts[v] += n
-		} else {
-			a.off[answerCell{u, w, it, v0 + int64(d)}] += n
-		}
-	}
+	it, ok := a.items[c]
+	return &it, ok
 }
 
 // add adds n answers v of unit, wave and item.
 func (a *answerSums) add(unit, wave, item uint32, v, n int64) {
-	j, ok := a.cell(unit, wave, item)
-	if !ok {
-		a.off[answerCell{unit, wave, item, v}] += n
-		return
+	j := a.last
+	if j < 0 || a.cells[j].cellKey != (cellKey{unit, wave, item}) {
+		var ok bool
+		if j, ok = a.cell(unit, wave, item, true); !ok {
+			a.off[answerCell{unit, wave, item, v}] += n
+			return
+		}
+		a.last = j
 	}
 	c := &a.cells[j]
 	if v -= c.min; v < 0 || v >= int64(len(c.counts)) {
@@ -100,21 +106,30 @@ func (a *answerSums) add(unit, wave, item uint32, v, n int64) {
 	c.counts[v] += n
 }
 
-// cell returns the index of the cell of unit, wave and item, made if
-// new, or false when the survey does not have the item.
-func (a *answerSums) cell(unit, wave, item uint32) (int, bool) {
+// slot returns the place of the cell of unit, wave and item in dense,
+// or false when dense does not hold it.
+func (a *answerSums) slot(unit, wave, item uint32) (int, bool) {
+	if a.dense == nil || unit > a.maxU || wave > a.maxW || item > a.maxI {
+		return 0, false
+	}
+	return int(uint64(unit)<<a.unitAt | uint64(wave)<<a.waveAt | uint64(item)), true
+}
+
+// cell returns the index of the cell of unit, wave and item, made if new
+// and create is set, or false when there is none or the survey does not
+// have the item.
+func (a *answerSums) cell(unit, wave, item uint32, create bool) (int, bool) {
 	k := cellKey{unit, wave, item}
-	slot, dense := 0, a.dense != nil && unit <= a.key.maxU && wave <= a.key.maxW && item <= a.key.maxI
+	slot, dense := a.slot(unit, wave, item)
 	if dense {
-		slot = int(uint64(unit)<<(a.key.uAt-a.key.itemAt) | uint64(wave)<<(a.key.waveAt-a.key.itemAt) | uint64(item))
 		if i := a.dense[slot]; i > 0 {
 			return int(i) - 1, true
 		}
 	} else if j, ok := a.at[k]; ok {
 		return j, true
 	}
-	it, ok := a.items[item]
-	if !ok {
+	it, ok := a.item(item)
+	if !ok || !create {
 		return 0, false
 	}
 	points := it.Scale.Points()
@@ -122,14 +137,19 @@ func (a *answerSums) cell(unit, wave, item uint32) (int, bool) {
 		a.slab = make([]int64, 0, max(countSlab, points))
 	}
 	a.slab = a.slab[:len(a.slab)+points]
-	c := sumCell{cellKey: k, counts: a.slab[len(a.slab)-points : len(a.slab) : len(a.slab)], min: int64(it.Scale.Min)}
+	return a.put(sumCell{cellKey: k, counts: a.slab[len(a.slab)-points : len(a.slab) : len(a.slab)], min: int64(it.Scale.Min)}, slot, dense), true
+}
+
+// put appends c to the cells and indexes it (at slot of dense when
+// dense is set), returning its index.
+func (a *answerSums) put(c sumCell, slot int, dense bool) int {
 	a.cells = append(a.cells, c)
 	if dense {
 		a.dense[slot] = int32(len(a.cells))
 	} else {
-		a.at[k] = len(a.cells) - 1
+		a.at[c.cellKey] = len(a.cells) - 1
 	}
-	return len(a.cells) - 1, true
+	return len(a.cells) - 1
 }
 
 // pat is a count of a pattern of a reliability group (its code, or its

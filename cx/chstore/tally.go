@@ -6,13 +6,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/cxculture/cxculture/cx"
-	"github.com/cxculture/cxculture/metrics"
 	"github.com/cxculture/cxculture/survey"
 )
 
@@ -122,11 +120,11 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 	for id, code := range itemCodes {
 		byCode[code] = items[id]
 	}
-	// The answers and the patterns, the two largest queries, are
-	// coordinated by different shards.
+	// The respondents and the patterns are coordinated by different
+	// shards (the answers are read from every shard: see tallyAnswers).
 	conn, other := s.coordinator(), s.coordinator()
 
-	// Each shard's groups of respondents and answers are final
+	// Each shard's groups of respondents are final
 	// (distributed_group_by_no_merge): they are grouped by unit, and a
 	// unit's rows are on one shard; the process adds up the rare groups
 	// that two shards return (a unit whose rows were spread by an earlier
@@ -152,51 +150,14 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 		})
 	}
 
-	// Answers per unit, wave, item and value, grouped by a packed key;
-	// the answers it does not pack (off every scale of the survey, or a
-	// code beyond the dictionary's) by their columns.
-	ak := newAnswerKey(maxU, maxW, maxI, byCode)
+	// Answers per unit, wave, item and value: every shard's sums, read
+	// from its own table (see tallyAnswers), into at most a cell per
+	// unit, wave tallied and item of the survey.
 	waves := len(tallied)
 	if waves == 0 {
 		waves = int(maxW)
 	}
-	// At most a cell per unit, wave tallied and item of the survey.
-	sums := newAnswerSums(byCode, ak, int(min(float64(maxU)*float64(waves)*float64(len(byCode)), 1<<17)))
-	answersQuery := func() error {
-		rest := !ak.ok
-		if ak.ok {
-			var key uint64
-			counts := make([]int64, ak.cols)
-			dst := []any{&key}
-			for i := range counts {
-				dst = append(dst, &counts[i])
-			}
-			err := query(ctx, conn, fmt.Sprintf("SELECT %s FROM %s.answer_sums WHERE %s GROUP BY k", ak.sql(), s.database, where)+noMerge, func(r Rows) error {
-				if err := r.Scan(dst...); err != nil {
-					return err
-				}
-				if key == 0 {
-					rest = true
-					return nil
-				}
-				sums.addPacked(key, counts)
-				return nil
-			})
-			if err != nil || !rest {
-				return err
-			}
-		}
-		return query(ctx, conn, fmt.Sprintf("SELECT unit, wave, item, value, sum(n) AS c FROM %s.answer_sums WHERE %s AND NOT %s GROUP BY unit, wave, item, value HAVING c != 0",
-			s.database, where, ak.fits())+noMerge, func(r Rows) error {
-			var u, w, it uint32
-			var v, n int64
-			if err := r.Scan(&u, &w, &it, &v, &n); err != nil {
-				return err
-			}
-			sums.add(u, w, it, v, n)
-			return nil
-		})
-	}
+	cells := int(min(float64(maxU)*float64(waves)*float64(len(byCode)), 1<<17))
 	// The three sums at once, each made into its part of the tallies on
 	// its own goroutine; the patterns into tallies of their own.
 	groupsTallies := func() error {
@@ -231,10 +192,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 	var wg sync.WaitGroup
 	wg.Go(func() { errs[0] = groupsTallies() })
 	wg.Go(func() {
-		if errs[1] = answersQuery(); errs[1] == nil {
-			out.Answers = make(map[cx.Cell]metrics.Tally, len(sums.cells))
-			errs[1] = s.answerTallies(ctx, opName, sv, sums, out.Answers)
-		}
+		out.Answers, errs[1] = s.tallyAnswers(ctx, opName, sv, where, byCode, maxU, maxW, maxI, cells)
 	})
 	if !noPatterns {
 		wg.Go(func() { errs[2] = s.tallyPatterns(ctx, other, sv, svCode, patWhere, patWaves, maxW, pats) })
@@ -254,73 +212,6 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 	}
 	out.Patterns = pats.Patterns
 	return out, nil
-}
-
-// answerTallies adds to out the tallies of the answer sums, or fails with
-// the answers the survey sv cannot tally (an item it does not have, a
-// value off the item's scale) or a sum below zero.
-func (s *Store) answerTallies(ctx context.Context, opName string, sv survey.Survey, sums *answerSums, out map[cx.Cell]metrics.Tally) error {
-	// The distinct units and waves of the cells (a few hundred among
-	// their hundreds of thousands: sorting every cell's codes cost more
-	// than the rest of this but the map of the tallies).
-	var unitCodes, waveCodes, offItems []uint32
-	units, waves := map[uint32]bool{}, map[uint32]bool{}
-	for i, c := range sums.cells {
-		if i == 0 || c.unit != sums.cells[i-1].unit {
-			units[c.unit] = true
-		}
-		if i == 0 || c.wave != sums.cells[i-1].wave {
-			waves[c.wave] = true
-		}
-	}
-	unitCodes, waveCodes = slices.AppendSeq(unitCodes, maps.Keys(units)), slices.AppendSeq(waveCodes, maps.Keys(waves))
-	for k := range sums.off {
-		unitCodes, waveCodes, offItems = append(unitCodes, k.unit), append(waveCodes, k.wave), append(offItems, k.item)
-	}
-	unitN, waveN, err := s.unitWaveNames(ctx, unitCodes, waveCodes)
-	if err != nil {
-		return err
-	}
-	itemN, err := s.namesOf(ctx, kindItem, offItems)
-	if err != nil {
-		return err
-	}
-	// Answers to items the survey does not have, or off their scale.
-	var problems []cx.Problem
-	for _, k := range slices.SortedFunc(maps.Keys(sums.off), func(a, b answerCell) int {
-		return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.wave, b.wave), cmp.Compare(a.item, b.item), cmp.Compare(a.value, b.value))
-	}) {
-		n := sums.off[k]
-		if n == 0 {
-			continue
-		}
-		unit, wave := unitN[k.unit], waveN[k.wave]
-		if it, ok := sums.items[k.item]; ok {
-			problems = append(problems, cx.Problem{Field: fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unit, wave, it.ID),
-				Message: fmt.Sprintf("%d stored answers %d, outside scale %s", n, k.value, it.Scale)})
-			continue
-		}
-		problems = append(problems, cx.Problem{Field: fmt.Sprintf("responses[unit %s, wave %s].answers.%s", unit, wave, itemN[k.item]),
-			Message: fmt.Sprintf("%d stored answers %d to item %q, which survey %q does not have", n, k.value, itemN[k.item], sv.ID)})
-	}
-	if len(problems) > 0 {
-		return &opError{op: opName, kind: &cx.ValidationError{Problems: problems}}
-	}
-	for _, k := range sums.cells {
-		it := sums.items[k.item]
-		c := k.counts
-		var n int64
-		for i, v := range c {
-			if v < 0 {
-				return fmt.Errorf("chstore: unit %s, wave %s, item %s: the sum of answers %d is %d, below zero", unitN[k.unit], waveN[k.wave], it.ID, it.Scale.Min+i, v)
-			}
-			n += v
-		}
-		if n > 0 {
-			out[cx.Cell{Unit: unitN[k.unit], Wave: waveN[k.wave], Item: it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: c}
-		}
-	}
-	return nil
 }
 
 // tallyPatterns adds the patterns of each reliability group of sv to out,

@@ -1,0 +1,224 @@
+package chstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cxculture/cxculture/cx"
+	"github.com/cxculture/cxculture/cx/chstore"
+	"github.com/cxculture/cxculture/cx/memstore"
+)
+
+// TestTallyAddsUpUnitsOnTwoShards checks that the tallies add up the sums
+// of a unit, wave and item that two shards hold (a unit whose rows an
+// earlier count of shards spread): after the responses are stored, half
+// of the sums of answers, respondents and comments of every other unit
+// (rounded down, so both shards hold a part of every count of two or
+// more) are moved from the unit's shard to the other one, and the tallies
+// of the cluster still equal memory's.
+func TestTallyAddsUpUnitsOnTwoShards(t *testing.T) {
+	addrs, _ := cluster(t)
+	if len(addrs) < 2 {
+		t.Skip("one shard: nothing to spread")
+	}
+	db := database(t, addrs)
+	var conns []chstore.Conn
+	s := openWith(t, db, filepath.Join(t.TempDir(), "catalog.db"), func(c chstore.Conn) chstore.Conn {
+		conns = append(conns, c)
+		return c
+	})
+	d := simulated(t)
+	mem := memstore.New()
+	load(t, mem, d)
+	load(t, s, d)
+	want, err := cx.TallyResponses(t.Context(), mem, cx.TallyFilter{Survey: d.Survey.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type table struct {
+		name string
+		cols []string // the key columns (UInt32 but value), then the sums (Int64)
+		sums int
+	}
+	moved := 0
+	for _, tb := range []table{
+		{"answer_sums", []string{"survey", "wave", "unit", "item", "value", "batch", "n"}, 1},
+		{"group_sums", []string{"survey", "wave", "unit", "batch", "respondents", "comments"}, 2},
+	} {
+		keys := len(tb.cols) - tb.sums
+		for i, c := range conns {
+			// The rows of every other unit, read before any is written.
+			var rows [][]int64
+			q := "SELECT "
+			for j, col := range tb.cols {
+				if j > 0 {
+					q += ", "
+				}
+				q += "toInt64(" + col + ")"
+			}
+			q += fmt.Sprintf(" FROM %s.%s_local WHERE unit %% 2 = 0", db, tb.name)
+			r, err := c.Query(t.Context(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for r.Next() {
+				row := make([]int64, len(tb.cols))
+				dst := make([]any, len(row))
+				for j := range row {
+					dst[j] = &row[j]
+				}
+				if err := r.Scan(dst...); err != nil {
+					t.Fatal(err)
+				}
+				rows = append(rows, row)
+			}
+			if err := r.Close(); err != nil {
+				t.Fatal(err)
+			}
+			// Half of each sum taken away here, added on the other shard.
+			for sign, to := range map[int64]chstore.Conn{-1: c, 1: conns[(i+1)%len(conns)]} {
+				ins := chstore.Table{Name: db + "." + tb.name + "_local"}
+				for j, col := range tb.cols {
+					var data any
+					switch {
+					case j < keys && col != "value":
+						v := make([]uint32, len(rows))
+						for k, row := range rows {
+							v[k] = uint32(row[j])
+						}
+						data = v
+					default:
+						v := make([]int64, len(rows))
+						for k, row := range rows {
+							if v[k] = row[j]; j >= keys {
+								v[k] = sign * (row[j] / 2)
+							}
+						}
+						data = v
+					}
+					typ := "UInt32"
+					if _, ok := data.([]int64); ok {
+						typ = "Int64"
+					}
+					ins.Columns = append(ins.Columns, chstore.Column{Name: col, Type: typ, Data: data})
+				}
+				if err := to.Insert(t.Context(), ins); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, row := range rows {
+				if tb.name == "answer_sums" && row[len(row)-1] >= 2 {
+					moved++
+				}
+			}
+		}
+	}
+	if moved == 0 {
+		t.Fatal("no sum of answers was split between the shards")
+	}
+	got, err := s.TallyResponses(t.Context(), cx.TallyFilter{Survey: d.Survey.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Equal(want) {
+		t.Errorf("with %d sums of answers split between the shards, the tallies of the cluster differ from those in memory:\n%s", moved, tallyDiff(want, got))
+	}
+}
+
+// shardFault makes the reads of one shard's answer sums fail once armed:
+// the query itself (fail), or its rows after the first (a failing stream:
+// Err), or the tally's context cancelled after the first row (cancel).
+type shardFault struct {
+	chstore.Conn
+	mode   *atomic.Value // "", "fail", "stream" or "cancel"
+	cancel *atomic.Value // func()
+}
+
+type faultRows struct {
+	chstore.Rows
+	n     int
+	after func() error
+}
+
+func (r *faultRows) Next() bool {
+	if r.n++; r.n > 1 && r.after != nil {
+		if err := r.after(); err != nil {
+			return false
+		}
+	}
+	return r.Rows.Next()
+}
+
+func (r *faultRows) Err() error {
+	if r.n > 1 && r.after != nil {
+		if err := r.after(); err != nil {
+			return err
+		}
+	}
+	return r.Rows.Err()
+}
+
+func (c shardFault) Query(ctx context.Context, q string, ext ...chstore.Table) (chstore.Rows, error) {
+	mode, _ := c.mode.Load().(string)
+	if mode == "" || !strings.Contains(q, "answer_sums_local") {
+		return c.Conn.Query(ctx, q, ext...)
+	}
+	if mode == "fail" {
+		return nil, errInjected
+	}
+	rows, err := c.Conn.Query(ctx, q, ext...)
+	if err != nil {
+		return nil, err
+	}
+	if mode == "stream" {
+		return &faultRows{Rows: rows, after: func() error { return errInjected }}, nil
+	}
+	return &faultRows{Rows: rows, after: func() error {
+		c.cancel.Load().(func())()
+		return nil
+	}}, nil
+}
+
+// TestTallyFailsWhenAShardFails checks that a tally fails, naming the
+// shard, when the read of one shard's answer sums fails or its rows stop
+// with an error, and fails when its context ends while a shard's rows
+// arrive: it never returns the tallies without that shard's answers.
+func TestTallyFailsWhenAShardFails(t *testing.T) {
+	addrs, _ := cluster(t)
+	db := database(t, addrs)
+	var mode, cancel atomic.Value
+	mode.Store("")
+	cancel.Store(func() {})
+	first := true
+	s := openWith(t, db, filepath.Join(t.TempDir(), "catalog.db"), func(c chstore.Conn) chstore.Conn {
+		if !first || len(addrs) < 2 {
+			return shardFault{c, &mode, &cancel}
+		}
+		first = false
+		return c
+	})
+	d := simulated(t)
+	load(t, s, d)
+	if _, err := s.TallyResponses(t.Context(), cx.TallyFilter{Survey: d.Survey.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"fail", "stream"} {
+		mode.Store(m)
+		_, err := s.TallyResponses(t.Context(), cx.TallyFilter{Survey: d.Survey.ID})
+		if !errors.Is(err, errInjected) || !strings.Contains(err.Error(), "shard") {
+			t.Errorf("%s: a tally whose read of a shard's answers failed returned %v; want the injected error, naming the shard", m, err)
+		}
+	}
+	mode.Store("cancel")
+	ctx, stop := context.WithCancel(t.Context())
+	defer stop()
+	cancel.Store(func() { stop() })
+	if _, err := s.TallyResponses(ctx, cx.TallyFilter{Survey: d.Survey.ID}); !errors.Is(err, context.Canceled) {
+		t.Errorf("a tally whose context ended while a shard's answers arrived returned %v; want context.Canceled", err)
+	}
+}
