@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"unsafe"
 
 	"github.com/cxculture/cxculture/survey"
 )
@@ -145,43 +146,84 @@ func TallierFromCSV(ctx context.Context, r io.Reader, s survey.Survey, opts *sur
 
 // keyedTallier tallies the rows of one goroutine of survey.ScanCSV,
 // finding each row's block by the keys the goroutine gave its unit and
-// wave rather than by their names.
+// wave rather than by their names: in a table of every pair of keys met,
+// so that a row's counters are found with one look-up in a table small
+// enough to stay in the processor's cache, and without reading the
+// block.
 type keyedTallier struct {
-	t     *Tallier
-	byKey [][]keyedBlock // by unit key, then wave key
+	t *Tallier
+	// table holds, by unit key × stride + wave key, where the counters
+	// of the pair's block start (its rec, of n bytes), or nil: a pointer
+	// rather than a slice, so that the table is a third of the size.
+	table  []*uint8
+	stride int          // the wave keys of a unit in table
+	n      int          // the bytes of a block's counters
+	waves  []*waveBlock // by wave key
 }
 
-// keyedBlock is a block with its low counters: where they lie is known
-// without reading the block, so that a response's counters and its
-// block are fetched from memory at once rather than one after the other.
-type keyedBlock struct {
-	b   *block
-	low []uint8
-}
+// maxKeyed bounds the entries of a keyedTallier's table, or four per
+// block when there are more blocks: pairs of keys past the bound, in an
+// export where most units answer in few of many waves, are found by name.
+const maxKeyed = 1 << 16
 
 // add tallies a row. The reader has checked its answers against the
 // tallier's survey.
 func (k *keyedTallier) add(row *survey.Row) {
-	u, w := int(row.UnitKey), int(row.WaveKey)
-	if u < 0 || w < 0 {
-		b := k.t.block(row.Unit, row.Wave)
-		k.t.count(b, b.low, row.Values, row.HasComment())
-		return
-	}
-	var kb keyedBlock
-	if u < len(k.byKey) && w < len(k.byKey[u]) {
-		kb = k.byKey[u][w]
-	}
-	if kb.b == nil {
-		b := k.t.block(row.Unit, row.Wave)
-		kb = keyedBlock{b, b.low}
-		for len(k.byKey) <= u {
-			k.byKey = append(k.byKey, nil)
+	k.addKeyed(int(row.UnitKey), int(row.WaveKey), row.Unit, row.Wave, row.Values, row.HasComment())
+}
+
+// addKeyed tallies a response of unit and wave, whose keys are u and w
+// (negative when it has none), with answers vals.
+func (k *keyedTallier) addKeyed(u, w int, unit, wave string, vals []int, hasComment bool) {
+	if i := u*k.stride + w; uint(w) < uint(k.stride) && uint(i) < uint(len(k.table)) {
+		if p := k.table[i]; p != nil {
+			rec := unsafe.Slice(p, k.n)
+			if rec[k.n-1] == 255 {
+				k.t.block(unit, wave).spill()
+			}
+			k.t.count(rec, k.waves[w], vals, hasComment)
+			return
 		}
-		for len(k.byKey[u]) <= w {
-			k.byKey[u] = append(k.byKey[u], keyedBlock{})
-		}
-		k.byKey[u][w] = kb
 	}
-	k.t.count(kb.b, kb.low, row.Values, row.HasComment())
+	b := k.t.block(unit, wave)
+	if u >= 0 && w >= 0 && k.room(u, w) {
+		k.table[u*k.stride+w] = &b.rec[0]
+		k.waves[w] = b.wave
+		k.n = len(b.rec)
+	}
+	if b.full() {
+		b.spill()
+	}
+	k.t.count(b.rec, b.wave, vals, hasComment)
+}
+
+// room makes the table hold unit key u and wave key w, and reports
+// whether it does: false when it would grow past its bound.
+func (k *keyedTallier) room(u, w int) bool {
+	stride, rows := k.stride, 0
+	if stride > 0 {
+		rows = len(k.table) / stride
+	}
+	if w < stride && u < rows {
+		return true
+	}
+	newStride, newRows := max(stride, w+1), max(rows, u+1)
+	if newStride > stride {
+		newStride = max(newStride, 2*stride, 4)
+	}
+	if newRows > rows {
+		newRows = max(newRows, 2*rows, 16)
+	}
+	if newStride*newRows > max(maxKeyed, 4*len(k.t.blocks)) {
+		return false
+	}
+	table := make([]*uint8, newStride*newRows)
+	for r := range rows {
+		copy(table[r*newStride:r*newStride+stride], k.table[r*stride:(r+1)*stride])
+	}
+	k.table, k.stride = table, newStride
+	for len(k.waves) < newStride {
+		k.waves = append(k.waves, nil)
+	}
+	return true
 }

@@ -365,7 +365,7 @@ func (t *Tallier) rollUp(h *Hierarchy, waves []string) (*rolled, error) {
 		if created {
 			made(k, rb)
 		}
-		rb.respondents += b.respondents
+		rb.respondents += b.respondents()
 		b.addTo(rb.counts)
 	}
 	for d := len(byDepth) - 1; d > 0; d-- {
@@ -504,7 +504,7 @@ func (t *Tallier) Waves() []string {
 func (t *Tallier) Respondents() map[Group]int64 {
 	out := make(map[Group]int64, len(t.blocks))
 	for g, b := range t.blocks {
-		out[g] = b.respondents
+		out[g] = b.respondents()
 	}
 	return out
 }

@@ -42,81 +42,104 @@ type Tallier struct {
 	ndense     int
 	textGroups []int
 	codes      []int64
-	slab       []uint8 // where newLow cuts the low counters of blocks
+	slab       []uint8 // where newRec cuts the counters of blocks
 }
 
 type block struct {
-	// The fields count reads and writes come first, within the first 64
-	// bytes (on 64-bit platforms a block is 128 bytes, allocated alone on
-	// a 128-byte boundary): one cache line of the block per response.
-
-	// low holds each count modulo 256 and counts the rest: a response
-	// touches only the few cache lines of low, so the blocks of a large
-	// organization stay in the processor's cache while a file is read.
-	// Call settle before reading counts.
-	low         []uint8
-	wave        *waveBlock
-	respondents int64
-	comments    int64
-	// bound bounds every low counter: count spills the large ones into
-	// counts before one could wrap, so that counting an answer needs no
-	// test.
-	bound  uint8
-	key    Group
+	// rec holds the block's counts modulo 256, one byte each: the
+	// answers' counters (width of them), then the respondents' and the
+	// comments' (the low counters, see low), and last their bound. A
+	// response touches only the few cache lines of rec, and of its block
+	// nothing else, so that the blocks of a large organization stay in
+	// the processor's cache while a file is read, and a response's
+	// counters are fetched from memory at once. The higher counts are in
+	// counts. Call settle before reading counts.
+	rec []uint8
+	// counts holds the rest of each low counter's count.
 	counts []int64
+	wave   *waveBlock
+	key    Group
 	// unitData and waveData are where the IDs last looked up for this
 	// block pointed.
 	unitData, waveData *byte
 }
 
-// settle moves the counts held in low into counts.
-func (b *block) settle() {
-	if b.counts == nil {
-		b.counts = make([]int64, len(b.low))
+// low returns the block's low counters: the answers' (width of them),
+// then the respondents' and the comments'. The last byte of rec, after
+// them, bounds every low counter: count spills the large ones into
+// counts before one could wrap, so that counting an answer needs no test.
+func (b *block) low() []uint8 { return b.rec[:len(b.rec)-1] }
+
+// full reports whether a low counter of b may hold 255: spill before
+// counting another response.
+func (b *block) full() bool { return b.rec[len(b.rec)-1] == 255 }
+
+// respondents returns the number of responses counted in b.
+func (b *block) respondents() int64 { return b.count(len(b.rec) - 3) }
+
+// comments returns the number of responses with a comment counted in b.
+func (b *block) comments() int64 { return b.count(len(b.rec) - 2) }
+
+// count returns the count of low counter i, without settling b.
+func (b *block) count(i int) int64 {
+	n := int64(b.rec[i])
+	if b.counts != nil {
+		n += b.counts[i]
 	}
-	for i, c := range b.low {
+	return n
+}
+
+// settle moves the counts held in the low counters into counts.
+func (b *block) settle() {
+	low := b.low()
+	if b.counts == nil {
+		b.counts = make([]int64, len(low))
+	}
+	for i, c := range low {
 		if c != 0 {
 			b.counts[i] += int64(c)
-			b.low[i] = 0
+			low[i] = 0
 		}
 	}
-	b.bound = 0
+	b.rec[len(low)] = 0
 }
 
 // spill moves the low counters of 128 or more into counts, so that 128
 // more responses can be counted before one could wrap.
 func (b *block) spill() {
-	for i, c := range b.low {
+	low := b.low()
+	for i, c := range low {
 		if c >= 128 {
 			if b.counts == nil {
-				b.counts = make([]int64, len(b.low))
+				b.counts = make([]int64, len(low))
 			}
 			b.counts[i] += int64(c)
-			b.low[i] = 0
+			low[i] = 0
 		}
 	}
-	b.bound = 127
+	b.rec[len(low)] = 127
 }
 
 // merge adds the counts of o to b, low counts with their carry, without
 // settling either: most blocks never hold 256 of one answer, and need no
 // wide counts.
 func (b *block) merge(o *block) {
-	for i, c := range o.low {
+	low := b.low()
+	for i, c := range o.low() {
 		if c == 0 {
 			continue
 		}
-		s := uint(b.low[i]) + uint(c)
+		s := uint(low[i]) + uint(c)
 		if s >= 256 {
 			b.wrapped(i)
 			s -= 256
 		}
-		b.low[i] = uint8(s)
+		low[i] = uint8(s)
 	}
-	b.bound = 255
+	b.rec[len(low)] = 255
 	if o.counts != nil {
 		if b.counts == nil {
-			b.counts = make([]int64, len(b.low))
+			b.counts = make([]int64, len(low))
 		}
 		for i, c := range o.counts {
 			b.counts[i] += c
@@ -124,24 +147,26 @@ func (b *block) merge(o *block) {
 	}
 }
 
-// addTo adds b's counts to dst (of b's width) without settling b.
+// addTo adds the counts of b's first len(dst) low counters to dst
+// without settling b.
 func (b *block) addTo(dst []int64) {
-	dst = dst[:len(b.low)]
+	low := b.rec[:len(dst)]
 	if b.counts == nil {
-		for i, c := range b.low {
+		for i, c := range low {
 			dst[i] += int64(c)
 		}
 		return
 	}
-	for i, c := range b.low {
-		dst[i] += int64(c) + b.counts[i]
+	counts := b.counts[:len(dst)]
+	for i, c := range low {
+		dst[i] += int64(c) + counts[i]
 	}
 }
 
 // wrapped counts the 256 answers of counter k whose low count wrapped.
 func (b *block) wrapped(k int) {
 	if b.counts == nil {
-		b.counts = make([]int64, len(b.low))
+		b.counts = make([]int64, len(b.rec)-1)
 	}
 	b.counts[k] += 256
 }
@@ -323,7 +348,7 @@ func (t *Tallier) block(unit, wave string) *block {
 	}
 	b := t.blocks[Group{unit, wave}]
 	if b == nil {
-		b = &block{key: Group{strings.Clone(unit), strings.Clone(wave)}, low: t.newLow(), wave: t.wave(wave)}
+		b = &block{key: Group{strings.Clone(unit), strings.Clone(wave)}, rec: t.newRec(), wave: t.wave(wave)}
 		t.blocks[b.key] = b
 	}
 	b.unitData, b.waveData = up, wp
@@ -331,16 +356,18 @@ func (t *Tallier) block(unit, wave string) *block {
 	return b
 }
 
-// newLow returns the low counters of a new block. They are cut from
-// slabs, so that the counters of the blocks a file touches lie together.
-func (t *Tallier) newLow() []uint8 {
-	if len(t.slab) < t.width {
-		t.slab = make([]uint8, max(64<<10, t.width))
+// newRec returns the counters of a new block (its rec: width+3 bytes).
+// They are cut from slabs, so that the counters of the blocks a file
+// touches lie together.
+func (t *Tallier) newRec() []uint8 {
+	n := t.width + 3
+	if len(t.slab) < n {
+		t.slab = make([]uint8, max(64<<10, n))
 		writeFirst(t.slab)
 	}
-	low := t.slab[:t.width:t.width]
-	t.slab = t.slab[t.width:]
-	return low
+	rec := t.slab[:n:n]
+	t.slab = t.slab[n:]
+	return rec
 }
 
 // cacheSlot hashes the last bytes of a unit and wave ID, where IDs of the
@@ -421,23 +448,27 @@ func (t *Tallier) add(unit, wave string, vals []int, hasComment bool) error {
 		}
 	}
 	b := t.block(unit, wave)
-	t.count(b, b.low, vals, hasComment)
+	if b.full() {
+		b.spill()
+	}
+	t.count(b.rec, b.wave, vals, hasComment)
 	return nil
 }
 
-// count tallies one response into b, whose low counters are low (b.low,
-// given apart so that a caller that keeps them need not read b first):
-// vals, aligned with the items, lie on their scales (or are
-// survey.Skipped). It allocates nothing.
-func (t *Tallier) count(b *block, low []uint8, vals []int, hasComment bool) {
-	b.respondents++
+// count tallies one response into the block whose counters are rec (its
+// rec, which must not be full) and whose wave is wb: vals, aligned with
+// the items, lie on their scales (or are survey.Skipped). It allocates
+// nothing, and reads nothing of the block but rec: a caller that keeps
+// where the counters lie need not fetch the block from memory.
+func (t *Tallier) count(rec []uint8, wb *waveBlock, vals []int, hasComment bool) {
+	w := t.width
+	rec = rec[: w+3 : w+3]
+	rec[w+2]++ // a response adds at most one to each counter
+	rec[w]++   // respondents
 	if hasComment {
-		b.comments++
+		rec[w+1]++
 	}
-	if b.bound == 255 {
-		b.spill()
-	}
-	b.bound++ // a response adds at most one to each counter
+	low := rec[:w]
 	var small [smallCodes]int64
 	var codes []int64
 	// A skipped answer (survey.Skipped, far below every scale) has its
@@ -468,7 +499,6 @@ func (t *Tallier) count(b *block, low []uint8, vals []int, hasComment bool) {
 		}
 		codes = codes[:len(t.coded)]
 	}
-	wb := b.wave
 	if nd := t.ndense; nd > 0 {
 		if (wb.npend+1)*nd > len(wb.pending) {
 			wb.makeRoom(nd)
@@ -540,10 +570,7 @@ func (t *Tallier) Merge(o *Tallier) error {
 		}
 	}()
 	for k, ob := range o.blocks {
-		b := t.block(k.Unit, k.Wave)
-		b.merge(ob)
-		b.respondents += ob.respondents
-		b.comments += ob.comments
+		t.block(k.Unit, k.Wave).merge(ob)
 	}
 	<-done
 	return nil
@@ -571,13 +598,13 @@ func (t *Tallier) answers() (map[Cell]metrics.Tally, map[Group]int64, map[Group]
 	// One backing array for every cell's counts.
 	backing := make([]int64, len(t.blocks)*t.width)
 	for k, b := range t.blocks {
-		respondents[k] += b.respondents
-		if b.comments > 0 {
-			comments[k] += b.comments
+		b.settle()
+		respondents[k] += b.respondents()
+		if n := b.comments(); n > 0 {
+			comments[k] += n
 		}
 		cells := backing[:t.width:t.width]
 		backing = backing[t.width:]
-		b.settle()
 		copy(cells, b.counts)
 		for i, it := range t.items {
 			counts := cells[t.offset[i] : t.offset[i]+it.Scale.Points() : t.offset[i]+it.Scale.Points()]

@@ -2,36 +2,74 @@ package cx
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
-	"unsafe"
 
 	"github.com/cxculture/cxculture/survey"
 )
 
-// TestBlockHotFieldsShareACacheLine: on 64-bit platforms the fields
-// count reads and writes lie within a block's first 64 bytes, and a
-// block is 128 bytes, a size the allocator places on 128-byte
-// boundaries, so that counting a response touches one cache line of its
-// block.
-func TestBlockHotFieldsShareACacheLine(t *testing.T) {
-	if unsafe.Sizeof(uintptr(0)) != 8 {
-		t.Skip("the layout is laid out for 64-bit platforms")
+// TestKeyedTableAgreesWithNames: rows found by their unit and wave keys
+// are counted in the blocks of their names, whatever the order the keys
+// come in (the table grows in both directions, and keeps what it held)
+// and when the keys lie past the table's bound (found by name): the
+// keyed tallier's tallies equal those of the same rows added by name,
+// respondents and comments included, with more than 256 responses in a
+// block (counts past the low counters).
+func TestKeyedTableAgreesWithNames(t *testing.T) {
+	s := survey.Survey{ID: "s", Name: "S", Audience: survey.Employee, Version: 1}
+	for i := range 3 {
+		s.Items = append(s.Items, survey.Item{ID: fmt.Sprintf("q%d", i), Text: "Statement", Scale: survey.Likert5,
+			Construct: "trust", Kind: survey.Behavior, Version: 1})
 	}
-	var b block
-	if s := unsafe.Sizeof(b); s != 128 {
-		t.Errorf("a block is %d bytes, not 128: it may straddle cache lines", s)
-	}
-	hot := map[string]uintptr{
-		"low":         unsafe.Offsetof(b.low) + unsafe.Sizeof(b.low),
-		"wave":        unsafe.Offsetof(b.wave) + unsafe.Sizeof(b.wave),
-		"respondents": unsafe.Offsetof(b.respondents) + unsafe.Sizeof(b.respondents),
-		"comments":    unsafe.Offsetof(b.comments) + unsafe.Sizeof(b.comments),
-		"bound":       unsafe.Offsetof(b.bound) + unsafe.Sizeof(b.bound),
-	}
-	for name, end := range hot {
-		if end > 64 {
-			t.Errorf("block.%s ends at byte %d, past the first cache line", name, end)
+	k := keyedTallier{t: NewTallier(s)}
+	byName := NewTallier(s)
+	rng := rand.New(rand.NewPCG(3, 5))
+	type key struct{ u, w int }
+	// Unit keys met in growing order, wave keys first small then large,
+	// and a few keys far beyond the table's bound.
+	var keys []key
+	for u := range 40 {
+		for w := range 3 + u/4 {
+			keys = append(keys, key{u, w})
 		}
+	}
+	keys = append(keys, key{60000, 5}, key{7, 3000}, key{60001, 40000}, key{-1, 2}, key{3, -1})
+	vals := make([]int, len(s.Items))
+	for n := range 20000 {
+		kk := keys[n%len(keys)]
+		if n >= len(keys) {
+			kk = keys[rng.IntN(len(keys))]
+		}
+		if n%7 == 0 {
+			kk = keys[0] // a block of more than 256 responses
+		}
+		unit, wave := fmt.Sprintf("u%d", kk.u), fmt.Sprintf("w%d", kk.w)
+		for i := range vals {
+			vals[i] = 1 + rng.IntN(5)
+			if rng.IntN(6) == 0 {
+				vals[i] = survey.Skipped
+			}
+		}
+		comment := rng.IntN(3) == 0
+		k.addKeyed(int(kk.u), int(kk.w), unit, wave, vals, comment)
+		if err := byName.AddRow(unit, wave, vals, comment); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if k.stride < 3+39/4 || len(k.table)/k.stride < 40 {
+		t.Fatalf("the table holds %d rows of %d wave keys, want at least 40 of %d", len(k.table)/k.stride, k.stride, 3+39/4)
+	}
+	got, want := k.t.Tallies(), byName.Tallies()
+	if !got.Equal(want) {
+		for g, n := range want.Respondents {
+			if got.Respondents[g] != n {
+				t.Errorf("%s/%s: %d respondents by key, %d by name", g.Unit, g.Wave, got.Respondents[g], n)
+			}
+		}
+		t.Fatal("tallies by key differ from tallies by name")
+	}
+	if want.Respondents[Group{"u0", "w0"}] <= 256 || len(want.Comments) == 0 {
+		t.Fatalf("the test needs a block past 256 responses and comments: %v", want.Respondents[Group{"u0", "w0"}])
 	}
 }
 
