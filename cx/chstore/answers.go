@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cxculture/cxculture/cx"
 	"github.com/cxculture/cxculture/metrics"
@@ -18,66 +19,56 @@ import (
 // or fails with the answers sv cannot tally (an item it does not have, a
 // value off the item's scale) or a sum below zero. Cells with unit, wave
 // and item codes up to maxU, maxW and maxI are found in an array (see
-// newAnswerSums); the map returned is made with room for cells cells.
+// cellIndex); the map returned is made with room for cells cells.
 //
 // Each shard's rows of answer_sums_local are read on a connection to that
 // shard, every shard at once, and added up on a goroutine of its own,
-// which then puts its cells into the tallies while the other shards' rows
-// still arrive. The sums are the cluster's: its views group each batch's
-// answers by unit, wave, item and value as they are written, and its
-// merges add up a batch's rows of the same cell and value; the read adds
-// up the batches the snapshot shows committed (and the rows of parts not
-// yet merged), as the GROUP BY of a query would. Reading them as they are
-// costs the servers a scan (about 15 ms of CPU for each shard's 326,000
-// rows of the 10-million-response benchmark, against 40-65 ms for a GROUP
-// BY by a packed key with a column per value, which sends no row before
-// it ends), and reading each shard's own table spares the relay of one
-// shard's rows through another. A cell's rows are on the shard of its
-// unit; the rare cells two shards hold (a unit whose rows were spread by
-// an earlier count of shards) are added up. Every shard must answer: an
-// error of one fails the tally, naming the shard.
+// which puts its new cells into the tallies (with their counts, still
+// being added to) answerChunk at a time as its rows arrive: the map of
+// the tallies, which costs the process about as much as reading the rows,
+// is built while the servers send them, not after. The sums are the
+// cluster's: its views group each batch's answers by unit, wave, item and
+// value as they are written, and its merges add up a batch's rows of the
+// same cell and value; the read adds up the batches the snapshot shows
+// committed (and the rows of parts not yet merged), as the GROUP BY of a
+// query would. Reading them as they are costs the servers a scan (about
+// 15 ms of CPU for each shard's 326,000 rows of the 10-million-response
+// benchmark, against 40-65 ms for a GROUP BY by a packed key with a
+// column per value, which sends no row before it ends), and reading each
+// shard's own table spares the relay of one shard's rows through
+// another. A cell's rows are on the shard of its unit; the rare cells two
+// shards hold (a unit whose rows were spread by an earlier count of
+// shards) are added up once every shard's rows have ended. Every shard
+// must answer: an error of one fails the tally, naming the shard.
 func (s *Store) tallyAnswers(ctx context.Context, opName string, sv survey.Survey, where string, items map[uint32]survey.Item,
 	maxU, maxW, maxI uint32, cells int) (map[cx.Cell]metrics.Tally, error) {
-	out := make(map[cx.Cell]metrics.Tally, cells)
-	var mu sync.Mutex // guards out, unitN, waveN and done
-	unitN, waveN := map[uint32]string{}, map[uint32]string{}
-	var done []*answerSums // the shards' sums in the tallies
+	t := &answerTallies{out: make(map[cx.Cell]metrics.Tally, cells), in: newCellIndex(maxU, maxW, maxI),
+		unitN: map[uint32]string{}, waveN: map[uint32]string{}}
 	parts := make([]*answerSums, len(s.shards))
 	errs := make([]error, len(s.shards))
+	chunk := int(answerChunk.Load())
 	var wg sync.WaitGroup
 	for i, c := range s.shards {
 		sums := newAnswerSums(items, maxU, maxW, maxI, cells/len(s.shards)+cells/8)
 		parts[i] = sums
 		wg.Go(func() {
-			if err := s.readAnswerSums(ctx, c, where, sums); err != nil {
+			put := 0 // the cells in the tallies
+			flush := func() error {
+				err := t.put(ctx, s, i, sums, put)
+				put = len(sums.cells)
+				return err
+			}
+			err := s.readAnswerSums(ctx, c, where, sums, func() error {
+				if len(sums.cells)-put < chunk {
+					return nil
+				}
+				return flush()
+			})
+			if err != nil {
 				errs[i] = fmt.Errorf("chstore: reading the answer sums of shard %d of %d: %w", i+1, len(s.shards), err)
 				return
 			}
-			units, waves := sums.codes()
-			un, wn, err := s.unitWaveNames(ctx, units, waves)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			maps.Copy(unitN, un)
-			maps.Copy(waveN, wn)
-			for j := range sums.cells {
-				c := &sums.cells[j]
-				if d, ok := dupOf(done, c.cellKey); ok {
-					// A cell of a shard already in the tallies (same
-					// codes, same names): its counts hold both.
-					for v, n := range c.counts {
-						d.counts[v] += n
-					}
-					c.counts = nil
-					continue
-				}
-				it, _ := sums.item(c.item)
-				out[cx.Cell{Unit: un[c.unit], Wave: wn[c.wave], Item: it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: c.counts}
-			}
-			done = append(done, sums)
+			errs[i] = flush()
 		})
 	}
 	wg.Wait()
@@ -86,13 +77,34 @@ func (s *Store) tallyAnswers(ctx context.Context, opName string, sv survey.Surve
 			return nil, err
 		}
 	}
+	// The cells of several shards: their counts are added to those of the
+	// cell in the tallies.
+	for _, d := range t.dups {
+		c := &parts[d.part].cells[d.cell]
+		it, _ := parts[d.part].item(c.item)
+		in := t.out[cx.Cell{Unit: t.unitN[c.unit], Wave: t.waveN[c.wave], Item: it.ID}].Counts
+		for v, n := range c.counts {
+			in[v] += n
+		}
+		c.counts = nil
+	}
 	off := parts[0].off
 	for _, p := range parts[1:] {
 		for k, n := range p.off {
 			off[k] += n
 		}
 	}
-	if err := s.offScale(ctx, opName, sv, items, off, unitN, waveN); err != nil {
+	var units, waves []uint32
+	for k := range off {
+		units, waves = append(units, k.unit), append(waves, k.wave)
+	}
+	un, wn, err := s.unitWaveNames(ctx, units, waves)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(un, t.unitN)
+	maps.Copy(wn, t.waveN)
+	if err := s.offScale(ctx, opName, sv, items, off, un, wn); err != nil {
 		return nil, err
 	}
 	for _, p := range parts {
@@ -104,21 +116,82 @@ func (s *Store) tallyAnswers(ctx context.Context, opName string, sv survey.Surve
 			var n int64
 			for i, v := range c.counts {
 				if v < 0 {
-					return nil, fmt.Errorf("chstore: unit %s, wave %s, item %s: the sum of answers %d is %d, below zero", unitN[c.unit], waveN[c.wave], it.ID, it.Scale.Min+i, v)
+					return nil, fmt.Errorf("chstore: unit %s, wave %s, item %s: the sum of answers %d is %d, below zero", un[c.unit], wn[c.wave], it.ID, it.Scale.Min+i, v)
 				}
 				n += v
 			}
 			if n == 0 {
-				delete(out, cx.Cell{Unit: unitN[c.unit], Wave: waveN[c.wave], Item: it.ID})
+				delete(t.out, cx.Cell{Unit: un[c.unit], Wave: wn[c.wave], Item: it.ID})
 			}
 		}
 	}
-	return out, nil
+	return t.out, nil
+}
+
+// answerChunk is the number of new cells of a shard put into the tallies
+// at a time while its rows arrive (tests make it smaller).
+var answerChunk atomic.Int32
+
+func init() { answerChunk.Store(1 << 14) }
+
+// answerTallies are the tallies of the answers the shards' goroutines put
+// their cells into.
+type answerTallies struct {
+	mu           sync.Mutex
+	out          map[cx.Cell]metrics.Tally
+	in           cellIndex // 1 for the cells in out
+	unitN, waveN map[uint32]string
+	dups         []dupCell // cells of a shard whose unit, wave and item another shard's cell holds in out
+}
+
+// dupCell is a shard's cell (indexes of the shard and of the cell).
+type dupCell struct{ part, cell int }
+
+// put puts into the tallies the cells of sums (of shard part) from the
+// from-th, with the names of their units and waves; the cells whose
+// unit, wave and item are in already are kept in dups. The counts of the
+// cells put in are sums's: they are still being added to.
+func (t *answerTallies) put(ctx context.Context, s *Store, part int, sums *answerSums, from int) error {
+	cs := sums.cells[from:]
+	// The names not known yet (the cells come by wave and unit: a few
+	// among thousands).
+	var units, waves []uint32
+	t.mu.Lock()
+	for j, c := range cs {
+		if j > 0 && c.unit == cs[j-1].unit && c.wave == cs[j-1].wave {
+			continue
+		}
+		if _, ok := t.unitN[c.unit]; !ok {
+			units = append(units, c.unit)
+		}
+		if _, ok := t.waveN[c.wave]; !ok {
+			waves = append(waves, c.wave)
+		}
+	}
+	t.mu.Unlock()
+	un, wn, err := s.unitWaveNames(ctx, units, waves)
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	maps.Copy(t.unitN, un)
+	maps.Copy(t.waveN, wn)
+	for j, c := range cs {
+		if t.in.get(c.cellKey) != 0 {
+			t.dups = append(t.dups, dupCell{part, from + j})
+			continue
+		}
+		t.in.set(c.cellKey, 1)
+		it, _ := sums.item(c.item)
+		t.out[cx.Cell{Unit: t.unitN[c.unit], Wave: t.waveN[c.wave], Item: it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: c.counts}
+	}
+	return nil
 }
 
 // readAnswerSums adds to sums the rows of where of the answer sums of the
-// shard conn reaches (its own table).
-func (s *Store) readAnswerSums(ctx context.Context, conn Conn, where string, sums *answerSums) error {
+// shard conn reaches (its own table), calling each after each row.
+func (s *Store) readAnswerSums(ctx context.Context, conn Conn, where string, sums *answerSums, each func() error) error {
 	var u, w, it uint32
 	var v, n int64
 	dst := []any{&u, &w, &it, &v, &n}
@@ -127,28 +200,8 @@ func (s *Store) readAnswerSums(ctx context.Context, conn Conn, where string, sum
 			return err
 		}
 		sums.add(u, w, it, v, n)
-		return nil
+		return each()
 	})
-}
-
-// codes returns the distinct unit and wave codes of the cells and of the
-// answers off their scale (a few hundred among the cells' hundreds of
-// thousands: sorting every cell's codes cost more than the rest of this
-// but the map of the tallies).
-func (a *answerSums) codes() (units, waves []uint32) {
-	us, ws := map[uint32]bool{}, map[uint32]bool{}
-	for i, c := range a.cells {
-		if i == 0 || c.unit != a.cells[i-1].unit {
-			us[c.unit] = true
-		}
-		if i == 0 || c.wave != a.cells[i-1].wave {
-			ws[c.wave] = true
-		}
-	}
-	for k := range a.off {
-		us[k.unit], ws[k.wave] = true, true
-	}
-	return slices.Collect(maps.Keys(us)), slices.Collect(maps.Keys(ws))
 }
 
 // offScale fails with the answers of off (answers to items sv does not
@@ -186,14 +239,4 @@ func (s *Store) offScale(ctx context.Context, opName string, sv survey.Survey, i
 		return &opError{op: opName, kind: &cx.ValidationError{Problems: problems}}
 	}
 	return nil
-}
-
-// dupOf returns the cell of k of the first of parts that has one.
-func dupOf(parts []*answerSums, k cellKey) (*sumCell, bool) {
-	for _, p := range parts {
-		if j, ok := p.cell(k.unit, k.wave, k.item, false); ok {
-			return &p.cells[j], true
-		}
-	}
-	return nil, false
 }

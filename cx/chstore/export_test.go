@@ -5,6 +5,10 @@ package chstore
 // a tally then reads the other rows by their columns.
 func NarrowKeys(max uint32) uint32 { return packCap.Swap(max) }
 
+// AnswerChunks makes a tally put the cells of a shard into the tallies n
+// at a time as its rows arrive and returns the previous number.
+func AnswerChunks(n int32) int32 { return answerChunk.Swap(n) }
+
 // StageFlush makes an import compare and write its staged responses n at
 // a time and returns the previous number; tests that change it restore it.
 func StageFlush(n int) int {

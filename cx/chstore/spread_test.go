@@ -121,12 +121,17 @@ func TestTallyAddsUpUnitsOnTwoShards(t *testing.T) {
 	if moved == 0 {
 		t.Fatal("no sum of answers was split between the shards")
 	}
-	got, err := s.TallyResponses(t.Context(), cx.TallyFilter{Survey: d.Survey.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !got.Equal(want) {
-		t.Errorf("with %d sums of answers split between the shards, the tallies of the cluster differ from those in memory:\n%s", moved, tallyDiff(want, got))
+	// Every shard's cells put into the tallies at once, and 5 at a time.
+	for _, chunk := range []int32{1 << 20, 5} {
+		prev := chstore.AnswerChunks(chunk)
+		got, err := s.TallyResponses(t.Context(), cx.TallyFilter{Survey: d.Survey.ID})
+		chstore.AnswerChunks(prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(want) {
+			t.Errorf("with %d sums of answers split between the shards, cells put %d at a time, the tallies of the cluster differ from those in memory:\n%s", moved, chunk, tallyDiff(want, got))
+		}
 	}
 }
 

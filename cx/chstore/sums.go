@@ -18,20 +18,54 @@ type answerCell struct {
 // cellKey is a unit, wave and item.
 type cellKey struct{ unit, wave, item uint32 }
 
+// cellIndex finds a value (from 1) by unit, wave and item: in an array
+// indexed by their bits side by side when the codes are at most maxU,
+// maxW and maxI and these bits at most 20 (4 MB), in a map otherwise.
+type cellIndex struct {
+	maxU, maxW, maxI uint32
+	waveAt, unitAt   uint // where the wave and the unit start in dense's index
+	dense            []int32
+	at               map[cellKey]int32 // the cells dense does not hold
+}
+
+func newCellIndex(maxU, maxW, maxI uint32) cellIndex {
+	x := cellIndex{maxU: maxU, maxW: maxW, maxI: maxI, at: map[cellKey]int32{}}
+	x.waveAt = uint(bits.Len32(maxI))
+	x.unitAt = x.waveAt + uint(bits.Len32(maxW))
+	if cellBits := x.unitAt + uint(bits.Len32(maxU)); cellBits <= 20 {
+		x.dense = make([]int32, 1<<cellBits)
+	}
+	return x
+}
+
+// get returns the value of k, 0 when it has none.
+func (x *cellIndex) get(k cellKey) int32 {
+	if x.dense != nil && k.unit <= x.maxU && k.wave <= x.maxW && k.item <= x.maxI {
+		return x.dense[uint64(k.unit)<<x.unitAt|uint64(k.wave)<<x.waveAt|uint64(k.item)]
+	}
+	return x.at[k]
+}
+
+// set gives k the value v.
+func (x *cellIndex) set(k cellKey, v int32) {
+	if x.dense != nil && k.unit <= x.maxU && k.wave <= x.maxW && k.item <= x.maxI {
+		x.dense[uint64(k.unit)<<x.unitAt|uint64(k.wave)<<x.waveAt|uint64(k.item)] = v
+		return
+	}
+	x.at[k] = v
+}
+
 // answerSums adds up the sums of answers the shards return: those on
 // their item's scale in their cell's counts, one per point of the scale,
 // the others apart.
 type answerSums struct {
-	items            map[uint32]survey.Item
-	byCode           []*survey.Item // items by code, when their codes are below 2^20
-	maxU, maxW, maxI uint32         // the largest codes dense holds
-	waveAt, unitAt   uint           // where the wave and the unit start in dense's index
-	cells            []sumCell
-	at               map[cellKey]int // index in cells, of the cells dense does not hold
-	dense            []int32         // unit, wave and item -> 1 + index in cells
-	slab             []int64         // where the next cells' counts are cut from
-	off              map[answerCell]int64
-	last             int // the cell of the last row added, -1 before any
+	items  map[uint32]survey.Item
+	byCode []*survey.Item // items by code, when their codes are below 2^20
+	cells  []sumCell
+	index  cellIndex // 1 + index in cells
+	slab   []int64   // where the next cells' counts are cut from
+	off    map[answerCell]int64
+	last   int // the cell of the last row added, -1 before any
 }
 
 // sumCell is a unit, wave and item, its counts and its item's scale
@@ -50,17 +84,10 @@ type sumCell struct {
 const countSlab = 1 << 16
 
 // newAnswerSums returns sums of the answers to items (by code), with room
-// for about cells cells. Cells with unit, wave and item codes up to maxU,
-// maxW and maxI are found in an array by their bits side by side when
-// these are at most 20 (4 MB), the others (and all of them with more
-// bits) in a map.
+// for about cells cells, found by a cellIndex for codes up to maxU, maxW
+// and maxI.
 func newAnswerSums(items map[uint32]survey.Item, maxU, maxW, maxI uint32, cells int) *answerSums {
-	a := &answerSums{items: items, maxU: maxU, maxW: maxW, maxI: maxI, at: map[cellKey]int{}, off: map[answerCell]int64{}, last: -1}
-	a.waveAt = uint(bits.Len32(maxI))
-	a.unitAt = a.waveAt + uint(bits.Len32(maxW))
-	if cellBits := a.unitAt + uint(bits.Len32(maxU)); cellBits <= 20 {
-		a.dense = make([]int32, 1<<cellBits)
-	}
+	a := &answerSums{items: items, index: newCellIndex(maxU, maxW, maxI), off: map[answerCell]int64{}, last: -1}
 	a.cells = make([]sumCell, 0, max(0, min(cells, 1<<17)))
 	top := uint32(0)
 	for c := range items {
@@ -89,10 +116,11 @@ func (a *answerSums) item(c uint32) (*survey.Item, bool) {
 
 // add adds n answers v of unit, wave and item.
 func (a *answerSums) add(unit, wave, item uint32, v, n int64) {
+	k := cellKey{unit, wave, item}
 	j := a.last
-	if j < 0 || a.cells[j].cellKey != (cellKey{unit, wave, item}) {
+	if j < 0 || a.cells[j].cellKey != k {
 		var ok bool
-		if j, ok = a.cell(unit, wave, item, true); !ok {
+		if j, ok = a.cell(k); !ok {
 			a.off[answerCell{unit, wave, item, v}] += n
 			return
 		}
@@ -106,30 +134,14 @@ func (a *answerSums) add(unit, wave, item uint32, v, n int64) {
 	c.counts[v] += n
 }
 
-// slot returns the place of the cell of unit, wave and item in dense,
-// or false when dense does not hold it.
-func (a *answerSums) slot(unit, wave, item uint32) (int, bool) {
-	if a.dense == nil || unit > a.maxU || wave > a.maxW || item > a.maxI {
-		return 0, false
+// cell returns the index of the cell of k, made if new, or false when
+// the survey does not have the item.
+func (a *answerSums) cell(k cellKey) (int, bool) {
+	if i := a.index.get(k); i > 0 {
+		return int(i) - 1, true
 	}
-	return int(uint64(unit)<<a.unitAt | uint64(wave)<<a.waveAt | uint64(item)), true
-}
-
-// cell returns the index of the cell of unit, wave and item, made if new
-// and create is set, or false when there is none or the survey does not
-// have the item.
-func (a *answerSums) cell(unit, wave, item uint32, create bool) (int, bool) {
-	k := cellKey{unit, wave, item}
-	slot, dense := a.slot(unit, wave, item)
-	if dense {
-		if i := a.dense[slot]; i > 0 {
-			return int(i) - 1, true
-		}
-	} else if j, ok := a.at[k]; ok {
-		return j, true
-	}
-	it, ok := a.item(item)
-	if !ok || !create {
+	it, ok := a.item(k.item)
+	if !ok {
 		return 0, false
 	}
 	points := it.Scale.Points()
@@ -137,19 +149,9 @@ func (a *answerSums) cell(unit, wave, item uint32, create bool) (int, bool) {
 		a.slab = make([]int64, 0, max(countSlab, points))
 	}
 	a.slab = a.slab[:len(a.slab)+points]
-	return a.put(sumCell{cellKey: k, counts: a.slab[len(a.slab)-points : len(a.slab) : len(a.slab)], min: int64(it.Scale.Min)}, slot, dense), true
-}
-
-// put appends c to the cells and indexes it (at slot of dense when
-// dense is set), returning its index.
-func (a *answerSums) put(c sumCell, slot int, dense bool) int {
-	a.cells = append(a.cells, c)
-	if dense {
-		a.dense[slot] = int32(len(a.cells))
-	} else {
-		a.at[c.cellKey] = len(a.cells) - 1
-	}
-	return len(a.cells) - 1
+	a.cells = append(a.cells, sumCell{cellKey: k, counts: a.slab[len(a.slab)-points : len(a.slab) : len(a.slab)], min: int64(it.Scale.Min)})
+	a.index.set(k, int32(len(a.cells)))
+	return len(a.cells) - 1, true
 }
 
 // pat is a count of a pattern of a reliability group (its code, or its
