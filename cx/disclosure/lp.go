@@ -68,6 +68,11 @@ type directions struct {
 	// region.nonNegative), made when first needed.
 	nonNeg  []row
 	nonNegA [][]float64
+	// found holds up to maxRecalled points found in regions of these
+	// directions, for recall; next is the oldest once it is full.
+	found []found
+	next  int
+	ids   int // the ids given so far
 }
 
 func newDirections(v int, eq []row) *directions {
@@ -141,6 +146,26 @@ type region struct {
 	z       []int64
 	zf      []float64
 	c       []float64 // reach's w N
+	// slack holds, per inequality, rhs - ineq·z0 (what z0 leaves of its
+	// bound, a whole number), and small whether every inequality's
+	// coefficients, bound and slack are small enough for the exact
+	// integer sums of shortcut.go (see usable).
+	slack []int64
+	small bool
+	// colSides and foundSides cache, for the region's inequalities as
+	// they are, sidesOf each whole column of N (moves) and of each point
+	// of dirs.found (recall, by the point's id); sided says they are
+	// for the present inequalities.
+	colSides   []uint8
+	foundSides [maxRecalled]struct {
+		id    int
+		sides uint8
+	}
+	sided bool
+	// lo and hi are box's bounds on each variable, valid while boxed;
+	// boxUsable is false when they could not be computed exactly.
+	lo, hi           []int64
+	boxed, boxUsable bool
 }
 
 // newRegion returns the region of the equations eq, which z0 satisfies.
@@ -153,7 +178,7 @@ func regionOf(z0 []int64, ds *directions) *region {
 	// The audit adds a few inequalities per variable: room for them
 	// saves growing the slices one doubling at a time.
 	c := 2*len(z0) + 8
-	return &region{z0: z0, dirs: ds, eq: ds.eq, n: ds.n, ineq: make([]row, 0, c), rhs: make([]int64, 0, c)}
+	return &region{z0: z0, dirs: ds, eq: ds.eq, n: ds.n, ineq: make([]row, 0, c), rhs: make([]int64, 0, c), slack: make([]int64, 0, c), small: true}
 }
 
 // reset makes g the region of the same equations through z0, with no
@@ -161,10 +186,11 @@ func regionOf(z0 []int64, ds *directions) *region {
 // holds its rows of a but g).
 func (g *region) reset(z0 []int64) {
 	g.z0 = z0
-	g.ineq, g.rhs = g.ineq[:0], g.rhs[:0]
+	g.ineq, g.rhs, g.slack, g.small, g.sided = g.ineq[:0], g.rhs[:0], g.slack[:0], true, false
 	g.a, g.b = g.a[:0], g.b[:0]
 	g.slab = g.slabAll
 	g.exact, g.exactSolves, g.eqAt0 = nil, 0, nil
+	g.boxed = false
 }
 
 // free returns the number of free directions.
@@ -271,7 +297,10 @@ func (g *region) dirInto(out []float64, w row) {
 
 // atMost adds the inequality w·z <= rhs (which z0 satisfies).
 func (g *region) atMost(w row, rhs int64) {
-	g.ineq, g.rhs = append(g.ineq, w), append(g.rhs, rhs)
+	slack := rhs - w.dot(g.z0)
+	g.ineq, g.rhs, g.slack = append(g.ineq, w), append(g.rhs, rhs), append(g.slack, slack)
+	g.small = g.small && usable(w, rhs) && usable(w, slack)
+	g.sided = false
 	if d := g.free(); d > 0 {
 		if g.a == nil {
 			g.a, g.b = make([][]float64, 0, cap(g.ineq)), make([]float64, 0, cap(g.ineq))
@@ -285,9 +314,9 @@ func (g *region) atMost(w row, rhs int64) {
 		g.slab = g.slab[d:]
 		g.dirInto(a, w)
 		g.a = append(g.a, a)
-		g.b = append(g.b, float64(max(rhs-w.dot(g.z0), 0)))
+		g.b = append(g.b, float64(max(slack, 0)))
 	}
-	g.exact = nil
+	g.exact, g.boxed = nil, false
 }
 
 // nonNegative adds the inequality -z_v <= 0, as atMost(unit(v, -1), 0)
@@ -308,7 +337,9 @@ func (g *region) nonNegative(v int) {
 			g.dirInto(ds.nonNegA[v], w)
 		}
 	}
-	g.ineq, g.rhs = append(g.ineq, w), append(g.rhs, 0)
+	g.ineq, g.rhs, g.slack = append(g.ineq, w), append(g.rhs, 0), append(g.slack, g.z0[v])
+	g.small = g.small && usable(w, g.z0[v])
+	g.sided = false
 	if g.free() > 0 {
 		if g.a == nil {
 			g.a, g.b = make([][]float64, 0, cap(g.ineq)), make([]float64, 0, cap(g.ineq))
@@ -316,7 +347,7 @@ func (g *region) nonNegative(v int) {
 		g.a = append(g.a, ds.nonNegA[v])
 		g.b = append(g.b, float64(max(0-w.dot(g.z0), 0)))
 	}
-	g.exact = nil
+	g.exact, g.boxed = nil, false
 }
 
 // reach reports whether some point of the region has w·z at least one
@@ -327,6 +358,12 @@ func (g *region) reach(w row, sign int64) bool {
 	if g.free() == 0 {
 		return false
 	}
+	// A point found for an earlier question, then a whole step along a
+	// free direction, then bounds (shortcut.go): each answers exactly
+	// when it answers at all; the simplex decides the rest.
+	if reachShortcuts && g.recall(w, sign) {
+		return true
+	}
 	// w N, in a buffer of the region's: nothing keeps it past the
 	// question.
 	if cap(g.c) < g.free() {
@@ -336,6 +373,9 @@ func (g *region) reach(w row, sign int64) bool {
 	g.dirInto(c, w)
 	if g.moves(c, w, sign) {
 		return true
+	}
+	if reachShortcuts && g.bounded(w, sign) {
+		return false
 	}
 	for q := range c {
 		c[q] *= float64(sign)
@@ -389,6 +429,7 @@ func (g *region) certify(w row, sign int64, t []float64) bool {
 			num[j] = int64(v)
 		}
 		if okRound && g.holds(num, den, w, sign) {
+			g.remember(num, den)
 			return true
 		}
 	}
@@ -520,14 +561,9 @@ func simpleFraction(x float64) (*big.Rat, bool) {
 // holds reports whether z = num/den satisfies every constraint of the
 // region exactly and moves w·z by at least one in the direction sign.
 func (g *region) holds(num []int64, den int64, w row, sign int64) bool {
-	if g.eqAt0 == nil {
-		g.eqAt0 = make([]int64, len(g.eq))
-		for i, e := range g.eq {
-			g.eqAt0[i] = e.dot(g.z0)
-		}
-	}
+	eqAt0 := g.equationsAt0()
 	for i, e := range g.eq {
-		if e.dot(num) != den*g.eqAt0[i] {
+		if e.dot(num) != den*eqAt0[i] {
 			return false
 		}
 	}
@@ -566,10 +602,24 @@ func (g *region) moves(c []float64, w row, sign int64) bool {
 		if x*float64(sign) < 0 {
 			step = -1
 		}
+		if sides := g.columnSides(q, whole[q]); sides != 0 && usable(w, 0) {
+			// within's check of z0 + step·column, from the sides the
+			// inequalities allow the column (see sidesOf) and the move
+			// of w, step·(w·column).
+			if sign*step*w.dot(whole[q]) < 1 || sides&sideOf(step) == 0 {
+				continue
+			}
+			for j, v := range whole[q] {
+				z[j] = g.z0[j] + step*v
+			}
+			g.remember(z, 1)
+			return true
+		}
 		for j, v := range whole[q] {
 			z[j] = g.z0[j] + step*v
 		}
 		if g.within(z, 1, w, sign) {
+			g.remember(z, 1)
 			return true
 		}
 	}

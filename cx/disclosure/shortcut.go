@@ -1,0 +1,433 @@
+package disclosure
+
+// The audit asks many questions of one region: per measure, for each
+// protected group, whether its answers, those in the range and those out
+// of it can move up or down by one (region.reach). Most are settled
+// without the simplex, by two checks that give the exact answer whenever
+// they answer at all:
+//
+//   - recall: the points found for earlier questions over the same
+//     equations (this region's, or another measure's: they share the
+//     directions) are tried. A point num/den is kept as its move from
+//     its region's true point, num - den·z0, on which every equation
+//     vanishes exactly (both points satisfy them); so z0 ± move/den
+//     satisfies the equations of any region of the same directions, and
+//     the inequalities and the move of w are checked in integer
+//     arithmetic, as within checks them. A point that passes is a point
+//     of the region: the answer "reachable" is exact.
+//   - bounded: bounds on each variable derived from the constraints by
+//     chaining them (every point of the region, whole or fractional,
+//     lies within them), then bounds on w·z from those and each single
+//     constraint r·z <= rhs sharing a variable with w: w·z = r·z + (w -
+//     r)·z <= rhs + the most (w - r)·z takes within the bounds. All are
+//     whole numbers. When one is below w·z0 + 1, no point of the region,
+//     whole or fractional, moves w by one: the answer "not reachable"
+//     is exact.
+//
+// The simplex with its exact checks answers every question exactly but
+// for one case: a floating point optimum below one where a point exists
+// (a rounding error, which hides a cell more). So a question either
+// shortcut settles is answered as before, except where recall finds a
+// point the simplex would have missed; on the tables the tests generate
+// and on the benchmark's, no plan changed. No library answers these
+// questions: they are a planner's own, on programs of a few dozen
+// variables asked by the thousand.
+//
+// Whether a whole step along a free direction (moves) or a point of
+// recall stays within the inequalities does not depend on w: it is
+// found once per region and step (sidesOf), and each question checks
+// only the move of w.
+
+// maxRecalled bounds the points recalled per set of directions: the
+// most recent ones, since the questions of one group come together.
+const maxRecalled = 16
+
+// boxLimit bounds the magnitude of the bounds bounded derives and of the
+// constraints it reads, so that its integer sums cannot overflow: a
+// bound beyond it is dropped (taken as none), which only loosens the
+// bounds and keeps them true.
+const boxLimit = int64(1) << 40
+
+// found is a point the region of some directions held: num/den, kept as
+// its move from that region's true point, num - den·z0, on which every
+// equation vanishes.
+type found struct {
+	move []int64
+	den  int64
+	id   int // which point this is, for the regions' caches
+}
+
+// remember records the point num/den of g, which every equation and
+// inequality of g holds exactly, for recall, in place of the oldest once
+// maxRecalled are kept. Points with large denominators or moves are not
+// kept, so that recall's integer sums stay far from overflow.
+func (g *region) remember(num []int64, den int64) {
+	if den <= 0 || den > 1<<20 {
+		return
+	}
+	for j, x := range num {
+		if z := g.z0[j]; z > boxLimit || z < -boxLimit {
+			return
+		}
+		if d := x - den*g.z0[j]; d > boxLimit || d < -boxLimit {
+			return
+		}
+	}
+	ds := g.dirs
+	var p *found
+	if len(ds.found) < maxRecalled {
+		ds.found = append(ds.found, found{move: make([]int64, len(num))})
+		p = &ds.found[len(ds.found)-1]
+	} else {
+		p = &ds.found[ds.next]
+		ds.next = (ds.next + 1) % maxRecalled
+	}
+	for j, x := range num {
+		p.move[j] = x - den*g.z0[j]
+	}
+	ds.ids++
+	p.den, p.id = den, ds.ids
+}
+
+// recall reports whether a point found before for the same equations,
+// moved to g's true point (z0 + move/den, or z0 - move/den), satisfies
+// g's inequalities and moves w·z by at least one in the direction sign:
+// the check of within, from the sides the inequalities allow the move
+// (see sidesOf) and the move of w, ±(w·move)/den.
+func (g *region) recall(w row, sign int64) bool {
+	if len(g.dirs.found) == 0 || !g.small || !usable(w, 0) {
+		return false
+	}
+	for i := range g.dirs.found {
+		p := &g.dirs.found[i]
+		// Only the side on which the point moves w by at least one in
+		// the direction sign can answer.
+		step, m := int64(1), sign*w.dot(p.move)
+		if m < 0 {
+			step, m = -1, -m
+		}
+		if m < p.den {
+			continue
+		}
+		g.resetSides()
+		fs := &g.foundSides[i]
+		if fs.id != p.id || fs.sides == 0 {
+			fs.id, fs.sides = p.id, g.sidesOf(p.move, p.den)
+		}
+		if fs.sides&sideOf(step) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// The sides a move may be taken to from z0 within the inequalities:
+// sideKnown marks a computed answer, sideUp z0 + move/den, sideDown z0 -
+// move/den.
+const (
+	sideKnown uint8 = 1 << iota
+	sideUp
+	sideDown
+)
+
+// sideOf returns the side of a step of +1 or -1.
+func sideOf(step int64) uint8 {
+	if step > 0 {
+		return sideUp
+	}
+	return sideDown
+}
+
+// sidesOf returns on which sides z = z0 ± move/den satisfies every
+// inequality of g, r·z <= rhs, in integers: den·(r·z) = den·(r·z0) ±
+// r·move, so the inequality holds exactly when ±(r·move) <= den·(rhs -
+// r·z0), den times its slack. These are within's integers less den·(r·z0)
+// on both sides, the same answer; g.small, the limits of remember and
+// of columnSides keep every product and sum far below 2^63. The answer
+// does not depend on w: it is found once per region (while its
+// inequalities stay as they are) and move, for every question.
+func (g *region) sidesOf(move []int64, den int64) uint8 {
+	sides := sideKnown | sideUp | sideDown
+	for i, r := range g.ineq {
+		d, lim := r.dot(move), den*g.slack[i]
+		if d > lim {
+			sides &^= sideUp
+		}
+		if -d > lim {
+			sides &^= sideDown
+		}
+		if sides == sideKnown {
+			break
+		}
+	}
+	return sides
+}
+
+// resetSides drops the sides cached for other inequalities than g's.
+func (g *region) resetSides() {
+	if g.sided {
+		return
+	}
+	g.sided = true
+	clear(g.colSides)
+	for i := range g.foundSides {
+		g.foundSides[i].sides = 0
+	}
+}
+
+// columnSides returns sidesOf the whole column col of free direction q,
+// cached; 0 when g's inequalities or col are too large for sidesOf's
+// exact integer sums (moves then checks the point by within).
+func (g *region) columnSides(q int, col []int64) uint8 {
+	if !g.small {
+		return 0
+	}
+	g.resetSides()
+	if len(g.colSides) != g.free() {
+		g.colSides = make([]uint8, g.free())
+	}
+	if g.colSides[q] == 0 {
+		if !usable(row{coef: col}, 0) {
+			return 0
+		}
+		g.colSides[q] = g.sidesOf(col, 1)
+	}
+	return g.colSides[q]
+}
+
+// maxBoxCoef and maxBoxTerms bound the coefficients and the length of
+// the constraints bounded reads; others are left out (fewer constraints:
+// looser bounds, still true).
+const (
+	maxBoxCoef  = int64(1) << 10
+	maxBoxTerms = 1 << 10
+)
+
+// box sets g.lo and g.hi to bounds on each variable that every point of
+// g satisfies: from none, each constraint s·r·z <= b (an inequality, or
+// an equation read both ways) bounds a variable of coefficient ±1 by b
+// less the least the other terms take within the bounds so far; passes
+// over every constraint repeat while a bound moves, at most
+// maxBoxPasses times (stopping early leaves bounds that are looser, and
+// still true). The bounds are whole numbers: every coefficient,
+// right-hand side and bound is one. g.boxUsable is false when the true
+// point lies beyond boxLimit.
+func (g *region) box() {
+	g.boxed = true
+	v := len(g.z0)
+	g.boxUsable = true
+	for _, x := range g.z0 {
+		if x > boxLimit || x < -boxLimit {
+			g.boxUsable = false
+			return
+		}
+	}
+	if cap(g.lo) < v {
+		g.lo, g.hi = make([]int64, v), make([]int64, v)
+	}
+	g.lo, g.hi = g.lo[:v], g.hi[:v]
+	for j := range v {
+		g.lo[j], g.hi[j] = noLo, noHi
+	}
+	eqAt0 := g.equationsAt0()
+	for range maxBoxPasses {
+		changed := false
+		for i, r := range g.ineq {
+			changed = g.tighten(r, 1, g.rhs[i]) || changed
+		}
+		for i, e := range g.eq {
+			changed = g.tighten(e, 1, eqAt0[i]) || changed
+			changed = g.tighten(e, -1, -eqAt0[i]) || changed
+		}
+		if !changed {
+			break
+		}
+	}
+}
+
+// maxBoxPasses bounds the passes of box.
+const maxBoxPasses = 1
+
+// noLo and noHi stand for no bound below and no bound above.
+const (
+	noLo = -boxLimit - 1
+	noHi = boxLimit + 1
+)
+
+// equationsAt0 returns eq·z0 per equation, computed once per true point.
+func (g *region) equationsAt0() []int64 {
+	if g.eqAt0 == nil {
+		g.eqAt0 = make([]int64, len(g.eq))
+		for i, e := range g.eq {
+			g.eqAt0[i] = e.dot(g.z0)
+		}
+	}
+	return g.eqAt0
+}
+
+// termMin returns the least a·z_j takes within the bounds; false when
+// there is no least.
+func (g *region) termMin(a int64, j int) (int64, bool) {
+	switch {
+	case a > 0 && g.lo[j] != noLo:
+		return a * g.lo[j], true
+	case a < 0 && g.hi[j] != noHi:
+		return a * g.hi[j], true
+	case a == 0:
+		return 0, true
+	}
+	return 0, false
+}
+
+// termMax returns the most a·z_j takes within the bounds; false when
+// there is no most.
+func (g *region) termMax(a int64, j int) (int64, bool) {
+	m, ok := g.termMin(-a, j)
+	return -m, ok
+}
+
+// usable reports whether bounded reads the constraint s·r·z <= b: its
+// coefficients, length and right-hand side are small enough for exact
+// int64 sums.
+func usable(r row, b int64) bool {
+	if len(r.idx) > maxBoxTerms || b > boxLimit || b < -boxLimit {
+		return false
+	}
+	for _, c := range r.coef {
+		if c > maxBoxCoef || c < -maxBoxCoef {
+			return false
+		}
+	}
+	return true
+}
+
+// tighten narrows the bounds by the constraint s·r·z <= b: a variable of
+// coefficient a = ±1 satisfies a·z_j <= b - (the least of the other
+// terms), when those have a least. It reports whether a bound moved.
+func (g *region) tighten(r row, s, b int64) bool {
+	if !usable(r, b) {
+		return false
+	}
+	var least int64
+	open := -1 // the one term without a least, if any
+	for k, j := range r.idx {
+		m, ok := g.termMin(s*r.coef[k], j)
+		switch {
+		case ok:
+			least += m
+		case open >= 0:
+			return false // two terms without a least: no bound follows
+		default:
+			open = k
+		}
+	}
+	changed := false
+	for k, j := range r.idx {
+		a := s * r.coef[k]
+		if a != 1 && a != -1 || open >= 0 && k != open {
+			continue
+		}
+		rest := least
+		if open < 0 {
+			m, _ := g.termMin(a, j)
+			rest -= m
+		}
+		lim := b - rest // a·z_j <= lim
+		if lim > boxLimit || lim < -boxLimit {
+			continue
+		}
+		if a == 1 && lim < g.hi[j] {
+			g.hi[j], changed = lim, true
+		} else if a == -1 && -lim > g.lo[j] {
+			g.lo[j], changed = -lim, true
+		}
+	}
+	return changed
+}
+
+// bounded reports whether the bounds of box prove that no point of g,
+// whole or fractional, has sign·w·z at least sign·w·z0 + 1: whether the
+// most sign·w·z takes within the bounds, or the right-hand side of a
+// constraint sharing a variable with w plus the most sign·w·z less that
+// constraint takes within them, is below it. Each is an upper bound of
+// sign·w·z over the region, so the answer "no" is exact.
+func (g *region) bounded(w row, sign int64) bool {
+	if !g.boxed {
+		g.box()
+	}
+	if !g.boxUsable || !usable(w, 0) {
+		return false
+	}
+	goal := sign*w.dot(g.z0) + 1
+	if u, ok := g.maxLess(w, sign, row{}, 0); ok && u < goal {
+		return true
+	}
+	for i, r := range g.ineq {
+		if shares(w, r) && usable(r, g.rhs[i]) {
+			if u, ok := g.maxLess(w, sign, r, 1); ok && u+g.rhs[i] < goal {
+				return true
+			}
+		}
+	}
+	eqAt0 := g.equationsAt0()
+	for i, e := range g.eq {
+		if !shares(w, e) || !usable(e, eqAt0[i]) {
+			continue
+		}
+		for _, s := range [...]int64{1, -1} {
+			if u, ok := g.maxLess(w, sign, e, s); ok && u+s*eqAt0[i] < goal {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxLess returns the most (sign·w - s·r)·z takes within the bounds of
+// box; false when it has no most.
+func (g *region) maxLess(w row, sign int64, r row, s int64) (int64, bool) {
+	var total int64
+	for k, j := range r.idx {
+		a := -s*r.coef[k] + sign*coefAt(w, j)
+		m, ok := g.termMax(a, j)
+		if !ok {
+			return 0, false
+		}
+		total += m
+	}
+	for k, j := range w.idx {
+		if coefAt(r, j) != 0 {
+			continue // counted with r's terms
+		}
+		m, ok := g.termMax(sign*w.coef[k], j)
+		if !ok {
+			return 0, false
+		}
+		total += m
+	}
+	return total, true
+}
+
+// coefAt returns r's coefficient at variable j (0 when r has none).
+func coefAt(r row, j int) int64 {
+	for k, i := range r.idx {
+		if i == j {
+			return r.coef[k]
+		}
+	}
+	return 0
+}
+
+// shares reports whether w and r have a variable in common.
+func shares(w, r row) bool {
+	for _, j := range w.idx {
+		if coefAt(r, j) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// reachShortcuts turns recall and bounded on; tests turn them off to
+// compare.
+var reachShortcuts = true
