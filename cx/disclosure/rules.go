@@ -344,6 +344,15 @@ func (pl *planner) product(parts []int, memo map[int][]split) []split {
 		default:
 			opts = pl.splits(p, memo)
 		}
+		if len(acc) == 1 && len(opts) == 1 {
+			// One way so far and one for p: p's cells are appended to
+			// the one way in place, which is what the general step makes
+			// of it. Its slices are this call's own: acc holds one way
+			// only while every step so far had one option.
+			acc[0].cells = append(acc[0].cells, opts[0].cells...)
+			acc[0].open = append(acc[0].open, opts[0].open...)
+			continue
+		}
 		next := make([]split, 0, min(len(acc)*len(opts), maxSplits))
 	combine:
 		for _, a := range acc {
