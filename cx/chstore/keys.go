@@ -1,36 +1,37 @@
 package chstore
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math/bits"
-	"strings"
+	"slices"
 	"sync/atomic"
 )
 
-// The patterns' GROUP BY query groups by one 64-bit integer that packs
-// the reliability group, the wave and the pattern but its last answer
-// whenever these fit in 64 bits, which they do in every store of ordinary
-// size, and sums the counts of each last answer in a column of its own:
-// ClickHouse 18.16 aggregates by a single UInt64 in its fastest hash
-// table, and the fewer groups it holds the cheaper the GROUP BY. On the
-// sums of the 10-million-response benchmark (system.query_log, both
-// shards) patterns cost 0.34 s of the servers' CPU grouped by their three
-// columns, 0.24 s by one packed key, 0.13 s without their last answer.
-// The rows whose columns do not fit (a wave code beyond the key's width,
-// a pattern too long) fall in group 0, which the query always returns
-// when it has rows, and are then tallied by a second query grouping by
-// the columns themselves: the tallies are exact whatever the codes and
-// patterns. The widths are not part of the store: each read chooses them
-// from the dictionary's largest codes and the survey's scales. (The
-// answers are read as the cluster keeps them: see answers.go.)
+// The process adds up the pattern sums the shards return by one 64-bit
+// integer that packs the reliability group, the wave and the pattern but
+// its last answer whenever these fit in 64 bits, which they do in every
+// store of ordinary size, with a count per last answer: a map keyed by
+// one integer costs a fraction of one keyed by the pattern's text, and a
+// pattern's text is then made once per key and last answer
+// (addPatternSums). The patterns the key does not pack (a wave code
+// beyond its width, a pattern too long, a last answer without a column)
+// are kept apart by group, wave and pattern: the tallies are exact
+// whatever the codes and patterns. The widths are not part of the store:
+// each read chooses them from the dictionary's largest codes and the
+// survey's scales. (The answers are added up by unit, wave and item: see
+// answers.go.)
 
-// maxColumns bounds the count columns of a query.
+// maxColumns bounds the counts a pattern's key holds (the letters of its
+// last answer).
 const maxColumns = 16
 
-// packCap, when not 0, caps the unit, wave and item codes the keys pack,
-// so that a tally reads some rows by packed key and the others by their
-// columns (tests).
+// packCap, when not 0, caps the unit, wave and item codes a tally takes
+// as the largest (tests): it then packs the patterns of some waves and
+// keeps the others apart, and finds most cells of answers in a map rather
+// than an array.
 var packCap atomic.Uint32
 
 // patternKey packs the reliability group, wave and pattern but its last
@@ -75,45 +76,22 @@ func newPatternKey(codes []uint32, sizes, spans []int, maxW uint32) patternKey {
 	return patternKey{}
 }
 
-// sql returns the expression of the key: the packed columns for the rows
-// that fit, 0 for the others (group places start at 1, so no packed key
-// is 0), and the sums of the counts' columns.
-func (k patternKey) sql() string {
-	if !k.ok {
-		return "toUInt64(0) AS k, sum(n)"
+// pack returns the key of pattern p of group grp in wave and the column
+// of its last answer, or false when the key does not pack it (a group
+// left out, a pattern empty or longer than size, a wave beyond wBits, a
+// last answer without a column).
+func (k patternKey) pack(grp, wave uint32, p string) (key uint64, col int, ok bool) {
+	if !k.ok || len(p) < 1 || len(p) > k.size || uint64(wave) >= uint64(1)<<k.wBits {
+		return 0, 0, false
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "if(%s, bitOr(bitXor(reinterpretAsUInt64(pattern), bitShiftLeft("+lastLetter+", "+lastAt+")), bitShiftLeft(bitOr(bitOr(length(pattern), "+
-		"bitShiftLeft(indexOf([%s], grp), 4)), bitShiftLeft(toUInt64(wave), %d)), %d)), toUInt64(0)) AS k", k.fits(), uints(k.groups), 4+k.gBits, 8*(k.size-1))
-	for _, l := range k.letters {
-		fmt.Fprintf(&b, ", sum(if(%s = %d, n, 0))", lastLetter, l)
+	place := slices.Index(k.groups, grp)
+	col = bytes.IndexByte(k.letters, p[len(p)-1])
+	if place < 0 || col < 0 {
+		return 0, 0, false
 	}
-	return b.String()
-}
-
-// lastLetter is the last byte of a pattern of at most 8 bytes, and
-// lastAt where it starts in the pattern read as an integer: shifts cost
-// the servers less than substrings (about 6% of the pattern query).
-const (
-	lastAt     = "toUInt8(multiply(8, length(pattern) - 1))"
-	lastLetter = "bitAnd(bitShiftRight(reinterpretAsUInt64(pattern), " + lastAt + "), 255)"
-)
-
-// fits is the condition of the rows the key packs.
-func (k patternKey) fits() string {
-	if !k.ok {
-		return "0"
-	}
-	return fmt.Sprintf("(grp IN (%s) AND length(pattern) BETWEEN 1 AND %d AND wave < %d AND %s IN (%s))",
-		uints(k.groups), k.size, uint64(1)<<k.wBits, lastLetter, uints(k.letterCodes()))
-}
-
-func (k patternKey) letterCodes() []uint32 {
-	out := make([]uint32, len(k.letters))
-	for i, l := range k.letters {
-		out[i] = uint32(l)
-	}
-	return out
+	var b [8]byte
+	copy(b[:], p[:len(p)-1])
+	return binary.LittleEndian.Uint64(b[:]) | (uint64(len(p))|uint64(place+1)<<4|uint64(wave)<<(4+k.gBits))<<(8*(k.size-1)), col, true
 }
 
 // decode returns the group, wave, length and bytes but the last of the

@@ -135,12 +135,13 @@ func TestTallyAddsUpUnitsOnTwoShards(t *testing.T) {
 	}
 }
 
-// shardFault makes the reads of one shard's answer sums fail once armed:
-// the query itself (fail), or its rows after the first (a failing stream:
+// shardFault makes the reads of one shard's table fail once armed: the
+// query itself (fail), or its rows after the first (a failing stream:
 // Err), or the tally's context cancelled after the first row (cancel).
 type shardFault struct {
 	chstore.Conn
 	mode   *atomic.Value // "", "fail", "stream" or "cancel"
+	table  *atomic.Value // the local table whose reads fail
 	cancel *atomic.Value // func()
 }
 
@@ -170,7 +171,7 @@ func (r *faultRows) Err() error {
 
 func (c shardFault) Query(ctx context.Context, q string, ext ...chstore.Table) (chstore.Rows, error) {
 	mode, _ := c.mode.Load().(string)
-	if mode == "" || !strings.Contains(q, "answer_sums_local") {
+	if mode == "" || !strings.Contains(q, c.table.Load().(string)) {
 		return c.Conn.Query(ctx, q, ext...)
 	}
 	if mode == "fail" {
@@ -190,19 +191,20 @@ func (c shardFault) Query(ctx context.Context, q string, ext ...chstore.Table) (
 }
 
 // TestTallyFailsWhenAShardFails checks that a tally fails, naming the
-// shard, when the read of one shard's answer sums fails or its rows stop
-// with an error, and fails when its context ends while a shard's rows
-// arrive: it never returns the tallies without that shard's answers.
+// shard, when the read of one shard's answer or pattern sums fails or its
+// rows stop with an error, and fails when its context ends while a
+// shard's rows arrive: it never returns the tallies without that shard's
+// answers or patterns.
 func TestTallyFailsWhenAShardFails(t *testing.T) {
 	addrs, _ := cluster(t)
 	db := database(t, addrs)
-	var mode, cancel atomic.Value
+	var mode, table, cancel atomic.Value
 	mode.Store("")
 	cancel.Store(func() {})
 	first := true
 	s := openWith(t, db, filepath.Join(t.TempDir(), "catalog.db"), func(c chstore.Conn) chstore.Conn {
 		if !first || len(addrs) < 2 {
-			return shardFault{c, &mode, &cancel}
+			return shardFault{c, &mode, &table, &cancel}
 		}
 		first = false
 		return c
@@ -212,18 +214,23 @@ func TestTallyFailsWhenAShardFails(t *testing.T) {
 	if _, err := s.TallyResponses(t.Context(), cx.TallyFilter{Survey: d.Survey.ID}); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []string{"fail", "stream"} {
-		mode.Store(m)
-		_, err := s.TallyResponses(t.Context(), cx.TallyFilter{Survey: d.Survey.ID})
-		if !errors.Is(err, errInjected) || !strings.Contains(err.Error(), "shard") {
-			t.Errorf("%s: a tally whose read of a shard's answers failed returned %v; want the injected error, naming the shard", m, err)
+	f := cx.TallyFilter{Survey: d.Survey.ID, PatternWaves: []string{d.Waves[len(d.Waves)-1].ID}}
+	for _, tb := range []string{"answer_sums_local", "pattern_sums_local"} {
+		table.Store(tb)
+		for _, m := range []string{"fail", "stream"} {
+			mode.Store(m)
+			_, err := s.TallyResponses(t.Context(), f)
+			if !errors.Is(err, errInjected) || !strings.Contains(err.Error(), "shard") {
+				t.Errorf("%s, %s: a tally whose read of a shard's sums failed returned %v; want the injected error, naming the shard", tb, m, err)
+			}
 		}
-	}
-	mode.Store("cancel")
-	ctx, stop := context.WithCancel(t.Context())
-	defer stop()
-	cancel.Store(func() { stop() })
-	if _, err := s.TallyResponses(ctx, cx.TallyFilter{Survey: d.Survey.ID}); !errors.Is(err, context.Canceled) {
-		t.Errorf("a tally whose context ended while a shard's answers arrived returned %v; want context.Canceled", err)
+		mode.Store("cancel")
+		ctx, stop := context.WithCancel(t.Context())
+		cancel.Store(func() { stop() })
+		if _, err := s.TallyResponses(ctx, f); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: a tally whose context ended while a shard's rows arrived returned %v; want context.Canceled", tb, err)
+		}
+		stop()
+		mode.Store("")
 	}
 }

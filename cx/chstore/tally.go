@@ -243,9 +243,10 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 	// The sums of every group that batches wrote, read in parts of a few
 	// waves each, one part after the other, while the batches without
 	// them are looked for and the parts already read are made into
-	// tallies: the cluster groups the next part while the process builds
-	// the map of the last (a map of hundreds of thousands of patterns
-	// costs the process about as much as the cluster's GROUP BY).
+	// tallies: the shards send (and the shards' goroutines add up) the
+	// next part while the process builds the map of the last (a map of
+	// hundreds of thousands of patterns costs the process more than
+	// reading their sums).
 	parts := waveParts(waves)
 	sums := make(chan patternPart, len(parts))
 	pctx, cancel := context.WithCancel(ctx)
@@ -257,7 +258,7 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 			if p != nil {
 				cond += " AND wave IN (" + uints(p) + ")"
 			}
-			part.err = s.patternSums(pctx, conn, cond, codes, sizes, spans, maxW, &part.sums)
+			part.err = s.patternSums(pctx, cond, codes, sizes, spans, maxW, &part.sums)
 			if part.err == nil && pctx.Err() != nil {
 				part.err = pctx.Err() // the parts left are not read
 			}
@@ -334,11 +335,9 @@ type patternPart struct {
 }
 
 // patternParts is the number of parts the pattern sums of several waves
-// are read in. Each part costs the cluster a little more than its share
-// of one query (4 parts of 3 waves 1.15 times the CPU of one query of 12
-// on the benchmark's sums), and the last part's map is built after the
-// cluster ends: more parts would cost the cluster more for a shorter
-// tail.
+// are read in. Each part costs the cluster a query per shard, and the
+// last part's map is built after the shards end: more parts would cost
+// more queries for a shorter tail.
 const patternParts = 4
 
 // waveParts splits the sorted wave codes into at most patternParts runs
