@@ -104,3 +104,49 @@ func TestPendingCodesStayBounded(t *testing.T) {
 		t.Fatalf("patterns counted %d times, want %d", got, n)
 	}
 }
+
+// TestBlockMergeAddsEveryCounter: merging a block into another adds each
+// low counter's count to the other's, carries included, whatever the
+// width (eight counters at a time and the rest one by one): the merged
+// block's counts equal the sums of the two blocks' counts, a model of
+// plain integers, for counters drawn near 0, near 255 and anywhere.
+func TestBlockMergeAddsEveryCounter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	draw := func() uint8 {
+		switch rng.IntN(3) {
+		case 0:
+			return uint8(rng.IntN(4))
+		case 1:
+			return uint8(252 + rng.IntN(4))
+		}
+		return uint8(rng.IntN(256))
+	}
+	for range 2000 {
+		n := 1 + rng.IntN(40)
+		var bs [2]*block
+		want := make([]int64, n)
+		for j := range bs {
+			b := &block{rec: make([]uint8, n+1)}
+			if rng.IntN(2) == 0 {
+				b.counts = make([]int64, n)
+			}
+			for i := range n {
+				b.rec[i] = draw()
+				if b.counts != nil {
+					b.counts[i] = int64(rng.IntN(3)) * 256
+				}
+				want[i] += b.count(i)
+			}
+			bs[j] = b
+		}
+		bs[0].merge(bs[1])
+		for i := range n {
+			if got := bs[0].count(i); got != want[i] {
+				t.Fatalf("width %d: counter %d holds %d after the merge, want %d", n, i, got, want[i])
+			}
+		}
+		if !bs[0].full() {
+			t.Fatal("a merged block must spill before it counts again")
+		}
+	}
+}
