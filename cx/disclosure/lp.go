@@ -72,6 +72,10 @@ type directions struct {
 	// directions, for recall; next is the oldest once it is full.
 	found []found
 	next  int
+	// small holds, per whole column, whether its entries are small
+	// enough for exact integer sums (smallColumn): 0 not yet known, 1
+	// yes, 2 no.
+	small []int8
 	ids   int // the ids given so far
 }
 
@@ -156,8 +160,18 @@ type region struct {
 	// they are, sidesOf each whole column of N (moves) and of each point
 	// of dirs.found (recall, by the point's id); sided says they are
 	// for the present inequalities.
-	colSides   []uint8
-	foundSides [maxRecalled]struct {
+	colSides []uint8
+	colDots  [][]int64 // per whole column, r·column per inequality (pairs)
+	dotSlab  []int64
+	wmove    []int64 // pairs' w·column per column
+	// termStart, termRow and termCoef index the inequalities by
+	// variable (indexTerms), while indexed; dotNext is its scratch.
+	termStart, dotNext []int32
+	termRow            []int32
+	termCoef           []int64
+	indexed            bool
+	dots               []int64 // sidesOf's scratch, all zero between calls
+	foundSides         [maxRecalled]struct {
 		id    int
 		sides uint8
 	}
@@ -299,7 +313,7 @@ func (g *region) dirInto(out []float64, w row) {
 func (g *region) atMost(w row, rhs int64) {
 	slack := rhs - w.dot(g.z0)
 	g.ineq, g.rhs, g.slack = append(g.ineq, w), append(g.rhs, rhs), append(g.slack, slack)
-	g.small = g.small && usable(w, rhs) && usable(w, slack)
+	g.small = g.small && usable(w, rhs) && usable(w, slack) && slack >= 0
 	g.sided = false
 	if d := g.free(); d > 0 {
 		if g.a == nil {
@@ -338,7 +352,7 @@ func (g *region) nonNegative(v int) {
 		}
 	}
 	g.ineq, g.rhs, g.slack = append(g.ineq, w), append(g.rhs, 0), append(g.slack, g.z0[v])
-	g.small = g.small && usable(w, g.z0[v])
+	g.small = g.small && usable(w, g.z0[v]) && g.z0[v] >= 0
 	g.sided = false
 	if g.free() > 0 {
 		if g.a == nil {
@@ -359,8 +373,9 @@ func (g *region) reach(w row, sign int64) bool {
 		return false
 	}
 	// A point found for an earlier question, then a whole step along a
-	// free direction, then bounds (shortcut.go): each answers exactly
-	// when it answers at all; the simplex decides the rest.
+	// free direction, then bounds, then two whole steps (shortcut.go):
+	// each answers exactly when it answers at all; the simplex decides
+	// the rest.
 	if reachShortcuts && g.recall(w, sign) {
 		return true
 	}
@@ -374,8 +389,13 @@ func (g *region) reach(w row, sign int64) bool {
 	if g.moves(c, w, sign) {
 		return true
 	}
-	if reachShortcuts && g.bounded(w, sign) {
-		return false
+	if reachShortcuts {
+		if g.bounded(w, sign) {
+			return false
+		}
+		if g.pairs(w, sign) {
+			return true
+		}
 	}
 	for q := range c {
 		c[q] *= float64(sign)

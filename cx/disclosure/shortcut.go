@@ -33,10 +33,16 @@ package disclosure
 // questions: they are a planner's own, on programs of a few dozen
 // variables asked by the thousand.
 //
-// Whether a whole step along a free direction (moves) or a point of
-// recall stays within the inequalities does not depend on w: it is
-// found once per region and step (sidesOf), and each question checks
-// only the move of w.
+// A third check finds points two whole steps from the true point
+// (pairs), where one step is not enough: a person moved between two
+// groups in two categories at once. Its answer "reachable" is exact in
+// the same way as moves'.
+//
+// Whether a whole step along a free direction (moves, pairs) or a point
+// of recall stays within the inequalities does not depend on w: it is
+// found once per region and step (sidesOf, columnSides), through the
+// inequalities of each variable the step moves (indexTerms), and each
+// question checks only the move of w.
 
 // maxRecalled bounds the points recalled per set of directions: the
 // most recent ones, since the questions of one group come together.
@@ -147,17 +153,41 @@ func sideOf(step int64) uint8 {
 // does not depend on w: it is found once per region (while its
 // inequalities stay as they are) and move, for every question.
 func (g *region) sidesOf(move []int64, den int64) uint8 {
+	// Only the inequalities of the move's variables can fail: the others
+	// keep r·z = r·z0, within their bounds (g.small holds only when
+	// every slack is at least 0). Their r·move are summed
+	// through indexTerms in a scratch row, read, then cleared.
+	g.indexTerms()
+	if len(g.dots) < len(g.ineq) {
+		g.dots = make([]int64, len(g.ineq))
+	}
+	for j, x := range move {
+		if x != 0 {
+			for k := g.termStart[j]; k < g.termStart[j+1]; k++ {
+				g.dots[g.termRow[k]] += g.termCoef[k] * x
+			}
+		}
+	}
 	sides := sideKnown | sideUp | sideDown
-	for i, r := range g.ineq {
-		d, lim := r.dot(move), den*g.slack[i]
-		if d > lim {
-			sides &^= sideUp
+	for j, x := range move {
+		if x != 0 {
+			for k := g.termStart[j]; k < g.termStart[j+1]; k++ {
+				i := g.termRow[k]
+				d, lim := g.dots[i], den*g.slack[i]
+				if d > lim {
+					sides &^= sideUp
+				}
+				if -d > lim {
+					sides &^= sideDown
+				}
+			}
 		}
-		if -d > lim {
-			sides &^= sideDown
-		}
-		if sides == sideKnown {
-			break
+	}
+	for j, x := range move {
+		if x != 0 {
+			for k := g.termStart[j]; k < g.termStart[j+1]; k++ {
+				g.dots[g.termRow[k]] = 0
+			}
 		}
 	}
 	return sides
@@ -170,16 +200,20 @@ func (g *region) resetSides() {
 	}
 	g.sided = true
 	clear(g.colSides)
+	clear(g.colDots)
+	g.dotSlab = g.dotSlab[:0]
+	g.indexed = false
 	for i := range g.foundSides {
 		g.foundSides[i].sides = 0
 	}
 }
 
 // columnSides returns sidesOf the whole column col of free direction q,
-// cached; 0 when g's inequalities or col are too large for sidesOf's
-// exact integer sums (moves then checks the point by within).
+// from its columnDots, cached; 0 when g's inequalities or col are too
+// large for sidesOf's exact integer sums (moves then checks the point by
+// within).
 func (g *region) columnSides(q int, col []int64) uint8 {
-	if !g.small {
+	if !g.small || !g.dirs.smallColumn(q, col) {
 		return 0
 	}
 	g.resetSides()
@@ -187,12 +221,34 @@ func (g *region) columnSides(q int, col []int64) uint8 {
 		g.colSides = make([]uint8, g.free())
 	}
 	if g.colSides[q] == 0 {
-		if !usable(row{coef: col}, 0) {
-			return 0
+		sides := sideKnown | sideUp | sideDown
+		for i, d := range g.columnDots(q, col) {
+			if d > g.slack[i] {
+				sides &^= sideUp
+			}
+			if -d > g.slack[i] {
+				sides &^= sideDown
+			}
 		}
-		g.colSides[q] = g.sidesOf(col, 1)
+		g.colSides[q] = sides
 	}
 	return g.colSides[q]
+}
+
+// smallColumn reports whether the whole column col of free direction q
+// has entries small enough for sidesOf's exact integer sums, found once
+// per set of directions.
+func (ds *directions) smallColumn(q int, col []int64) bool {
+	if len(ds.small) != len(ds.whole) {
+		ds.small = make([]int8, len(ds.whole))
+	}
+	if ds.small[q] == 0 {
+		ds.small[q] = 2
+		if usable(row{coef: col}, 0) {
+			ds.small[q] = 1
+		}
+	}
+	return ds.small[q] == 1
 }
 
 // maxBoxCoef and maxBoxTerms bound the coefficients and the length of
@@ -233,11 +289,11 @@ func (g *region) box() {
 	for range maxBoxPasses {
 		changed := false
 		for i, r := range g.ineq {
-			changed = g.tighten(r, 1, g.rhs[i]) || changed
+			changed = g.tighten(r, 1, g.rhs[i], g.small) || changed
 		}
 		for i, e := range g.eq {
-			changed = g.tighten(e, 1, eqAt0[i]) || changed
-			changed = g.tighten(e, -1, -eqAt0[i]) || changed
+			changed = g.tighten(e, 1, eqAt0[i], false) || changed
+			changed = g.tighten(e, -1, -eqAt0[i], false) || changed
 		}
 		if !changed {
 			break
@@ -304,8 +360,9 @@ func usable(r row, b int64) bool {
 // tighten narrows the bounds by the constraint s·r·z <= b: a variable of
 // coefficient a = ±1 satisfies a·z_j <= b - (the least of the other
 // terms), when those have a least. It reports whether a bound moved.
-func (g *region) tighten(r row, s, b int64) bool {
-	if !usable(r, b) {
+// small says that the constraint is known to be usable.
+func (g *region) tighten(r row, s, b int64, small bool) bool {
+	if !small && !usable(r, b) {
 		return false
 	}
 	var least int64
@@ -362,10 +419,31 @@ func (g *region) bounded(w row, sign int64) bool {
 	if u, ok := g.maxLess(w, sign, row{}, 0); ok && u < goal {
 		return true
 	}
-	for i, r := range g.ineq {
-		if shares(w, r) && usable(r, g.rhs[i]) {
-			if u, ok := g.maxLess(w, sign, r, 1); ok && u+g.rhs[i] < goal {
-				return true
+	if g.small {
+		// The inequalities of w's variables, through indexTerms, each
+		// once (an inequality of an earlier variable of w is skipped).
+		g.indexTerms()
+		for m, j := range w.idx {
+		rows:
+			for k := g.termStart[j]; k < g.termStart[j+1]; k++ {
+				i := g.termRow[k]
+				r := g.ineq[i]
+				for _, e := range w.idx[:m] {
+					if coefAt(r, e) != 0 {
+						continue rows
+					}
+				}
+				if u, ok := g.maxLess(w, sign, r, 1); ok && u+g.rhs[i] < goal {
+					return true
+				}
+			}
+		}
+	} else {
+		for i, r := range g.ineq {
+			if shares(w, r) && usable(r, g.rhs[i]) {
+				if u, ok := g.maxLess(w, sign, r, 1); ok && u+g.rhs[i] < goal {
+					return true
+				}
 			}
 		}
 	}
@@ -431,3 +509,144 @@ func shares(w, r row) bool {
 // reachShortcuts turns recall and bounded on; tests turn them off to
 // compare.
 var reachShortcuts = true
+
+// columnDots returns r·col for each inequality r of g, col being the
+// whole column of free direction q (one columnSides does not refuse),
+// cached while g's inequalities stay as they are.
+func (g *region) columnDots(q int, col []int64) []int64 {
+	g.resetSides()
+	if len(g.colDots) != g.free() {
+		g.colDots = make([][]int64, g.free())
+	}
+	if g.colDots[q] == nil {
+		n := len(g.ineq)
+		if cap(g.dotSlab)-len(g.dotSlab) < n {
+			g.dotSlab = make([]int64, 0, max(4*n*g.free(), n))
+		}
+		dots := g.dotSlab[len(g.dotSlab) : len(g.dotSlab)+n : len(g.dotSlab)+n]
+		g.dotSlab = g.dotSlab[:len(g.dotSlab)+n]
+		clear(dots)
+		// Through the inequalities of each variable of the column's
+		// (columns and inequalities are sparse): the same sums.
+		g.indexTerms()
+		for j, x := range col {
+			if x == 0 {
+				continue
+			}
+			for k := g.termStart[j]; k < g.termStart[j+1]; k++ {
+				dots[g.termRow[k]] += g.termCoef[k] * x
+			}
+		}
+		g.colDots[q] = dots
+	}
+	return g.colDots[q]
+}
+
+// pairs reports whether a step of ±1 along each of two free directions
+// whose columns of N are whole, z = z0 + sa·col_a + sb·col_b, is a point
+// of g where w·z moved by at least one in the direction sign: moves
+// finds the points one step away, pairs those two steps away, where
+// people move between two groups in two categories at once (an answer
+// in the range moved from one group to another and one out of it back,
+// each group keeping its people). The equations vanish on both columns
+// (level), so z satisfies them exactly; each inequality holds exactly
+// when sa·(r·col_a) + sb·(r·col_b) <= its slack, and w moves by sa·(w·col_a)
+// + sb·(w·col_b), all in integers (see sidesOf). The answer
+// "reachable" is exact. One of the two columns moves w: the other may
+// not.
+func (g *region) pairs(w row, sign int64) bool {
+	if !g.small || !usable(w, 0) || g.free() < 2 {
+		return false
+	}
+	whole, level := g.dirs.wholeColumns()
+	d := len(whole)
+	if cap(g.wmove) < d {
+		g.wmove = make([]int64, d)
+	}
+	wm := g.wmove[:d]
+	for q := range d {
+		wm[q] = 0
+		if level[q] && g.columnSides(q, whole[q]) != 0 {
+			wm[q] = sign * w.dot(whole[q])
+		}
+	}
+	for a := range d {
+		if wm[a] == 0 {
+			continue
+		}
+		sa := int64(1)
+		if wm[a] < 0 {
+			sa = -1
+		}
+		da := g.columnDots(a, whole[a])
+		for b := range d {
+			if b == a || !level[b] || g.columnSides(b, whole[b]) == 0 {
+				continue
+			}
+			db := g.columnDots(b, whole[b])
+			for _, sb := range [...]int64{1, -1} {
+				if sa*wm[a]+sb*wm[b] < 1 {
+					continue
+				}
+				ok := true
+				for i, x := range da {
+					if sa*x+sb*db[i] > g.slack[i] {
+						ok = false
+						break
+					}
+				}
+				if ok {
+					if cap(g.z) < len(g.z0) {
+						g.z = make([]int64, len(g.z0))
+					}
+					z := g.z[:len(g.z0)]
+					for j := range z {
+						z[j] = g.z0[j] + sa*whole[a][j] + sb*whole[b][j]
+					}
+					g.remember(z, 1)
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// indexTerms lists, once per set of inequalities, the inequalities of
+// each variable j with its coefficient in them: termRow and termCoef from
+// termStart[j] to termStart[j+1].
+func (g *region) indexTerms() {
+	if g.indexed {
+		return
+	}
+	g.indexed = true
+	v := len(g.z0)
+	if cap(g.termStart) < v+1 {
+		g.termStart = make([]int32, v+1)
+	}
+	g.termStart = g.termStart[:v+1]
+	clear(g.termStart)
+	n := 0
+	for _, r := range g.ineq {
+		for _, j := range r.idx {
+			g.termStart[j+1]++
+		}
+		n += len(r.idx)
+	}
+	for j := range v {
+		g.termStart[j+1] += g.termStart[j]
+	}
+	if cap(g.termRow) < n {
+		g.termRow, g.termCoef = make([]int32, n), make([]int64, n)
+	}
+	g.termRow, g.termCoef = g.termRow[:n], g.termCoef[:n]
+	next := g.dotNext[:0]
+	next = append(next, g.termStart[:v]...)
+	g.dotNext = next
+	for i, r := range g.ineq {
+		for k, j := range r.idx {
+			g.termRow[next[j]], g.termCoef[next[j]] = int32(i), r.coef[k]
+			next[j]++
+		}
+	}
+}
