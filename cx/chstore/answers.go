@@ -177,14 +177,21 @@ func (t *answerTallies) put(ctx context.Context, s *Store, part int, sums *answe
 	defer t.mu.Unlock()
 	maps.Copy(t.unitN, un)
 	maps.Copy(t.waveN, wn)
+	var unit, wave string // the names of the cell's unit and wave
 	for j, c := range cs {
+		if j == 0 || c.unit != cs[j-1].unit {
+			unit = t.unitN[c.unit]
+		}
+		if j == 0 || c.wave != cs[j-1].wave {
+			wave = t.waveN[c.wave]
+		}
 		if t.in.get(c.cellKey) != 0 {
 			t.dups = append(t.dups, dupCell{part, from + j})
 			continue
 		}
 		t.in.set(c.cellKey, 1)
 		it, _ := sums.item(c.item)
-		t.out[cx.Cell{Unit: t.unitN[c.unit], Wave: t.waveN[c.wave], Item: it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: c.counts}
+		t.out[cx.Cell{Unit: unit, Wave: wave, Item: it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: c.counts}
 	}
 	return nil
 }

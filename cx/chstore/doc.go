@@ -52,33 +52,29 @@
 // # Tallies
 //
 // [Store.TallyResponses] computes the [cx.Tallies] of a survey from
-// those sums. The answers are read as the cluster keeps them, summed per
-// batch, unit, wave, item and value: each shard's own table on a
-// connection to that shard, every shard at once, the process adding up
-// the rows of the batches a read may see and putting each shard's cells
-// into the tallies as soon as its rows end (a scan costs the servers a
-// third of a GROUP BY of the same rows, and its rows arrive as it reads
-// them: see answers.go). Respondents and patterns are grouped by GROUP BY
-// queries: each shard groups the respondents of its own units (a unit's
-// rows are all on one shard, so its groups are final there;
-// distributed_group_by_no_merge), the patterns, which every shard holds,
-// are added up by the coordinator; the process receives one row per unit
-// and wave with respondents and comments, and one per wave, reliability
-// group and pattern but its last answer with a count per last answer; it
-// loads no response, and adds up what two shards return for one unit,
-// wave (and item) (a unit whose rows an earlier count of shards spread).
-// The patterns' groups are keyed by one 64-bit integer packing their
-// columns (ClickHouse 18.16 groups by a single integer, and by fewer
-// groups, much more cheaply than by three columns: see keys.go), with
-// widths each read takes from the dictionary's largest codes and the
-// survey's scales; the rows whose columns do not fit are grouped by their
-// columns in a second query, so the tallies are exact for any codes and
+// those sums, read as the cluster keeps them: each shard's own tables
+// (answers per batch, unit, wave, item and value; respondents and
+// comments per batch, unit and wave; patterns per batch, wave, group and
+// pattern) on a connection to that shard, every shard at once, each
+// shard's rows added up on a goroutine of its own over the batches a read
+// may see, then the shards' sums added up (a unit's rows are on one
+// shard but for units an earlier count of shards spread; a pattern's are
+// on every shard). A scan of the sums costs the servers a third to a
+// fifth of a GROUP BY of the same rows and sends rows as it reads them;
+// the process adds up about as many rows as the GROUP BY would have read
+// (see answers.go and sums.go). Each shard's cells of answers go into
+// the tallies as its rows arrive; the patterns are added up by one 64-bit
+// integer packing their group, wave and pattern but its last answer, with
+// a count per last answer (see keys.go), with widths each read takes from
+// the dictionary's largest codes and the survey's scales, the patterns
+// that do not fit kept apart, so the tallies are exact for any codes and
 // patterns. The patterns of a read that names several waves are read in
 // up to four parts of consecutive waves, one after the other, and each
-// part is made into tallies while the cluster groups the next: the map of
-// the patterns costs the process about as much as the GROUP BY costs the
-// cluster, and this way most of it is built while the cluster works.
-// Nothing is added up in the process when responses are written: the
+// part is made into tallies while the shards send the next: the map of
+// the patterns costs the process more than reading their sums, and this
+// way most of it is built while the shards work. Patterns of batches
+// stored before their survey had its reliability groups are computed
+// from the responses by a GROUP BY on the cluster. Nothing is added up in the process when responses are written: the
 // process only sorts each shard's responses in the order of the key of
 // responses. The tallies equal those that [cx.TallyResponses] computes
 // from the same responses in memory; a scorecard from the cluster equals

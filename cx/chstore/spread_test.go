@@ -191,10 +191,10 @@ func (c shardFault) Query(ctx context.Context, q string, ext ...chstore.Table) (
 }
 
 // TestTallyFailsWhenAShardFails checks that a tally fails, naming the
-// shard, when the read of one shard's answer or pattern sums fails or its
-// rows stop with an error, and fails when its context ends while a
-// shard's rows arrive: it never returns the tallies without that shard's
-// answers or patterns.
+// shard, when the read of one shard's sums of answers, patterns or
+// respondents fails or its rows stop with an error, and fails when its
+// context ends while a shard's rows arrive: it never returns the tallies
+// without that shard's part.
 func TestTallyFailsWhenAShardFails(t *testing.T) {
 	addrs, _ := cluster(t)
 	db := database(t, addrs)
@@ -215,7 +215,7 @@ func TestTallyFailsWhenAShardFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := cx.TallyFilter{Survey: d.Survey.ID, PatternWaves: []string{d.Waves[len(d.Waves)-1].ID}}
-	for _, tb := range []string{"answer_sums_local", "pattern_sums_local"} {
+	for _, tb := range []string{"answer_sums_local", "pattern_sums_local", "group_sums_local"} {
 		table.Store(tb)
 		for _, m := range []string{"fail", "stream"} {
 			mode.Store(m)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/bits"
+	"slices"
 	"sync"
 
 	"github.com/cxculture/cxculture/survey"
@@ -260,4 +262,60 @@ func (s *Store) patternSums(ctx context.Context, where string, codes []uint32, s
 	}
 	*out = *parts[0]
 	return nil
+}
+
+// unitWave is a unit and a wave.
+type unitWave struct{ unit, wave uint32 }
+
+// groupCounts are the respondents and comments of a unit and wave.
+type groupCounts struct{ respondents, comments int64 }
+
+// groupSums returns the respondents and comments of the rows of where per
+// unit and wave, and, sorted, the batches of the rows of waves (sorted;
+// every wave when nil). Each shard's rows of group_sums_local are read on
+// a connection to that shard, every shard at once, and added up in the
+// process (one row per batch, unit and wave: the sums a GROUP BY would
+// read), the rare units two shards hold (spread by an earlier count of
+// shards) added up too.
+func (s *Store) groupSums(ctx context.Context, where string, waves []uint32) (map[unitWave]groupCounts, []int64, error) {
+	groups := map[unitWave]groupCounts{}
+	seen := map[int64]bool{}
+	var mu sync.Mutex
+	errs := make([]error, len(s.shards))
+	var wg sync.WaitGroup
+	for i, c := range s.shards {
+		wg.Go(func() {
+			local, bs := map[unitWave]groupCounts{}, map[int64]bool{}
+			var k unitWave
+			var b, n, cm int64
+			dst := []any{&k.unit, &k.wave, &b, &n, &cm}
+			err := query(ctx, c, fmt.Sprintf("SELECT unit, wave, toInt64(batch), respondents, comments FROM %s.group_sums_local WHERE %s", s.database, where), func(r Rows) error {
+				if err := r.Scan(dst...); err != nil {
+					return err
+				}
+				g := local[k]
+				local[k] = groupCounts{g.respondents + n, g.comments + cm}
+				if _, ok := slices.BinarySearch(waves, k.wave); ok || waves == nil {
+					bs[b] = true
+				}
+				return nil
+			})
+			if err != nil {
+				errs[i] = fmt.Errorf("chstore: reading the respondents' sums of shard %d of %d: %w", i+1, len(s.shards), err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for k, g := range local {
+				h := groups[k]
+				groups[k] = groupCounts{h.respondents + g.respondents, h.comments + g.comments}
+			}
+			maps.Copy(seen, bs)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	return groups, slices.Sorted(maps.Keys(seen)), nil
 }

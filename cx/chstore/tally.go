@@ -120,34 +120,26 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 	for id, code := range itemCodes {
 		byCode[code] = items[id]
 	}
-	// The respondents and the patterns are coordinated by different
-	// shards (the answers are read from every shard: see tallyAnswers).
-	conn, other := s.coordinator(), s.coordinator()
+	// The patterns computed from responses (batches stored before their
+	// survey had its reliability groups) are read through the
+	// distributed tables, coordinated by a shard taking turns.
+	other := s.coordinator()
 
-	// Each shard's groups of respondents are final
-	// (distributed_group_by_no_merge): they are grouped by unit, and a
-	// unit's rows are on one shard; the process adds up the rare groups
-	// that two shards return (a unit whose rows were spread by an earlier
-	// count of shards). The patterns, which are not kept by unit, are
-	// added up by the coordinator: fewer rows for the process to read.
-	const noMerge = " SETTINGS distributed_group_by_no_merge = 1"
-
-	// Respondents and comments per unit and wave.
-	type uw struct{ unit, wave uint32 }
-	type counts struct{ respondents, comments int64 }
-	groups := map[uw]counts{}
+	// Respondents and comments per unit and wave, from every shard's own
+	// sums at once (see groupSums), and the batches of the rows of the
+	// pattern waves.
+	var groups map[unitWave]groupCounts
+	var batches []int64
+	var groupsErr error
+	groupsRead := make(chan struct{})
 	groupsQuery := func() error {
-		return query(ctx, conn, fmt.Sprintf("SELECT unit, wave, sum(respondents), sum(comments) FROM %s.group_sums WHERE %s GROUP BY unit, wave",
-			s.database, where)+noMerge, func(r Rows) error {
-			var k uw
-			var n, c int64
-			if err := r.Scan(&k.unit, &k.wave, &n, &c); err != nil {
-				return err
-			}
-			g := groups[k]
-			groups[k] = counts{g.respondents + n, g.comments + c}
-			return nil
-		})
+		defer close(groupsRead)
+		groups, batches, groupsErr = s.groupSums(ctx, where, patWaves)
+		return groupsErr
+	}
+	batchesOf := func() ([]int64, error) {
+		<-groupsRead
+		return batches, groupsErr
 	}
 
 	// Answers per unit, wave, item and value: every shard's sums, read
@@ -195,7 +187,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 		out.Answers, errs[1] = s.tallyAnswers(ctx, opName, sv, where, byCode, maxU, maxW, maxI, cells)
 	})
 	if !noPatterns {
-		wg.Go(func() { errs[2] = s.tallyPatterns(ctx, other, sv, svCode, patWhere, patWaves, maxW, pats) })
+		wg.Go(func() { errs[2] = s.tallyPatterns(ctx, other, sv, svCode, patWhere, patWaves, maxW, batchesOf, pats) })
 	}
 	wg.Wait()
 	switch {
@@ -216,8 +208,9 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 
 // tallyPatterns adds the patterns of each reliability group of sv to out,
 // reading the rows of where (of the waves given, sorted, or of every wave
-// when nil).
-func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, svCode uint32, where string, waves []uint32, maxW uint32, out *cx.Tallies) error {
+// when nil); batches returns the batches with responses in those rows.
+func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, svCode uint32, where string, waves []uint32, maxW uint32,
+	batches func() ([]int64, error), out *cx.Tallies) error {
 	ls := layouts(sv)
 	if len(ls) == 0 {
 		return nil
@@ -273,7 +266,11 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 		for range sums {
 		}
 	}()
-	computed, err := s.computedPatterns(ctx, conn, ls, lcodes, svCode, where)
+	bs, err := batches()
+	if err != nil {
+		return err
+	}
+	computed, err := s.computedPatterns(ctx, conn, ls, lcodes, svCode, where, bs)
 	if err != nil {
 		return err
 	}
@@ -399,18 +396,11 @@ func (s *Store) addPatternSums(ctx context.Context, sm *patternSums, keyOf map[u
 
 // computedPatterns returns the patterns of the layouts ls (groups by code
 // in lcodes) computed on the cluster from the answers of the responses of
-// where stored by batches that did not write the sums of their group.
-func (s *Store) computedPatterns(ctx context.Context, conn Conn, ls []groupLayout, lcodes map[string]uint32, svCode uint32, where string) ([]pat, error) {
-	// The batches with responses to the survey in the waves tallied.
-	var batches []int64
-	err := query(ctx, conn, fmt.Sprintf("SELECT DISTINCT toInt64(batch) FROM %s.group_sums WHERE %s", s.database, where), func(r Rows) error {
-		var b int64
-		err := r.Scan(&b)
-		batches = append(batches, b)
-		return err
-	})
-	if err != nil || len(batches) == 0 {
-		return nil, err
+// where stored by those of batches (the batches with responses in those
+// rows) that did not write the sums of their group.
+func (s *Store) computedPatterns(ctx context.Context, conn Conn, ls []groupLayout, lcodes map[string]uint32, svCode uint32, where string, batches []int64) ([]pat, error) {
+	if len(batches) == 0 {
+		return nil, nil
 	}
 	itemCodes, err := s.lookup(ctx, kindItem, slices.Concat(func() [][]string {
 		var all [][]string
