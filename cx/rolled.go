@@ -257,16 +257,26 @@ func poolItems(items []survey.Item, tallyOf func(int) metrics.Tally, counts func
 		} else if all.Min != lo || all.Max != hi {
 			sameScale = false
 		}
-		for j, k := range c.Counts {
-			v := lo + j
+		// Answer v counts at index j = v-lo, or, reverse keyed, as
+		// v = hi-j: the favorable answers are one run of indexes.
+		f0, f1 := it.Scale.FavorableMin-lo, it.Scale.FavorableMax-lo
+		if it.Reverse {
+			f0, f1 = hi-it.Scale.FavorableMax, hi-it.Scale.FavorableMin
+		}
+		from := min(max(f0, 0), len(c.Counts))
+		for _, k := range c.Counts[from:max(min(f1+1, len(c.Counts)), from)] {
+			fav.Successes += k
+		}
+		if sameScale {
+			dst := all.Counts[:len(c.Counts)]
 			if it.Reverse {
-				v = lo + hi - v
-			}
-			if v >= it.Scale.FavorableMin && v <= it.Scale.FavorableMax {
-				fav.Successes += k
-			}
-			if sameScale {
-				all.Counts[v-lo] += k
+				for j, k := range c.Counts {
+					dst[len(dst)-1-j] += k
+				}
+			} else {
+				for j, k := range c.Counts {
+					dst[j] += k
+				}
 			}
 		}
 		fav.N += n

@@ -3,7 +3,10 @@ package cx
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
+
+	"github.com/cxculture/cxculture/metrics"
 
 	"github.com/cxculture/cxculture/survey"
 )
@@ -147,6 +150,75 @@ func TestBlockMergeAddsEveryCounter(t *testing.T) {
 		}
 		if !bs[0].full() {
 			t.Fatal("a merged block must spill before it counts again")
+		}
+	}
+}
+
+// TestPoolItemsAgreesWithItsDefinition: pooling items' tallies counts as
+// favorable each answer v (reverse keyed: min+max-v) within the item's
+// favorable range, and adds each answer to the pooled tally at its keyed
+// value, as a model answer by answer does; for tallies on the items'
+// scales and on others (the pooled tally then holds the first scale's),
+// with reverse keyed items, and favorable ranges that reach past a
+// tally's own scale.
+func TestPoolItemsAgreesWithItsDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	scales := []survey.Scale{survey.Likert5, survey.Likert7, survey.NPS, survey.Binary,
+		{ID: "odd", Min: 2, Max: 6, FavorableMin: 2, FavorableMax: 2}}
+	for range 3000 {
+		items := make([]survey.Item, 1+rng.IntN(5))
+		tallies := make([]metrics.Tally, len(items))
+		sc := scales[rng.IntN(len(scales))]
+		for i := range items {
+			items[i] = survey.Item{ID: fmt.Sprint(i), Scale: sc, Reverse: rng.IntN(2) == 0}
+			ts := sc
+			if rng.IntN(5) == 0 {
+				ts = scales[rng.IntN(len(scales))] // a tally on another scale
+			}
+			tl := metrics.Tally{Min: ts.Min, Max: ts.Max, Counts: make([]int64, ts.Points())}
+			if rng.IntN(6) > 0 {
+				for j := range tl.Counts {
+					tl.Counts[j] = int64(rng.IntN(4))
+				}
+			}
+			tallies[i] = tl
+		}
+		var scratch []int64
+		fav, all, same := poolItems(items, func(i int) metrics.Tally { return tallies[i] }, func(n int) []int64 {
+			scratch = make([]int64, n)
+			return scratch
+		})
+		var want metrics.Proportion
+		var wantAll metrics.Tally
+		wantSame := true
+		for i, it := range items {
+			tl := tallies[i]
+			if tl.N() == 0 {
+				continue
+			}
+			if wantAll.Counts == nil {
+				wantAll = metrics.Tally{Min: tl.Min, Max: tl.Max, Counts: make([]int64, len(tl.Counts))}
+			} else if wantAll.Min != tl.Min || wantAll.Max != tl.Max {
+				wantSame = false
+			}
+			for j, k := range tl.Counts {
+				for range k {
+					v := tl.Min + j
+					if it.Reverse {
+						v = tl.Min + tl.Max - v
+					}
+					if it.Scale.Favorable(v) {
+						want.Successes++
+					}
+					want.N++
+					if wantSame {
+						wantAll.Counts[v-tl.Min]++
+					}
+				}
+			}
+		}
+		if fav != want || same != wantSame || !reflect.DeepEqual(all, wantAll) {
+			t.Fatalf("pooled %v %v %v, want %v %v %v", fav, all, same, want, wantAll, wantSame)
 		}
 	}
 }
