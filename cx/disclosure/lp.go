@@ -133,10 +133,14 @@ type region struct {
 	eq   []row
 	ineq []row
 	rhs  []int64
-	// Floating point view: z = z0 + n t, a t <= b (b = rhs - ineq z0).
-	n [][]float64 // len(z0) × d
-	a [][]float64
-	b []float64
+	// Floating point view: z = z0 + n t, a t <= b (b = rhs - ineq z0),
+	// a and b made by floats when the simplex needs them; nonNegOf
+	// holds, per inequality, the variable v of a nonNegative one (whose
+	// row of a its directions share), -1 for others.
+	n        [][]float64 // len(z0) × d
+	a        [][]float64
+	b        []float64
+	nonNegOf []int32
 	// exact, once needed, is the region in rational arithmetic.
 	exact *exactRegion
 	// exactSolves counts the questions the exact simplex settled.
@@ -201,7 +205,7 @@ func regionOf(z0 []int64, ds *directions) *region {
 func (g *region) reset(z0 []int64) {
 	g.z0 = z0
 	g.ineq, g.rhs, g.slack, g.small, g.sided = g.ineq[:0], g.rhs[:0], g.slack[:0], true, false
-	g.a, g.b = g.a[:0], g.b[:0]
+	g.a, g.b, g.nonNegOf = g.a[:0], g.b[:0], g.nonNegOf[:0]
 	g.slab = g.slabAll
 	g.exact, g.exactSolves, g.eqAt0 = nil, 0, nil
 	g.boxed = false
@@ -315,22 +319,46 @@ func (g *region) atMost(w row, rhs int64) {
 	g.ineq, g.rhs, g.slack = append(g.ineq, w), append(g.rhs, rhs), append(g.slack, slack)
 	g.small = g.small && usable(w, rhs) && usable(w, slack) && slack >= 0
 	g.sided = false
-	if d := g.free(); d > 0 {
-		if g.a == nil {
-			g.a, g.b = make([][]float64, 0, cap(g.ineq)), make([]float64, 0, cap(g.ineq))
+	g.nonNegOf = append(g.nonNegOf, -1)
+	g.exact, g.boxed = nil, false
+}
+
+// floats makes the rows of a and b of the inequalities added since the
+// last call: the floating point view only the simplex reads, made when
+// it is first needed (most questions are settled without it). Each row
+// is what it would have been made as the inequality was added: w N, cut
+// from a slab, or the row nonNegative shares; b is the slack, at least 0.
+func (g *region) floats() {
+	d := g.free()
+	if d == 0 || len(g.a) == len(g.ineq) {
+		return
+	}
+	if g.a == nil {
+		g.a, g.b = make([][]float64, 0, cap(g.ineq)), make([]float64, 0, cap(g.ineq))
+	}
+	ds := g.dirs
+	for i := len(g.a); i < len(g.ineq); i++ {
+		w := g.ineq[i]
+		if v := g.nonNegOf[i]; v >= 0 {
+			if ds.nonNegA[v] == nil {
+				ds.nonNegA[v] = make([]float64, d)
+				g.dirInto(ds.nonNegA[v], w)
+			}
+			g.a = append(g.a, ds.nonNegA[v])
+			g.b = append(g.b, float64(max(g.slack[i], 0)))
+			continue
 		}
 		// The row of a is cut from a slab rather than allocated alone.
 		if len(g.slab) < d {
-			g.slabAll = make([]float64, d*max(16, cap(g.ineq)-len(g.ineq)+1))
+			g.slabAll = make([]float64, d*max(16, len(g.ineq)-i))
 			g.slab = g.slabAll
 		}
 		a := g.slab[:d:d]
 		g.slab = g.slab[d:]
 		g.dirInto(a, w)
 		g.a = append(g.a, a)
-		g.b = append(g.b, float64(max(slack, 0)))
+		g.b = append(g.b, float64(max(g.slack[i], 0)))
 	}
-	g.exact, g.boxed = nil, false
 }
 
 // nonNegative adds the inequality -z_v <= 0, as atMost(unit(v, -1), 0)
@@ -346,21 +374,11 @@ func (g *region) nonNegative(v int) {
 	if w.idx == nil {
 		w = unit(v, -1)
 		ds.nonNeg[v] = w
-		if d := g.free(); d > 0 {
-			ds.nonNegA[v] = make([]float64, d)
-			g.dirInto(ds.nonNegA[v], w)
-		}
 	}
 	g.ineq, g.rhs, g.slack = append(g.ineq, w), append(g.rhs, 0), append(g.slack, g.z0[v])
 	g.small = g.small && usable(w, g.z0[v]) && g.z0[v] >= 0
 	g.sided = false
-	if g.free() > 0 {
-		if g.a == nil {
-			g.a, g.b = make([][]float64, 0, cap(g.ineq)), make([]float64, 0, cap(g.ineq))
-		}
-		g.a = append(g.a, ds.nonNegA[v])
-		g.b = append(g.b, float64(max(0-w.dot(g.z0), 0)))
-	}
+	g.nonNegOf = append(g.nonNegOf, int32(v))
 	g.exact, g.boxed = nil, false
 }
 
@@ -400,6 +418,7 @@ func (g *region) reach(w row, sign int64) bool {
 	for q := range c {
 		c[q] *= float64(sign)
 	}
+	g.floats()
 	t, ok := maximize(g.a, g.b, c, 1)
 	if !ok {
 		return false // the floating point optimum is below 1: hide

@@ -140,6 +140,8 @@ func TestNonNegativeAsAtMost(t *testing.T) {
 			a.nonNegative(j)
 			b.atMost(unit(j, -1), 0)
 		}
+		a.floats()
+		b.floats()
 		if !slices.EqualFunc(a.ineq, b.ineq, func(x, y row) bool { return slices.Equal(x.idx, y.idx) && slices.Equal(x.coef, y.coef) }) ||
 			!slices.Equal(a.rhs, b.rhs) || !slices.Equal(a.b, b.b) ||
 			!slices.EqualFunc(a.a, b.a, func(x, y []float64) bool { return slices.Equal(x, y) }) {
@@ -218,6 +220,7 @@ func TestResetRegionAsNew(t *testing.T) {
 		// Caches of the old point, which reset must drop.
 		first.holds(first.z0, 1, unit(0, 1), 1)
 		first.exact, first.exactSolves = newExactRegion(first), 1
+		first.floats()
 		first.reset(z1)
 		if first.eqAt0 != nil || first.exact != nil || first.exactSolves != 0 {
 			t.Fatalf("region %d: reset keeps the old point's caches", i)
@@ -230,6 +233,8 @@ func TestResetRegionAsNew(t *testing.T) {
 				g.atMost(w, rhs[k])
 			}
 		}
+		fresh.floats()
+		first.floats()
 		if !slices.Equal(fresh.rhs, first.rhs) || !slices.Equal(fresh.b, first.b) ||
 			!slices.EqualFunc(fresh.a, first.a, func(x, y []float64) bool { return slices.Equal(x, y) }) {
 			t.Fatalf("region %d: the reset region differs from the fresh one", i)

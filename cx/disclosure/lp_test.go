@@ -220,6 +220,7 @@ func TestReachOnBoxedPrograms(t *testing.T) {
 		}
 		// A target no bounded program reaches: a floating point answer
 		// of "reached" is a false +Inf.
+		g.floats()
 		if _, ok := maximize(g.a, g.b, g.dir(w), 1e12); ok {
 			falseInf++
 		}
