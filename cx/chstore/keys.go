@@ -13,16 +13,16 @@ import (
 // The process adds up the pattern sums the shards return by one 64-bit
 // integer that packs the reliability group, the wave and the pattern but
 // its last answer whenever these fit in 64 bits, which they do in every
-// store of ordinary size, with a count per last answer: a map keyed by
-// one integer costs a fraction of one keyed by the pattern's text, and a
-// pattern's text is then made once per key and last answer
-// (addPatternSums). The patterns the key does not pack (a wave code
-// beyond its width, a pattern too long, a last answer without a column)
-// are kept apart by group, wave and pattern: the tallies are exact
-// whatever the codes and patterns. The widths are not part of the store:
-// each read chooses them from the dictionary's largest codes and the
-// survey's scales. (The answers are added up by unit, wave and item: see
-// answers.go.)
+// store of ordinary size, with a count per last answer: the rows are
+// added up in a map keyed by one integer rather than by the pattern's
+// text (about five rows to a key on the benchmark), and a pattern's text
+// is made once per key and last answer (addPatternSums). The patterns
+// the key does not pack (a wave code beyond its width, a pattern too
+// long, a last answer without a column) are kept apart by group, wave and
+// pattern: the tallies are exact whatever the codes and patterns. The
+// widths are not part of the store: each read chooses them from the
+// dictionary's largest codes and the survey's scales. (The answers are
+// added up by unit, wave and item: see answers.go.)
 
 // maxColumns bounds the counts a pattern's key holds (the letters of its
 // last answer).

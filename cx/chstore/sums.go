@@ -224,7 +224,7 @@ func (ps *patternSums) merge(b *patternSums) {
 // 4-6 ms of CPU for a shard's 31,500 rows of one wave of the 10-million-
 // response benchmark, 20-28 ms for its 378,700 rows of 12 waves, against
 // 11-17 and 78-101 ms for a GROUP BY by packed key with a column per last
-// answer; the process adds up about as many rows as the GROUP BY read.
+// answer; the process adds up the rows the GROUP BY read.
 func (s *Store) patternSums(ctx context.Context, where string, codes []uint32, sizes, spans []int, maxW uint32, out *patternSums) error {
 	if len(codes) == 0 {
 		return nil

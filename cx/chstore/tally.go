@@ -238,8 +238,8 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 	// them are looked for and the parts already read are made into
 	// tallies: the shards send (and the shards' goroutines add up) the
 	// next part while the process builds the map of the last (a map of
-	// hundreds of thousands of patterns costs the process more than
-	// reading their sums).
+	// hundreds of thousands of patterns costs the process about as much
+	// as reading their sums).
 	parts := waveParts(waves)
 	sums := make(chan patternPart, len(parts))
 	pctx, cancel := context.WithCancel(ctx)
