@@ -19,7 +19,9 @@ import (
 // or fails with the answers sv cannot tally (an item it does not have, a
 // value off the item's scale) or a sum below zero. Cells with unit, wave
 // and item codes up to maxU, maxW and maxI are found in an array (see
-// cellIndex); the map returned is made with room for cells cells.
+// cellIndex); each shard's are kept with room for a share of about cells
+// cells, and the map returned is made, when the first cells are put in,
+// with room for room() cells.
 //
 // Each shard's rows of answer_sums_local are read on a connection to that
 // shard, every shard at once, and added up on a goroutine of its own,
@@ -41,9 +43,8 @@ import (
 // shards) are added up once every shard's rows have ended. Every shard
 // must answer: an error of one fails the tally, naming the shard.
 func (s *Store) tallyAnswers(ctx context.Context, opName string, sv survey.Survey, where string, items map[uint32]survey.Item,
-	maxU, maxW, maxI uint32, cells int) (map[cx.Cell]metrics.Tally, error) {
-	t := &answerTallies{out: make(map[cx.Cell]metrics.Tally, cells), in: newCellIndex(maxU, maxW, maxI),
-		unitN: map[uint32]string{}, waveN: map[uint32]string{}}
+	maxU, maxW, maxI uint32, cells int, room func() int) (map[cx.Cell]metrics.Tally, error) {
+	t := &answerTallies{room: room, in: newCellIndex(maxU, maxW, maxI), unitN: map[uint32]string{}, waveN: map[uint32]string{}}
 	parts := make([]*answerSums, len(s.shards))
 	errs := make([]error, len(s.shards))
 	chunk := int(answerChunk.Load())
@@ -125,6 +126,9 @@ func (s *Store) tallyAnswers(ctx context.Context, opName string, sv survey.Surve
 			}
 		}
 	}
+	if t.out == nil {
+		t.out = map[cx.Cell]metrics.Tally{}
+	}
 	return t.out, nil
 }
 
@@ -138,8 +142,9 @@ func init() { answerChunk.Store(1 << 14) }
 // their cells into.
 type answerTallies struct {
 	mu           sync.Mutex
-	out          map[cx.Cell]metrics.Tally
-	in           cellIndex // 1 for the cells in out
+	room         func() int                // the room to make out with
+	out          map[cx.Cell]metrics.Tally // made with the first cells put in
+	in           cellIndex                 // 1 for the cells in out
 	unitN, waveN map[uint32]string
 	dups         []dupCell // cells of a shard whose unit, wave and item another shard's cell holds in out
 }
@@ -175,6 +180,9 @@ func (t *answerTallies) put(ctx context.Context, s *Store, part int, sums *answe
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.out == nil {
+		t.out = make(map[cx.Cell]metrics.Tally, t.room())
+	}
 	maps.Copy(t.unitN, un)
 	maps.Copy(t.waveN, wn)
 	var unit, wave string // the names of the cell's unit and wave

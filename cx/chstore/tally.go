@@ -150,6 +150,20 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 		waves = int(maxW)
 	}
 	cells := int(min(float64(maxU)*float64(waves)*float64(len(byCode)), 1<<17))
+	// The room the answers' map is made with: a cell per unit and wave
+	// with respondents and item of the survey once the respondents are
+	// read (the bound above is loose when the dictionary holds many more
+	// units or waves than the survey has), the bound above before.
+	room := func() int {
+		select {
+		case <-groupsRead:
+			if groupsErr == nil {
+				return len(groups) * len(byCode)
+			}
+		default:
+		}
+		return cells
+	}
 	// The three sums at once, each made into its part of the tallies on
 	// its own goroutine; the patterns into tallies of their own.
 	groupsTallies := func() error {
@@ -184,7 +198,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 	var wg sync.WaitGroup
 	wg.Go(func() { errs[0] = groupsTallies() })
 	wg.Go(func() {
-		out.Answers, errs[1] = s.tallyAnswers(ctx, opName, sv, where, byCode, maxU, maxW, maxI, cells)
+		out.Answers, errs[1] = s.tallyAnswers(ctx, opName, sv, where, byCode, maxU, maxW, maxI, cells, room)
 	})
 	if !noPatterns {
 		wg.Go(func() { errs[2] = s.tallyPatterns(ctx, other, sv, svCode, patWhere, patWaves, maxW, batchesOf, pats) })
