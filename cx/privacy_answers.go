@@ -128,14 +128,23 @@ func (a *answerSpace) addAnswers(vec []int64, item string, v int, n int64) {
 	}
 }
 
-// addTally adds the answers of t to item into vec.
+// addTally adds the answers of t to item into vec: what addAnswers adds
+// for each of its values, with the item's measures looked up once.
 func (a *answerSpace) addTally(vec []int64, item string, t metrics.Tally) {
-	if len(a.byItem[item]) == 0 {
+	ms := a.byItem[item]
+	if len(ms) == 0 {
 		return
 	}
 	for j, n := range t.Counts {
-		if n != 0 {
-			a.addAnswers(vec, item, t.Min+j, n)
+		if n == 0 {
+			continue
+		}
+		v := t.Min + j
+		for _, m := range ms {
+			vec[2*m] += n
+			if v >= a.ms[m].lo && v <= a.ms[m].hi {
+				vec[2*m+1] += n
+			}
 		}
 	}
 }

@@ -521,7 +521,7 @@ func (g *region) columnDots(q int, col []int64) []int64 {
 	if g.colDots[q] == nil {
 		n := len(g.ineq)
 		if cap(g.dotSlab)-len(g.dotSlab) < n {
-			g.dotSlab = make([]int64, 0, max(4*n*g.free(), n))
+			g.dotSlab = make([]int64, 0, n*g.free())
 		}
 		dots := g.dotSlab[len(g.dotSlab) : len(g.dotSlab)+n : len(g.dotSlab)+n]
 		g.dotSlab = g.dotSlab[:len(g.dotSlab)+n]
