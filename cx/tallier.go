@@ -77,13 +77,13 @@ func (b *block) low() []uint8 { return b.rec[:len(b.rec)-1] }
 func (b *block) full() bool { return b.rec[len(b.rec)-1] == 255 }
 
 // respondents returns the number of responses counted in b.
-func (b *block) respondents() int64 { return b.count(len(b.rec) - 3) }
+func (b *block) respondents() int64 { return b.total(len(b.rec) - 3) }
 
 // comments returns the number of responses with a comment counted in b.
-func (b *block) comments() int64 { return b.count(len(b.rec) - 2) }
+func (b *block) comments() int64 { return b.total(len(b.rec) - 2) }
 
-// count returns the count of low counter i, without settling b.
-func (b *block) count(i int) int64 {
+// total returns the count of low counter i, without settling b.
+func (b *block) total(i int) int64 {
 	n := int64(b.rec[i])
 	if b.counts != nil {
 		n += b.counts[i]

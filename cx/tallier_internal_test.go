@@ -138,13 +138,13 @@ func TestBlockMergeAddsEveryCounter(t *testing.T) {
 				if b.counts != nil {
 					b.counts[i] = int64(rng.IntN(3)) * 256
 				}
-				want[i] += b.count(i)
+				want[i] += b.total(i)
 			}
 			bs[j] = b
 		}
 		bs[0].merge(bs[1])
 		for i := range n {
-			if got := bs[0].count(i); got != want[i] {
+			if got := bs[0].total(i); got != want[i] {
 				t.Fatalf("width %d: counter %d holds %d after the merge, want %d", n, i, got, want[i])
 			}
 		}
