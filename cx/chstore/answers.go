@@ -44,7 +44,7 @@ import (
 // must answer: an error of one fails the tally, naming the shard.
 func (s *Store) tallyAnswers(ctx context.Context, opName string, sv survey.Survey, where string, items map[uint32]survey.Item,
 	maxU, maxW, maxI uint32, cells int, room func() int) (map[cx.Cell]metrics.Tally, error) {
-	t := &answerTallies{room: room, in: newCellIndex(maxU, maxW, maxI), unitN: map[uint32]string{}, waveN: map[uint32]string{}}
+	t := &answerTallies{room: room, unitN: map[uint32]string{}, waveN: map[uint32]string{}}
 	parts := make([]*answerSums, len(s.shards))
 	errs := make([]error, len(s.shards))
 	chunk := int(answerChunk.Load())
@@ -78,16 +78,23 @@ func (s *Store) tallyAnswers(ctx context.Context, opName string, sv survey.Surve
 			return nil, err
 		}
 	}
-	// The cells of several shards: their counts are added to those of the
-	// cell in the tallies.
-	for _, d := range t.dups {
+	// The cells of units away from their shard, added to those of the
+	// cell in the tallies (of another shard) or put in.
+	for _, d := range t.away {
 		c := &parts[d.part].cells[d.cell]
 		it, _ := parts[d.part].item(c.item)
-		in := t.out[cx.Cell{Unit: t.unitN[c.unit], Wave: t.waveN[c.wave], Item: it.ID}].Counts
-		for v, n := range c.counts {
-			in[v] += n
+		k := cx.Cell{Unit: t.unitN[c.unit], Wave: t.waveN[c.wave], Item: it.ID}
+		if in, ok := t.out[k]; ok {
+			for v, n := range c.counts {
+				in.Counts[v] += n
+			}
+			c.counts = nil
+			continue
 		}
-		c.counts = nil
+		if t.out == nil {
+			t.out = make(map[cx.Cell]metrics.Tally, t.room())
+		}
+		t.out[k] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: c.counts}
 	}
 	off := parts[0].off
 	for _, p := range parts[1:] {
@@ -144,18 +151,20 @@ type answerTallies struct {
 	mu           sync.Mutex
 	room         func() int                // the room to make out with
 	out          map[cx.Cell]metrics.Tally // made with the first cells put in
-	in           cellIndex                 // 1 for the cells in out
 	unitN, waveN map[uint32]string
-	dups         []dupCell // cells of a shard whose unit, wave and item another shard's cell holds in out
+	away         []awayCell // cells of a unit on another shard than the unit's own
 }
 
-// dupCell is a shard's cell (indexes of the shard and of the cell).
-type dupCell struct{ part, cell int }
+// awayCell is a shard's cell (indexes of the shard and of the cell).
+type awayCell struct{ part, cell int }
 
 // put puts into the tallies the cells of sums (of shard part) from the
-// from-th, with the names of their units and waves; the cells whose
-// unit, wave and item are in already are kept in dups. The counts of the
-// cells put in are sums's: they are still being added to.
+// from-th, with the names of their units and waves. A unit's cells on
+// its own shard (see Store.shardOf) are put in at once: no other shard's
+// cell has their unit, wave and item. The cells of a unit on another
+// shard (rows an earlier count of shards spread) are kept in away, to be
+// added up once every shard has ended. The counts of the cells put in are
+// sums's: they are still being added to.
 func (t *answerTallies) put(ctx context.Context, s *Store, part int, sums *answerSums, from int) error {
 	cs := sums.cells[from:]
 	// The names not known yet (the cells come by wave and unit: a few
@@ -193,11 +202,10 @@ func (t *answerTallies) put(ctx context.Context, s *Store, part int, sums *answe
 		if j == 0 || c.wave != cs[j-1].wave {
 			wave = t.waveN[c.wave]
 		}
-		if t.in.get(c.cellKey) != 0 {
-			t.dups = append(t.dups, dupCell{part, from + j})
+		if s.shardOf(c.unit) != part {
+			t.away = append(t.away, awayCell{part, from + j})
 			continue
 		}
-		t.in.set(c.cellKey, 1)
 		it, _ := sums.item(c.item)
 		t.out[cx.Cell{Unit: unit, Wave: wave, Item: it.ID}] = metrics.Tally{Min: it.Scale.Min, Max: it.Scale.Max, Counts: c.counts}
 	}
