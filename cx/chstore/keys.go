@@ -30,8 +30,8 @@ const maxColumns = 16
 
 // packCap, when not 0, caps the unit, wave and item codes a tally takes
 // as the largest (tests): it then packs the patterns of some waves and
-// keeps the others apart, and finds most cells of answers in a map rather
-// than an array.
+// keeps the others apart, and finds most cells of answers, and the
+// survey's items by code, in maps rather than arrays.
 var packCap atomic.Uint32
 
 // patternKey packs the reliability group, wave and pattern but its last

@@ -63,7 +63,7 @@ func (x *cellIndex) set(k cellKey, v int32) {
 // the others apart.
 type answerSums struct {
 	items  map[uint32]survey.Item
-	byCode []*survey.Item // items by code, when their codes are below 2^20
+	byCode []*survey.Item // items by code, when their codes are below 2^16
 	cells  []sumCell
 	index  cellIndex // 1 + index in cells
 	slab   []int64   // where the next cells' counts are cut from
@@ -96,7 +96,7 @@ func newAnswerSums(items map[uint32]survey.Item, maxU, maxW, maxI uint32, cells 
 	for c := range items {
 		top = max(top, c)
 	}
-	if top < 1<<20 {
+	if top < 1<<16 && packCap.Load() == 0 {
 		a.byCode = make([]*survey.Item, top+1)
 		for c, it := range items {
 			a.byCode[c] = &it
