@@ -444,11 +444,16 @@ func (t *Tallier) waveStats(wb *waveBlock) (map[string]*metrics.ScaleStats, erro
 	}
 	wb.flushAll() // each wave on one goroutine
 
+	var wide []int64 // the dense counts of a group, as AddCodes reads them
 	for gi := range t.groups {
 		g := &t.groups[gi]
 		st := metrics.NewScaleStats(len(g.items))
 		if d := wb.dense[gi]; d != nil {
-			if err := t.addDense(st, g, d); err != nil {
+			wide = slices.Grow(wide[:0], len(d))[:len(d)]
+			for i, c := range d {
+				wide[i] = int64(c)
+			}
+			if err := t.addDense(st, g, wide); err != nil {
 				return nil, err
 			}
 		}

@@ -3,6 +3,7 @@ package cx
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/bits"
 	"strings"
 	"unsafe"
@@ -194,8 +195,12 @@ type patternGroup struct {
 
 type waveBlock struct {
 	// dense holds, per group, the counts by pattern code, when small;
-	// they are made when codes are first counted (nil before).
-	dense [][]int64
+	// they are made when codes are first counted (nil before). They are
+	// 32 bits wide, half the memory that counting a batch of codes
+	// reads and writes: denseRows counts the rows they hold, and before
+	// one could pass maxDenseRows they are moved into sparse (see widen).
+	dense     [][]uint32
+	denseRows int64
 	// pending holds the codes of the dense groups not yet counted, one
 	// row of len(denseGroups) codes per response (every response has a
 	// code in every group): counting them in batches keeps the random
@@ -206,7 +211,7 @@ type waveBlock struct {
 	npend       int               // the number of rows pending
 	denseGroups []int             // the dense groups, in the order of a row
 	sizes       []int64           // per group, its number of patterns
-	sparse      []map[int64]int64 // per group, counts by pattern code, when larger
+	sparse      []map[int64]int64 // per group, counts by pattern code, when larger (or widened)
 	text        []map[string]int64
 }
 
@@ -250,11 +255,21 @@ func (wb *waveBlock) flushAll() {
 	wb.npend = 0
 }
 
+// maxDenseRows bounds the rows a wave's dense counts hold, so that no
+// 32-bit count wraps; tests lower it (to no less than maxPendingRows,
+// the largest batch counted at once).
+var maxDenseRows int64 = math.MaxUint32
+
 // countRows counts rows of codes of the dense groups, as pending holds
 // them, making the dense counts first if need be.
 func (wb *waveBlock) countRows(rows []uint16) {
 	wb.makeDense()
 	nd := len(wb.denseGroups)
+	n := int64(len(rows) / nd)
+	if wb.denseRows+n > maxDenseRows {
+		wb.widen()
+	}
+	wb.denseRows += n
 	for j, gi := range wb.denseGroups {
 		d := wb.dense[gi]
 		for r := j; r < len(rows); r += nd {
@@ -267,10 +282,31 @@ func (wb *waveBlock) countRows(rows []uint16) {
 func (wb *waveBlock) makeDense() {
 	for _, gi := range wb.denseGroups {
 		if wb.dense[gi] == nil {
-			wb.dense[gi] = make([]int64, wb.sizes[gi])
+			wb.dense[gi] = make([]uint32, wb.sizes[gi])
 			writeFirst(wb.dense[gi])
 		}
 	}
+}
+
+// widen adds the dense counts to the sparse ones and clears them, which
+// then hold no row: every reader adds both.
+func (wb *waveBlock) widen() {
+	for _, gi := range wb.denseGroups {
+		d := wb.dense[gi]
+		if d == nil {
+			continue
+		}
+		if wb.sparse[gi] == nil {
+			wb.sparse[gi] = map[int64]int64{}
+		}
+		for code, c := range d {
+			if c != 0 {
+				wb.sparse[gi][int64(code)] += int64(c)
+			}
+		}
+		clear(d)
+	}
+	wb.denseRows = 0
 }
 
 // NewTallier returns a Tallier for s.
@@ -407,7 +443,7 @@ func (t *Tallier) wave(w string) *waveBlock {
 	wb := t.waves[w]
 	if wb == nil {
 		n := len(t.groups)
-		wb = &waveBlock{dense: make([][]int64, n), sparse: make([]map[int64]int64, n), text: make([]map[string]int64, n),
+		wb = &waveBlock{dense: make([][]uint32, n), sparse: make([]map[int64]int64, n), text: make([]map[string]int64, n),
 			denseGroups: t.coded[:t.ndense], sizes: make([]int64, n)}
 		for i, g := range t.groups {
 			wb.sizes[i] = g.size
@@ -564,21 +600,28 @@ func (t *Tallier) Merge(o *Tallier) error {
 			if nd := len(owb.denseGroups); owb.npend > 0 && nd > 0 {
 				wb.countRows(owb.pending[:owb.npend*nd])
 			}
+			if owb.denseRows > 0 {
+				if wb.denseRows+owb.denseRows > maxDenseRows {
+					wb.widen()
+				}
+				wb.denseRows += owb.denseRows
+			}
 			for gi := range t.groups {
-				switch {
-				case owb.dense[gi] != nil:
+				// A dense group may hold counts in sparse too (widened).
+				if owb.dense[gi] != nil {
 					wb.makeDense()
 					for i, c := range owb.dense[gi] {
 						wb.dense[gi][i] += c
 					}
-				case owb.sparse[gi] != nil:
-					for code, c := range owb.sparse[gi] {
-						wb.sparse[gi][code] += c
-					}
-				default:
-					for p, c := range owb.text[gi] {
-						wb.text[gi][p] += c
-					}
+				}
+				if len(owb.sparse[gi]) > 0 && wb.sparse[gi] == nil {
+					wb.sparse[gi] = map[int64]int64{}
+				}
+				for code, c := range owb.sparse[gi] {
+					wb.sparse[gi][code] += c
+				}
+				for p, c := range owb.text[gi] {
+					wb.text[gi][p] += c
 				}
 			}
 		}
@@ -654,7 +697,7 @@ func (t *Tallier) patterns() map[PatternKey]int64 {
 			g := &t.groups[gi]
 			for code, c := range wb.dense[gi] {
 				if c != 0 {
-					out[PatternKey{w, g.key, t.denseText(gi, code)}] += c
+					out[PatternKey{w, g.key, t.denseText(gi, code)}] += int64(c)
 				}
 			}
 			for code, c := range wb.sparse[gi] {
@@ -719,4 +762,4 @@ func EncodePattern(items []survey.Item, answers map[string]int) string {
 // mapping. Counters are read before they are written (x[i]++), so the
 // counters of a new slab are written once first: one fault per page,
 // and no interruption of the other cores.
-func writeFirst[T uint8 | int64](s []T) { clear(s) }
+func writeFirst[T uint8 | uint32 | int64](s []T) { clear(s) }

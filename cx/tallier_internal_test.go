@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/cxculture/cxculture/metrics"
@@ -220,5 +221,81 @@ func TestPoolItemsAgreesWithItsDefinition(t *testing.T) {
 		if fav != want || same != wantSame || !reflect.DeepEqual(all, wantAll) {
 			t.Fatalf("pooled %v %v %v, want %v %v %v", fav, all, same, want, wantAll, wantSame)
 		}
+	}
+}
+
+// TestDenseCountsWidenBeforeTheyWrap: a wave's 32-bit pattern counts
+// never hold more rows than maxDenseRows (lowered here to three batches
+// of codes): past it they are moved to the sparse counts, and the
+// patterns counted, merged or not, are those of a tallier that never
+// moves them (the default bound, 2^32-1 rows).
+func TestDenseCountsWidenBeforeTheyWrap(t *testing.T) {
+	s := survey.Survey{ID: "s", Name: "S", Audience: survey.Employee, Version: 1}
+	for i := range 4 {
+		s.Items = append(s.Items, survey.Item{ID: fmt.Sprintf("q%d", i), Text: "Statement", Scale: survey.Likert5,
+			Construct: "trust", Kind: survey.Behavior, Version: 1})
+	}
+	rng := rand.New(rand.NewPCG(13, 17))
+	rows := make([][]int, 12*maxPendingRows+7)
+	for r := range rows {
+		rows[r] = make([]int, len(s.Items))
+		for i := range rows[r] {
+			rows[r][i] = 1 + rng.IntN(5)
+			if rng.IntN(7) == 0 {
+				rows[r][i] = survey.Skipped
+			}
+		}
+	}
+	want := NewTallier(s)
+	for _, r := range rows {
+		if err := want.AddRow("team", "w1", r, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer func(old int64) { maxDenseRows = old }(maxDenseRows)
+	maxDenseRows = 3 * maxPendingRows
+	parts := [2]*Tallier{NewTallier(s), NewTallier(s)}
+	for n, r := range rows {
+		tl := parts[n%3/2] // two rows in three to the first
+		if err := tl.AddRow("team", "w1", r, false); err != nil {
+			t.Fatal(err)
+		}
+		if wb := tl.waves["w1"]; wb.denseRows > maxDenseRows {
+			t.Fatalf("the dense counts hold %d rows, more than %d", wb.denseRows, maxDenseRows)
+		}
+	}
+	if len(parts[0].waves["w1"].sparse[0]) == 0 {
+		t.Fatal("the test must move dense counts to the sparse ones")
+	}
+	if err := parts[0].Merge(parts[1]); err != nil {
+		t.Fatal(err)
+	}
+	if wb := parts[0].waves["w1"]; wb.denseRows > maxDenseRows {
+		t.Fatalf("after the merge the dense counts hold %d rows, more than %d", wb.denseRows, maxDenseRows)
+	}
+	got, exp := parts[0].Tallies(), want.Tallies()
+	if !reflect.DeepEqual(got.Patterns, exp.Patterns) {
+		t.Fatalf("patterns differ: %d against %d", len(got.Patterns), len(exp.Patterns))
+	}
+	if !got.Equal(exp) {
+		t.Fatal("tallies differ")
+	}
+	// The reliability statistics read the dense and the sparse counts.
+	gotStats, err := parts[0].stats([]string{"w1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStats, err := want.stats([]string{"w1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"q0", "q1", "q2", "q3"}
+	if len(want.groups) != 1 || want.groups[0].key != strings.Join(ids, ",") || want.groups[0].size > maxDensePatterns {
+		t.Fatalf("the test needs one dense group of the four items, not %+v", want.groups)
+	}
+	g, err1 := gotStats["w1"](ids)
+	w, err2 := wantStats["w1"](ids)
+	if err1 != nil || err2 != nil || !reflect.DeepEqual(g, w) {
+		t.Fatalf("statistics differ: %v %v\n%+v\n%+v", err1, err2, g, w)
 	}
 }
