@@ -412,7 +412,11 @@ func (g *region) bounded(w row, sign int64) bool {
 	if !g.boxed {
 		g.box()
 	}
-	if !g.boxUsable || !usable(w, 0) {
+	if !g.small || !g.boxUsable || !usable(w, 0) {
+		// Not for a region whose true point breaks an inequality (a
+		// slack below 0, which g.small excludes): its points, if any,
+		// are not what the bounds speak of, and the simplex answers
+		// such regions its own way.
 		return false
 	}
 	goal := sign*w.dot(g.z0) + 1

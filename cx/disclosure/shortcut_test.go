@@ -263,6 +263,17 @@ func TestShortcutsChangeNoPlan(t *testing.T) {
 		with := memoTable(rand.New(rand.NewSource(seed)), answers)
 		without := memoTable(rand.New(rand.NewSource(seed)), answers)
 		with.WithholdReasons, without.WithholdReasons = i%2 == 0, i%2 == 0
+		if answers && i%50 == 1 {
+			// Some groups' people fewer than their answers, as a caller's
+			// counts may have it: the audit's true point then breaks an
+			// inequality, and the shortcuts must leave such regions to
+			// the simplex.
+			for j := range with.Cells {
+				if c := &with.Cells[j]; c.Borrowed && c.N > 1 {
+					with.Cells[j].People, without.Cells[j].People = c.N/2, c.N/2
+				}
+			}
+		}
 		with.Plan()
 		reachShortcuts = false
 		without.Plan()
