@@ -76,6 +76,8 @@ type directions struct {
 	// enough for exact integer sums (smallColumn): 0 not yet known, 1
 	// yes, 2 no.
 	small []int8
+	// steps lists the directions pairs steps along (steppable).
+	steps []int
 	ids   int // the ids given so far
 }
 

@@ -562,19 +562,16 @@ func (g *region) pairs(w row, sign int64) bool {
 	if !g.small || !usable(w, 0) || g.free() < 2 {
 		return false
 	}
-	whole, level := g.dirs.wholeColumns()
+	whole, steps := g.dirs.steppable()
 	d := len(whole)
 	if cap(g.wmove) < d {
 		g.wmove = make([]int64, d)
 	}
 	wm := g.wmove[:d]
-	for q := range d {
-		wm[q] = 0
-		if level[q] && g.columnSides(q, whole[q]) != 0 {
-			wm[q] = sign * w.dot(whole[q])
-		}
+	for _, q := range steps {
+		wm[q] = sign * w.dot(whole[q])
 	}
-	for a := range d {
+	for _, a := range steps {
 		if wm[a] == 0 {
 			continue
 		}
@@ -583,11 +580,23 @@ func (g *region) pairs(w row, sign int64) bool {
 			sa = -1
 		}
 		da := g.columnDots(a, whole[a])
-		for b := range d {
-			if b == a || !level[b] || g.columnSides(b, whole[b]) == 0 {
+		// An inequality the step along a alone breaks (moves found
+		// none that keeps them all): b must move it too.
+		broken := -1
+		for i, x := range da {
+			if sa*x > g.slack[i] {
+				broken = i
+				break
+			}
+		}
+		for _, b := range steps {
+			if b == a {
 				continue
 			}
 			db := g.columnDots(b, whole[b])
+			if broken >= 0 && db[broken] == 0 {
+				continue
+			}
 			for _, sb := range [...]int64{1, -1} {
 				if sa*wm[a]+sb*wm[b] < 1 {
 					continue
@@ -614,6 +623,23 @@ func (g *region) pairs(w row, sign int64) bool {
 		}
 	}
 	return false
+}
+
+// steppable returns the whole columns (wholeColumns) and the free
+// directions whose columns are level and small enough for exact integer
+// sums (smallColumn): those pairs steps along. Found once per set of
+// directions.
+func (ds *directions) steppable() (whole [][]int64, steps []int) {
+	whole, level := ds.wholeColumns()
+	if ds.steps == nil {
+		ds.steps = []int{}
+		for q := range whole {
+			if level[q] && ds.smallColumn(q, whole[q]) {
+				ds.steps = append(ds.steps, q)
+			}
+		}
+	}
+	return whole, ds.steps
 }
 
 // indexTerms lists, once per set of inequalities, the inequalities of

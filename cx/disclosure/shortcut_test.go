@@ -263,7 +263,7 @@ func TestShortcutsChangeNoPlan(t *testing.T) {
 		with := memoTable(rand.New(rand.NewSource(seed)), answers)
 		without := memoTable(rand.New(rand.NewSource(seed)), answers)
 		with.WithholdReasons, without.WithholdReasons = i%2 == 0, i%2 == 0
-		if answers && i%50 == 1 {
+		if answers && i%150 == 1 {
 			// Some groups' people fewer than their answers, as a caller's
 			// counts may have it: the audit's true point then breaks an
 			// inequality, and the shortcuts must leave such regions to
