@@ -218,6 +218,7 @@ func (k *keyedTallier) room(u, w int) bool {
 		return false
 	}
 	table := make([]*uint8, newStride*newRows)
+	clear(table) // written before it is read, as writeFirst says
 	for r := range rows {
 		copy(table[r*newStride:r*newStride+stride], k.table[r*stride:(r+1)*stride])
 	}

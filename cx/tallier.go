@@ -312,6 +312,7 @@ func (wb *waveBlock) widen() {
 // NewTallier returns a Tallier for s.
 func NewTallier(s survey.Survey) *Tallier {
 	t := &Tallier{s: s.Clone(), index: make(map[string]int, len(s.Items)), blocks: map[Group]*block{}, waves: map[string]*waveBlock{}}
+	clear(t.cache[:]) // written before it is read, as writeFirst says
 	t.items = t.s.Items
 	n := len(t.items)
 	t.offset, t.shift, t.lo, t.hi = make([]int, n), make([]int, n), make([]int, n), make([]int, n)
