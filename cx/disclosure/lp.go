@@ -157,31 +157,35 @@ type region struct {
 	zf      []float64
 	c       []float64 // reach's w N
 	// slack holds, per inequality, rhs - ineq·z0 (what z0 leaves of its
-	// bound, a whole number), and small whether every inequality's
+	// bound, a whole number), and small whether every slack is at least
+	// 0 (z0 is a point of the region) and every inequality's
 	// coefficients, bound and slack are small enough for the exact
-	// integer sums of shortcut.go (see usable).
+	// integer sums of shortcut.go and bounds.go (see usable): the
+	// shortcuts answer only then.
 	slack []int64
 	small bool
-	// colSides and foundSides cache, for the region's inequalities as
-	// they are, sidesOf each whole column of N (moves) and of each point
-	// of dirs.found (recall, by the point's id); sided says they are
-	// for the present inequalities.
-	colSides []uint8
-	colDots  [][]int64 // per whole column, r·column per inequality (pairs)
-	dotSlab  []int64
-	wmove    []int64 // pairs' w·column per column
-	// termStart, termRow and termCoef index the inequalities by
-	// variable (indexTerms), while indexed; dotNext is its scratch.
+	// The caches of shortcut.go, for the region's inequalities as they
+	// are (sided says they are): colSides, sidesOf each whole column of
+	// N (moves), from colDots, the column's product with each inequality
+	// (cut from dotSlab; pairs reads them too); foundSides, sidesOf each
+	// point of dirs.found (recall, by the point's id); termStart, termRow
+	// and termCoef, the inequalities by variable (indexTerms, while
+	// indexed; dotNext is its scratch); dots, sidesOf's scratch (all
+	// zero between calls); wmove, pairs' w·column per column.
+	colSides   []uint8
+	colDots    [][]int64
+	dotSlab    []int64
+	foundSides [maxRecalled]struct {
+		id    int
+		sides uint8
+	}
 	termStart, dotNext []int32
 	termRow            []int32
 	termCoef           []int64
 	indexed            bool
-	dots               []int64 // sidesOf's scratch, all zero between calls
-	foundSides         [maxRecalled]struct {
-		id    int
-		sides uint8
-	}
-	sided bool
+	dots               []int64
+	wmove              []int64
+	sided              bool
 	// lo and hi are box's bounds on each variable, valid while boxed;
 	// boxUsable is false when they could not be computed exactly.
 	lo, hi           []int64
