@@ -54,8 +54,9 @@ import (
 // The materialized views keep, on every shard, sums per batch
 // (SummingMergeTree): respondents and comments per unit and wave, answers
 // per unit, wave, item and value, patterns per wave, group and pattern.
-// Tallies are read from the sums with GROUP BY over the batches a snapshot
-// of the catalog shows committed. The long table of answers is ordered by
+// Tallies read each shard's sums as they are and add up, in the process,
+// the rows of the batches a snapshot of the catalog shows committed (see
+// the package documentation). The long table of answers is ordered by
 // survey, wave and unit: the rows a view makes from a shard's INSERT come
 // in that order, so the server need not sort them.
 var tables = []struct {
