@@ -387,6 +387,7 @@ func (ds *directions) steppable() (whole [][]int64, steps []int) {
 // each variable j with its coefficient in them: termRow and termCoef from
 // termStart[j] to termStart[j+1].
 func (g *region) indexTerms() {
+	g.resetSides() // an index of other inequalities is dropped
 	if g.indexed {
 		return
 	}
