@@ -47,7 +47,11 @@
 // relaxation: a count can take another value over the rationals. A set
 // of relations whose whole-number solutions all agree on a count, though
 // fractional ones do not, would escape the audit; the package's tests,
-// which search whole numbers, have not met one.
+// which search whole numbers, have not met one. Most questions need no
+// linear program: a point found for an earlier question, or one or two
+// whole steps from the true counts, checked exactly, shows a count can
+// move; bounds chained from the constraints in integers show it cannot
+// (see region.reach). Each answers as the linear program would.
 //
 // cx builds the tables from its tallies, segments, invited counts and
 // waves, one per wave and per layer (respondents, comments, and the items
