@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"encoding/json"
 	"math/rand"
 	"slices"
 	"testing"
@@ -11,7 +12,8 @@ import (
 // the shortcuts' integer limits) or by a large prime; invited bounds at
 // or just above a count; cells a reader cannot tell empty from small,
 // listed cells, groups never shown of unknown size; groups with fewer
-// people than answers; minimums from 3 to 7; reasons withheld or not.
+// people than answers; in one measure, groups that answered none, all
+// in the range, or few; minimums from 1 to 10; reasons withheld or not.
 func oddTable(r *rand.Rand, i int) *Table {
 	t := memoTable(r, i%3 != 0)
 	scale := int64(1)
@@ -55,7 +57,35 @@ func oddTable(r *rand.Rand, i int) *Table {
 			}
 		}
 	}
-	t.Min = int64(3 + r.Intn(5))
+	if t.Measures > 1 && i%2 == 0 {
+		// The second measure's answers of some groups: none, all in the
+		// range, or few; the totals added up again through the
+		// relations (in the order memoTable makes them, parts first).
+		for j := range t.Cells {
+			c := &t.Cells[j]
+			if len(c.Ans) < 4 || slices.ContainsFunc(t.Relations, func(rel Relation) bool { return rel.Total == j }) {
+				continue
+			}
+			switch r.Intn(4) {
+			case 0:
+				c.Ans[2], c.Ans[3] = 0, 0
+			case 1:
+				c.Ans[3] = c.Ans[2]
+			case 2:
+				c.Ans[2] = int64(1 + r.Intn(3))
+				c.Ans[3] = int64(r.Intn(int(c.Ans[2]) + 1))
+			}
+		}
+		for _, rel := range t.Relations {
+			c := &t.Cells[rel.Total]
+			c.Ans[2], c.Ans[3] = 0, 0
+			for _, p := range rel.Parts {
+				c.Ans[2] += t.Cells[p].Ans[2]
+				c.Ans[3] += t.Cells[p].Ans[3]
+			}
+		}
+	}
+	t.Min = int64(1 + r.Intn(10))
 	t.WithholdReasons = r.Intn(2) == 0
 	return t
 }
@@ -121,5 +151,41 @@ func TestBoundedReadsTheRegionsOwnInequalities(t *testing.T) {
 	}
 	if asked == 0 {
 		t.Fatal("no question asked")
+	}
+}
+
+// A table on which the planner once read a stale index of a region's
+// inequalities (a measure's region with fewer inequalities than the
+// one before it) and panicked: planned with and without the shortcuts,
+// the same plan.
+func TestShortcutsPlanATableThatOnceReadAStaleIndex(t *testing.T) {
+	const table = `{"Min":5,"Primary":6,"Cells":[{"Name":"org","N":17,"Ans":[17,10,21,7],"People":23,"PeopleLo":23,"PeopleHi":23},` +
+		`{"Name":"d0","N":4,"Ans":[4,4,5,5],"People":6,"PeopleLo":6,"PeopleHi":6,"Depth":1},` +
+		`{"Name":"d0t0","N":3,"Ans":[3,3,4,4],"People":5,"PeopleLo":5,"PeopleHi":5,"Depth":2,"EmptyHidden":true},` +
+		`{"Name":"d0t1","N":1,"Ans":[1,1,1,1],"People":1,"PeopleHi":4,"Hidden":true,"Reason":{"kind":1,"min":5},"Borrowed":true,"Depth":2,"EmptyHidden":true,"Listed":true},` +
+		`{"Name":"d1","N":13,"Ans":[13,6,16,2],"People":17,"PeopleLo":17,"PeopleHi":17,"Depth":1,"Headline":true},` +
+		`{"Name":"d1t0","N":6,"Ans":[6,6,7,0],"People":7,"PeopleLo":7,"PeopleHi":7,"Depth":2,"Headline":true},` +
+		`{"Name":"d1t1","N":7,"Hi":8,"Bounded":true,"Ans":[7,0,7,0],"People":8,"PeopleLo":8,"PeopleHi":8,"Depth":2},` +
+		`{"Name":"d1-direct","Virtual":true,"Ans":[0,0,2,2],"People":2,"PeopleHi":2305843009213693951,"Depth":2,"EmptyHidden":true}],` +
+		`"Relations":[{"Total":1,"Parts":[2,3]},{"Total":4,"Parts":[5,6,7]},{"Total":0,"Parts":[1,4]}],"Measures":2,"WithholdReasons":true}`
+	var with, without Table
+	if err := json.Unmarshal([]byte(table), &with); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(table), &without); err != nil {
+		t.Fatal(err)
+	}
+	with.Plan()
+	reachShortcuts = false
+	without.Plan()
+	reachShortcuts = true
+	for j := range with.Cells {
+		a, b := with.Cells[j], without.Cells[j]
+		if a.Hidden != b.Hidden || a.Reason != b.Reason || a.Withheld != b.Withheld {
+			t.Fatalf("cell %s: with the shortcuts hidden %v (%+v, withheld %v), without %v (%+v, withheld %v)", a.Name, a.Hidden, a.Reason, a.Withheld, b.Hidden, b.Reason, b.Withheld)
+		}
+	}
+	if !slices.Equal(with.Exposed, without.Exposed) {
+		t.Fatalf("exposed %v with the shortcuts, %v without", with.Exposed, without.Exposed)
 	}
 }
