@@ -11,12 +11,12 @@ const (
 // box sets g.lo and g.hi to bounds on each variable that every point of
 // g satisfies: from none, each constraint s·r·z <= b (an inequality, or
 // an equation read both ways) bounds a variable of coefficient ±1 by b
-// less the least the other terms take within the bounds so far; passes
-// over every constraint repeat while a bound moves, at most
-// maxBoxPasses times (stopping early leaves bounds that are looser, and
-// still true). The bounds are whole numbers: every coefficient,
-// right-hand side and bound is one. g.boxUsable is false when the true
-// point lies beyond boxLimit.
+// less the least the other terms take within the bounds so far, in
+// maxBoxPasses passes over every constraint, the inequalities first
+// (one pass: more would tighten some bounds further; a bound looser
+// than it could be is still true). The bounds are whole numbers: every
+// coefficient, right-hand side and bound is one. g.boxUsable is false
+// when the true point lies beyond boxLimit.
 func (g *region) box() {
 	g.boxed = true
 	v := len(g.z0)
@@ -45,12 +45,12 @@ func (g *region) box() {
 			changed = g.tighten(e, -1, -eqAt0[i], false) || changed
 		}
 		if !changed {
-			break
+			break // a further pass would change nothing
 		}
 	}
 }
 
-// maxBoxPasses bounds the passes of box.
+// maxBoxPasses is the number of passes of box over the constraints.
 const maxBoxPasses = 1
 
 // noLo and noHi stand for no bound below and no bound above.
@@ -172,31 +172,22 @@ func (g *region) bounded(w row, sign int64) bool {
 	if u, ok := g.maxLess(w, sign, row{}, 0); ok && u < goal {
 		return true
 	}
-	if g.small {
-		// The inequalities of w's variables, through indexTerms, each
-		// once (an inequality of an earlier variable of w is skipped).
-		g.indexTerms()
-		for m, j := range w.idx {
-		rows:
-			for k := g.termStart[j]; k < g.termStart[j+1]; k++ {
-				i := g.termRow[k]
-				r := g.ineq[i]
-				for _, e := range w.idx[:m] {
-					if coefAt(r, e) != 0 {
-						continue rows
-					}
-				}
-				if u, ok := g.maxLess(w, sign, r, 1); ok && u+g.rhs[i] < goal {
-					return true
+	// The inequalities of w's variables, through indexTerms, each once
+	// (an inequality of an earlier variable of w is skipped); all are
+	// usable, since g.small holds.
+	g.indexTerms()
+	for m, j := range w.idx {
+	rows:
+		for k := g.termStart[j]; k < g.termStart[j+1]; k++ {
+			i := g.termRow[k]
+			r := g.ineq[i]
+			for _, e := range w.idx[:m] {
+				if coefAt(r, e) != 0 {
+					continue rows
 				}
 			}
-		}
-	} else {
-		for i, r := range g.ineq {
-			if shares(w, r) && usable(r, g.rhs[i]) {
-				if u, ok := g.maxLess(w, sign, r, 1); ok && u+g.rhs[i] < goal {
-					return true
-				}
+			if u, ok := g.maxLess(w, sign, r, 1); ok && u+g.rhs[i] < goal {
+				return true
 			}
 		}
 	}

@@ -51,7 +51,9 @@
 // linear program: a point found for an earlier question, or one or two
 // whole steps from the true counts, checked exactly, shows a count can
 // move; bounds chained from the constraints in integers show it cannot
-// (see region.reach). Each answers as the linear program would.
+// (see region.reach). Each answers exactly; where the floating point
+// program would have missed a point (which would hide a cell more), a
+// point found before or one or two whole steps away shows it.
 //
 // cx builds the tables from its tallies, segments, invited counts and
 // waves, one per wave and per layer (respondents, comments, and the items

@@ -331,9 +331,10 @@ func (g *region) atMost(w row, rhs int64) {
 
 // floats makes the rows of a and b of the inequalities added since the
 // last call: the floating point view only the simplex reads, made when
-// it is first needed (most questions are settled without it). Each row
-// is what it would have been made as the inequality was added: w N, cut
-// from a slab, or the row nonNegative shares; b is the slack, at least 0.
+// it is first needed (most questions are settled without it): per
+// inequality, in their order, w N cut from a slab, or for a nonNegative
+// one the row its directions share (nonNegA); b is the slack, at least
+// 0.
 func (g *region) floats() {
 	d := g.free()
 	if d == 0 || len(g.a) == len(g.ineq) {

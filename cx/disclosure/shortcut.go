@@ -26,10 +26,9 @@ package disclosure
 //
 // The simplex with its exact checks answers every question exactly but
 // for one case: a floating point optimum below one where a point exists
-// (a rounding error, which hides a cell more). So a question either
-// shortcut settles is answered as before, except where recall finds a
-// point the simplex would have missed; on the tables the tests generate
-// and on the benchmark's, no plan changed. No library answers these
+// (a rounding error, which hides a cell more). So a question a shortcut
+// settles is answered as before, except where recall, moves or pairs
+// find a point the simplex would have missed. No library answers these
 // questions: they are a planner's own, on programs of a few dozen
 // variables asked by the thousand.
 //
