@@ -146,10 +146,9 @@ func TallierFromCSV(ctx context.Context, r io.Reader, s survey.Survey, opts *sur
 
 // keyedTallier tallies the rows of one goroutine of survey.ScanCSV,
 // finding each row's block by the keys the goroutine gave its unit and
-// wave rather than by their names: in a table of every pair of keys met,
-// so that a row's counters are found with one look-up in a table small
-// enough to stay in the processor's cache, and without reading the
-// block.
+// wave rather than by their names: in one flat table of the pairs of keys
+// met (bounded by maxKeyed entries, or four per block), so that a row's
+// counters are found with one look-up, without reading the block.
 type keyedTallier struct {
 	t *Tallier
 	// table holds, by unit key × stride + wave key, where the counters
@@ -157,6 +156,7 @@ type keyedTallier struct {
 	// rather than a slice, so that the table is a third of the size.
 	table  []*uint8
 	stride int          // the wave keys of a unit in table
+	rows   int          // the unit keys in table: len(table) is rows × stride
 	n      int          // the bytes of a block's counters
 	waves  []*waveBlock // by wave key
 }
@@ -175,8 +175,10 @@ func (k *keyedTallier) add(row *survey.Row) {
 // addKeyed tallies a response of unit and wave, whose keys are u and w
 // (negative when it has none), with answers vals.
 func (k *keyedTallier) addKeyed(u, w int, unit, wave string, vals []int, hasComment bool) {
-	if i := u*k.stride + w; uint(w) < uint(k.stride) && uint(i) < uint(len(k.table)) {
-		if p := k.table[i]; p != nil {
+	// Both keys are tested before the index is formed: u*stride+w of keys
+	// past the table could wrap an int of 32 bits into another pair's.
+	if uint(u) < uint(k.rows) && uint(w) < uint(k.stride) {
+		if p := k.table[u*k.stride+w]; p != nil {
 			rec := unsafe.Slice(p, k.n)
 			if rec[k.n-1] == 255 {
 				k.t.block(unit, wave).spill()
@@ -200,10 +202,7 @@ func (k *keyedTallier) addKeyed(u, w int, unit, wave string, vals []int, hasComm
 // room makes the table hold unit key u and wave key w, and reports
 // whether it does: false when it would grow past its bound.
 func (k *keyedTallier) room(u, w int) bool {
-	stride, rows := k.stride, 0
-	if stride > 0 {
-		rows = len(k.table) / stride
-	}
+	stride, rows := k.stride, k.rows
 	if w < stride && u < rows {
 		return true
 	}
@@ -214,7 +213,9 @@ func (k *keyedTallier) room(u, w int) bool {
 	if newRows > rows {
 		newRows = max(newRows, 2*rows, 16)
 	}
-	if newStride*newRows > max(maxKeyed, 4*len(k.t.blocks)) {
+	// The bound is tested by division: the product of two keys' counts
+	// can pass the largest int of 32 bits.
+	if newRows > max(maxKeyed, 4*len(k.t.blocks))/newStride {
 		return false
 	}
 	table := make([]*uint8, newStride*newRows)
@@ -222,7 +223,7 @@ func (k *keyedTallier) room(u, w int) bool {
 	for r := range rows {
 		copy(table[r*newStride:r*newStride+stride], k.table[r*stride:(r+1)*stride])
 	}
-	k.table, k.stride = table, newStride
+	k.table, k.stride, k.rows = table, newStride, newRows
 	for len(k.waves) < newStride {
 		k.waves = append(k.waves, nil)
 	}

@@ -172,7 +172,10 @@ func (wb *waveBlock) widen() {
 // NewTallier returns a Tallier for s.
 func NewTallier(s survey.Survey) *Tallier {
 	t := &Tallier{s: s.Clone(), index: make(map[string]int, len(s.Items)), blocks: map[Group]*block{}, waves: map[string]*waveBlock{}}
-	clear(t.cache[:]) // written before it is read, as writeFirst says
+	// The cache, 128 KB of a Tallier that comes from fresh pages when
+	// the operating system gives them, is written before it is read, as
+	// writeFirst says.
+	clear(t.cache[:])
 	t.items = t.s.Items
 	n := len(t.items)
 	t.offset, t.shift, t.lo, t.hi = make([]int, n), make([]int, n), make([]int, n), make([]int, n)

@@ -444,10 +444,11 @@ func (t *idTable) intern(b []byte) (string, int32, bool) {
 		// A power of two, so that a mask finds a slot.
 		t.slots = make([]idSlot, 1<<max(6, bits.Len(uint(8*len(t.names)-1))))
 		// Written once before it is read: memory fresh from the
-		// operating system that is read first maps a shared page of
-		// zeros, and the first write then copies that page and
-		// interrupts the program's other cores to flush the old
-		// mapping; written first, a page faults once, alone.
+		// operating system (as a large table's often is) that is read
+		// first maps a shared page of zeros, and the first write then
+		// copies that page and interrupts the program's other cores to
+		// flush the old mapping; written first, such a page faults
+		// once, alone.
 		clear(t.slots)
 		for j, name := range t.names {
 			t.put(idHash([]byte(name)), name, int32(j))

@@ -185,7 +185,10 @@ func (l *csvLayout) parseTimeCached(r *Row, f []byte) (time.Time, bool) {
 	if r != nil && l.rfc3339 && len(f) == 20 && f[10] == 'T' && f[19] == 'Z' {
 		if r.days == nil {
 			r.days = new(dayCache)
-			clear(r.days[:]) // written before it is read, as idTable.slots
+			// Written before it is read, as idTable.slots: this matters
+			// only when the cache comes from pages fresh from the
+			// operating system.
+			clear(r.days[:])
 		}
 		date, end := binary.LittleEndian.Uint64(f[0:8]), binary.LittleEndian.Uint16(f[8:10])
 		slot := &r.days[fmix(date*0x9e3779b97f4a7c15^uint64(end))&(1<<dayCacheBits-1)]
