@@ -41,42 +41,37 @@ import (
 // another. A cell's rows are on the shard of its unit; the rare cells two
 // shards hold (a unit whose rows were spread by an earlier count of
 // shards) are added up once every shard's rows have ended. Every shard
-// must answer: an error of one fails the tally, naming the shard.
+// must answer: an error of one fails the tally, naming the shard, and
+// stops the other shards' reads.
 func (s *Store) tallyAnswers(ctx context.Context, opName string, sv survey.Survey, where string, items map[uint32]survey.Item,
 	maxU, maxW, maxI uint32, cells int, room func() int) (map[cx.Cell]metrics.Tally, error) {
 	t := &answerTallies{room: room, unitN: map[uint32]string{}, waveN: map[uint32]string{}}
 	parts := make([]*answerSums, len(s.shards))
-	errs := make([]error, len(s.shards))
-	chunk := int(answerChunk.Load())
-	var wg sync.WaitGroup
-	for i, c := range s.shards {
-		sums := newAnswerSums(items, maxU, maxW, maxI, cells/len(s.shards)+cells/8)
-		parts[i] = sums
-		wg.Go(func() {
-			put := 0 // the cells in the tallies
-			flush := func() error {
-				err := t.put(ctx, s, i, sums, put)
-				put = len(sums.cells)
-				return err
-			}
-			err := s.readAnswerSums(ctx, c, where, sums, func() error {
-				if len(sums.cells)-put < chunk {
-					return nil
-				}
-				return flush()
-			})
-			if err != nil {
-				errs[i] = fmt.Errorf("chstore: reading the answer sums of shard %d of %d: %w", i+1, len(s.shards), err)
-				return
-			}
-			errs[i] = flush()
-		})
+	for i := range parts {
+		parts[i] = newAnswerSums(items, maxU, maxW, maxI, cells/len(s.shards)+cells/8)
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	chunk := int(answerChunk.Load())
+	err := s.eachShard(ctx, "answer sums", func(ctx context.Context, i int, c Conn) error {
+		sums := parts[i]
+		put := 0 // the cells in the tallies
+		flush := func() error {
+			err := t.put(ctx, s, i, sums, put)
+			put = len(sums.cells)
+			return err
 		}
+		err := s.readAnswerSums(ctx, c, where, sums, func() error {
+			if len(sums.cells)-put < chunk {
+				return nil
+			}
+			return flush()
+		})
+		if err != nil {
+			return err
+		}
+		return flush()
+	})
+	if err != nil {
+		return nil, err
 	}
 	// The cells of units away from their shard, added to those of the
 	// cell in the tallies (of another shard) or put in.
@@ -262,4 +257,28 @@ func (s *Store) offScale(ctx context.Context, opName string, sv survey.Survey, i
 		return &opError{op: opName, kind: &cx.ValidationError{Problems: problems}}
 	}
 	return nil
+}
+
+// eachShard runs read for every shard at once, each on a goroutine of its
+// own, with a context that ends as soon as one of them fails (the other
+// shards' reads then stop rather than run to their end), and returns the
+// first error, naming its shard and what was read.
+func (s *Store) eachShard(ctx context.Context, what string, read func(ctx context.Context, i int, c Conn) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var once sync.Once
+	var first error
+	var wg sync.WaitGroup
+	for i, c := range s.shards {
+		wg.Go(func() {
+			if err := read(ctx, i, c); err != nil {
+				once.Do(func() {
+					first = fmt.Errorf("chstore: reading the %s of shard %d of %d: %w", what, i+1, len(s.shards), err)
+					cancel()
+				})
+			}
+		})
+	}
+	wg.Wait()
+	return first
 }

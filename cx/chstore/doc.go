@@ -1,8 +1,9 @@
 // Package chstore keeps a program's responses in a sharded ClickHouse
-// cluster, where the tallies of a scorecard are computed, and its catalog
-// (units, frameworks, indicators, initiatives, surveys, waves,
-// observations) in a SQL database through package cx/sqlstore. It imports
-// no driver: package cx/chstore/clickhouse opens a store with
+// cluster, whose shards keep the sums the tallies of a scorecard are
+// added up from, and its catalog (units, frameworks, indicators,
+// initiatives, surveys, waves, observations) in a SQL database through
+// package cx/sqlstore. It imports no driver: package
+// cx/chstore/clickhouse opens a store with
 // github.com/ClickHouse/clickhouse-go/v2 over ClickHouse's native
 // protocol, and with SQLite or PostgreSQL for the catalog.
 //
@@ -19,8 +20,10 @@
 // needed. Rows are spread over the shards by a sharding key, the code of
 // the response's unit, exactly as the Distributed tables would spread them
 // (the key modulo the shards' total weight); the store writes each shard's
-// rows to its local tables and reads through the Distributed tables
-// (segment cuts query each shard's local tables and add them up).
+// rows to its local tables. Tallies and segment cuts read each shard's
+// local tables and add them up; responses (GetResponse, ListResponses,
+// CountResponses), the checks of a write and the patterns computed from
+// responses are read through the Distributed tables.
 //
 //   - responses: one row per response, with everything needed to return
 //     it (GetResponse, ListResponses): its answers as two arrays (item
@@ -57,35 +60,40 @@
 // those sums of the batches it sees; the cluster groups at read time only
 // the patterns of batches stored before their survey had its reliability
 // groups, and the segment cuts (below). No response is read into the
-// process. [Store.TallyResponses] computes the [cx.Tallies] of a survey
-// from those sums, read as the cluster keeps them: each shard's own
-// tables (answers per batch, unit, wave, item and value; respondents and
-// comments per batch, unit and wave; patterns per batch, wave, group and
-// pattern) on a connection to that shard, every shard at once, each
-// shard's rows added up on a goroutine of its own over the batches a read
-// may see, then the shards' sums added up (a unit's rows are on one shard
-// but for units an earlier count of shards spread; a pattern's are on
-// every shard). A scan of the sums costs the servers a quarter to a third
-// of a GROUP BY of the same rows (on the 10-million-response benchmark)
-// and sends rows as it reads them; the process adds up the rows the GROUP
-// BY would have read (see answers.go and sums.go). Each shard's cells of
-// answers go into the tallies as its rows arrive; the patterns are added
-// up by one 64-bit integer packing their group, wave and pattern but its
-// last answer, with a count per last answer (see keys.go), with widths
-// each read takes from the dictionary's largest codes and the survey's
-// scales, the patterns that do not fit kept apart, so the tallies are
-// exact for any codes and patterns. The patterns of a read that names
-// several waves are read in up to four parts of consecutive waves, one
-// after the other, and each part is made into tallies while the shards
-// send the next: the map of the patterns costs the process about as much
-// as reading their sums, and this way most of it is built while the
-// shards work. Patterns of batches stored before their survey had its
-// reliability groups are computed from the responses by a GROUP BY on the
-// cluster. Nothing is added up in the process when responses are written:
-// the process only sorts each shard's responses in the order of the key
-// of responses. The tallies equal those that [cx.TallyResponses] computes
-// from the same responses in memory; a scorecard from the cluster equals
-// the scorecard in memory.
+// process, but the rows it reads grow with the number of batches: every
+// sums table is ordered by batch too, and no merge adds up rows of
+// different batches, so a store written by many small batches
+// (CreateResponses called per response or a few) sends the process up to
+// about a row per answer; the costs quoted below are those of the
+// benchmark's store, written by one import. [Store.TallyResponses]
+// computes the [cx.Tallies] of a survey from those sums, read as the
+// cluster keeps them: each shard's own tables (answers per batch, unit,
+// wave, item and value; respondents and comments per batch, unit and
+// wave; patterns per batch, wave, group and pattern) on a connection to
+// that shard, every shard at once, each shard's rows added up on a
+// goroutine of its own over the batches a read may see, then the shards'
+// sums added up (a unit's rows are on one shard but for units an earlier
+// count of shards spread; a pattern's are on every shard). A scan of the
+// sums costs the servers a quarter to a third of a GROUP BY of the same
+// rows (on the 10-million-response benchmark) and sends rows as it reads
+// them; the process adds up the rows the GROUP BY would have read (see
+// answers.go and sums.go). Each shard's cells of answers go into the
+// tallies as its rows arrive; the patterns are added up by one 64-bit
+// integer packing their group, wave and pattern but its last answer, with
+// a count per last answer (see keys.go), with widths each read takes from
+// the dictionary's largest codes and the survey's scales, the patterns
+// that do not fit kept apart, so the tallies are exact for any codes and
+// patterns. The patterns of a read that names several waves are read in
+// up to four parts of consecutive waves, one after the other, and each
+// part is made into tallies while the shards send the next: the map of
+// the patterns costs the process about as much as reading their sums, and
+// this way most of it is built while the shards work. Patterns of batches
+// stored before their survey had its reliability groups are computed from
+// the responses by a GROUP BY on the cluster. Nothing is added up in the
+// process when responses are written: the process only sorts each shard's
+// responses in the order of the key of responses. The tallies equal those
+// that [cx.TallyResponses] computes from the same responses in memory; a
+// scorecard from the cluster equals the scorecard in memory.
 // [Store.TallySegments] counts the cuts by segment with GROUP BY on every
 // shard over the stored responses themselves (their segments are kept as
 // text the cluster splits, their answers as the two arrays of item codes

@@ -1,8 +1,10 @@
 package chstore
 
-// NarrowKeys makes the tallies pack unit, wave and item codes up to max
-// only (0: every code the dictionary holds) and returns the previous cap:
-// a tally then reads the other rows by their columns.
+// NarrowKeys makes the tallies take unit, wave and item codes up to max
+// as the largest (0: every code the dictionary holds) and returns the
+// previous cap: a tally then keeps the patterns of higher wave codes
+// apart from the packed ones, and finds most cells and the survey's items
+// in maps rather than arrays.
 func NarrowKeys(max uint32) uint32 { return packCap.Swap(max) }
 
 // AnswerChunks makes a tally put the cells of a shard into the tallies n

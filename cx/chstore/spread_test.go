@@ -234,3 +234,83 @@ func TestTallyFailsWhenAShardFails(t *testing.T) {
 		mode.Store("")
 	}
 }
+
+// swapped reports its shard number as (n mod 2)+1, as if the cluster's
+// two shards had been numbered the other way when the rows were written.
+type swapped struct{ chstore.Conn }
+
+type swappedRows struct{ chstore.Rows }
+
+func (r swappedRows) Scan(dst ...any) error {
+	if err := r.Rows.Scan(dst...); err != nil {
+		return err
+	}
+	p := dst[0].(*uint32)
+	*p = *p%2 + 1
+	return nil
+}
+
+func (c swapped) Query(ctx context.Context, q string, ext ...chstore.Table) (chstore.Rows, error) {
+	r, err := c.Conn.Query(ctx, q, ext...)
+	if err == nil && strings.Contains(q, "system.clusters") {
+		return swappedRows{r}, nil
+	}
+	return r, err
+}
+
+// TestTallyAddsUpUnitsAllAway checks the tallies when every unit's rows
+// are on the other shard than the one the store routes it to (written
+// through a store that saw the shards numbered the other way): the cells
+// held only away from their unit's shard, and, after every third of the
+// first 60 responses is deleted through a store that sends the -1 rows to
+// the unit's own shard, cells whose +1 rows are away and -1 rows at home. The
+// tallies equal memory's, every shard's cells put in at once and 3 at a
+// time, of every wave and of two named waves.
+func TestTallyAddsUpUnitsAllAway(t *testing.T) {
+	addrs, _ := cluster(t)
+	if len(addrs) != 2 {
+		t.Skip("needs two shards")
+	}
+	db := database(t, addrs)
+	cat := filepath.Join(t.TempDir(), "catalog.db")
+	w := openWith(t, db, cat, func(c chstore.Conn) chstore.Conn { return swapped{c} })
+	d := simulated(t)
+	mem := memstore.New()
+	load(t, mem, d)
+	load(t, w, d)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := openWith(t, db, cat, func(c chstore.Conn) chstore.Conn { return c })
+	check := func(when string) {
+		for _, chunk := range []int32{1 << 20, 3} {
+			prev := chstore.AnswerChunks(chunk)
+			for _, f := range []cx.TallyFilter{{Survey: d.Survey.ID}, {Survey: d.Survey.ID, Waves: []string{d.Waves[1].ID, d.Waves[3].ID}}} {
+				want, err := cx.TallyResponses(t.Context(), mem, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := s.TallyResponses(t.Context(), f)
+				if err != nil {
+					t.Fatalf("%s: %v", when, err)
+				}
+				if len(want.Answers) == 0 || !got.Equal(want) {
+					t.Errorf("%s, cells put %d at a time, waves %v: %s", when, chunk, f.Waves, tallyDiff(want, got))
+				}
+			}
+			chstore.AnswerChunks(prev)
+		}
+	}
+	check("every unit away")
+	for i, r := range d.Responses[:min(len(d.Responses), 60)] {
+		if i%3 == 0 {
+			if err := s.DeleteResponse(t.Context(), r.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := mem.DeleteResponse(t.Context(), r.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check("every unit away, 20 responses deleted")
+}

@@ -2,7 +2,6 @@ package chstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"math/bits"
@@ -231,30 +230,22 @@ func (s *Store) patternSums(ctx context.Context, where string, codes []uint32, s
 	}
 	k := newPatternKey(codes, sizes, spans, maxW)
 	parts := make([]*patternSums, len(s.shards))
-	errs := make([]error, len(s.shards))
-	var wg sync.WaitGroup
-	for i, c := range s.shards {
+	err := s.eachShard(ctx, "pattern sums", func(ctx context.Context, i int, c Conn) error {
 		ps := &patternSums{key: k, at: map[uint64]int{}}
 		parts[i] = ps
-		wg.Go(func() {
-			var grp, wave uint32
-			var p string
-			var n int64
-			dst := []any{&grp, &wave, &p, &n}
-			err := query(ctx, c, fmt.Sprintf("SELECT grp, wave, pattern, n FROM %s.pattern_sums_local WHERE %s AND grp IN (%s)", s.database, where, uints(codes)), func(r Rows) error {
-				if err := r.Scan(dst...); err != nil {
-					return err
-				}
-				ps.add(grp, wave, p, n)
-				return nil
-			})
-			if err != nil {
-				errs[i] = fmt.Errorf("chstore: reading the pattern sums of shard %d of %d: %w", i+1, len(s.shards), err)
+		var grp, wave uint32
+		var p string
+		var n int64
+		dst := []any{&grp, &wave, &p, &n}
+		return query(ctx, c, fmt.Sprintf("SELECT grp, wave, pattern, n FROM %s.pattern_sums_local WHERE %s AND grp IN (%s)", s.database, where, uints(codes)), func(r Rows) error {
+			if err := r.Scan(dst...); err != nil {
+				return err
 			}
+			ps.add(grp, wave, p, n)
+			return nil
 		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	for _, p := range parts[1:] {
@@ -281,40 +272,35 @@ func (s *Store) groupSums(ctx context.Context, where string, waves []uint32) (ma
 	groups := map[unitWave]groupCounts{}
 	seen := map[int64]bool{}
 	var mu sync.Mutex
-	errs := make([]error, len(s.shards))
-	var wg sync.WaitGroup
-	for i, c := range s.shards {
-		wg.Go(func() {
-			local, bs := map[unitWave]groupCounts{}, map[int64]bool{}
-			var k unitWave
-			var b, n, cm int64
-			dst := []any{&k.unit, &k.wave, &b, &n, &cm}
-			err := query(ctx, c, fmt.Sprintf("SELECT unit, wave, toInt64(batch), respondents, comments FROM %s.group_sums_local WHERE %s", s.database, where), func(r Rows) error {
-				if err := r.Scan(dst...); err != nil {
-					return err
-				}
-				g := local[k]
-				local[k] = groupCounts{g.respondents + n, g.comments + cm}
-				if _, ok := slices.BinarySearch(waves, k.wave); ok || waves == nil {
-					bs[b] = true
-				}
-				return nil
-			})
-			if err != nil {
-				errs[i] = fmt.Errorf("chstore: reading the respondents' sums of shard %d of %d: %w", i+1, len(s.shards), err)
-				return
+	err := s.eachShard(ctx, "respondents' sums", func(ctx context.Context, i int, c Conn) error {
+		local, bs := map[unitWave]groupCounts{}, map[int64]bool{}
+		var k unitWave
+		var b, n, cm int64
+		dst := []any{&k.unit, &k.wave, &b, &n, &cm}
+		err := query(ctx, c, fmt.Sprintf("SELECT unit, wave, toInt64(batch), respondents, comments FROM %s.group_sums_local WHERE %s", s.database, where), func(r Rows) error {
+			if err := r.Scan(dst...); err != nil {
+				return err
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			for k, g := range local {
-				h := groups[k]
-				groups[k] = groupCounts{h.respondents + g.respondents, h.comments + g.comments}
+			g := local[k]
+			local[k] = groupCounts{g.respondents + n, g.comments + cm}
+			if _, ok := slices.BinarySearch(waves, k.wave); ok || waves == nil {
+				bs[b] = true
 			}
-			maps.Copy(seen, bs)
+			return nil
 		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for k, g := range local {
+			h := groups[k]
+			groups[k] = groupCounts{h.respondents + g.respondents, h.comments + g.comments}
+		}
+		maps.Copy(seen, bs)
+		return nil
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	return groups, slices.Sorted(maps.Keys(seen)), nil

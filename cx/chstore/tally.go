@@ -18,15 +18,17 @@ import (
 // the stored responses to f.Survey in f.Waves (every wave when empty;
 // the patterns of f.PatternWaves only, when set, none with f.NoPatterns)
 // against version f.Version of the survey (the latest when zero), exactly
-// as a [cx.Tallier] of that version computes them from the responses, with
-// GROUP BY queries on the cluster (see the package documentation for
-// their keys and parts) and no response read into the process: respondents and
-// comments per unit and wave, answers per unit, wave, item and value, and
-// the patterns of each reliability group per wave, each summed over the
-// batches that a snapshot of the catalog shows committed. Answers the stored survey cannot tally (an item it does not
+// as a [cx.Tallier] of that version computes them from the responses,
+// from the sums each shard keeps per batch (see "Where the grouping
+// happens" in the package documentation) and no response read into the
+// process: respondents and comments per unit and wave, answers per unit,
+// wave, item and value, and the patterns of each reliability group per
+// wave, each summed over the batches that a snapshot of the catalog shows
+// committed. Answers the stored survey cannot tally (an item it does not
 // have, a value off the item's scale) make the tally fail with an error
 // satisfying errors.Is(err, cx.ErrInvalid), as in memory; an unknown
-// survey is cx.ErrNotFound.
+// survey is cx.ErrNotFound. A tally whose context ends before it returns
+// fails with the context's error.
 //
 // Patterns are read from the sums the cluster keeps when the batches that
 // stored the responses wrote them for the survey's current reliability
@@ -204,6 +206,11 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 		wg.Go(func() { errs[2] = s.tallyPatterns(ctx, other, sv, svCode, patWhere, patWaves, maxW, batchesOf, pats) })
 	}
 	wg.Wait()
+	// The context may end after the last rows arrived (the driver has
+	// them all): the tally fails all the same.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	switch {
 	case errs[0] != nil && errs[1] != nil:
 		return nil, errors.Join(errs[0], errs[1])
@@ -329,11 +336,13 @@ func (s *Store) tallyPatterns(ctx context.Context, conn Conn, sv survey.Survey, 
 		}
 	}
 	for k, n := range out.Patterns {
+		// A pattern's rows of several batches (a response written, then
+		// deleted or replaced) may add up to 0: gone, whatever its text.
 		switch {
-		case n < 0 || strings.ContainsRune(k.Pattern, '?'):
-			return fmt.Errorf("chstore: wave %q, items %s: pattern %q has an inconsistent sum %d", k.Wave, k.Items, k.Pattern, n)
 		case n == 0:
 			delete(out.Patterns, k)
+		case n < 0 || strings.ContainsRune(k.Pattern, '?'):
+			return fmt.Errorf("chstore: wave %q, items %s: pattern %q has an inconsistent sum %d", k.Wave, k.Items, k.Pattern, n)
 		}
 	}
 	return nil

@@ -123,11 +123,10 @@ func TestTallyMatchesMemoryAfterAnyHistory(t *testing.T) {
 				if err1 == nil && !got.Equal(want) {
 					return fmt.Sprintf("step %d (%s), version %d: %s", step, o, v, tallyDiff(want, got))
 				}
-				// Again with most rows read by their columns rather
-				// than by packed keys (and most cells found in a map
-				// rather than an array, put into the tallies 3 at a
-				// time), and the waves named (as a scorecard names
-				// them).
+				// Again with most patterns kept apart rather than
+				// packed, most cells and items found in maps rather
+				// than arrays, cells put into the tallies 3 at a time,
+				// and the waves named (as a scorecard names them).
 				f := cx.TallyFilter{Survey: "pulse", Version: v, Waves: []string{"w1", "w0"}}
 				want, err1 = cx.TallyResponses(ctx, mem, f)
 				prev, prevChunks := chstore.NarrowKeys(1), chstore.AnswerChunks(3)
@@ -333,5 +332,57 @@ func TestTallyLongGroups(t *testing.T) {
 	}
 	if !got.Equal(want) {
 		t.Errorf("tallies with a group of 10 items: %s", tallyDiff(want, got))
+	}
+}
+
+// TestTallyAfterOffScaleLastItemRemoved checks that a tally succeeds, and
+// equals memory's, once a response whose answer to the last item of a
+// reliability group is off its scale (its pattern ends in '?', which the
+// pattern key does not pack) is deleted or replaced by a corrected
+// version: the pattern's rows of the two batches add up to 0.
+func TestTallyAfterOffScaleLastItemRemoved(t *testing.T) {
+	for _, replace := range []bool{false, true} {
+		ctx := t.Context()
+		ch, mem := openStore(t), memstore.New()
+		sv := tallySurvey(1, nil) // groups q0,q2,q4 and q1,q3,q5
+		rs := pool(6)
+		rs[1].Answers["q4"] = 9
+		fixed := rs[1].Clone()
+		fixed.Answers["q4"] = 3
+		for _, s := range []cx.Store{ch, mem} {
+			if err := s.CreateSurvey(ctx, sv); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateResponses(ctx, rs); err != nil {
+				t.Fatal(err)
+			}
+			if !replace {
+				if err := s.DeleteResponse(ctx, rs[1].ID); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			im, err := s.(cx.ImportStore).BeginImport(ctx, sv.ID, cx.ImportOptions{Replace: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := im.Add(ctx, []survey.Response{fixed}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := im.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := cx.TallyResponses(ctx, mem, cx.TallyFilter{Survey: sv.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := cx.TallyResponses(ctx, ch, cx.TallyFilter{Survey: sv.ID})
+		if err != nil {
+			t.Fatalf("replace %v: the cluster's tally failed: %v (memory's succeeds)", replace, err)
+		}
+		if !got.Equal(want) {
+			t.Errorf("replace %v: %s", replace, tallyDiff(want, got))
+		}
 	}
 }
