@@ -169,3 +169,19 @@ func equalCounts(a, b []int64) bool {
 	}
 	return true
 }
+
+// tallyInBoth tallies every wave of survey svID in memory and in the
+// cluster and returns both; either failing fails the test, naming the
+// case by what.
+func tallyInBoth(t *testing.T, mem, ch cx.Store, svID, what string) (want, got *cx.Tallies) {
+	t.Helper()
+	want, err := cx.TallyResponses(t.Context(), mem, cx.TallyFilter{Survey: svID})
+	if err != nil {
+		t.Fatalf("%s: memory's tally failed: %v", what, err)
+	}
+	got, err = cx.TallyResponses(t.Context(), ch, cx.TallyFilter{Survey: svID})
+	if err != nil {
+		t.Fatalf("%s: the cluster's tally failed: %v", what, err)
+	}
+	return want, got
+}

@@ -267,14 +267,7 @@ func TestTallyWideValues(t *testing.T) {
 	if err := mem.DeleteResponse(ctx, rs[2].ID); err != nil {
 		t.Fatal(err)
 	}
-	want, err := cx.TallyResponses(ctx, mem, cx.TallyFilter{Survey: sv.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := cx.TallyResponses(ctx, ch, cx.TallyFilter{Survey: sv.ID})
-	if err != nil {
-		t.Fatalf("the tally once the wide answers are deleted: %v", err)
-	}
+	want, got := tallyInBoth(t, mem, ch, sv.ID, "the tally once the wide answers are deleted")
 	if !got.Equal(want) {
 		t.Errorf("the tally once the wide answers are deleted: %s", tallyDiff(want, got))
 	}
@@ -313,14 +306,7 @@ func TestTallyLongGroups(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want, err := cx.TallyResponses(ctx, mem, cx.TallyFilter{Survey: sv.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := cx.TallyResponses(ctx, ch, cx.TallyFilter{Survey: sv.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	want, got := tallyInBoth(t, mem, ch, sv.ID, "tallies with a group of 10 items")
 	long := 0
 	for k := range want.Patterns {
 		if len(k.Pattern) > 8 {
@@ -373,14 +359,7 @@ func TestTallyAfterOffScaleLastItemRemoved(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		want, err := cx.TallyResponses(ctx, mem, cx.TallyFilter{Survey: sv.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := cx.TallyResponses(ctx, ch, cx.TallyFilter{Survey: sv.ID})
-		if err != nil {
-			t.Fatalf("replace %v: the cluster's tally failed: %v (memory's succeeds)", replace, err)
-		}
+		want, got := tallyInBoth(t, mem, ch, sv.ID, fmt.Sprintf("replace %v", replace))
 		if !got.Equal(want) {
 			t.Errorf("replace %v: %s", replace, tallyDiff(want, got))
 		}
