@@ -29,16 +29,18 @@ import (
 // being added to) answerChunk at a time as its rows arrive: the map of
 // the tallies, which costs the process about as much as reading the rows,
 // is built while the servers send them, not after. The sums are the
-// cluster's: its views group each batch's answers by unit, wave, item and
-// value as they are written, and its merges add up a batch's rows of the
-// same cell and value; the read adds up the batches the snapshot shows
+// cluster's: its views group each batch's answers by unit, wave and item
+// as they are written, with a count per value (a column for each of the
+// values 0 to 10, a map for the others), and its merges add up a batch's
+// rows of the same cell; the read adds up the batches the snapshot shows
 // committed (and the rows of parts not yet merged), as the GROUP BY of a
-// query would. Reading them as they are costs the servers a scan (about
-// 15 ms of CPU for each shard's 326,000 rows of the 10-million-response
-// benchmark, against 40-65 ms for a GROUP BY by a packed key with a
-// column per value, which sends no row before it ends), and reading each
-// shard's own table spares the relay of one shard's rows through
-// another. A cell's rows are on the shard of its unit; the rare cells two
+// query would. Reading them as they are costs the servers a scan (a
+// shard's 62,400 rows of the 10-million-response benchmark, one per cell),
+// which sends rows as it reads them, where a GROUP BY sends no row before
+// it ends; and reading each shard's own table spares the relay of one
+// shard's rows through another. A row per cell rather than per cell and
+// value (326,000 rows a shard, five times as many) halves the process's
+// CPU for the read: the driver's cost is mostly per row. A cell's rows are on the shard of its unit; the rare cells two
 // shards hold (a unit whose rows were spread by an earlier count of
 // shards) are added up once every shard's rows have ended. Every shard
 // must answer: an error of one fails the tally, naming the shard, and
@@ -208,16 +210,40 @@ func (t *answerTallies) put(ctx context.Context, s *Store, part int, sums *answe
 }
 
 // readAnswerSums adds to sums the rows of where of the answer sums of the
-// shard conn reaches (its own table), calling each after each row.
+// shard conn reaches (its own table), calling each after each row: the
+// counts of values 0 to 10, a column each, of every row, then the other
+// values of the rows that counted any (otherMap; none on the scales the
+// library defines). Columns of integers are scanned one row at a time at
+// a small cost each; arrays cost the driver a reflection per value, which
+// is why the counts of the common values are columns and not a map.
 func (s *Store) readAnswerSums(ctx context.Context, conn Conn, where string, sums *answerSums, each func() error) error {
 	var u, w, it uint32
-	var v, n int64
-	dst := []any{&u, &w, &it, &v, &n}
-	return query(ctx, conn, fmt.Sprintf("SELECT unit, wave, item, value, n FROM %s.answer_sums_local WHERE %s", s.database, where), func(r Rows) error {
+	var counts [countedValues]int64
+	dst := []any{&u, &w, &it}
+	for v := range counts {
+		dst = append(dst, &counts[v])
+	}
+	err := query(ctx, conn, fmt.Sprintf("SELECT unit, wave, item, %s FROM %s.answer_sums_local WHERE %s", perValue("n%d"), s.database, where), func(r Rows) error {
 		if err := r.Scan(dst...); err != nil {
 			return err
 		}
-		sums.add(u, w, it, v, n)
+		sums.addCounts(u, w, it, &counts)
+		return each()
+	})
+	if err != nil {
+		return err
+	}
+	var vals, ns []int64
+	return query(ctx, conn, fmt.Sprintf("SELECT unit, wave, item, otherMap.value, otherMap.n FROM %s.answer_sums_local WHERE %s AND notEmpty(otherMap.value)", s.database, where), func(r Rows) error {
+		if err := r.Scan(&u, &w, &it, &vals, &ns); err != nil {
+			return err
+		}
+		if len(vals) != len(ns) {
+			return fmt.Errorf("chstore: a row of answer_sums holds %d values and %d counts", len(vals), len(ns))
+		}
+		for j, v := range vals {
+			sums.add(u, w, it, v, ns[j])
+		}
 		return each()
 	})
 }

@@ -47,10 +47,10 @@
 // item IDs are written as integer codes of a dictionary kept in the
 // catalog, so that every GROUP BY key is a small integer. Materialized
 // views sum, on every shard and per batch, the rows the store writes:
-// respondents and comments per unit and wave, answers per unit, wave,
-// item and value, patterns per wave, group and pattern. The version of
-// these tables is recorded in the catalog: a catalog of another version
-// is refused ([ErrSchemaNewer], [ErrSchemaOlder]).
+// respondents and comments per unit and wave, answers per unit, wave and
+// item (a count per value), patterns per wave, group and pattern. The
+// version of these tables is recorded in the catalog: a catalog of
+// another version is refused ([ErrSchemaNewer], [ErrSchemaOlder]).
 //
 // # Tallies
 //
@@ -68,7 +68,7 @@
 // benchmark's store, written by one import. [Store.TallyResponses]
 // computes the [cx.Tallies] of a survey from those sums, read as the
 // cluster keeps them: each shard's own tables (answers per batch, unit,
-// wave, item and value; respondents and comments per batch, unit and
+// wave and item, a count per value; respondents and comments per batch, unit and
 // wave; patterns per batch, wave, group and pattern) on a connection to
 // that shard, every shard at once, each shard's rows added up on a
 // goroutine of its own over the batches a read may see, then the shards'

@@ -1,5 +1,7 @@
 package chstore
 
+import "strings"
+
 // NarrowKeys makes the tallies take unit, wave and item codes up to max
 // as the largest (0: every code the dictionary holds) and returns the
 // previous cap: a tally then keeps the patterns of higher wave codes
@@ -26,3 +28,7 @@ func StageBytes(n int) int {
 	stageBytes = n
 	return prev
 }
+
+// CountColumns returns the columns of answer_sums that count a value each
+// (n0, n1, ...).
+func CountColumns() []string { return strings.Split(perValue("n%d"), ", ") }

@@ -128,8 +128,13 @@ func TestLongTableMatchesSumsAndResponses(t *testing.T) {
 	cell := "concat(toString(unit), '/', toString(wave), '/', toString(item), '/', toString(value), '=', toString(%s))"
 	long := read(fmt.Sprintf("SELECT "+cell+" FROM %s.answers WHERE %s GROUP BY unit, wave, item, value HAVING sum(sign) != 0",
 		"sum(sign)", db, where))
-	sums := read(fmt.Sprintf("SELECT "+cell+" FROM %s.answer_sums WHERE %s GROUP BY unit, wave, item, value HAVING sum(n) != 0",
-		"sum(n)", db, where))
+	// answer_sums counts the common values in a column each, the others
+	// in otherMap: both unfolded into a row per value.
+	counts := chstore.CountColumns()
+	sums := read(fmt.Sprintf("SELECT "+cell+" FROM (SELECT unit, wave, item, value, n FROM %s.answer_sums "+
+		"ARRAY JOIN arrayConcat(arrayMap(x -> toInt64(x), range(%d)), otherMap.value) AS value, arrayConcat([%s], otherMap.n) AS n WHERE %s) "+
+		"GROUP BY unit, wave, item, value HAVING sum(n) != 0",
+		"sum(n)", db, len(counts), strings.Join(counts, ", "), where))
 	live := read(fmt.Sprintf("SELECT concat(toString(u), '/', toString(w), '/', toString(item), '/', toString(value), '=', toString(count())) FROM ("+
 		"SELECT argMax(unit, (batch, sign)) AS u, argMax(wave, (batch, sign)) AS w, argMax(items, (batch, sign)) AS its, argMax(vals, (batch, sign)) AS vs "+
 		"FROM %s.responses WHERE %s GROUP BY id HAVING argMax(sign, (batch, sign)) = 1) ARRAY JOIN its AS item, vs AS value GROUP BY u, w, item, value", db, where))

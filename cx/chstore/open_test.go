@@ -45,8 +45,8 @@ func TestOpenChecks(t *testing.T) {
 		want    error
 		words   []string
 	}{
-		{"99", chstore.ErrSchemaNewer, []string{"version 99", "version 2"}},
-		{"1", chstore.ErrSchemaOlder, []string{"version 1", "version 2", "new database"}},
+		{"99", chstore.ErrSchemaNewer, []string{"version 99", "version 3"}},
+		{"2", chstore.ErrSchemaOlder, []string{"version 2", "version 3", "new database"}},
 	} {
 		if _, err := cat.Exec("UPDATE cxch_meta SET value = $1 WHERE name = 'schema'", tc.version); err != nil {
 			t.Fatal(err)

@@ -53,7 +53,9 @@ import (
 //
 // The materialized views keep, on every shard, sums per batch
 // (SummingMergeTree): respondents and comments per unit and wave, answers
-// per unit, wave, item and value, patterns per wave, group and pattern.
+// per unit, wave and item (a column counting each of the values 0 to 10,
+// a map by value, otherMap, for the others), patterns per wave, group and
+// pattern.
 // Tallies read each shard's sums as they are and add up, in the process,
 // the rows of the batches a snapshot of the catalog shows committed (see
 // the package documentation). The long table of answers is ordered by
@@ -93,15 +95,38 @@ var tables = []struct {
 		view: "SELECT survey, wave, unit, batch, sum(toInt64(sign)) AS respondents, sum(toInt64(sign) * has_comment) AS comments " +
 			"FROM {db}.responses_local GROUP BY survey, wave, unit, batch"},
 	{name: "answer_sums",
-		columns: "survey UInt32, wave UInt32, unit UInt32, item UInt32, value Int64, batch UInt32, n Int64",
-		engine:  "SummingMergeTree ORDER BY (survey, wave, unit, item, value, batch)",
-		view: "SELECT survey, wave, unit, item, value, batch, sum(toInt64(sign)) AS n " +
-			"FROM {db}.answers_in_local ARRAY JOIN items AS item, vals AS value GROUP BY survey, wave, unit, item, value, batch"},
+		columns: "survey UInt32, wave UInt32, unit UInt32, item UInt32, batch UInt32, " + perValue("n%d Int64") +
+			", otherMap Nested(value Int64, n Int64)",
+		engine: "SummingMergeTree ORDER BY (survey, wave, unit, item, batch)",
+		view: "SELECT survey, wave, unit, item, batch, " + perValue("sumIf(toInt64(sign), value = %[1]d) AS n%[1]d") + ", " +
+			"tupleElement(sumMapIf([value], [toInt64(sign)], " + otherValue + "), 1) AS `otherMap.value`, " +
+			"tupleElement(sumMapIf([value], [toInt64(sign)], " + otherValue + "), 2) AS `otherMap.n` " +
+			"FROM {db}.answers_in_local ARRAY JOIN items AS item, vals AS value GROUP BY survey, wave, unit, item, batch"},
 	{name: "pattern_sums",
 		columns: "survey UInt32, wave UInt32, grp UInt32, pattern String, batch UInt32, n Int64",
 		engine:  "SummingMergeTree ORDER BY (survey, wave, grp, pattern, batch)",
 		view: "SELECT survey, wave, grp, pattern, batch, sum(toInt64(sign)) AS n " +
 			"FROM {db}.patterns_in_local ARRAY JOIN grps AS grp, pats AS pattern GROUP BY survey, wave, grp, pattern, batch"},
+}
+
+// countedValues is the number of values that answer_sums counts in a
+// column each: 0 to countedValues-1, the points of every scale the library
+// defines (Likert 1-5 and 1-7, CES 1-7, CSAT 1-5, NPS 0-10). Other values
+// (a scale of its own, an answer off its scale) are counted in the
+// cell's otherMap, which SummingMergeTree adds up by value.
+const countedValues = 11
+
+// otherValue is the condition of the answers counted in otherMap.
+var otherValue = fmt.Sprintf("(value < 0 OR value >= %d)", countedValues)
+
+// perValue returns format (with the value as its argument) for every
+// value counted in a column of its own, joined by commas.
+func perValue(format string) string {
+	cols := make([]string, countedValues)
+	for v := range cols {
+		cols[v] = fmt.Sprintf(format, v)
+	}
+	return strings.Join(cols, ", ")
 }
 
 // createTables creates the database and the tables on every shard, when

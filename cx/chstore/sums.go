@@ -136,6 +136,36 @@ func (a *answerSums) add(unit, wave, item uint32, v, n int64) {
 	c.counts[v] += n
 }
 
+// addCounts adds the counts of a row of the answer sums of unit, wave and
+// item: counts[v] answers of value v.
+func (a *answerSums) addCounts(unit, wave, item uint32, counts *[countedValues]int64) {
+	k := cellKey{unit, wave, item}
+	j := a.last
+	if j < 0 || a.cells[j].cellKey != k {
+		var ok bool
+		if j, ok = a.cell(k); !ok {
+			for v, n := range counts {
+				if n != 0 {
+					a.off[answerCell{unit, wave, item, int64(v)}] += n
+				}
+			}
+			return
+		}
+		a.last = j
+	}
+	c := &a.cells[j]
+	for v, n := range counts {
+		if n == 0 {
+			continue
+		}
+		if i := int64(v) - c.min; i >= 0 && i < int64(len(c.counts)) {
+			c.counts[i] += n
+			continue
+		}
+		a.off[answerCell{unit, wave, item, int64(v)}] += n
+	}
+}
+
 // cell returns the index of the cell of k, made if new, or false when
 // the survey does not have the item.
 func (a *answerSums) cell(k cellKey) (int, bool) {

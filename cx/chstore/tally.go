@@ -22,7 +22,7 @@ import (
 // from the sums each shard keeps per batch (see "Where the grouping
 // happens" in the package documentation) and no response read into the
 // process: respondents and comments per unit and wave, answers per unit,
-// wave, item and value, and the patterns of each reliability group per
+// wave and item, counted by value, and the patterns of each reliability group per
 // wave, each summed over the batches that a snapshot of the catalog shows
 // committed. Answers the stored survey cannot tally (an item it does not
 // have, a value off the item's scale) make the tally fail with an error
@@ -144,7 +144,7 @@ func (s *Store) tally(ctx context.Context, sv survey.Survey, waveIDs, patternWav
 		return batches, groupsErr
 	}
 
-	// Answers per unit, wave, item and value: every shard's sums, read
+	// Answers per unit, wave and item, by value: every shard's sums, read
 	// from its own table (see tallyAnswers), into at most a cell per
 	// unit, wave tallied and item of the survey.
 	waves := len(tallied)
