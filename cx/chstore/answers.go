@@ -29,18 +29,20 @@ import (
 // being added to) answerChunk at a time as its rows arrive: the map of
 // the tallies, which costs the process about as much as reading the rows,
 // is built while the servers send them, not after. The sums are the
-// cluster's: its views group each batch's answers by unit, wave and item
-// as they are written, with a count per value (a column for each of the
-// values 0 to 10, a map for the others), and its merges add up a batch's
-// rows of the same cell; the read adds up the batches the snapshot shows
+// cluster's: its views group each batch's answers by unit, wave, item and
+// value as they are written, into a row per cell and value that counts
+// the value in a column of its own (one for each of the values 0 to 10, a
+// map for the others), and its merges add up a batch's rows of the same
+// cell into one; the read adds up the batches the snapshot shows
 // committed (and the rows of parts not yet merged), as the GROUP BY of a
 // query would. Reading them as they are costs the servers a scan (a
-// shard's 62,400 rows of the 10-million-response benchmark, one per cell),
-// which sends rows as it reads them, where a GROUP BY sends no row before
-// it ends; and reading each shard's own table spares the relay of one
-// shard's rows through another. A row per cell rather than per cell and
-// value (326,000 rows a shard, five times as many) halves the process's
-// CPU for the read: the driver's cost is mostly per row. A cell's rows are on the shard of its unit; the rare cells two
+// shard's 62,400 rows of the 10-million-response benchmark once merged,
+// one per cell), which sends rows as it reads them, where a GROUP BY
+// sends no row before it ends; and reading each shard's own table spares
+// the relay of one shard's rows through another. A row per cell rather
+// than per cell and value (326,000 rows a shard, five times as many)
+// halves the process's CPU for the read: the driver's cost is mostly per
+// row. A cell's rows are on the shard of its unit; the rare cells two
 // shards hold (a unit whose rows were spread by an earlier count of
 // shards) are added up once every shard's rows have ended. Every shard
 // must answer: an error of one fails the tally, naming the shard, and
