@@ -25,7 +25,7 @@ var _ cx.ImportStore = (*Store)(nil)
 // to the shards on a goroutine of the import's own while the next group
 // is staged.
 //
-// Memory: a group holds up to 262,144 responses and up to 256 MiB of
+// Memory: a group holds up to 1,048,576 responses and up to 256 MiB of
 // staged responses (as estimated from their answers, segments and texts;
 // about 600 bytes for a response with 26 answers). At most two groups are
 // held at once, the one being written and the one being staged, and
@@ -34,8 +34,8 @@ var _ cx.ImportStore = (*Store)(nil)
 // (together about twice its staged size): the import's live memory stays
 // under about 4 x 256 MiB however wide the responses, and Go's collector
 // lets the process grow to about twice its live memory (GOGC=100). The 1M
-// benchmark import (groups of 262,144 of about 150 MiB) peaks at about
-// 1.2 GB resident.
+// benchmark import (groups of about 447,000, 256 MiB) peaks at about
+// 2 GB resident.
 //
 // The import holds the Store's write lock until Commit or Rollback:
 // other writes of this Store wait for it, so the caller must end every
@@ -71,18 +71,27 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 // the stored ones and written at a time: one INSERT per shard and table
 // (see writeChunk). Each INSERT makes a part of each table (and of the
 // tables its views fill), which the server merges with the others later.
-// On the 1M benchmark export (26 answers per response, two shards), with
-// one row per response written and the tables of a shard written one
-// after the other: groups of 262,144 cost the servers 7.9 s of CPU per
-// million responses against 13.5 s for groups of 131,072; groups of
-// 524,288 cost no less (8.9 s) for more memory.
-var stageFlush = 1 << 18
+// Most groups are bounded by stageBytes rather than by this number, which
+// matters for narrow responses. Larger groups cost the servers less: the
+// views that sum answers and patterns write, per INSERT, about one row
+// per cell the INSERT's responses reach (unit, wave, item and value;
+// wave, group and pattern), and a shard's INSERT of 100,000 benchmark
+// responses reaches most of its cells already, so that each INSERT costs
+// the servers a near fixed sorting and writing of those sums besides the
+// work per response. On the 1M benchmark export (26 answers per response,
+// two shards), groups of at most 256 MiB (about 447,000 responses, three
+// groups) cost the two servers 7.8 s of CPU per million responses, groups
+// of 262,144 (four) 9.2 s (medians of three alternating imports on two
+// cores, load 3 to 4), and they leave three parts of each table on each
+// shard rather than four, for the servers to merge later; the import's
+// process peaks at about 2 GB resident rather than 1.1 GB.
+var stageFlush = 1 << 20
 
 // stageBytes bounds the memory of a group of staged responses, as
 // rec.size estimates it: a group is written when it holds stageFlush
 // responses or stageBytes, whichever comes first. The benchmark's
 // responses (26 answers, two segments) take about 600 bytes each, so its
-// groups hold 262,144 (about 150 MiB); responses with 100 answers (about
+// groups hold about 447,000; responses with 100 answers (about
 // 1.5 KB) make groups of about 180,000, with comments of 2 KB (about 2.6
 // KB) about 100,000, and with records of the largest size the CSV readers
 // accept (1 MiB) 256.

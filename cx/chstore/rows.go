@@ -12,9 +12,9 @@ import (
 	"sync"
 )
 
-// writeChunk is the number of responses written per INSERT to a shard:
-// as many as the largest group an import stages (stageFlush).
-const writeChunk = 1 << 18
+// writeChunk is the largest number of responses written per INSERT to a
+// shard: as many as the largest group an import stages (stageFlush).
+const writeChunk = 1 << 20
 
 // writeRecs writes the rows of rs with the given sign under batch b:
 // responses, answers and, for the reliability groups given by survey code
