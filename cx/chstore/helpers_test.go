@@ -114,3 +114,29 @@ func importAll(t *testing.T, s *chstore.Store, sv string, rs []survey.Response, 
 		t.Fatalf("%s: %+v, %v; want %d added", what, out, err, len(rs))
 	}
 }
+
+// mergeSums has every shard merge the parts of s's tables of sums into one
+// (OPTIMIZE ... FINAL), as the servers' background merges do in time:
+// the rows of equal keys are added up, and rows whose counts add up to 0
+// are dropped.
+func mergeSums(t *testing.T, s *chstore.Store) {
+	t.Helper()
+	opts, ok := location.Load(s)
+	if !ok {
+		t.Fatal("mergeSums: the store was not opened by openStore")
+	}
+	db := opts.(*clickhouse.Options).Database
+	addrs, _ := cluster(t)
+	for _, a := range addrs {
+		c, err := clickhouse.Dial(t.Context(), a, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range []string{"answer_sums", "group_sums", "pattern_sums"} {
+			if err := c.Exec(t.Context(), "OPTIMIZE TABLE "+db+"."+table+"_local FINAL"); err != nil {
+				t.Fatalf("shard %s: %v", a, err)
+			}
+		}
+		_ = c.Close()
+	}
+}

@@ -22,7 +22,7 @@ import (
 // with responses without answers and deletions, both for the batch stored
 // before the survey had its groups (patterns computed from the responses)
 // and for the batch stored after (patterns summed as written), at every
-// width of the packed keys.
+// width of the packed keys, before and after the shards merge their sums.
 func TestTallyOddScalesMatchesMemory(t *testing.T) {
 	ctx := t.Context()
 	// The widest scale a survey may have (survey.MaxPoints points).
@@ -118,20 +118,28 @@ func TestTallyOddScalesMatchesMemory(t *testing.T) {
 	if len(want.Patterns) < 100 {
 		t.Fatalf("memory's tally has only %d patterns", len(want.Patterns))
 	}
-	for _, cap := range []uint32{0, 1, 3} {
-		// The waves named (as a scorecard names them), and not.
-		f := cx.TallyFilter{Survey: "odd", Version: 2}
-		if cap != 3 {
-			f.Waves = []string{"w0", "w1", "w2"}
+	// As written (a row per cell and value of each write), then once
+	// the shards have merged the sums (a row per cell, the values off
+	// 0-10 in its map, the deleted answers taken away).
+	for _, merged := range []bool{false, true} {
+		if merged {
+			mergeSums(t, ch)
 		}
-		prev := chstore.NarrowKeys(cap)
-		got, err := cx.TallyResponses(ctx, ch, f)
-		chstore.NarrowKeys(prev)
-		if err != nil {
-			t.Fatalf("cap %d: %v", cap, err)
-		}
-		if !got.Equal(want) {
-			t.Errorf("cap %d: %s", cap, tallyDiff(want, got))
+		for _, cap := range []uint32{0, 1, 3} {
+			// The waves named (as a scorecard names them), and not.
+			f := cx.TallyFilter{Survey: "odd", Version: 2}
+			if cap != 3 {
+				f.Waves = []string{"w0", "w1", "w2"}
+			}
+			prev := chstore.NarrowKeys(cap)
+			got, err := cx.TallyResponses(ctx, ch, f)
+			chstore.NarrowKeys(prev)
+			if err != nil {
+				t.Fatalf("merged %v, cap %d: %v", merged, cap, err)
+			}
+			if !got.Equal(want) {
+				t.Errorf("merged %v, cap %d: %s", merged, cap, tallyDiff(want, got))
+			}
 		}
 	}
 }
