@@ -68,16 +68,15 @@
 // benchmark's store, written by one import. [Store.TallyResponses]
 // computes the [cx.Tallies] of a survey from those sums, read as the
 // cluster keeps them: each shard's own tables (answers per batch, unit,
-// wave and item, a count per value; respondents and comments per batch, unit and
-// wave; patterns per batch, wave, group and pattern) on a connection to
-// that shard, every shard at once, each shard's rows added up on a
-// goroutine of its own over the batches a read may see, then the shards'
-// sums added up (a unit's rows are on one shard but for units an earlier
-// count of shards spread; a pattern's are on every shard). A scan of the
-// sums costs the servers a quarter to a third of a GROUP BY of the same
-// rows (on the 10-million-response benchmark) and sends rows as it reads
-// them; the process adds up the rows the GROUP BY would have read (see
-// answers.go and sums.go). Each shard's cells of answers go into the
+// wave and item, a count per value; respondents and comments per batch,
+// unit and wave; patterns per batch, wave, group and pattern) on a
+// connection to that shard, every shard at once, each shard's rows added
+// up on a goroutine of its own over the batches a read may see, then the
+// shards' sums added up (a unit's rows are on one shard but for units an
+// earlier count of shards spread; a pattern's are on every shard). A scan
+// of the sums sends rows as it reads them, where a GROUP BY sends none
+// before it ends; the process adds up the rows the GROUP BY would have
+// read (see answers.go and sums.go). Each shard's cells of answers go into the
 // tallies as its rows arrive; the patterns are added up by one 64-bit
 // integer packing their group, wave and pattern but its last answer, with
 // a count per last answer (see keys.go), with widths each read takes from

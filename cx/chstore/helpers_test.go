@@ -117,8 +117,8 @@ func importAll(t *testing.T, s *chstore.Store, sv string, rs []survey.Response, 
 
 // mergeSums has every shard merge the parts of s's tables of sums into one
 // (OPTIMIZE ... FINAL), as the servers' background merges do in time:
-// the rows of equal keys are added up, and rows whose counts add up to 0
-// are dropped.
+// the rows of equal keys are added up (and those whose counts add up to 0
+// dropped, but in answer_sums, whose map keeps them).
 func mergeSums(t *testing.T, s *chstore.Store) {
 	t.Helper()
 	opts, ok := location.Load(s)

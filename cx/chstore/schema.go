@@ -116,9 +116,14 @@ var tables = []struct {
 
 // countedValues is the number of values that answer_sums counts in a
 // column each: 0 to countedValues-1, the points of every scale the library
-// defines (Likert 1-5 and 1-7, CES 1-7, CSAT 1-5, NPS 0-10). Other values
-// (a scale of its own, an answer off its scale) are counted in the
-// cell's otherMap, which SummingMergeTree adds up by value.
+// defines (binary 0-1, Likert 1-5 and 1-7, CES 1-7, CSAT 1-5, NPS 0-10),
+// whether or not on the item's scale. Other values (on a scale of the
+// survey's own, or off the item's scale and outside 0-10) are counted in
+// the cell's otherMap, which SummingMergeTree adds up by value, dropping
+// the values whose counts add up to 0. A merge does not drop a row of
+// answer_sums whose counts all add up to 0 (18.16 keeps the rows of a
+// table with a map): such a row (a cell whose answers a replacement took
+// away and put back in one batch) is read, and adds nothing.
 const countedValues = 11
 
 // otherValue is the condition of the answers counted in otherMap.

@@ -22,8 +22,8 @@ import (
 // from the sums each shard keeps per batch (see "Where the grouping
 // happens" in the package documentation) and no response read into the
 // process: respondents and comments per unit and wave, answers per unit,
-// wave and item, counted by value, and the patterns of each reliability group per
-// wave, each summed over the batches that a snapshot of the catalog shows
+// wave and item, counted by value, and the patterns of each reliability
+// group per wave, each summed over the batches that a snapshot of the catalog shows
 // committed. Answers the stored survey cannot tally (an item it does not
 // have, a value off the item's scale) make the tally fail with an error
 // satisfying errors.Is(err, cx.ErrInvalid), as in memory; an unknown
