@@ -80,11 +80,13 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 // the servers a near fixed sorting and writing of those sums besides the
 // work per response. On the 1M benchmark export (26 answers per response,
 // two shards), groups of at most 256 MiB (about 447,000 responses, three
-// groups) cost the two servers 7.8 s of CPU per million responses, groups
-// of 262,144 (four) 9.2 s (medians of three alternating imports on two
-// cores, load 3 to 4), and they leave three parts of each table on each
-// shard rather than four, for the servers to merge later; the import's
-// process peaks at about 2 GB resident rather than 1.1 GB.
+// groups) cost the two servers 8.2 s of CPU per million responses, groups
+// of 262,144 (four) 9.1 s (medians of three alternating imports on two
+// cores, load 2 to 3), and they leave three parts of each table on each
+// shard rather than four, for the servers to merge later (merging an
+// import's parts into one costs them about 4 s more, 0.8 s less than
+// with four parts); the import's process peaks at about 1.9 GB resident
+// rather than 1.2 GB.
 var stageFlush = 1 << 20
 
 // stageBytes bounds the memory of a group of staged responses, as
