@@ -34,8 +34,8 @@ var _ cx.ImportStore = (*Store)(nil)
 // (together about twice its staged size): the import's live memory stays
 // under about 4 x 256 MiB however wide the responses, and Go's collector
 // lets the process grow to about twice its live memory (GOGC=100). The 1M
-// benchmark import (groups of about 447,000, 256 MiB) peaks at about
-// 2 GB resident.
+// benchmark import (groups of about 447,000, 256 MiB) peaks at 1.6 to
+// 1.9 GB resident.
 //
 // The import holds the Store's write lock until Commit or Rollback:
 // other writes of this Store wait for it, so the caller must end every
@@ -85,8 +85,8 @@ func (s *Store) BeginImport(ctx context.Context, surveyID string, opts cx.Import
 // cores, load 2 to 3), and they leave three parts of each table on each
 // shard rather than four, for the servers to merge later (merging an
 // import's parts into one costs them about 4 s more, 0.8 s less than
-// with four parts); the import's process peaks at about 1.9 GB resident
-// rather than 1.2 GB.
+// with four parts); the import's process peaks at 1.6 to 1.9 GB
+// resident rather than 1.2 GB.
 var stageFlush = 1 << 20
 
 // stageBytes bounds the memory of a group of staged responses, as
