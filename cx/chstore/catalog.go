@@ -65,10 +65,10 @@ const (
 // schemaVersion is the version of the store's tables, in the catalog and
 // on the shards, that this package writes; the catalog records it.
 // Version 3 sums answers per unit, wave, item and batch, with a column
-// per value from 0 to 10 and a map for the others (answer_sums); version 2 wrote one row per response
-// (answers and patterns as arrays) and let the cluster make the long
-// table of answers, with answers summed per value; version 1 wrote a row
-// per answer and per pattern.
+// per value from 0 to 10 and a map for the others (answer_sums); version
+// 2 wrote one row per response (answers and patterns as arrays) and let
+// the cluster make the long table of answers, with answers summed per
+// value; version 1 wrote a row per answer and per pattern.
 const schemaVersion = 3
 
 // ErrSchemaNewer means the catalog was written by a newer version of this
