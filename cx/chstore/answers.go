@@ -39,11 +39,11 @@ import (
 // shard's 62,400 rows of the 10-million-response benchmark once merged,
 // one per cell; a part no merge has touched, such as the last part
 // written, still holds a row per cell and value), which sends rows as it
-// reads them, where a GROUP BY sends no row before it ends; and reading each shard's own table spares
-// the relay of one shard's rows through another. A row per cell rather
-// than per cell and value (326,000 rows a shard, five times as many)
-// halves the process's CPU for the read: the driver's cost is mostly per
-// row. A cell's rows are on the shard of its unit; the rare cells two
+// reads them, where a GROUP BY sends no row before it ends; and reading
+// each shard's own table spares the relay of one shard's rows through
+// another. A row per cell rather than per cell and value (326,000 rows a
+// shard, five times as many) halves the process's CPU for the read: the
+// driver's cost is per column and row. A cell's rows are on the shard of its unit; the rare cells two
 // shards hold (a unit whose rows were spread by an earlier count of
 // shards) are added up once every shard's rows have ended. Every shard
 // must answer: an error of one fails the tally, naming the shard, and
