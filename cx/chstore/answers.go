@@ -43,9 +43,10 @@ import (
 // each shard's own table spares the relay of one shard's rows through
 // another. A row per cell rather than per cell and value (326,000 rows a
 // shard, five times as many) halves the process's CPU for the read: the
-// driver's cost is per column and row. A cell's rows are on the shard of its unit; the rare cells two
-// shards hold (a unit whose rows were spread by an earlier count of
-// shards) are added up once every shard's rows have ended. Every shard
+// driver's cost is per column and row. A cell's rows are on the shard of
+// its unit; the rare cells two shards hold (a unit whose rows were spread
+// by an earlier count of shards) are added up once every shard's rows
+// have ended. Every shard
 // must answer: an error of one fails the tally, naming the shard, and
 // stops the other shards' reads.
 func (s *Store) tallyAnswers(ctx context.Context, opName string, sv survey.Survey, where string, items map[uint32]survey.Item,

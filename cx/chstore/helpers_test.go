@@ -128,15 +128,37 @@ func mergeSums(t *testing.T, s *chstore.Store) {
 	db := opts.(*clickhouse.Options).Database
 	addrs, _ := cluster(t)
 	for _, a := range addrs {
-		c, err := clickhouse.Dial(t.Context(), a, nil)
-		if err != nil {
+		for _, table := range []string{"answer_sums", "group_sums", "pattern_sums"} {
+			chQuery(t, a, "OPTIMIZE TABLE "+db+"."+table+"_local FINAL")
+		}
+	}
+}
+
+// chQuery runs q on the shard at addr and returns the single Int64 it
+// selects (0 for statements).
+func chQuery(t *testing.T, addr, q string) int64 {
+	t.Helper()
+	c, err := clickhouse.Dial(t.Context(), addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Close() }()
+	if !strings.HasPrefix(q, "SELECT") {
+		if err := c.Exec(t.Context(), q); err != nil {
+			t.Fatalf("%s: %s: %v", addr, q, err)
+		}
+		return 0
+	}
+	r, err := c.Query(t.Context(), q)
+	if err != nil {
+		t.Fatalf("%s: %s: %v", addr, q, err)
+	}
+	defer func() { _ = r.Close() }()
+	var n int64
+	for r.Next() {
+		if err := r.Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		for _, table := range []string{"answer_sums", "group_sums", "pattern_sums"} {
-			if err := c.Exec(t.Context(), "OPTIMIZE TABLE "+db+"."+table+"_local FINAL"); err != nil {
-				t.Fatalf("shard %s: %v", a, err)
-			}
-		}
-		_ = c.Close()
 	}
+	return n
 }

@@ -58,35 +58,6 @@ func wideResponses(seed int64, n int) []survey.Response {
 	return rs
 }
 
-// chQuery runs q on the shard at addr and returns the single Int64 it
-// selects (0 for statements).
-func chQuery(t *testing.T, addr, q string) int64 {
-	t.Helper()
-	c, err := clickhouse.Dial(t.Context(), addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = c.Close() }()
-	if !strings.HasPrefix(q, "SELECT") {
-		if err := c.Exec(t.Context(), q); err != nil {
-			t.Fatalf("%s: %s: %v", addr, q, err)
-		}
-		return 0
-	}
-	r, err := c.Query(t.Context(), q)
-	if err != nil {
-		t.Fatalf("%s: %s: %v", addr, q, err)
-	}
-	defer func() { _ = r.Close() }()
-	var n int64
-	for r.Next() {
-		if err := r.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return n
-}
-
 // TestTallyOtherValuesThroughHistory checks that the tallies of values
 // counted in the columns and in the map equal memory's when responses are
 // written in many small batches, some deleted, some replaced (with the

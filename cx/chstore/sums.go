@@ -137,32 +137,13 @@ func (a *answerSums) add(unit, wave, item uint32, v, n int64) {
 }
 
 // addCounts adds the counts of a row of the answer sums of unit, wave and
-// item: counts[v] answers of value v.
+// item: counts[v] answers of value v. A row whose counts are all 0 (a cell
+// whose answers a batch took away and put back) adds nothing, as in add.
 func (a *answerSums) addCounts(unit, wave, item uint32, counts *[countedValues]int64) {
-	k := cellKey{unit, wave, item}
-	j := a.last
-	if j < 0 || a.cells[j].cellKey != k {
-		var ok bool
-		if j, ok = a.cell(k); !ok {
-			for v, n := range counts {
-				if n != 0 {
-					a.off[answerCell{unit, wave, item, int64(v)}] += n
-				}
-			}
-			return
-		}
-		a.last = j
-	}
-	c := &a.cells[j]
 	for v, n := range counts {
-		if n == 0 {
-			continue
+		if n != 0 {
+			a.add(unit, wave, item, int64(v), n)
 		}
-		if i := int64(v) - c.min; i >= 0 && i < int64(len(c.counts)) {
-			c.counts[i] += n
-			continue
-		}
-		a.off[answerCell{unit, wave, item, int64(v)}] += n
 	}
 }
 
